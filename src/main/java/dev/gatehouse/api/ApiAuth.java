@@ -1,0 +1,58 @@
+package dev.gatehouse.api;
+
+import io.javalin.http.Context;
+import io.javalin.http.HandlerType;
+
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * The filter in front of every matched {@code /api/v1} endpoint: content negotiation (only JSON,
+ * as Okta), then {@code Authorization: SSWS <token>} unless the endpoint is one of the few that
+ * authenticate otherwise (the session cookie for {@code /api/v1/sessions/me}).
+ */
+public final class ApiAuth {
+
+    private final ApiTokens tokens;
+    private final Set<String> cookieEndpoints;
+
+    public ApiAuth(ApiTokens tokens, Set<String> cookieEndpoints) {
+        this.tokens = tokens;
+        this.cookieEndpoints = cookieEndpoints;
+    }
+
+    public void handle(Context ctx) {
+        checkContentTypes(ctx);
+        if (cookieEndpoints.contains(ctx.endpoint().path)) {
+            return;
+        }
+        String header = ctx.header("Authorization");
+        if (header == null || !header.regionMatches(true, 0, "SSWS ", 0, 5)) {
+            throw ApiError.of(ErrorCode.E0000011);
+        }
+        ApiCaller caller = tokens.authenticate(header.substring(5)).orElseThrow(() -> ApiError.of(ErrorCode.E0000011));
+        ctx.attribute(ApiRequests.CALLER, caller);
+    }
+
+    static void checkContentTypes(Context ctx) {
+        String accept = ctx.header("Accept");
+        if (accept != null && !accept.isBlank()) {
+            String a = accept.toLowerCase(Locale.ROOT);
+            if (!a.contains("json") && !a.contains("*/*") && !a.contains("application/*")) {
+                throw ApiError.of(ErrorCode.E0000021);
+            }
+        }
+        HandlerType m = ctx.method();
+        if ((m == HandlerType.POST || m == HandlerType.PUT || m == HandlerType.PATCH) && hasBody(ctx)) {
+            String type = ctx.contentType();
+            if (type == null || !type.toLowerCase(Locale.ROOT).startsWith("application/json")) {
+                throw ApiError.of(ErrorCode.E0000021);
+            }
+        }
+    }
+
+    private static boolean hasBody(Context ctx) {
+        long length = ctx.req().getContentLengthLong();
+        return length > 0 || (length < 0 && ctx.header("Transfer-Encoding") != null);
+    }
+}

@@ -1,0 +1,34 @@
+package dev.gatehouse.api;
+
+/** Okta's management-API error codes used by Gatehouse, with their HTTP status and summary text. */
+public enum ErrorCode {
+    E0000001(400, "Api validation failed: %s"),
+    E0000003(400, "The request body was not well-formed."),
+    E0000004(401, "Authentication failed"),
+    E0000005(403, "Invalid session"),
+    E0000006(403, "You do not have permission to perform the requested action"),
+    E0000007(404, "Not found: %s"),
+    E0000011(401, "Invalid token provided"),
+    E0000015(401, "You do not have permission to access the feature you are requesting"),
+    E0000021(400, "Bad request.  Accept and/or Content-Type headers likely do not match supported values."),
+    E0000022(405, "The endpoint does not support the provided HTTP method"),
+    E0000047(429, "API call exceeded rate limit due to too many requests."),
+    E0000056(403, "Delete application forbidden."),
+    E0000141(400, "Feature cannot be enabled or disabled due to dependencies/dependents conflicts.");
+
+    private final int status;
+    private final String summary;
+
+    ErrorCode(int status, String summary) {
+        this.status = status;
+        this.summary = summary;
+    }
+
+    public int status() {
+        return status;
+    }
+
+    public String summary(String detail) {
+        return summary.contains("%s") ? summary.formatted(detail == null ? "" : detail) : summary;
+    }
+}

@@ -1,0 +1,194 @@
+package dev.gatehouse.config;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+
+/**
+ * Reads {@link GatehouseConfig} from, highest precedence first: command-line flags
+ * ({@code --base-url=https://id.example.com} or {@code --base-url https://...}), environment
+ * variables ({@code GATEHOUSE_BASE_URL}), an optional properties file named by {@code --config} or
+ * {@code GATEHOUSE_CONFIG} (keys are the environment names), and the defaults in {@link #SETTINGS}.
+ */
+public final class ConfigLoader {
+
+    /** One configurable value: its environment name, default and one-line help. The flag name is derived. */
+    public record Setting(String env, String defaultValue, String help) {
+        public String flag() {
+            return "--" + env.substring("GATEHOUSE_".length()).toLowerCase(Locale.ROOT).replace('_', '-');
+        }
+    }
+
+    public static final List<Setting> SETTINGS = List.of(
+            new Setting("GATEHOUSE_PORT", "9000", "HTTP port"),
+            new Setting("GATEHOUSE_BIND", "127.0.0.1", "address to listen on (0.0.0.0 for every interface)"),
+            new Setting("GATEHOUSE_BASE_URL", null, "public base URL, used in issuers and links (default http://localhost:<port>)"),
+            new Setting("GATEHOUSE_DATA_DIR", "./data", "data directory: H2 database, generated certificate and keys"),
+            new Setting("GATEHOUSE_DB_URL", null, "JDBC URL of PostgreSQL (jdbc:postgresql://host/db); embedded H2 when unset"),
+            new Setting("GATEHOUSE_DB_USER", null, "database user"),
+            new Setting("GATEHOUSE_DB_PASSWORD", null, "database password"),
+            new Setting("GATEHOUSE_DB_POOL_SIZE", "10", "database connections per node"),
+            new Setting("GATEHOUSE_HTTPS_PORT", null, "HTTPS port (off when unset)"),
+            new Setting("GATEHOUSE_TLS_CERT", null, "PEM certificate chain for HTTPS (self-signed one generated when unset)"),
+            new Setting("GATEHOUSE_TLS_KEY", null, "PEM private key for HTTPS"),
+            new Setting("GATEHOUSE_ADMIN_EMAIL", "admin@gatehouse.localhost", "login of the first super admin, created on an empty store"),
+            new Setting("GATEHOUSE_ADMIN_PASSWORD", null, "password of the first super admin (generated and printed once when unset)"),
+            new Setting("GATEHOUSE_API_TOKEN", null, "on an empty store, also create this SSWS API token for the first admin"),
+            new Setting("GATEHOUSE_ORG_NAME", "Gatehouse", "organization name shown on sign-in pages"),
+            new Setting("GATEHOUSE_LOG_FORMAT", "text", "text or json"));
+
+    private ConfigLoader() {
+    }
+
+    public static GatehouseConfig load(List<String> args, Map<String, String> env) {
+        Map<String, String> flags = parseFlags(args);
+        Map<String, String> values = new LinkedHashMap<>();
+        Optional<String> file = Optional.ofNullable(flags.get("GATEHOUSE_CONFIG")).or(() -> Optional.ofNullable(env.get("GATEHOUSE_CONFIG")));
+        Map<String, String> fromFile = file.map(ConfigLoader::readFile).orElse(Map.of());
+        for (Setting s : SETTINGS) {
+            String v = firstNonBlank(flags.get(s.env()), env.get(s.env()), fromFile.get(s.env()), s.defaultValue());
+            if (v != null) {
+                values.put(s.env(), v.trim());
+            }
+        }
+        return build(values);
+    }
+
+    private static GatehouseConfig build(Map<String, String> v) {
+        int port = port(v, "GATEHOUSE_PORT");
+        String bind = v.get("GATEHOUSE_BIND");
+        String baseUrl = baseUrl(v.getOrDefault("GATEHOUSE_BASE_URL", "http://localhost:" + port));
+        Optional<String> dbUrl = Optional.ofNullable(v.get("GATEHOUSE_DB_URL"));
+        dbUrl.ifPresent(u -> {
+            if (!u.startsWith("jdbc:postgresql:") && !u.startsWith("jdbc:h2:")) {
+                throw new ConfigException("GATEHOUSE_DB_URL must be a JDBC URL such as jdbc:postgresql://localhost:5432/gatehouse (got '" + u + "').");
+            }
+        });
+        int pool = integer(v, "GATEHOUSE_DB_POOL_SIZE", 1, 200);
+        Optional<Integer> httpsPort = v.containsKey("GATEHOUSE_HTTPS_PORT") ? Optional.of(port(v, "GATEHOUSE_HTTPS_PORT")) : Optional.empty();
+        if (httpsPort.isPresent() && httpsPort.get() != 0 && httpsPort.get() == port) {
+            throw new ConfigException("GATEHOUSE_HTTPS_PORT must differ from GATEHOUSE_PORT (both are " + port + ").");
+        }
+        Optional<Path> cert = Optional.ofNullable(v.get("GATEHOUSE_TLS_CERT")).map(Path::of);
+        Optional<Path> key = Optional.ofNullable(v.get("GATEHOUSE_TLS_KEY")).map(Path::of);
+        String adminEmail = v.get("GATEHOUSE_ADMIN_EMAIL");
+        if (!adminEmail.matches("[^@\\s]+@[^@\\s]+")) {
+            throw new ConfigException("GATEHOUSE_ADMIN_EMAIL must be an e-mail address (got '" + adminEmail + "').");
+        }
+        Optional<String> adminPassword = Optional.ofNullable(v.get("GATEHOUSE_ADMIN_PASSWORD"));
+        adminPassword.ifPresent(p -> {
+            if (p.length() < 8) {
+                throw new ConfigException("GATEHOUSE_ADMIN_PASSWORD must have at least 8 characters.");
+            }
+        });
+        Optional<String> apiToken = Optional.ofNullable(v.get("GATEHOUSE_API_TOKEN"));
+        apiToken.ifPresent(t -> {
+            if (t.length() < 20 || !t.matches("[A-Za-z0-9_\\-]+")) {
+                throw new ConfigException("GATEHOUSE_API_TOKEN must be at least 20 characters of A-Z, a-z, 0-9, '-' or '_'.");
+            }
+        });
+        GatehouseConfig.LogFormat logFormat = switch (v.get("GATEHOUSE_LOG_FORMAT").toLowerCase(Locale.ROOT)) {
+            case "text" -> GatehouseConfig.LogFormat.TEXT;
+            case "json" -> GatehouseConfig.LogFormat.JSON;
+            default -> throw new ConfigException("GATEHOUSE_LOG_FORMAT must be 'text' or 'json' (got '" + v.get("GATEHOUSE_LOG_FORMAT") + "').");
+        };
+        return new GatehouseConfig(port, bind, baseUrl, Path.of(v.get("GATEHOUSE_DATA_DIR")), dbUrl,
+                Optional.ofNullable(v.get("GATEHOUSE_DB_USER")), Optional.ofNullable(v.get("GATEHOUSE_DB_PASSWORD")), pool,
+                httpsPort, cert, key, adminEmail, adminPassword, apiToken, v.get("GATEHOUSE_ORG_NAME"), logFormat);
+    }
+
+    static Map<String, String> parseFlags(List<String> args) {
+        Map<String, String> byFlag = new LinkedHashMap<>();
+        for (Setting s : SETTINGS) {
+            byFlag.put(s.flag(), s.env());
+        }
+        byFlag.put("--config", "GATEHOUSE_CONFIG");
+        Map<String, String> out = new LinkedHashMap<>();
+        List<String> rest = new ArrayList<>(args);
+        for (int i = 0; i < rest.size(); i++) {
+            String arg = rest.get(i);
+            String name = arg.contains("=") ? arg.substring(0, arg.indexOf('=')) : arg;
+            String env = byFlag.get(name);
+            if (env == null) {
+                throw new ConfigException("Unknown option '" + name + "'. Run './gatehouse serve --help' for the list.");
+            }
+            String value;
+            if (arg.contains("=")) {
+                value = arg.substring(arg.indexOf('=') + 1);
+            } else if (i + 1 < rest.size()) {
+                value = rest.get(++i);
+            } else {
+                throw new ConfigException("Option " + name + " needs a value.");
+            }
+            out.put(env, value);
+        }
+        return out;
+    }
+
+    private static Map<String, String> readFile(String file) {
+        Properties p = new Properties();
+        try (Reader r = Files.newBufferedReader(Path.of(file))) {
+            p.load(r);
+        } catch (IOException e) {
+            throw new ConfigException("Cannot read the configuration file " + file + " (" + e.getMessage() + ").");
+        }
+        Map<String, String> out = new LinkedHashMap<>();
+        for (String k : p.stringPropertyNames()) {
+            if (SETTINGS.stream().noneMatch(s -> s.env().equals(k))) {
+                throw new ConfigException("Unknown key '" + k + "' in " + file + ".");
+            }
+            out.put(k, p.getProperty(k));
+        }
+        return out;
+    }
+
+    private static int port(Map<String, String> v, String name) {
+        return integer(v, name, 0, 65535);
+    }
+
+    private static int integer(Map<String, String> v, String name, int min, int max) {
+        String raw = v.get(name);
+        try {
+            int n = Integer.parseInt(raw);
+            if (n < min || n > max) {
+                throw new NumberFormatException();
+            }
+            return n;
+        } catch (NumberFormatException e) {
+            throw new ConfigException(name + " must be a whole number from " + min + " to " + max + " (got '" + raw + "').");
+        }
+    }
+
+    private static String baseUrl(String raw) {
+        String url = raw.endsWith("/") ? raw.substring(0, raw.length() - 1) : raw;
+        try {
+            URI u = new URI(url);
+            if (!("http".equals(u.getScheme()) || "https".equals(u.getScheme())) || u.getHost() == null
+                    || u.getQuery() != null || u.getFragment() != null) {
+                throw new URISyntaxException(url, "not an absolute http(s) URL");
+            }
+        } catch (URISyntaxException e) {
+            throw new ConfigException("GATEHOUSE_BASE_URL must be an absolute http:// or https:// URL without query or fragment, e.g. https://id.example.com (got '" + raw + "').");
+        }
+        return url;
+    }
+
+    private static String firstNonBlank(String... values) {
+        for (String v : values) {
+            if (v != null && !v.isBlank()) {
+                return v;
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,70 @@
+package dev.gatehouse.config;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Everything Gatehouse reads at start, validated once. Built by {@link ConfigLoader} from flags,
+ * environment, an optional file and defaults (in that order of precedence).
+ *
+ * @param baseUrl public base URL without a trailing slash; the org issuer is exactly this string
+ * @param dbUrl   JDBC URL of PostgreSQL, or empty for the embedded H2 file database in {@code dataDir}
+ */
+public record GatehouseConfig(
+        int port,
+        String bind,
+        String baseUrl,
+        Path dataDir,
+        Optional<String> dbUrl,
+        Optional<String> dbUser,
+        Optional<String> dbPassword,
+        int dbPoolSize,
+        Optional<Integer> httpsPort,
+        Optional<Path> tlsCert,
+        Optional<Path> tlsKey,
+        String adminEmail,
+        Optional<String> adminPassword,
+        Optional<String> apiToken,
+        String orgName,
+        LogFormat logFormat) {
+
+    public enum LogFormat { TEXT, JSON }
+
+    public GatehouseConfig {
+        Objects.requireNonNull(baseUrl);
+        Objects.requireNonNull(dataDir);
+        if (tlsCert.isPresent() != tlsKey.isPresent()) {
+            throw new ConfigException("GATEHOUSE_TLS_CERT and GATEHOUSE_TLS_KEY go together: set both or neither.");
+        }
+    }
+
+    /** The JDBC URL actually used: PostgreSQL when configured, otherwise H2 in PostgreSQL mode under the data dir. */
+    public String jdbcUrl() {
+        return dbUrl.orElseGet(() -> "jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("gatehouse")
+                + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH");
+    }
+
+    public boolean embeddedDatabase() {
+        return dbUrl.isEmpty();
+    }
+
+    /** The issuer of the org authorization server: the base URL itself. */
+    public String orgIssuer() {
+        return baseUrl;
+    }
+
+    public URI baseUri() {
+        return URI.create(baseUrl);
+    }
+
+    public String consoleUrl() {
+        return baseUrl + "/admin";
+    }
+
+    /** True when browsers reach Gatehouse over TLS (decides the cookies' Secure flag and HSTS). */
+    public boolean publicHttps() {
+        return baseUrl.startsWith("https://");
+    }
+}

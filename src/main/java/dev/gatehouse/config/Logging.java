@@ -1,0 +1,31 @@
+package dev.gatehouse.config;
+
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.encoder.JsonEncoder;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.ConsoleAppender;
+import org.slf4j.LoggerFactory;
+
+/** Switches the console log to one JSON object per line when asked ({@code GATEHOUSE_LOG_FORMAT=json}). */
+public final class Logging {
+
+    private Logging() {
+    }
+
+    public static void apply(GatehouseConfig.LogFormat format) {
+        if (format != GatehouseConfig.LogFormat.JSON || !(LoggerFactory.getILoggerFactory() instanceof LoggerContext context)) {
+            return;
+        }
+        var root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        root.detachAndStopAllAppenders();
+        JsonEncoder encoder = new JsonEncoder();
+        encoder.setContext(context);
+        encoder.start();
+        ConsoleAppender<ILoggingEvent> appender = new ConsoleAppender<>();
+        appender.setContext(context);
+        appender.setEncoder(encoder);
+        appender.setTarget("System.err");
+        appender.start();
+        root.addAppender(appender);
+    }
+}

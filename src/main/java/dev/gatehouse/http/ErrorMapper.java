@@ -1,0 +1,99 @@
+package dev.gatehouse.http;
+
+import dev.gatehouse.api.ApiError;
+import dev.gatehouse.api.ErrorCode;
+import dev.gatehouse.storage.Ids;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The one place errors become responses. The management API gets Okta's error JSON, people get a
+ * readable page; an unexpected exception is logged with its request id and answered with a 500
+ * that carries that id and nothing else: no stack trace ever reaches a client.
+ */
+public final class ErrorMapper {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ErrorMapper.class);
+
+    private final Ids ids;
+    private final Pages pages;
+
+    public ErrorMapper(Ids ids, Pages pages) {
+        this.ids = ids;
+        this.pages = pages;
+    }
+
+    public void register(RoutesConfig routes) {
+        routes.exception(ApiError.class, (e, ctx) -> writeApi(ctx, e));
+        routes.exception(HttpResponseException.class, (e, ctx) -> {
+            int status = e.getStatus();
+            if (isApi(ctx)) {
+                writeApi(ctx, switch (status) {
+                    case 404 -> ApiError.notFound(ctx.path(), "Path");
+                    case 405 -> ApiError.of(ErrorCode.E0000022);
+                    case 413, 400 -> ApiError.of(ErrorCode.E0000003);
+                    case 401 -> ApiError.of(ErrorCode.E0000011);
+                    case 403 -> ApiError.of(ErrorCode.E0000006);
+                    default -> new ApiError(ErrorCode.E0000003, e.getMessage(), List.of());
+                }, status);
+            } else {
+                writePage(ctx, status, switch (status) {
+                    case 404 -> "Page not found";
+                    case 405 -> "Method not allowed";
+                    case 403 -> "Access denied";
+                    default -> "Request not accepted";
+                }, switch (status) {
+                    case 404 -> "There is nothing at this address. Check the link, or go back to the start page.";
+                    case 405 -> "This page cannot be used that way.";
+                    default -> e.getMessage();
+                });
+            }
+        });
+        routes.exception(Exception.class, (e, ctx) -> {
+            LOG.error("Unexpected error in {} {} (request {})", ctx.method(), ctx.path(), Edge.requestId(ctx), e);
+            if (isApi(ctx)) {
+                Map<String, Object> body = body("E0000009", "Internal Server Error", List.of());
+                ctx.status(500).json(body);
+            } else {
+                writePage(ctx, 500, "Something went wrong",
+                        "Gatehouse could not complete this request. Nothing was changed by the failed step. If it keeps happening, "
+                                + "give your administrator the request id below.");
+            }
+        });
+    }
+
+    public void writeApi(Context ctx, ApiError e) {
+        writeApi(ctx, e, e.code().status());
+    }
+
+    private void writeApi(Context ctx, ApiError e, int status) {
+        List<Map<String, String>> causes = e.causes().stream().map(c -> Map.of("errorSummary", c.summary())).toList();
+        ctx.status(status).json(body(e.code().name(), e.summary(), causes));
+    }
+
+    private Map<String, Object> body(String code, String summary, List<Map<String, String>> causes) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("errorCode", code);
+        body.put("errorSummary", summary);
+        body.put("errorLink", code);
+        body.put("errorId", "oae" + ids.base62(22));
+        body.put("errorCauses", causes);
+        return body;
+    }
+
+    public void writePage(Context ctx, int status, String title, String message) {
+        ctx.status(status);
+        pages.render(ctx, "error.jte", new ErrorPage(status, title, message, Edge.requestId(ctx)));
+    }
+
+    static boolean isApi(Context ctx) {
+        return ctx.path().startsWith("/api/");
+    }
+}

@@ -1,0 +1,126 @@
+package dev.gatehouse.storage;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.pool.HikariPool;
+import dev.gatehouse.config.ConfigException;
+import dev.gatehouse.config.GatehouseConfig;
+import org.flywaydb.core.Flyway;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.HandleCallback;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.transaction.TransactionIsolationLevel;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+
+/**
+ * The connection pool, the schema (Flyway, one set of portable migrations for H2 and PostgreSQL)
+ * and JDBI. Stores receive this object and run their SQL through {@link #read} or {@link #tx};
+ * a store method that must join a caller's transaction takes the {@link Handle} instead.
+ */
+public final class Database implements AutoCloseable {
+
+    private final HikariDataSource dataSource;
+    private final Jdbi jdbi;
+    private final boolean postgres;
+
+    private Database(HikariDataSource dataSource) {
+        this.dataSource = dataSource;
+        this.jdbi = Jdbi.create(dataSource);
+        this.postgres = dataSource.getJdbcUrl().startsWith("jdbc:postgresql:");
+    }
+
+    /** Opens the pool and migrates the schema; fails with a {@link ConfigException} saying what to fix. */
+    public static Database open(GatehouseConfig config) {
+        return open(config.jdbcUrl(), config.dbUser().orElse(null), config.dbPassword().orElse(null), config.dbPoolSize());
+    }
+
+    public static Database open(String jdbcUrl, String user, String password, int poolSize) {
+        HikariConfig hc = new HikariConfig();
+        hc.setJdbcUrl(jdbcUrl);
+        if (user != null) {
+            hc.setUsername(user);
+        }
+        if (password != null) {
+            hc.setPassword(password);
+        }
+        hc.setMaximumPoolSize(poolSize);
+        hc.setMinimumIdle(Math.min(2, poolSize));
+        hc.setPoolName("gatehouse-db");
+        hc.setConnectionTimeout(5_000);
+        hc.setInitializationFailTimeout(5_000);
+        hc.setAutoCommit(true);
+        HikariDataSource ds;
+        try {
+            ds = new HikariDataSource(hc);
+        } catch (HikariPool.PoolInitializationException e) {
+            throw new ConfigException("Cannot connect to the database at " + redact(jdbcUrl) + ": " + rootMessage(e)
+                    + ". Check GATEHOUSE_DB_URL, GATEHOUSE_DB_USER and GATEHOUSE_DB_PASSWORD, and that the database is running.");
+        } catch (RuntimeException e) {
+            throw new ConfigException("Cannot open the database at " + redact(jdbcUrl) + ": " + rootMessage(e) + ".");
+        }
+        try {
+            Flyway.configure().dataSource(ds).locations("classpath:db/migration").load().migrate();
+        } catch (RuntimeException e) {
+            ds.close();
+            throw new ConfigException("Cannot prepare the database schema at " + redact(jdbcUrl) + ": " + rootMessage(e) + ".");
+        }
+        return new Database(ds);
+    }
+
+    public Jdbi jdbi() {
+        return jdbi;
+    }
+
+    public boolean isPostgres() {
+        return postgres;
+    }
+
+    /** Runs read-only work on a pooled handle (autocommit). */
+    public <R> R read(HandleCallback<R, RuntimeException> work) {
+        return jdbi.withHandle(work);
+    }
+
+    /** Runs work in one READ COMMITTED transaction; an exception rolls everything back. */
+    public <R> R tx(HandleCallback<R, RuntimeException> work) {
+        return jdbi.inTransaction(TransactionIsolationLevel.READ_COMMITTED, work);
+    }
+
+    /** True when a connection can be taken and answers a trivial query within a second. */
+    public boolean ready() {
+        try (Connection c = dataSource.getConnection()) {
+            return c.isValid(1);
+        } catch (SQLException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    @Override
+    public void close() {
+        dataSource.close();
+    }
+
+    /** True for a unique-key violation (SQLState 23505 on both H2 and PostgreSQL). */
+    public static boolean isUniqueViolation(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLException s && "23505".equals(s.getSQLState())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String redact(String url) {
+        return url.replaceAll("(?i)(password=)[^&;]*", "$1***");
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        String m = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+        return m.lines().findFirst().orElse(m).trim();
+    }
+}

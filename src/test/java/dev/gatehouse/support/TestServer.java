@@ -1,0 +1,95 @@
+package dev.gatehouse.support;
+
+import dev.gatehouse.Wiring;
+import dev.gatehouse.config.ConfigLoader;
+import dev.gatehouse.config.GatehouseConfig;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A real Gatehouse on a free port, on H2 or PostgreSQL, with a known first admin and API token.
+ * One per test class: start it in {@code @BeforeParameterizedClassInvocation} (or {@code @BeforeAll}).
+ */
+public final class TestServer implements AutoCloseable {
+
+    public static final String ADMIN = "admin@gatehouse.test";
+    public static final String ADMIN_PASSWORD = "Correct-Horse-42";
+    public static final String API_TOKEN = "00TestToken0123456789abcdefghijklmnopqrstu";
+
+    public final TestDatabase database;
+    public final Path dataDir;
+    public final String dbUrl;
+    private final List<String> extraArgs;
+    private Wiring wiring;
+
+    private TestServer(TestDatabase database, Path dataDir, String dbUrl, List<String> extraArgs) {
+        this.database = database;
+        this.dataDir = dataDir;
+        this.dbUrl = dbUrl;
+        this.extraArgs = extraArgs;
+    }
+
+    public static TestServer start(TestDatabase database, String... extraArgs) {
+        try {
+            TestServer s = new TestServer(database, Files.createTempDirectory("gatehouse-test"), database.freshUrl(), List.of(extraArgs));
+            s.restart();
+            return s;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public GatehouseConfig config() {
+        List<String> args = new ArrayList<>(List.of("--port", "0", "--data-dir", dataDir.toString(),
+                "--admin-email", ADMIN, "--admin-password", ADMIN_PASSWORD, "--api-token", API_TOKEN, "--db-pool-size", "4"));
+        if (dbUrl != null) {
+            args.addAll(List.of("--db-url", dbUrl));
+        }
+        args.addAll(extraArgs);
+        Map<String, String> env = new HashMap<>();
+        return ConfigLoader.load(args, env);
+    }
+
+    /** Stops (if running) and starts again on the same store. */
+    public void restart() {
+        if (wiring != null) {
+            wiring.close();
+        }
+        GatehouseConfig c = config();
+        wiring = Wiring.start(c, Clock.systemUTC());
+    }
+
+    public Wiring wiring() {
+        return wiring;
+    }
+
+    public String url() {
+        return "http://127.0.0.1:" + wiring.port();
+    }
+
+    public Http http() {
+        return new Http(url());
+    }
+
+    @Override
+    public void close() {
+        if (wiring != null) {
+            wiring.close();
+        }
+        TestDatabase.drop(dbUrl);
+        try (var files = Files.walk(dataDir)) {
+            files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        } catch (IOException ignored) {
+            // a leftover temp dir is harmless
+        }
+    }
+}
