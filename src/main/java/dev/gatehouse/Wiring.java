@@ -6,8 +6,31 @@ import dev.gatehouse.api.ApiTokenStore;
 import dev.gatehouse.api.ApiTokens;
 import dev.gatehouse.api.ApiTokensApi;
 import dev.gatehouse.config.GatehouseConfig;
+import dev.gatehouse.api.ApiTokenPages;
+import dev.gatehouse.console.Console;
+import dev.gatehouse.console.ConsoleRoutes;
+import dev.gatehouse.console.DashboardPages;
+import dev.gatehouse.console.NotYetPages;
+import dev.gatehouse.directory.DirectoryJson;
+import dev.gatehouse.directory.GroupPages;
+import dev.gatehouse.directory.PeoplePages;
+import dev.gatehouse.http.Csrf;
+import dev.gatehouse.sessions.SessionCookie;
+import dev.gatehouse.sessions.SessionSettings;
+import dev.gatehouse.sessions.SessionStore;
+import dev.gatehouse.sessions.Sessions;
+import dev.gatehouse.sessions.SessionsApi;
+import dev.gatehouse.sessions.SignInPages;
+import dev.gatehouse.sessions.SignInRoutes;
+import dev.gatehouse.syslog.SystemLogPages;
+import java.time.Duration;
+import dev.gatehouse.directory.GroupStore;
+import dev.gatehouse.directory.Groups;
+import dev.gatehouse.directory.GroupsApi;
 import dev.gatehouse.directory.PasswordHasher;
 import dev.gatehouse.directory.UserStore;
+import dev.gatehouse.directory.Users;
+import dev.gatehouse.directory.UsersApi;
 import dev.gatehouse.http.ErrorMapper;
 import dev.gatehouse.http.HealthRoutes;
 import dev.gatehouse.http.HomeRoutes;
@@ -43,12 +66,15 @@ public final class Wiring implements AutoCloseable {
     public final OrgBootstrap.FirstStart firstStart;
     public final ApiTokens apiTokens;
     public final SystemLog systemLog;
+    public final Users users;
+    public final Groups groups;
     public final Optional<Path> certificate;
     public final boolean certificateGenerated;
     private final HttpServer server;
 
     private Wiring(GatehouseConfig config, Database db, OrgBootstrap.FirstStart firstStart, ApiTokens apiTokens, SystemLog systemLog,
-                   Optional<Tls.Material> tls, boolean certificateGenerated, HttpServer server) {
+                   Optional<Tls.Material> tls, boolean certificateGenerated, HttpServer server,
+                   Users users, Groups groups) {
         this.config = config;
         this.db = db;
         this.apiTokens = apiTokens;
@@ -57,6 +83,8 @@ public final class Wiring implements AutoCloseable {
         this.certificate = tls.map(Tls.Material::certificatePath);
         this.certificateGenerated = certificateGenerated;
         this.server = server;
+        this.users = users;
+        this.groups = groups;
     }
 
     /** Opens the store, creates the org on first start, and starts listening. */
@@ -78,9 +106,14 @@ public final class Wiring implements AutoCloseable {
         try {
             SystemLog log = new SystemLog(clock);
             UserStore users = new UserStore();
-            PasswordHasher hasher = new PasswordHasher(PasswordHasher.Params.DEFAULT, random);
+            PasswordHasher hasher = new PasswordHasher(
+                    new PasswordHasher.Params(config.argon2MemoryKib(), config.argon2Iterations(), config.argon2Parallelism()), random);
             ApiTokens apiTokens = new ApiTokens(db, new ApiTokenStore(), users, log, ids, clock);
             OrgBootstrap.FirstStart first = new OrgBootstrap(db, users, apiTokens, hasher, log, ids, clock).ensure(config);
+            GroupStore groupStore = new GroupStore();
+            Users directoryUsers = new Users(db, users, groupStore, hasher, log, ids, clock, config.lockoutAttempts());
+            Groups directoryGroups = new Groups(db, groupStore, users, log, ids, clock);
+            DirectoryJson directoryJson = new DirectoryJson(config.baseUrl());
 
             PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             new JvmMemoryMetrics().bindTo(metrics);
@@ -88,15 +121,33 @@ public final class Wiring implements AutoCloseable {
             new ProcessorMetrics().bindTo(metrics);
 
             Pages pages = new Pages();
+            ErrorMapper errors = new ErrorMapper(ids, pages);
+            Csrf csrf = new Csrf(ids, config.publicHttps());
+            Sessions sessions = new Sessions(db, new SessionStore(), directoryUsers, users, log, ids, clock,
+                    new SessionSettings(Duration.ofMinutes(config.sessionIdleMinutes()), Duration.ofMinutes(config.sessionMaxMinutes())));
+            SessionCookie sessionCookie = new SessionCookie(sessions, config.publicHttps());
+            Console console = new Console(sessionCookie, csrf, pages, errors, db, users, config.orgName());
+            ConsoleRoutes consoleRoutes = new ConsoleRoutes(console,
+                    new DashboardPages(console, db, log),
+                    new PeoplePages(console, directoryUsers, directoryGroups),
+                    new GroupPages(console, directoryGroups, directoryUsers),
+                    new ApiTokenPages(console, apiTokens),
+                    new SystemLogPages(console, db, log),
+                    new NotYetPages(console));
             ApiRoutes api = new ApiRoutes(
-                    new ApiAuth(apiTokens, Set.of()),
+                    new ApiAuth(apiTokens, ApiRoutes.COOKIE_ENDPOINTS),
                     new ApiTokensApi(apiTokens, config.baseUrl()),
-                    new LogsApi(db, log, config.baseUrl()));
-            HttpServer server = new HttpServer(config, tls, ids, new ErrorMapper(ids, pages), metrics, List.of(
+                    new LogsApi(db, log, config.baseUrl()),
+                    new UsersApi(directoryUsers, directoryGroups, directoryJson, config.baseUrl()),
+                    new GroupsApi(directoryGroups, directoryJson, config.baseUrl()),
+                    new SessionsApi(sessions, sessionCookie, config.baseUrl(), first.orgId()));
+            HttpServer server = new HttpServer(config, tls, ids, errors, metrics, List.of(
                     new HealthRoutes(db, metrics),
                     new HomeRoutes(config, pages),
+                    new SignInRoutes(new SignInPages(sessions, sessionCookie, csrf, pages, config.orgName())),
+                    consoleRoutes,
                     api)).start();
-            return new Wiring(config, db, first, apiTokens, log, tls, generated, server);
+            return new Wiring(config, db, first, apiTokens, log, tls, generated, server, directoryUsers, directoryGroups);
         } catch (RuntimeException e) {
             db.close();
             throw e;

@@ -23,7 +23,8 @@ public final class ApiAuth {
 
     public void handle(Context ctx) {
         checkContentTypes(ctx);
-        if (cookieEndpoints.contains(ctx.endpoint().path)) {
+        String path = ctx.path().endsWith("/") ? ctx.path().substring(0, ctx.path().length() - 1) : ctx.path();
+        if (cookieEndpoints.contains(path)) {
             return;
         }
         String header = ctx.header("Authorization");

@@ -1,6 +1,9 @@
 package dev.gatehouse.api;
 
+import dev.gatehouse.directory.GroupsApi;
+import dev.gatehouse.directory.UsersApi;
 import dev.gatehouse.http.Routes;
+import dev.gatehouse.sessions.SessionsApi;
 import dev.gatehouse.syslog.LogsApi;
 import io.javalin.config.RoutesConfig;
 
@@ -10,15 +13,33 @@ public final class ApiRoutes implements Routes {
     public static final String API_TOKENS = "/api/v1/api-tokens";
     public static final String API_TOKEN = "/api/v1/api-tokens/{id}";
     public static final String LOGS = "/api/v1/logs";
+    public static final String USERS = "/api/v1/users";
+    public static final String USER = "/api/v1/users/{id}";
+    public static final String USER_LIFECYCLE = "/api/v1/users/{id}/lifecycle/{operation}";
+    public static final String USER_GROUPS = "/api/v1/users/{id}/groups";
+    public static final String GROUPS = "/api/v1/groups";
+    public static final String GROUP = "/api/v1/groups/{id}";
+    public static final String GROUP_USERS = "/api/v1/groups/{id}/users";
+    public static final String GROUP_USER = "/api/v1/groups/{id}/users/{userId}";
+    public static final String SESSION_ME = "/api/v1/sessions/me";
+    public static final String SESSION_ME_REFRESH = "/api/v1/sessions/me/lifecycle/refresh";
+    /** Endpoints that authenticate with the browser's session cookie instead of an API token. */
+    public static final java.util.Set<String> COOKIE_ENDPOINTS = java.util.Set.of(SESSION_ME, SESSION_ME_REFRESH);
 
     private final ApiAuth auth;
     private final ApiTokensApi apiTokens;
     private final LogsApi logs;
+    private final UsersApi users;
+    private final GroupsApi groups;
+    private final SessionsApi sessions;
 
-    public ApiRoutes(ApiAuth auth, ApiTokensApi apiTokens, LogsApi logs) {
+    public ApiRoutes(ApiAuth auth, ApiTokensApi apiTokens, LogsApi logs, UsersApi users, GroupsApi groups, SessionsApi sessions) {
+        this.sessions = sessions;
         this.auth = auth;
         this.apiTokens = apiTokens;
         this.logs = logs;
+        this.users = users;
+        this.groups = groups;
     }
 
     @Override
@@ -29,5 +50,24 @@ public final class ApiRoutes implements Routes {
         r.put(API_TOKEN, apiTokens::update);
         r.delete(API_TOKEN, apiTokens::revoke);
         r.get(LOGS, logs::list);
+        r.post(USERS, users::create);
+        r.get(USERS, users::list);
+        r.get(USER, users::get);
+        r.post(USER, users::update);
+        r.put(USER, users::replace);
+        r.delete(USER, users::delete);
+        r.post(USER_LIFECYCLE, users::lifecycle);
+        r.get(USER_GROUPS, users::groups);
+        r.post(GROUPS, groups::create);
+        r.get(GROUPS, groups::list);
+        r.get(GROUP, groups::get);
+        r.put(GROUP, groups::update);
+        r.delete(GROUP, groups::delete);
+        r.get(GROUP_USERS, groups::members);
+        r.put(GROUP_USER, groups::addMember);
+        r.delete(GROUP_USER, groups::removeMember);
+        r.get(SESSION_ME, sessions::get);
+        r.delete(SESSION_ME, sessions::delete);
+        r.post(SESSION_ME_REFRESH, sessions::refresh);
     }
 }

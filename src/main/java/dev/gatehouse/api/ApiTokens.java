@@ -64,7 +64,9 @@ public final class ApiTokens {
             if (token.isEmpty() || !token.get().expiresAt().isAfter(now)) {
                 return Optional.empty();
             }
-            Optional<User> owner = users.find(h, token.get().userId()).filter(u -> u.status() == User.Status.ACTIVE);
+            // A locked-out owner keeps their tokens: lockout stops password guessing, not automation.
+            Optional<User> owner = users.find(h, token.get().userId())
+                    .filter(u -> u.status() == User.Status.ACTIVE || u.status() == User.Status.LOCKED_OUT);
             if (owner.isEmpty()) {
                 return Optional.empty();
             }

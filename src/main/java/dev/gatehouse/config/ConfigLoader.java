@@ -45,7 +45,13 @@ public final class ConfigLoader {
             new Setting("GATEHOUSE_ADMIN_PASSWORD", null, "password of the first super admin (generated and printed once when unset)"),
             new Setting("GATEHOUSE_API_TOKEN", null, "on an empty store, also create this SSWS API token for the first admin"),
             new Setting("GATEHOUSE_ORG_NAME", "Gatehouse", "organization name shown on sign-in pages"),
-            new Setting("GATEHOUSE_LOG_FORMAT", "text", "text or json"));
+            new Setting("GATEHOUSE_LOG_FORMAT", "text", "text or json"),
+            new Setting("GATEHOUSE_SESSION_IDLE_MINUTES", "120", "a sign-in session ends after this long without use"),
+            new Setting("GATEHOUSE_SESSION_MAX_MINUTES", "1440", "a sign-in session ends this long after sign-in at the latest (0 = no limit)"),
+            new Setting("GATEHOUSE_LOCKOUT_ATTEMPTS", "10", "consecutive failed sign-ins that lock an account"),
+            new Setting("GATEHOUSE_ARGON2_MEMORY_KIB", "19456", "Argon2id memory cost of password hashes, in KiB"),
+            new Setting("GATEHOUSE_ARGON2_ITERATIONS", "2", "Argon2id iterations"),
+            new Setting("GATEHOUSE_ARGON2_PARALLELISM", "1", "Argon2id lanes"));
 
     private ConfigLoader() {
     }
@@ -104,7 +110,10 @@ public final class ConfigLoader {
         };
         return new GatehouseConfig(port, bind, baseUrl, Path.of(v.get("GATEHOUSE_DATA_DIR")), dbUrl,
                 Optional.ofNullable(v.get("GATEHOUSE_DB_USER")), Optional.ofNullable(v.get("GATEHOUSE_DB_PASSWORD")), pool,
-                httpsPort, cert, key, adminEmail, adminPassword, apiToken, v.get("GATEHOUSE_ORG_NAME"), logFormat);
+                httpsPort, cert, key, adminEmail, adminPassword, apiToken, v.get("GATEHOUSE_ORG_NAME"), logFormat,
+                integer(v, "GATEHOUSE_SESSION_IDLE_MINUTES", 1, 60 * 24 * 30), integer(v, "GATEHOUSE_SESSION_MAX_MINUTES", 0, 60 * 24 * 90),
+                integer(v, "GATEHOUSE_LOCKOUT_ATTEMPTS", 1, 100), integer(v, "GATEHOUSE_ARGON2_MEMORY_KIB", 1024, 4 * 1024 * 1024),
+                integer(v, "GATEHOUSE_ARGON2_ITERATIONS", 1, 20), integer(v, "GATEHOUSE_ARGON2_PARALLELISM", 1, 16));
     }
 
     static Map<String, String> parseFlags(List<String> args) {

@@ -28,7 +28,13 @@ public record GatehouseConfig(
         Optional<String> adminPassword,
         Optional<String> apiToken,
         String orgName,
-        LogFormat logFormat) {
+        LogFormat logFormat,
+        int sessionIdleMinutes,
+        int sessionMaxMinutes,
+        int lockoutAttempts,
+        int argon2MemoryKib,
+        int argon2Iterations,
+        int argon2Parallelism) {
 
     public enum LogFormat { TEXT, JSON }
 

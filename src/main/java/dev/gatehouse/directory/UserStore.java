@@ -1,30 +1,70 @@
 package dev.gatehouse.directory;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.statement.Update;
 
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
 
-/** SQL for {@code users} and {@code admin_roles}. */
+/**
+ * SQL for {@code users} and {@code admin_roles}. Every status or counter change is one conditional
+ * statement: it says which state it expects, and 0 rows means another request changed the user first.
+ */
 public final class UserStore {
 
     public static final String SUPER_ADMIN = "SUPER_ADMIN";
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private static final Map<String, String> DATES = Map.of("created", "created_at", "activated", "activated_at",
+            "statusChanged", "status_changed_at", "lastLogin", "last_login_at", "lastUpdated", "last_updated_at",
+            "passwordChanged", "password_changed_at");
+
+    /** What {@code filter} may name: Okta's filterable user attributes. */
+    static final FilterColumns FILTER = columns(Map.of("id", "id", "status", "status", "profile.login", "login",
+            "profile.email", "email", "profile.firstName", "first_name", "profile.lastName", "last_name"));
+
+    /** What {@code search} may name: the filter attributes and the other profile attributes with a column. */
+    static final FilterColumns SEARCH = columns(Map.of("id", "id", "status", "status", "profile.login", "login",
+            "profile.email", "email", "profile.firstName", "first_name", "profile.lastName", "last_name",
+            "profile.displayName", "display_name", "profile.mobilePhone", "mobile_phone"));
+
+    /** A user together with what only sign-in may see. */
+    public record Credentials(User user, String passwordHash) {
+    }
+
+    /**
+     * One page of users, by id. {@code conditions} are trusted SQL (from {@link FilterColumns}) over {@code binds};
+     * {@code q} is a case-insensitive prefix of firstName, lastName, email or login; {@code groupId} keeps the
+     * members of one group (none for Everyone, which holds every user).
+     */
+    public record Query(String q, List<String> conditions, Map<String, Object> binds, boolean excludeDeprovisioned,
+                        String groupId, String after, int limit) {
+    }
 
     public void insert(Handle h, User u, String passwordHash) {
         User.Profile p = u.profile();
         h.createUpdate("""
                         INSERT INTO users (id, status, login, login_key, email, first_name, last_name, display_name, mobile_phone,
-                            password_hash, created_at, activated_at, status_changed_at, last_updated_at, password_changed_at)
+                            profile_extra, password_hash, created_at, activated_at, status_changed_at, last_updated_at, password_changed_at)
                         VALUES (:id, :status, :login, :loginKey, :email, :firstName, :lastName, :displayName, :mobilePhone,
-                            :passwordHash, :created, :activated, :statusChanged, :lastUpdated, :passwordChanged)""")
+                            :extra, :passwordHash, :created, :activated, :statusChanged, :lastUpdated, :passwordChanged)""")
                 .bind("id", u.id()).bind("status", u.status().name())
                 .bind("login", p.login()).bind("loginKey", loginKey(p.login())).bind("email", p.email())
                 .bind("firstName", p.firstName()).bind("lastName", p.lastName()).bind("displayName", p.displayName())
-                .bind("mobilePhone", p.mobilePhone()).bind("passwordHash", passwordHash)
+                .bind("mobilePhone", p.mobilePhone()).bind("extra", extra(p)).bind("passwordHash", passwordHash)
                 .bind("created", u.created()).bind("activated", u.activated()).bind("statusChanged", u.statusChanged())
                 .bind("lastUpdated", u.lastUpdated()).bind("passwordChanged", u.passwordChanged())
                 .execute();
@@ -36,6 +76,123 @@ public final class UserStore {
 
     public Optional<User> findByLogin(Handle h, String login) {
         return h.createQuery("SELECT * FROM users WHERE login_key = :k").bind("k", loginKey(login)).map((rs, c) -> read(rs)).findOne();
+    }
+
+    public Optional<Credentials> credentials(Handle h, String login) {
+        return h.createQuery("SELECT * FROM users WHERE login_key = :k").bind("k", loginKey(login))
+                .map((rs, c) -> new Credentials(read(rs), rs.getString("password_hash"))).findOne();
+    }
+
+    public List<User> list(Handle h, Query query) {
+        StringBuilder sql = new StringBuilder("SELECT * FROM users WHERE 1 = 1");
+        Map<String, Object> binds = new HashMap<>(query.binds());
+        query.conditions().forEach(c -> sql.append(" AND ").append(c));
+        if (query.excludeDeprovisioned()) {
+            sql.append(" AND status <> 'DEPROVISIONED'");
+        }
+        if (query.q() != null) {
+            sql.append(" AND (LOWER(first_name) LIKE :q ESCAPE '!' OR LOWER(last_name) LIKE :q ESCAPE '!'"
+                    + " OR LOWER(email) LIKE :q ESCAPE '!' OR login_key LIKE :q ESCAPE '!')");
+            binds.put("q", query.q().toLowerCase(Locale.ROOT).replace("!", "!!").replace("%", "!%").replace("_", "!_") + "%");
+        }
+        if (query.groupId() != null) {
+            sql.append(" AND id IN (SELECT user_id FROM group_memberships WHERE group_id = :groupId)");
+            binds.put("groupId", query.groupId());
+        }
+        if (query.after() != null) {
+            sql.append(" AND id > :after");
+            binds.put("after", query.after());
+        }
+        sql.append(" ORDER BY id LIMIT :limit");
+        binds.put("limit", query.limit());
+        return h.createQuery(sql.toString()).bindMap(binds).map((rs, c) -> read(rs)).list();
+    }
+
+    /**
+     * Writes a profile. With {@code seenLastUpdated}, only if the user is unchanged since it was read
+     * (false when another request changed it meanwhile); without, unconditionally (false when there is no such user).
+     */
+    public boolean writeProfile(Handle h, String id, User.Profile p, Instant seenLastUpdated, Instant now) {
+        Update update = h.createUpdate("""
+                UPDATE users SET login = :login, login_key = :loginKey, email = :email, first_name = :firstName,
+                    last_name = :lastName, display_name = :displayName, mobile_phone = :mobilePhone, profile_extra = :extra,
+                    last_updated_at = :now
+                WHERE id = :id""" + (seenLastUpdated == null ? "" : " AND last_updated_at = :seen"));
+        if (seenLastUpdated != null) {
+            update.bind("seen", seenLastUpdated);
+        }
+        return bindProfile(update, p).bind("id", id).bind("now", now).execute() == 1;
+    }
+
+    /**
+     * Sets a password hash; a PROVISIONED user (activated, waiting for a password) becomes ACTIVE.
+     * False when the user does not exist.
+     */
+    public boolean setPassword(Handle h, String id, String hash, Instant now) {
+        return h.createUpdate("""
+                        UPDATE users SET password_hash = :hash, password_changed_at = :now, last_updated_at = :now,
+                            status_changed_at = CASE WHEN status = 'PROVISIONED' THEN :now ELSE status_changed_at END,
+                            status = CASE WHEN status = 'PROVISIONED' THEN 'ACTIVE' ELSE status END
+                        WHERE id = :id""")
+                .bind("id", id).bind("hash", hash).bind("now", now).execute() == 1;
+    }
+
+    /**
+     * Moves the user to {@code to} if its status is one of {@code from}; entering ACTIVE resets the failed
+     * sign-in counter. {@code activation} also stamps {@code activated} and, for a user without a password,
+     * lands on PROVISIONED instead of ACTIVE. False when the user is not (or no longer) in {@code from}.
+     */
+    public boolean changeStatus(Handle h, String id, Set<User.Status> from, User.Status to, boolean activation, Instant now) {
+        String target = activation ? "CASE WHEN password_hash IS NULL THEN 'PROVISIONED' ELSE :to END" : ":to";
+        String in = from.stream().map(s -> "'" + s.name() + "'").sorted().collect(Collectors.joining(", "));
+        return h.createUpdate("UPDATE users SET status = " + target + ", status_changed_at = :now, last_updated_at = :now,"
+                        + " activated_at = " + (activation ? ":now" : "activated_at") + ","
+                        + " failed_sign_ins = CASE WHEN " + target + " = 'ACTIVE' THEN 0 ELSE failed_sign_ins END"
+                        + " WHERE id = :id AND status IN (" + in + ")")
+                .bind("id", id).bind("to", to.name()).bind("now", now).execute() == 1;
+    }
+
+    /**
+     * Counts one failed sign-in of an ACTIVE user and, when the count reaches {@code max}, locks it, in one
+     * statement. Returns the status it left the user in, or empty when the user was not ACTIVE.
+     * The caller's transaction holds the row lock from here on, so the status read back is its own doing.
+     */
+    public Optional<User.Status> recordFailedSignIn(Handle h, String id, int max, Instant now) {
+        int rows = h.createUpdate("""
+                        UPDATE users SET failed_sign_ins = failed_sign_ins + 1,
+                            status = CASE WHEN failed_sign_ins + 1 >= :max THEN 'LOCKED_OUT' ELSE status END,
+                            status_changed_at = CASE WHEN failed_sign_ins + 1 >= :max THEN :now ELSE status_changed_at END,
+                            last_updated_at = CASE WHEN failed_sign_ins + 1 >= :max THEN :now ELSE last_updated_at END
+                        WHERE id = :id AND status = 'ACTIVE'""")
+                .bind("id", id).bind("max", max).bind("now", now).execute();
+        if (rows == 0) {
+            return Optional.empty();
+        }
+        return Optional.of(User.Status.valueOf(h.createQuery("SELECT status FROM users WHERE id = :id").bind("id", id)
+                .mapTo(String.class).one()));
+    }
+
+    /** Records a successful sign-in if the user is still ACTIVE with the password that was verified. */
+    public boolean recordSignIn(Handle h, String id, String verifiedHash, Instant now) {
+        return h.createUpdate("""
+                        UPDATE users SET failed_sign_ins = 0, last_login_at = :now
+                        WHERE id = :id AND status = 'ACTIVE' AND password_hash = :hash""")
+                .bind("id", id).bind("hash", verifiedHash).bind("now", now).execute() == 1;
+    }
+
+    /** Replaces a hash made with old parameters, unless the password changed meanwhile. */
+    public void rehash(Handle h, String id, String oldHash, String newHash) {
+        h.createUpdate("UPDATE users SET password_hash = :new WHERE id = :id AND password_hash = :old")
+                .bind("id", id).bind("old", oldHash).bind("new", newHash).execute();
+    }
+
+    public int failedSignIns(Handle h, String id) {
+        return h.createQuery("SELECT failed_sign_ins FROM users WHERE id = :id").bind("id", id).mapTo(Integer.class).one();
+    }
+
+    /** Deletes a DEPROVISIONED user (its roles, tokens and memberships go with it); false otherwise. */
+    public boolean deleteDeprovisioned(Handle h, String id) {
+        return h.createUpdate("DELETE FROM users WHERE id = :id AND status = 'DEPROVISIONED'").bind("id", id).execute() == 1;
     }
 
     public void grantRole(Handle h, String userId, String role, Instant now) {
@@ -56,10 +213,38 @@ public final class UserStore {
         return login.toLowerCase(Locale.ROOT);
     }
 
+    private static FilterColumns columns(Map<String, String> profile) {
+        Map<String, String> all = new HashMap<>(profile);
+        all.putAll(DATES);
+        Set<String> ci = profile.keySet().stream().filter(k -> k.startsWith("profile.")).collect(Collectors.toSet());
+        return new FilterColumns(Map.copyOf(all), DATES.keySet(), ci);
+    }
+
+    private static Update bindProfile(Update u, User.Profile p) {
+        return u.bind("login", p.login()).bind("loginKey", loginKey(p.login())).bind("email", p.email())
+                .bind("firstName", p.firstName()).bind("lastName", p.lastName()).bind("displayName", p.displayName())
+                .bind("mobilePhone", p.mobilePhone()).bind("extra", extra(p));
+    }
+
+    private static String extra(User.Profile p) {
+        try {
+            return p.extra().isEmpty() ? null : JSON.writeValueAsString(p.extra());
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     static User read(ResultSet rs) throws SQLException {
+        String extra = rs.getString("profile_extra");
+        Map<String, String> extras;
+        try {
+            extras = extra == null ? Map.of() : JSON.readValue(extra, new TypeReference<Map<String, String>>() { });
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("Unreadable profile_extra of user " + rs.getString("id"), e);
+        }
         return new User(rs.getString("id"), User.Status.valueOf(rs.getString("status")),
                 new User.Profile(rs.getString("login"), rs.getString("email"), rs.getString("first_name"),
-                        rs.getString("last_name"), rs.getString("display_name"), rs.getString("mobile_phone")),
+                        rs.getString("last_name"), rs.getString("display_name"), rs.getString("mobile_phone"), extras),
                 instant(rs.getTimestamp("created_at")), instant(rs.getTimestamp("activated_at")),
                 instant(rs.getTimestamp("status_changed_at")), instant(rs.getTimestamp("last_login_at")),
                 instant(rs.getTimestamp("last_updated_at")), instant(rs.getTimestamp("password_changed_at")));

@@ -31,7 +31,13 @@ public final class ErrorMapper {
     }
 
     public void register(RoutesConfig routes) {
-        routes.exception(ApiError.class, (e, ctx) -> writeApi(ctx, e));
+        routes.exception(ApiError.class, (e, ctx) -> {
+            if (isApi(ctx)) {
+                writeApi(ctx, e);
+            } else {
+                writePage(ctx, e.code().status(), e.code().status() == 404 ? "Not found" : "Request not accepted", e.summary());
+            }
+        });
         routes.exception(HttpResponseException.class, (e, ctx) -> {
             int status = e.getStatus();
             if (isApi(ctx)) {

@@ -30,7 +30,7 @@ import java.util.Optional;
 public final class OrgBootstrap {
 
     /** What the first start did, for the startup banner. */
-    public record FirstStart(boolean created, String adminLogin, Optional<String> generatedPassword,
+    public record FirstStart(String orgId, boolean created, String adminLogin, Optional<String> generatedPassword,
                              Optional<Path> passwordFile, boolean apiTokenCreated) {
     }
 
@@ -53,8 +53,9 @@ public final class OrgBootstrap {
     }
 
     public FirstStart ensure(GatehouseConfig config) {
-        if (db.read(h -> h.createQuery("SELECT COUNT(*) FROM orgs").mapTo(Integer.class).one()) > 0) {
-            return new FirstStart(false, config.adminEmail(), Optional.empty(), existingPasswordFile(config), false);
+        Optional<String> existing = orgId();
+        if (existing.isPresent()) {
+            return new FirstStart(existing.get(), false, config.adminEmail(), Optional.empty(), existingPasswordFile(config), false);
         }
         Optional<String> generated = config.adminPassword().isPresent() ? Optional.empty() : Optional.of(strongPassword());
         String password = config.adminPassword().orElseGet(generated::get);
@@ -81,12 +82,16 @@ public final class OrgBootstrap {
             });
         } catch (RuntimeException e) {
             if (Database.isUniqueViolation(e)) {
-                return new FirstStart(false, config.adminEmail(), Optional.empty(), Optional.empty(), false);
+                return new FirstStart(orgId().orElseThrow(), false, config.adminEmail(), Optional.empty(), Optional.empty(), false);
             }
             throw e;
         }
         Optional<Path> file = generated.map(p -> writePasswordFile(config.dataDir(), p));
-        return new FirstStart(true, config.adminEmail(), generated, file, config.apiToken().isPresent());
+        return new FirstStart(orgId().orElseThrow(), true, config.adminEmail(), generated, file, config.apiToken().isPresent());
+    }
+
+    private Optional<String> orgId() {
+        return db.read(h -> h.createQuery("SELECT id FROM orgs").mapTo(String.class).findOne());
     }
 
     private String strongPassword() {

@@ -111,6 +111,16 @@ public final class Database implements AutoCloseable {
         return false;
     }
 
+    /** True for a foreign-key violation (SQLState 23503 on both H2 and PostgreSQL): a referenced row is gone. */
+    public static boolean isForeignKeyViolation(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLException s && ("23503".equals(s.getSQLState()) || "23506".equals(s.getSQLState()))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private static String redact(String url) {
         return url.replaceAll("(?i)(password=)[^&;]*", "$1***");
     }

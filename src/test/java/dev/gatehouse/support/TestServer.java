@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -28,19 +27,23 @@ public final class TestServer implements AutoCloseable {
     public final TestDatabase database;
     public final Path dataDir;
     public final String dbUrl;
+    public final MutableClock clock;
     private final List<String> extraArgs;
     private Wiring wiring;
 
-    private TestServer(TestDatabase database, Path dataDir, String dbUrl, List<String> extraArgs) {
+    private TestServer(TestDatabase database, Path dataDir, String dbUrl, MutableClock clock, List<String> extraArgs) {
         this.database = database;
         this.dataDir = dataDir;
         this.dbUrl = dbUrl;
+        this.clock = clock;
         this.extraArgs = extraArgs;
     }
 
+    /** A server whose clock tests can move forward with {@link #clock}. */
     public static TestServer start(TestDatabase database, String... extraArgs) {
         try {
-            TestServer s = new TestServer(database, Files.createTempDirectory("gatehouse-test"), database.freshUrl(), List.of(extraArgs));
+            TestServer s = new TestServer(database, Files.createTempDirectory("gatehouse-test"), database.freshUrl(),
+                    MutableClock.startingNow(), List.of(extraArgs));
             s.restart();
             return s;
         } catch (IOException e) {
@@ -65,7 +68,7 @@ public final class TestServer implements AutoCloseable {
             wiring.close();
         }
         GatehouseConfig c = config();
-        wiring = Wiring.start(c, Clock.systemUTC());
+        wiring = Wiring.start(c, clock);
     }
 
     public Wiring wiring() {
@@ -78,6 +81,10 @@ public final class TestServer implements AutoCloseable {
 
     public Http http() {
         return new Http(url());
+    }
+
+    public Browser browser() {
+        return new Browser(url());
     }
 
     @Override

@@ -1,0 +1,103 @@
+package dev.gatehouse.console;
+
+import dev.gatehouse.api.ApiError;
+import dev.gatehouse.directory.UserStore;
+import dev.gatehouse.http.Csrf;
+import dev.gatehouse.http.Edge;
+import dev.gatehouse.http.ErrorMapper;
+import dev.gatehouse.http.Pages;
+import dev.gatehouse.sessions.SessionCookie;
+import dev.gatehouse.sessions.Sessions;
+import dev.gatehouse.storage.Database;
+import dev.gatehouse.syslog.EventContext;
+import io.javalin.http.Context;
+import io.javalin.http.HandlerType;
+import io.javalin.http.HttpStatus;
+
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+/**
+ * Admin Console plumbing every page uses: the gate (signed in, super admin, CSRF on every POST),
+ * the frame around each page, and rendering. Capability pages (PeoplePages, TokenPages …) call it.
+ */
+public final class Console {
+
+    private static final String CURRENT = "gatehouse.console.current";
+
+    private final SessionCookie sessions;
+    private final Csrf csrf;
+    private final Pages pages;
+    private final ErrorMapper errors;
+    private final Database db;
+    private final UserStore users;
+    private final String orgName;
+
+    public Console(SessionCookie sessions, Csrf csrf, Pages pages, ErrorMapper errors, Database db, UserStore users, String orgName) {
+        this.sessions = sessions;
+        this.csrf = csrf;
+        this.pages = pages;
+        this.errors = errors;
+        this.db = db;
+        this.users = users;
+        this.orgName = orgName;
+    }
+
+    /** Runs before every /admin request: anonymous → sign-in page and back; non-admin → 403; POST without CSRF → 403. */
+    public void gate(Context ctx) {
+        var current = sessions.current(ctx);
+        if (current.isEmpty()) {
+            String back = ctx.path() + (ctx.queryString() == null ? "" : "?" + ctx.queryString());
+            if (ctx.method() != HandlerType.GET) {
+                back = "/admin";
+            }
+            ctx.redirect("/signin?fromURI=" + URLEncoder.encode(back, StandardCharsets.UTF_8), HttpStatus.FOUND);
+            ctx.skipRemainingHandlers();
+            return;
+        }
+        String userId = current.get().user().id();
+        boolean admin = db.read(h -> users.hasRole(h, userId, UserStore.SUPER_ADMIN));
+        if (!admin) {
+            errors.writePage(ctx, 403, "Admin Console access denied",
+                    "You are signed in as " + current.get().user().profile().login()
+                            + ", who is not an administrator. Ask a super administrator for the role, or sign out and sign in as one.");
+            ctx.skipRemainingHandlers();
+            return;
+        }
+        if (ctx.method() == HandlerType.POST && !csrf.valid(ctx)) {
+            errors.writePage(ctx, 403, "This form has expired",
+                    "Nothing was changed. The form was older than your session or came from another site. Go back, reload the page and try again.");
+            ctx.skipRemainingHandlers();
+            return;
+        }
+        ctx.attribute(CURRENT, current.get());
+    }
+
+    public Sessions.Current current(Context ctx) {
+        return ctx.attribute(CURRENT);
+    }
+
+    public EventContext event(Context ctx) {
+        return Edge.event(ctx, current(ctx).actor());
+    }
+
+    public ConsoleFrame frame(Context ctx, Nav active) {
+        var u = current(ctx).user();
+        return new ConsoleFrame(orgName, u.profile().name(), u.profile().login(), csrf.token(ctx), active);
+    }
+
+    public void render(Context ctx, String template, Object page) {
+        pages.render(ctx, template, page);
+    }
+
+    /** After a successful POST: back to a page with a GET (303), so a reload never re-submits. */
+    public static void seeOther(Context ctx, String location) {
+        ctx.redirect(location, HttpStatus.SEE_OTHER);
+    }
+
+    /** The messages of a validation error, for showing inline next to the form. */
+    public static List<String> messages(ApiError e) {
+        return e.causes().isEmpty() ? List.of(e.summary()) : e.causes().stream().map(ApiError.Cause::summary).toList();
+    }
+}

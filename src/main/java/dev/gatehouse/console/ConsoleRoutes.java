@@ -1,0 +1,69 @@
+package dev.gatehouse.console;
+
+import dev.gatehouse.api.ApiTokenPages;
+import dev.gatehouse.directory.GroupPages;
+import dev.gatehouse.directory.PeoplePages;
+import dev.gatehouse.http.Routes;
+import dev.gatehouse.syslog.SystemLogPages;
+import io.javalin.config.RoutesConfig;
+
+/** The Admin Console's route table: every /admin page, behind {@link Console#gate}. */
+public final class ConsoleRoutes implements Routes {
+
+    private final Console console;
+    private final DashboardPages dashboard;
+    private final PeoplePages people;
+    private final GroupPages groups;
+    private final ApiTokenPages tokens;
+    private final SystemLogPages systemLog;
+    private final NotYetPages notYet;
+
+    public ConsoleRoutes(Console console, DashboardPages dashboard, PeoplePages people, GroupPages groups, ApiTokenPages tokens,
+                         SystemLogPages systemLog, NotYetPages notYet) {
+        this.console = console;
+        this.dashboard = dashboard;
+        this.people = people;
+        this.groups = groups;
+        this.tokens = tokens;
+        this.systemLog = systemLog;
+        this.notYet = notYet;
+    }
+
+    @Override
+    public void register(RoutesConfig r) {
+        r.beforeMatched("/admin", console::gate);
+        r.beforeMatched("/admin/*", console::gate);
+        r.get(Nav.DASHBOARD.path(), dashboard::show);
+        String person = Nav.PEOPLE.path() + "/{id}";
+        r.get(Nav.PEOPLE.path(), people::list);
+        r.post(Nav.PEOPLE.path(), people::create);
+        r.get(Nav.PEOPLE.path() + "/new", people::newForm);
+        r.get(person, people::show);
+        r.post(person + "/profile", people::updateProfile);
+        r.post(person + "/password", people::resetPassword);
+        r.post(person + "/lifecycle/{op}", people::lifecycle);
+        r.post(person + "/delete", people::delete);
+        r.post(person + "/groups", people::addToGroup);
+        r.post(person + "/groups/{groupId}/remove", people::removeFromGroup);
+        String group = Nav.GROUPS.path() + "/{id}";
+        r.get(Nav.GROUPS.path(), groups::list);
+        r.post(Nav.GROUPS.path(), groups::create);
+        r.get(group, groups::show);
+        r.post(group, groups::update);
+        r.post(group + "/members", groups::addMember);
+        r.post(group + "/members/{userId}/remove", groups::removeMember);
+        r.post(group + "/delete", groups::delete);
+        r.get(Nav.TOKENS.path(), tokens::list);
+        r.post(Nav.TOKENS.path(), tokens::create);
+        r.post(Nav.TOKENS.path() + "/{id}/revoke", tokens::revoke);
+        r.get(Nav.SYSTEM_LOG.path(), systemLog::show);
+        r.get(Nav.APPLICATIONS.path(), notYet.page(Nav.APPLICATIONS,
+                "App integrations (OIDC single-page, web, native and service apps) are not available in this version of Gatehouse yet."));
+        r.get(Nav.AUTHORIZATION_SERVERS.path(), notYet.page(Nav.AUTHORIZATION_SERVERS,
+                "Authorization servers, their scopes and signing keys are not available in this version of Gatehouse yet."));
+        r.get(Nav.TRUSTED_ORIGINS.path(), notYet.page(Nav.TRUSTED_ORIGINS,
+                "Trusted origins (CORS and redirect) are not available in this version of Gatehouse yet."));
+        r.get(Nav.FEATURES.path(), notYet.page(Nav.FEATURES,
+                "Early Access and Beta features are not available in this version of Gatehouse yet."));
+    }
+}

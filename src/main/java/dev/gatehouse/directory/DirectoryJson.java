@@ -1,0 +1,83 @@
+package dev.gatehouse.directory;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Okta's User and Group JSON, with {@code _links} to this server. The password hash is never part of it. */
+public final class DirectoryJson {
+
+    private final String baseUrl;
+
+    public DirectoryJson(String baseUrl) {
+        this.baseUrl = baseUrl;
+    }
+
+    public Map<String, Object> user(User u) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("id", u.id());
+        m.put("status", u.status().name());
+        m.put("created", u.created());
+        m.put("activated", u.activated());
+        m.put("statusChanged", u.statusChanged());
+        m.put("lastLogin", u.lastLogin());
+        m.put("lastUpdated", u.lastUpdated());
+        m.put("passwordChanged", u.passwordChanged());
+        m.put("profile", profile(u.profile()));
+        Map<String, Object> credentials = new LinkedHashMap<>();
+        if (u.hasPassword()) {
+            credentials.put("password", Map.of());
+        }
+        credentials.put("provider", Map.of("type", "OKTA", "name", "OKTA"));
+        m.put("credentials", credentials);
+        m.put("_links", userLinks(u));
+        return m;
+    }
+
+    /** Okta shows firstName, lastName, mobilePhone, secondEmail, login and email always (null when unset), then the rest. */
+    static Map<String, Object> profile(User.Profile p) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("firstName", p.firstName());
+        m.put("lastName", p.lastName());
+        m.put("mobilePhone", p.mobilePhone());
+        m.put("secondEmail", p.extra().get("secondEmail"));
+        m.put("login", p.login());
+        m.put("email", p.email());
+        p.attributes().forEach(m::putIfAbsent);
+        return m;
+    }
+
+    /** {@code self}, and a POST link for each lifecycle operation the user's status allows. */
+    private Map<String, Object> userLinks(User u) {
+        String self = baseUrl + "/api/v1/users/" + u.id();
+        Map<String, Object> links = new LinkedHashMap<>();
+        links.put("self", Map.of("href", self));
+        for (Lifecycle op : Lifecycle.values()) {
+            if (op.allowedFrom(u.status())) {
+                links.put(op.operation(), Map.of("href", self + "/lifecycle/" + op.operation(), "method", "POST"));
+            }
+        }
+        links.put("groups", Map.of("href", self + "/groups"));
+        return links;
+    }
+
+    public Map<String, Object> group(Group g) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        String self = baseUrl + "/api/v1/groups/" + g.id();
+        m.put("id", g.id());
+        m.put("created", g.created());
+        m.put("lastUpdated", g.lastUpdated());
+        m.put("lastMembershipUpdated", g.lastMembershipUpdated());
+        m.put("objectClass", List.of("okta:user_group"));
+        m.put("type", g.type().name());
+        Map<String, Object> profile = new LinkedHashMap<>();
+        profile.put("name", g.name());
+        profile.put("description", g.description());
+        m.put("profile", profile);
+        Map<String, Object> links = new LinkedHashMap<>();
+        links.put("self", Map.of("href", self));
+        links.put("users", Map.of("href", self + "/users"));
+        m.put("_links", links);
+        return m;
+    }
+}

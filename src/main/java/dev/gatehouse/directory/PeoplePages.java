@@ -1,0 +1,211 @@
+package dev.gatehouse.directory;
+
+import dev.gatehouse.api.ApiError;
+import dev.gatehouse.console.Console;
+import dev.gatehouse.console.ConsoleFrame;
+import dev.gatehouse.console.Nav;
+import io.javalin.http.Context;
+
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Directory › People in the Admin Console: list and search, add a person, and a person's page
+ * (profile, lifecycle, password reset, groups). Every change goes through {@link Users} or
+ * {@link Groups}, the same use cases as the API, so validation messages are the API's.
+ */
+public final class PeoplePages {
+
+    /** The model of {@code directory/people.jte}. */
+    public record PeoplePage(ConsoleFrame frame, String q, String status, List<User> people, boolean more) {
+    }
+
+    /** The model of {@code directory/person-new.jte}: the form, refilled with what was typed when it failed. */
+    public record NewPersonPage(ConsoleFrame frame, Map<String, String> values, boolean activate, List<String> errors) {
+    }
+
+    /** The model of {@code directory/person.jte}. */
+    public record PersonPage(ConsoleFrame frame, User user, Map<String, String> values, List<Lifecycle> actions,
+                             List<Group> groups, List<Group> otherGroups, String notice, List<String> errors) {
+    }
+
+    static final List<String> FORM_FIELDS = List.of("firstName", "lastName", "login", "email", "displayName", "mobilePhone");
+    private static final int PAGE = 50;
+
+    private final Console console;
+    private final Users users;
+    private final Groups groups;
+
+    public PeoplePages(Console console, Users users, Groups groups) {
+        this.console = console;
+        this.users = users;
+        this.groups = groups;
+    }
+
+    public void list(Context ctx) {
+        String q = trim(ctx.queryParam("q"));
+        String status = trim(ctx.queryParam("status"));
+        String filter = status == null || Arrays.stream(User.Status.values()).noneMatch(s -> s.name().equals(status))
+                ? null : "status eq \"" + status + "\"";
+        List<User> found = users.list(new Users.Search(q, filter, null, trim(ctx.queryParam("after")), PAGE + 1));
+        boolean more = found.size() > PAGE;
+        console.render(ctx, "directory/people.jte", new PeoplePage(console.frame(ctx, Nav.PEOPLE), q == null ? "" : q,
+                filter == null ? "" : status, more ? found.subList(0, PAGE) : found, more));
+    }
+
+    public void newForm(Context ctx) {
+        console.render(ctx, "directory/person-new.jte", new NewPersonPage(console.frame(ctx, Nav.PEOPLE), Map.of(), true, List.of()));
+    }
+
+    public void create(Context ctx) {
+        Map<String, String> values = form(ctx);
+        String password = blankToNull(ctx.formParam("password"));
+        boolean activate = ctx.formParam("activate") != null;
+        try {
+            User u = users.create(console.event(ctx), new Users.NewUser(values, password, activate, List.of()));
+            Console.seeOther(ctx, Nav.PEOPLE.path() + "/" + u.id() + "?notice=created");
+        } catch (ApiError e) {
+            ctx.status(400);
+            console.render(ctx, "directory/person-new.jte", new NewPersonPage(console.frame(ctx, Nav.PEOPLE), values, activate, Console.messages(e)));
+        }
+    }
+
+    public void show(Context ctx) {
+        User u = users.get(ctx.pathParam("id"));
+        render(ctx, u, values(u), notice(ctx.queryParam("notice")), List.of());
+    }
+
+    public void updateProfile(Context ctx) {
+        User u = users.get(ctx.pathParam("id"));
+        Map<String, String> values = form(ctx);
+        try {
+            users.update(console.event(ctx), u.id(), values, null);
+            Console.seeOther(ctx, path(u) + "?notice=saved");
+        } catch (ApiError e) {
+            ctx.status(400);
+            render(ctx, u, values, null, Console.messages(e));
+        }
+    }
+
+    public void lifecycle(Context ctx) {
+        User u = users.get(ctx.pathParam("id"));
+        Lifecycle change = Arrays.stream(Lifecycle.values()).filter(l -> l.operation().equals(ctx.pathParam("op"))).findFirst()
+                .orElseThrow(() -> ApiError.notFound(ctx.pathParam("op"), "Lifecycle"));
+        try {
+            users.lifecycle(console.event(ctx), u.id(), change);
+            Console.seeOther(ctx, path(u) + "?notice=" + change.operation());
+        } catch (ApiError e) {
+            ctx.status(400);
+            render(ctx, users.get(u.id()), values(u), null, Console.messages(e));
+        }
+    }
+
+    public void resetPassword(Context ctx) {
+        User u = users.get(ctx.pathParam("id"));
+        try {
+            users.setPassword(console.event(ctx), u.id(), ctx.formParam("password") == null ? "" : ctx.formParam("password"));
+            Console.seeOther(ctx, path(u) + "?notice=password");
+        } catch (ApiError e) {
+            ctx.status(400);
+            render(ctx, u, values(u), null, Console.messages(e));
+        }
+    }
+
+    public void delete(Context ctx) {
+        User u = users.get(ctx.pathParam("id"));
+        try {
+            users.delete(console.event(ctx), u.id());
+            Console.seeOther(ctx, Nav.PEOPLE.path());
+        } catch (ApiError e) {
+            ctx.status(400);
+            render(ctx, u, values(u), null, Console.messages(e));
+        }
+    }
+
+    public void addToGroup(Context ctx) {
+        User u = users.get(ctx.pathParam("id"));
+        try {
+            groups.addMember(console.event(ctx), ctx.formParam("groupId"), u.id());
+            Console.seeOther(ctx, path(u) + "?notice=group-added");
+        } catch (ApiError e) {
+            ctx.status(400);
+            render(ctx, u, values(u), null, Console.messages(e));
+        }
+    }
+
+    public void removeFromGroup(Context ctx) {
+        User u = users.get(ctx.pathParam("id"));
+        try {
+            groups.removeMember(console.event(ctx), ctx.pathParam("groupId"), u.id());
+            Console.seeOther(ctx, path(u) + "?notice=group-removed");
+        } catch (ApiError e) {
+            ctx.status(400);
+            render(ctx, u, values(u), null, Console.messages(e));
+        }
+    }
+
+    private void render(Context ctx, User u, Map<String, String> values, String notice, List<String> errors) {
+        List<Group> memberOf = groups.groupsOf(u.id());
+        List<Group> others = groups.list(null, null, null, 200).stream()
+                .filter(g -> !g.builtIn() && memberOf.stream().noneMatch(m -> m.id().equals(g.id()))).toList();
+        List<Lifecycle> actions = Arrays.stream(Lifecycle.values()).filter(l -> l.allowedFrom(u.status())).toList();
+        console.render(ctx, "directory/person.jte", new PersonPage(console.frame(ctx, Nav.PEOPLE), u, values, actions, memberOf, others, notice, errors));
+    }
+
+    private static Map<String, String> values(User u) {
+        Map<String, String> v = new LinkedHashMap<>();
+        User.Profile p = u.profile();
+        v.put("firstName", p.firstName());
+        v.put("lastName", p.lastName());
+        v.put("login", p.login());
+        v.put("email", p.email());
+        v.put("displayName", p.displayName());
+        v.put("mobilePhone", p.mobilePhone());
+        return v;
+    }
+
+    private static Map<String, String> form(Context ctx) {
+        Map<String, String> v = new LinkedHashMap<>();
+        for (String f : FORM_FIELDS) {
+            String value = ctx.formParam(f);
+            if (value != null) {
+                v.put(f, value.isBlank() && !UserProfileSchema.REQUIRED.contains(f) ? null : value.strip());
+            }
+        }
+        return v;
+    }
+
+    private static String notice(String code) {
+        if (code == null) {
+            return null;
+        }
+        return switch (code.toLowerCase(Locale.ROOT)) {
+            case "created" -> "Person added.";
+            case "saved" -> "Profile saved.";
+            case "password" -> "Password reset. Tell the person their new password through a channel you trust.";
+            case "group-added" -> "Added to the group.";
+            case "group-removed" -> "Removed from the group.";
+            case "activate" -> "Person activated.";
+            case "deactivate" -> "Person deactivated. They can no longer sign in.";
+            case "suspend" -> "Person suspended. They can no longer sign in until unsuspended.";
+            case "unsuspend" -> "Person unsuspended.";
+            case "unlock" -> "Account unlocked. The person can sign in again.";
+            default -> null;
+        };
+    }
+
+    private static String path(User u) {
+        return Nav.PEOPLE.path() + "/" + u.id();
+    }
+
+    private static String trim(String s) {
+        return s == null || s.isBlank() ? null : s.strip();
+    }
+
+    private static String blankToNull(String s) {
+        return s == null || s.isEmpty() ? null : s;
+    }
+}

@@ -1,0 +1,349 @@
+package dev.gatehouse.directory;
+
+import dev.gatehouse.api.ApiError;
+import dev.gatehouse.api.ErrorCode;
+import dev.gatehouse.api.Filter;
+import dev.gatehouse.storage.Database;
+import dev.gatehouse.storage.Ids;
+import dev.gatehouse.syslog.EventContext;
+import dev.gatehouse.syslog.SystemLog;
+import dev.gatehouse.syslog.Target;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
+
+/**
+ * The user use cases, shared by the management API and the console: every rule about users lives
+ * here (or in {@link UserProfileSchema} and {@link PasswordPolicy}, which this applies). A rejected
+ * request throws {@link ApiError} before anything is written; every change writes its System Log
+ * event in the same transaction. Group rows a transaction stamps ({@code lastMembershipUpdated}) are
+ * stamped Everyone first, then by id, so concurrent transactions lock them in one order.
+ */
+public final class Users {
+
+    public static final int DEFAULT_MAX_FAILED_SIGN_INS = 10;
+
+    static final String DUPLICATE = "An object with this field already exists in the current organization";
+    private static final Pattern USER_ID = Pattern.compile("00u[A-Za-z0-9]{17}");
+    private static final int MAX_UPDATE_ATTEMPTS = 5;
+
+    /** A user to create: profile attributes by Okta name, an optional password, and groups to join. */
+    public record NewUser(Map<String, String> profile, String password, boolean activate, List<String> groupIds) {
+        public NewUser {
+            profile = profile == null ? Map.of() : profile;
+            groupIds = groupIds == null ? List.of() : groupIds;
+        }
+    }
+
+    /**
+     * A page of users: {@code q} a prefix of first name, last name, e-mail or login; {@code filter} and {@code search}
+     * Okta expressions (see {@link UserStore#FILTER}, {@link UserStore#SEARCH}); DEPROVISIONED users are listed only
+     * when a filter or search is given, as in Okta. At most {@code limit} users with ids after {@code after}.
+     */
+    public record Search(String q, String filter, String search, String after, int limit) {
+    }
+
+    /**
+     * The outcome of a password sign-in: the user on success; on failure no user and the reason, for the
+     * System Log only (Okta's outcome reasons where Okta has one). Whatever the reason, the person signing
+     * in must be told the same thing, so a failure reveals nothing about the account.
+     */
+    public record Authentication(Optional<User> user, String failureReason) {
+
+        /** Wrong password for an ACTIVE user. */
+        public static final String INVALID_CREDENTIALS = "INVALID_CREDENTIALS";
+        /** No user has this login. */
+        public static final String UNKNOWN_USER = "UNKNOWN_USER";
+        /** The user is LOCKED_OUT, or this attempt locked it. */
+        public static final String LOCKED_OUT = "LOCKED_OUT";
+        /** The user is STAGED, PROVISIONED, SUSPENDED or DEPROVISIONED (Okta has no public reason of its own for this). */
+        public static final String USER_NOT_ACTIVE = "USER_NOT_ACTIVE";
+
+        public boolean succeeded() {
+            return user.isPresent();
+        }
+
+        static Authentication success(User user) {
+            return new Authentication(Optional.of(user), null);
+        }
+
+        static Authentication failure(String reason) {
+            return new Authentication(Optional.empty(), reason);
+        }
+    }
+
+    /** What a DELETE did: the first deactivates, the second (on a DEPROVISIONED user) deletes. */
+    public enum Deletion { DEACTIVATED, DELETED }
+
+    private final Database db;
+    private final UserStore store;
+    private final GroupStore groups;
+    private final PasswordHasher hasher;
+    private final PasswordPolicy policy;
+    private final SystemLog log;
+    private final Ids ids;
+    private final Clock clock;
+    private final PasswordSignIn signIn;
+
+    public Users(Database db, UserStore store, GroupStore groups, PasswordHasher hasher, SystemLog log, Ids ids, Clock clock,
+                 int maxFailedSignIns) {
+        this.db = db;
+        this.store = store;
+        this.groups = groups;
+        this.hasher = hasher;
+        this.policy = PasswordPolicy.DEFAULT;
+        this.log = log;
+        this.ids = ids;
+        this.clock = clock;
+        this.signIn = new PasswordSignIn(db, store, hasher, log, clock, maxFailedSignIns);
+    }
+
+    public Users(Database db, UserStore store, GroupStore groups, PasswordHasher hasher, SystemLog log, Ids ids, Clock clock) {
+        this(db, store, groups, hasher, log, ids, clock, DEFAULT_MAX_FAILED_SIGN_INS);
+    }
+
+    public User create(EventContext ctx, NewUser request) {
+        User.Profile profile = validate(request.profile(), request.password());
+        String hash = request.password() == null ? null : hasher.hash(request.password());
+        Instant now = clock.instant();
+        User.Status status = !request.activate() ? User.Status.STAGED : hash == null ? User.Status.PROVISIONED : User.Status.ACTIVE;
+        Instant activated = request.activate() ? now : null;
+        User user = new User(ids.next(Ids.USER), status, profile, now, activated, activated, null, now, hash == null ? null : now);
+        return uniqueLogin(() -> db.tx(h -> {
+            store.insert(h, user, hash);
+            groups.touchMembership(h, Group.EVERYONE, now);
+            log.record(h, ctx, SystemLog.Entry.success("user.lifecycle.create", "Create Okta user", target(user)));
+            if (request.activate()) {
+                log.record(h, ctx, SystemLog.Entry.success(Lifecycle.ACTIVATE.eventType(), Lifecycle.ACTIVATE.displayMessage(), target(user)));
+            }
+            for (String groupId : new TreeSet<>(request.groupIds())) {
+                Group group = groups.find(h, groupId)
+                        .orElseThrow(() -> ApiError.validation("groupIds", "Group not found: " + groupId));
+                if (!group.builtIn() && groups.addMember(h, groupId, user.id(), now)) {
+                    log.record(h, ctx, SystemLog.Entry.success("group.user_membership.add", "Add user to group membership",
+                            target(user), Groups.target(group)));
+                }
+            }
+            return user;
+        }));
+    }
+
+    /** The user with this id or login (any case), or 404 E0000007. */
+    public User get(String idOrLogin) {
+        return find(idOrLogin).orElseThrow(() -> ApiError.notFound(idOrLogin, "User"));
+    }
+
+    public Optional<User> find(String idOrLogin) {
+        if (idOrLogin == null || idOrLogin.isBlank() || idOrLogin.length() > 255) {
+            return Optional.empty();
+        }
+        return db.read(h -> USER_ID.matcher(idOrLogin).matches()
+                ? store.find(h, idOrLogin).or(() -> store.findByLogin(h, idOrLogin))
+                : store.findByLogin(h, idOrLogin));
+    }
+
+    public List<User> list(Search search) {
+        Map<String, Object> binds = new HashMap<>();
+        List<String> conditions = new ArrayList<>();
+        condition("filter", search.filter(), UserStore.FILTER, conditions, binds);
+        condition("search", search.search(), UserStore.SEARCH, conditions, binds);
+        String q = search.q() == null || search.q().isBlank() ? null : search.q().strip();
+        UserStore.Query query = new UserStore.Query(q, conditions, binds, conditions.isEmpty(), null, search.after(), search.limit());
+        return db.read(h -> store.list(h, query));
+    }
+
+    /**
+     * Partial update: only the given profile attributes change (a null value clears an optional one);
+     * a non-null {@code password} sets the password. Concurrent updates of other attributes are kept:
+     * the write is conditional on the user being unchanged since it was read, and retried otherwise.
+     */
+    public User update(EventContext ctx, String id, Map<String, String> changes, String password) {
+        String hash = null;
+        for (int attempt = 1; ; attempt++) {
+            User current = get(id);
+            Map<String, String> attributes = new HashMap<>(current.profile().attributes());
+            if (changes != null) {
+                attributes.putAll(changes);
+            }
+            User.Profile profile = validate(attributes, password);
+            if (password != null && hash == null) {
+                hash = hasher.hash(password);
+            }
+            String newHash = hash;
+            Instant now = later(clock.instant(), current.lastUpdated());
+            Optional<User> updated = uniqueLogin(() -> db.tx(h -> {
+                if (changes != null) {
+                    if (!store.writeProfile(h, current.id(), profile, current.lastUpdated(), now)) {
+                        return Optional.<User>empty();
+                    }
+                    log.record(h, ctx, SystemLog.Entry.success("user.account.update_profile", "Update user profile for Okta", target(current)));
+                }
+                if (newHash != null) {
+                    if (!store.setPassword(h, current.id(), newHash, now)) {
+                        return Optional.<User>empty();
+                    }
+                    log.record(h, ctx, SystemLog.Entry.success("user.account.update_password", "User update password for Okta", target(current)));
+                }
+                return store.find(h, current.id());
+            }));
+            if (updated.isPresent()) {
+                return updated.get();
+            }
+            if (attempt == MAX_UPDATE_ATTEMPTS) {
+                throw new IllegalStateException("User " + id + " kept changing during " + attempt + " update attempts");
+            }
+        }
+    }
+
+    /** Full replace: the profile becomes exactly {@code attributes}; a non-null {@code password} sets the password. */
+    public User replace(EventContext ctx, String id, Map<String, String> attributes, String password) {
+        User current = get(id);
+        User.Profile profile = validate(attributes == null ? Map.of() : attributes, password);
+        String hash = password == null ? null : hasher.hash(password);
+        return uniqueLogin(() -> db.tx(h -> {
+            Instant now = clock.instant();
+            if (!store.writeProfile(h, current.id(), profile, null, now)) {
+                throw ApiError.notFound(id, "User");
+            }
+            log.record(h, ctx, SystemLog.Entry.success("user.account.update_profile", "Update user profile for Okta", target(current)));
+            if (hash != null) {
+                store.setPassword(h, current.id(), hash, now);
+                log.record(h, ctx, SystemLog.Entry.success("user.account.update_password", "User update password for Okta", target(current)));
+            }
+            return store.find(h, current.id()).orElseThrow();
+        }));
+    }
+
+    /** An admin sets a new password (the console's "reset password"); a PROVISIONED user becomes ACTIVE. */
+    public User setPassword(EventContext ctx, String id, String newPassword) {
+        User current = get(id);
+        policy.check(newPassword, current.profile().login()).ifPresent(cause -> {
+            throw ApiError.validation(List.of(cause));
+        });
+        String hash = hasher.hash(newPassword);
+        return db.tx(h -> {
+            if (!store.setPassword(h, current.id(), hash, clock.instant())) {
+                throw ApiError.notFound(id, "User");
+            }
+            log.record(h, ctx, SystemLog.Entry.success("user.account.reset_password", "Reset password for Okta", target(current)));
+            return store.find(h, current.id()).orElseThrow();
+        });
+    }
+
+    /** Runs a lifecycle operation, or 400 E0000001 ({@code status: ...}) when the user's status does not allow it. */
+    public User lifecycle(EventContext ctx, String id, Lifecycle change) {
+        User current = get(id);
+        if (change.notOnOneself() && current.id().equals(ctx.actor().id())) {
+            throw ApiError.validation(null, "You cannot " + change.operation() + " your own user");
+        }
+        return db.tx(h -> {
+            if (!store.changeStatus(h, current.id(), change.from(), change.to(), change == Lifecycle.ACTIVATE, clock.instant())) {
+                store.find(h, current.id()).orElseThrow(() -> ApiError.notFound(id, "User"));
+                throw ApiError.validation("status", change.refusal());
+            }
+            log.record(h, ctx, SystemLog.Entry.success(change.eventType(), change.displayMessage(), target(current)));
+            return store.find(h, current.id()).orElseThrow();
+        });
+    }
+
+    /**
+     * Okta's two-step delete: on a user that is not DEPROVISIONED this deactivates it; on a DEPROVISIONED
+     * user it deletes the user with its memberships, admin roles and API tokens.
+     */
+    public Deletion delete(EventContext ctx, String id) {
+        for (int attempt = 1; ; attempt++) {
+            User current = get(id);
+            if (current.id().equals(ctx.actor().id())) {
+                throw ApiError.validation(null, "You cannot delete your own user");
+            }
+            if (current.status() != User.Status.DEPROVISIONED) {
+                try {
+                    lifecycle(ctx, current.id(), Lifecycle.DEACTIVATE);
+                    return Deletion.DEACTIVATED;
+                } catch (ApiError deactivatedMeanwhile) {
+                    if (deactivatedMeanwhile.code() != ErrorCode.E0000001 || attempt == MAX_UPDATE_ATTEMPTS) {
+                        throw deactivatedMeanwhile;
+                    }
+                    continue;
+                }
+            }
+            boolean deleted = db.tx(h -> {
+                Instant now = clock.instant();
+                List<String> memberOf = groups.groupIdsOf(h, current.id());
+                if (!store.deleteDeprovisioned(h, current.id())) {
+                    return false;
+                }
+                groups.touchMembership(h, Group.EVERYONE, now);
+                memberOf.stream().sorted().forEach(g -> groups.touchMembership(h, g, now));
+                log.record(h, ctx, SystemLog.Entry.success("user.lifecycle.delete.initiated", "Delete Okta user", target(current)));
+                return true;
+            });
+            if (deleted) {
+                return Deletion.DELETED;
+            }
+            if (attempt == MAX_UPDATE_ATTEMPTS) {
+                throw new IllegalStateException("User " + id + " kept changing during " + attempt + " delete attempts");
+            }
+        }
+    }
+
+    /** Password sign-in; see {@link PasswordSignIn}. Writes no session event: the caller does. */
+    public Authentication authenticate(EventContext ctx, String login, String password) {
+        return signIn.authenticate(ctx, login, password);
+    }
+
+    /** The profile these attributes make, checked together with the password, all causes at once. */
+    private User.Profile validate(Map<String, String> attributes, String password) {
+        List<ApiError.Cause> causes = new ArrayList<>(UserProfileSchema.check(attributes));
+        if (password != null) {
+            String login = attributes.get("login");
+            policy.check(password, login).ifPresent(causes::add);
+        }
+        if (!causes.isEmpty()) {
+            throw ApiError.validation(causes);
+        }
+        return UserProfileSchema.profile(attributes);
+    }
+
+    private static void condition(String param, String expression, FilterColumns columns, List<String> conditions,
+                                  Map<String, Object> binds) {
+        if (expression == null || expression.isBlank()) {
+            return;
+        }
+        try {
+            conditions.add(columns.toSql(Filter.parse(expression), binds));
+        } catch (Filter.InvalidFilter e) {
+            throw ApiError.validation(param, e.getMessage());
+        }
+    }
+
+    /** Runs a write whose only unique key a request can break is the login; that becomes Okta's duplicate error. */
+    private static <T> T uniqueLogin(java.util.function.Supplier<T> write) {
+        try {
+            return write.get();
+        } catch (RuntimeException e) {
+            if (Database.isUniqueViolation(e)) {
+                throw ApiError.validation("login", DUPLICATE);
+            }
+            throw e;
+        }
+    }
+
+    /** A timestamp after {@code previous}, so the conditional write on {@code last_updated_at} sees every change. */
+    private static Instant later(Instant now, Instant previous) {
+        Instant stored = now.truncatedTo(ChronoUnit.MICROS);   // both databases keep microseconds
+        return previous != null && !stored.isAfter(previous) ? previous.plus(1, ChronoUnit.MICROS) : stored;
+    }
+
+    static Target target(User u) {
+        return new Target(u.id(), "User", u.profile().login(), u.profile().name());
+    }
+}

@@ -1,0 +1,191 @@
+package dev.gatehouse.directory;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.gatehouse.api.ApiCaller;
+import dev.gatehouse.api.ApiError;
+import dev.gatehouse.api.ApiRequests;
+import dev.gatehouse.api.ErrorCode;
+import dev.gatehouse.api.Paging;
+import io.javalin.http.Context;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * {@code /api/v1/users}: Okta's Users API for super admins. Reads requests into plain values (JSON type
+ * errors are reported here, one cause per field) and leaves every rule to {@link Users}.
+ */
+public final class UsersApi {
+
+    private final Users users;
+    private final Groups groups;
+    private final DirectoryJson json;
+    private final String baseUrl;
+
+    public UsersApi(Users users, Groups groups, DirectoryJson json, String baseUrl) {
+        this.users = users;
+        this.groups = groups;
+        this.json = json;
+        this.baseUrl = baseUrl;
+    }
+
+    /** {@code POST /api/v1/users?activate=true|false} with {@code {profile, credentials:{password:{value}}, groupIds}}. */
+    public void create(Context ctx) {
+        superAdmin(ctx);
+        boolean activate = bool(ctx, "activate", true);
+        JsonNode body = ApiRequests.object(ctx);
+        List<ApiError.Cause> causes = new ArrayList<>();
+        Map<String, String> profile = attributes(body.get("profile"), causes);
+        String password = password(body, causes);
+        List<String> groupIds = strings(body.get("groupIds"), "groupIds", causes);
+        failOn(causes);
+        User user = users.create(ApiRequests.event(ctx), new Users.NewUser(profile, password, activate, groupIds));
+        ctx.json(json.user(user));
+    }
+
+    /** {@code GET /api/v1/users} with {@code q}, {@code filter}, {@code search}, {@code limit} and {@code after}. */
+    public void list(Context ctx) {
+        superAdmin(ctx);
+        Paging paging = Paging.of(ctx, 200, 200);
+        List<User> found = users.list(new Users.Search(ctx.queryParam("q"), ctx.queryParam("filter"), ctx.queryParam("search"),
+                paging.after(), paging.limit() + 1));
+        ctx.json(paging.respond(ctx, baseUrl, found, User::id).stream().map(json::user).toList());
+    }
+
+    /** {@code GET /api/v1/users/{id}}: by id, by login, or {@code me} for the caller. */
+    public void get(Context ctx) {
+        ApiCaller caller = superAdmin(ctx);
+        String id = ctx.pathParam("id");
+        ctx.json(json.user(users.get("me".equals(id) ? caller.userId() : id)));
+    }
+
+    /** {@code POST /api/v1/users/{id}}: partial update; only the profile attributes given change. */
+    public void update(Context ctx) {
+        superAdmin(ctx);
+        JsonNode body = ApiRequests.object(ctx);
+        List<ApiError.Cause> causes = new ArrayList<>();
+        Map<String, String> changes = body.has("profile") ? attributes(body.get("profile"), causes) : null;
+        String password = password(body, causes);
+        failOn(causes);
+        ctx.json(json.user(users.update(ApiRequests.event(ctx), ctx.pathParam("id"), changes, password)));
+    }
+
+    /** {@code PUT /api/v1/users/{id}}: the profile is replaced whole. */
+    public void replace(Context ctx) {
+        superAdmin(ctx);
+        JsonNode body = ApiRequests.object(ctx);
+        List<ApiError.Cause> causes = new ArrayList<>();
+        Map<String, String> profile = attributes(body.get("profile"), causes);
+        String password = password(body, causes);
+        failOn(causes);
+        ctx.json(json.user(users.replace(ApiRequests.event(ctx), ctx.pathParam("id"), profile, password)));
+    }
+
+    /** {@code POST /api/v1/users/{id}/lifecycle/{operation}}: 200 with {@code {}}, as Okta. */
+    public void lifecycle(Context ctx) {
+        superAdmin(ctx);
+        String operation = ctx.pathParam("operation");
+        Lifecycle change = Arrays.stream(Lifecycle.values()).filter(l -> l.operation().equals(operation)).findFirst()
+                .orElseThrow(() -> ApiError.notFound(ctx.path(), "Path"));
+        users.lifecycle(ApiRequests.event(ctx), ctx.pathParam("id"), change);
+        ctx.json(Map.of());
+    }
+
+    /** {@code DELETE /api/v1/users/{id}}: deactivates first, deletes a deactivated user; 204 either way. */
+    public void delete(Context ctx) {
+        superAdmin(ctx);
+        users.delete(ApiRequests.event(ctx), ctx.pathParam("id"));
+        ctx.status(204);
+    }
+
+    /** {@code GET /api/v1/users/{id}/groups}: Everyone first, then the user's groups. */
+    public void groups(Context ctx) {
+        superAdmin(ctx);
+        User user = users.get(ctx.pathParam("id"));
+        ctx.json(groups.groupsOf(user.id()).stream().map(json::group).toList());
+    }
+
+    /** The caller, who must be a super admin (403 E0000006 otherwise). */
+    static ApiCaller superAdmin(Context ctx) {
+        ApiCaller caller = ApiRequests.caller(ctx);
+        if (!caller.superAdmin()) {
+            throw ApiError.of(ErrorCode.E0000006);
+        }
+        return caller;
+    }
+
+    /** A JSON object of string (or null) attributes; anything else is a cause for that attribute. */
+    static Map<String, String> attributes(JsonNode node, List<ApiError.Cause> causes) {
+        Map<String, String> out = new LinkedHashMap<>();
+        if (node == null || node.isNull()) {
+            return out;
+        }
+        if (!node.isObject()) {
+            causes.add(new ApiError.Cause("profile", "Must be an object"));
+            return out;
+        }
+        node.properties().forEach(e -> {
+            JsonNode v = e.getValue();
+            if (v.isNull() || v.isTextual()) {
+                out.put(e.getKey(), v.isNull() ? null : v.asText());
+            } else {
+                causes.add(new ApiError.Cause(e.getKey(), "Does not match required type: string"));
+            }
+        });
+        return out;
+    }
+
+    /** {@code credentials.password.value}, or null when not given. */
+    private static String password(JsonNode body, List<ApiError.Cause> causes) {
+        JsonNode value = body.path("credentials").path("password").path("value");
+        if (value.isMissingNode() || value.isNull()) {
+            return null;
+        }
+        if (!value.isTextual()) {
+            causes.add(new ApiError.Cause("password", "Does not match required type: string"));
+            return null;
+        }
+        return value.asText();
+    }
+
+    private static List<String> strings(JsonNode node, String field, List<ApiError.Cause> causes) {
+        List<String> out = new ArrayList<>();
+        if (node == null || node.isNull()) {
+            return out;
+        }
+        if (!node.isArray()) {
+            causes.add(new ApiError.Cause(field, "Must be an array of strings"));
+            return out;
+        }
+        for (JsonNode item : node) {
+            if (!item.isTextual()) {
+                causes.add(new ApiError.Cause(field, "Must be an array of strings"));
+                return out;
+            }
+            out.add(item.asText());
+        }
+        return out;
+    }
+
+    private static boolean bool(Context ctx, String name, boolean otherwise) {
+        String raw = ctx.queryParam(name);
+        if (raw == null || raw.isBlank()) {
+            return otherwise;
+        }
+        return switch (raw.trim().toLowerCase(Locale.ROOT)) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw ApiError.validation(name, "Must be true or false");
+        };
+    }
+
+    static void failOn(List<ApiError.Cause> causes) {
+        if (!causes.isEmpty()) {
+            throw ApiError.validation(causes);
+        }
+    }
+}

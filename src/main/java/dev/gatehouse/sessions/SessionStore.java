@@ -1,0 +1,55 @@
+package dev.gatehouse.sessions;
+
+import org.jdbi.v3.core.Handle;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.Optional;
+
+/** SQL for {@code sessions}. */
+public final class SessionStore {
+
+    public void insert(Handle h, Session s, String tokenHash) {
+        h.createUpdate("""
+                        INSERT INTO sessions (id, token_hash, user_id, created_at, last_seen_at, expires_at, password_verified_at)
+                        VALUES (:id, :hash, :userId, :created, :lastSeen, :expires, :pwd)""")
+                .bind("id", s.id()).bind("hash", tokenHash).bind("userId", s.userId()).bind("created", s.created())
+                .bind("lastSeen", s.lastSeen()).bind("expires", s.absoluteExpiry()).bind("pwd", s.passwordVerified())
+                .execute();
+    }
+
+    public Optional<Session> findByHash(Handle h, String tokenHash) {
+        return h.createQuery("SELECT * FROM sessions WHERE token_hash = :hash").bind("hash", tokenHash).map((rs, c) -> read(rs)).findOne();
+    }
+
+    /** Moves last-seen forward, at most once a minute per session, so reading a session is usually free of writes. */
+    public void touch(Handle h, String id, Instant now) {
+        h.createUpdate("UPDATE sessions SET last_seen_at = :now WHERE id = :id AND last_seen_at < :threshold")
+                .bind("id", id).bind("now", now).bind("threshold", now.minusSeconds(60)).execute();
+    }
+
+    /** Unconditionally refreshes last-seen (the session refresh endpoint). */
+    public void refresh(Handle h, String id, Instant now) {
+        h.createUpdate("UPDATE sessions SET last_seen_at = :now WHERE id = :id").bind("id", id).bind("now", now).execute();
+    }
+
+    public boolean delete(Handle h, String id) {
+        return h.createUpdate("DELETE FROM sessions WHERE id = :id").bind("id", id).execute() == 1;
+    }
+
+    public int deleteForUser(Handle h, String userId) {
+        return h.createUpdate("DELETE FROM sessions WHERE user_id = :u").bind("u", userId).execute();
+    }
+
+    private static Session read(ResultSet rs) throws SQLException {
+        return new Session(rs.getString("id"), rs.getString("user_id"), instant(rs.getTimestamp("created_at")),
+                instant(rs.getTimestamp("last_seen_at")), instant(rs.getTimestamp("expires_at")),
+                instant(rs.getTimestamp("password_verified_at")));
+    }
+
+    private static Instant instant(Timestamp t) {
+        return t == null ? null : t.toInstant();
+    }
+}

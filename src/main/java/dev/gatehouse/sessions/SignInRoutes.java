@@ -1,0 +1,29 @@
+package dev.gatehouse.sessions;
+
+import dev.gatehouse.http.Routes;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.HttpStatus;
+
+/** The hosted sign-in surface: pages people see when an app or the console sends them to sign in. */
+public final class SignInRoutes implements Routes {
+
+    public static final String SIGN_IN = "/signin";
+    public static final String SIGN_OUT = "/signout";
+    /** Okta's classic sign-in address, kept so links written for Okta land on the sign-in page. */
+    public static final String OKTA_SIGN_IN = "/login/login.htm";
+
+    private final SignInPages pages;
+
+    public SignInRoutes(SignInPages pages) {
+        this.pages = pages;
+    }
+
+    @Override
+    public void register(RoutesConfig r) {
+        r.get(SIGN_IN, pages::show);
+        r.post(SIGN_IN, pages::submit);
+        r.get(OKTA_SIGN_IN, ctx -> ctx.redirect(SIGN_IN + (ctx.queryString() == null ? "" : "?" + ctx.queryString()), HttpStatus.FOUND));
+        r.get(SIGN_OUT, pages::confirmSignOut);
+        r.post(SIGN_OUT, pages::signOut);
+    }
+}

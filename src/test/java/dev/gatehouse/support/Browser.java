@@ -1,0 +1,100 @@
+package dev.gatehouse.support;
+
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+/**
+ * A cookie-keeping HTTP client that does not follow redirects, for testing pages and forms the way a
+ * browser uses them (real browser tests use Playwright; this one is for fast HTTP-level checks).
+ */
+public final class Browser {
+
+    private final String base;
+    private final HttpClient client = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER)
+            .connectTimeout(Duration.ofSeconds(5)).build();
+    public final Map<String, String> cookies = new LinkedHashMap<>();
+
+    public Browser(String base) {
+        this.base = base;
+    }
+
+    public Http.Response get(String path) {
+        return send(HttpRequest.newBuilder(uri(path)).GET());
+    }
+
+    /** Posts a form; pairs of name, value. */
+    public Http.Response post(String path, String... fields) {
+        String body = java.util.stream.IntStream.range(0, fields.length / 2)
+                .mapToObj(i -> enc(fields[2 * i]) + "=" + enc(fields[2 * i + 1])).collect(Collectors.joining("&"));
+        return send(HttpRequest.newBuilder(uri(path)).header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(body)));
+    }
+
+    public Http.Response send(String method, String path, String... headers) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(uri(path)).method(method, HttpRequest.BodyPublishers.noBody());
+        for (int i = 0; i < headers.length; i += 2) {
+            b.header(headers[i], headers[i + 1]);
+        }
+        return send(b);
+    }
+
+    /** The value of the hidden CSRF field in a page. */
+    public static String csrf(Http.Response page) {
+        Matcher m = Pattern.compile("name=\"csrf\" value=\"([^\"]+)\"").matcher(page.body());
+        if (!m.find()) {
+            throw new AssertionError("No CSRF field in: " + page.body());
+        }
+        return m.group(1);
+    }
+
+    /** Signs in through the hosted page; returns the final response (a 303 on success). */
+    public Http.Response signIn(String username, String password, String fromUri) {
+        Http.Response page = get("/signin" + (fromUri == null ? "" : "?fromURI=" + enc(fromUri)));
+        return post("/signin", "csrf", csrf(page), "username", username, "password", password, "fromURI", fromUri == null ? "/" : fromUri);
+    }
+
+    private Http.Response send(HttpRequest.Builder b) {
+        if (!cookies.isEmpty()) {
+            b.header("Cookie", cookies.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining("; ")));
+        }
+        try {
+            HttpResponse<String> r = client.send(b.timeout(Duration.ofSeconds(20)).build(), HttpResponse.BodyHandlers.ofString());
+            for (String set : r.headers().allValues("Set-Cookie")) {
+                String pair = set.split(";", 2)[0];
+                String name = pair.substring(0, pair.indexOf('='));
+                String value = pair.substring(pair.indexOf('=') + 1);
+                if (value.isEmpty() || set.contains("Max-Age=0")) {
+                    cookies.remove(name);
+                } else {
+                    cookies.put(name, value);
+                }
+            }
+            return new Http.Response(r.statusCode(), r.headers(), r.body());
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    public static List<String> setCookies(Http.Response r) {
+        return r.headers().allValues("Set-Cookie");
+    }
+
+    private URI uri(String path) {
+        return URI.create(path.startsWith("http") ? path : base + path);
+    }
+
+    private static String enc(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8);
+    }
+}
