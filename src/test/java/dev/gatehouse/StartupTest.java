@@ -84,6 +84,8 @@ class StartupTest {
             Http.Response r = https.get("/health/ready");
             assertThat(r.status()).isEqualTo(200);
             assertThat(r.header("Strict-Transport-Security")).startsWith("max-age=");
+            assertThat(server.wiring().port()).as("plain HTTP keeps listening beside HTTPS").isNotEqualTo(server.wiring().httpsPort());
+            assertThat(server.http().get("/health/ready").status()).isEqualTo(200);
         }
     }
 

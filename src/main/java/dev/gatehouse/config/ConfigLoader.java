@@ -108,7 +108,7 @@ public final class ConfigLoader {
             case "json" -> GatehouseConfig.LogFormat.JSON;
             default -> throw new ConfigException("GATEHOUSE_LOG_FORMAT must be 'text' or 'json' (got '" + v.get("GATEHOUSE_LOG_FORMAT") + "').");
         };
-        return new GatehouseConfig(port, bind, baseUrl, Path.of(v.get("GATEHOUSE_DATA_DIR")), dbUrl,
+        return new GatehouseConfig(port, bind, baseUrl, Path.of(v.get("GATEHOUSE_DATA_DIR")).toAbsolutePath().normalize(), dbUrl,
                 Optional.ofNullable(v.get("GATEHOUSE_DB_USER")), Optional.ofNullable(v.get("GATEHOUSE_DB_PASSWORD")), pool,
                 httpsPort, cert, key, adminEmail, adminPassword, apiToken, v.get("GATEHOUSE_ORG_NAME"), logFormat,
                 integer(v, "GATEHOUSE_SESSION_IDLE_MINUTES", 1, 60 * 24 * 30), integer(v, "GATEHOUSE_SESSION_MAX_MINUTES", 0, 60 * 24 * 90),

@@ -38,6 +38,7 @@ public final class HttpServer implements AutoCloseable {
             + "object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
 
     private final Javalin app;
+    private ServerConnector httpConnector;
     private ServerConnector httpsConnector;
 
     public HttpServer(GatehouseConfig config, Optional<Tls.Material> tls, Ids ids, ErrorMapper errors,
@@ -63,6 +64,13 @@ public final class HttpServer implements AutoCloseable {
                 sf.location = Location.CLASSPATH;
                 sf.headers = java.util.Map.of("Cache-Control", "public, max-age=3600");
             });
+            // Javalin drops its default connector once any connector is added, so with TLS both are added here.
+            tls.ifPresent(material -> c.jetty.addConnector((server, httpConfig) -> {
+                httpConnector = new ServerConnector(server, new HttpConnectionFactory(httpConfig));
+                httpConnector.setHost(config.bind());
+                httpConnector.setPort(config.port());
+                return httpConnector;
+            }));
             tls.ifPresent(material -> c.jetty.addConnector((server, httpConfig) -> {
                 SslContextFactory.Server ssl = new SslContextFactory.Server();
                 ssl.setKeyStore(material.keyStore());
@@ -126,7 +134,7 @@ public final class HttpServer implements AutoCloseable {
     }
 
     public int port() {
-        return app.port();
+        return httpConnector == null ? app.port() : httpConnector.getLocalPort();
     }
 
     /** The bound HTTPS port, or -1 when HTTPS is off. */
