@@ -1,6 +1,13 @@
 package dev.gatehouse;
 
 import dev.gatehouse.api.ApiAuth;
+import dev.gatehouse.apps.AppAssignments;
+import dev.gatehouse.apps.AppJson;
+import dev.gatehouse.apps.AppPages;
+import dev.gatehouse.apps.AppStore;
+import dev.gatehouse.apps.Apps;
+import dev.gatehouse.apps.AppsApi;
+import dev.gatehouse.apps.AssignmentStore;
 import dev.gatehouse.api.ApiRoutes;
 import dev.gatehouse.api.ApiTokenStore;
 import dev.gatehouse.api.ApiTokens;
@@ -37,6 +44,33 @@ import dev.gatehouse.http.HomeRoutes;
 import dev.gatehouse.http.HttpServer;
 import dev.gatehouse.http.Pages;
 import dev.gatehouse.http.Tls;
+import dev.gatehouse.oauth.ClientAuthentication;
+import dev.gatehouse.oauth.OAuthRoutes;
+import dev.gatehouse.oauth.authorize.Authorization;
+import dev.gatehouse.oauth.authorize.AuthorizeEndpoint;
+import dev.gatehouse.oauth.codes.CodeStore;
+import dev.gatehouse.oauth.grants.ClientCredentialsGrant;
+import dev.gatehouse.oauth.grants.CodeGrant;
+import dev.gatehouse.oauth.grants.RefreshGrant;
+import dev.gatehouse.oauth.grants.TokenIssuer;
+import dev.gatehouse.oauth.token.TokenEndpoint;
+import dev.gatehouse.oauth.tokens.IssuedTokenStore;
+import dev.gatehouse.oauth.tokens.TokenMinter;
+import dev.gatehouse.oauth.discovery.DiscoveryDocuments;
+import dev.gatehouse.oauth.discovery.DiscoveryRoutes;
+import dev.gatehouse.oauth.keys.KeyEncryption;
+import dev.gatehouse.oauth.keys.KeyRotationSchedule;
+import dev.gatehouse.oauth.keys.KeyRotationSettings;
+import dev.gatehouse.oauth.keys.SigningKeyStore;
+import dev.gatehouse.oauth.keys.SigningKeys;
+import dev.gatehouse.oauth.servers.AuthorizationServerJson;
+import dev.gatehouse.oauth.servers.AuthorizationServerPages;
+import dev.gatehouse.oauth.servers.AuthorizationServerStore;
+import dev.gatehouse.oauth.servers.AuthorizationServers;
+import dev.gatehouse.oauth.servers.AuthorizationServersApi;
+import dev.gatehouse.oauth.servers.ScopeStore;
+import dev.gatehouse.oauth.servers.Scopes;
+import dev.gatehouse.oauth.servers.ScopesApi;
 import dev.gatehouse.org.OrgBootstrap;
 import dev.gatehouse.storage.Database;
 import dev.gatehouse.storage.Ids;
@@ -68,13 +102,18 @@ public final class Wiring implements AutoCloseable {
     public final SystemLog systemLog;
     public final Users users;
     public final Groups groups;
+    public final Apps apps;
+    public final AuthorizationServers authorizationServers;
+    public final SigningKeys signingKeys;
+    private final KeyRotationSchedule keyRotation;
     public final Optional<Path> certificate;
     public final boolean certificateGenerated;
     private final HttpServer server;
 
     private Wiring(GatehouseConfig config, Database db, OrgBootstrap.FirstStart firstStart, ApiTokens apiTokens, SystemLog systemLog,
                    Optional<Tls.Material> tls, boolean certificateGenerated, HttpServer server,
-                   Users users, Groups groups) {
+                   Users users, Groups groups, Apps apps, AuthorizationServers authorizationServers, SigningKeys signingKeys,
+                   KeyRotationSchedule keyRotation) {
         this.config = config;
         this.db = db;
         this.apiTokens = apiTokens;
@@ -85,6 +124,10 @@ public final class Wiring implements AutoCloseable {
         this.server = server;
         this.users = users;
         this.groups = groups;
+        this.apps = apps;
+        this.authorizationServers = authorizationServers;
+        this.signingKeys = signingKeys;
+        this.keyRotation = keyRotation;
     }
 
     /** Opens the store, creates the org on first start, and starts listening. */
@@ -114,6 +157,16 @@ public final class Wiring implements AutoCloseable {
             Users directoryUsers = new Users(db, users, groupStore, hasher, log, ids, clock, config.lockoutAttempts());
             Groups directoryGroups = new Groups(db, groupStore, users, log, ids, clock);
             DirectoryJson directoryJson = new DirectoryJson(config.baseUrl());
+            Apps apps = new Apps(db, new AppStore(), new AppAssignments(db, new AssignmentStore(), groupStore, users, log, clock),
+                    log, ids, clock);
+            SigningKeys signingKeys = new SigningKeys(db, new SigningKeyStore(),
+                    KeyEncryption.load(config.keyEncryptionKey(), config.dataDir(), random), log, clock, random, KeyRotationSettings.DEFAULTS);
+            signingKeys.checkKeyEncryption();
+            Scopes scopes = new Scopes(db, new ScopeStore(), log, ids, clock);
+            AuthorizationServers authorizationServers = new AuthorizationServers(db, new AuthorizationServerStore(), scopes, signingKeys,
+                    log, ids, clock, config.baseUrl());
+            authorizationServers.ensureBuiltIns();
+            AuthorizationServerJson authorizationServerJson = new AuthorizationServerJson(authorizationServers, signingKeys, config.baseUrl());
 
             PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             new JvmMemoryMetrics().bindTo(metrics);
@@ -126,6 +179,8 @@ public final class Wiring implements AutoCloseable {
             Sessions sessions = new Sessions(db, new SessionStore(), directoryUsers, users, log, ids, clock,
                     new SessionSettings(Duration.ofMinutes(config.sessionIdleMinutes()), Duration.ofMinutes(config.sessionMaxMinutes())));
             SessionCookie sessionCookie = new SessionCookie(sessions, config.publicHttps());
+            OAuthRoutes oauth = oauthRoutes(config, db, log, ids, clock, apps, users, directoryGroups, authorizationServers, scopes,
+                    signingKeys, sessionCookie, pages, errors, first.orgId());
             Console console = new Console(sessionCookie, csrf, pages, errors, db, users, config.orgName());
             ConsoleRoutes consoleRoutes = new ConsoleRoutes(console,
                     new DashboardPages(console, db, log),
@@ -133,25 +188,51 @@ public final class Wiring implements AutoCloseable {
                     new GroupPages(console, directoryGroups, directoryUsers),
                     new ApiTokenPages(console, apiTokens),
                     new SystemLogPages(console, db, log),
-                    new NotYetPages(console));
+                    new NotYetPages(console),
+                    new AppPages(console, apps, directoryGroups, directoryUsers, config.baseUrl()),
+                    new AuthorizationServerPages(console, authorizationServers, scopes, signingKeys));
             ApiRoutes api = new ApiRoutes(
                     new ApiAuth(apiTokens, ApiRoutes.COOKIE_ENDPOINTS),
                     new ApiTokensApi(apiTokens, config.baseUrl()),
                     new LogsApi(db, log, config.baseUrl()),
                     new UsersApi(directoryUsers, directoryGroups, directoryJson, config.baseUrl()),
                     new GroupsApi(directoryGroups, directoryJson, config.baseUrl()),
-                    new SessionsApi(sessions, sessionCookie, config.baseUrl(), first.orgId()));
+                    new SessionsApi(sessions, sessionCookie, config.baseUrl(), first.orgId()),
+                    new AppsApi(apps, new AppJson(config.baseUrl()), config.baseUrl()),
+                    new AuthorizationServersApi(authorizationServers, authorizationServerJson, config.baseUrl()),
+                    new ScopesApi(authorizationServers, scopes, authorizationServerJson));
             HttpServer server = new HttpServer(config, tls, ids, errors, metrics, List.of(
                     new HealthRoutes(db, metrics),
                     new HomeRoutes(config, pages),
                     new SignInRoutes(new SignInPages(sessions, sessionCookie, csrf, pages, config.orgName())),
                     consoleRoutes,
-                    api)).start();
-            return new Wiring(config, db, first, apiTokens, log, tls, generated, server, directoryUsers, directoryGroups);
+                    api,
+                    oauth,
+                    new DiscoveryRoutes(authorizationServers, signingKeys, new DiscoveryDocuments(authorizationServers, scopes), errors))).start();
+            return new Wiring(config, db, first, apiTokens, log, tls, generated, server, directoryUsers, directoryGroups, apps,
+                    authorizationServers, signingKeys, KeyRotationSchedule.start(signingKeys));
         } catch (RuntimeException e) {
             db.close();
             throw e;
         }
+    }
+
+    /** The OAuth 2.0 / OpenID Connect endpoints and what they need. */
+    private static OAuthRoutes oauthRoutes(GatehouseConfig config, Database db, SystemLog log, Ids ids, Clock clock, Apps apps,
+                                           UserStore users, Groups groups, AuthorizationServers servers, Scopes scopes,
+                                           SigningKeys keys, SessionCookie sessionCookie, Pages pages, ErrorMapper errors, String orgId) {
+        java.util.function.Function<dev.gatehouse.oauth.servers.AuthorizationServer, Set<String>> customScopes = s -> scopes.list(s.id()).stream()
+                .filter(scope -> !scope.system()).map(dev.gatehouse.oauth.servers.Scope::name).collect(java.util.stream.Collectors.toSet());
+        CodeStore codes = new CodeStore();
+        IssuedTokenStore issued = new IssuedTokenStore();
+        TokenIssuer issuer = new TokenIssuer(new TokenMinter(keys, ids, clock, orgId), issued, ids);
+        return new OAuthRoutes(
+                new AuthorizeEndpoint(servers, new Authorization(apps, customScopes, db, codes, log, ids, clock, config.baseUrl()),
+                        sessionCookie, pages, errors, ids),
+                new TokenEndpoint(servers, new ClientAuthentication(apps),
+                        new CodeGrant(db, codes, issued, issuer, users, groups, log, ids, clock),
+                        new RefreshGrant(db, issued, issuer, users, groups, log, clock),
+                        new ClientCredentialsGrant(db, issuer, customScopes, log), db, log));
     }
 
     public int port() {
@@ -164,6 +245,7 @@ public final class Wiring implements AutoCloseable {
 
     @Override
     public void close() {
+        keyRotation.close();
         server.close();
         db.close();
     }

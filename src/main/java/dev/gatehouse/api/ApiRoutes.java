@@ -1,8 +1,11 @@
 package dev.gatehouse.api;
 
+import dev.gatehouse.apps.AppsApi;
 import dev.gatehouse.directory.GroupsApi;
 import dev.gatehouse.directory.UsersApi;
 import dev.gatehouse.http.Routes;
+import dev.gatehouse.oauth.servers.AuthorizationServersApi;
+import dev.gatehouse.oauth.servers.ScopesApi;
 import dev.gatehouse.sessions.SessionsApi;
 import dev.gatehouse.syslog.LogsApi;
 import io.javalin.config.RoutesConfig;
@@ -21,6 +24,22 @@ public final class ApiRoutes implements Routes {
     public static final String GROUP = "/api/v1/groups/{id}";
     public static final String GROUP_USERS = "/api/v1/groups/{id}/users";
     public static final String GROUP_USER = "/api/v1/groups/{id}/users/{userId}";
+    public static final String APPS = "/api/v1/apps";
+    public static final String APP = "/api/v1/apps/{id}";
+    public static final String APP_LIFECYCLE = "/api/v1/apps/{id}/lifecycle/{operation}";
+    public static final String APP_SECRETS = "/api/v1/apps/{id}/credentials/secrets";
+    public static final String APP_USERS = "/api/v1/apps/{id}/users";
+    public static final String APP_USER = "/api/v1/apps/{id}/users/{userId}";
+    public static final String APP_GROUPS = "/api/v1/apps/{id}/groups";
+    public static final String APP_GROUP = "/api/v1/apps/{id}/groups/{groupId}";
+    public static final String AUTHORIZATION_SERVERS = "/api/v1/authorizationServers";
+    public static final String AUTHORIZATION_SERVER = "/api/v1/authorizationServers/{id}";
+    public static final String AUTHORIZATION_SERVER_LIFECYCLE = "/api/v1/authorizationServers/{id}/lifecycle/{operation}";
+    public static final String AUTHORIZATION_SERVER_KEYS = "/api/v1/authorizationServers/{id}/credentials/keys";
+    public static final String AUTHORIZATION_SERVER_KEY = "/api/v1/authorizationServers/{id}/credentials/keys/{kid}";
+    public static final String AUTHORIZATION_SERVER_KEY_ROTATE = "/api/v1/authorizationServers/{id}/credentials/lifecycle/keyRotate";
+    public static final String AUTHORIZATION_SERVER_SCOPES = "/api/v1/authorizationServers/{id}/scopes";
+    public static final String AUTHORIZATION_SERVER_SCOPE = "/api/v1/authorizationServers/{id}/scopes/{scopeId}";
     public static final String SESSION_ME = "/api/v1/sessions/me";
     public static final String SESSION_ME_REFRESH = "/api/v1/sessions/me/lifecycle/refresh";
     /** Endpoints that authenticate with the browser's session cookie instead of an API token. */
@@ -32,9 +51,16 @@ public final class ApiRoutes implements Routes {
     private final UsersApi users;
     private final GroupsApi groups;
     private final SessionsApi sessions;
+    private final AppsApi apps;
+    private final AuthorizationServersApi authorizationServers;
+    private final ScopesApi scopes;
 
-    public ApiRoutes(ApiAuth auth, ApiTokensApi apiTokens, LogsApi logs, UsersApi users, GroupsApi groups, SessionsApi sessions) {
+    public ApiRoutes(ApiAuth auth, ApiTokensApi apiTokens, LogsApi logs, UsersApi users, GroupsApi groups, SessionsApi sessions,
+                     AppsApi apps, AuthorizationServersApi authorizationServers, ScopesApi scopes) {
+        this.authorizationServers = authorizationServers;
+        this.scopes = scopes;
         this.sessions = sessions;
+        this.apps = apps;
         this.auth = auth;
         this.apiTokens = apiTokens;
         this.logs = logs;
@@ -66,6 +92,35 @@ public final class ApiRoutes implements Routes {
         r.get(GROUP_USERS, groups::members);
         r.put(GROUP_USER, groups::addMember);
         r.delete(GROUP_USER, groups::removeMember);
+        r.post(APPS, apps::create);
+        r.get(APPS, apps::list);
+        r.get(APP, apps::get);
+        r.put(APP, apps::update);
+        r.delete(APP, apps::delete);
+        r.post(APP_LIFECYCLE, apps::lifecycle);
+        r.post(APP_SECRETS, apps::rotateSecret);
+        r.get(APP_USERS, apps::users);
+        r.post(APP_USERS, apps::assignUser);
+        r.get(APP_USER, apps::user);
+        r.delete(APP_USER, apps::unassignUser);
+        r.get(APP_GROUPS, apps::groups);
+        r.put(APP_GROUP, apps::assignGroup);
+        r.get(APP_GROUP, apps::group);
+        r.delete(APP_GROUP, apps::unassignGroup);
+        r.get(AUTHORIZATION_SERVERS, authorizationServers::list);
+        r.post(AUTHORIZATION_SERVERS, authorizationServers::create);
+        r.get(AUTHORIZATION_SERVER, authorizationServers::get);
+        r.put(AUTHORIZATION_SERVER, authorizationServers::update);
+        r.delete(AUTHORIZATION_SERVER, authorizationServers::delete);
+        r.post(AUTHORIZATION_SERVER_LIFECYCLE, authorizationServers::lifecycle);
+        r.get(AUTHORIZATION_SERVER_KEYS, authorizationServers::keys);
+        r.get(AUTHORIZATION_SERVER_KEY, authorizationServers::key);
+        r.post(AUTHORIZATION_SERVER_KEY_ROTATE, authorizationServers::rotate);
+        r.get(AUTHORIZATION_SERVER_SCOPES, scopes::list);
+        r.post(AUTHORIZATION_SERVER_SCOPES, scopes::create);
+        r.get(AUTHORIZATION_SERVER_SCOPE, scopes::get);
+        r.put(AUTHORIZATION_SERVER_SCOPE, scopes::update);
+        r.delete(AUTHORIZATION_SERVER_SCOPE, scopes::delete);
         r.get(SESSION_ME, sessions::get);
         r.delete(SESSION_ME, sessions::delete);
         r.post(SESSION_ME_REFRESH, sessions::refresh);

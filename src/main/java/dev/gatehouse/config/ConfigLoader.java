@@ -51,7 +51,9 @@ public final class ConfigLoader {
             new Setting("GATEHOUSE_LOCKOUT_ATTEMPTS", "10", "consecutive failed sign-ins that lock an account"),
             new Setting("GATEHOUSE_ARGON2_MEMORY_KIB", "19456", "Argon2id memory cost of password hashes, in KiB"),
             new Setting("GATEHOUSE_ARGON2_ITERATIONS", "2", "Argon2id iterations"),
-            new Setting("GATEHOUSE_ARGON2_PARALLELISM", "1", "Argon2id lanes"));
+            new Setting("GATEHOUSE_ARGON2_PARALLELISM", "1", "Argon2id lanes"),
+            new Setting("GATEHOUSE_KEY_ENCRYPTION_KEY", null, "base64 of 32 random bytes that encrypts signing keys at rest; every node "
+                    + "of a cluster needs the same one (when unset, one is generated once in <data dir>/keys/key-encryption.key)"));
 
     private ConfigLoader() {
     }
@@ -113,7 +115,24 @@ public final class ConfigLoader {
                 httpsPort, cert, key, adminEmail, adminPassword, apiToken, v.get("GATEHOUSE_ORG_NAME"), logFormat,
                 integer(v, "GATEHOUSE_SESSION_IDLE_MINUTES", 1, 60 * 24 * 30), integer(v, "GATEHOUSE_SESSION_MAX_MINUTES", 0, 60 * 24 * 90),
                 integer(v, "GATEHOUSE_LOCKOUT_ATTEMPTS", 1, 100), integer(v, "GATEHOUSE_ARGON2_MEMORY_KIB", 1024, 4 * 1024 * 1024),
-                integer(v, "GATEHOUSE_ARGON2_ITERATIONS", 1, 20), integer(v, "GATEHOUSE_ARGON2_PARALLELISM", 1, 16));
+                integer(v, "GATEHOUSE_ARGON2_ITERATIONS", 1, 20), integer(v, "GATEHOUSE_ARGON2_PARALLELISM", 1, 16),
+                keyEncryptionKey(v.get("GATEHOUSE_KEY_ENCRYPTION_KEY")));
+    }
+
+    /** Base64 of exactly 32 bytes (AES-256), checked here so a bad value stops the start with one clear line. */
+    private static Optional<String> keyEncryptionKey(String raw) {
+        if (raw == null) {
+            return Optional.empty();
+        }
+        try {
+            if (java.util.Base64.getDecoder().decode(raw).length == 32) {
+                return Optional.of(raw);
+            }
+        } catch (IllegalArgumentException e) {
+            // reported below
+        }
+        throw new ConfigException("GATEHOUSE_KEY_ENCRYPTION_KEY must be the base64 encoding of 32 random bytes, "
+                + "e.g. the output of 'openssl rand -base64 32'.");
     }
 
     static Map<String, String> parseFlags(List<String> args) {

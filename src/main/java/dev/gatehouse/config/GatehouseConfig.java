@@ -11,6 +11,8 @@ import java.util.Optional;
  *
  * @param baseUrl public base URL without a trailing slash; the org issuer is exactly this string
  * @param dbUrl   JDBC URL of PostgreSQL, or empty for the embedded H2 file database in {@code dataDir}
+ * @param keyEncryptionKey base64 of the 32-byte key that seals signing keys at rest; empty: the one generated in
+ *                         {@code dataDir/keys/key-encryption.key} (several nodes must share one: set it on each)
  */
 public record GatehouseConfig(
         int port,
@@ -34,7 +36,8 @@ public record GatehouseConfig(
         int lockoutAttempts,
         int argon2MemoryKib,
         int argon2Iterations,
-        int argon2Parallelism) {
+        int argon2Parallelism,
+        Optional<String> keyEncryptionKey) {
 
     public enum LogFormat { TEXT, JSON }
 

@@ -1,9 +1,11 @@
 package dev.gatehouse.console;
 
 import dev.gatehouse.api.ApiTokenPages;
+import dev.gatehouse.apps.AppPages;
 import dev.gatehouse.directory.GroupPages;
 import dev.gatehouse.directory.PeoplePages;
 import dev.gatehouse.http.Routes;
+import dev.gatehouse.oauth.servers.AuthorizationServerPages;
 import dev.gatehouse.syslog.SystemLogPages;
 import io.javalin.config.RoutesConfig;
 
@@ -17,9 +19,13 @@ public final class ConsoleRoutes implements Routes {
     private final ApiTokenPages tokens;
     private final SystemLogPages systemLog;
     private final NotYetPages notYet;
+    private final AppPages apps;
+    private final AuthorizationServerPages authorizationServers;
 
     public ConsoleRoutes(Console console, DashboardPages dashboard, PeoplePages people, GroupPages groups, ApiTokenPages tokens,
-                         SystemLogPages systemLog, NotYetPages notYet) {
+                         SystemLogPages systemLog, NotYetPages notYet, AppPages apps, AuthorizationServerPages authorizationServers) {
+        this.authorizationServers = authorizationServers;
+        this.apps = apps;
         this.console = console;
         this.dashboard = dashboard;
         this.people = people;
@@ -57,10 +63,31 @@ public final class ConsoleRoutes implements Routes {
         r.post(Nav.TOKENS.path(), tokens::create);
         r.post(Nav.TOKENS.path() + "/{id}/revoke", tokens::revoke);
         r.get(Nav.SYSTEM_LOG.path(), systemLog::show);
-        r.get(Nav.APPLICATIONS.path(), notYet.page(Nav.APPLICATIONS,
-                "App integrations (OIDC single-page, web, native and service apps) are not available in this version of Gatehouse yet."));
-        r.get(Nav.AUTHORIZATION_SERVERS.path(), notYet.page(Nav.AUTHORIZATION_SERVERS,
-                "Authorization servers, their scopes and signing keys are not available in this version of Gatehouse yet."));
+        String app = Nav.APPLICATIONS.path() + "/{id}";
+        r.get(Nav.APPLICATIONS.path(), apps::list);
+        r.post(Nav.APPLICATIONS.path(), apps::create);
+        r.get(Nav.APPLICATIONS.path() + "/new", apps::chooseType);
+        r.get(Nav.APPLICATIONS.path() + "/new/settings", apps::settingsForm);
+        r.get(app, apps::show);
+        r.post(app, apps::update);
+        r.get(app + "/edit", apps::editForm);
+        r.post(app + "/activate", apps::activate);
+        r.post(app + "/deactivate", apps::deactivate);
+        r.post(app + "/delete", apps::delete);
+        r.post(app + "/secret", apps::rotateSecret);
+        r.post(app + "/groups", apps::assignGroup);
+        r.post(app + "/groups/{groupId}/remove", apps::unassignGroup);
+        r.post(app + "/users", apps::assignUser);
+        r.post(app + "/users/{userId}/remove", apps::unassignUser);
+        String server = Nav.AUTHORIZATION_SERVERS.path() + "/{id}";
+        r.get(Nav.AUTHORIZATION_SERVERS.path(), authorizationServers::list);
+        r.post(Nav.AUTHORIZATION_SERVERS.path(), authorizationServers::create);
+        r.get(server, authorizationServers::show);
+        r.post(server + "/scopes", authorizationServers::addScope);
+        r.post(server + "/scopes/{scopeId}/delete", authorizationServers::deleteScope);
+        r.post(server + "/keys/rotate", authorizationServers::rotate);
+        r.post(server + "/lifecycle/{op}", authorizationServers::lifecycle);
+        r.post(server + "/delete", authorizationServers::delete);
         r.get(Nav.TRUSTED_ORIGINS.path(), notYet.page(Nav.TRUSTED_ORIGINS,
                 "Trusted origins (CORS and redirect) are not available in this version of Gatehouse yet."));
         r.get(Nav.FEATURES.path(), notYet.page(Nav.FEATURES,

@@ -37,12 +37,14 @@ public final class SignInPages {
 
     public void show(Context ctx) {
         String target = safeTarget(ctx.queryParam("fromURI"));
-        if (cookie.current(ctx).isPresent() && ctx.queryParam("fromURI") != null) {
+        boolean reauthenticate = "login".equals(ctx.queryParam("prompt"));
+        if (cookie.current(ctx).isPresent() && ctx.queryParam("fromURI") != null && !reauthenticate) {
             ctx.redirect(target, HttpStatus.SEE_OTHER);
             return;
         }
         String notice = ctx.queryParam("signedOut") != null ? "You have signed out." : null;
-        render(ctx, 200, "", null, notice, target);
+        String hint = ctx.queryParam("login_hint");
+        render(ctx, 200, hint == null ? "" : hint, null, notice, target);
     }
 
     public void submit(Context ctx) {

@@ -1,0 +1,335 @@
+package dev.gatehouse.apps;
+
+import dev.gatehouse.api.ApiError;
+import dev.gatehouse.apps.AppSettings.ApplicationType;
+import dev.gatehouse.apps.AppSettings.GrantType;
+import dev.gatehouse.console.Console;
+import dev.gatehouse.console.ConsoleFrame;
+import dev.gatehouse.console.Nav;
+import dev.gatehouse.directory.Group;
+import dev.gatehouse.directory.Groups;
+import dev.gatehouse.directory.User;
+import dev.gatehouse.directory.Users;
+import io.javalin.http.Context;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Applications in the Admin Console, as Okta's guide walks through it: the list, the Create App
+ * Integration wizard (sign-in method and type, then General Settings), and the app page with its
+ * General (client credentials, settings with Edit), Sign On and Assignments tabs. Every change goes
+ * through {@link Apps} with an {@link AppRequest}, the same path the management API takes.
+ */
+public final class AppPages {
+
+    public record AppsPage(ConsoleFrame frame, String q, List<App> apps) {
+    }
+
+    public record NewAppPage(ConsoleFrame frame, String method, String type, List<String> errors) {
+    }
+
+    /** A grant type checkbox. */
+    public record GrantChoice(String wire, String label, boolean checked) {
+    }
+
+    public record AppFormPage(ConsoleFrame frame, String type, String typeName, String label, List<GrantChoice> grants,
+                              List<String> redirectUris, List<String> postLogoutRedirectUris, String assignment,
+                              List<Group> groups, List<String> selectedGroups, List<String> errors) {
+    }
+
+    /** The General Settings edit form, refilled with what was typed when saving failed. */
+    public record EditForm(String label, List<GrantChoice> grants, List<String> redirectUris, List<String> postLogoutRedirectUris,
+                           String initiateLoginUri, String rotation, String leeway, boolean service) {
+    }
+
+    public record AppPage(ConsoleFrame frame, App app, String tab, EditForm edit, String newSecret, Assignments assignments,
+                          List<Group> groups, String orgIssuer, String defaultIssuer, String authJsConfig,
+                          String notice, List<String> errors) {
+    }
+
+    /** What the wizard suggests, as Okta's: the local-development URIs of the SPA guide. */
+    static final String DEFAULT_REDIRECT = "http://localhost:8080/login/callback";
+    static final String DEFAULT_SIGN_OUT = "http://localhost:8080";
+
+    private final Console console;
+    private final Apps apps;
+    private final Groups groups;
+    private final Users users;
+    private final String baseUrl;
+
+    public AppPages(Console console, Apps apps, Groups groups, Users users, String baseUrl) {
+        this.console = console;
+        this.apps = apps;
+        this.groups = groups;
+        this.users = users;
+        this.baseUrl = baseUrl;
+    }
+
+    public void list(Context ctx) {
+        String q = blankToNull(ctx.queryParam("q"));
+        console.render(ctx, "apps/list.jte", new AppsPage(console.frame(ctx, Nav.APPLICATIONS), q == null ? "" : q,
+                apps.list(q, null, null, 200)));
+    }
+
+    public void chooseType(Context ctx) {
+        console.render(ctx, "apps/new.jte", new NewAppPage(console.frame(ctx, Nav.APPLICATIONS), "oidc", "browser", List.of()));
+    }
+
+    public void settingsForm(Context ctx) {
+        boolean api = "api".equals(ctx.queryParam("method"));
+        String type = api ? "service" : ctx.queryParam("type");
+        Optional<ApplicationType> t = type(type);
+        if (t.isEmpty() || (!api && t.get() == ApplicationType.SERVICE)) {
+            ctx.status(400);
+            console.render(ctx, "apps/new.jte", new NewAppPage(console.frame(ctx, Nav.APPLICATIONS), "oidc", null,
+                    List.of("Choose an application type: Web Application, Single-Page Application or Native Application.")));
+            return;
+        }
+        ApplicationType at = t.get();
+        List<String> defaultGrants = switch (at) {
+            case SERVICE -> List.of(GrantType.CLIENT_CREDENTIALS.wire());
+            case BROWSER -> List.of(GrantType.AUTHORIZATION_CODE.wire());
+            default -> List.of(GrantType.AUTHORIZATION_CODE.wire());
+        };
+        renderForm(ctx, at, "My " + typeName(at) + " App", defaultGrants, List.of(DEFAULT_REDIRECT), List.of(DEFAULT_SIGN_OUT),
+                "everyone", List.of(), List.of());
+    }
+
+    public void create(Context ctx) {
+        ApplicationType at = type(ctx.formParam("type")).orElseThrow(() -> ApiError.validation("application_type", "Choose an application type"));
+        String label = ctx.formParam("label");
+        List<String> grants = ctx.formParams("grant");
+        List<String> redirects = nonBlank(ctx.formParams("redirect_uri"));
+        List<String> signOut = nonBlank(ctx.formParams("post_logout_redirect_uri"));
+        String assignment = String.valueOf(ctx.formParam("assignment"));
+        List<String> groupIds = ctx.formParams("groupId");
+        AppRequest request = AppRequest.builder(label, at.wire()).grantTypes(grants)
+                .redirectUris(at == ApplicationType.SERVICE ? null : redirects)
+                .postLogoutRedirectUris(at == ApplicationType.SERVICE ? null : signOut)
+                .implicitAssignment("everyone".equals(assignment) && at != ApplicationType.SERVICE)
+                .build();
+        try {
+            if ("groups".equals(assignment) && groupIds.isEmpty()) {
+                throw ApiError.validation("assignments", "Choose at least one group, or another assignment option");
+            }
+            Apps.Created created = apps.create(console.event(ctx), request);
+            if ("groups".equals(assignment) && at != ApplicationType.SERVICE) {
+                for (String g : groupIds) {
+                    apps.assignGroup(console.event(ctx), created.app().id(), g);
+                }
+            }
+            if (created.clientSecret().isPresent()) {
+                render(ctx, created.app(), "general", null, created.clientSecret().get(), "App integration created.", List.of());
+            } else {
+                Console.seeOther(ctx, path(created.app()) + "?notice=created");
+            }
+        } catch (ApiError e) {
+            ctx.status(400);
+            renderForm(ctx, at, label == null ? "" : label, grants, redirects, signOut, assignment, groupIds, Console.messages(e));
+        }
+    }
+
+    public void show(Context ctx) {
+        App app = apps.get(ctx.pathParam("id"));
+        String tab = switch (String.valueOf(ctx.queryParam("tab"))) {
+            case "sign-on" -> "sign-on";
+            case "assignments" -> "assignments";
+            default -> "general";
+        };
+        render(ctx, app, tab, null, null, notice(ctx.queryParam("notice")), List.of());
+    }
+
+    public void editForm(Context ctx) {
+        App app = apps.get(ctx.pathParam("id"));
+        AppSettings s = app.settings();
+        EditForm form = new EditForm(app.label(), grantChoices(s.applicationType(), s.grantTypes().stream().map(GrantType::wire).toList()),
+                s.redirectUris(), s.postLogoutRedirectUris(), s.initiateLoginUri() == null ? "" : s.initiateLoginUri(),
+                s.refreshToken().rotationType().wire(), Integer.toString(s.refreshToken().leeway()), s.applicationType() == ApplicationType.SERVICE);
+        render(ctx, app, "general", form, null, null, List.of());
+    }
+
+    public void update(Context ctx) {
+        App app = apps.get(ctx.pathParam("id"));
+        ApplicationType at = app.settings().applicationType();
+        List<String> grants = ctx.formParams("grant");
+        List<String> redirects = nonBlank(ctx.formParams("redirect_uri"));
+        List<String> signOut = nonBlank(ctx.formParams("post_logout_redirect_uri"));
+        String initiate = blankToNull(ctx.formParam("initiate_login_uri"));
+        String rotation = ctx.formParam("rotation");
+        String leewayText = ctx.formParam("leeway") == null ? "" : ctx.formParam("leeway").strip();
+        EditForm typed = new EditForm(String.valueOf(ctx.formParam("label")), grantChoices(at, grants), redirects, signOut,
+                initiate == null ? "" : initiate, rotation, leewayText, at == ApplicationType.SERVICE);
+        try {
+            Integer leeway = null;
+            if (!leewayText.isEmpty()) {
+                try {
+                    leeway = Integer.parseInt(leewayText);
+                } catch (NumberFormatException e) {
+                    throw ApiError.validation("refresh_token.leeway", AppRules.LEEWAY);
+                }
+            }
+            AppSettings s = app.settings();
+            AppRequest request = AppRequest.builder(ctx.formParam("label"), at.wire()).grantTypes(grants)
+                    .redirectUris(at == ApplicationType.SERVICE ? null : redirects)
+                    .postLogoutRedirectUris(at == ApplicationType.SERVICE ? null : signOut)
+                    .initiateLoginUri(initiate)
+                    .tokenEndpointAuthMethod(s.tokenEndpointAuthMethod().wire()).pkceRequired(s.pkceRequired())
+                    .consentMethod(s.consentMethod().wire()).issuerMode(s.issuerMode().wire())
+                    .refreshTokenRotation(grants.contains(GrantType.REFRESH_TOKEN.wire()) ? rotation : null)
+                    .refreshTokenLeeway(grants.contains(GrantType.REFRESH_TOKEN.wire()) ? leeway : null)
+                    .adminNote(s.adminNote()).endUserNote(s.endUserNote())
+                    .build();
+            apps.update(console.event(ctx), app.id(), request);
+            Console.seeOther(ctx, path(app) + "?notice=saved");
+        } catch (ApiError e) {
+            ctx.status(400);
+            render(ctx, app, "general", typed, null, null, Console.messages(e));
+        }
+    }
+
+    public void activate(Context ctx) {
+        App app = apps.activate(console.event(ctx), ctx.pathParam("id"));
+        Console.seeOther(ctx, path(app) + "?notice=activated");
+    }
+
+    public void deactivate(Context ctx) {
+        App app = apps.deactivate(console.event(ctx), ctx.pathParam("id"));
+        Console.seeOther(ctx, path(app) + "?notice=deactivated");
+    }
+
+    public void delete(Context ctx) {
+        App app = apps.get(ctx.pathParam("id"));
+        try {
+            apps.delete(console.event(ctx), app.id());
+            Console.seeOther(ctx, Nav.APPLICATIONS.path());
+        } catch (ApiError e) {
+            ctx.status(e.code().status());
+            render(ctx, app, "general", null, null, null, Console.messages(e));
+        }
+    }
+
+    public void rotateSecret(Context ctx) {
+        App app = apps.get(ctx.pathParam("id"));
+        try {
+            String secret = apps.rotateSecret(console.event(ctx), app.id());
+            render(ctx, apps.get(app.id()), "general", null, secret, "New client secret generated. The previous one no longer works.", List.of());
+        } catch (ApiError e) {
+            ctx.status(400);
+            render(ctx, app, "general", null, null, null, Console.messages(e));
+        }
+    }
+
+    public void assignGroup(Context ctx) {
+        assignment(ctx, app -> apps.assignGroup(console.event(ctx), app.id(), ctx.formParam("groupId")));
+    }
+
+    public void unassignGroup(Context ctx) {
+        assignment(ctx, app -> apps.unassignGroup(console.event(ctx), app.id(), ctx.pathParam("groupId")));
+    }
+
+    public void assignUser(Context ctx) {
+        assignment(ctx, app -> {
+            String login = ctx.formParam("login") == null ? "" : ctx.formParam("login").strip();
+            User u = users.find(login).orElseThrow(() -> ApiError.validation("login", "No person has the username '" + login + "'"));
+            apps.assignUser(console.event(ctx), app.id(), u.id());
+        });
+    }
+
+    public void unassignUser(Context ctx) {
+        assignment(ctx, app -> apps.unassignUser(console.event(ctx), app.id(), ctx.pathParam("userId")));
+    }
+
+    private void assignment(Context ctx, java.util.function.Consumer<App> change) {
+        App app = apps.get(ctx.pathParam("id"));
+        try {
+            change.accept(app);
+            Console.seeOther(ctx, path(app) + "?tab=assignments&notice=assignments");
+        } catch (ApiError e) {
+            ctx.status(400);
+            render(ctx, app, "assignments", null, null, null, Console.messages(e));
+        }
+    }
+
+    private void renderForm(Context ctx, ApplicationType at, String label, List<String> grants, List<String> redirects,
+                            List<String> signOut, String assignment, List<String> groupIds, List<String> errors) {
+        console.render(ctx, "apps/settings.jte", new AppFormPage(console.frame(ctx, Nav.APPLICATIONS), at.wire(), typeName(at), label,
+                grantChoices(at, grants), redirects, signOut, assignment, groups.list(null, null, null, 200).stream()
+                .filter(g -> !g.builtIn()).toList(), groupIds, errors));
+    }
+
+    private void render(Context ctx, App app, String tab, EditForm edit, String newSecret, String notice, List<String> errors) {
+        String defaultIssuer = baseUrl + "/oauth2/default";
+        String config = """
+                import { OktaAuth } from '@okta/okta-auth-js';
+
+                const oktaAuth = new OktaAuth({
+                  issuer: '%s',
+                  clientId: '%s',
+                  redirectUri: '%s',
+                  scopes: ['openid', 'profile', 'email', 'offline_access'],
+                });""".formatted(defaultIssuer, app.clientId(),
+                app.settings().redirectUris().isEmpty() ? "window.location.origin + '/login/callback'" : app.settings().redirectUris().getFirst());
+        console.render(ctx, "apps/app.jte", new AppPage(console.frame(ctx, Nav.APPLICATIONS), app, tab, edit, newSecret,
+                apps.assignments(app.id()), groups.list(null, null, null, 200), baseUrl, defaultIssuer, config, notice, errors));
+    }
+
+    /** The grant types an admin may pick for this type of app, in Okta's order and wording. */
+    static List<GrantChoice> grantChoices(ApplicationType type, List<String> checked) {
+        List<GrantChoice> out = new ArrayList<>();
+        for (GrantType g : GrantType.values()) {
+            if (AppRules.ALLOWED_GRANTS.get(type).contains(g)) {
+                out.add(new GrantChoice(g.wire(), grantName(g), checked.contains(g.wire())));
+            }
+        }
+        return out;
+    }
+
+    public static String grantName(GrantType g) {
+        return switch (g) {
+            case AUTHORIZATION_CODE -> "Authorization Code";
+            case REFRESH_TOKEN -> "Refresh Token";
+            case IMPLICIT -> "Implicit (hybrid)";
+            case CLIENT_CREDENTIALS -> "Client Credentials";
+            case PASSWORD -> "Resource Owner Password";
+        };
+    }
+
+    public static String typeName(ApplicationType t) {
+        return switch (t) {
+            case BROWSER -> "Single-Page";
+            case WEB -> "Web";
+            case NATIVE -> "Native";
+            case SERVICE -> "API Services";
+        };
+    }
+
+    private static Optional<ApplicationType> type(String wire) {
+        return Arrays.stream(ApplicationType.values()).filter(t -> t.wire().equals(wire)).findFirst();
+    }
+
+    private static String notice(String code) {
+        return switch (String.valueOf(code)) {
+            case "created" -> "App integration created.";
+            case "saved" -> "Settings saved.";
+            case "activated" -> "App activated.";
+            case "deactivated" -> "App deactivated. People can no longer sign in to it.";
+            case "assignments" -> "Assignments saved.";
+            default -> null;
+        };
+    }
+
+    private static String path(App app) {
+        return Nav.APPLICATIONS.path() + "/" + app.id();
+    }
+
+    private static List<String> nonBlank(List<String> values) {
+        return values.stream().map(String::strip).filter(v -> !v.isEmpty()).toList();
+    }
+
+    private static String blankToNull(String s) {
+        return s == null || s.isBlank() ? null : s.strip();
+    }
+}

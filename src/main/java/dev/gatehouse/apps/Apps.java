@@ -1,0 +1,324 @@
+package dev.gatehouse.apps;
+
+import dev.gatehouse.api.ApiError;
+import dev.gatehouse.api.ErrorCode;
+import dev.gatehouse.api.Filter;
+import dev.gatehouse.directory.Group;
+import dev.gatehouse.storage.Database;
+import dev.gatehouse.storage.Hashes;
+import dev.gatehouse.storage.Ids;
+import dev.gatehouse.syslog.EventContext;
+import dev.gatehouse.syslog.SystemLog;
+import dev.gatehouse.syslog.Target;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The app-integration use cases, shared by the management API ({@link AppsApi}) and the console: what an app
+ * may be is decided by {@link AppRules}; who may use it by {@link AppAssignments} (reached through the
+ * assignment methods here). A rejected request throws {@link ApiError} before anything is written; every
+ * change writes its System Log event in the same transaction:
+ * {@code application.lifecycle.create|update|activate|deactivate|delete} and
+ * {@code app.oauth2.credentials.lifecycle.create} (a new client secret replaced the old one).
+ *
+ * <p>Client secrets are 64 random base62 characters (about 380 bits), shown once (in {@link Created} and by
+ * {@link #rotateSecret}) and stored only as their SHA-256.
+ */
+public final class Apps {
+
+    /** A new app, and its client secret for web and service apps: the only time the secret is ever shown. */
+    public record Created(App app, Optional<String> clientSecret) {
+        @Override
+        public String toString() {
+            return "Created[app=" + app.id() + "]";
+        }
+    }
+
+    static final String SECRET_ID_PREFIX = "ocs";
+    private static final int SECRET_LENGTH = 64;
+    private static final int MAX_UPDATE_ATTEMPTS = 5;
+
+    private final Database db;
+    private final AppStore store;
+    private final AppAssignments assignments;
+    private final SystemLog log;
+    private final Ids ids;
+    private final Clock clock;
+
+    public Apps(Database db, AppStore store, AppAssignments assignments, SystemLog log, Ids ids, Clock clock) {
+        this.db = db;
+        this.store = store;
+        this.assignments = assignments;
+        this.log = log;
+        this.ids = ids;
+        this.clock = clock;
+    }
+
+    /** Creates an ACTIVE app; see {@link #create(EventContext, AppRequest, boolean)}. */
+    public Created create(EventContext ctx, AppRequest request) {
+        return create(ctx, request, true);
+    }
+
+    /**
+     * Creates an app, ACTIVE or ({@code activate} false) INACTIVE, with a client secret when its
+     * {@code token_endpoint_auth_method} needs one; {@code implicitAssignment: true} also assigns Everyone.
+     */
+    public Created create(EventContext ctx, AppRequest request, boolean activate) {
+        AppRules.Accepted accepted = AppRules.check(request, null);
+        Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
+        String id = ids.next(Ids.APP);
+        String secret = accepted.settings().hasClientSecret() ? ids.base62(SECRET_LENGTH) : null;
+        App.ClientSecret stored = secret == null ? null : new App.ClientSecret(ids.next(SECRET_ID_PREFIX), Hashes.sha256(secret), now);
+        App app = new App(id, accepted.clientId() == null ? id : accepted.clientId(), accepted.label(),
+                activate ? App.Status.ACTIVE : App.Status.INACTIVE, accepted.settings(), false, stored, now, now);
+        App created = uniqueClientId(() -> db.tx(h -> {
+            store.insert(h, app);
+            log.record(h, ctx, SystemLog.Entry.success("application.lifecycle.create", "Create application", target(app)));
+            if (Boolean.TRUE.equals(request.implicitAssignment())) {
+                assignments.everyone(h, ctx, app, true, now);
+            }
+            return store.find(h, id).orElseThrow();
+        }));
+        return new Created(created, Optional.ofNullable(secret));
+    }
+
+    /** The app with this id, or 404 E0000007 "(AppInstance)". */
+    public App get(String id) {
+        return db.read(h -> store.find(h, id)).orElseThrow(() -> ApiError.notFound(id, "AppInstance"));
+    }
+
+    /** The app whose OAuth {@code client_id} this is, whatever its status: for the OAuth endpoints. */
+    public Optional<App> findByClientId(String clientId) {
+        return clientId == null ? Optional.empty() : db.read(h -> store.findByClientId(h, clientId));
+    }
+
+    /**
+     * Apps by id: {@code q} a case-insensitive prefix of the label (or of the name, oidc_client), {@code filter} an
+     * Okta expression on {@code id}, {@code status} and {@code name}; at most {@code limit} with ids after {@code after}.
+     */
+    public List<App> list(String q, String filter, String after, int limit) {
+        Map<String, Object> binds = new HashMap<>();
+        List<String> conditions = new ArrayList<>();
+        if (filter != null && !filter.isBlank()) {
+            try {
+                Filter parsed = Filter.parse(filter);
+                requireStrings(parsed);
+                conditions.add(Filter.toSql(parsed, AppStore.FILTER, Set.of(), binds));
+            } catch (Filter.InvalidFilter e) {
+                throw ApiError.validation("filter", e.getMessage());
+            }
+        }
+        AppStore.Query query = new AppStore.Query(q == null || q.isBlank() ? null : q.strip(), conditions, binds, after, limit);
+        return db.read(h -> store.list(h, query));
+    }
+
+    /**
+     * Replaces the app's label and settings with {@code request} (full replace, as PUT), keeping what cannot change
+     * and, when not given, the refresh-token values; {@code implicitAssignment} true/false assigns/unassigns Everyone.
+     * Concurrent changes are not overwritten: the write is conditional on the app as read, and retried otherwise.
+     */
+    public App update(EventContext ctx, String id, AppRequest request) {
+        for (int attempt = 1; ; attempt++) {
+            App current = get(id);
+            AppRules.Accepted accepted = AppRules.check(request, current);
+            Instant now = later(clock.instant(), current.lastUpdated());
+            Optional<App> updated = db.tx(h -> {
+                if (!store.update(h, current.id(), accepted.label(), accepted.settings(), current.lastUpdated(), now)) {
+                    return Optional.<App>empty();
+                }
+                log.record(h, ctx, SystemLog.Entry.success("application.lifecycle.update", "Update application", target(current)));
+                if (request.implicitAssignment() != null) {
+                    assignments.everyone(h, ctx, current, request.implicitAssignment(), now);
+                }
+                return store.find(h, current.id());
+            });
+            if (updated.isPresent()) {
+                return updated.get();
+            }
+            if (attempt == MAX_UPDATE_ATTEMPTS) {
+                throw new IllegalStateException("App " + id + " kept changing during " + attempt + " update attempts");
+            }
+        }
+    }
+
+    /** Makes the app ACTIVE; on an ACTIVE app this changes nothing and writes no event. */
+    public App activate(EventContext ctx, String id) {
+        return changeStatus(ctx, id, App.Status.INACTIVE, App.Status.ACTIVE, "application.lifecycle.activate", "Activate application");
+    }
+
+    /** Makes the app INACTIVE (nobody can sign in to it); on an INACTIVE app this changes nothing and writes no event. */
+    public App deactivate(EventContext ctx, String id) {
+        return changeStatus(ctx, id, App.Status.ACTIVE, App.Status.INACTIVE, "application.lifecycle.deactivate", "Deactivate application");
+    }
+
+    /** Deletes an INACTIVE app with its assignments; an ACTIVE app is 403 E0000056 and stays. */
+    public void delete(EventContext ctx, String id) {
+        App current = get(id);
+        db.tx(h -> {
+            if (!store.deleteInactive(h, current.id())) {
+                store.find(h, current.id()).orElseThrow(() -> ApiError.notFound(id, "AppInstance"));
+                throw new ApiError(ErrorCode.E0000056, ErrorCode.E0000056.summary(null),
+                        List.of(new ApiError.Cause(null, "The application must be deactivated before deletion.")));
+            }
+            log.record(h, ctx, SystemLog.Entry.success("application.lifecycle.delete", "Delete application", target(current)));
+            return null;
+        });
+    }
+
+    /**
+     * Replaces the client secret of a web or service app with a new one and returns it: the only time it is shown.
+     * The old secret stops working at once. Public clients have no secret: 400 E0000001 ({@code client_secret: ...}).
+     */
+    public String rotateSecret(EventContext ctx, String id) {
+        App current = get(id);
+        String secret = ids.base62(SECRET_LENGTH);
+        App.ClientSecret stored = new App.ClientSecret(ids.next(SECRET_ID_PREFIX), Hashes.sha256(secret),
+                clock.instant().truncatedTo(ChronoUnit.MICROS));
+        db.tx(h -> {
+            if (!store.replaceSecret(h, current.id(), stored)) {
+                store.find(h, current.id()).orElseThrow(() -> ApiError.notFound(id, "AppInstance"));
+                throw ApiError.validation("client_secret", current.settings().applicationType().description()
+                        + " is a public client: it has no client secret to rotate");
+            }
+            log.record(h, ctx, SystemLog.Entry.success("app.oauth2.credentials.lifecycle.create",
+                    "Create client secret, replacing the previous one", target(current)).withDebug(Map.of("secretId", stored.id())));
+            return null;
+        });
+        return secret;
+    }
+
+    /**
+     * Whether {@code presented} is the client secret of {@code app} (as read: pass an app read for this request),
+     * compared in constant time. Always false for public clients and for a null secret.
+     */
+    public boolean verifySecret(App app, String presented) {
+        if (presented == null || app.secret() == null) {
+            return false;
+        }
+        return MessageDigest.isEqual(Hashes.sha256(presented).getBytes(StandardCharsets.US_ASCII),
+                app.secret().hash().getBytes(StandardCharsets.US_ASCII));
+    }
+
+    /** Assigns the built-in Everyone group: everyone in the org may sign in ({@code implicitAssignment: true}). */
+    public GroupAssignment assignEveryone(EventContext ctx, String appId) {
+        return assignments.assignGroup(ctx, get(appId), Group.EVERYONE, null);
+    }
+
+    /** Assigns a group (404 for an unknown app or group); assigning it again changes nothing. */
+    public GroupAssignment assignGroup(EventContext ctx, String appId, String groupId) {
+        return assignments.assignGroup(ctx, get(appId), groupId, null);
+    }
+
+    /** Assigns a group with a {@code priority} (0 or more; null: after the others, or unchanged if already assigned). */
+    public GroupAssignment assignGroup(EventContext ctx, String appId, String groupId, Integer priority) {
+        return assignments.assignGroup(ctx, get(appId), groupId, priority);
+    }
+
+    /** Removes a group's assignment (Everyone too); removing one that is not assigned changes nothing. */
+    public void unassignGroup(EventContext ctx, String appId, String groupId) {
+        assignments.unassignGroup(ctx, get(appId), groupId);
+    }
+
+    /** Assigns a user directly (scope USER); assigning again changes nothing. */
+    public AppUser assignUser(EventContext ctx, String appId, String userId) {
+        return assignments.assignUser(ctx, get(appId), userId);
+    }
+
+    /**
+     * Removes a user's direct assignment; nothing to remove changes nothing, but a user assigned only through a group
+     * is 400 E0000001: that user keeps access until the group's assignment or membership goes.
+     */
+    public void unassignUser(EventContext ctx, String appId, String userId) {
+        assignments.unassignUser(ctx, get(appId), userId);
+    }
+
+    /** Everyone/groups/direct users assigned to the app, for the console. */
+    public Assignments assignments(String appId) {
+        return assignments.all(get(appId));
+    }
+
+    /** A page of the app's group assignments by group id. */
+    public List<GroupAssignment> groupAssignments(String appId, String after, int limit) {
+        return assignments.groups(get(appId), after, limit);
+    }
+
+    /** One group assignment, or 404 E0000007 when the group is not assigned. */
+    public GroupAssignment groupAssignment(String appId, String groupId) {
+        return assignments.group(get(appId), groupId);
+    }
+
+    /** A page of the app's users, direct (scope USER) and through groups (scope GROUP), by user id. */
+    public List<AppUser> appUsers(String appId, String after, int limit) {
+        return assignments.users(get(appId), after, limit);
+    }
+
+    /** One app user, or 404 E0000007 when the user is not assigned at all. */
+    public AppUser appUser(String appId, String userId) {
+        return assignments.user(get(appId), userId);
+    }
+
+    /**
+     * Whether the user may sign in to the app as far as assignments go: assigned directly, through a group they
+     * are in, or through Everyone. False for an unknown app or user. Status (app ACTIVE, user ACTIVE) is not
+     * looked at: the caller checks it.
+     */
+    public boolean isAssigned(String appId, String userId) {
+        return appId != null && userId != null && assignments.isAssigned(appId, userId);
+    }
+
+    private App changeStatus(EventContext ctx, String id, App.Status from, App.Status to, String eventType, String message) {
+        App current = get(id);
+        return db.tx(h -> {
+            if (store.changeStatus(h, current.id(), from, to, later(clock.instant(), current.lastUpdated()))) {
+                log.record(h, ctx, SystemLog.Entry.success(eventType, message, target(current)));
+            }
+            return store.find(h, current.id()).orElseThrow(() -> ApiError.notFound(id, "AppInstance"));
+        });
+    }
+
+    /** Only string values: every attribute apps can be filtered on is a string. */
+    private static void requireStrings(Filter f) {
+        switch (f) {
+            case Filter.And(Filter l, Filter r) -> { requireStrings(l); requireStrings(r); }
+            case Filter.Or(Filter l, Filter r) -> { requireStrings(l); requireStrings(r); }
+            case Filter.Not(Filter inner) -> requireStrings(inner);
+            case Filter.Comparison c -> {
+                if (c.value() != null && !(c.value() instanceof String)) {
+                    throw new Filter.InvalidFilter("Invalid filter: '" + c.attribute() + "' needs a quoted string value");
+                }
+            }
+        }
+    }
+
+    /** Runs a write whose only unique key a request can break is the client_id. */
+    private static <T> T uniqueClientId(java.util.function.Supplier<T> write) {
+        try {
+            return write.get();
+        } catch (RuntimeException e) {
+            if (Database.isUniqueViolation(e)) {
+                throw ApiError.validation("client_id", "An object with this field already exists in the current organization");
+            }
+            throw e;
+        }
+    }
+
+    /** A timestamp after {@code previous}, so the conditional write on {@code last_updated_at} sees every change. */
+    static Instant later(Instant now, Instant previous) {
+        Instant stored = now.truncatedTo(ChronoUnit.MICROS);   // both databases keep microseconds
+        return previous != null && !stored.isAfter(previous) ? previous.plus(1, ChronoUnit.MICROS) : stored;
+    }
+
+    static Target target(App app) {
+        return new Target(app.id(), "AppInstance", app.label(), app.label());
+    }
+}

@@ -1,0 +1,99 @@
+package dev.gatehouse.oauth;
+
+import dev.gatehouse.apps.App;
+import dev.gatehouse.apps.AppSettings.AuthMethod;
+import dev.gatehouse.apps.Apps;
+
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.Optional;
+
+/**
+ * Who the client is at /token, /introspect and /revoke. Accepts {@code client_secret_basic},
+ * {@code client_secret_post} and {@code none} — including {@code Authorization: Basic base64(client_id)}
+ * with no secret, which okta-auth-js sends for public clients. A public client that sends a secret is
+ * refused rather than silently treated as public, so a misconfigured SPA is noticed.
+ */
+public final class ClientAuthentication {
+
+    /** The credentials as presented: from the Authorization header and/or the form body. */
+    public record Presented(String basicId, String basicSecret, String bodyClientId, String bodySecret, boolean assertion) {
+
+        /** Parses {@code Authorization: Basic …} (RFC 6749 §2.3.1: id and secret are form-encoded before base64). */
+        public static Presented of(String authorization, String bodyClientId, String bodySecret, String assertionType) {
+            String id = null;
+            String secret = null;
+            if (authorization != null && authorization.regionMatches(true, 0, "Basic ", 0, 6)) {
+                String decoded;
+                try {
+                    decoded = new String(Base64.getDecoder().decode(authorization.substring(6).trim()), StandardCharsets.UTF_8);
+                } catch (IllegalArgumentException e) {
+                    decoded = "";
+                }
+                int colon = decoded.indexOf(':');
+                id = urlDecode(colon < 0 ? decoded : decoded.substring(0, colon));
+                secret = colon < 0 ? null : urlDecode(decoded.substring(colon + 1));
+                if (secret != null && secret.isEmpty()) {
+                    secret = null;
+                }
+            }
+            return new Presented(blankToNull(id), secret, blankToNull(bodyClientId), blankToNull(bodySecret), assertionType != null);
+        }
+
+        private static String urlDecode(String s) {
+            try {
+                return URLDecoder.decode(s, StandardCharsets.UTF_8);
+            } catch (IllegalArgumentException e) {
+                return s;
+            }
+        }
+
+        private static String blankToNull(String s) {
+            return s == null || s.isBlank() ? null : s;
+        }
+    }
+
+    public static final String FAILED = "Client authentication failed. Either the client or the client credentials are invalid.";
+
+    private final Apps apps;
+
+    public ClientAuthentication(Apps apps) {
+        this.apps = apps;
+    }
+
+    public App authenticate(Presented p) {
+        if (p.basicSecret() != null && p.bodySecret() != null || p.assertion() && (p.basicSecret() != null || p.bodySecret() != null)) {
+            throw OAuthError.INVALID_REQUEST.because("Can't supply multiple client credentials. Use one of the following: credentials in the "
+                    + "Authorization header, credentials in the post body, or a client_assertion in the post body.");
+        }
+        if (p.assertion()) {
+            throw OAuthError.INVALID_CLIENT.because(FAILED, "client_assertion is not supported");
+        }
+        if (p.basicId() != null && p.bodyClientId() != null && !p.basicId().equals(p.bodyClientId())) {
+            throw OAuthError.INVALID_CLIENT.because(FAILED, "client_id in the body differs from the Authorization header");
+        }
+        String clientId = p.basicId() != null ? p.basicId() : p.bodyClientId();
+        if (clientId == null) {
+            throw OAuthError.INVALID_CLIENT.because("No client credentials found.");
+        }
+        Optional<App> found = apps.findByClientId(clientId).filter(App::active);
+        if (found.isEmpty()) {
+            throw OAuthError.INVALID_CLIENT.because(FAILED, "unknown or inactive client " + clientId);
+        }
+        App app = found.get();
+        AuthMethod method = app.settings().tokenEndpointAuthMethod();
+        String secret = p.basicSecret() != null ? p.basicSecret() : p.bodySecret();
+        if (method == AuthMethod.NONE) {
+            if (secret != null) {
+                throw OAuthError.INVALID_CLIENT.because(FAILED + " A public client (token_endpoint_auth_method 'none') must not send a client secret.");
+            }
+            return app;
+        }
+        boolean rightPlace = method == AuthMethod.CLIENT_SECRET_BASIC ? p.basicSecret() != null : p.bodySecret() != null;
+        if (secret == null || !rightPlace || !apps.verifySecret(app, secret)) {
+            throw OAuthError.INVALID_CLIENT.because(FAILED, "missing, misplaced or wrong secret for " + method.wire());
+        }
+        return app;
+    }
+}

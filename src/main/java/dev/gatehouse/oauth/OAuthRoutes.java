@@ -1,0 +1,49 @@
+package dev.gatehouse.oauth;
+
+import dev.gatehouse.http.Routes;
+import dev.gatehouse.oauth.authorize.AuthorizeEndpoint;
+import dev.gatehouse.oauth.servers.AuthorizationServers;
+import dev.gatehouse.oauth.token.TokenEndpoint;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+
+import java.util.function.BiConsumer;
+
+/**
+ * The protocol's route table, at Okta's paths for both kinds of authorization server: the org server at
+ * {@code /oauth2/v1/*} and custom ones at {@code /oauth2/{asId}/v1/*} (clients derive these from the
+ * issuer, not from discovery, so they must exist literally).
+ */
+public final class OAuthRoutes implements Routes {
+
+    public static final String ORG_BASE = "/oauth2/v1";
+    public static final String CUSTOM_BASE = "/oauth2/{asId}/v1";
+
+    private final AuthorizeEndpoint authorize;
+    private final TokenEndpoint token;
+
+    public OAuthRoutes(AuthorizeEndpoint authorize, TokenEndpoint token) {
+        this.authorize = authorize;
+        this.token = token;
+    }
+
+    @Override
+    public void register(RoutesConfig r) {
+        both(r, "GET", "/authorize", authorize::handle);
+        both(r, "POST", "/authorize", authorize::handle);
+        both(r, "POST", "/token", token::handle);
+    }
+
+    /** Registers a handler for the org server's path and the custom servers' path. */
+    static void both(RoutesConfig r, String method, String path, BiConsumer<Context, String> handler) {
+        io.javalin.http.Handler org = ctx -> handler.accept(ctx, AuthorizationServers.ORG);
+        io.javalin.http.Handler custom = ctx -> handler.accept(ctx, ctx.pathParam("asId"));
+        if ("GET".equals(method)) {
+            r.get(ORG_BASE + path, org);
+            r.get(CUSTOM_BASE + path, custom);
+        } else {
+            r.post(ORG_BASE + path, org);
+            r.post(CUSTOM_BASE + path, custom);
+        }
+    }
+}

@@ -1,0 +1,212 @@
+package dev.gatehouse.oauth.authorize;
+
+import dev.gatehouse.apps.App;
+import dev.gatehouse.apps.AppSettings.GrantType;
+import dev.gatehouse.apps.Apps;
+import dev.gatehouse.oauth.OAuthError;
+import dev.gatehouse.oauth.OAuthEvents;
+import dev.gatehouse.oauth.OAuthFailure;
+import dev.gatehouse.oauth.OidcScopes;
+import dev.gatehouse.oauth.codes.AuthorizationCode;
+import dev.gatehouse.oauth.codes.CodeStore;
+import dev.gatehouse.oauth.servers.AuthorizationServer;
+import dev.gatehouse.sessions.Sessions;
+import dev.gatehouse.storage.Database;
+import dev.gatehouse.storage.Hashes;
+import dev.gatehouse.storage.Ids;
+import dev.gatehouse.syslog.EventContext;
+import dev.gatehouse.syslog.SystemLog;
+import dev.gatehouse.syslog.Target;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+
+/**
+ * Decides an authorization request, in Okta's order: the client and its exact redirect URI first
+ * (failures there get an error page, never a redirect), then everything else as an error sent back
+ * to the redirect URI with {@code state} and {@code iss}; then the session, the assignment, and the
+ * code. No Javalin here: {@link AuthorizeEndpoint} reads the request and writes the outcome.
+ */
+public final class Authorization {
+
+    private static final Pattern STATE = Pattern.compile("[A-Za-z0-9,._\\-~]{1,1024}");
+    private static final Pattern CHALLENGE = Pattern.compile("[A-Za-z0-9_\\-]{43,128}");
+    private static final Set<String> PROMPTS = Set.of("none", "login", "consent", "login consent", "consent login");
+
+    private final Apps apps;
+    private final Function<AuthorizationServer, Set<String>> customScopes;
+    private final Database db;
+    private final CodeStore codes;
+    private final SystemLog log;
+    private final Ids ids;
+    private final Clock clock;
+    private final String baseUrl;
+
+    public Authorization(Apps apps, Function<AuthorizationServer, Set<String>> customScopes, Database db, CodeStore codes,
+                         SystemLog log, Ids ids, Clock clock, String baseUrl) {
+        this.apps = apps;
+        this.customScopes = customScopes;
+        this.db = db;
+        this.codes = codes;
+        this.log = log;
+        this.ids = ids;
+        this.clock = clock;
+        this.baseUrl = baseUrl;
+    }
+
+    public AuthorizeOutcome decide(AuthorizationServer server, String issuer, AuthorizeRequest r, Optional<Sessions.Current> session,
+                                   EventContext ctx) {
+        Optional<App> found = r.clientId() == null ? Optional.empty() : apps.findByClientId(r.clientId()).filter(App::active);
+        if (found.isEmpty()) {
+            return new AuthorizeOutcome.ErrorPage(400, "invalid_client", "The specified client ID is invalid.");
+        }
+        App app = found.get();
+        if (!app.hasRedirectUri(r.redirectUri())) {
+            return new AuthorizeOutcome.ErrorPage(400, "invalid_request",
+                    "The 'redirect_uri' parameter must be a Login redirect URI in the client app settings: " + baseUrl + "/admin/apps/" + app.id());
+        }
+        ResponseMode mode = ResponseMode.QUERY;
+        try {
+            if (r.responseMode() != null) {
+                mode = ResponseMode.of(r.responseMode()).orElseThrow(() -> OAuthError.UNSUPPORTED_RESPONSE_MODE.because(
+                        "The response mode isn't supported by the authorization server. Valid response modes: [query, fragment, form_post, okta_post_message]."));
+            }
+            Accepted accepted = validate(server, app, r);
+            if (session.isEmpty()) {
+                if ("none".equals(r.prompt())) {
+                    throw OAuthError.LOGIN_REQUIRED.because("The client specified not to prompt, but the user is not logged in.");
+                }
+                return new AuthorizeOutcome.SignIn(false, r.loginHint());
+            }
+            Sessions.Current current = session.get();
+            Instant now = clock.instant();
+            boolean tooOld = accepted.maxAge() != null
+                    && current.session().passwordVerified().plusSeconds(accepted.maxAge()).isBefore(now.minusSeconds(1));
+            if (r.prompt() != null && r.prompt().contains("login") || tooOld) {
+                if ("none".equals(r.prompt())) {
+                    throw OAuthError.LOGIN_REQUIRED.because("The client specified not to prompt, but the user is not logged in.");
+                }
+                return new AuthorizeOutcome.SignIn(true, r.loginHint());
+            }
+            if (!apps.isAssigned(app.id(), current.user().id())) {
+                throw OAuthError.ACCESS_DENIED.because("User is not assigned to the client application.");
+            }
+            String code = ids.base62(43);
+            AuthorizationCode stored = new AuthorizationCode(Hashes.sha256(code), server.id(), app.clientId(), current.user().id(),
+                    current.session().id(), r.redirectUri(), accepted.scopes(), r.codeChallenge(), r.nonce(),
+                    current.session().passwordVerified(), now, now.plus(AuthorizationCode.LIFETIME), null);
+            db.tx(h -> {
+                codes.insert(h, stored);
+                log.record(h, ctx.as(current.actor()), SystemLog.Entry.success(OAuthEvents.type(server, "authorize.code"),
+                        "OAuth2 authorization code request", target(app)).withDebug(Map.of("scopes", OidcScopes.join(accepted.scopes()))));
+                return null;
+            });
+            Map<String, String> params = new LinkedHashMap<>();
+            params.put("code", code);
+            params.put("state", r.state());
+            params.put("iss", issuer);
+            return new AuthorizeOutcome.Respond(r.redirectUri(), mode, params);
+        } catch (OAuthFailure f) {
+            db.tx(h -> {
+                log.record(h, ctx, SystemLog.Entry.failure(OAuthEvents.type(server, "authorize"), "OAuth2 authorization request",
+                        f.error().code(), target(app)).withDebug(Map.of("error_description", f.description())));
+                return null;
+            });
+            Map<String, String> params = new LinkedHashMap<>();
+            params.put("error", f.error().code());
+            params.put("error_description", f.description());
+            if (r.state() != null && STATE.matcher(r.state()).matches()) {
+                params.put("state", r.state());
+            }
+            params.put("iss", issuer);
+            return new AuthorizeOutcome.Respond(r.redirectUri(), mode, params);
+        }
+    }
+
+    /** What passed validation: the scopes to grant and max_age. */
+    record Accepted(List<String> scopes, Integer maxAge) {
+    }
+
+    private Accepted validate(AuthorizationServer server, App app, AuthorizeRequest r) {
+        if (r.state() == null || !STATE.matcher(r.state()).matches()) {
+            throw OAuthError.INVALID_REQUEST.because("The authentication request has an invalid 'state' parameter.");
+        }
+        if (r.responseType() == null || r.responseType().isBlank()) {
+            throw OAuthError.INVALID_REQUEST.because("The 'response_type' parameter is missing.");
+        }
+        if (!"code".equals(r.responseType())) {
+            throw OAuthError.UNSUPPORTED_RESPONSE_TYPE.because(
+                    "The response type is not supported by the authorization server. Configured response types: [code].");
+        }
+        if (!app.settings().allows(GrantType.AUTHORIZATION_CODE)) {
+            throw OAuthError.UNAUTHORIZED_CLIENT.because("The client is not authorized to use the provided grant type. Configured grant types: "
+                    + app.settings().grantTypes().stream().map(GrantType::wire).toList() + ".");
+        }
+        List<String> requested = OidcScopes.parse(r.scope());
+        if (requested.isEmpty()) {
+            throw OAuthError.INVALID_SCOPE.because("The authorization server resource does not have any configured default scopes, 'scope' must be provided.");
+        }
+        if (r.scope().length() > OidcScopes.MAX_LENGTH) {
+            throw OAuthError.INVALID_SCOPE.because("The 'scope' parameter is too long.");
+        }
+        Set<String> custom = server.org() ? Set.of() : customScopes.apply(server);
+        List<String> unknown = requested.stream().filter(s -> !OidcScopes.OIDC.contains(s) && !custom.contains(s)).toList();
+        if (!unknown.isEmpty()) {
+            throw OAuthError.INVALID_SCOPE.because("One or more scopes are not configured for the authorization server resource.",
+                    "unknown scopes " + unknown);
+        }
+        if (requested.stream().anyMatch(s -> OidcScopes.OIDC.contains(s) && !OidcScopes.OFFLINE_ACCESS.equals(s)) && !requested.contains(OidcScopes.OPENID)) {
+            throw OAuthError.ACCESS_DENIED.because("Requests for ID tokens or access tokens with OpenID scopes require the 'openid' scope.");
+        }
+        List<String> granted = new ArrayList<>(requested);
+        if (!app.settings().allows(GrantType.REFRESH_TOKEN)) {
+            granted.remove(OidcScopes.OFFLINE_ACCESS);   // as Okta: silently not granted when the app may not refresh
+        }
+        boolean pkceRequired = app.settings().pkceRequired() || app.settings().applicationType().publicClient();
+        if (r.codeChallenge() == null) {
+            if (pkceRequired) {
+                throw OAuthError.INVALID_REQUEST.because("PKCE code challenge is required when the token endpoint authentication method is 'NONE'.");
+            }
+            if (r.codeChallengeMethod() != null) {
+                throw OAuthError.INVALID_REQUEST.because("The PKCE code challenge method was given without a code challenge.");
+            }
+        } else {
+            if (!"S256".equals(r.codeChallengeMethod())) {
+                throw OAuthError.INVALID_REQUEST.because("PKCE code challenge method is not supported. Supported methods: [S256].");
+            }
+            if (!CHALLENGE.matcher(r.codeChallenge()).matches()) {
+                throw OAuthError.INVALID_REQUEST.because("PKCE code challenge is invalid: it must be 43 to 128 base64url characters.");
+            }
+        }
+        if (r.prompt() != null && !PROMPTS.contains(r.prompt())) {
+            throw OAuthError.INVALID_REQUEST.because("The 'prompt' parameter is invalid. Valid values: [none, login, consent].");
+        }
+        Integer maxAge = null;
+        if (r.maxAge() != null) {
+            try {
+                maxAge = Integer.parseInt(r.maxAge());
+                if (maxAge < 0) {
+                    throw new NumberFormatException();
+                }
+            } catch (NumberFormatException e) {
+                throw OAuthError.INVALID_REQUEST.because("The 'max_age' parameter must be a whole number of seconds.");
+            }
+        }
+        if (r.nonce() != null && r.nonce().length() > 512) {
+            throw OAuthError.INVALID_REQUEST.because("The 'nonce' parameter is too long.");
+        }
+        return new Accepted(List.copyOf(granted), maxAge);
+    }
+
+    private static Target target(App app) {
+        return new Target(app.clientId(), "AppInstance", app.label(), app.label());
+    }
+}

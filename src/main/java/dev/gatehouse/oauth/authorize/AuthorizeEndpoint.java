@@ -1,0 +1,132 @@
+package dev.gatehouse.oauth.authorize;
+
+import dev.gatehouse.http.Edge;
+import dev.gatehouse.http.ErrorMapper;
+import dev.gatehouse.http.Pages;
+import dev.gatehouse.oauth.servers.AuthorizationServer;
+import dev.gatehouse.oauth.servers.AuthorizationServers;
+import dev.gatehouse.sessions.SessionCookie;
+import dev.gatehouse.storage.Ids;
+import dev.gatehouse.syslog.Actor;
+import io.javalin.http.Context;
+import io.javalin.http.HandlerType;
+import io.javalin.http.HttpStatus;
+
+import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/**
+ * {@code /v1/authorize} (GET and POST) at the HTTP edge: reads the request, lets {@link Authorization}
+ * decide, and delivers the outcome: an error page, the sign-in page, or the response at the redirect
+ * URI in the requested response mode. Never sends CORS headers (RFC 9700 §2.6).
+ */
+public final class AuthorizeEndpoint {
+
+    /** The model of {@code oauth/form-post.jte} and {@code oauth/post-message.jte}. */
+    public record ResponsePage(String redirectUri, String targetOrigin, Map<String, String> params, String nonce) {
+        public String json() {
+            return dev.gatehouse.http.Json.write(params);
+        }
+    }
+
+    private final AuthorizationServers servers;
+    private final Authorization authorization;
+    private final SessionCookie sessions;
+    private final Pages pages;
+    private final ErrorMapper errors;
+    private final Ids ids;
+
+    public AuthorizeEndpoint(AuthorizationServers servers, Authorization authorization, SessionCookie sessions, Pages pages,
+                             ErrorMapper errors, Ids ids) {
+        this.servers = servers;
+        this.authorization = authorization;
+        this.sessions = sessions;
+        this.pages = pages;
+        this.errors = errors;
+        this.ids = ids;
+    }
+
+    public void handle(Context ctx, String serverId) {
+        Optional<AuthorizationServer> server = servers.find(serverId).filter(AuthorizationServer::active);
+        if (server.isEmpty()) {
+            errors.writePage(ctx, 404, "Authorization server not found", "There is no active authorization server at this address.");
+            return;
+        }
+        Map<String, String> params = params(ctx);
+        AuthorizeRequest request = AuthorizeRequest.of(params);
+        var session = sessions.current(ctx);
+        AuthorizeOutcome outcome = authorization.decide(server.get(), servers.issuer(server.get()), request, session,
+                Edge.event(ctx, session.map(s -> s.actor()).orElse(Actor.anonymous())));
+        switch (outcome) {
+            case AuthorizeOutcome.ErrorPage e -> errors.writePage(ctx, e.status(), "Sign-in request not accepted",
+                    "Error code " + e.error() + ": " + e.description());
+            case AuthorizeOutcome.SignIn s -> signIn(ctx, params, s);
+            case AuthorizeOutcome.Respond r -> respond(ctx, r);
+        }
+    }
+
+    /** Sends the person to the hosted sign-in page, which returns to this same request (without prompt/max_age once satisfied). */
+    private void signIn(Context ctx, Map<String, String> params, AuthorizeOutcome.SignIn s) {
+        Map<String, String> again = new LinkedHashMap<>(params);
+        if (s.reauthenticate()) {
+            again.remove("prompt");
+            again.remove("max_age");
+        }
+        String back = ctx.path() + "?" + query(again);
+        String target = "/signin?fromURI=" + enc(back) + (s.reauthenticate() ? "&prompt=login" : "")
+                + (s.loginHint() == null ? "" : "&login_hint=" + enc(s.loginHint()));
+        ctx.redirect(target, HttpStatus.FOUND);
+    }
+
+    private void respond(Context ctx, AuthorizeOutcome.Respond r) {
+        switch (r.mode()) {
+            case QUERY -> ctx.redirect(r.redirectUri() + (r.redirectUri().contains("?") ? "&" : "?") + query(r.params()), HttpStatus.FOUND);
+            case FRAGMENT -> ctx.redirect(r.redirectUri() + "#" + query(r.params()), HttpStatus.FOUND);
+            case FORM_POST -> {
+                String nonce = ids.base62(22);
+                ctx.header("Content-Security-Policy", "default-src 'none'; script-src 'nonce-" + nonce + "'; form-action "
+                        + origin(r.redirectUri()) + "; frame-ancestors 'none'; base-uri 'none'");
+                pages.render(ctx, "oauth/form-post.jte", new ResponsePage(r.redirectUri(), origin(r.redirectUri()), r.params(), nonce));
+            }
+            case OKTA_POST_MESSAGE -> {
+                // Served from the issuer's origin, framed only by the client's own origin, posting only to it.
+                String nonce = ids.base62(22);
+                String origin = origin(r.redirectUri());
+                ctx.removeHeader("X-Frame-Options");
+                ctx.header("Content-Security-Policy", "default-src 'none'; script-src 'nonce-" + nonce + "'; frame-ancestors " + origin
+                        + "; base-uri 'none'");
+                pages.render(ctx, "oauth/post-message.jte", new ResponsePage(r.redirectUri(), origin, r.params(), nonce));
+            }
+        }
+    }
+
+    private static Map<String, String> params(Context ctx) {
+        Map<String, List<String>> raw = ctx.method() == HandlerType.POST ? ctx.formParamMap() : ctx.queryParamMap();
+        Map<String, String> out = new LinkedHashMap<>();
+        raw.forEach((k, v) -> {
+            if (!v.isEmpty()) {
+                out.put(k, v.getFirst());
+            }
+        });
+        return out;
+    }
+
+    static String origin(String uri) {
+        URI u = URI.create(uri);
+        return u.getScheme() + "://" + u.getRawAuthority();
+    }
+
+    private static String query(Map<String, String> params) {
+        return params.entrySet().stream().map(e -> enc(e.getKey()) + "=" + enc(e.getValue())).collect(Collectors.joining("&"));
+    }
+
+    private static String enc(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+}

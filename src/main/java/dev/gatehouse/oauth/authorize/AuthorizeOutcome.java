@@ -1,0 +1,19 @@
+package dev.gatehouse.oauth.authorize;
+
+import java.util.Map;
+
+/** What an authorization request leads to; the endpoint turns each into HTTP. */
+public sealed interface AuthorizeOutcome {
+
+    /** The client or redirect URI cannot be trusted: an error page, never a redirect (RFC 9700 §4.11). */
+    record ErrorPage(int status, String error, String description) implements AuthorizeOutcome {
+    }
+
+    /** The person must sign in first (again, when {@code reauthenticate}), then the same request runs again. */
+    record SignIn(boolean reauthenticate, String loginHint) implements AuthorizeOutcome {
+    }
+
+    /** An answer for the client at its registered redirect URI: a code or an error, with state and iss. */
+    record Respond(String redirectUri, ResponseMode mode, Map<String, String> params) implements AuthorizeOutcome {
+    }
+}

@@ -1,0 +1,54 @@
+package dev.gatehouse.oauth.codes;
+
+import org.jdbi.v3.core.Handle;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.Optional;
+
+/** SQL for {@code authorization_codes}. */
+public final class CodeStore {
+
+    public void insert(Handle h, AuthorizationCode c) {
+        h.createUpdate("""
+                        INSERT INTO authorization_codes (code_hash, server_id, client_id, user_id, session_id, redirect_uri, scopes,
+                            code_challenge, nonce, auth_time, created_at, expires_at)
+                        VALUES (:hash, :server, :client, :user, :session, :redirect, :scopes, :challenge, :nonce, :authTime, :created, :expires)""")
+                .bind("hash", c.codeHash()).bind("server", c.serverId()).bind("client", c.clientId()).bind("user", c.userId())
+                .bind("session", c.sessionId()).bind("redirect", c.redirectUri()).bind("scopes", String.join(" ", c.scopes()))
+                .bind("challenge", c.codeChallenge()).bind("nonce", c.nonce()).bind("authTime", c.authTime())
+                .bind("created", c.created()).bind("expires", c.expires())
+                .execute();
+    }
+
+    public Optional<AuthorizationCode> find(Handle h, String codeHash) {
+        return h.createQuery("SELECT * FROM authorization_codes WHERE code_hash = :hash").bind("hash", codeHash)
+                .map((rs, ctx) -> read(rs)).findOne();
+    }
+
+    /** Marks the code used if it still is unused and unexpired: true for exactly one caller, however many race. */
+    public boolean consume(Handle h, String codeHash, Instant now) {
+        return h.createUpdate("UPDATE authorization_codes SET used_at = :now WHERE code_hash = :hash AND used_at IS NULL AND expires_at > :now")
+                .bind("hash", codeHash).bind("now", now).execute() == 1;
+    }
+
+    /** Forgets codes that expired more than a day ago (used ones are kept that long to detect replays). */
+    public int purge(Handle h, Instant now) {
+        return h.createUpdate("DELETE FROM authorization_codes WHERE expires_at < :before").bind("before", now.minusSeconds(86_400)).execute();
+    }
+
+    private static AuthorizationCode read(ResultSet rs) throws SQLException {
+        return new AuthorizationCode(rs.getString("code_hash"), rs.getString("server_id"), rs.getString("client_id"),
+                rs.getString("user_id"), rs.getString("session_id"), rs.getString("redirect_uri"),
+                Arrays.stream(rs.getString("scopes").split(" ")).filter(s -> !s.isEmpty()).toList(),
+                rs.getString("code_challenge"), rs.getString("nonce"), instant(rs.getTimestamp("auth_time")),
+                instant(rs.getTimestamp("created_at")), instant(rs.getTimestamp("expires_at")), instant(rs.getTimestamp("used_at")));
+    }
+
+    private static Instant instant(Timestamp t) {
+        return t == null ? null : t.toInstant();
+    }
+}

@@ -1,0 +1,60 @@
+package dev.gatehouse.oauth.grants;
+
+import dev.gatehouse.apps.App;
+import dev.gatehouse.apps.AppSettings.GrantType;
+import dev.gatehouse.oauth.OAuthError;
+import dev.gatehouse.oauth.OAuthEvents;
+import dev.gatehouse.oauth.OidcScopes;
+import dev.gatehouse.oauth.servers.AuthorizationServer;
+import dev.gatehouse.oauth.token.TokenRequest.ClientCredentialsRequest;
+import dev.gatehouse.oauth.token.TokenResponse;
+import dev.gatehouse.oauth.tokens.TokenMinter;
+import dev.gatehouse.storage.Database;
+import dev.gatehouse.syslog.EventContext;
+import dev.gatehouse.syslog.SystemLog;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+
+/** The {@code client_credentials} grant: a service app gets an access token for custom scopes of a custom server; no user, no refresh token. */
+public final class ClientCredentialsGrant {
+
+    private final Database db;
+    private final TokenIssuer issuer;
+    private final Function<AuthorizationServer, Set<String>> customScopes;
+    private final SystemLog log;
+
+    public ClientCredentialsGrant(Database db, TokenIssuer issuer, Function<AuthorizationServer, Set<String>> customScopes, SystemLog log) {
+        this.db = db;
+        this.issuer = issuer;
+        this.customScopes = customScopes;
+        this.log = log;
+    }
+
+    public TokenResponse handle(ClientCredentialsRequest r, App client, AuthorizationServer server, String issuerUrl, EventContext ctx) {
+        if (!client.settings().allows(GrantType.CLIENT_CREDENTIALS)) {
+            throw OAuthError.UNAUTHORIZED_CLIENT.because("The client is not authorized to use the provided grant type. Configured grant types: "
+                    + client.settings().grantTypes().stream().map(GrantType::wire).toList() + ".");
+        }
+        if (r.scope() == null || r.scope().isEmpty()) {
+            throw OAuthError.INVALID_SCOPE.because("No scopes were requested.");
+        }
+        Set<String> allowed = server.org() ? Set.of() : customScopes.apply(server);
+        List<String> bad = r.scope().stream().filter(s -> !allowed.contains(s)).toList();
+        if (!bad.isEmpty()) {
+            throw OAuthError.INVALID_SCOPE.because("The following scopes are not allowed: " + bad
+                    + (server.org() ? ". Use a custom authorization server, such as default, for client credentials." : "."));
+        }
+        TokenIssuer.Signed signed = issuer.sign(new TokenMinter.Grant(server, issuerUrl, client.clientId(), null, r.scope(), Instant.EPOCH, null, null));
+        db.tx(h -> {
+            issuer.record(h, signed, null);
+            log.record(h, ctx, SystemLog.Entry.success(OAuthEvents.type(server, "token.grant"), "OAuth2 token granted", CodeGrant.target(client))
+                    .withDebug(Map.of("grant_type", "client_credentials", "scopes", OidcScopes.join(r.scope()))));
+            return null;
+        });
+        return issuer.response(signed, null);
+    }
+}

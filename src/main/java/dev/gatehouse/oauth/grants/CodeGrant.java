@@ -1,0 +1,158 @@
+package dev.gatehouse.oauth.grants;
+
+import dev.gatehouse.apps.App;
+import dev.gatehouse.apps.AppSettings.GrantType;
+import dev.gatehouse.directory.Groups;
+import dev.gatehouse.directory.User;
+import dev.gatehouse.directory.UserStore;
+import dev.gatehouse.oauth.OAuthError;
+import dev.gatehouse.oauth.OAuthEvents;
+import dev.gatehouse.oauth.OidcScopes;
+import dev.gatehouse.oauth.codes.AuthorizationCode;
+import dev.gatehouse.oauth.codes.CodeStore;
+import dev.gatehouse.oauth.servers.AuthorizationServer;
+import dev.gatehouse.oauth.token.TokenRequest.CodeExchange;
+import dev.gatehouse.oauth.token.TokenResponse;
+import dev.gatehouse.oauth.tokens.IssuedTokenStore;
+import dev.gatehouse.oauth.tokens.TokenMinter;
+import dev.gatehouse.storage.Database;
+import dev.gatehouse.storage.Hashes;
+import dev.gatehouse.storage.Ids;
+import dev.gatehouse.syslog.EventContext;
+import dev.gatehouse.syslog.SystemLog;
+import dev.gatehouse.syslog.Target;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * The {@code authorization_code} grant: the code must be this server's, unexpired, unused, issued to this
+ * client for this redirect URI, and its PKCE challenge must match the verifier (and a verifier without a
+ * challenge is refused: no PKCE downgrade). A code used twice revokes everything it issued (RFC 6749 §4.1.2).
+ */
+public final class CodeGrant {
+
+    static final String INVALID_CODE = "The authorization code is invalid or has expired.";
+    private static final Pattern VERIFIER = Pattern.compile("[A-Za-z0-9\\-._~]{43,128}");
+
+    private final Database db;
+    private final CodeStore codes;
+    private final IssuedTokenStore tokens;
+    private final TokenIssuer issuer;
+    private final UserStore users;
+    private final Groups groups;
+    private final SystemLog log;
+    private final Ids ids;
+    private final Clock clock;
+
+    public CodeGrant(Database db, CodeStore codes, IssuedTokenStore tokens, TokenIssuer issuer, UserStore users, Groups groups,
+                     SystemLog log, Ids ids, Clock clock) {
+        this.db = db;
+        this.codes = codes;
+        this.tokens = tokens;
+        this.issuer = issuer;
+        this.users = users;
+        this.groups = groups;
+        this.log = log;
+        this.ids = ids;
+        this.clock = clock;
+    }
+
+    public TokenResponse handle(CodeExchange r, App client, AuthorizationServer server, String issuerUrl, EventContext ctx) {
+        if (r.code() == null || r.code().isBlank()) {
+            throw OAuthError.INVALID_REQUEST.because("The 'code' parameter is required.");
+        }
+        if (!client.settings().allows(GrantType.AUTHORIZATION_CODE)) {
+            throw OAuthError.UNAUTHORIZED_CLIENT.because("The client is not authorized to use the provided grant type. Configured grant types: "
+                    + client.settings().grantTypes().stream().map(GrantType::wire).toList() + ".");
+        }
+        String hash = Hashes.sha256(r.code());
+        Instant now = clock.instant();
+        AuthorizationCode code = db.read(h -> codes.find(h, hash)).filter(c -> c.serverId().equals(server.id()))
+                .orElseThrow(() -> OAuthError.INVALID_GRANT.because(INVALID_CODE, "unknown code"));
+        if (code.used() != null) {
+            revokeWhatTheCodeIssued(code, server, ctx, now);
+            throw OAuthError.INVALID_GRANT.because(INVALID_CODE, "code replayed");
+        }
+        if (!code.expires().isAfter(now)) {
+            throw OAuthError.INVALID_GRANT.because(INVALID_CODE, "code expired");
+        }
+        if (!code.clientId().equals(client.clientId())) {
+            throw OAuthError.INVALID_GRANT.because(
+                    "The grant was issued to another client. Ensure that the `client_id` matches the one used at the authorize request.");
+        }
+        if (!code.redirectUri().equals(r.redirectUri())) {
+            throw OAuthError.INVALID_GRANT.because("The 'redirect_uri' does not match the redirection URI used in the authorization request.");
+        }
+        checkPkce(code.codeChallenge(), r.codeVerifier());
+        User user = db.read(h -> users.find(h, code.userId())).filter(u -> u.status() == User.Status.ACTIVE)
+                .orElseThrow(() -> OAuthError.INVALID_GRANT.because(INVALID_CODE, "user no longer active"));
+        TokenMinter.Grant grant = new TokenMinter.Grant(server, issuerUrl, client.clientId(), user, code.scopes(), code.authTime(),
+                code.nonce(), code.scopes().contains(OidcScopes.GROUPS) ? groupNames(user) : null);
+        TokenIssuer.Signed signed = issuer.sign(grant);
+        boolean refresh = code.scopes().contains(OidcScopes.OFFLINE_ACCESS) && client.settings().allows(GrantType.REFRESH_TOKEN);
+        String familyId = "fam" + ids.base62(30);
+        String refreshToken = db.tx(h -> {
+            if (!codes.consume(h, hash, now)) {
+                return null;
+            }
+            Instant familyEnd = server.lifetimes().refreshTokenMax().isZero() ? null : now.plus(server.lifetimes().refreshTokenMax());
+            tokens.insertFamily(h, familyId, server.id(), client.clientId(), user.id(), hash, now, familyEnd);
+            issuer.record(h, signed, familyId);
+            String rt = refresh ? issuer.newRefreshToken(h, signed, familyId, now) : "";
+            log.record(h, ctx.as(dev.gatehouse.syslog.Actor.user(user.id(), user.profile().login(), user.profile().name())),
+                    SystemLog.Entry.success(OAuthEvents.type(server, "token.grant"), "OAuth2 token granted", target(client))
+                            .withDebug(Map.of("grant_type", "authorization_code", "scopes", OidcScopes.join(code.scopes()))));
+            return rt;
+        });
+        if (refreshToken == null) {
+            revokeWhatTheCodeIssued(code, server, ctx, now);
+            throw OAuthError.INVALID_GRANT.because(INVALID_CODE, "code used concurrently");
+        }
+        return issuer.response(signed, refreshToken.isEmpty() ? null : refreshToken);
+    }
+
+    /** RFC 7636 S256; a verifier is accepted only when the authorization request carried a challenge (RFC 9700 §4.8.2). */
+    static void checkPkce(String challenge, String verifier) {
+        if (challenge == null && verifier == null) {
+            return;
+        }
+        if (challenge == null || verifier == null || !VERIFIER.matcher(verifier).matches()) {
+            throw OAuthError.INVALID_GRANT.because("PKCE verification failed.");
+        }
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(verifier.getBytes(StandardCharsets.US_ASCII));
+            String computed = Base64.getUrlEncoder().withoutPadding().encodeToString(digest);
+            if (!MessageDigest.isEqual(computed.getBytes(StandardCharsets.US_ASCII), challenge.getBytes(StandardCharsets.US_ASCII))) {
+                throw OAuthError.INVALID_GRANT.because("PKCE verification failed.");
+            }
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private void revokeWhatTheCodeIssued(AuthorizationCode code, AuthorizationServer server, EventContext ctx, Instant now) {
+        db.tx(h -> {
+            for (String family : tokens.familiesOfCode(h, code.codeHash())) {
+                tokens.revokeFamily(h, family, now);
+            }
+            log.record(h, ctx, SystemLog.Entry.failure(OAuthEvents.type(server, "token.grant"), "OAuth2 token granted",
+                    "authorization code reused; the tokens it issued were revoked", new Target(code.clientId(), "AppInstance", code.clientId(), code.clientId())));
+            return null;
+        });
+    }
+
+    private java.util.List<String> groupNames(User user) {
+        return groups.groupsOf(user.id()).stream().map(dev.gatehouse.directory.Group::name).limit(100).toList();
+    }
+
+    static Target target(App app) {
+        return new Target(app.clientId(), "AppInstance", app.label(), app.label());
+    }
+}

@@ -1,0 +1,114 @@
+package dev.gatehouse.oauth.token;
+
+import dev.gatehouse.apps.App;
+import dev.gatehouse.http.Edge;
+import dev.gatehouse.oauth.ClientAuthentication;
+import dev.gatehouse.oauth.OAuthError;
+import dev.gatehouse.oauth.OAuthEvents;
+import dev.gatehouse.oauth.OAuthFailure;
+import dev.gatehouse.oauth.OidcScopes;
+import dev.gatehouse.oauth.grants.ClientCredentialsGrant;
+import dev.gatehouse.oauth.grants.CodeGrant;
+import dev.gatehouse.oauth.grants.RefreshGrant;
+import dev.gatehouse.oauth.servers.AuthorizationServer;
+import dev.gatehouse.oauth.servers.AuthorizationServers;
+import dev.gatehouse.storage.Database;
+import dev.gatehouse.syslog.Actor;
+import dev.gatehouse.syslog.EventContext;
+import dev.gatehouse.syslog.SystemLog;
+import dev.gatehouse.syslog.Target;
+import io.javalin.http.Context;
+
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * {@code POST /v1/token} at the HTTP edge: reads the form into a {@link TokenRequest}, authenticates the
+ * client, and lets the grant decide; every answer carries {@code Cache-Control: no-store} and
+ * {@code Pragma: no-cache}, every failure is Okta's {@code {"error","error_description"}}.
+ */
+public final class TokenEndpoint {
+
+    private final AuthorizationServers servers;
+    private final ClientAuthentication clients;
+    private final CodeGrant codeGrant;
+    private final RefreshGrant refreshGrant;
+    private final ClientCredentialsGrant clientCredentialsGrant;
+    private final Database db;
+    private final SystemLog log;
+
+    public TokenEndpoint(AuthorizationServers servers, ClientAuthentication clients, CodeGrant codeGrant, RefreshGrant refreshGrant,
+                         ClientCredentialsGrant clientCredentialsGrant, Database db, SystemLog log) {
+        this.servers = servers;
+        this.clients = clients;
+        this.codeGrant = codeGrant;
+        this.refreshGrant = refreshGrant;
+        this.clientCredentialsGrant = clientCredentialsGrant;
+        this.db = db;
+        this.log = log;
+    }
+
+    public void handle(Context ctx, String serverId) {
+        ctx.header("Cache-Control", "no-store");
+        ctx.header("Pragma", "no-cache");
+        Optional<AuthorizationServer> server = servers.find(serverId).filter(AuthorizationServer::active);
+        if (server.isEmpty()) {
+            write(ctx, 404, OAuthError.INVALID_REQUEST.code(), "The authorization server does not exist or is inactive.");
+            return;
+        }
+        EventContext event = Edge.event(ctx, Actor.anonymous());
+        App client = null;
+        try {
+            String type = ctx.contentType() == null ? "" : ctx.contentType().toLowerCase(Locale.ROOT);
+            if (!type.startsWith("application/x-www-form-urlencoded")) {
+                throw OAuthError.INVALID_REQUEST.because("The request must be form-encoded (Content-Type: application/x-www-form-urlencoded).");
+            }
+            client = clients.authenticate(ClientAuthentication.Presented.of(ctx.header("Authorization"), ctx.formParam("client_id"),
+                    ctx.formParam("client_secret"), ctx.formParam("client_assertion_type")));
+            EventContext asClient = event.as(new Actor(client.clientId(), "PublicClientApp", client.clientId(), client.label()));
+            TokenRequest request = parse(ctx);
+            AuthorizationServer as = server.get();
+            String issuer = servers.issuer(as);
+            TokenResponse response = switch (request) {
+                case TokenRequest.CodeExchange r -> codeGrant.handle(r, client, as, issuer, asClient);
+                case TokenRequest.RefreshRequest r -> refreshGrant.handle(r, client, as, issuer, asClient);
+                case TokenRequest.ClientCredentialsRequest r -> clientCredentialsGrant.handle(r, client, as, issuer, asClient);
+            };
+            ctx.json(response.json());
+        } catch (OAuthFailure f) {
+            App failed = client;
+            db.tx(h -> {
+                log.record(h, event, SystemLog.Entry.failure(OAuthEvents.type(server.get(), "token.grant"), "OAuth2 token granted",
+                        f.error().code(), failed == null ? new Target("unknown", "AppInstance", "unknown", "unknown")
+                                : new Target(failed.clientId(), "AppInstance", failed.label(), failed.label()))
+                        .withDebug(Map.of("grant_type", String.valueOf(ctx.formParam("grant_type")), "error_description", f.description(),
+                                "detail", f.logDetail() == null ? "" : f.logDetail())));
+                return null;
+            });
+            write(ctx, f.error().status(), f.error().code(), f.description());
+        }
+    }
+
+    static TokenRequest parse(Context ctx) {
+        String grantType = ctx.formParam("grant_type");
+        if (grantType == null || grantType.isBlank()) {
+            throw OAuthError.INVALID_REQUEST.because("The 'grant_type' parameter is required.");
+        }
+        String scope = ctx.formParam("scope");
+        return switch (grantType) {
+            case "authorization_code" -> new TokenRequest.CodeExchange(ctx.formParam("code"), ctx.formParam("redirect_uri"), ctx.formParam("code_verifier"));
+            case "refresh_token" -> new TokenRequest.RefreshRequest(ctx.formParam("refresh_token"), scope == null ? null : OidcScopes.parse(scope));
+            case "client_credentials" -> new TokenRequest.ClientCredentialsRequest(OidcScopes.parse(scope));
+            default -> throw OAuthError.UNSUPPORTED_GRANT_TYPE.because("The grant type in the request isn't supported.");
+        };
+    }
+
+    public static void write(Context ctx, int status, String error, String description) {
+        Map<String, String> body = new LinkedHashMap<>();
+        body.put("error", error);
+        body.put("error_description", description);
+        ctx.status(status).json(body);
+    }
+}

@@ -1,0 +1,132 @@
+package dev.gatehouse.oauth.tokens;
+
+import org.jdbi.v3.core.Handle;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+
+/** SQL for what the token endpoint issues: token families, access tokens (by jti) and refresh tokens (by hash). */
+public final class IssuedTokenStore {
+
+    /** A recorded access token. */
+    public record AccessToken(String jti, String familyId, String serverId, String clientId, String userId, List<String> scopes,
+                              Instant issued, Instant expires, Instant revoked) {
+        public boolean activeAt(Instant now) {
+            return revoked == null && expires.isAfter(now);
+        }
+    }
+
+    /** A refresh token; its family carries the absolute expiry and revocation. */
+    public record RefreshToken(String id, String tokenHash, String familyId, String serverId, String clientId, String userId, List<String> scopes,
+                               Instant authTime, Instant created, Instant idleExpires, Instant firstUsed, Instant revoked,
+                               Instant familyExpires, Instant familyRevoked) {
+        public boolean activeAt(Instant now) {
+            return revoked == null && familyRevoked == null && idleExpires.isAfter(now) && (familyExpires == null || familyExpires.isAfter(now));
+        }
+    }
+
+    public void insertFamily(Handle h, String id, String serverId, String clientId, String userId, String codeHash, Instant now, Instant expires) {
+        h.createUpdate("""
+                        INSERT INTO token_families (id, server_id, client_id, user_id, code_hash, created_at, expires_at)
+                        VALUES (:id, :server, :client, :user, :code, :now, :expires)""")
+                .bind("id", id).bind("server", serverId).bind("client", clientId).bind("user", userId).bind("code", codeHash)
+                .bind("now", now).bind("expires", expires).execute();
+    }
+
+    public void insertAccessToken(Handle h, AccessToken t) {
+        h.createUpdate("""
+                        INSERT INTO access_tokens (jti, family_id, server_id, client_id, user_id, scopes, issued_at, expires_at)
+                        VALUES (:jti, :family, :server, :client, :user, :scopes, :issued, :expires)""")
+                .bind("jti", t.jti()).bind("family", t.familyId()).bind("server", t.serverId()).bind("client", t.clientId())
+                .bind("user", t.userId()).bind("scopes", String.join(" ", t.scopes())).bind("issued", t.issued()).bind("expires", t.expires())
+                .execute();
+    }
+
+    public Optional<AccessToken> findAccessToken(Handle h, String jti) {
+        return h.createQuery("SELECT * FROM access_tokens WHERE jti = :jti").bind("jti", jti).map((rs, c) -> access(rs)).findOne();
+    }
+
+    public boolean revokeAccessToken(Handle h, String jti, Instant now) {
+        return h.createUpdate("UPDATE access_tokens SET revoked_at = :now WHERE jti = :jti AND revoked_at IS NULL")
+                .bind("jti", jti).bind("now", now).execute() == 1;
+    }
+
+    public void insertRefreshToken(Handle h, String id, String tokenHash, String familyId, String serverId, String clientId, String userId,
+                                   List<String> scopes, Instant authTime, Instant now, Instant idleExpires) {
+        h.createUpdate("""
+                        INSERT INTO refresh_tokens (id, token_hash, family_id, server_id, client_id, user_id, scopes, auth_time, created_at, idle_expires_at)
+                        VALUES (:id, :hash, :family, :server, :client, :user, :scopes, :authTime, :now, :idle)""")
+                .bind("id", id).bind("hash", tokenHash).bind("family", familyId).bind("server", serverId).bind("client", clientId)
+                .bind("user", userId).bind("scopes", String.join(" ", scopes)).bind("authTime", authTime).bind("now", now)
+                .bind("idle", idleExpires).execute();
+    }
+
+    public Optional<RefreshToken> findRefreshToken(Handle h, String tokenHash) {
+        return h.createQuery("""
+                        SELECT r.*, f.expires_at AS family_expires_at, f.revoked_at AS family_revoked_at
+                        FROM refresh_tokens r JOIN token_families f ON f.id = r.family_id WHERE r.token_hash = :hash""")
+                .bind("hash", tokenHash).map((rs, c) -> refresh(rs)).findOne();
+    }
+
+    /** Slides a STATIC refresh token's idle window, if it is still usable at {@code now}. */
+    public boolean extendIdle(Handle h, String id, Instant now, Instant idleExpires) {
+        return h.createUpdate("""
+                        UPDATE refresh_tokens SET idle_expires_at = :idle
+                        WHERE id = :id AND revoked_at IS NULL AND idle_expires_at > :now""")
+                .bind("id", id).bind("idle", idleExpires).bind("now", now).execute() == 1;
+    }
+
+    /**
+     * ROTATE: claims the first use of a refresh token. True for exactly one caller however many race,
+     * and only while the token is still usable; the grace period runs from the instant it sets.
+     */
+    public boolean markFirstUse(Handle h, String id, Instant now) {
+        return h.createUpdate("""
+                        UPDATE refresh_tokens SET first_used_at = :now
+                        WHERE id = :id AND first_used_at IS NULL AND revoked_at IS NULL AND idle_expires_at > :now""")
+                .bind("id", id).bind("now", now).execute() == 1;
+    }
+
+    public boolean revokeRefreshToken(Handle h, String id, Instant now) {
+        return h.createUpdate("UPDATE refresh_tokens SET revoked_at = :now WHERE id = :id AND revoked_at IS NULL")
+                .bind("id", id).bind("now", now).execute() == 1;
+    }
+
+    /** Revokes a family: its refresh tokens and every access token minted from it. */
+    public void revokeFamily(Handle h, String familyId, Instant now) {
+        h.createUpdate("UPDATE token_families SET revoked_at = :now WHERE id = :id AND revoked_at IS NULL").bind("id", familyId).bind("now", now).execute();
+        h.createUpdate("UPDATE refresh_tokens SET revoked_at = :now WHERE family_id = :id AND revoked_at IS NULL").bind("id", familyId).bind("now", now).execute();
+        h.createUpdate("UPDATE access_tokens SET revoked_at = :now WHERE family_id = :id AND revoked_at IS NULL").bind("id", familyId).bind("now", now).execute();
+    }
+
+    /** The families an authorization code started (a replayed code revokes them). */
+    public List<String> familiesOfCode(Handle h, String codeHash) {
+        return h.createQuery("SELECT id FROM token_families WHERE code_hash = :code").bind("code", codeHash).mapTo(String.class).list();
+    }
+
+    private static AccessToken access(ResultSet rs) throws SQLException {
+        return new AccessToken(rs.getString("jti"), rs.getString("family_id"), rs.getString("server_id"), rs.getString("client_id"),
+                rs.getString("user_id"), scopes(rs.getString("scopes")), instant(rs.getTimestamp("issued_at")),
+                instant(rs.getTimestamp("expires_at")), instant(rs.getTimestamp("revoked_at")));
+    }
+
+    private static RefreshToken refresh(ResultSet rs) throws SQLException {
+        return new RefreshToken(rs.getString("id"), rs.getString("token_hash"), rs.getString("family_id"), rs.getString("server_id"), rs.getString("client_id"),
+                rs.getString("user_id"), scopes(rs.getString("scopes")), instant(rs.getTimestamp("auth_time")),
+                instant(rs.getTimestamp("created_at")), instant(rs.getTimestamp("idle_expires_at")), instant(rs.getTimestamp("first_used_at")),
+                instant(rs.getTimestamp("revoked_at")), instant(rs.getTimestamp("family_expires_at")), instant(rs.getTimestamp("family_revoked_at")));
+    }
+
+    static List<String> scopes(String s) {
+        return Arrays.stream(s.split(" ")).filter(x -> !x.isEmpty()).toList();
+    }
+
+    private static Instant instant(Timestamp t) {
+        return t == null ? null : t.toInstant();
+    }
+}

@@ -1,0 +1,124 @@
+package dev.gatehouse.oauth.tokens;
+
+import com.nimbusds.jwt.JWTClaimsSet;
+import dev.gatehouse.directory.User;
+import dev.gatehouse.oauth.OidcScopes;
+import dev.gatehouse.oauth.keys.SigningKeys;
+import dev.gatehouse.oauth.servers.AuthorizationServer;
+import dev.gatehouse.storage.Ids;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.Date;
+import java.util.List;
+
+/**
+ * Builds and signs Okta-shaped JWTs: access tokens (§12.2: {@code ver}, {@code jti} "AT.…", {@code cid},
+ * {@code uid}, {@code scp}, {@code sub} = the user's login) and ID tokens (§12.1: {@code sub} = the user
+ * id, {@code aud} = the client id, "thin" profile claims, {@code at_hash}). Pure: records nothing.
+ */
+public final class TokenMinter {
+
+    /** Who and what a token is for. {@code user} is null for client-credentials tokens. */
+    public record Grant(AuthorizationServer server, String issuer, String clientId, User user, List<String> scopes,
+                        Instant authTime, String nonce, List<String> groups) {
+    }
+
+    public record AccessToken(String value, String jti, Instant issued, Instant expires) {
+        public long expiresIn() {
+            return expires.getEpochSecond() - issued.getEpochSecond();
+        }
+    }
+
+    private final SigningKeys keys;
+    private final Ids ids;
+    private final Clock clock;
+    private final String orgId;
+
+    public TokenMinter(SigningKeys keys, Ids ids, Clock clock, String orgId) {
+        this.keys = keys;
+        this.ids = ids;
+        this.clock = clock;
+        this.orgId = orgId;
+    }
+
+    public AccessToken accessToken(Grant g) {
+        Instant now = clock.instant();
+        Instant exp = now.plus(g.server().lifetimes().accessToken());
+        String jti = "AT." + ids.base62(43);
+        JWTClaimsSet.Builder c = new JWTClaimsSet.Builder()
+                .claim("ver", 1)
+                .jwtID(jti)
+                .issuer(g.issuer())
+                .audience(g.server().audience())
+                .issueTime(seconds(now))
+                .expirationTime(seconds(exp))
+                .claim("cid", g.clientId());
+        if (g.user() != null) {
+            c.claim("uid", g.user().id());
+        }
+        c.claim("scp", g.scopes());
+        if (g.user() != null) {
+            c.claim("auth_time", g.authTime().getEpochSecond()).subject(g.user().profile().login());
+        } else {
+            c.subject(g.clientId());
+        }
+        return new AccessToken(keys.activeSigner(g.server().id()).sign(c.build()), jti, seconds(now).toInstant(), seconds(exp).toInstant());
+    }
+
+    /** The ID token for a user grant that includes {@code openid}; {@code accessToken} feeds {@code at_hash}. */
+    public String idToken(Grant g, String accessToken) {
+        Instant now = clock.instant();
+        User u = g.user();
+        JWTClaimsSet.Builder c = new JWTClaimsSet.Builder()
+                .subject(u.id());
+        if (g.scopes().contains(OidcScopes.PROFILE)) {
+            c.claim("name", u.profile().name());
+        }
+        if (g.scopes().contains(OidcScopes.EMAIL)) {
+            c.claim("email", u.profile().email());
+            c.claim("email_verified", true);
+        }
+        c.claim("ver", 1)
+                .issuer(g.issuer())
+                .audience(g.clientId())
+                .issueTime(seconds(now))
+                .expirationTime(seconds(now.plus(g.server().lifetimes().idToken())))
+                .jwtID("ID." + ids.base62(43))
+                .claim("amr", List.of("pwd"))
+                .claim("idp", orgId);
+        if (g.nonce() != null) {
+            c.claim("nonce", g.nonce());
+        }
+        if (g.scopes().contains(OidcScopes.PROFILE)) {
+            c.claim("preferred_username", u.profile().login());
+        }
+        c.claim("auth_time", g.authTime().getEpochSecond());
+        if (accessToken != null) {
+            c.claim("at_hash", atHash(accessToken));
+        }
+        if (g.scopes().contains(OidcScopes.GROUPS) && g.groups() != null) {
+            c.claim("groups", g.groups());
+        }
+        return keys.activeSigner(g.server().id()).sign(c.build());
+    }
+
+    /** OIDC Core §3.1.3.6: base64url of the left half of SHA-256 of the access token's ASCII octets. */
+    static String atHash(String accessToken) {
+        try {
+            byte[] d = MessageDigest.getInstance("SHA-256").digest(accessToken.getBytes(StandardCharsets.US_ASCII));
+            return Base64.getUrlEncoder().withoutPadding().encodeToString(Arrays.copyOf(d, d.length / 2));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static Date seconds(Instant i) {
+        return Date.from(Instant.ofEpochSecond(i.getEpochSecond()));
+    }
+}
