@@ -13,6 +13,7 @@ final class Banner {
         out.println();
         out.println("Gatehouse is ready (" + java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime() + " ms after the JVM started).");
         out.println("  Admin Console   " + c.consoleUrl());
+        out.println("  Issuer          " + c.baseUrl() + "/oauth2/default   (for apps; discovery at /oauth2/default/.well-known/openid-configuration)");
         out.println("  Org issuer      " + c.orgIssuer());
         out.println("  Listening on    http://" + c.bind() + ":" + w.port());
         if (w.httpsPort() > 0) {

@@ -47,7 +47,8 @@ public final class Gatehouse {
             try {
                 config = ConfigLoader.load(options, System.getenv());
                 Logging.apply(config.logFormat());
-                wiring = Wiring.start(config, Clock.systemUTC());
+                // Microsecond ticks: what the databases store, so a timestamp read back equals the one written.
+                wiring = Wiring.start(config, Clock.tick(Clock.systemUTC(), java.time.Duration.ofNanos(1_000)));
             } catch (ConfigException e) {
                 System.err.println("gatehouse: " + e.getMessage());
                 return 2;

@@ -3,6 +3,11 @@ package dev.gatehouse;
 import dev.gatehouse.api.ApiAuth;
 import dev.gatehouse.apps.AppAssignments;
 import dev.gatehouse.apps.AppJson;
+import dev.gatehouse.features.Feature;
+import dev.gatehouse.features.FeaturePages;
+import dev.gatehouse.features.FeatureStore;
+import dev.gatehouse.features.Features;
+import dev.gatehouse.features.FeaturesApi;
 import dev.gatehouse.apps.AppPages;
 import dev.gatehouse.apps.AppStore;
 import dev.gatehouse.apps.Apps;
@@ -54,6 +59,8 @@ import dev.gatehouse.oauth.grants.CodeGrant;
 import dev.gatehouse.oauth.grants.RefreshGrant;
 import dev.gatehouse.oauth.grants.TokenIssuer;
 import dev.gatehouse.oauth.token.TokenEndpoint;
+import dev.gatehouse.oauth.tokens.AppTokens;
+import dev.gatehouse.oauth.tokens.AppTokensApi;
 import dev.gatehouse.oauth.tokens.IssuedTokenStore;
 import dev.gatehouse.oauth.tokens.TokenMinter;
 import dev.gatehouse.oauth.discovery.DiscoveryDocuments;
@@ -72,6 +79,14 @@ import dev.gatehouse.oauth.servers.ScopeStore;
 import dev.gatehouse.oauth.servers.Scopes;
 import dev.gatehouse.oauth.servers.ScopesApi;
 import dev.gatehouse.org.OrgBootstrap;
+import dev.gatehouse.origins.Cors;
+import dev.gatehouse.origins.ReturnTargets;
+import dev.gatehouse.origins.TrustedOriginCache;
+import dev.gatehouse.origins.TrustedOriginPages;
+import dev.gatehouse.origins.TrustedOriginStore;
+import dev.gatehouse.origins.TrustedOrigins;
+import dev.gatehouse.origins.TrustedOriginsApi;
+import dev.gatehouse.origins.TrustedOriginsListener;
 import dev.gatehouse.storage.Database;
 import dev.gatehouse.storage.Ids;
 import dev.gatehouse.syslog.LogsApi;
@@ -109,11 +124,15 @@ public final class Wiring implements AutoCloseable {
     public final Optional<Path> certificate;
     public final boolean certificateGenerated;
     private final HttpServer server;
+    public final TrustedOrigins trustedOrigins;
+    private final AutoCloseable originsListener;
 
     private Wiring(GatehouseConfig config, Database db, OrgBootstrap.FirstStart firstStart, ApiTokens apiTokens, SystemLog systemLog,
                    Optional<Tls.Material> tls, boolean certificateGenerated, HttpServer server,
                    Users users, Groups groups, Apps apps, AuthorizationServers authorizationServers, SigningKeys signingKeys,
-                   KeyRotationSchedule keyRotation) {
+                   KeyRotationSchedule keyRotation, TrustedOrigins trustedOrigins, AutoCloseable originsListener) {
+        this.trustedOrigins = trustedOrigins;
+        this.originsListener = originsListener;
         this.config = config;
         this.db = db;
         this.apiTokens = apiTokens;
@@ -157,8 +176,11 @@ public final class Wiring implements AutoCloseable {
             Users directoryUsers = new Users(db, users, groupStore, hasher, log, ids, clock, config.lockoutAttempts());
             Groups directoryGroups = new Groups(db, groupStore, users, log, ids, clock);
             DirectoryJson directoryJson = new DirectoryJson(config.baseUrl());
+            Features features = new Features(db, new FeatureStore(), log, ids, clock);
+            features.seed(Wiring.features(config.features()));
             Apps apps = new Apps(db, new AppStore(), new AppAssignments(db, new AssignmentStore(), groupStore, users, log, clock),
-                    log, ids, clock);
+                    log, ids, clock, () -> features.isEnabled(Feature.REFRESH_TOKEN_ROTATION_FOR_SPA));
+            AppTokens appTokens = new AppTokens(db, new IssuedTokenStore(), apps, log, clock);
             SigningKeys signingKeys = new SigningKeys(db, new SigningKeyStore(),
                     KeyEncryption.load(config.keyEncryptionKey(), config.dataDir(), random), log, clock, random, KeyRotationSettings.DEFAULTS);
             signingKeys.checkKeyEncryption();
@@ -167,6 +189,10 @@ public final class Wiring implements AutoCloseable {
                     log, ids, clock, config.baseUrl());
             authorizationServers.ensureBuiltIns();
             AuthorizationServerJson authorizationServerJson = new AuthorizationServerJson(authorizationServers, signingKeys, config.baseUrl());
+
+            TrustedOriginStore originStore = new TrustedOriginStore();
+            TrustedOriginCache originCache = new TrustedOriginCache(db, originStore);
+            TrustedOrigins trustedOrigins = new TrustedOrigins(db, originStore, originCache, log, ids, clock);
 
             PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             new JvmMemoryMetrics().bindTo(metrics);
@@ -180,7 +206,7 @@ public final class Wiring implements AutoCloseable {
                     new SessionSettings(Duration.ofMinutes(config.sessionIdleMinutes()), Duration.ofMinutes(config.sessionMaxMinutes())));
             SessionCookie sessionCookie = new SessionCookie(sessions, config.publicHttps());
             OAuthRoutes oauth = oauthRoutes(config, db, log, ids, clock, apps, users, directoryGroups, authorizationServers, scopes,
-                    signingKeys, sessionCookie, pages, errors, first.orgId());
+                    signingKeys, sessions, sessionCookie, pages, errors, first.orgId());
             Console console = new Console(sessionCookie, csrf, pages, errors, db, users, config.orgName());
             ConsoleRoutes consoleRoutes = new ConsoleRoutes(console,
                     new DashboardPages(console, db, log),
@@ -189,8 +215,11 @@ public final class Wiring implements AutoCloseable {
                     new ApiTokenPages(console, apiTokens),
                     new SystemLogPages(console, db, log),
                     new NotYetPages(console),
-                    new AppPages(console, apps, directoryGroups, directoryUsers, config.baseUrl()),
-                    new AuthorizationServerPages(console, authorizationServers, scopes, signingKeys));
+                    new AppPages(console, apps, appTokens, directoryGroups, directoryUsers, config.baseUrl(),
+                            () -> features.isEnabled(Feature.REFRESH_TOKEN_ROTATION_FOR_SPA), trustedOrigins),
+                    new AuthorizationServerPages(console, authorizationServers, scopes, signingKeys),
+                    new FeaturePages(console, features),
+                    new TrustedOriginPages(console, trustedOrigins));
             ApiRoutes api = new ApiRoutes(
                     new ApiAuth(apiTokens, ApiRoutes.COOKIE_ENDPOINTS),
                     new ApiTokensApi(apiTokens, config.baseUrl()),
@@ -200,39 +229,67 @@ public final class Wiring implements AutoCloseable {
                     new SessionsApi(sessions, sessionCookie, config.baseUrl(), first.orgId()),
                     new AppsApi(apps, new AppJson(config.baseUrl()), config.baseUrl()),
                     new AuthorizationServersApi(authorizationServers, authorizationServerJson, config.baseUrl()),
-                    new ScopesApi(authorizationServers, scopes, authorizationServerJson));
+                    new ScopesApi(authorizationServers, scopes, authorizationServerJson),
+                    new FeaturesApi(features, config.baseUrl()),
+                    new TrustedOriginsApi(trustedOrigins, config.baseUrl()),
+                    new AppTokensApi(appTokens, authorizationServers, config.baseUrl()));
             HttpServer server = new HttpServer(config, tls, ids, errors, metrics, List.of(
+                    new Cors(originCache),
                     new HealthRoutes(db, metrics),
                     new HomeRoutes(config, pages),
-                    new SignInRoutes(new SignInPages(sessions, sessionCookie, csrf, pages, config.orgName())),
+                    new SignInRoutes(new SignInPages(sessions, sessionCookie, csrf, pages, config.orgName(), new ReturnTargets(originCache))),
                     consoleRoutes,
                     api,
                     oauth,
                     new DiscoveryRoutes(authorizationServers, signingKeys, new DiscoveryDocuments(authorizationServers, scopes), errors))).start();
+            // Other nodes' trusted-origin changes (PostgreSQL LISTEN/NOTIFY); on H2 there is one node.
+            AutoCloseable originsListener = db.isPostgres() ? TrustedOriginsListener.start(config.jdbcUrl(), config.dbUser().orElse(null),
+                    config.dbPassword().orElse(null), originCache::reload) : () -> { };
             return new Wiring(config, db, first, apiTokens, log, tls, generated, server, directoryUsers, directoryGroups, apps,
-                    authorizationServers, signingKeys, KeyRotationSchedule.start(signingKeys));
+                    authorizationServers, signingKeys, KeyRotationSchedule.start(signingKeys), trustedOrigins, originsListener);
         } catch (RuntimeException e) {
             db.close();
             throw e;
         }
     }
 
+    /** GATEHOUSE_FEATURES names, checked against the catalog. */
+    private static Set<Feature> features(Set<String> names) {
+        Set<Feature> out = java.util.EnumSet.noneOf(Feature.class);
+        for (String n : names) {
+            out.add(java.util.Arrays.stream(Feature.values()).filter(f -> f.configName().equals(n)).findFirst()
+                    .orElseThrow(() -> new dev.gatehouse.config.ConfigException("GATEHOUSE_FEATURES names an unknown feature '" + n
+                            + "'. Known: " + java.util.Arrays.stream(Feature.values()).map(Feature::configName).toList() + ".")));
+        }
+        return out;
+    }
+
     /** The OAuth 2.0 / OpenID Connect endpoints and what they need. */
     private static OAuthRoutes oauthRoutes(GatehouseConfig config, Database db, SystemLog log, Ids ids, Clock clock, Apps apps,
                                            UserStore users, Groups groups, AuthorizationServers servers, Scopes scopes,
-                                           SigningKeys keys, SessionCookie sessionCookie, Pages pages, ErrorMapper errors, String orgId) {
+                                           SigningKeys keys, Sessions sessions, SessionCookie sessionCookie, Pages pages, ErrorMapper errors,
+                                           String orgId) {
         java.util.function.Function<dev.gatehouse.oauth.servers.AuthorizationServer, Set<String>> customScopes = s -> scopes.list(s.id()).stream()
                 .filter(scope -> !scope.system()).map(dev.gatehouse.oauth.servers.Scope::name).collect(java.util.stream.Collectors.toSet());
         CodeStore codes = new CodeStore();
         IssuedTokenStore issued = new IssuedTokenStore();
         TokenIssuer issuer = new TokenIssuer(new TokenMinter(keys, ids, clock, orgId), issued, ids);
+        ClientAuthentication clients = new ClientAuthentication(apps);
+        dev.gatehouse.oauth.tokens.TokenVerifier verifier = new dev.gatehouse.oauth.tokens.TokenVerifier(db, issued, keys, apps, users, clock);
         return new OAuthRoutes(
                 new AuthorizeEndpoint(servers, new Authorization(apps, customScopes, db, codes, log, ids, clock, config.baseUrl()),
                         sessionCookie, pages, errors, ids),
-                new TokenEndpoint(servers, new ClientAuthentication(apps),
+                new TokenEndpoint(servers, clients,
                         new CodeGrant(db, codes, issued, issuer, users, groups, log, ids, clock),
-                        new RefreshGrant(db, issued, issuer, users, groups, log, clock),
-                        new ClientCredentialsGrant(db, issuer, customScopes, log), db, log));
+                        new RefreshGrant(db, issued, issuer, users, groups, log, clock, apps),
+                        new ClientCredentialsGrant(db, issuer, customScopes, log), db, log),
+                new dev.gatehouse.oauth.userinfo.UserInfoEndpoint(servers, verifier, groups, db, log),
+                new dev.gatehouse.oauth.introspect.IntrospectEndpoint(servers, clients,
+                        new dev.gatehouse.oauth.introspect.Introspection(db, issued, verifier, users, clock), db, log),
+                new dev.gatehouse.oauth.revoke.RevokeEndpoint(servers, clients,
+                        new dev.gatehouse.oauth.revoke.Revocation(db, issued, verifier, log, clock), db, log),
+                new dev.gatehouse.oauth.logout.LogoutEndpoint(servers, new dev.gatehouse.oauth.logout.Logout(verifier, apps), sessions,
+                        sessionCookie, errors, db, log));
     }
 
     public int port() {
@@ -245,6 +302,11 @@ public final class Wiring implements AutoCloseable {
 
     @Override
     public void close() {
+        try {
+            originsListener.close();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
         keyRotation.close();
         server.close();
         db.close();

@@ -9,7 +9,8 @@ import java.util.Set;
 /**
  * The filter in front of every matched {@code /api/v1} endpoint: content negotiation (only JSON,
  * as Okta), then {@code Authorization: SSWS <token>} unless the endpoint is one of the few that
- * authenticate otherwise (the session cookie for {@code /api/v1/sessions/me}).
+ * authenticate otherwise (the session cookie for {@code /api/v1/sessions/me}). An API token sent with
+ * an {@code Origin} header (from a browser) is refused with 403 E0000006.
  */
 public final class ApiAuth {
 
@@ -30,6 +31,12 @@ public final class ApiAuth {
         String header = ctx.header("Authorization");
         if (header == null || !header.regionMatches(true, 0, "SSWS ", 0, 5)) {
             throw ApiError.of(ErrorCode.E0000011);
+        }
+        if (ctx.header("Origin") != null) {
+            // As Okta: API tokens are for servers; a browser (it sends Origin) must never hold one. No CORS headers
+            // either (this is not a CORS-enabled endpoint), so a page's script cannot read even this refusal.
+            throw new ApiError(ErrorCode.E0000006, ErrorCode.E0000006.summary(null), java.util.List.of(new ApiError.Cause(null,
+                    "API tokens cannot be used from a browser (the request has an Origin header). Call the API from a server.")));
         }
         ApiCaller caller = tokens.authenticate(header.substring(5)).orElseThrow(() -> ApiError.of(ErrorCode.E0000011));
         ctx.attribute(ApiRequests.CALLER, caller);

@@ -3,9 +3,12 @@ package dev.gatehouse.api;
 import dev.gatehouse.apps.AppsApi;
 import dev.gatehouse.directory.GroupsApi;
 import dev.gatehouse.directory.UsersApi;
+import dev.gatehouse.features.FeaturesApi;
+import dev.gatehouse.oauth.tokens.AppTokensApi;
 import dev.gatehouse.http.Routes;
 import dev.gatehouse.oauth.servers.AuthorizationServersApi;
 import dev.gatehouse.oauth.servers.ScopesApi;
+import dev.gatehouse.origins.TrustedOriginsApi;
 import dev.gatehouse.sessions.SessionsApi;
 import dev.gatehouse.syslog.LogsApi;
 import io.javalin.config.RoutesConfig;
@@ -16,6 +19,8 @@ public final class ApiRoutes implements Routes {
     public static final String API_TOKENS = "/api/v1/api-tokens";
     public static final String API_TOKEN = "/api/v1/api-tokens/{id}";
     public static final String LOGS = "/api/v1/logs";
+    public static final String FEATURES = "/api/v1/features";
+    public static final String FEATURE = "/api/v1/features/{id}";
     public static final String USERS = "/api/v1/users";
     public static final String USER = "/api/v1/users/{id}";
     public static final String USER_LIFECYCLE = "/api/v1/users/{id}/lifecycle/{operation}";
@@ -40,12 +45,18 @@ public final class ApiRoutes implements Routes {
     public static final String AUTHORIZATION_SERVER_KEY_ROTATE = "/api/v1/authorizationServers/{id}/credentials/lifecycle/keyRotate";
     public static final String AUTHORIZATION_SERVER_SCOPES = "/api/v1/authorizationServers/{id}/scopes";
     public static final String AUTHORIZATION_SERVER_SCOPE = "/api/v1/authorizationServers/{id}/scopes/{scopeId}";
+    public static final String TRUSTED_ORIGINS = "/api/v1/trustedOrigins";
+    public static final String TRUSTED_ORIGIN = "/api/v1/trustedOrigins/{id}";
+    public static final String TRUSTED_ORIGIN_LIFECYCLE = "/api/v1/trustedOrigins/{id}/lifecycle/{operation}";
     public static final String SESSION_ME = "/api/v1/sessions/me";
     public static final String SESSION_ME_REFRESH = "/api/v1/sessions/me/lifecycle/refresh";
     /** Endpoints that authenticate with the browser's session cookie instead of an API token. */
     public static final java.util.Set<String> COOKIE_ENDPOINTS = java.util.Set.of(SESSION_ME, SESSION_ME_REFRESH);
 
     private final ApiAuth auth;
+    private final FeaturesApi features;
+    private final AppTokensApi appTokens;
+    private final TrustedOriginsApi trustedOrigins;
     private final ApiTokensApi apiTokens;
     private final LogsApi logs;
     private final UsersApi users;
@@ -56,7 +67,11 @@ public final class ApiRoutes implements Routes {
     private final ScopesApi scopes;
 
     public ApiRoutes(ApiAuth auth, ApiTokensApi apiTokens, LogsApi logs, UsersApi users, GroupsApi groups, SessionsApi sessions,
-                     AppsApi apps, AuthorizationServersApi authorizationServers, ScopesApi scopes) {
+                     AppsApi apps, AuthorizationServersApi authorizationServers, ScopesApi scopes, FeaturesApi features,
+                     TrustedOriginsApi trustedOrigins, AppTokensApi appTokens) {
+        this.appTokens = appTokens;
+        this.trustedOrigins = trustedOrigins;
+        this.features = features;
         this.authorizationServers = authorizationServers;
         this.scopes = scopes;
         this.sessions = sessions;
@@ -76,6 +91,17 @@ public final class ApiRoutes implements Routes {
         r.put(API_TOKEN, apiTokens::update);
         r.delete(API_TOKEN, apiTokens::revoke);
         r.get(LOGS, logs::list);
+        r.post(TRUSTED_ORIGINS, trustedOrigins::create);
+        r.get(TRUSTED_ORIGINS, trustedOrigins::list);
+        r.get(TRUSTED_ORIGIN, trustedOrigins::get);
+        r.put(TRUSTED_ORIGIN, trustedOrigins::replace);
+        r.delete(TRUSTED_ORIGIN, trustedOrigins::delete);
+        r.post(TRUSTED_ORIGIN_LIFECYCLE, trustedOrigins::lifecycle);
+        r.get(FEATURES, features::list);
+        r.get(FEATURE, features::get);
+        r.get(FEATURE + "/dependencies", features::dependencies);
+        r.get(FEATURE + "/dependents", features::dependents);
+        r.post(FEATURE + "/{lifecycle}", features::lifecycle);
         r.post(USERS, users::create);
         r.get(USERS, users::list);
         r.get(USER, users::get);
@@ -97,6 +123,10 @@ public final class ApiRoutes implements Routes {
         r.get(APP, apps::get);
         r.put(APP, apps::update);
         r.delete(APP, apps::delete);
+        r.get(APP + "/tokens", appTokens::list);
+        r.delete(APP + "/tokens", appTokens::revokeAll);
+        r.get(APP + "/tokens/{tokenId}", appTokens::get);
+        r.delete(APP + "/tokens/{tokenId}", appTokens::revoke);
         r.post(APP_LIFECYCLE, apps::lifecycle);
         r.post(APP_SECRETS, apps::rotateSecret);
         r.get(APP_USERS, apps::users);

@@ -10,6 +10,9 @@ import dev.gatehouse.directory.Group;
 import dev.gatehouse.directory.Groups;
 import dev.gatehouse.directory.User;
 import dev.gatehouse.directory.Users;
+import dev.gatehouse.origins.Origin;
+import dev.gatehouse.origins.TrustedOrigin;
+import dev.gatehouse.origins.TrustedOrigins;
 import io.javalin.http.Context;
 
 import java.util.ArrayList;
@@ -32,12 +35,12 @@ public final class AppPages {
     }
 
     /** A grant type checkbox. */
-    public record GrantChoice(String wire, String label, boolean checked) {
+    public record GrantChoice(String wire, String label, boolean checked, boolean needsFeature) {
     }
 
     public record AppFormPage(ConsoleFrame frame, String type, String typeName, String label, List<GrantChoice> grants,
                               List<String> redirectUris, List<String> postLogoutRedirectUris, String assignment,
-                              List<Group> groups, List<String> selectedGroups, List<String> errors) {
+                              List<Group> groups, List<String> selectedGroups, List<String> errors, List<String> baseUris) {
     }
 
     /** The General Settings edit form, refilled with what was typed when saving failed. */
@@ -47,7 +50,7 @@ public final class AppPages {
 
     public record AppPage(ConsoleFrame frame, App app, String tab, EditForm edit, String newSecret, Assignments assignments,
                           List<Group> groups, String orgIssuer, String defaultIssuer, String authJsConfig,
-                          String notice, List<String> errors) {
+                          String notice, List<String> errors, List<dev.gatehouse.oauth.tokens.IssuedTokenStore.RefreshToken> grants) {
     }
 
     /** What the wizard suggests, as Okta's: the local-development URIs of the SPA guide. */
@@ -59,8 +62,15 @@ public final class AppPages {
     private final Groups groups;
     private final Users users;
     private final String baseUrl;
+    private final java.util.function.BooleanSupplier spaRefreshTokens;
+    private final dev.gatehouse.oauth.tokens.AppTokens tokens;
+    private final TrustedOrigins trustedOrigins;
 
-    public AppPages(Console console, Apps apps, Groups groups, Users users, String baseUrl) {
+    public AppPages(Console console, Apps apps, dev.gatehouse.oauth.tokens.AppTokens tokens, Groups groups, Users users, String baseUrl,
+                    java.util.function.BooleanSupplier spaRefreshTokens, TrustedOrigins trustedOrigins) {
+        this.trustedOrigins = trustedOrigins;
+        this.spaRefreshTokens = spaRefreshTokens;
+        this.tokens = tokens;
         this.console = console;
         this.apps = apps;
         this.groups = groups;
@@ -95,7 +105,7 @@ public final class AppPages {
             default -> List.of(GrantType.AUTHORIZATION_CODE.wire());
         };
         renderForm(ctx, at, "My " + typeName(at) + " App", defaultGrants, List.of(DEFAULT_REDIRECT), List.of(DEFAULT_SIGN_OUT),
-                "everyone", List.of(), List.of());
+                "everyone", List.of(), List.of(), Origin.ofUrl(DEFAULT_REDIRECT).map(Origin::toString).stream().toList());
     }
 
     public void create(Context ctx) {
@@ -106,6 +116,7 @@ public final class AppPages {
         List<String> signOut = nonBlank(ctx.formParams("post_logout_redirect_uri"));
         String assignment = String.valueOf(ctx.formParam("assignment"));
         List<String> groupIds = ctx.formParams("groupId");
+        List<String> baseUris = at == ApplicationType.SERVICE ? List.of() : nonBlank(ctx.formParams("base_uri"));
         AppRequest request = AppRequest.builder(label, at.wire()).grantTypes(grants)
                 .redirectUris(at == ApplicationType.SERVICE ? null : redirects)
                 .postLogoutRedirectUris(at == ApplicationType.SERVICE ? null : signOut)
@@ -115,20 +126,26 @@ public final class AppPages {
             if ("groups".equals(assignment) && groupIds.isEmpty()) {
                 throw ApiError.validation("assignments", "Choose at least one group, or another assignment option");
             }
+            List<Origin> origins = trustedOrigins.checkBaseUris(baseUris); // before the app exists: a bad one creates nothing
             Apps.Created created = apps.create(console.event(ctx), request);
             if ("groups".equals(assignment) && at != ApplicationType.SERVICE) {
                 for (String g : groupIds) {
                     apps.assignGroup(console.event(ctx), created.app().id(), g);
                 }
             }
+            TrustedOrigins.BaseUris trusted = trustedOrigins.ensureForBaseUris(console.event(ctx), origins);
             if (created.clientSecret().isPresent()) {
-                render(ctx, created.app(), "general", null, created.clientSecret().get(), "App integration created.", List.of());
+                render(ctx, created.app(), "general", null, created.clientSecret().get(),
+                        "App integration created." + originsNotice(trusted.created(), trusted.existing()), List.of());
             } else {
-                Console.seeOther(ctx, path(created.app()) + "?notice=created");
+                StringBuilder query = new StringBuilder("?notice=created");
+                trusted.created().forEach(o -> query.append("&trustedOrigin=").append(o.id()));
+                trusted.existing().forEach(o -> query.append("&existingOrigin=").append(o.id()));
+                Console.seeOther(ctx, path(created.app()) + query);
             }
         } catch (ApiError e) {
             ctx.status(400);
-            renderForm(ctx, at, label == null ? "" : label, grants, redirects, signOut, assignment, groupIds, Console.messages(e));
+            renderForm(ctx, at, label == null ? "" : label, grants, redirects, signOut, assignment, groupIds, Console.messages(e), baseUris);
         }
     }
 
@@ -139,7 +156,11 @@ public final class AppPages {
             case "assignments" -> "assignments";
             default -> "general";
         };
-        render(ctx, app, tab, null, null, notice(ctx.queryParam("notice")), List.of());
+        String notice = notice(ctx.queryParam("notice"));
+        if (notice != null && "created".equals(ctx.queryParam("notice"))) {
+            notice += originsNotice(origins(ctx.queryParams("trustedOrigin")), origins(ctx.queryParams("existingOrigin")));
+        }
+        render(ctx, app, tab, null, null, notice, List.of());
     }
 
     public void editForm(Context ctx) {
@@ -238,6 +259,11 @@ public final class AppPages {
         });
     }
 
+    /** Revokes one active grant (a refresh token's whole family) from the Assignments tab. */
+    public void revokeGrant(Context ctx) {
+        assignment(ctx, app -> tokens.revoke(console.event(ctx), app.id(), ctx.pathParam("tokenId")));
+    }
+
     public void unassignUser(Context ctx) {
         assignment(ctx, app -> apps.unassignUser(console.event(ctx), app.id(), ctx.pathParam("userId")));
     }
@@ -253,11 +279,37 @@ public final class AppPages {
         }
     }
 
+    /** The trusted origins named by id in the wizard's redirect (only real ones are shown: the ids come from the URL). */
+    private List<TrustedOrigin> origins(List<String> ids) {
+        List<TrustedOrigin> out = new ArrayList<>();
+        for (String id : ids) {
+            try {
+                out.add(trustedOrigins.get(id));
+            } catch (ApiError gone) {
+                // deleted since: nothing to show
+            }
+        }
+        return out;
+    }
+
+    /** What the wizard did with the Base URIs, in a sentence or two appended to "App integration created." */
+    private static String originsNotice(List<TrustedOrigin> created, List<TrustedOrigin> existing) {
+        String out = "";
+        if (!created.isEmpty()) {
+            out += " Trusted origins created (CORS and Redirect): "
+                    + String.join(", ", created.stream().map(TrustedOrigin::origin).toList()) + ".";
+        }
+        if (!existing.isEmpty()) {
+            out += " Already trusted origins, left as they were: " + String.join(", ", existing.stream().map(TrustedOrigin::origin).toList()) + ".";
+        }
+        return out;
+    }
+
     private void renderForm(Context ctx, ApplicationType at, String label, List<String> grants, List<String> redirects,
-                            List<String> signOut, String assignment, List<String> groupIds, List<String> errors) {
+                            List<String> signOut, String assignment, List<String> groupIds, List<String> errors, List<String> baseUris) {
         console.render(ctx, "apps/settings.jte", new AppFormPage(console.frame(ctx, Nav.APPLICATIONS), at.wire(), typeName(at), label,
                 grantChoices(at, grants), redirects, signOut, assignment, groups.list(null, null, null, 200).stream()
-                .filter(g -> !g.builtIn()).toList(), groupIds, errors));
+                .filter(g -> !g.builtIn()).toList(), groupIds, errors, baseUris));
     }
 
     private void render(Context ctx, App app, String tab, EditForm edit, String newSecret, String notice, List<String> errors) {
@@ -273,15 +325,17 @@ public final class AppPages {
                 });""".formatted(defaultIssuer, app.clientId(),
                 app.settings().redirectUris().isEmpty() ? "window.location.origin + '/login/callback'" : app.settings().redirectUris().getFirst());
         console.render(ctx, "apps/app.jte", new AppPage(console.frame(ctx, Nav.APPLICATIONS), app, tab, edit, newSecret,
-                apps.assignments(app.id()), groups.list(null, null, null, 200), baseUrl, defaultIssuer, config, notice, errors));
+                apps.assignments(app.id()), groups.list(null, null, null, 200), baseUrl, defaultIssuer, config, notice, errors,
+                "assignments".equals(tab) ? tokens.active(app.id()) : List.of()));
     }
 
     /** The grant types an admin may pick for this type of app, in Okta's order and wording. */
-    static List<GrantChoice> grantChoices(ApplicationType type, List<String> checked) {
+    private List<GrantChoice> grantChoices(ApplicationType type, List<String> checked) {
+        boolean gated = type == ApplicationType.BROWSER && !spaRefreshTokens.getAsBoolean();
         List<GrantChoice> out = new ArrayList<>();
         for (GrantType g : GrantType.values()) {
             if (AppRules.ALLOWED_GRANTS.get(type).contains(g)) {
-                out.add(new GrantChoice(g.wire(), grantName(g), checked.contains(g.wire())));
+                out.add(new GrantChoice(g.wire(), grantName(g), checked.contains(g.wire()), gated && g == GrantType.REFRESH_TOKEN));
             }
         }
         return out;

@@ -48,6 +48,7 @@ public final class Apps {
     private static final int SECRET_LENGTH = 64;
     private static final int MAX_UPDATE_ATTEMPTS = 5;
 
+    private final java.util.function.BooleanSupplier spaRefreshTokens;
     private final Database db;
     private final AppStore store;
     private final AppAssignments assignments;
@@ -55,13 +56,32 @@ public final class Apps {
     private final Ids ids;
     private final Clock clock;
 
-    public Apps(Database db, AppStore store, AppAssignments assignments, SystemLog log, Ids ids, Clock clock) {
+    /**
+     * @param spaRefreshTokens whether the Early Access feature "Refresh Token Rotation for SPA" is on: while it is
+     *                         off, a single-page app cannot be given the Refresh Token grant (apps that have it keep it)
+     */
+    public Apps(Database db, AppStore store, AppAssignments assignments, SystemLog log, Ids ids, Clock clock,
+                java.util.function.BooleanSupplier spaRefreshTokens) {
+        this.spaRefreshTokens = spaRefreshTokens;
         this.db = db;
         this.store = store;
         this.assignments = assignments;
         this.log = log;
         this.ids = ids;
         this.clock = clock;
+    }
+
+    /** The cause a single-page app gets for the Refresh Token grant while the feature is off. */
+    public static final String SPA_REFRESH_NEEDS_FEATURE = "The Refresh Token grant for a single-page app needs the Early Access feature "
+            + "'Refresh Token Rotation for SPA': enable it in Settings › Features";
+
+    private void requireFeatureForSpaRefresh(AppRules.Accepted accepted, App previous) {
+        AppSettings s = accepted.settings();
+        boolean had = previous != null && previous.settings().allows(AppSettings.GrantType.REFRESH_TOKEN);
+        if (s.applicationType() == AppSettings.ApplicationType.BROWSER && s.allows(AppSettings.GrantType.REFRESH_TOKEN) && !had
+                && !spaRefreshTokens.getAsBoolean()) {
+            throw ApiError.validation("grant_types", SPA_REFRESH_NEEDS_FEATURE);
+        }
     }
 
     /** Creates an ACTIVE app; see {@link #create(EventContext, AppRequest, boolean)}. */
@@ -75,6 +95,7 @@ public final class Apps {
      */
     public Created create(EventContext ctx, AppRequest request, boolean activate) {
         AppRules.Accepted accepted = AppRules.check(request, null);
+        requireFeatureForSpaRefresh(accepted, null);
         Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
         String id = ids.next(Ids.APP);
         String secret = accepted.settings().hasClientSecret() ? ids.base62(SECRET_LENGTH) : null;
@@ -131,6 +152,7 @@ public final class Apps {
         for (int attempt = 1; ; attempt++) {
             App current = get(id);
             AppRules.Accepted accepted = AppRules.check(request, current);
+            requireFeatureForSpaRefresh(accepted, current);
             Instant now = later(clock.instant(), current.lastUpdated());
             Optional<App> updated = db.tx(h -> {
                 if (!store.update(h, current.id(), accepted.label(), accepted.settings(), current.lastUpdated(), now)) {

@@ -53,7 +53,8 @@ public final class ConfigLoader {
             new Setting("GATEHOUSE_ARGON2_ITERATIONS", "2", "Argon2id iterations"),
             new Setting("GATEHOUSE_ARGON2_PARALLELISM", "1", "Argon2id lanes"),
             new Setting("GATEHOUSE_KEY_ENCRYPTION_KEY", null, "base64 of 32 random bytes that encrypts signing keys at rest; every node "
-                    + "of a cluster needs the same one (when unset, one is generated once in <data dir>/keys/key-encryption.key)"));
+                    + "of a cluster needs the same one (when unset, one is generated once in <data dir>/keys/key-encryption.key)"),
+            new Setting("GATEHOUSE_FEATURES", null, "self-service features to enable on first start, comma-separated (e.g. refresh-token-rotation-for-spa)"));
 
     private ConfigLoader() {
     }
@@ -116,10 +117,25 @@ public final class ConfigLoader {
                 integer(v, "GATEHOUSE_SESSION_IDLE_MINUTES", 1, 60 * 24 * 30), integer(v, "GATEHOUSE_SESSION_MAX_MINUTES", 0, 60 * 24 * 90),
                 integer(v, "GATEHOUSE_LOCKOUT_ATTEMPTS", 1, 100), integer(v, "GATEHOUSE_ARGON2_MEMORY_KIB", 1024, 4 * 1024 * 1024),
                 integer(v, "GATEHOUSE_ARGON2_ITERATIONS", 1, 20), integer(v, "GATEHOUSE_ARGON2_PARALLELISM", 1, 16),
-                keyEncryptionKey(v.get("GATEHOUSE_KEY_ENCRYPTION_KEY")));
+                keyEncryptionKey(v.get("GATEHOUSE_KEY_ENCRYPTION_KEY")), features(v.get("GATEHOUSE_FEATURES")));
     }
 
     /** Base64 of exactly 32 bytes (AES-256), checked here so a bad value stops the start with one clear line. */
+    /** Feature names as {@code features.Feature#configName()} spells them; checked against the catalog in Wiring. */
+    private static java.util.Set<String> features(String raw) {
+        if (raw == null || raw.isBlank()) {
+            return java.util.Set.of();
+        }
+        java.util.Set<String> out = new java.util.LinkedHashSet<>();
+        for (String name : raw.split(",")) {
+            String n = name.trim().toLowerCase(Locale.ROOT);
+            if (!n.isEmpty()) {
+                out.add(n);
+            }
+        }
+        return java.util.Set.copyOf(out);
+    }
+
     private static Optional<String> keyEncryptionKey(String raw) {
         if (raw == null) {
             return Optional.empty();

@@ -37,7 +37,8 @@ public record GatehouseConfig(
         int argon2MemoryKib,
         int argon2Iterations,
         int argon2Parallelism,
-        Optional<String> keyEncryptionKey) {
+        Optional<String> keyEncryptionKey,
+        java.util.Set<String> features) {
 
     public enum LogFormat { TEXT, JSON }
 
@@ -47,6 +48,13 @@ public record GatehouseConfig(
         if (tlsCert.isPresent() != tlsKey.isPresent()) {
             throw new ConfigException("GATEHOUSE_TLS_CERT and GATEHOUSE_TLS_KEY go together: set both or neither.");
         }
+    }
+
+    /** Never prints secrets (database and admin passwords, the API token, the key-encryption key). */
+    @Override
+    public String toString() {
+        return "GatehouseConfig[port=" + port + ", bind=" + bind + ", baseUrl=" + baseUrl + ", dataDir=" + dataDir
+                + ", database=" + (dbUrl.isPresent() ? "postgresql" : "h2") + ", httpsPort=" + httpsPort + ", adminEmail=" + adminEmail + "]";
     }
 
     /** The JDBC URL actually used: PostgreSQL when configured, otherwise H2 in PostgreSQL mode under the data dir. */

@@ -1,11 +1,13 @@
 package dev.gatehouse.console;
 
 import dev.gatehouse.api.ApiTokenPages;
+import dev.gatehouse.features.FeaturePages;
 import dev.gatehouse.apps.AppPages;
 import dev.gatehouse.directory.GroupPages;
 import dev.gatehouse.directory.PeoplePages;
 import dev.gatehouse.http.Routes;
 import dev.gatehouse.oauth.servers.AuthorizationServerPages;
+import dev.gatehouse.origins.TrustedOriginPages;
 import dev.gatehouse.syslog.SystemLogPages;
 import io.javalin.config.RoutesConfig;
 
@@ -19,11 +21,16 @@ public final class ConsoleRoutes implements Routes {
     private final ApiTokenPages tokens;
     private final SystemLogPages systemLog;
     private final NotYetPages notYet;
+    private final FeaturePages features;
+    private final TrustedOriginPages trustedOrigins;
     private final AppPages apps;
     private final AuthorizationServerPages authorizationServers;
 
     public ConsoleRoutes(Console console, DashboardPages dashboard, PeoplePages people, GroupPages groups, ApiTokenPages tokens,
-                         SystemLogPages systemLog, NotYetPages notYet, AppPages apps, AuthorizationServerPages authorizationServers) {
+                         SystemLogPages systemLog, NotYetPages notYet, AppPages apps, AuthorizationServerPages authorizationServers,
+                         FeaturePages features, TrustedOriginPages trustedOrigins) {
+        this.trustedOrigins = trustedOrigins;
+        this.features = features;
         this.authorizationServers = authorizationServers;
         this.apps = apps;
         this.console = console;
@@ -79,6 +86,7 @@ public final class ConsoleRoutes implements Routes {
         r.post(app + "/groups/{groupId}/remove", apps::unassignGroup);
         r.post(app + "/users", apps::assignUser);
         r.post(app + "/users/{userId}/remove", apps::unassignUser);
+        r.post(app + "/tokens/{tokenId}/revoke", apps::revokeGrant);
         String server = Nav.AUTHORIZATION_SERVERS.path() + "/{id}";
         r.get(Nav.AUTHORIZATION_SERVERS.path(), authorizationServers::list);
         r.post(Nav.AUTHORIZATION_SERVERS.path(), authorizationServers::create);
@@ -88,9 +96,16 @@ public final class ConsoleRoutes implements Routes {
         r.post(server + "/keys/rotate", authorizationServers::rotate);
         r.post(server + "/lifecycle/{op}", authorizationServers::lifecycle);
         r.post(server + "/delete", authorizationServers::delete);
-        r.get(Nav.TRUSTED_ORIGINS.path(), notYet.page(Nav.TRUSTED_ORIGINS,
-                "Trusted origins (CORS and redirect) are not available in this version of Gatehouse yet."));
-        r.get(Nav.FEATURES.path(), notYet.page(Nav.FEATURES,
-                "Early Access and Beta features are not available in this version of Gatehouse yet."));
+        String origin = Nav.TRUSTED_ORIGINS.path() + "/{id}";
+        r.get(Nav.TRUSTED_ORIGINS.path(), trustedOrigins::list);
+        r.post(Nav.TRUSTED_ORIGINS.path(), trustedOrigins::create);
+        r.get(Nav.TRUSTED_ORIGINS.path() + "/new", trustedOrigins::newForm);
+        r.get(origin, trustedOrigins::show);
+        r.post(origin, trustedOrigins::update);
+        r.post(origin + "/activate", trustedOrigins::activate);
+        r.post(origin + "/deactivate", trustedOrigins::deactivate);
+        r.post(origin + "/delete", trustedOrigins::delete);
+        r.get(Nav.FEATURES.path(), features::list);
+        r.post(Nav.FEATURES.path() + "/{id}", features::toggle);
     }
 }

@@ -2,8 +2,12 @@ package dev.gatehouse.oauth;
 
 import dev.gatehouse.http.Routes;
 import dev.gatehouse.oauth.authorize.AuthorizeEndpoint;
+import dev.gatehouse.oauth.introspect.IntrospectEndpoint;
+import dev.gatehouse.oauth.logout.LogoutEndpoint;
+import dev.gatehouse.oauth.revoke.RevokeEndpoint;
 import dev.gatehouse.oauth.servers.AuthorizationServers;
 import dev.gatehouse.oauth.token.TokenEndpoint;
+import dev.gatehouse.oauth.userinfo.UserInfoEndpoint;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 
@@ -21,10 +25,19 @@ public final class OAuthRoutes implements Routes {
 
     private final AuthorizeEndpoint authorize;
     private final TokenEndpoint token;
+    private final UserInfoEndpoint userInfo;
+    private final IntrospectEndpoint introspect;
+    private final RevokeEndpoint revoke;
+    private final LogoutEndpoint logout;
 
-    public OAuthRoutes(AuthorizeEndpoint authorize, TokenEndpoint token) {
+    public OAuthRoutes(AuthorizeEndpoint authorize, TokenEndpoint token, UserInfoEndpoint userInfo, IntrospectEndpoint introspect,
+                       RevokeEndpoint revoke, LogoutEndpoint logout) {
         this.authorize = authorize;
         this.token = token;
+        this.userInfo = userInfo;
+        this.introspect = introspect;
+        this.revoke = revoke;
+        this.logout = logout;
     }
 
     @Override
@@ -32,12 +45,23 @@ public final class OAuthRoutes implements Routes {
         both(r, "GET", "/authorize", authorize::handle);
         both(r, "POST", "/authorize", authorize::handle);
         both(r, "POST", "/token", token::handle);
+        both(r, "GET", "/userinfo", userInfo::handle);
+        both(r, "POST", "/userinfo", userInfo::handle);
+        both(r, "POST", "/introspect", introspect::handle);
+        both(r, "POST", "/revoke", revoke::handle);
+        both(r, "GET", "/logout", logout::handle);
+        both(r, "POST", "/logout", logout::handle);
     }
 
     /** Registers a handler for the org server's path and the custom servers' path. */
     static void both(RoutesConfig r, String method, String path, BiConsumer<Context, String> handler) {
         io.javalin.http.Handler org = ctx -> handler.accept(ctx, AuthorizationServers.ORG);
-        io.javalin.http.Handler custom = ctx -> handler.accept(ctx, ctx.pathParam("asId"));
+        io.javalin.http.Handler custom = ctx -> {
+            if (AuthorizationServers.ORG.equals(ctx.pathParam("asId"))) {
+                throw new io.javalin.http.NotFoundResponse();   // the org server lives at /oauth2/v1 only
+            }
+            handler.accept(ctx, ctx.pathParam("asId"));
+        };
         if ("GET".equals(method)) {
             r.get(ORG_BASE + path, org);
             r.get(CUSTOM_BASE + path, custom);

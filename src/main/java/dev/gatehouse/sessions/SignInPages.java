@@ -3,6 +3,8 @@ package dev.gatehouse.sessions;
 import dev.gatehouse.http.Csrf;
 import dev.gatehouse.http.Edge;
 import dev.gatehouse.http.Pages;
+import dev.gatehouse.origins.ReturnTarget;
+import dev.gatehouse.origins.ReturnTargets;
 import dev.gatehouse.syslog.Actor;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
@@ -15,7 +17,7 @@ public final class SignInPages {
     }
 
     /** The model of {@code sessions/signout.jte}. */
-    public record SignOutPage(String orgName, String who, String csrf) {
+    public record SignOutPage(String orgName, String who, String csrf, String fromUri) {
     }
 
     /** Shown for every failed sign-in, whatever the reason, so the page never tells whether an account exists. */
@@ -26,8 +28,10 @@ public final class SignInPages {
     private final Csrf csrf;
     private final Pages pages;
     private final String orgName;
+    private final ReturnTargets returnTargets;
 
-    public SignInPages(Sessions sessions, SessionCookie cookie, Csrf csrf, Pages pages, String orgName) {
+    public SignInPages(Sessions sessions, SessionCookie cookie, Csrf csrf, Pages pages, String orgName, ReturnTargets returnTargets) {
+        this.returnTargets = returnTargets;
         this.sessions = sessions;
         this.cookie = cookie;
         this.csrf = csrf;
@@ -36,19 +40,24 @@ public final class SignInPages {
     }
 
     public void show(Context ctx) {
-        String target = safeTarget(ctx.queryParam("fromURI"));
+        String fromUri = ctx.queryParam("fromURI");
+        ReturnTarget target = returnTargets.check(fromUri);
         boolean reauthenticate = "login".equals(ctx.queryParam("prompt"));
-        if (cookie.current(ctx).isPresent() && ctx.queryParam("fromURI") != null && !reauthenticate) {
-            ctx.redirect(target, HttpStatus.SEE_OTHER);
+        if (cookie.current(ctx).isPresent() && fromUri != null && !reauthenticate) {
+            follow(ctx, target, "You are signed in");
             return;
         }
         String notice = ctx.queryParam("signedOut") != null ? "You have signed out." : null;
+        if (target instanceof ReturnTarget.Refused refused) {
+            notice = "After you sign in you will stay on Gatehouse: the link that sent you here asks to continue to "
+                    + refused.url() + ". " + refused.reason();
+        }
         String hint = ctx.queryParam("login_hint");
-        render(ctx, 200, hint == null ? "" : hint, null, notice, target);
+        render(ctx, 200, hint == null ? "" : hint, null, notice, fromUri == null ? "/" : fromUri);
     }
 
     public void submit(Context ctx) {
-        String target = safeTarget(ctx.formParam("fromURI"));
+        String target = ctx.formParam("fromURI") == null ? "/" : ctx.formParam("fromURI");
         String username = ctx.formParam("username");
         if (!csrf.valid(ctx)) {
             render(ctx, 403, username, "This sign-in form expired. Please try again.", null, target);
@@ -60,17 +69,19 @@ public final class SignInPages {
             return;
         }
         cookie.set(ctx, started.get().cookieValue());
-        // 303: the browser follows with a GET and never re-posts the credentials (RFC 9700 §4.12).
-        ctx.redirect(target, HttpStatus.SEE_OTHER);
+        follow(ctx, returnTargets.check(target), "You are signed in");
     }
 
+    /** The sign-out page; {@code fromURI} (optional) is where to go afterwards, under the same policy as sign-in's. */
     public void confirmSignOut(Context ctx) {
         var current = cookie.current(ctx);
+        String fromUri = ctx.queryParam("fromURI");
         if (current.isEmpty()) {
-            ctx.redirect("/signin?signedOut", HttpStatus.SEE_OTHER);
+            signedOut(ctx, fromUri);
             return;
         }
-        pages.render(ctx, "sessions/signout.jte", new SignOutPage(orgName, current.get().user().profile().login(), csrf.token(ctx)));
+        pages.render(ctx, "sessions/signout.jte", new SignOutPage(orgName, current.get().user().profile().login(), csrf.token(ctx),
+                fromUri == null ? "" : fromUri));
     }
 
     public void signOut(Context ctx) {
@@ -78,28 +89,38 @@ public final class SignInPages {
         if (!csrf.valid(ctx)) {
             ctx.status(403);
             pages.render(ctx, "sessions/signout.jte", new SignOutPage(orgName,
-                    current.map(c -> c.user().profile().login()).orElse(""), csrf.token(ctx)));
+                    current.map(c -> c.user().profile().login()).orElse(""), csrf.token(ctx),
+                    ctx.formParam("fromURI") == null ? "" : ctx.formParam("fromURI")));
             return;
         }
         current.ifPresent(c -> sessions.end(Edge.event(ctx, c.actor()), c));
         cookie.clear(ctx);
-        ctx.redirect("/signin?signedOut", HttpStatus.SEE_OTHER);
+        signedOut(ctx, ctx.formParam("fromURI"));
+    }
+
+    private void signedOut(Context ctx, String fromUri) {
+        if (fromUri == null || fromUri.isBlank()) {
+            ctx.redirect("/signin?signedOut", HttpStatus.SEE_OTHER);
+        } else {
+            follow(ctx, returnTargets.check(fromUri), "You have signed out");
+        }
+    }
+
+    /**
+     * Goes to a return target that {@link ReturnTargets} allows (303: the browser follows with a GET and never re-posts
+     * credentials, RFC 9700 §4.12); a refused one leaves the person on a Gatehouse page that says why, never elsewhere.
+     */
+    private void follow(Context ctx, ReturnTarget target, String heading) {
+        switch (target) {
+            case ReturnTarget.Gatehouse g -> ctx.redirect(g.path(), HttpStatus.SEE_OTHER);
+            case ReturnTarget.Trusted t -> ctx.redirect(t.url(), HttpStatus.SEE_OTHER);
+            case ReturnTarget.Refused r -> pages.render(ctx, "origins/redirect-refused.jte",
+                    new ReturnTargets.RefusedPage(orgName, heading, r.url(), r.reason()));
+        }
     }
 
     private void render(Context ctx, int status, String username, String error, String notice, String target) {
         ctx.status(status);
         pages.render(ctx, "sessions/signin.jte", new SignInPage(orgName, username == null ? "" : username, error, notice, target, csrf.token(ctx)));
-    }
-
-    /**
-     * Where to go after signing in: only a path on Gatehouse itself. Absolute URLs, protocol-relative
-     * ({@code //evil}) and backslash tricks fall back to the start page, so the page is no open redirector.
-     */
-    static String safeTarget(String fromUri) {
-        if (fromUri == null || fromUri.isBlank() || !fromUri.startsWith("/") || fromUri.startsWith("//")
-                || fromUri.startsWith("/\\") || fromUri.chars().anyMatch(c -> c < 0x20 || c == '\\')) {
-            return "/";
-        }
-        return fromUri;
     }
 }

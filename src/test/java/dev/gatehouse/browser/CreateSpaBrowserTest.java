@@ -71,7 +71,7 @@ class CreateSpaBrowserTest {
             Chromium.screenshot(page, "spa-03-general-settings");
             page.getByRole(AriaRole.BUTTON, named("Save")).click();
 
-            assertThat(page).hasURL(Pattern.compile(".*/admin/apps/0oa[A-Za-z0-9]{17}\\?notice=created$"));
+            assertThat(page).hasURL(Pattern.compile(".*/admin/apps/0oa[A-Za-z0-9]{17}\\?notice=created(&(trustedOrigin|existingOrigin)=tos[A-Za-z0-9]{17})*$"));
             assertThat(page.getByRole(AriaRole.STATUS)).containsText("App integration created");
             String clientId = page.getByLabel("Client ID").inputValue();
             assertThat(clientId).matches("0oa[A-Za-z0-9]{17}");

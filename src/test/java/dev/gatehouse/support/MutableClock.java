@@ -15,8 +15,9 @@ public final class MutableClock extends Clock {
         this.now = start;
     }
 
+    /** Microsecond precision, like the timestamps the databases store, so a value read back equals the one written. */
     public static MutableClock startingNow() {
-        return new MutableClock(Instant.now());
+        return new MutableClock(Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MICROS));
     }
 
     public void advance(Duration d) {

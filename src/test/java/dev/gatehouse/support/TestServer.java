@@ -51,15 +51,42 @@ public final class TestServer implements AutoCloseable {
         }
     }
 
+    /** A port chosen once, so the base URL (and so every issuer) is the real address of this server. */
+    private final int port = freePort();
+
+    private static int freePort() {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     public GatehouseConfig config() {
-        List<String> args = new ArrayList<>(List.of("--port", "0", "--data-dir", dataDir.toString(),
+        List<String> args = new ArrayList<>(List.of("--port", Integer.toString(port), "--base-url", "http://127.0.0.1:" + port,
+                "--data-dir", dataDir.toString(),
                 "--admin-email", ADMIN, "--admin-password", ADMIN_PASSWORD, "--api-token", API_TOKEN, "--db-pool-size", "4"));
         if (dbUrl != null) {
             args.addAll(List.of("--db-url", dbUrl));
         }
+        if (!extraArgs.contains("--features")) {
+            // Tests build SPAs with refresh tokens everywhere; the feature gate itself is tested with a server without it.
+            args.addAll(List.of("--features", "refresh-token-rotation-for-spa"));
+        }
         args.addAll(extraArgs);
         Map<String, String> env = new HashMap<>();
         return ConfigLoader.load(args, env);
+    }
+
+    /** The configuration of another node on the same store and base URL, listening on a port of its own. */
+    public GatehouseConfig anotherNodeConfig() {
+        GatehouseConfig c = config();
+        List<String> args = new ArrayList<>(List.of("--port", "0", "--base-url", c.baseUrl(), "--data-dir", dataDir.toString(),
+                "--admin-email", ADMIN, "--admin-password", ADMIN_PASSWORD, "--db-pool-size", "4"));
+        if (dbUrl != null) {
+            args.addAll(List.of("--db-url", dbUrl));
+        }
+        return ConfigLoader.load(args, new HashMap<>());
     }
 
     /** Stops (if running) and starts again on the same store. */

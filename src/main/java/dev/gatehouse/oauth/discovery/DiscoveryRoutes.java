@@ -58,7 +58,7 @@ public final class DiscoveryRoutes implements Routes {
     /** The active custom server named in the path; otherwise writes the 404 and returns empty. */
     private Optional<AuthorizationServer> custom(Context ctx) {
         String id = ctx.pathParam("asId");
-        Optional<AuthorizationServer> s = servers.find(id).filter(x -> !x.org() && x.active());
+        Optional<AuthorizationServer> s = servers.activeCustom(id);
         if (s.isEmpty()) {
             errors.writeApi(ctx, ApiError.notFound(id, "AuthorizationServer"));
         }

@@ -34,6 +34,7 @@ public final class RefreshGrant {
 
     public static final String INVALID = "The refresh token is invalid or expired.";
 
+    private final dev.gatehouse.apps.Apps apps;
     private final Database db;
     private final IssuedTokenStore tokens;
     private final TokenIssuer issuer;
@@ -42,7 +43,9 @@ public final class RefreshGrant {
     private final SystemLog log;
     private final Clock clock;
 
-    public RefreshGrant(Database db, IssuedTokenStore tokens, TokenIssuer issuer, UserStore users, Groups groups, SystemLog log, Clock clock) {
+    public RefreshGrant(Database db, IssuedTokenStore tokens, TokenIssuer issuer, UserStore users, Groups groups, SystemLog log, Clock clock,
+                        dev.gatehouse.apps.Apps apps) {
+        this.apps = apps;
         this.db = db;
         this.tokens = tokens;
         this.issuer = issuer;
@@ -76,6 +79,9 @@ public final class RefreshGrant {
         }
         User user = db.read(h -> users.find(h, rt.userId())).filter(u -> u.status() == User.Status.ACTIVE)
                 .orElseThrow(() -> OAuthError.INVALID_GRANT.because(INVALID, "user no longer active"));
+        if (!apps.isAssigned(client.id(), user.id())) {
+            throw OAuthError.INVALID_GRANT.because(INVALID, "user no longer assigned to the app");
+        }
         TokenMinter.Grant grant = new TokenMinter.Grant(server, issuerUrl, client.clientId(), user, scopes, rt.authTime(), null,
                 scopes.contains(OidcScopes.GROUPS) ? groups.groupsOf(user.id()).stream().map(dev.gatehouse.directory.Group::name).limit(100).toList() : null);
         TokenIssuer.Signed signed = issuer.sign(grant);
@@ -117,7 +123,9 @@ public final class RefreshGrant {
             boolean first = tokens.markFirstUse(h, rt.id(), now);
             if (!first) {
                 IssuedTokenStore.RefreshToken seen = tokens.findRefreshToken(h, rt.tokenHash()).orElseThrow();
-                boolean inGrace = seen.firstUsed() != null && now.isBefore(seen.firstUsed().plus(leeway)) && seen.activeAt(now);
+                // Leeway 0 means no grace at all, whatever the timestamps' precision says.
+                boolean inGrace = leeway.isPositive() && seen.firstUsed() != null && now.isBefore(seen.firstUsed().plus(leeway))
+                        && seen.activeAt(now);
                 if (!inGrace) {
                     return null;
                 }

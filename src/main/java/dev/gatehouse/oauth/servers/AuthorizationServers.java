@@ -61,6 +61,14 @@ public final class AuthorizationServers {
         return db.read(h -> store.find(h, id)).map(this::resolved);
     }
 
+    /**
+     * The custom server a {@code /oauth2/{asId}/...} path names, if it exists and is ACTIVE. The org AS is never one:
+     * its endpoints are {@code /oauth2/v1/...}, so {@code /oauth2/org/...} must be 404.
+     */
+    public Optional<AuthorizationServer> activeCustom(String id) {
+        return find(id).filter(s -> !s.org() && s.active());
+    }
+
     public AuthorizationServer org() {
         return find(ORG).orElseThrow();
     }

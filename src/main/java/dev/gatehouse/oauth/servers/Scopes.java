@@ -70,6 +70,12 @@ public final class Scopes {
         return list(authorizationServerId).stream().filter(Scope::published).map(Scope::name).toList();
     }
 
+    /** The names of the server's own (non-system) scopes: what a client may ask for besides the reserved OIDC ones. */
+    public java.util.Set<String> customNames(AuthorizationServer server) {
+        return db.read(h -> store.list(h, server.id())).stream().filter(s -> !s.system()).map(Scope::name)
+                .collect(java.util.stream.Collectors.toUnmodifiableSet());
+    }
+
     public Scope get(String authorizationServerId, String scopeId) {
         return db.read(h -> store.find(h, authorizationServerId, scopeId)).orElseThrow(() -> ApiError.notFound(scopeId, TYPE));
     }

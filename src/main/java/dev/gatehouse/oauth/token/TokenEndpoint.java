@@ -60,9 +60,10 @@ public final class TokenEndpoint {
         }
         EventContext event = Edge.event(ctx, Actor.anonymous());
         App client = null;
+        String type = ctx.contentType() == null ? "" : ctx.contentType().toLowerCase(Locale.ROOT);
+        boolean formEncoded = type.startsWith("application/x-www-form-urlencoded");
         try {
-            String type = ctx.contentType() == null ? "" : ctx.contentType().toLowerCase(Locale.ROOT);
-            if (!type.startsWith("application/x-www-form-urlencoded")) {
+            if (!formEncoded) {
                 throw OAuthError.INVALID_REQUEST.because("The request must be form-encoded (Content-Type: application/x-www-form-urlencoded).");
             }
             client = clients.authenticate(ClientAuthentication.Presented.of(ctx.header("Authorization"), ctx.formParam("client_id"),
@@ -79,11 +80,13 @@ public final class TokenEndpoint {
             ctx.json(response.json());
         } catch (OAuthFailure f) {
             App failed = client;
+            // Only a form body is read: asking Javalin for form fields of another body (multipart) parses it, and may throw.
+            String grantType = formEncoded ? String.valueOf(ctx.formParam("grant_type")) : "";
             db.tx(h -> {
                 log.record(h, event, SystemLog.Entry.failure(OAuthEvents.type(server.get(), "token.grant"), "OAuth2 token granted",
                         f.error().code(), failed == null ? new Target("unknown", "AppInstance", "unknown", "unknown")
                                 : new Target(failed.clientId(), "AppInstance", failed.label(), failed.label()))
-                        .withDebug(Map.of("grant_type", String.valueOf(ctx.formParam("grant_type")), "error_description", f.description(),
+                        .withDebug(Map.of("grant_type", grantType, "error_description", f.description(),
                                 "detail", f.logDetail() == null ? "" : f.logDetail())));
                 return null;
             });

@@ -56,6 +56,17 @@ public final class IssuedTokenStore {
                 .bind("jti", jti).bind("now", now).execute() == 1;
     }
 
+    /**
+     * Revokes an access token only if this server issued it to this client (RFC 7009 §2.1: a client revokes only its
+     * own tokens); false when it is unknown, another's, or already revoked. One conditional statement: no race.
+     */
+    public boolean revokeAccessTokenOf(Handle h, String jti, String serverId, String clientId, Instant now) {
+        return h.createUpdate("""
+                        UPDATE access_tokens SET revoked_at = :now
+                        WHERE jti = :jti AND server_id = :server AND client_id = :client AND revoked_at IS NULL""")
+                .bind("jti", jti).bind("server", serverId).bind("client", clientId).bind("now", now).execute() == 1;
+    }
+
     public void insertRefreshToken(Handle h, String id, String tokenHash, String familyId, String serverId, String clientId, String userId,
                                    List<String> scopes, Instant authTime, Instant now, Instant idleExpires) {
         h.createUpdate("""
@@ -102,6 +113,32 @@ public final class IssuedTokenStore {
         h.createUpdate("UPDATE token_families SET revoked_at = :now WHERE id = :id AND revoked_at IS NULL").bind("id", familyId).bind("now", now).execute();
         h.createUpdate("UPDATE refresh_tokens SET revoked_at = :now WHERE family_id = :id AND revoked_at IS NULL").bind("id", familyId).bind("now", now).execute();
         h.createUpdate("UPDATE access_tokens SET revoked_at = :now WHERE family_id = :id AND revoked_at IS NULL").bind("id", familyId).bind("now", now).execute();
+    }
+
+    /** The usable refresh tokens of a client (not revoked, family not revoked, not expired), oldest first. */
+    public List<RefreshToken> activeRefreshTokensOfClient(Handle h, String clientId, Instant now) {
+        return h.createQuery("""
+                        SELECT r.*, f.expires_at AS family_expires_at, f.revoked_at AS family_revoked_at
+                        FROM refresh_tokens r JOIN token_families f ON f.id = r.family_id
+                        WHERE r.client_id = :client AND r.revoked_at IS NULL AND f.revoked_at IS NULL AND r.idle_expires_at > :now
+                          AND (f.expires_at IS NULL OR f.expires_at > :now)
+                        ORDER BY r.created_at, r.id""")
+                .bind("client", clientId).bind("now", now).map((rs, c) -> refresh(rs)).list();
+    }
+
+    public Optional<RefreshToken> findRefreshTokenById(Handle h, String id) {
+        return h.createQuery("""
+                        SELECT r.*, f.expires_at AS family_expires_at, f.revoked_at AS family_revoked_at
+                        FROM refresh_tokens r JOIN token_families f ON f.id = r.family_id WHERE r.id = :id""")
+                .bind("id", id).map((rs, c) -> refresh(rs)).findOne();
+    }
+
+    /** Revokes every family of a client: its refresh tokens and the access tokens minted from them. */
+    public int revokeClientFamilies(Handle h, String clientId, Instant now) {
+        List<String> families = h.createQuery("SELECT id FROM token_families WHERE client_id = :client AND revoked_at IS NULL")
+                .bind("client", clientId).mapTo(String.class).list();
+        families.forEach(f -> revokeFamily(h, f, now));
+        return families.size();
     }
 
     /** The families an authorization code started (a replayed code revokes them). */

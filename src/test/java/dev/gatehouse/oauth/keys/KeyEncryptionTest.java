@@ -1,5 +1,6 @@
 package dev.gatehouse.oauth.keys;
 
+import dev.gatehouse.Wiring;
 import dev.gatehouse.config.ConfigException;
 import dev.gatehouse.config.ConfigLoader;
 import org.junit.jupiter.api.Test;
@@ -10,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
+import java.time.Clock;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -68,6 +70,23 @@ class KeyEncryptionTest {
         KeyEncryption.Sealed altered = new KeyEncryption.Sealed(sealed.kekId(), Base64.getEncoder().encodeToString(raw));
         assertThatThrownBy(() -> kek.open(altered, "default/kid")).isInstanceOf(IllegalStateException.class);
         assertThat(kek.seal(SECRET, "default/kid").ciphertext()).as("a fresh nonce each time").isNotEqualTo(sealed.ciphertext());
+    }
+
+    @Test
+    void aNodeWithAnotherKeyRefusesToStartAndTheGeneratedKeyCanMoveToTheVariable(@TempDir Path dir) throws Exception {
+        List<String> args = List.of("--port", "0", "--data-dir", dir.toString(), "--admin-password", "Long-enough-1");
+        String kid;
+        try (Wiring node = Wiring.start(ConfigLoader.load(args, Map.of()), Clock.systemUTC())) {
+            kid = node.signingKeys.activeSigner("default").kid();
+        }
+        String other = Base64.getEncoder().encodeToString(new byte[32]);
+        assertThatThrownBy(() -> Wiring.start(ConfigLoader.load(args, Map.of("GATEHOUSE_KEY_ENCRYPTION_KEY", other)), Clock.systemUTC()))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("GATEHOUSE_KEY_ENCRYPTION_KEY")
+                .hasMessageContaining(KeyEncryption.KEK_FILE);
+        String generated = Files.readString(dir.resolve(KeyEncryption.KEK_FILE)).strip();
+        try (Wiring node = Wiring.start(ConfigLoader.load(args, Map.of("GATEHOUSE_KEY_ENCRYPTION_KEY", generated)), Clock.systemUTC())) {
+            assertThat(node.signingKeys.activeSigner("default").kid()).isEqualTo(kid);
+        }
     }
 
     @Test

@@ -230,6 +230,19 @@ class AuthorizationServersHttpTest {
     }
 
     @Test
+    void tokenLifetimesAreKeptPerServerAndChangesAreLogged() {
+        String id = create(unique("Lifetimes"), "api://lifetimes").get("id").asText();
+        var servers = server.wiring().authorizationServers;
+        assertThat(servers.find(id).orElseThrow().lifetimes()).isEqualTo(TokenLifetimes.DEFAULTS);
+        long updates = events("oauth2.as.updated");
+        TokenLifetimes shorter = TokenLifetimes.ofMinutes(5, 10, 30, 120);
+        servers.updateLifetimes(dev.gatehouse.syslog.EventContext.system("test"), id, shorter);
+        assertThat(servers.find(id).orElseThrow().lifetimes()).isEqualTo(shorter);
+        assertThat(servers.find("default").orElseThrow().lifetimes()).isEqualTo(TokenLifetimes.DEFAULTS);
+        assertThat(events("oauth2.as.updated")).isEqualTo(updates + 1);
+    }
+
+    @Test
     void theApiNeedsAnApiToken() {
         assertOktaError(server.http().get("/api/v1/authorizationServers"), 401, "E0000011");
         assertOktaError(server.http().get("/api/v1/authorizationServers", "Authorization", "SSWS nope"), 401, "E0000011");

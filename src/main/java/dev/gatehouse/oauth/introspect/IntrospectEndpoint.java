@@ -1,0 +1,84 @@
+package dev.gatehouse.oauth.introspect;
+
+import dev.gatehouse.apps.App;
+import dev.gatehouse.http.Edge;
+import dev.gatehouse.oauth.ClientAuthentication;
+import dev.gatehouse.oauth.OAuthError;
+import dev.gatehouse.oauth.OAuthEvents;
+import dev.gatehouse.oauth.OAuthFailure;
+import dev.gatehouse.oauth.servers.AuthorizationServer;
+import dev.gatehouse.oauth.servers.AuthorizationServers;
+import dev.gatehouse.oauth.token.TokenEndpoint;
+import dev.gatehouse.storage.Database;
+import dev.gatehouse.syslog.Actor;
+import dev.gatehouse.syslog.EventContext;
+import dev.gatehouse.syslog.SystemLog;
+import io.javalin.http.Context;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * {@code POST /v1/introspect} (RFC 7662, Okta §7) at the HTTP edge: reads the {@link TokenForm} (its
+ * {@code token_type_hint} is accepted and not needed, see {@link Introspection}) and lets {@link Introspection} decide.
+ * Answers carry {@code Cache-Control: no-store}. Each answer is logged as {@code app.oauth2[.as].token.introspect}
+ * (a Gatehouse event type: Okta logs none for introspection).
+ */
+public final class IntrospectEndpoint {
+
+    static final String EVENT = "token.introspect";
+
+    private final AuthorizationServers servers;
+    private final ClientAuthentication clients;
+    private final Introspection introspection;
+    private final Database db;
+    private final SystemLog log;
+
+    public IntrospectEndpoint(AuthorizationServers servers, ClientAuthentication clients, Introspection introspection, Database db,
+                              SystemLog log) {
+        this.servers = servers;
+        this.clients = clients;
+        this.introspection = introspection;
+        this.db = db;
+        this.log = log;
+    }
+
+    public void handle(Context ctx, String serverId) {
+        ctx.header("Cache-Control", "no-store");
+        ctx.header("Pragma", "no-cache");
+        Optional<AuthorizationServer> server = servers.find(serverId).filter(AuthorizationServer::active);
+        if (server.isEmpty()) {
+            TokenEndpoint.write(ctx, 404, OAuthError.INVALID_REQUEST.code(), "The authorization server does not exist or is inactive.");
+            return;
+        }
+        AuthorizationServer as = server.get();
+        EventContext event = Edge.event(ctx, Actor.anonymous());
+        App client = null;
+        try {
+            client = TokenForm.client(ctx, clients);
+            Introspection.Result result = introspection.inspect(TokenForm.token(ctx), client, as, servers.issuer(as));
+            App asker = client;
+            db.tx(h -> {
+                Map<String, Object> debug = new LinkedHashMap<>();
+                debug.put("active", result.active());
+                debug.put("token_type", result.active() ? result.tokenType() : "");
+                debug.put("token_type_hint", TokenForm.hint(ctx));
+                debug.put("detail", result.detail() == null ? "" : result.detail());
+                log.record(h, event.as(TokenForm.actor(asker)), SystemLog.Entry.success(OAuthEvents.type(as, EVENT), "OAuth2 token introspected",
+                        TokenForm.target(asker)).withDebug(debug));
+                return null;
+            });
+            ctx.json(result.json());
+        } catch (OAuthFailure f) {
+            App failed = client;
+            db.tx(h -> {
+                log.record(h, failed == null ? event : event.as(TokenForm.actor(failed)), SystemLog.Entry.failure(OAuthEvents.type(as, EVENT),
+                                "OAuth2 token introspected", f.error().code(), failed == null ? TokenForm.UNKNOWN_CLIENT : TokenForm.target(failed))
+                        .withDebug(Map.of("error_description", f.description(), "detail", f.logDetail() == null ? "" : f.logDetail())));
+                return null;
+            });
+            TokenEndpoint.write(ctx, f.error().status(), f.error().code(), f.description());
+        }
+    }
+}

@@ -1,0 +1,71 @@
+package dev.gatehouse.oauth.revoke;
+
+import dev.gatehouse.apps.App;
+import dev.gatehouse.http.Edge;
+import dev.gatehouse.oauth.ClientAuthentication;
+import dev.gatehouse.oauth.OAuthError;
+import dev.gatehouse.oauth.OAuthEvents;
+import dev.gatehouse.oauth.OAuthFailure;
+import dev.gatehouse.oauth.introspect.TokenForm;
+import dev.gatehouse.oauth.servers.AuthorizationServer;
+import dev.gatehouse.oauth.servers.AuthorizationServers;
+import dev.gatehouse.oauth.token.TokenEndpoint;
+import dev.gatehouse.storage.Database;
+import dev.gatehouse.syslog.Actor;
+import dev.gatehouse.syslog.EventContext;
+import dev.gatehouse.syslog.SystemLog;
+import io.javalin.http.Context;
+
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * {@code POST /v1/revoke} (RFC 7009, Okta §8) at the HTTP edge: reads the {@link TokenForm} (okta-auth-js's
+ * {@code signOut()} sends {@code Basic base64(client_id)} here for every SPA), lets {@link Revocation} act, and
+ * answers 200 with an empty body whatever the token was. A refused request (no token, bad client) is Okta's
+ * {@code {"error","error_description"}} and an {@code app.oauth2[.as].token.revoke} FAILURE event.
+ */
+public final class RevokeEndpoint {
+
+    private final AuthorizationServers servers;
+    private final ClientAuthentication clients;
+    private final Revocation revocation;
+    private final Database db;
+    private final SystemLog log;
+
+    public RevokeEndpoint(AuthorizationServers servers, ClientAuthentication clients, Revocation revocation, Database db, SystemLog log) {
+        this.servers = servers;
+        this.clients = clients;
+        this.revocation = revocation;
+        this.db = db;
+        this.log = log;
+    }
+
+    public void handle(Context ctx, String serverId) {
+        ctx.header("Cache-Control", "no-store");
+        ctx.header("Pragma", "no-cache");
+        Optional<AuthorizationServer> server = servers.find(serverId).filter(AuthorizationServer::active);
+        if (server.isEmpty()) {
+            TokenEndpoint.write(ctx, 404, OAuthError.INVALID_REQUEST.code(), "The authorization server does not exist or is inactive.");
+            return;
+        }
+        AuthorizationServer as = server.get();
+        EventContext event = Edge.event(ctx, Actor.anonymous());
+        App client = null;
+        try {
+            client = TokenForm.client(ctx, clients);
+            revocation.revoke(TokenForm.token(ctx), TokenForm.hint(ctx), client, as, servers.issuer(as), event.as(TokenForm.actor(client)));
+            ctx.status(200);
+        } catch (OAuthFailure f) {
+            App failed = client;
+            db.tx(h -> {
+                log.record(h, failed == null ? event : event.as(TokenForm.actor(failed)), SystemLog.Entry.failure(
+                                OAuthEvents.type(as, Revocation.EVENT), Revocation.MESSAGE, f.error().code(),
+                                failed == null ? TokenForm.UNKNOWN_CLIENT : TokenForm.target(failed))
+                        .withDebug(Map.of("error_description", f.description(), "detail", f.logDetail() == null ? "" : f.logDetail())));
+                return null;
+            });
+            TokenEndpoint.write(ctx, f.error().status(), f.error().code(), f.description());
+        }
+    }
+}

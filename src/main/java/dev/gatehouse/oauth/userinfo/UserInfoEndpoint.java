@@ -1,0 +1,109 @@
+package dev.gatehouse.oauth.userinfo;
+
+import dev.gatehouse.directory.Group;
+import dev.gatehouse.directory.Groups;
+import dev.gatehouse.directory.User;
+import dev.gatehouse.http.Edge;
+import dev.gatehouse.oauth.OAuthError;
+import dev.gatehouse.oauth.OAuthEvents;
+import dev.gatehouse.oauth.OAuthFailure;
+import dev.gatehouse.oauth.OidcScopes;
+import dev.gatehouse.oauth.servers.AuthorizationServer;
+import dev.gatehouse.oauth.servers.AuthorizationServers;
+import dev.gatehouse.oauth.token.TokenEndpoint;
+import dev.gatehouse.oauth.tokens.TokenVerifier;
+import dev.gatehouse.storage.Database;
+import dev.gatehouse.syslog.Actor;
+import dev.gatehouse.syslog.EventContext;
+import dev.gatehouse.syslog.SystemLog;
+import dev.gatehouse.syslog.Target;
+import io.javalin.http.Context;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * {@code GET|POST /v1/userinfo} (§6): the claims of the user an access token was issued to, for the scopes it was
+ * granted. The token comes only in {@code Authorization: Bearer …} (RFC 6750 §2.1; the form-body and query
+ * variants are optional there and Okta documents only the header). A missing or unusable token is 401
+ * {@code invalid_token}; a usable token without a user (client credentials) or without {@code openid} is 403
+ * {@code insufficient_scope}; both carry Okta's {@code WWW-Authenticate} and the same {@code {"error",
+ * "error_description"}} body. Every answer is logged as {@code app.oauth2[.as].userinfo.read} (Okta logs no
+ * event for it; Gatehouse's rule is one event per security-relevant act).
+ */
+public final class UserInfoEndpoint {
+
+    static final String INSUFFICIENT_SCOPE =
+            "The access token must provide access to at least one of these scopes - profile, email, address or phone";
+    static final String EVENT = "userinfo.read";
+
+    private final AuthorizationServers servers;
+    private final TokenVerifier verifier;
+    private final Groups groups;
+    private final Database db;
+    private final SystemLog log;
+
+    public UserInfoEndpoint(AuthorizationServers servers, TokenVerifier verifier, Groups groups, Database db, SystemLog log) {
+        this.servers = servers;
+        this.verifier = verifier;
+        this.groups = groups;
+        this.db = db;
+        this.log = log;
+    }
+
+    public void handle(Context ctx, String serverId) {
+        ctx.header("Cache-Control", "no-store");
+        ctx.header("Pragma", "no-cache");
+        Optional<AuthorizationServer> server = servers.find(serverId).filter(AuthorizationServer::active);
+        if (server.isEmpty()) {
+            TokenEndpoint.write(ctx, 404, OAuthError.INVALID_REQUEST.code(), "The authorization server does not exist or is inactive.");
+            return;
+        }
+        AuthorizationServer as = server.get();
+        EventContext event = Edge.event(ctx, Actor.anonymous());
+        try {
+            TokenVerifier.ActiveAccessToken token = verifier.accessToken(bearer(ctx.header("Authorization")), as, servers.issuer(as));
+            List<String> scopes = token.recorded().scopes();
+            User user = token.user();
+            if (user == null) {
+                throw OAuthError.INSUFFICIENT_SCOPE.because(INSUFFICIENT_SCOPE, "client-credentials token: no user");
+            }
+            if (!scopes.contains(OidcScopes.OPENID)) {
+                throw OAuthError.INSUFFICIENT_SCOPE.because(INSUFFICIENT_SCOPE, "no openid scope: " + scopes);
+            }
+            List<String> groupNames = scopes.contains(OidcScopes.GROUPS)
+                    ? groups.groupsOf(user.id()).stream().map(Group::name).limit(100).toList() : null;
+            Map<String, Object> claims = UserInfoClaims.of(user, scopes, groupNames);
+            String clientId = token.recorded().clientId();
+            db.tx(h -> {
+                log.record(h, event.as(Actor.user(user.id(), user.profile().login(), user.profile().name())),
+                        SystemLog.Entry.success(OAuthEvents.type(as, EVENT), "OAuth2 userinfo read",
+                                new Target(clientId, "AppInstance", clientId, clientId))
+                                .withDebug(Map.of("jti", token.recorded().jti(), "scopes", OidcScopes.join(scopes))));
+                return null;
+            });
+            ctx.json(claims);
+        } catch (OAuthFailure f) {
+            db.tx(h -> {
+                log.record(h, event, SystemLog.Entry.failure(OAuthEvents.type(as, EVENT), "OAuth2 userinfo read", f.error().code())
+                        .withDebug(Map.of("error_description", f.description(), "detail", f.logDetail() == null ? "" : f.logDetail())));
+                return null;
+            });
+            ctx.header("WWW-Authenticate", "Bearer error=\"" + f.error().code() + "\", error_description=\"" + f.description() + "\"");
+            TokenEndpoint.write(ctx, f.error().status(), f.error().code(), f.description());
+        }
+    }
+
+    /** The token of {@code Authorization: Bearer <token>} (scheme case-insensitive, RFC 9110 §11.1). */
+    static String bearer(String authorization) {
+        if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            throw OAuthError.INVALID_TOKEN.because(TokenVerifier.INVALID_ACCESS_TOKEN, "no Bearer authorization");
+        }
+        String token = authorization.substring(7).trim();
+        if (token.isEmpty()) {
+            throw OAuthError.INVALID_TOKEN.because(TokenVerifier.INVALID_ACCESS_TOKEN, "empty Bearer token");
+        }
+        return token;
+    }
+}

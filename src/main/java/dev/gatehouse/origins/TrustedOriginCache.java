@@ -1,0 +1,58 @@
+package dev.gatehouse.origins;
+
+import dev.gatehouse.origins.TrustedOrigin.Scope;
+import dev.gatehouse.storage.Database;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Collectors;
+
+/**
+ * The ACTIVE trusted origins in memory, so a CORS or redirect decision costs no database query: an immutable
+ * snapshot, swapped atomically by {@link #reload()}. {@link TrustedOrigins} reloads after every change it commits
+ * on this node; {@link TrustedOriginsListener} reloads when another node announces one (PostgreSQL NOTIFY).
+ */
+public final class TrustedOriginCache {
+
+    private record Snapshot(Set<String> cors, Set<String> redirect) {
+    }
+
+    private final Database db;
+    private final TrustedOriginStore store;
+    private final AtomicReference<Snapshot> snapshot = new AtomicReference<>(new Snapshot(Set.of(), Set.of()));
+
+    public TrustedOriginCache(Database db, TrustedOriginStore store) {
+        this.db = db;
+        this.store = store;
+        reload();
+    }
+
+    /**
+     * Reads the ACTIVE origins and swaps them in. Serialised, so the snapshot installed last was also read last:
+     * every reload starts after the commit that asked for it, so the final snapshot reflects every commit.
+     */
+    public synchronized void reload() {
+        List<TrustedOrigin> active = db.read(store::active);
+        snapshot.set(new Snapshot(granting(active, Scope.CORS), granting(active, Scope.REDIRECT)));
+    }
+
+    /** Whether a browser's {@code Origin} header value names an ACTIVE origin with the CORS scope. */
+    public boolean allowsCors(String originHeader) {
+        return normalised(originHeader).map(snapshot.get().cors()::contains).orElse(false);
+    }
+
+    /** Whether an origin is ACTIVE with the REDIRECT scope. */
+    public boolean allowsRedirect(Origin origin) {
+        return snapshot.get().redirect().contains(origin.toString());
+    }
+
+    private static Optional<String> normalised(String originHeader) {
+        return Origin.parse(originHeader).map(Origin::toString);
+    }
+
+    private static Set<String> granting(List<TrustedOrigin> origins, Scope scope) {
+        return origins.stream().filter(o -> o.grants(scope)).map(TrustedOrigin::origin).collect(Collectors.toUnmodifiableSet());
+    }
+}

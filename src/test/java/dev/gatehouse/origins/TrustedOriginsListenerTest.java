@@ -1,0 +1,83 @@
+package dev.gatehouse.origins;
+
+import dev.gatehouse.origins.TrustedOrigin.Scope;
+import dev.gatehouse.storage.Database;
+import dev.gatehouse.storage.Ids;
+import dev.gatehouse.support.TestDatabase;
+import dev.gatehouse.syslog.EventContext;
+import dev.gatehouse.syslog.SystemLog;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
+
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.EnumSet;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Two Gatehouse nodes on one PostgreSQL database: a change committed on node A reaches node B's cache through
+ * {@code LISTEN/NOTIFY}, without a restart and without B reading the database per request.
+ */
+@EnabledIfEnvironmentVariable(named = TestDatabase.POSTGRES_URL_ENV, matches = ".+")
+class TrustedOriginsListenerTest {
+
+    private static final EventContext ADMIN = EventContext.system("listener-test");
+
+    private String url;
+    private Database nodeA;
+    private Database nodeB;
+    private TrustedOrigins originsA;
+    private TrustedOriginCache cacheB;
+    private TrustedOriginsListener listenerB;
+    private final Semaphore reloadsOnB = new Semaphore(0);
+
+    @BeforeEach
+    void twoNodes() {
+        url = TestDatabase.POSTGRES.freshUrl();
+        nodeA = Database.open(url, null, null, 2);
+        nodeB = Database.open(url, null, null, 2);
+        TrustedOriginStore store = new TrustedOriginStore();
+        originsA = new TrustedOrigins(nodeA, store, new TrustedOriginCache(nodeA, store), new SystemLog(Clock.systemUTC()),
+                new Ids(new SecureRandom()), Clock.systemUTC());
+        cacheB = new TrustedOriginCache(nodeB, store);
+        listenerB = TrustedOriginsListener.start(url, null, null, () -> {
+            cacheB.reload();
+            reloadsOnB.release();
+        });
+    }
+
+    @AfterEach
+    void stop() {
+        listenerB.close();
+        nodeA.close();
+        nodeB.close();
+        TestDatabase.drop(url);
+    }
+
+    @Test
+    void aChangeOnOneNodeReachesTheOtherNodesCache() throws InterruptedException {
+        String origin = "https://two-nodes.example.com";
+        TrustedOrigin created = originsA.create(ADMIN, new TrustedOrigins.Request("Two nodes", origin, EnumSet.of(Scope.CORS)));
+        awaitOnB(() -> cacheB.allowsCors(origin));
+        originsA.deactivate(ADMIN, created.id());
+        awaitOnB(() -> !cacheB.allowsCors(origin));
+        originsA.activate(ADMIN, created.id());
+        awaitOnB(() -> cacheB.allowsCors(origin));
+        originsA.delete(ADMIN, created.id());
+        awaitOnB(() -> !cacheB.allowsCors(origin));
+    }
+
+    /** Waits for B's listener to reload until the condition holds (each wait ends with a reload, never with a sleep). */
+    private void awaitOnB(BooleanSupplier condition) throws InterruptedException {
+        for (int i = 0; i < 5 && !condition.getAsBoolean(); i++) {
+            assertThat(reloadsOnB.tryAcquire(10, TimeUnit.SECONDS)).as("a reload on node B").isTrue();
+        }
+        assertThat(condition.getAsBoolean()).isTrue();
+    }
+}
