@@ -20,6 +20,8 @@ public final class HomeRoutes implements Routes {
 
     @Override
     public void register(RoutesConfig routes) {
+        // No icon yet: answer browsers' automatic request quietly instead of with a 404 page.
+        routes.get("/favicon.ico", ctx -> ctx.status(204).header("Cache-Control", "public, max-age=86400"));
         routes.get("/", ctx -> pages.render(ctx, "home.jte", new HomePage(config.orgName(), config.consoleUrl(), config.orgIssuer())));
     }
 }

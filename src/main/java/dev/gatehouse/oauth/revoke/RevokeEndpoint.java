@@ -3,7 +3,6 @@ package dev.gatehouse.oauth.revoke;
 import dev.gatehouse.apps.App;
 import dev.gatehouse.http.Edge;
 import dev.gatehouse.oauth.ClientAuthentication;
-import dev.gatehouse.oauth.OAuthError;
 import dev.gatehouse.oauth.OAuthEvents;
 import dev.gatehouse.oauth.OAuthFailure;
 import dev.gatehouse.oauth.introspect.TokenForm;
@@ -17,7 +16,6 @@ import dev.gatehouse.syslog.SystemLog;
 import io.javalin.http.Context;
 
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * {@code POST /v1/revoke} (RFC 7009, Okta §8) at the HTTP edge: reads the {@link TokenForm} (okta-auth-js's
@@ -41,15 +39,8 @@ public final class RevokeEndpoint {
         this.log = log;
     }
 
-    public void handle(Context ctx, String serverId) {
-        ctx.header("Cache-Control", "no-store");
-        ctx.header("Pragma", "no-cache");
-        Optional<AuthorizationServer> server = servers.find(serverId).filter(AuthorizationServer::active);
-        if (server.isEmpty()) {
-            TokenEndpoint.write(ctx, 404, OAuthError.INVALID_REQUEST.code(), "The authorization server does not exist or is inactive.");
-            return;
-        }
-        AuthorizationServer as = server.get();
+    /** Called by {@link dev.gatehouse.oauth.OAuthRoutes} with the path's active server; the no-store headers are set. */
+    public void handle(Context ctx, AuthorizationServer as) {
         EventContext event = Edge.event(ctx, Actor.anonymous());
         App client = null;
         try {

@@ -22,7 +22,6 @@ import io.javalin.http.Context;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * {@code POST /v1/token} at the HTTP edge: reads the form into a {@link TokenRequest}, authenticates the
@@ -50,14 +49,8 @@ public final class TokenEndpoint {
         this.log = log;
     }
 
-    public void handle(Context ctx, String serverId) {
-        ctx.header("Cache-Control", "no-store");
-        ctx.header("Pragma", "no-cache");
-        Optional<AuthorizationServer> server = servers.find(serverId).filter(AuthorizationServer::active);
-        if (server.isEmpty()) {
-            write(ctx, 404, OAuthError.INVALID_REQUEST.code(), "The authorization server does not exist or is inactive.");
-            return;
-        }
+    /** Called by {@link dev.gatehouse.oauth.OAuthRoutes} with the path's active server; the no-store headers are set. */
+    public void handle(Context ctx, AuthorizationServer as) {
         EventContext event = Edge.event(ctx, Actor.anonymous());
         App client = null;
         String type = ctx.contentType() == null ? "" : ctx.contentType().toLowerCase(Locale.ROOT);
@@ -70,7 +63,6 @@ public final class TokenEndpoint {
                     ctx.formParam("client_secret"), ctx.formParam("client_assertion_type")));
             EventContext asClient = event.as(new Actor(client.clientId(), "PublicClientApp", client.clientId(), client.label()));
             TokenRequest request = parse(ctx);
-            AuthorizationServer as = server.get();
             String issuer = servers.issuer(as);
             TokenResponse response = switch (request) {
                 case TokenRequest.CodeExchange r -> codeGrant.handle(r, client, as, issuer, asClient);
@@ -83,7 +75,7 @@ public final class TokenEndpoint {
             // Only a form body is read: asking Javalin for form fields of another body (multipart) parses it, and may throw.
             String grantType = formEncoded ? String.valueOf(ctx.formParam("grant_type")) : "";
             db.tx(h -> {
-                log.record(h, event, SystemLog.Entry.failure(OAuthEvents.type(server.get(), "token.grant"), "OAuth2 token granted",
+                log.record(h, event, SystemLog.Entry.failure(OAuthEvents.type(as, "token.grant"), "OAuth2 token granted",
                         f.error().code(), failed == null ? new Target("unknown", "AppInstance", "unknown", "unknown")
                                 : new Target(failed.clientId(), "AppInstance", failed.label(), failed.label()))
                         .withDebug(Map.of("grant_type", grantType, "error_description", f.description(),

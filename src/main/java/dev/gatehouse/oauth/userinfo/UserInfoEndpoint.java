@@ -21,7 +21,6 @@ import io.javalin.http.Context;
 
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * {@code GET|POST /v1/userinfo} (§6): the claims of the user an access token was issued to, for the scopes it was
@@ -52,15 +51,8 @@ public final class UserInfoEndpoint {
         this.log = log;
     }
 
-    public void handle(Context ctx, String serverId) {
-        ctx.header("Cache-Control", "no-store");
-        ctx.header("Pragma", "no-cache");
-        Optional<AuthorizationServer> server = servers.find(serverId).filter(AuthorizationServer::active);
-        if (server.isEmpty()) {
-            TokenEndpoint.write(ctx, 404, OAuthError.INVALID_REQUEST.code(), "The authorization server does not exist or is inactive.");
-            return;
-        }
-        AuthorizationServer as = server.get();
+    /** Called by {@link dev.gatehouse.oauth.OAuthRoutes} with the path's active server; the no-store headers are set. */
+    public void handle(Context ctx, AuthorizationServer as) {
         EventContext event = Edge.event(ctx, Actor.anonymous());
         try {
             TokenVerifier.ActiveAccessToken token = verifier.accessToken(bearer(ctx.header("Authorization")), as, servers.issuer(as));

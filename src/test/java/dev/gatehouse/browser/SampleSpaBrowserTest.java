@@ -1,0 +1,276 @@
+package dev.gatehouse.browser;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.microsoft.playwright.BrowserContext;
+import com.microsoft.playwright.Page;
+import com.microsoft.playwright.options.AriaRole;
+import com.microsoft.playwright.options.RequestOptions;
+import dev.gatehouse.support.Chromium;
+import dev.gatehouse.support.Http;
+import dev.gatehouse.support.OAuthFlow;
+import dev.gatehouse.support.TestDatabase;
+import dev.gatehouse.support.TestServer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
+
+import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The sample SPA in {@code samples/spa} (okta-auth-js from npm, served by {@code samples/spa/serve.mjs} on
+ * {@code http://localhost:N}) against a real Gatehouse, in Debian's Chromium: sign in through the hosted page,
+ * the callback's code exchange, the profile (ID token claims and /userinfo), "Renew now" rotating the refresh
+ * token, and sign-out (revocation, then /v1/logout ending the session). Needs {@code node} and
+ * {@code samples/spa/node_modules} ({@code npm ci} in samples/spa; .ci/run does it). Screenshots land in
+ * {@code target/screenshots/sample-spa-*.png}.
+ */
+class SampleSpaBrowserTest {
+
+    private static final Path SAMPLE = Path.of("samples", "spa");
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    static TestServer server;
+    static Process spaServer;
+    static final List<String> spaServerOutput = new ArrayList<>();
+    static String spa;
+
+    @BeforeAll
+    static void start() throws Exception {
+        Path bundle = SAMPLE.resolve("node_modules/@okta/okta-auth-js/umd/default.js");
+        if (!Files.isRegularFile(bundle)) {
+            throw new IllegalStateException("The sample SPA needs its npm packages: run 'npm ci' in " + SAMPLE.toAbsolutePath()
+                    + " (.ci/run does it; './gatehouse sample-spa' does it when node_modules is missing). Missing: " + bundle);
+        }
+        int port = freePort();
+        try {
+            spaServer = new ProcessBuilder("node", SAMPLE.resolve("serve.mjs").toString(), "--port", Integer.toString(port))
+                    .redirectErrorStream(true).start();
+        } catch (IOException e) {
+            throw new IllegalStateException("The sample SPA test needs Node.js 20+ ('node' on the PATH) to run samples/spa/serve.mjs", e);
+        }
+        Thread.ofVirtual().start(() -> {
+            try (var lines = spaServer.inputReader().lines()) {
+                lines.forEach(line -> {
+                    synchronized (spaServerOutput) {
+                        spaServerOutput.add(line);
+                    }
+                });
+            }
+        });
+        waitForPort(port);
+        spa = "http://localhost:" + port;
+        server = TestServer.start(TestDatabase.H2);
+        trustOrigin(spa);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (spaServer != null) {
+            spaServer.destroy();
+        }
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    @Test
+    void signsInShowsTheProfileRenewsWithRotationAndSignsOut() throws Exception {
+        String clientId = spaApp(true);
+        try (BrowserContext context = Chromium.newContext()) {
+            Page page = context.newPage();
+            List<String> consoleErrors = new ArrayList<>();
+            page.onConsoleMessage(m -> {
+                if ("error".equals(m.type()) && !m.location().endsWith("/favicon.ico:0:0")) { // Gatehouse's pages have no icon
+                    consoleErrors.add(m.text() + " at " + m.location());
+                }
+            });
+            List<String> calls = new ArrayList<>(); // what okta-auth-js asked Gatehouse, in order
+            page.onRequest(r -> {
+                if (r.url().startsWith(server.url()) && !"OPTIONS".equals(r.method())) {
+                    calls.add(r.method() + " " + URI.create(r.url()).getPath());
+                }
+            });
+            page.onResponse(r -> {
+                if (r.status() >= 400 && !r.url().endsWith("/favicon.ico")) {
+                    consoleErrors.add(r.request().method() + " " + r.url() + " -> " + r.status());
+                }
+            });
+
+            page.navigate(spa + "/?issuer=" + OAuthFlow.enc(server.url() + "/oauth2/default") + "&clientId=" + OAuthFlow.enc(clientId));
+            assertThat(page.locator("#issuer")).hasText("Issuer: " + server.url() + "/oauth2/default");
+            assertThat(page).hasURL(spa + "/");
+            Chromium.screenshot(page, "sample-spa-01-home-signed-out");
+
+            page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Sign in")).click();
+            page.waitForURL(Pattern.compile(Pattern.quote(server.url()) + "/signin.*"));
+            assertThat(page.getByLabel("Username")).isVisible();
+            Chromium.screenshot(page, "sample-spa-02-hosted-sign-in");
+            page.getByLabel("Username").fill(TestServer.ADMIN);
+            page.getByLabel("Password").fill(TestServer.ADMIN_PASSWORD);
+            page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Sign in")).click();
+
+            // /authorize → /login/callback?code=… → handleLoginRedirect() → /profile
+            page.waitForURL(spa + "/profile", new Page.WaitForURLOptions().setTimeout(20_000));
+            assertThat(page.locator("#claims")).containsText(TestServer.ADMIN);
+            assertThat(page.locator("#claims")).containsText(server.url() + "/oauth2/default");
+            assertThat(page.locator("#userinfo")).containsText(TestServer.ADMIN);
+            assertThat(page.locator("#userinfo")).containsText("email_verified");
+            assertThat(page.locator("#tokens")).containsText("offline_access");
+            Chromium.screenshot(page, "sample-spa-03-profile");
+
+            JsonNode before = tokenStorage(page);
+            String firstRefresh = before.at("/refreshToken/refreshToken").asText();
+            String firstAccess = before.at("/accessToken/accessToken").asText();
+            assertThat(firstRefresh).as("refresh token stored by okta-auth-js").isNotBlank();
+            assertThat(firstAccess).isNotBlank();
+            assertThat(before.at("/idToken/claims/email").asText()).isEqualTo(TestServer.ADMIN);
+
+            page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Renew now")).click();
+            assertThat(page.getByRole(AriaRole.STATUS)).containsText("Tokens renewed at");
+            JsonNode after = tokenStorage(page);
+            String secondRefresh = after.at("/refreshToken/refreshToken").asText();
+            String secondAccess = after.at("/accessToken/accessToken").asText();
+            assertThat(secondRefresh).as("rotated refresh token").isNotBlank().isNotEqualTo(firstRefresh);
+            assertThat(secondAccess).isNotBlank().isNotEqualTo(firstAccess);
+            assertThat(introspect(clientId, secondAccess).get("active").asBoolean()).isTrue();
+            Chromium.screenshot(page, "sample-spa-04-renewed");
+
+            page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Sign out")).click();
+            // revoke ×2 (XHR), then /v1/logout → post_logout_redirect_uri = the SPA's origin
+            page.waitForURL(spa + "/", new Page.WaitForURLOptions().setTimeout(20_000));
+            assertThat(page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Sign in"))).isVisible();
+            Chromium.screenshot(page, "sample-spa-05-signed-out");
+            assertThat(calls).containsSubsequence("GET /oauth2/default/.well-known/openid-configuration",
+                    "GET /oauth2/default/v1/authorize", "POST /oauth2/default/v1/token", "GET /oauth2/default/v1/userinfo",
+                    "POST /oauth2/default/v1/token", "POST /oauth2/default/v1/revoke", "POST /oauth2/default/v1/revoke",
+                    "GET /oauth2/default/v1/logout");
+            assertThat(page.evaluate("() => localStorage.getItem('okta-token-storage')")).as("tokens cleared")
+                    .satisfiesAnyOf(v -> assertThat(v).isNull(), v -> assertThat(v).isEqualTo("{}"));
+
+            // The Gatehouse session is gone for this browser: /api/v1/sessions/me with its cookies is a 404.
+            var me = context.request().get(server.url() + "/api/v1/sessions/me",
+                    RequestOptions.create().setHeader("Accept", "application/json"));
+            assertThat(me.status()).as(me.text()).isEqualTo(404);
+            // Both access tokens were revoked (signOut revokes the current one; revoking the refresh token revokes its family).
+            assertThat(introspect(clientId, secondAccess).get("active").asBoolean()).isFalse();
+            assertThat(introspect(clientId, firstAccess).get("active").asBoolean()).isFalse();
+            assertThat(OAuthFlow.events(server, "user.session.end", "SUCCESS")).isGreaterThanOrEqualTo(1);
+
+            // The profile route, reloaded directly (history fallback), now asks to sign in.
+            page.navigate(spa + "/profile");
+            assertThat(page.locator("main")).containsText("You are signed out.");
+            assertThat(consoleErrors).as("browser console errors").isEmpty();
+        }
+    }
+
+    @Test
+    void aRefusedSignInIsShownReadably() {
+        String clientId = spaApp(false); // assigned to nobody: /authorize answers the callback with access_denied
+        try (BrowserContext context = Chromium.newContext()) {
+            Page page = context.newPage();
+            page.navigate(spa + "/?issuer=" + OAuthFlow.enc(server.url() + "/oauth2/default") + "&clientId=" + OAuthFlow.enc(clientId));
+            page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Sign in")).click();
+            page.getByLabel("Username").fill(TestServer.ADMIN);
+            page.getByLabel("Password").fill(TestServer.ADMIN_PASSWORD);
+            page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Sign in")).click();
+            assertThat(page.getByRole(AriaRole.ALERT)).containsText("Sign-in failed");
+            assertThat(page.getByRole(AriaRole.ALERT)).containsText("OAuthError");
+            assertThat(page).hasURL(spa + "/");
+            Chromium.screenshot(page, "sample-spa-07-sign-in-refused");
+        }
+    }
+
+    @Test
+    void withoutAClientIdTheAppSaysHowToConfigureIt() {
+        try (BrowserContext context = Chromium.newContext()) {
+            Page page = context.newPage();
+            page.navigate(spa + "/some/deep/route");
+            assertThat(page.getByRole(AriaRole.ALERT)).containsText("No client ID yet");
+            assertThat(page.locator("#issuer")).hasText("Issuer: http://localhost:9000/oauth2/default");
+            Chromium.screenshot(page, "sample-spa-06-not-configured");
+        }
+    }
+
+    private static JsonNode tokenStorage(Page page) throws IOException {
+        Object raw = page.evaluate("() => localStorage.getItem('okta-token-storage')");
+        assertThat(raw).as("okta-token-storage").isNotNull();
+        return JSON.readTree((String) raw);
+    }
+
+    /** {@code /introspect} as the SPA's client (public: client_id in the form). */
+    private static JsonNode introspect(String clientId, String accessToken) {
+        Http.Response r = server.http().send("POST", "/oauth2/default/v1/introspect",
+                OAuthFlow.encode("token", accessToken, "token_type_hint", "access_token", "client_id", clientId),
+                "Content-Type", "application/x-www-form-urlencoded", "Accept", "application/json");
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        return r.json();
+    }
+
+    /** The sample's app integration, as Okta's SPA guide makes it: PKCE, refresh tokens with rotation, assigned to everyone. */
+    private static String spaApp(boolean assignedToEveryone) {
+        String body = """
+                {"name":"oidc_client","label":"Sample SPA","signOnMode":"OPENID_CONNECT",
+                 "credentials":{"oauthClient":{"token_endpoint_auth_method":"none","pkce_required":true}},
+                 "settings":{"implicitAssignment":%s,"oauthClient":{"application_type":"browser",
+                   "redirect_uris":["%s/login/callback"],"post_logout_redirect_uris":["%s"],
+                   "response_types":["code"],"grant_types":["authorization_code","refresh_token"],
+                   "refresh_token":{"rotation_type":"ROTATE","leeway":30},"consent_method":"TRUSTED"}}}""".formatted(assignedToEveryone, spa, spa);
+        Http.Response r = server.http().send("POST", "/api/v1/apps", body, Http.ssws(TestServer.API_TOKEN, "Content-Type", "application/json"));
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        return r.json().get("credentials").get("oauthClient").get("client_id").asText();
+    }
+
+    /** A trusted origin for CORS (okta-auth-js's XHRs) and Redirect. */
+    private static void trustOrigin(String origin) {
+        String body = """
+                {"name":"Sample SPA","origin":"%s","scopes":[{"type":"CORS"},{"type":"REDIRECT"}]}""".formatted(origin);
+        Http.Response r = server.http().send("POST", "/api/v1/trustedOrigins", body,
+                Http.ssws(TestServer.API_TOKEN, "Content-Type", "application/json"));
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+    }
+
+    private static int freePort() {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void waitForPort(int port) throws InterruptedException {
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(15));
+        while (Instant.now().isBefore(deadline)) {
+            if (!spaServer.isAlive()) {
+                throw new IllegalStateException("node samples/spa/serve.mjs exited (" + spaServer.exitValue() + "): " + output());
+            }
+            try (Socket ignored = new Socket("127.0.0.1", port)) {
+                return;
+            } catch (IOException notYet) {
+                Thread.sleep(100);
+            }
+        }
+        throw new IllegalStateException("node samples/spa/serve.mjs did not listen on " + port + " within 15 s: " + output());
+    }
+
+    private static String output() {
+        synchronized (spaServerOutput) {
+            return String.join("\n", spaServerOutput);
+        }
+    }
+}
