@@ -22,7 +22,6 @@ import dev.gatehouse.api.ApiTokenPages;
 import dev.gatehouse.console.Console;
 import dev.gatehouse.console.ConsoleRoutes;
 import dev.gatehouse.console.DashboardPages;
-import dev.gatehouse.console.NotYetPages;
 import dev.gatehouse.directory.DirectoryJson;
 import dev.gatehouse.directory.GroupPages;
 import dev.gatehouse.directory.PeoplePages;
@@ -214,7 +213,6 @@ public final class Wiring implements AutoCloseable {
                     new GroupPages(console, directoryGroups, directoryUsers),
                     new ApiTokenPages(console, apiTokens),
                     new SystemLogPages(console, db, log),
-                    new NotYetPages(console),
                     new AppPages(console, apps, appTokens, directoryGroups, directoryUsers, config.baseUrl(),
                             () -> features.isEnabled(Feature.REFRESH_TOKEN_ROTATION_FOR_SPA), trustedOrigins),
                     new AuthorizationServerPages(console, authorizationServers, scopes, signingKeys),

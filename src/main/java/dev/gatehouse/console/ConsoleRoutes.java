@@ -20,14 +20,13 @@ public final class ConsoleRoutes implements Routes {
     private final GroupPages groups;
     private final ApiTokenPages tokens;
     private final SystemLogPages systemLog;
-    private final NotYetPages notYet;
     private final FeaturePages features;
     private final TrustedOriginPages trustedOrigins;
     private final AppPages apps;
     private final AuthorizationServerPages authorizationServers;
 
     public ConsoleRoutes(Console console, DashboardPages dashboard, PeoplePages people, GroupPages groups, ApiTokenPages tokens,
-                         SystemLogPages systemLog, NotYetPages notYet, AppPages apps, AuthorizationServerPages authorizationServers,
+                         SystemLogPages systemLog, AppPages apps, AuthorizationServerPages authorizationServers,
                          FeaturePages features, TrustedOriginPages trustedOrigins) {
         this.trustedOrigins = trustedOrigins;
         this.features = features;
@@ -39,7 +38,6 @@ public final class ConsoleRoutes implements Routes {
         this.groups = groups;
         this.tokens = tokens;
         this.systemLog = systemLog;
-        this.notYet = notYet;
     }
 
     @Override
