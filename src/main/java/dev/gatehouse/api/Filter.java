@@ -1,5 +1,7 @@
 package dev.gatehouse.api;
 
+import dev.gatehouse.storage.Listing;
+
 import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.Locale;
@@ -93,7 +95,7 @@ public sealed interface Filter {
             case LE -> "<=";
             case SW, EW, CO, PR -> "LIKE";
         };
-        String like = String.valueOf(value).replace("!", "!!").replace("%", "!%").replace("_", "!_");
+        String like = Listing.escapeLike(String.valueOf(value));
         Object bound = switch (op) {
             case SW -> like + "%";
             case EW -> "%" + like;

@@ -1,5 +1,6 @@
 package dev.gatehouse.apps;
 
+import dev.gatehouse.storage.Listing;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -82,14 +83,9 @@ public final class AppStore {
         query.conditions().forEach(c -> sql.append(" AND ").append(c));
         if (query.q() != null) {
             sql.append(" AND (a.label_key LIKE :q ESCAPE '!' OR '").append(App.NAME).append("' LIKE :q ESCAPE '!')");
-            binds.put("q", labelKey(query.q()).replace("!", "!!").replace("%", "!%").replace("_", "!_") + "%");
+            binds.put("q", Listing.startsWith(labelKey(query.q())));
         }
-        if (query.after() != null) {
-            sql.append(" AND a.id > :after");
-            binds.put("after", query.after());
-        }
-        sql.append(" ORDER BY a.id LIMIT :limit");
-        binds.put("limit", query.limit());
+        Listing.page(sql, binds, "a.id", query.after(), query.limit());
         binds.put("everyone", Group.EVERYONE);
         return h.createQuery(sql.toString()).bindMap(binds).map((rs, c) -> read(rs)).list();
     }

@@ -1,5 +1,6 @@
 package dev.gatehouse.directory;
 
+import dev.gatehouse.storage.Listing;
 import org.jdbi.v3.core.Handle;
 
 import java.sql.ResultSet;
@@ -47,14 +48,9 @@ public final class GroupStore {
         query.conditions().forEach(c -> sql.append(" AND ").append(c));
         if (query.q() != null) {
             sql.append(" AND name_key LIKE :q ESCAPE '!'");
-            binds.put("q", nameKey(query.q()).replace("!", "!!").replace("%", "!%").replace("_", "!_") + "%");
+            binds.put("q", Listing.startsWith(nameKey(query.q())));
         }
-        if (query.after() != null) {
-            sql.append(" AND id > :after");
-            binds.put("after", query.after());
-        }
-        sql.append(" ORDER BY id LIMIT :limit");
-        binds.put("limit", query.limit());
+        Listing.page(sql, binds, "id", query.after(), query.limit());
         return h.createQuery(sql.toString()).bindMap(binds).map((rs, c) -> read(rs)).list();
     }
 

@@ -1,5 +1,6 @@
 package dev.gatehouse.directory;
 
+import dev.gatehouse.storage.Listing;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -93,18 +94,13 @@ public final class UserStore {
         if (query.q() != null) {
             sql.append(" AND (LOWER(first_name) LIKE :q ESCAPE '!' OR LOWER(last_name) LIKE :q ESCAPE '!'"
                     + " OR LOWER(email) LIKE :q ESCAPE '!' OR login_key LIKE :q ESCAPE '!')");
-            binds.put("q", query.q().toLowerCase(Locale.ROOT).replace("!", "!!").replace("%", "!%").replace("_", "!_") + "%");
+            binds.put("q", Listing.startsWith(query.q().toLowerCase(Locale.ROOT)));
         }
         if (query.groupId() != null) {
             sql.append(" AND id IN (SELECT user_id FROM group_memberships WHERE group_id = :groupId)");
             binds.put("groupId", query.groupId());
         }
-        if (query.after() != null) {
-            sql.append(" AND id > :after");
-            binds.put("after", query.after());
-        }
-        sql.append(" ORDER BY id LIMIT :limit");
-        binds.put("limit", query.limit());
+        Listing.page(sql, binds, "id", query.after(), query.limit());
         return h.createQuery(sql.toString()).bindMap(binds).map((rs, c) -> read(rs)).list();
     }
 

@@ -1,5 +1,6 @@
 package dev.gatehouse.origins;
 
+import dev.gatehouse.storage.Listing;
 import dev.gatehouse.origins.TrustedOrigin.Scope;
 import dev.gatehouse.origins.TrustedOrigin.Status;
 import org.jdbi.v3.core.Handle;
@@ -53,14 +54,9 @@ public final class TrustedOriginStore {
         query.conditions().forEach(c -> sql.append(" AND ").append(c));
         if (query.q() != null) {
             sql.append(" AND (name_key LIKE :q ESCAPE '!' OR origin LIKE :q ESCAPE '!')");
-            binds.put("q", key(query.q()).replace("!", "!!").replace("%", "!%").replace("_", "!_") + "%");
+            binds.put("q", Listing.startsWith(key(query.q())));
         }
-        if (query.after() != null) {
-            sql.append(" AND id > :after");
-            binds.put("after", query.after());
-        }
-        sql.append(" ORDER BY id LIMIT :limit");
-        binds.put("limit", query.limit());
+        Listing.page(sql, binds, "id", query.after(), query.limit());
         return h.createQuery(sql.toString()).bindMap(binds).map((rs, c) -> read(rs)).list();
     }
 

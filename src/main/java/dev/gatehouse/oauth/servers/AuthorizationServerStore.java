@@ -1,5 +1,6 @@
 package dev.gatehouse.oauth.servers;
 
+import dev.gatehouse.storage.Listing;
 import org.jdbi.v3.core.Handle;
 
 import java.sql.ResultSet;
@@ -44,14 +45,9 @@ public final class AuthorizationServerStore {
         Map<String, Object> binds = new HashMap<>();
         if (q != null) {
             sql.append(" AND (name_key LIKE :q ESCAPE '!' OR LOWER(audience) LIKE :q ESCAPE '!')");
-            binds.put("q", "%" + nameKey(q).replace("!", "!!").replace("%", "!%").replace("_", "!_") + "%");
+            binds.put("q", "%" + Listing.startsWith(nameKey(q)));
         }
-        if (after != null) {
-            sql.append(" AND id > :after");
-            binds.put("after", after);
-        }
-        sql.append(" ORDER BY id LIMIT :limit");
-        binds.put("limit", limit);
+        Listing.page(sql, binds, "id", after, limit);
         return h.createQuery(sql.toString()).bindMap(binds).map((rs, c) -> read(rs)).list();
     }
 
