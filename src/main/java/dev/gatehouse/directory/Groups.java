@@ -145,6 +145,11 @@ public final class Groups {
     }
 
     /** The groups a user is in, Everyone first. */
+    /** The names of a user's groups for a token's {@code groups} claim: at most 100, Okta's limit. */
+    public List<String> namesOf(String userId) {
+        return groupsOf(userId).stream().map(Group::name).limit(100).toList();
+    }
+
     public List<Group> groupsOf(String userId) {
         return db.read(h -> {
             users.find(h, userId).orElseThrow(() -> ApiError.notFound(userId, "User"));

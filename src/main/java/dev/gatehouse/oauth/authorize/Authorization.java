@@ -3,6 +3,7 @@ package dev.gatehouse.oauth.authorize;
 import dev.gatehouse.apps.App;
 import dev.gatehouse.apps.AppSettings.GrantType;
 import dev.gatehouse.apps.Apps;
+import dev.gatehouse.oauth.GrantTypes;
 import dev.gatehouse.oauth.OAuthError;
 import dev.gatehouse.oauth.OAuthEvents;
 import dev.gatehouse.oauth.OAuthFailure;
@@ -146,10 +147,7 @@ public final class Authorization {
             throw OAuthError.UNSUPPORTED_RESPONSE_TYPE.because(
                     "The response type is not supported by the authorization server. Configured response types: [code].");
         }
-        if (!app.settings().allows(GrantType.AUTHORIZATION_CODE)) {
-            throw OAuthError.UNAUTHORIZED_CLIENT.because("The client is not authorized to use the provided grant type. Configured grant types: "
-                    + app.settings().grantTypes().stream().map(GrantType::wire).toList() + ".");
-        }
+        GrantTypes.require(app, GrantType.AUTHORIZATION_CODE);
         List<String> requested = OidcScopes.parse(r.scope());
         if (requested.isEmpty()) {
             throw OAuthError.INVALID_SCOPE.because("The authorization server resource does not have any configured default scopes, 'scope' must be provided.");

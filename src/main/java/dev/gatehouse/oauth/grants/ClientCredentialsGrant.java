@@ -2,6 +2,7 @@ package dev.gatehouse.oauth.grants;
 
 import dev.gatehouse.apps.App;
 import dev.gatehouse.apps.AppSettings.GrantType;
+import dev.gatehouse.oauth.GrantTypes;
 import dev.gatehouse.oauth.OAuthError;
 import dev.gatehouse.oauth.OAuthEvents;
 import dev.gatehouse.oauth.OidcScopes;
@@ -35,10 +36,7 @@ public final class ClientCredentialsGrant {
     }
 
     public TokenResponse handle(ClientCredentialsRequest r, App client, AuthorizationServer server, String issuerUrl, EventContext ctx) {
-        if (!client.settings().allows(GrantType.CLIENT_CREDENTIALS)) {
-            throw OAuthError.UNAUTHORIZED_CLIENT.because("The client is not authorized to use the provided grant type. Configured grant types: "
-                    + client.settings().grantTypes().stream().map(GrantType::wire).toList() + ".");
-        }
+        GrantTypes.require(client, GrantType.CLIENT_CREDENTIALS);
         if (r.scope() == null || r.scope().isEmpty()) {
             throw OAuthError.INVALID_SCOPE.because("No scopes were requested.");
         }

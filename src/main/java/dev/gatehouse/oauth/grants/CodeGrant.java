@@ -5,6 +5,7 @@ import dev.gatehouse.apps.AppSettings.GrantType;
 import dev.gatehouse.directory.Groups;
 import dev.gatehouse.directory.User;
 import dev.gatehouse.directory.UserStore;
+import dev.gatehouse.oauth.GrantTypes;
 import dev.gatehouse.oauth.OAuthError;
 import dev.gatehouse.oauth.OAuthEvents;
 import dev.gatehouse.oauth.OidcScopes;
@@ -68,10 +69,7 @@ public final class CodeGrant {
         if (r.code() == null || r.code().isBlank()) {
             throw OAuthError.INVALID_REQUEST.because("The 'code' parameter is required.");
         }
-        if (!client.settings().allows(GrantType.AUTHORIZATION_CODE)) {
-            throw OAuthError.UNAUTHORIZED_CLIENT.because("The client is not authorized to use the provided grant type. Configured grant types: "
-                    + client.settings().grantTypes().stream().map(GrantType::wire).toList() + ".");
-        }
+        GrantTypes.require(client, GrantType.AUTHORIZATION_CODE);
         String hash = Hashes.sha256(r.code());
         Instant now = clock.instant();
         AuthorizationCode code = db.read(h -> codes.find(h, hash)).filter(c -> c.serverId().equals(server.id()))
@@ -94,7 +92,7 @@ public final class CodeGrant {
         User user = db.read(h -> users.find(h, code.userId())).filter(u -> u.status() == User.Status.ACTIVE)
                 .orElseThrow(() -> OAuthError.INVALID_GRANT.because(INVALID_CODE, "user no longer active"));
         TokenMinter.Grant grant = new TokenMinter.Grant(server, issuerUrl, client.clientId(), user, code.scopes(), code.authTime(),
-                code.nonce(), code.scopes().contains(OidcScopes.GROUPS) ? groupNames(user) : null);
+                code.nonce(), code.scopes().contains(OidcScopes.GROUPS) ? groups.namesOf(user.id()) : null);
         TokenIssuer.Signed signed = issuer.sign(grant);
         boolean refresh = code.scopes().contains(OidcScopes.OFFLINE_ACCESS) && client.settings().allows(GrantType.REFRESH_TOKEN);
         String familyId = "fam" + ids.base62(30);
@@ -146,10 +144,6 @@ public final class CodeGrant {
                     "authorization code reused; the tokens it issued were revoked", new Target(code.clientId(), "AppInstance", code.clientId(), code.clientId())));
             return null;
         });
-    }
-
-    private java.util.List<String> groupNames(User user) {
-        return groups.groupsOf(user.id()).stream().map(dev.gatehouse.directory.Group::name).limit(100).toList();
     }
 
     static Target target(App app) {

@@ -6,6 +6,7 @@ import dev.gatehouse.apps.AppSettings.GrantType;
 import dev.gatehouse.directory.Groups;
 import dev.gatehouse.directory.User;
 import dev.gatehouse.directory.UserStore;
+import dev.gatehouse.oauth.GrantTypes;
 import dev.gatehouse.oauth.OAuthError;
 import dev.gatehouse.oauth.OAuthEvents;
 import dev.gatehouse.oauth.OidcScopes;
@@ -59,10 +60,7 @@ public final class RefreshGrant {
         if (r.refreshToken() == null || r.refreshToken().isBlank()) {
             throw OAuthError.INVALID_REQUEST.because("The 'refresh_token' parameter is required.");
         }
-        if (!client.settings().allows(GrantType.REFRESH_TOKEN)) {
-            throw OAuthError.UNAUTHORIZED_CLIENT.because("The client is not authorized to use the provided grant type. Configured grant types: "
-                    + client.settings().grantTypes().stream().map(GrantType::wire).toList() + ".");
-        }
+        GrantTypes.require(client, GrantType.REFRESH_TOKEN);
         Instant now = clock.instant();
         IssuedTokenStore.RefreshToken rt = db.read(h -> tokens.findRefreshToken(h, Hashes.sha256(r.refreshToken())))
                 .filter(t -> t.serverId().equals(server.id()) && t.clientId().equals(client.clientId()))
@@ -83,7 +81,7 @@ public final class RefreshGrant {
             throw OAuthError.INVALID_GRANT.because(INVALID, "user no longer assigned to the app");
         }
         TokenMinter.Grant grant = new TokenMinter.Grant(server, issuerUrl, client.clientId(), user, scopes, rt.authTime(), null,
-                scopes.contains(OidcScopes.GROUPS) ? groups.groupsOf(user.id()).stream().map(dev.gatehouse.directory.Group::name).limit(100).toList() : null);
+                scopes.contains(OidcScopes.GROUPS) ? groups.namesOf(user.id()) : null);
         TokenIssuer.Signed signed = issuer.sign(grant);
         EventContext asUser = ctx.as(Actor.user(user.id(), user.profile().login(), user.profile().name()));
         AppSettings.RefreshToken policy = client.settings().refreshToken();

@@ -1,6 +1,5 @@
 package dev.gatehouse.oauth.userinfo;
 
-import dev.gatehouse.directory.Group;
 import dev.gatehouse.directory.Groups;
 import dev.gatehouse.directory.User;
 import dev.gatehouse.http.Edge;
@@ -65,7 +64,7 @@ public final class UserInfoEndpoint {
                 throw OAuthError.INSUFFICIENT_SCOPE.because(INSUFFICIENT_SCOPE, "no openid scope: " + scopes);
             }
             List<String> groupNames = scopes.contains(OidcScopes.GROUPS)
-                    ? groups.groupsOf(user.id()).stream().map(Group::name).limit(100).toList() : null;
+                    ? groups.namesOf(user.id()) : null;
             Map<String, Object> claims = UserInfoClaims.of(user, scopes, groupNames);
             String clientId = token.recorded().clientId();
             db.tx(h -> {
