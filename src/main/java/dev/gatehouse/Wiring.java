@@ -169,7 +169,7 @@ public final class Wiring implements AutoCloseable {
             UserStore users = new UserStore();
             PasswordHasher hasher = new PasswordHasher(
                     new PasswordHasher.Params(config.argon2MemoryKib(), config.argon2Iterations(), config.argon2Parallelism()), random);
-            ApiTokens apiTokens = new ApiTokens(db, new ApiTokenStore(), users, log, ids, clock);
+            ApiTokens apiTokens = new ApiTokens(db, new ApiTokenStore(), log, ids, clock);
             OrgBootstrap.FirstStart first = new OrgBootstrap(db, users, apiTokens, hasher, log, ids, clock).ensure(config);
             GroupStore groupStore = new GroupStore();
             Users directoryUsers = new Users(db, users, groupStore, hasher, log, ids, clock, config.lockoutAttempts());

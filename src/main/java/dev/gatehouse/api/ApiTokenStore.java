@@ -21,9 +21,22 @@ public final class ApiTokenStore {
                 .execute();
     }
 
-    public Optional<ApiToken> findByHash(Handle h, String tokenHash) {
-        return h.createQuery("SELECT * FROM api_tokens WHERE token_hash = :hash").bind("hash", tokenHash)
-                .map((rs, c) -> read(rs)).findOne();
+    /**
+     * The caller a token value stands for, in one query: the token unexpired, its owner ACTIVE or LOCKED_OUT
+     * (lockout stops password guessing, not automation), and whether the owner is a super admin.
+     */
+    public Optional<ApiCaller> findCaller(Handle h, String tokenHash, Instant now, String adminRole) {
+        return h.createQuery("""
+                        SELECT t.id AS token_id, u.id AS user_id, u.login, u.first_name, u.last_name, u.display_name,
+                            (SELECT COUNT(*) FROM admin_roles r WHERE r.user_id = u.id AND r.role = :role) AS admin
+                        FROM api_tokens t JOIN users u ON u.id = t.user_id
+                        WHERE t.token_hash = :hash AND t.expires_at > :now AND u.status IN ('ACTIVE', 'LOCKED_OUT')""")
+                .bind("hash", tokenHash).bind("now", now).bind("role", adminRole)
+                .map((rs, c) -> new ApiCaller(rs.getString("user_id"), rs.getString("login"),
+                        new dev.gatehouse.directory.User.Profile(rs.getString("login"), null, rs.getString("first_name"),
+                                rs.getString("last_name"), rs.getString("display_name"), null).name(),
+                        rs.getString("token_id"), rs.getLong("admin") > 0))
+                .findOne();
     }
 
     public Optional<ApiToken> find(Handle h, String id) {

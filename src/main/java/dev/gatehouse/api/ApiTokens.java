@@ -1,6 +1,5 @@
 package dev.gatehouse.api;
 
-import dev.gatehouse.directory.User;
 import dev.gatehouse.directory.UserStore;
 import dev.gatehouse.storage.Database;
 import dev.gatehouse.storage.Hashes;
@@ -24,15 +23,13 @@ public final class ApiTokens {
 
     private final Database db;
     private final ApiTokenStore store;
-    private final UserStore users;
     private final SystemLog log;
     private final Ids ids;
     private final Clock clock;
 
-    public ApiTokens(Database db, ApiTokenStore store, UserStore users, SystemLog log, Ids ids, Clock clock) {
+    public ApiTokens(Database db, ApiTokenStore store, SystemLog log, Ids ids, Clock clock) {
         this.db = db;
         this.store = store;
-        this.users = users;
         this.log = log;
         this.ids = ids;
         this.clock = clock;
@@ -60,20 +57,9 @@ public final class ApiTokens {
         }
         Instant now = clock.instant();
         return db.read(h -> {
-            Optional<ApiToken> token = store.findByHash(h, Hashes.sha256(value.trim()));
-            if (token.isEmpty() || !token.get().expiresAt().isAfter(now)) {
-                return Optional.empty();
-            }
-            // A locked-out owner keeps their tokens: lockout stops password guessing, not automation.
-            Optional<User> owner = users.find(h, token.get().userId())
-                    .filter(u -> u.status() == User.Status.ACTIVE || u.status() == User.Status.LOCKED_OUT);
-            if (owner.isEmpty()) {
-                return Optional.empty();
-            }
-            store.touch(h, token.get().id(), now);
-            User u = owner.get();
-            return Optional.of(new ApiCaller(u.id(), u.profile().login(), u.profile().name(), token.get().id(),
-                    users.hasRole(h, u.id(), UserStore.SUPER_ADMIN)));
+            Optional<ApiCaller> caller = store.findCaller(h, Hashes.sha256(value.trim()), now, UserStore.SUPER_ADMIN);
+            caller.ifPresent(c -> store.touch(h, c.tokenId(), now));
+            return caller;
         });
     }
 
