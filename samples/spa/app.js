@@ -7,16 +7,23 @@ import defaults from './config.js';
 const app = document.getElementById('app');
 const CONFIG_KEY = 'gatehouse-sample-spa-config';
 
-/** issuer and clientId: the query string (remembered for this tab), else sessionStorage, else config.js. */
+/**
+ * issuer, clientId and scopes: the query string (remembered for this tab), else sessionStorage, else config.js.
+ * scopes is space-separated, e.g. ?scopes=openid%20profile%20email (without offline_access there is no refresh
+ * token, so okta-auth-js renews in a hidden iframe instead).
+ */
 function loadConfig() {
   const url = new URL(window.location.href);
   const issuer = url.searchParams.get('issuer');
   const clientId = url.searchParams.get('clientId');
-  if (issuer || clientId) {
+  const scopes = url.searchParams.get('scopes')?.split(/[\s,]+/).filter(Boolean);
+  if (issuer || clientId || scopes?.length) {
     const saved = JSON.parse(sessionStorage.getItem(CONFIG_KEY) || '{}');
-    sessionStorage.setItem(CONFIG_KEY, JSON.stringify({ ...saved, ...(issuer && { issuer }), ...(clientId && { clientId }) }));
+    sessionStorage.setItem(CONFIG_KEY, JSON.stringify({ ...saved, ...(issuer && { issuer }), ...(clientId && { clientId }),
+      ...(scopes?.length && { scopes }) }));
     url.searchParams.delete('issuer');
     url.searchParams.delete('clientId');
+    url.searchParams.delete('scopes');
     window.history.replaceState(null, '', url.pathname + url.search + url.hash);
   }
   return { ...defaults, ...JSON.parse(sessionStorage.getItem(CONFIG_KEY) || '{}') };
