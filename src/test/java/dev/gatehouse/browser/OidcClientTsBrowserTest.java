@@ -128,7 +128,7 @@ class OidcClientTsBrowserTest {
             requests.clear();
 
             tab.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Renew")).click();
-            assertThat(tab.getByRole(AriaRole.STATUS)).containsText("Renewed at");
+            assertThat(tab.getByRole(AriaRole.STATUS)).containsText("Renewed at", new LocatorAssertions.ContainsTextOptions().setTimeout(20_000));
             Map<String, String> refreshForm = OAuthFlow.query(only(requests, "POST", "/oauth2/default/v1/token").postData());
             assertThat(refreshForm).containsEntry("grant_type", "refresh_token").containsEntry("refresh_token", firstRefresh)
                     .containsEntry("client_id", clientId);

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.Request;
+import com.microsoft.playwright.assertions.LocatorAssertions;
 import com.microsoft.playwright.options.AriaRole;
 import dev.gatehouse.http.Json;
 import dev.gatehouse.support.Chromium;
@@ -37,6 +38,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Screenshots: {@code target/screenshots/silent-renew-*.png}.
  */
 class SilentRenewBrowserTest {
+
+    /** A renewal is a few round trips (and an iframe); on a loaded CI machine that can take longer than Playwright's 5 s. */
+    private static final LocatorAssertions.ContainsTextOptions NETWORK = new LocatorAssertions.ContainsTextOptions().setTimeout(20_000);
 
     static TestServer server;
     static SampleSpaServer spa;
@@ -72,7 +76,7 @@ class SilentRenewBrowserTest {
             requests.clear();
 
             page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Renew now")).click();
-            assertThat(page.getByRole(AriaRole.STATUS)).containsText("Tokens renewed at");
+            assertThat(page.getByRole(AriaRole.STATUS)).containsText("Tokens renewed at", NETWORK);
             Chromium.screenshot(page, "silent-renew-01-renewed-in-iframe");
 
             Request authorize = requests.stream().filter(r -> path(r).equals("/oauth2/default/v1/authorize")).findFirst()
@@ -115,7 +119,7 @@ class SilentRenewBrowserTest {
             requests.clear();
 
             page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Renew now")).click();
-            assertThat(page.getByRole(AriaRole.ALERT)).containsText("Renewal failed");
+            assertThat(page.getByRole(AriaRole.ALERT)).containsText("Renewal failed", NETWORK);
             assertThat(page.getByRole(AriaRole.ALERT)).containsText("OAuthError (login_required)");
             assertThat(page.getByRole(AriaRole.ALERT)).containsText("The client specified not to prompt, but the user is not logged in.");
             Chromium.screenshot(page, "silent-renew-02-login-required");

@@ -5,6 +5,7 @@ import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.Response;
 import com.microsoft.playwright.Route;
+import com.microsoft.playwright.assertions.LocatorAssertions;
 import com.microsoft.playwright.options.AriaRole;
 import dev.gatehouse.http.Json;
 import dev.gatehouse.support.Chromium;
@@ -42,6 +43,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class TwoTabsRefreshBrowserTest {
 
+    /** A renewal is a few round trips (and an iframe); on a loaded CI machine that can take longer than Playwright's 5 s. */
+    private static final LocatorAssertions.ContainsTextOptions NETWORK = new LocatorAssertions.ContainsTextOptions().setTimeout(20_000);
+
     static TestServer server;
     static SampleSpaServer spa;
 
@@ -72,14 +76,14 @@ class TwoTabsRefreshBrowserTest {
 
             List<Route> held = renewBothAtOnce(context, tabs);
             held.get(0).resume(); // tab A: a normal rotation
-            assertThat(tabs.a.getByRole(AriaRole.STATUS)).containsText("Tokens renewed at");
+            assertThat(tabs.a.getByRole(AriaRole.STATUS)).containsText("Tokens renewed at", NETWORK);
             JsonNode renewedInA = tokenStorage(tabs.a);
             String accessOfA = renewedInA.at("/accessToken/accessToken").asText();
             String refreshOfA = renewedInA.at("/refreshToken/refreshToken").asText();
             assertThat(accessOfA).isNotEqualTo(firstAccess);
 
             held.get(1).resume(); // tab B: the same refresh token again, after its rotation: reuse
-            assertThat(tabs.b.getByRole(AriaRole.ALERT)).containsText("Renewal failed");
+            assertThat(tabs.b.getByRole(AriaRole.ALERT)).containsText("Renewal failed", NETWORK);
             assertThat(tabs.b.getByRole(AriaRole.ALERT)).containsText("OAuthError (invalid_grant)");
             assertThat(tabs.b.getByRole(AriaRole.ALERT)).containsText("The refresh token is invalid or expired.");
             Chromium.screenshot(tabs.b, "two-tabs-01-leeway-0-reuse-detected");
@@ -111,10 +115,10 @@ class TwoTabsRefreshBrowserTest {
 
             List<Route> held = renewBothAtOnce(context, tabs);
             held.get(0).resume();
-            assertThat(tabs.a.getByRole(AriaRole.STATUS)).containsText("Tokens renewed at");
+            assertThat(tabs.a.getByRole(AriaRole.STATUS)).containsText("Tokens renewed at", NETWORK);
             String accessOfA = tokenStorage(tabs.a).at("/accessToken/accessToken").asText();
             held.get(1).resume(); // the same refresh token, within the grace period: not reuse
-            assertThat(tabs.b.getByRole(AriaRole.STATUS)).containsText("Tokens renewed at");
+            assertThat(tabs.b.getByRole(AriaRole.STATUS)).containsText("Tokens renewed at", NETWORK);
             assertThat(tabs.b.getByRole(AriaRole.ALERT)).hasCount(0);
             String accessOfB = tokenStorage(tabs.b).at("/accessToken/accessToken").asText();
             assertThat(accessOfB).isNotEqualTo(accessOfA);
