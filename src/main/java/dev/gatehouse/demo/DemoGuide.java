@@ -28,9 +28,13 @@ public final class DemoGuide {
     private DemoGuide() {
     }
 
-    /** The URL that opens the sample SPA for this client (and issuer, when not the sample's default). */
+    /**
+     * The URL that opens the sample SPA for this client (and issuer, when not the sample's default). {@code :} and
+     * {@code /} stay as they are in the issuer, as a query value allows (RFC 3986 §3.4), so people can read it.
+     */
     public static String spaUrl(String spaBase, String clientId, String issuer) {
-        return spaBase + "/?clientId=" + enc(clientId) + (SAMPLE_DEFAULT_ISSUER.equals(issuer) ? "" : "&issuer=" + enc(issuer));
+        return spaBase + "/?clientId=" + enc(clientId)
+                + (SAMPLE_DEFAULT_ISSUER.equals(issuer) ? "" : "&issuer=" + enc(issuer).replace("%3A", ":").replace("%2F", "/"));
     }
 
     public static void print(PrintStream out, Values v) {
