@@ -125,11 +125,14 @@ public final class Wiring implements AutoCloseable {
     private final HttpServer server;
     public final TrustedOrigins trustedOrigins;
     private final AutoCloseable originsListener;
+    public final Features features;
 
     private Wiring(GatehouseConfig config, Database db, OrgBootstrap.FirstStart firstStart, ApiTokens apiTokens, SystemLog systemLog,
                    Optional<Tls.Material> tls, boolean certificateGenerated, HttpServer server,
                    Users users, Groups groups, Apps apps, AuthorizationServers authorizationServers, SigningKeys signingKeys,
-                   KeyRotationSchedule keyRotation, TrustedOrigins trustedOrigins, AutoCloseable originsListener) {
+                   KeyRotationSchedule keyRotation, TrustedOrigins trustedOrigins, AutoCloseable originsListener,
+                   Features features) {
+        this.features = features;
         this.trustedOrigins = trustedOrigins;
         this.originsListener = originsListener;
         this.config = config;
@@ -244,7 +247,8 @@ public final class Wiring implements AutoCloseable {
             AutoCloseable originsListener = db.isPostgres() ? TrustedOriginsListener.start(config.jdbcUrl(), config.dbUser().orElse(null),
                     config.dbPassword().orElse(null), originCache::reload) : () -> { };
             return new Wiring(config, db, first, apiTokens, log, tls, generated, server, directoryUsers, directoryGroups, apps,
-                    authorizationServers, signingKeys, KeyRotationSchedule.start(signingKeys), trustedOrigins, originsListener);
+                    authorizationServers, signingKeys, KeyRotationSchedule.start(signingKeys), trustedOrigins, originsListener,
+                    features);
         } catch (RuntimeException e) {
             db.close();
             throw e;

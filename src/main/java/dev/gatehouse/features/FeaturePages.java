@@ -8,12 +8,20 @@ import io.javalin.http.Context;
 
 import java.util.List;
 
-/** Settings › Features: each self-service feature with what it does, what enabling changes, and a toggle. */
+/**
+ * Settings › Features: each self-service feature with what it does, what enabling changes, and a toggle. Reached
+ * from an app's General Settings ("enable it in Settings › Features"), the page keeps {@code returnTo} through the
+ * toggle and offers a link back, so the admin returns to the form the guide was on. Only an app's edit page is
+ * accepted as {@code returnTo}: anything else is ignored, so the link can never lead off the console.
+ */
 public final class FeaturePages {
 
     /** The model of {@code features/features.jte}. */
-    public record FeaturesPage(ConsoleFrame frame, List<FeatureState> features, String notice, List<String> errors) {
+    public record FeaturesPage(ConsoleFrame frame, List<FeatureState> features, String notice, List<String> errors, String returnTo) {
     }
+
+    /** The pages that link here with {@code ?returnTo=}: an app's General Settings editor. */
+    private static final java.util.regex.Pattern RETURN_TO = java.util.regex.Pattern.compile("/admin/apps/0oa[A-Za-z0-9]{17}/edit");
 
     private final Console console;
     private final Features features;
@@ -29,26 +37,33 @@ public final class FeaturePages {
             case "disabled" -> "Feature disabled.";
             default -> null;
         };
-        render(ctx, notice, List.of());
+        render(ctx, notice, List.of(), returnTo(ctx.queryParam("returnTo")));
     }
 
     public void toggle(Context ctx) {
         String id = ctx.pathParam("id");
         boolean enable = "enable".equals(ctx.formParam("action"));
+        String returnTo = returnTo(ctx.formParam("returnTo"));
         try {
             if (enable) {
                 features.enable(console.event(ctx), id, false);
             } else {
                 features.disable(console.event(ctx), id, false);
             }
-            Console.seeOther(ctx, Nav.FEATURES.path() + "?notice=" + (enable ? "enabled" : "disabled"));
+            Console.seeOther(ctx, Nav.FEATURES.path() + "?notice=" + (enable ? "enabled" : "disabled")
+                    + (returnTo == null ? "" : "&returnTo=" + returnTo));
         } catch (ApiError e) {
             ctx.status(e.code().status());
-            render(ctx, null, Console.messages(e));
+            render(ctx, null, Console.messages(e), returnTo);
         }
     }
 
-    private void render(Context ctx, String notice, List<String> errors) {
-        console.render(ctx, "features/features.jte", new FeaturesPage(console.frame(ctx, Nav.FEATURES), features.list(), notice, errors));
+    private void render(Context ctx, String notice, List<String> errors, String returnTo) {
+        console.render(ctx, "features/features.jte", new FeaturesPage(console.frame(ctx, Nav.FEATURES), features.list(), notice, errors,
+                returnTo));
+    }
+
+    private static String returnTo(String value) {
+        return value != null && RETURN_TO.matcher(value).matches() ? value : null;
     }
 }

@@ -70,6 +70,11 @@ public final class OAuthFlow {
         return new OAuthFlow(server, r.json().get("credentials").get("oauthClient").get("client_id").asText(), "default");
     }
 
+    /** An app made some other way (the console, the demo seed) whose redirect URI is {@link #REDIRECT_URI}, at {@code default}. */
+    public static OAuthFlow forClient(TestServer server, String clientId) {
+        return new OAuthFlow(server, clientId, "default");
+    }
+
     /** The same client at another authorization server ({@code "org"} for the org server at /oauth2/v1). */
     public OAuthFlow at(String otherServerId) {
         return new OAuthFlow(server, clientId, otherServerId);
