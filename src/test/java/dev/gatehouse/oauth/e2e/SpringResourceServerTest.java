@@ -119,8 +119,9 @@ class SpringResourceServerTest {
         assertThat(authentication.isAuthenticated()).isTrue();
         assertThat(authentication.getName()).isEqualTo(TestServer.ADMIN);
         assertThat(((JwtAuthenticationToken) authentication).getToken().getClaimAsString("cid")).isEqualTo(spa.clientId());
-        assertThat(authentication.getAuthorities()).extracting(GrantedAuthority::getAuthority).filteredOn(a -> a.startsWith("SCOPE_"))
-                .containsExactlyInAnyOrder("SCOPE_openid", "SCOPE_profile", "SCOPE_email", "SCOPE_offline_access");
+        // Spring Security 7 adds FACTOR_BEARER itself: the factor this authentication used.
+        assertThat(authentication.getAuthorities()).extracting(GrantedAuthority::getAuthority)
+                .containsExactlyInAnyOrder("SCOPE_openid", "SCOPE_profile", "SCOPE_email", "SCOPE_offline_access", "FACTOR_BEARER");
 
         String tampered = tamperedSubject(tokens.get("access_token").asText());
         assertThatThrownBy(() -> provider.authenticate(new BearerTokenAuthenticationToken(tampered)))
@@ -142,6 +143,9 @@ class SpringResourceServerTest {
 
     @Test
     void theWrongAudienceIsRejected() {
+        // Why the audience validator matters: with Spring's defaults alone (issuer, time), an ID token passes for an access token.
+        assertThat(JwtDecoders.<NimbusJwtDecoder>fromIssuerLocation(issuer).decode(tokens.get("id_token").asText()).getAudience())
+                .containsExactly(spa.clientId());
         // Signed by the same keys and issued by the same server, but an ID token: its audience is the client id.
         assertThatThrownBy(() -> decoder.decode(tokens.get("id_token").asText()))
                 .isInstanceOf(JwtValidationException.class).hasMessageContaining("aud");
