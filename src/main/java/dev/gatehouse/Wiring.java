@@ -89,6 +89,7 @@ import dev.gatehouse.origins.TrustedOriginsListener;
 import dev.gatehouse.storage.Database;
 import dev.gatehouse.storage.Ids;
 import dev.gatehouse.syslog.LogsApi;
+import dev.gatehouse.syslog.LogRetention;
 import dev.gatehouse.syslog.SystemLog;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
@@ -125,11 +126,14 @@ public final class Wiring implements AutoCloseable {
     private final HttpServer server;
     public final TrustedOrigins trustedOrigins;
     private final AutoCloseable originsListener;
+    public final LogRetention logRetention;
 
     private Wiring(GatehouseConfig config, Database db, OrgBootstrap.FirstStart firstStart, ApiTokens apiTokens, SystemLog systemLog,
                    Optional<Tls.Material> tls, boolean certificateGenerated, HttpServer server,
                    Users users, Groups groups, Apps apps, AuthorizationServers authorizationServers, SigningKeys signingKeys,
-                   KeyRotationSchedule keyRotation, TrustedOrigins trustedOrigins, AutoCloseable originsListener) {
+                   KeyRotationSchedule keyRotation, TrustedOrigins trustedOrigins, AutoCloseable originsListener,
+                   LogRetention logRetention) {
+        this.logRetention = logRetention;
         this.trustedOrigins = trustedOrigins;
         this.originsListener = originsListener;
         this.config = config;
@@ -244,7 +248,8 @@ public final class Wiring implements AutoCloseable {
             AutoCloseable originsListener = db.isPostgres() ? TrustedOriginsListener.start(config.jdbcUrl(), config.dbUser().orElse(null),
                     config.dbPassword().orElse(null), originCache::reload) : () -> { };
             return new Wiring(config, db, first, apiTokens, log, tls, generated, server, directoryUsers, directoryGroups, apps,
-                    authorizationServers, signingKeys, KeyRotationSchedule.start(signingKeys), trustedOrigins, originsListener);
+                    authorizationServers, signingKeys, KeyRotationSchedule.start(signingKeys), trustedOrigins, originsListener,
+                    new LogRetention(db, log, clock, config.logRetentionDays()).start());
         } catch (RuntimeException e) {
             db.close();
             throw e;
@@ -306,6 +311,7 @@ public final class Wiring implements AutoCloseable {
             throw new IllegalStateException(e);
         }
         keyRotation.close();
+        logRetention.close();
         server.close();
         db.close();
     }
