@@ -227,14 +227,19 @@ public final class SystemLog {
     }
 
     /**
-     * Deletes at most {@code batch} events published before {@code cutoff}, oldest first, and says how many. Safe on several
-     * nodes at once: each statement removes rows that are still there, and a row one node deleted is skipped by the other.
+     * Deletes at most {@code batch} events published before {@code cutoff}, the earliest recorded first, and says how many.
+     * Two statements that use the primary key: find the sequence number that ends the batch, then delete up to it. Safe on
+     * several nodes at once: a row another node deleted first is simply not there any more (0 rows is a fine answer).
      */
     public int purgeBefore(Handle h, Instant cutoff, int batch) {
-        return h.createUpdate("""
-                        DELETE FROM system_log_events WHERE seq IN (
-                            SELECT seq FROM system_log_events WHERE published < :cutoff ORDER BY published, seq LIMIT :batch)""")
-                .bind("cutoff", cutoff).bind("batch", batch).execute();
+        Long last = h.createQuery("""
+                        SELECT MAX(seq) FROM (SELECT seq FROM system_log_events WHERE published < :cutoff ORDER BY seq LIMIT :batch) oldest""")
+                .bind("cutoff", cutoff).bind("batch", batch).mapTo(Long.class).findOne().orElse(null);
+        if (last == null) {
+            return 0;
+        }
+        return h.createUpdate("DELETE FROM system_log_events WHERE seq <= :last AND published < :cutoff")
+                .bind("last", last).bind("cutoff", cutoff).execute();
     }
 
     /** The entry's own debug data plus where the request came in; null when there is nothing to keep. */
