@@ -80,7 +80,7 @@ public final class SystemLogPages {
     /** The model of {@code syslog/system-log.jte}; {@code error} is a message for the person when the form is not usable. */
     public record SystemLogPage(ConsoleFrame frame, Form form, List<Range> ranges, List<String> outcomes, List<String> eventTypes,
                                 Instant since, Instant until, LogChart chart, List<LogEvent> events, String olderUrl, String newestUrl,
-                                String error) {
+                                String error, String backQuery) {
     }
 
     /** The model of {@code syslog/event.jte}. */
@@ -129,7 +129,7 @@ public final class SystemLogPages {
         } catch (IllegalArgumentException | ApiError e) {
             String message = e instanceof ApiError api ? String.join(" ", Console.messages(api)) : e.getMessage();
             console.render(ctx, "syslog/system-log.jte", new SystemLogPage(frame, form, RANGES, OUTCOMES, types, null, null, null,
-                    List.of(), null, null, message));
+                    List.of(), null, null, message, ""));
             return;
         }
         Instant from = since;
@@ -145,14 +145,16 @@ public final class SystemLogPages {
         String base = Nav.SYSTEM_LOG.path() + "?" + form.query();
         String older = read.events().size() > PAGE_SIZE ? base + "&after=" + SystemLog.Cursor.of(events.getLast()).value() : null;
         console.render(ctx, "syslog/system-log.jte", new SystemLogPage(frame, form, RANGES, OUTCOMES, types, from, to,
-                LogChart.of(layout, series, read.counts()), events, older, after == null ? null : base, null));
+                LogChart.of(layout, series, read.counts()), events, older, after == null ? null : base, null,
+                form.query() + (after == null ? "" : "&after=" + after.value())));
     }
 
     private void event(Context ctx, String uuid) {
         Filter byUuid = new Comparison("uuid", Op.EQ, uuid);
         List<LogEvent> found = db.read(h -> log.list(h, new SystemLog.Query(null, null, byUuid, null, null, 1, true)));
         ConsoleFrame frame = console.frame(ctx, Nav.SYSTEM_LOG);
-        String back = Optional.ofNullable(ctx.header("Referer")).filter(r -> r.contains(Nav.SYSTEM_LOG.path())).orElse(Nav.SYSTEM_LOG.path());
+        // The list the person came from: its query string only, always on this page's path.
+        String back = Nav.SYSTEM_LOG.path() + Optional.ofNullable(ctx.queryParam("back")).filter(b -> !b.isBlank()).map(b -> "?" + b).orElse("");
         if (found.isEmpty()) {
             ctx.status(404);
             console.render(ctx, "syslog/event.jte", new EventPage(frame, null, null, null, Nav.SYSTEM_LOG.path()));
