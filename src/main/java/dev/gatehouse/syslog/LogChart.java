@@ -102,10 +102,10 @@ public record LogChart(Instant start, Instant end, Duration width, List<Bucket> 
         List<String> parts = new ArrayList<>();
         for (int s = 0; s < series.size(); s++) {
             legend.add(new Legend(cssName(series.get(s)), series.get(s).label, totals[s]));
-            parts.add(totals[s] + " " + series.get(s).label.toLowerCase(Locale.ROOT));
+            parts.add(series.get(s).label + ": " + totals[s]);
         }
         Instant end = layout.start().plus(layout.width().multipliedBy(layout.count()));
-        String summary = String.join(", ", parts) + " from " + FULL.format(layout.start()) + " to " + FULL.format(end)
+        String summary = String.join(", ", parts) + ", from " + FULL.format(layout.start()) + " to " + FULL.format(end)
                 + " UTC, per " + describe(layout.width()) + ".";
         return new LogChart(layout.start(), end, layout.width(), buckets, legend, ticks, totals, summary);
     }

@@ -66,7 +66,13 @@ public final class LogEventJson {
     private static Map<String, Object> client(LogEvent e) {
         Map<String, Object> m = new LinkedHashMap<>();
         ClientUserAgent ua = ClientUserAgent.parse(e.clientUserAgent());
-        m.put("userAgent", ua == null ? null : Map.of("rawUserAgent", ua.rawUserAgent(), "os", ua.os(), "browser", ua.browser()));
+        Map<String, Object> userAgent = new LinkedHashMap<>();
+        if (ua != null) {
+            userAgent.put("rawUserAgent", ua.rawUserAgent());
+            userAgent.put("os", ua.os());
+            userAgent.put("browser", ua.browser());
+        }
+        m.put("userAgent", ua == null ? null : userAgent);
         m.put("zone", null);
         m.put("device", ua == null ? null : device(ua));
         m.put("id", null);

@@ -134,7 +134,9 @@ public final class SystemLogPages {
         }
         Instant from = since;
         Instant to = until;
-        SystemLog.Query query = new SystemLog.Query(from, to, filter, keywords, after, PAGE_SIZE + 1, true);
+        // "Last …" ranges run up to now inclusive: an event stamped this very instant is listed too.
+        Instant listUntil = form.range().equals("custom") ? to : null;
+        SystemLog.Query query = new SystemLog.Query(from, listUntil, filter, keywords, after, PAGE_SIZE + 1, true);
         LogChart.Layout layout = LogChart.Layout.covering(from, to);
         List<SystemLog.Series> series = List.of(SystemLog.Series.values());
         record Read(List<LogEvent> events, long[][] counts) {

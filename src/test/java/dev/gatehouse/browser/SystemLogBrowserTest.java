@@ -94,6 +94,10 @@ class SystemLogBrowserTest {
             assertThat(page.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("System Log"))).isVisible();
             assertThat(page.locator(".sidenav a.active")).hasText("System Log");
 
+            // Newest first, up to this instant: the admin's own sign-in leads the list.
+            assertThat(page.locator("table.list tbody tr").first()).containsText(TestServer.ADMIN);
+            assertThat(page.locator("table.list tbody tr").first().locator(".badge")).hasText("SUCCESS");
+
             // The chart: one bar per hour with sign-ins, and the totals the API agrees with.
             Locator chart = page.getByRole(AriaRole.IMG, new Page.GetByRoleOptions().setName("Sign-ins, token grants and failures over time"));
             assertThat(chart).isVisible();
@@ -108,11 +112,10 @@ class SystemLogBrowserTest {
             assertThat(failure.locator("title")).containsText("Failures,");
             assertThat(failure.locator("title")).containsText(": 1");
             assertThat(page.locator(".chart-legend")).containsText("Sign-ins 3");
-            assertThat(page.locator("#chart-desc")).containsText("3 sign-ins, 1 token grants, 1 failures");
+            assertThat(page.locator("#chart-desc")).containsText("Sign-ins: 3, Token grants: 1, Failures: 1");
             Chromium.screenshot(page, "syslog-01-overview");
 
             // Paging: newest first, 50 a page.
-            assertThat(page.locator("table.list tbody tr").first()).containsText("User login to Okta");
             page.getByLabel("Event type").fill("test.paging");
             page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Search")).click();
             assertThat(page.locator("table.list tbody tr")).hasCount(50);
