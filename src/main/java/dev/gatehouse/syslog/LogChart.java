@@ -50,7 +50,9 @@ public record LogChart(Instant start, Instant end, Duration width, List<Bucket> 
     public record Layout(Instant start, Duration width, int count) {
         public static Layout covering(Instant since, Instant until) {
             long span = Math.max(1, Duration.between(since, until).toSeconds());
-            Duration w = WIDTHS.stream().filter(d -> span / d.toSeconds() < MAX_BUCKETS).findFirst().orElse(WIDTHS.getLast());
+            // Past the longest round width (ranges of years), any width that keeps the bucket count in bounds.
+            Duration w = WIDTHS.stream().filter(d -> span / d.toSeconds() < MAX_BUCKETS).findFirst()
+                    .orElseGet(() -> Duration.ofSeconds(span / (MAX_BUCKETS - 2) + 1));
             long ws = w.toSeconds();
             long first = Math.floorDiv(since.getEpochSecond(), ws) * ws;
             long last = Math.floorDiv(until.getEpochSecond() + ws - 1, ws) * ws;

@@ -18,7 +18,7 @@ import java.util.Set;
  * Gatehouse supports the subset people use, and answers E0000031 for the rest):
  * <ul>
  *   <li>{@code uuid eventType severity displayMessage actor.id actor.type actor.alternateId actor.displayName
- *       client.ipAddress outcome.result outcome.reason transaction.id legacyEventType}: every operator
+ *       client.ipAddress outcome.result outcome.reason transaction.id}: every operator
  *       ({@code eq ne sw ew co pr}, {@code gt ge lt le} compare as text) with a quoted string;
  *       {@code actor.alternateId} and {@code actor.displayName} compare in any case, the rest exactly;</li>
  *   <li>{@code published}: {@code eq ne gt ge lt le} with a quoted ISO-8601 date;</li>
@@ -34,7 +34,6 @@ final class LogFilter {
     static final Map<String, String> COLUMNS = Map.ofEntries(
             Map.entry("uuid", "uuid"),
             Map.entry("eventType", "event_type"),
-            Map.entry("legacyEventType", "event_type"),
             Map.entry("severity", "severity"),
             Map.entry("displayMessage", "display_message"),
             Map.entry("actor.id", "actor_id"),
