@@ -162,6 +162,11 @@ class SystemLogBrowserTest {
             assertThat(dialog.get()).as("no markup from an event ran").isFalse();
             Chromium.screenshot(page, "syslog-04-escaped-details");
 
+            // A details link to an event that is not there (purged, or mistyped).
+            com.microsoft.playwright.Response missing = page.navigate(server.url() + "/admin/reports/system-log?event=no-such-event");
+            assertThat(missing.status()).isEqualTo(404);
+            assertThat(page.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("No such event"))).isVisible();
+
             // A range with nothing in it.
             page.navigate(server.url() + "/admin/reports/system-log");
             page.getByLabel("Time range").selectOption("custom");
