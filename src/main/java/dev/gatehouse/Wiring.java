@@ -89,6 +89,7 @@ import dev.gatehouse.origins.TrustedOriginsListener;
 import dev.gatehouse.storage.Database;
 import dev.gatehouse.storage.Ids;
 import dev.gatehouse.syslog.LogsApi;
+import dev.gatehouse.syslog.LogRetention;
 import dev.gatehouse.syslog.SystemLog;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
@@ -126,13 +127,15 @@ public final class Wiring implements AutoCloseable {
     public final TrustedOrigins trustedOrigins;
     private final AutoCloseable originsListener;
     public final Features features;
+    public final LogRetention logRetention;
 
     private Wiring(GatehouseConfig config, Database db, OrgBootstrap.FirstStart firstStart, ApiTokens apiTokens, SystemLog systemLog,
                    Optional<Tls.Material> tls, boolean certificateGenerated, HttpServer server,
                    Users users, Groups groups, Apps apps, AuthorizationServers authorizationServers, SigningKeys signingKeys,
                    KeyRotationSchedule keyRotation, TrustedOrigins trustedOrigins, AutoCloseable originsListener,
-                   Features features) {
+                   Features features, LogRetention logRetention) {
         this.features = features;
+        this.logRetention = logRetention;
         this.trustedOrigins = trustedOrigins;
         this.originsListener = originsListener;
         this.config = config;
@@ -248,7 +251,7 @@ public final class Wiring implements AutoCloseable {
                     config.dbPassword().orElse(null), originCache::reload) : () -> { };
             return new Wiring(config, db, first, apiTokens, log, tls, generated, server, directoryUsers, directoryGroups, apps,
                     authorizationServers, signingKeys, KeyRotationSchedule.start(signingKeys), trustedOrigins, originsListener,
-                    features);
+                    features, new LogRetention(db, log, clock, config.logRetentionDays()).start());
         } catch (RuntimeException e) {
             db.close();
             throw e;
@@ -310,6 +313,7 @@ public final class Wiring implements AutoCloseable {
             throw new IllegalStateException(e);
         }
         keyRotation.close();
+        logRetention.close();
         server.close();
         db.close();
     }

@@ -12,6 +12,8 @@ public enum ErrorCode {
     E0000015(401, "You do not have permission to access the feature you are requesting"),
     E0000021(400, "Bad request.  Accept and/or Content-Type headers likely do not match supported values."),
     E0000022(405, "The endpoint does not support the provided HTTP method"),
+    E0000030(400, "Bad request. Invalid date. Dates must be of the form yyyy-MM-dd'T'HH:mm:ss.SSSZZ, e.g. 2013-01-01T12:00:00.000-07:00."),
+    E0000031(400, "Invalid search criteria."),
     E0000047(429, "API call exceeded rate limit due to too many requests."),
     E0000056(403, "Delete application forbidden."),
     E0000141(400, "Feature cannot be enabled or disabled due to dependencies/dependents conflicts.");

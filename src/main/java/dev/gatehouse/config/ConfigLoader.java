@@ -54,7 +54,8 @@ public final class ConfigLoader {
             new Setting("GATEHOUSE_ARGON2_PARALLELISM", "1", "Argon2id lanes"),
             new Setting("GATEHOUSE_KEY_ENCRYPTION_KEY", null, "base64 of 32 random bytes that encrypts signing keys at rest; every node "
                     + "of a cluster needs the same one (when unset, one is generated once in <data dir>/keys/key-encryption.key)"),
-            new Setting("GATEHOUSE_FEATURES", null, "self-service features to enable on first start, comma-separated (e.g. refresh-token-rotation-for-spa)"));
+            new Setting("GATEHOUSE_FEATURES", null, "self-service features to enable on first start, comma-separated (e.g. refresh-token-rotation-for-spa)"),
+            new Setting("GATEHOUSE_LOG_RETENTION_DAYS", "90", "days the System Log keeps events, as Okta (0 = keep forever)"));
 
     private ConfigLoader() {
     }
@@ -117,7 +118,8 @@ public final class ConfigLoader {
                 integer(v, "GATEHOUSE_SESSION_IDLE_MINUTES", 1, 60 * 24 * 30), integer(v, "GATEHOUSE_SESSION_MAX_MINUTES", 0, 60 * 24 * 90),
                 integer(v, "GATEHOUSE_LOCKOUT_ATTEMPTS", 1, 100), integer(v, "GATEHOUSE_ARGON2_MEMORY_KIB", 1024, 4 * 1024 * 1024),
                 integer(v, "GATEHOUSE_ARGON2_ITERATIONS", 1, 20), integer(v, "GATEHOUSE_ARGON2_PARALLELISM", 1, 16),
-                keyEncryptionKey(v.get("GATEHOUSE_KEY_ENCRYPTION_KEY")), features(v.get("GATEHOUSE_FEATURES")));
+                keyEncryptionKey(v.get("GATEHOUSE_KEY_ENCRYPTION_KEY")), features(v.get("GATEHOUSE_FEATURES")),
+                integer(v, "GATEHOUSE_LOG_RETENTION_DAYS", 0, 36500));
     }
 
     /** Base64 of exactly 32 bytes (AES-256), checked here so a bad value stops the start with one clear line. */

@@ -11,6 +11,7 @@ import java.util.Optional;
  *
  * @param baseUrl public base URL without a trailing slash; the org issuer is exactly this string
  * @param dbUrl   JDBC URL of PostgreSQL, or empty for the embedded H2 file database in {@code dataDir}
+ * @param logRetentionDays days the System Log keeps events; 0 keeps them forever
  * @param keyEncryptionKey base64 of the 32-byte key that seals signing keys at rest; empty: the one generated in
  *                         {@code dataDir/keys/key-encryption.key} (several nodes must share one: set it on each)
  */
@@ -38,7 +39,8 @@ public record GatehouseConfig(
         int argon2Iterations,
         int argon2Parallelism,
         Optional<String> keyEncryptionKey,
-        java.util.Set<String> features) {
+        java.util.Set<String> features,
+        int logRetentionDays) {
 
     public enum LogFormat { TEXT, JSON }
 

@@ -1,22 +1,43 @@
 package dev.gatehouse.syslog;
 
 import dev.gatehouse.api.ApiError;
+import dev.gatehouse.api.ErrorCode;
+import dev.gatehouse.api.Filter;
 import dev.gatehouse.api.Paging;
 import dev.gatehouse.storage.Database;
 import io.javalin.http.Context;
 
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
-import java.util.HashMap;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
- * {@code GET /api/v1/logs}: the System Log in Okta's LogEvent JSON, with {@code since}, {@code until},
- * {@code q}, {@code sortOrder}, {@code limit}/{@code after} and {@code filter=eventType eq "…"}.
+ * {@code GET /api/v1/logs}: the System Log in Okta's LogEvent JSON ({@link LogEventJson}), as Okta answers it:
+ * <ul>
+ *   <li>{@code since}/{@code until}: ISO-8601 dates (any offset), {@code since} inclusive, {@code until} exclusive;
+ *       {@code since} defaults to 7 days before {@code until} (or now). A malformed date is 400 E0000030.</li>
+ *   <li>{@code filter}: the subset of Okta's expressions {@link LogFilter} lists; anything else is 400 E0000031.</li>
+ *   <li>{@code q}: up to 10 space-separated keywords, each found in any case (Gatehouse matches parts of words;
+ *       Okta matches whole words).</li>
+ *   <li>{@code sortOrder}: {@code ASCENDING} (default) or {@code DESCENDING} by {@code published}.</li>
+ *   <li>{@code limit} (default 100, at most 1000) and {@code after}, an opaque cursor from the {@code Link} header.
+ *       A <em>polling</em> request (ascending, no {@code until}) always gets a {@code rel="next"} link, so a
+ *       client can keep following it for new events; a bounded one gets it only while more events remain.</li>
+ * </ul>
  */
 public final class LogsApi {
+
+    static final Duration DEFAULT_WINDOW = Duration.ofDays(7);
+    static final int MAX_KEYWORDS = 10;
+    static final int MAX_KEYWORD_LENGTH = 40;
 
     private final Database db;
     private final SystemLog log;
@@ -30,86 +51,90 @@ public final class LogsApi {
 
     public void list(Context ctx) {
         Paging paging = Paging.of(ctx, 100, 1000);
-        boolean descending = "DESCENDING".equalsIgnoreCase(ctx.queryParam("sortOrder"));
-        Long after = null;
-        if (paging.after() != null) {
-            try {
-                after = Long.parseLong(paging.after());
-            } catch (NumberFormatException e) {
-                throw ApiError.validation("after", "is not a cursor returned by this API");
-            }
+        Instant until = instant(ctx.queryParam("until"));
+        Instant since = instant(ctx.queryParam("since"));
+        if (since == null) {
+            since = (until == null ? log.now() : until).minus(DEFAULT_WINDOW);
         }
-        String eventType = eventTypeFilter(ctx.queryParam("filter"));
-        SystemLog.Query query = new SystemLog.Query(instant(ctx, "since"), instant(ctx, "until"), eventType,
-                blankToNull(ctx.queryParam("q")), after, paging.limit() + 1, descending);
-        List<LogEvent> events = paging.respond(ctx, baseUrl, db.read(h -> log.list(h, query)), e -> Long.toString(e.seq()));
-        ctx.json(events.stream().map(LogsApi::json).toList());
+        if (until != null && !since.isBefore(until)) {
+            throw ApiError.validation("since", "must be before until");
+        }
+        boolean descending = descending(ctx.queryParam("sortOrder"));
+        SystemLog.Cursor after = paging.after() == null ? null : SystemLog.Cursor.parse(paging.after())
+                .orElseThrow(() -> ApiError.validation("after", "is not a cursor returned by this API"));
+        SystemLog.Query query = new SystemLog.Query(since, until, filter(ctx.queryParam("filter")), keywords(ctx.queryParam("q")),
+                after, paging.limit() + 1, descending);
+        List<LogEvent> fetched = db.read(h -> log.list(h, query));
+        boolean more = fetched.size() > paging.limit();
+        List<LogEvent> page = more ? fetched.subList(0, paging.limit()) : fetched;
+        boolean polling = !descending && until == null;
+        StringBuilder link = new StringBuilder("<" + url(ctx, ctx.queryParam("after")) + ">; rel=\"self\"");
+        if (more || polling) {
+            String next = page.isEmpty() ? paging.after() : SystemLog.Cursor.of(page.getLast()).value();
+            link.append(", <").append(next == null ? url(ctx, null) : url(ctx, next)).append(">; rel=\"next\"");
+        }
+        ctx.header("Link", link.toString());
+        ctx.json(page.stream().map(LogEventJson::of).toList());
     }
 
-    /** Supports the filters the console and SDK users need: {@code eventType eq "x"}. */
-    private static String eventTypeFilter(String filter) {
-        if (filter == null || filter.isBlank()) {
-            return null;
-        }
-        var m = java.util.regex.Pattern.compile("\\s*eventType\\s+eq\\s+\"([^\"]+)\"\\s*", java.util.regex.Pattern.CASE_INSENSITIVE).matcher(filter);
-        if (!m.matches()) {
-            throw ApiError.validation("filter", "only 'eventType eq \"…\"' is supported");
-        }
-        return m.group(1);
-    }
-
-    private static Instant instant(Context ctx, String name) {
-        String raw = ctx.queryParam(name);
+    /** Okta's dates: {@code 2026-01-01T00:00:00.000Z} or with an offset ({@code -07:00}); fractions optional. */
+    static Instant instant(String raw) {
         if (raw == null || raw.isBlank()) {
             return null;
         }
         try {
-            return Instant.parse(raw);
+            return OffsetDateTime.parse(raw.trim()).toInstant();
         } catch (DateTimeParseException e) {
-            throw ApiError.validation(name, "must be an ISO 8601 date such as 2026-01-01T00:00:00.000Z");
+            throw ApiError.of(ErrorCode.E0000030);
         }
     }
 
-    private static String blankToNull(String s) {
-        return s == null || s.isBlank() ? null : s;
+    private static boolean descending(String raw) {
+        if (raw == null || raw.isBlank() || raw.equals("ASCENDING")) {
+            return false;
+        }
+        if (raw.equals("DESCENDING")) {
+            return true;
+        }
+        throw ApiError.validation("sortOrder", "must be ASCENDING or DESCENDING");
     }
 
-    static Map<String, Object> json(LogEvent e) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("uuid", e.uuid());
-        m.put("published", e.published());
-        m.put("eventType", e.eventType());
-        m.put("version", "0");
-        m.put("severity", e.severity().name());
-        m.put("displayMessage", e.displayMessage());
-        m.put("actor", actor(e.actor()));
-        Map<String, Object> client = new LinkedHashMap<>();
-        client.put("userAgent", e.clientUserAgent() == null ? null : Map.of("rawUserAgent", e.clientUserAgent()));
-        client.put("ipAddress", e.clientIp());
-        m.put("client", client);
-        Map<String, Object> outcome = new HashMap<>();
-        outcome.put("result", e.outcome().result());
-        outcome.put("reason", e.outcome().reason());
-        m.put("outcome", outcome);
-        m.put("target", e.targets().stream().map(t -> {
-            Map<String, Object> tm = new LinkedHashMap<>();
-            tm.put("id", t.id());
-            tm.put("type", t.type());
-            tm.put("alternateId", t.alternateId());
-            tm.put("displayName", t.displayName());
-            return tm;
-        }).toList());
-        m.put("transaction", Map.of("type", "WEB", "id", e.transactionId() == null ? "" : e.transactionId(), "detail", Map.of()));
-        m.put("debugContext", Map.of("debugData", e.debugData()));
-        return m;
+    private static Filter filter(String raw) {
+        if (raw == null || raw.isBlank()) {
+            return null;
+        }
+        try {
+            return SystemLog.parseFilter(raw);
+        } catch (Filter.InvalidFilter e) {
+            throw new ApiError(ErrorCode.E0000031, ErrorCode.E0000031.summary(null), List.of(new ApiError.Cause("filter", e.getMessage())));
+        }
     }
 
-    private static Map<String, Object> actor(Actor a) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("id", a.id());
-        m.put("type", a.type());
-        m.put("alternateId", a.alternateId());
-        m.put("displayName", a.displayName());
-        return m;
+    static List<String> keywords(String raw) {
+        if (raw == null || raw.isBlank()) {
+            return List.of();
+        }
+        List<String> words = Arrays.stream(raw.trim().split("\\s+")).toList();
+        if (words.size() > MAX_KEYWORDS || words.stream().anyMatch(w -> w.length() > MAX_KEYWORD_LENGTH)) {
+            throw ApiError.validation("q", "at most " + MAX_KEYWORDS + " keywords of at most " + MAX_KEYWORD_LENGTH + " characters each");
+        }
+        return words;
+    }
+
+    /** This request's URL with {@code after} replaced (or removed when null). */
+    private String url(Context ctx, String after) {
+        Map<String, List<String>> params = new LinkedHashMap<>(ctx.queryParamMap());
+        params.remove("after");
+        if (after != null) {
+            params.put("after", List.of(after));
+        }
+        String q = params.entrySet().stream()
+                .flatMap(e -> e.getValue().stream().map(v -> enc(e.getKey()) + "=" + enc(v)))
+                .collect(Collectors.joining("&"));
+        return baseUrl + ctx.path() + (q.isEmpty() ? "" : "?" + q);
+    }
+
+    private static String enc(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
     }
 }

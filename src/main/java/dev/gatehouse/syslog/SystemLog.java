@@ -5,16 +5,27 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.gatehouse.syslog.LogEvent.Outcome;
 import dev.gatehouse.syslog.LogEvent.Severity;
+import dev.gatehouse.api.Filter;
+import dev.gatehouse.storage.Listing;
 import org.jdbi.v3.core.Handle;
 
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
  * Writes and reads the System Log. Every capability records its security-relevant acts here, in
@@ -46,6 +57,11 @@ public final class SystemLog {
         }
     }
 
+    /** Now, by the clock events are stamped with. */
+    public Instant now() {
+        return clock.instant();
+    }
+
     public void record(Handle h, EventContext ctx, Entry e) {
         Actor a = ctx.actor();
         h.createUpdate("""
@@ -69,34 +85,174 @@ public final class SystemLog {
                 .bind("reason", truncate(e.outcome().reason(), 255))
                 .bind("targets", write(e.targets()))
                 .bind("tx", ctx.requestId())
-                .bind("debug", e.debugData().isEmpty() ? null : write(e.debugData()))
+                .bind("debug", debug(ctx, e))
                 .execute();
     }
 
-    /** A page of events, oldest first unless {@code descending}; {@code afterSeq} is the cursor. */
-    public record Query(Instant since, Instant until, String eventType, String q, Long afterSeq, int limit, boolean descending) {
+    /**
+     * A page of events in {@code published} order (then insertion order), oldest first unless {@code descending}.
+     * {@code filter} comes from {@link #parseFilter}; every one of {@code keywords} must occur (in any case) in the
+     * message, event type, actor, targets, outcome reason or client address; {@code after} is the last event of the
+     * previous page. Any of them may be null.
+     */
+    public record Query(Instant since, Instant until, Filter filter, List<String> keywords, Cursor after, int limit, boolean descending) {
+    }
+
+    /** Where a page ended: the last event's {@code published} and sequence number, as an opaque {@code after} value. */
+    public record Cursor(Instant published, long seq) {
+        private static final Pattern FORMAT = Pattern.compile("(\\d{1,19})_(\\d{1,19})");
+
+        public static Cursor of(LogEvent e) {
+            return new Cursor(e.published(), e.seq());
+        }
+
+        public String value() {
+            return ChronoUnit.MICROS.between(Instant.EPOCH, published) + "_" + seq;
+        }
+
+        /** The cursor {@link #value()} wrote, or empty for anything else. */
+        public static Optional<Cursor> parse(String value) {
+            Matcher m = FORMAT.matcher(value);
+            if (!m.matches()) {
+                return Optional.empty();
+            }
+            try {
+                return Optional.of(new Cursor(Instant.EPOCH.plus(Long.parseLong(m.group(1)), ChronoUnit.MICROS), Long.parseLong(m.group(2))));
+            } catch (NumberFormatException | java.time.DateTimeException e) {
+                return Optional.empty();
+            }
+        }
+    }
+
+    /** A {@code filter} expression checked against what the System Log can answer (see {@link LogFilter}). */
+    public static Filter parseFilter(String expression) throws Filter.InvalidFilter {
+        Filter f = Filter.parse(expression);
+        LogFilter.toSql(f, new HashMap<>());
+        return f;
     }
 
     public List<LogEvent> list(Handle h, Query query) {
-        StringBuilder sql = new StringBuilder("SELECT * FROM system_log_events WHERE 1 = 1");
-        if (query.since() != null) sql.append(" AND published >= :since");
-        if (query.until() != null) sql.append(" AND published < :until");
-        if (query.eventType() != null) sql.append(" AND event_type = :eventType");
-        if (query.q() != null) sql.append(" AND (LOWER(display_message) LIKE :q OR LOWER(actor_alternate_id) LIKE :q OR LOWER(targets) LIKE :q)");
-        if (query.afterSeq() != null) sql.append(query.descending() ? " AND seq < :after" : " AND seq > :after");
-        sql.append(" ORDER BY seq ").append(query.descending() ? "DESC" : "ASC").append(" LIMIT :limit");
-        org.jdbi.v3.core.statement.Query stmt = h.createQuery(sql.toString());
-        if (query.since() != null) stmt.bind("since", query.since());
-        if (query.until() != null) stmt.bind("until", query.until());
-        if (query.eventType() != null) stmt.bind("eventType", query.eventType());
-        if (query.q() != null) stmt.bind("q", "%" + query.q().toLowerCase() + "%");
-        if (query.afterSeq() != null) stmt.bind("after", query.afterSeq());
-        return stmt.bind("limit", query.limit()).map((rs, c) -> read(rs)).list();
+        Map<String, Object> binds = new HashMap<>();
+        StringBuilder sql = new StringBuilder("SELECT * FROM system_log_events WHERE ").append(conditions(query, binds));
+        if (query.after() != null) {
+            String cmp = query.descending() ? "<" : ">";
+            sql.append(" AND (published ").append(cmp).append(" :afterPublished OR (published = :afterPublished AND seq ")
+                    .append(cmp).append(" :afterSeq))");
+            binds.put("afterPublished", query.after().published());
+            binds.put("afterSeq", query.after().seq());
+        }
+        String order = query.descending() ? "DESC" : "ASC";
+        sql.append(" ORDER BY published ").append(order).append(", seq ").append(order).append(" LIMIT :limit");
+        binds.put("limit", query.limit());
+        return h.createQuery(sql.toString()).bindMap(binds).map((rs, c) -> read(rs)).list();
+    }
+
+    /** The WHERE condition of {@code query} without its cursor. */
+    private static String conditions(Query query, Map<String, Object> binds) {
+        List<String> where = new ArrayList<>(List.of("1 = 1"));
+        if (query.since() != null) {
+            where.add("published >= :since");
+            binds.put("since", query.since());
+        }
+        if (query.until() != null) {
+            where.add("published < :until");
+            binds.put("until", query.until());
+        }
+        if (query.filter() != null) {
+            where.add(LogFilter.toSql(query.filter(), binds));
+        }
+        List<String> keywords = query.keywords() == null ? List.of() : query.keywords();
+        for (int i = 0; i < keywords.size(); i++) {
+            String k = ":q" + i;
+            where.add(KEYWORD_COLUMNS.stream().map(c -> "LOWER(" + c + ") LIKE " + k + " ESCAPE '!'")
+                    .collect(Collectors.joining(" OR ", "(", ")")));
+            binds.put("q" + i, "%" + Listing.escapeLike(keywords.get(i).toLowerCase(Locale.ROOT)) + "%");
+        }
+        return String.join(" AND ", where);
+    }
+
+    private static final List<String> KEYWORD_COLUMNS = List.of("display_message", "event_type", "actor_id", "actor_alternate_id",
+            "actor_display_name", "targets", "outcome_reason", "client_ip");
+
+    /** Every event type the log holds, for the console's suggestions. */
+    public List<String> eventTypes(Handle h) {
+        return h.createQuery("SELECT DISTINCT event_type FROM system_log_events ORDER BY event_type").mapTo(String.class).list();
     }
 
     public long count(Handle h, String eventType) {
         return h.createQuery("SELECT COUNT(*) FROM system_log_events WHERE event_type = :t").bind("t", eventType).mapTo(Long.class).one();
     }
+
+    /**
+     * How many events of each {@code series} fall in each of the {@code buckets} consecutive intervals of
+     * {@code width} from {@code start}: one pass over the range, {@code result[series][bucket]}.
+     */
+    public long[][] countPerBucket(Handle h, List<Series> series, Instant start, Duration width, int buckets) {
+        Map<String, Object> binds = new HashMap<>();
+        List<String> columns = new ArrayList<>();
+        for (int b = 0; b <= buckets; b++) {
+            binds.put("b" + b, start.plus(width.multipliedBy(b)));
+        }
+        for (int s = 0; s < series.size(); s++) {
+            for (int b = 0; b < buckets; b++) {
+                columns.add("COUNT(CASE WHEN published >= :b" + b + " AND published < :b" + (b + 1) + " AND " + series.get(s).condition
+                        + " THEN 1 END) AS c" + s + "_" + b);
+            }
+        }
+        String sql = "SELECT " + String.join(", ", columns) + " FROM system_log_events WHERE published >= :b0 AND published < :b" + buckets;
+        return h.createQuery(sql).bindMap(binds).map((rs, c) -> {
+            long[][] out = new long[series.size()][buckets];
+            for (int s = 0; s < series.size(); s++) {
+                for (int b = 0; b < buckets; b++) {
+                    out[s][b] = rs.getLong("c" + s + "_" + b);
+                }
+            }
+            return out;
+        }).one();
+    }
+
+    /** What the console's chart counts; each condition is trusted SQL over one row. */
+    public enum Series {
+        SIGN_INS("Sign-ins", "event_type = 'user.session.start' AND outcome_result = 'SUCCESS'"),
+        TOKEN_GRANTS("Token grants", "event_type IN ('app.oauth2.as.token.grant', 'app.oauth2.token.grant') AND outcome_result = 'SUCCESS'"),
+        FAILURES("Failures", "outcome_result = 'FAILURE'");
+
+        public final String label;
+        private final String condition;
+
+        Series(String label, String condition) {
+            this.label = label;
+            this.condition = condition;
+        }
+    }
+
+    /**
+     * Deletes at most {@code batch} events published before {@code cutoff}, the earliest recorded first, and says how many.
+     * Two statements that use the primary key: find the sequence number that ends the batch, then delete up to it. Safe on
+     * several nodes at once: a row another node deleted first is simply not there any more (0 rows is a fine answer).
+     */
+    public int purgeBefore(Handle h, Instant cutoff, int batch) {
+        Long last = h.createQuery("""
+                        SELECT MAX(seq) FROM (SELECT seq FROM system_log_events WHERE published < :cutoff ORDER BY seq LIMIT :batch) oldest""")
+                .bind("cutoff", cutoff).bind("batch", batch).mapTo(Long.class).findOne().orElse(null);
+        if (last == null) {
+            return 0;
+        }
+        return h.createUpdate("DELETE FROM system_log_events WHERE seq <= :last AND published < :cutoff")
+                .bind("last", last).bind("cutoff", cutoff).execute();
+    }
+
+    /** The entry's own debug data plus where the request came in; null when there is nothing to keep. */
+    private static String debug(EventContext ctx, Entry e) {
+        Map<String, Object> data = new LinkedHashMap<>(e.debugData());
+        if (ctx.requestUri() != null) {
+            data.putIfAbsent(REQUEST_URI, ctx.requestUri());
+        }
+        return data.isEmpty() ? null : write(data);
+    }
+
+    /** The key of {@code debugData} that holds the request path; its presence marks a WEB transaction. */
+    public static final String REQUEST_URI = "requestUri";
 
     private static LogEvent read(ResultSet rs) throws SQLException {
         return new LogEvent(rs.getLong("seq"), rs.getString("uuid"), rs.getTimestamp("published").toInstant(),
