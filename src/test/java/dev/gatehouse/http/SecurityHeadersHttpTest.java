@@ -83,6 +83,7 @@ class SecurityHeadersHttpTest {
         https = new Http(httpsBase, HttpClient.newBuilder().sslContext(trusting(server)).followRedirects(HttpClient.Redirect.NEVER)
                 .connectTimeout(Duration.ofSeconds(5)).build());
         spa = OAuthFlow.spa(server);
+        WALKS.clear();
     }
 
     @AfterParameterizedClassInvocation
@@ -178,8 +179,15 @@ class SecurityHeadersHttpTest {
 
     // ---- the walk -------------------------------------------------------------------------------------------------
 
-    /** One response per surface (and a few per surface where they differ), fetched over HTTP or HTTPS. */
+    /** The walks of this server, made once per scheme and shared by the tests (each walk signs in, which is slow on purpose). */
+    static final Map<Boolean, Map<String, Http.Response>> WALKS = new java.util.concurrent.ConcurrentHashMap<>();
+
     private static Map<String, Http.Response> walk(boolean tls) {
+        return WALKS.computeIfAbsent(tls, SecurityHeadersHttpTest::walkOnce);
+    }
+
+    /** One response per surface (and a few per surface where they differ), fetched over HTTP or HTTPS. */
+    private static Map<String, Http.Response> walkOnce(boolean tls) {
         String base = tls ? httpsBase : server.url();
         Http client = tls ? https : http;
         Map<String, Http.Response> seen = new LinkedHashMap<>();
