@@ -78,14 +78,14 @@ class SecretsAtRestTest {
         People.create(http, login, password);
         secrets.put("password", password);
 
-        Http.Response created = http.send("POST", "/api/v1/apps", """
+        Http.Response app = http.send("POST", "/api/v1/apps", """
                 {"name":"oidc_client","label":"At Rest Web","signOnMode":"OPENID_CONNECT",
                  "settings":{"implicitAssignment":true,"oauthClient":{"application_type":"web",
                    "redirect_uris":["%s"],"grant_types":["authorization_code","refresh_token"],
                    "refresh_token":{"rotation_type":"ROTATE","leeway":0}}}}""".formatted(REDIRECT_URI),
                 Http.ssws(TestServer.API_TOKEN, "Content-Type", "application/json"));
-        assertThat(created.status()).as(created.body()).isEqualTo(200);
-        JsonNode client = created.json().get("credentials").get("oauthClient");
+        assertThat(app.status()).as(app.body()).isEqualTo(200);
+        JsonNode client = app.json().get("credentials").get("oauthClient");
         String clientId = client.get("client_id").asText();
         String clientSecret = client.get("client_secret").asText();
         secrets.put("client secret", clientSecret);
@@ -116,6 +116,16 @@ class SecretsAtRestTest {
         assertThat(rotated.status()).as(rotated.body()).isEqualTo(200);
         assertThat(rotated.json().get("refresh_token").asText()).as("rotated").isNotEqualTo(tokens.get("refresh_token").asText());
         collectTokens(secrets, "rotated", rotated.json());
+
+        // An API token made the way people make them: in the console, shown once on the page.
+        Browser admin = OAuthFlow.signedIn(server);
+        Http.Response tokensPage = admin.get("/admin/api/tokens");
+        Http.Response created = admin.post("/admin/api/tokens", "csrf", Browser.csrf(tokensPage), "name", "At rest " + database);
+        java.util.regex.Matcher shown = java.util.regex.Pattern.compile("id=\"new-token\" type=\"text\" readonly value=\"([^\"]+)\"")
+                .matcher(created.body());
+        assertThat(shown.find()).as(created.body()).isTrue();
+        secrets.put("console API token", shown.group(1));
+        assertThat(http.get("/api/v1/api-tokens/current", Http.ssws(shown.group(1))).status()).as("the shown value is the token").isEqualTo(200);
 
         String dump = dump();
         // Positive controls: the dump is complete enough to have found a secret had it been there.
