@@ -60,7 +60,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class FuzzHttpTest {
 
     static final long SEED = Long.getLong("gatehouse.fuzz.seed", 20_261_128L);
-    static final int TRIES = Integer.getInteger("gatehouse.fuzz.tries", 150);
+    static final int TRIES = Integer.getInteger("gatehouse.fuzz.tries", 300);
     static final String PROBE = "<x-gh-probe>";
 
     private static final ObjectMapper JSON = new ObjectMapper();
