@@ -54,6 +54,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * this test was written by one; a seeded {@link Random} gives the same determinism, and shrinking matters little here
  * because every failure message carries the whole request. Deterministic by default (fixed seed); run longer or
  * differently with {@code -Dgatehouse.fuzz.tries=5000 -Dgatehouse.fuzz.seed=42}. A failure names the seed and the try.
+ *
+ * <p>Longer than ~400 lines because the generators ({@link Inputs}) live beside the properties they feed: one file
+ * holds what is sent and what is asserted, so a failure can be read and replayed without looking elsewhere.
  */
 @ParameterizedClass
 @MethodSource("dev.gatehouse.support.TestDatabase#all")
