@@ -104,6 +104,7 @@ public final class HttpServer implements AutoCloseable {
                     ctx.header("Strict-Transport-Security", "max-age=31536000");
                 }
             });
+            c.routes.before(ctx -> NulCharacters.refuse(ctx, errors));   // after the headers, so its refusals carry them
             errors.register(c.routes);
             surfaces.forEach(s -> s.register(c.routes));
         });

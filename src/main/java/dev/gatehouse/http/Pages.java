@@ -16,7 +16,8 @@ public final class Pages {
         return out.toString();
     }
 
+    /** Writes the page with its charset in the header, so no browser has to guess it (ctx.html says only "text/html"). */
     public void render(Context ctx, String template, Object page) {
-        ctx.html(render(template, page));
+        ctx.contentType("text/html; charset=utf-8").result(render(template, page));
     }
 }

@@ -1,6 +1,7 @@
 package dev.gatehouse.oauth.authorize;
 
 import dev.gatehouse.apps.App;
+import dev.gatehouse.apps.AppSettings.ConsentMethod;
 import dev.gatehouse.apps.AppSettings.GrantType;
 import dev.gatehouse.apps.Apps;
 import dev.gatehouse.oauth.GrantTypes;
@@ -99,6 +100,13 @@ public final class Authorization {
             }
             if (!apps.isAssigned(app.id(), current.user().id())) {
                 throw OAuthError.ACCESS_DENIED.because("User is not assigned to the client application.");
+            }
+            if (r.codeChallenge() != null && db.read(h -> codes.challengeInUse(h, app.clientId(), r.codeChallenge(), now))) {
+                // RFC 9700 §2.1.1 encourages detecting constant challenges: a verifier must be fresh per request, and one
+                // reused while its earlier code still lives is either a broken client or a replayed request. Refused before
+                // a second code exists; a race of two identical requests may slip through (this is a detector, not a lock).
+                throw OAuthError.INVALID_REQUEST.because("The PKCE code challenge was already used. Each authorization request needs a new code_verifier.",
+                        "code_challenge reused within the code lifetime");
             }
             String code = ids.base62(43);
             AuthorizationCode stored = new AuthorizationCode(Hashes.sha256(code), server.id(), app.clientId(), current.user().id(),
@@ -200,6 +208,12 @@ public final class Authorization {
         }
         if (r.nonce() != null && r.nonce().length() > 512) {
             throw OAuthError.INVALID_REQUEST.because("The 'nonce' parameter is too long.");
+        }
+        if (app.settings().consentMethod() == ConsentMethod.REQUIRED) {
+            // BBA §6.3.3.2: no auto-approval where the admin asked for consent. Gatehouse has no consent screen yet, so an
+            // app whose consent_method is REQUIRED is refused (fail closed) instead of being approved as if TRUSTED.
+            throw OAuthError.ACCESS_DENIED.because("The app requires user consent, which this authorization server cannot ask for. "
+                    + "Set the app's User Consent to not required (consent_method TRUSTED).", "consent_method REQUIRED, no consent screen");
         }
         return new Accepted(List.copyOf(granted), maxAge);
     }

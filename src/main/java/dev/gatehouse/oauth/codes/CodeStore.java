@@ -35,6 +35,17 @@ public final class CodeStore {
                 .bind("hash", codeHash).bind("now", now).execute() == 1;
     }
 
+    /**
+     * True when this client already has a code, used or not and not yet expired, that was issued for this PKCE challenge:
+     * the sign of a constant challenge (RFC 9700 §2.1.1). The window is the code lifetime; {@code expires_at} is indexed.
+     */
+    public boolean challengeInUse(Handle h, String clientId, String codeChallenge, Instant now) {
+        return h.createQuery("""
+                        SELECT COUNT(*) FROM authorization_codes
+                        WHERE expires_at > :now AND client_id = :client AND code_challenge = :challenge""")
+                .bind("now", now).bind("client", clientId).bind("challenge", codeChallenge).mapTo(Long.class).one() > 0;
+    }
+
     /** Forgets codes that expired more than a day ago (used ones are kept that long to detect replays). */
     public int purge(Handle h, Instant now) {
         return h.createUpdate("DELETE FROM authorization_codes WHERE expires_at < :before").bind("before", now.minusSeconds(86_400)).execute();

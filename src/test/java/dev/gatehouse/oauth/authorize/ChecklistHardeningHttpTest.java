@@ -1,0 +1,176 @@
+package dev.gatehouse.oauth.authorize;
+
+import dev.gatehouse.oauth.authorize.CodeFlow.Client;
+import dev.gatehouse.oauth.authorize.CodeFlow.Code;
+import dev.gatehouse.support.Browser;
+import dev.gatehouse.support.Http;
+import dev.gatehouse.support.TestDatabase;
+import dev.gatehouse.support.TestServer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.AfterParameterizedClassInvocation;
+import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import static dev.gatehouse.oauth.authorize.CodeFlow.DEFAULT;
+import static dev.gatehouse.oauth.authorize.CodeFlow.authorizeUrl;
+import static dev.gatehouse.oauth.authorize.CodeFlow.params;
+import static dev.gatehouse.oauth.authorize.CodeFlow.query;
+import static dev.gatehouse.oauth.authorize.CodeFlow.verifier;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The checklist items that were "not covered yet" (SECURITY.md): 13 constant PKCE challenges are detected, 21 an app
+ * that asks for consent is refused rather than approved without it, 22 no token pretends to be sender-constrained,
+ * 24 there is no dynamic client registration to abuse. On H2 and PostgreSQL.
+ */
+@ParameterizedClass
+@MethodSource("dev.gatehouse.support.TestDatabase#all")
+class ChecklistHardeningHttpTest {
+
+    private static final String REUSED = "The PKCE code challenge was already used. Each authorization request needs a new code_verifier.";
+
+    @Parameter
+    TestDatabase database;
+
+    static TestServer server;
+    static CodeFlow flow;
+    static Client spa;
+    static Browser signedIn;
+
+    @BeforeParameterizedClassInvocation
+    static void start(TestDatabase database) {
+        server = CodeFlow.startReachable(database);
+        flow = new CodeFlow(server);
+        spa = flow.spa();
+        signedIn = flow.signedIn();
+    }
+
+    @AfterParameterizedClassInvocation
+    static void stop() {
+        server.close();
+    }
+
+    // ---- 13: constant PKCE challenges ----------------------------------------------------------------
+
+    @Test
+    void challengeReusedWhileItsCodeLivesIsRefusedAndWritesNoCode() {
+        String verifier = verifier();
+        Code first = flow.code(signedIn, DEFAULT, params(spa, verifier));
+        long refusals = flow.events("app.oauth2.as.authorize");
+
+        Map<String, String> again = params(spa, verifier);
+        assertRefused(again, "invalid_request", REUSED);
+        assertThat(flow.events("app.oauth2.as.authorize")).as("the refusal is in the System Log").isEqualTo(refusals + 1);
+
+        // Also after the first code was exchanged: a used code's challenge is just as constant.
+        assertThat(flow.token(DEFAULT, CodeFlow.exchange(spa, first)).status()).isEqualTo(200);
+        assertRefused(params(spa, verifier), "invalid_request", REUSED);
+    }
+
+    @Test
+    void challengeIsFreeAgainOnceTheCodeItWasUsedForExpired() {
+        String verifier = verifier();
+        flow.code(signedIn, DEFAULT, params(spa, verifier));
+        server.clock.advance(Duration.ofSeconds(301));
+        flow.code(signedIn, DEFAULT, params(spa, verifier));
+    }
+
+    @Test
+    void challengeIsComparedPerClient() {
+        String verifier = verifier();
+        flow.code(signedIn, DEFAULT, params(spa, verifier));
+        Client other = flow.spa();
+        Code code = flow.code(signedIn, DEFAULT, params(other, verifier));
+        assertThat(flow.token(DEFAULT, CodeFlow.exchange(other, code)).status()).isEqualTo(200);
+    }
+
+    @Test
+    void aSignInInTheMiddleDoesNotCountAsAReuse() {
+        // okta-auth-js sends the same /authorize twice when there is no session yet: before and after the sign-in page.
+        Browser fresh = server.browser();
+        Map<String, String> p = params(spa, verifier());
+        Http.Response toSignIn = fresh.get(authorizeUrl(DEFAULT, p));
+        assertThat(toSignIn.status()).isEqualTo(302);
+        assertThat(toSignIn.header("Location")).doesNotStartWith(spa.redirectUri());
+        assertThat(fresh.signIn(TestServer.ADMIN, TestServer.ADMIN_PASSWORD, "/").status()).isEqualTo(303);
+        flow.code(fresh, DEFAULT, p);
+    }
+
+    // ---- 21: consent -----------------------------------------------------------------------------------
+
+    @Test
+    void appThatRequiresConsentIsRefusedRatherThanApprovedWithoutIt() {
+        Client asksConsent = flow.spa(a -> CodeFlow.oauthClient(a).put("consent_method", "REQUIRED"));
+        long refusals = flow.events("app.oauth2.as.authorize");
+        assertRefused(params(asksConsent, verifier()), "access_denied", "The app requires user consent, which this authorization "
+                + "server cannot ask for. Set the app's User Consent to not required (consent_method TRUSTED).");
+        assertThat(flow.events("app.oauth2.as.authorize")).isEqualTo(refusals + 1);
+
+        // The same app, switched to TRUSTED by its admin, signs in.
+        Http.Response app = server.http().get("/api/v1/apps/" + asksConsent.appId(), Http.ssws(TestServer.API_TOKEN));
+        String trusted = app.body().replace("\"consent_method\":\"REQUIRED\"", "\"consent_method\":\"TRUSTED\"");
+        Http.Response put = server.http().send("PUT", "/api/v1/apps/" + asksConsent.appId(), trusted,
+                Http.ssws(TestServer.API_TOKEN, "Content-Type", "application/json"));
+        assertThat(put.status()).as(put.body()).isEqualTo(200);
+        flow.code(signedIn, DEFAULT, params(asksConsent, verifier()));
+    }
+
+    // ---- 22: sender-constrained tokens ---------------------------------------------------------------------
+
+    @Test
+    void aDpopProofIsNotMistakenForABindingTokensStayBearer() {
+        Code code = flow.code(signedIn, DEFAULT, params(spa, verifier()));
+        Http.Response r = flow.token(DEFAULT, CodeFlow.exchange(spa, code), "DPoP",
+                "eyJ0eXAiOiJkcG9wK2p3dCIsImFsZyI6IkVTMjU2In0.eyJodG0iOiJQT1NUIn0.c2ln");
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        assertThat(r.json().get("token_type").asText()).as("never claims a DPoP binding it does not enforce").isEqualTo("Bearer");
+        assertThat(CodeFlow.claims(r.json().get("access_token").asText()).has("cnf")).isFalse();
+        Http.Response discovery = server.http().get("/oauth2/default/.well-known/openid-configuration");
+        assertThat(discovery.json().has("dpop_signing_alg_values_supported")).isFalse();
+    }
+
+    // ---- 24: dynamic client registration -----------------------------------------------------------------
+
+    @Test
+    void thereIsNoDynamicClientRegistrationToChooseAClientIdOrSub() {
+        long apps = flow.count("SELECT COUNT(*) FROM apps");
+        String body = "{\"client_name\":\"evil\",\"redirect_uris\":[\"https://evil.example/cb\"],\"client_id\":\"" + TestServer.ADMIN + "\"}";
+        for (String path : new String[]{"/oauth2/v1/clients", "/oauth2/default/v1/clients", "/oauth2/v1/register", "/oauth2/default/v1/register"}) {
+            Http.Response r = server.http().send("POST", path, body, "Content-Type", "application/json", "Accept", "application/json");
+            assertThat(r.status()).as(path + " " + r.body()).isIn(404, 405);
+        }
+        assertThat(flow.count("SELECT COUNT(*) FROM apps")).isEqualTo(apps);
+        Http.Response discovery = server.http().get("/oauth2/default/.well-known/openid-configuration");
+        assertThat(discovery.json().has("registration_endpoint")).isFalse();
+
+        // Admins choose client ids, but never one that looks like a user's login (the sub of user tokens).
+        Http.Response r = server.http().send("POST", "/api/v1/apps", """
+                {"name":"oidc_client","label":"Looks Like A Person","signOnMode":"OPENID_CONNECT",
+                 "credentials":{"oauthClient":{"client_id":"%s"}},
+                 "settings":{"oauthClient":{"application_type":"service"}}}""".formatted(TestServer.ADMIN),
+                Http.ssws(TestServer.API_TOKEN, "Content-Type", "application/json"));
+        assertThat(r.status()).as(r.body()).isEqualTo(400);
+        assertThat(r.json().get("errorCode").asText()).isEqualTo("E0000001");
+        assertThat(flow.count("SELECT COUNT(*) FROM apps")).isEqualTo(apps);
+    }
+
+    private void assertRefused(Map<String, String> p, String error, String description) {
+        String before = flow.issuedRows();
+        Http.Response r = signedIn.get(authorizeUrl(DEFAULT, p));
+        assertThat(r.status()).as(r.body()).isEqualTo(302);
+        Map<String, String> answer = query(r.header("Location"));
+        Map<String, String> expected = new LinkedHashMap<>();
+        expected.put("error", error);
+        expected.put("error_description", description);
+        expected.put("state", p.get("state"));
+        expected.put("iss", server.url() + "/oauth2/default");
+        assertThat(answer).containsExactlyEntriesOf(expected);
+        assertThat(flow.issuedRows()).as("a refused request writes no code").isEqualTo(before);
+    }
+}
