@@ -47,6 +47,8 @@ import dev.gatehouse.http.HealthRoutes;
 import dev.gatehouse.http.HomeRoutes;
 import dev.gatehouse.http.HttpServer;
 import dev.gatehouse.http.Pages;
+import dev.gatehouse.http.RateLimitFilter;
+import dev.gatehouse.http.RateLimits;
 import dev.gatehouse.http.Tls;
 import dev.gatehouse.oauth.ClientAuthentication;
 import dev.gatehouse.oauth.OAuthRoutes;
@@ -125,11 +127,13 @@ public final class Wiring implements AutoCloseable {
     private final HttpServer server;
     public final TrustedOrigins trustedOrigins;
     private final AutoCloseable originsListener;
+    private final RateLimits rateLimits;
 
     private Wiring(GatehouseConfig config, Database db, OrgBootstrap.FirstStart firstStart, ApiTokens apiTokens, SystemLog systemLog,
                    Optional<Tls.Material> tls, boolean certificateGenerated, HttpServer server,
                    Users users, Groups groups, Apps apps, AuthorizationServers authorizationServers, SigningKeys signingKeys,
-                   KeyRotationSchedule keyRotation, TrustedOrigins trustedOrigins, AutoCloseable originsListener) {
+                   KeyRotationSchedule keyRotation, TrustedOrigins trustedOrigins, AutoCloseable originsListener, RateLimits rateLimits) {
+        this.rateLimits = rateLimits;
         this.trustedOrigins = trustedOrigins;
         this.originsListener = originsListener;
         this.config = config;
@@ -231,11 +235,16 @@ public final class Wiring implements AutoCloseable {
                     new FeaturesApi(features, config.baseUrl()),
                     new TrustedOriginsApi(trustedOrigins, config.baseUrl()),
                     new AppTokensApi(appTokens, authorizationServers, config.baseUrl()));
+            SignInPages signInPages = new SignInPages(sessions, sessionCookie, csrf, pages, config.orgName(), new ReturnTargets(originCache));
+            // After CORS (a browser must be able to read a 429), before every surface (a refused request changes nothing).
+            RateLimits rateLimits = RateLimits.of(config.rateLimitMultiplier(), config.rateLimits(),
+                    db.isPostgres() ? Optional.of(db.dataSource()) : Optional.empty(), clock);
             HttpServer server = new HttpServer(config, tls, ids, errors, metrics, List.of(
                     new Cors(originCache),
+                    new RateLimitFilter(rateLimits, errors, signInPages::tooManyAttempts),
                     new HealthRoutes(db, metrics),
                     new HomeRoutes(config, pages),
-                    new SignInRoutes(new SignInPages(sessions, sessionCookie, csrf, pages, config.orgName(), new ReturnTargets(originCache))),
+                    new SignInRoutes(signInPages),
                     consoleRoutes,
                     api,
                     oauth,
@@ -244,7 +253,8 @@ public final class Wiring implements AutoCloseable {
             AutoCloseable originsListener = db.isPostgres() ? TrustedOriginsListener.start(config.jdbcUrl(), config.dbUser().orElse(null),
                     config.dbPassword().orElse(null), originCache::reload) : () -> { };
             return new Wiring(config, db, first, apiTokens, log, tls, generated, server, directoryUsers, directoryGroups, apps,
-                    authorizationServers, signingKeys, KeyRotationSchedule.start(signingKeys), trustedOrigins, originsListener);
+                    authorizationServers, signingKeys, KeyRotationSchedule.start(signingKeys), trustedOrigins, originsListener,
+                    rateLimits);
         } catch (RuntimeException e) {
             db.close();
             throw e;
@@ -306,6 +316,7 @@ public final class Wiring implements AutoCloseable {
             throw new IllegalStateException(e);
         }
         keyRotation.close();
+        rateLimits.close();
         server.close();
         db.close();
     }

@@ -13,6 +13,8 @@ import java.util.Optional;
  * @param dbUrl   JDBC URL of PostgreSQL, or empty for the embedded H2 file database in {@code dataDir}
  * @param keyEncryptionKey base64 of the 32-byte key that seals signing keys at rest; empty: the one generated in
  *                         {@code dataDir/keys/key-encryption.key} (several nodes must share one: set it on each)
+ * @param rateLimitMultiplier scales every rate limit (Okta's DynamicScale); 0 turns rate limiting off
+ * @param rateLimits per-family limits that replace the defaults (before the multiplier), by family name
  */
 public record GatehouseConfig(
         int port,
@@ -38,7 +40,9 @@ public record GatehouseConfig(
         int argon2Iterations,
         int argon2Parallelism,
         Optional<String> keyEncryptionKey,
-        java.util.Set<String> features) {
+        java.util.Set<String> features,
+        double rateLimitMultiplier,
+        java.util.Map<String, Integer> rateLimits) {
 
     public enum LogFormat { TEXT, JSON }
 
