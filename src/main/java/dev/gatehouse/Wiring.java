@@ -208,8 +208,12 @@ public final class Wiring implements AutoCloseable {
             Sessions sessions = new Sessions(db, new SessionStore(), directoryUsers, users, log, ids, clock,
                     new SessionSettings(Duration.ofMinutes(config.sessionIdleMinutes()), Duration.ofMinutes(config.sessionMaxMinutes())));
             SessionCookie sessionCookie = new SessionCookie(sessions, config.publicHttps());
+            SignInPages signInPages = new SignInPages(sessions, sessionCookie, csrf, pages, config.orgName(), new ReturnTargets(originCache));
+            RateLimits rateLimits = RateLimits.of(config.rateLimitMultiplier(), config.rateLimits(),
+                    db.isPostgres() ? Optional.of(db.dataSource()) : Optional.empty(), clock);
+            RateLimitFilter rateLimitFilter = new RateLimitFilter(rateLimits, errors, signInPages::tooManyAttempts);
             OAuthRoutes oauth = oauthRoutes(config, db, log, ids, clock, apps, users, directoryGroups, authorizationServers, scopes,
-                    signingKeys, sessions, sessionCookie, pages, errors, first.orgId());
+                    signingKeys, sessions, sessionCookie, pages, errors, first.orgId(), rateLimitFilter);
             Console console = new Console(sessionCookie, csrf, pages, errors, db, users, config.orgName());
             ConsoleRoutes consoleRoutes = new ConsoleRoutes(console,
                     new DashboardPages(console, db, log),
@@ -235,13 +239,9 @@ public final class Wiring implements AutoCloseable {
                     new FeaturesApi(features, config.baseUrl()),
                     new TrustedOriginsApi(trustedOrigins, config.baseUrl()),
                     new AppTokensApi(appTokens, authorizationServers, config.baseUrl()));
-            SignInPages signInPages = new SignInPages(sessions, sessionCookie, csrf, pages, config.orgName(), new ReturnTargets(originCache));
-            // After CORS (a browser must be able to read a 429), before every surface (a refused request changes nothing).
-            RateLimits rateLimits = RateLimits.of(config.rateLimitMultiplier(), config.rateLimits(),
-                    db.isPostgres() ? Optional.of(db.dataSource()) : Optional.empty(), clock);
             HttpServer server = new HttpServer(config, tls, ids, errors, metrics, List.of(
                     new Cors(originCache),
-                    new RateLimitFilter(rateLimits, errors, signInPages::tooManyAttempts),
+                    rateLimitFilter,   // after CORS (a browser must be able to read a 429), before every surface
                     new HealthRoutes(db, metrics),
                     new HomeRoutes(config, pages),
                     new SignInRoutes(signInPages),
@@ -276,7 +276,7 @@ public final class Wiring implements AutoCloseable {
     private static OAuthRoutes oauthRoutes(GatehouseConfig config, Database db, SystemLog log, Ids ids, Clock clock, Apps apps,
                                            UserStore users, Groups groups, AuthorizationServers servers, Scopes scopes,
                                            SigningKeys keys, Sessions sessions, SessionCookie sessionCookie, Pages pages, ErrorMapper errors,
-                                           String orgId) {
+                                           String orgId, RateLimitFilter rateLimits) {
         java.util.function.Function<dev.gatehouse.oauth.servers.AuthorizationServer, Set<String>> customScopes = s -> scopes.list(s.id()).stream()
                 .filter(scope -> !scope.system()).map(dev.gatehouse.oauth.servers.Scope::name).collect(java.util.stream.Collectors.toSet());
         CodeStore codes = new CodeStore();
@@ -290,7 +290,7 @@ public final class Wiring implements AutoCloseable {
                 new TokenEndpoint(servers, clients,
                         new CodeGrant(db, codes, issued, issuer, users, groups, log, ids, clock),
                         new RefreshGrant(db, issued, issuer, users, groups, log, clock, apps),
-                        new ClientCredentialsGrant(db, issuer, customScopes, log), db, log),
+                        new ClientCredentialsGrant(db, issuer, customScopes, log), db, log, rateLimits),
                 new dev.gatehouse.oauth.userinfo.UserInfoEndpoint(servers, verifier, groups, db, log),
                 new dev.gatehouse.oauth.introspect.IntrospectEndpoint(servers, clients,
                         new dev.gatehouse.oauth.introspect.Introspection(db, issued, verifier, users, clock), db, log),

@@ -81,6 +81,29 @@ public final class RateLimitFilter implements Routes {
         }
     }
 
+    /**
+     * For a limit only a handler can key, because the key is in the store (the per-user {@code /token} limit): takes one
+     * token; when the bucket is empty, writes the 429 ({@code E0000047}, with this bucket's headers) and returns false.
+     */
+    public boolean admit(Context ctx, RateLimitFamily family, String key) {
+        Optional<RateLimits.Decision> decision = limits.take(family, key);
+        if (decision.isEmpty() || decision.get().allowed()) {
+            return true;
+        }
+        RateLimits.Decision d = decision.get();
+        ctx.header(LIMIT, Long.toString(d.limit()));
+        ctx.header(REMAINING, Long.toString(d.remaining()));
+        ctx.header(RESET, Long.toString(d.resetEpochSeconds()));
+        ctx.header("Retry-After", Long.toString(d.retryAfterSeconds(System.currentTimeMillis() / 1000)));
+        errors.writeApi(ctx, ApiError.of(ErrorCode.E0000047));
+        return false;
+    }
+
+    /** Whether a family is limited at all (so a handler can skip the store read its key needs). */
+    public boolean limits(RateLimitFamily family) {
+        return limits.limit(family).isPresent();
+    }
+
     private void refuse(Context ctx, RateLimitFamily family) {
         switch (family) {
             case SIGNIN, SIGNIN_PER_USER -> {

@@ -34,7 +34,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class RateLimitHttpTest {
 
     /** users=0 turns that family off: the fixtures create people freely. */
-    static final String LIMITS = "logs=3,authorize=2,token=3,signin=3,signin-user=100,users=0";
+    static final String LIMITS = "logs=3,authorize=2,token=6,signin=3,signin-user=100,users=0";
 
     @Parameter
     TestDatabase database;
@@ -116,7 +116,7 @@ class RateLimitHttpTest {
         Browser browser = OAuthFlow.signedIn(server);
         String verifier = OAuthFlow.randomVerifier();
         String code = flow.code(browser, "openid offline_access", verifier);
-        for (int i = 0; i < 3; i++) {
+        for (int i = 0; i < 6; i++) {
             assertThat(flow.form("/token", "grant_type", "client_credentials").status()).as("spends a token").isEqualTo(401);
         }
         long accessTokens = Sql.count(server.wiring().db, "SELECT COUNT(*) FROM access_tokens");
@@ -125,7 +125,7 @@ class RateLimitHttpTest {
 
         Http.Response refused = flow.form("/token", exchange);
         assertOktaError(refused, 429, "E0000047");
-        assertThat(refused.header(RateLimitFilter.LIMIT)).isEqualTo("3");
+        assertThat(refused.header(RateLimitFilter.LIMIT)).isEqualTo("6");
         assertThat(Sql.count(server.wiring().db, "SELECT COUNT(*) FROM access_tokens")).as("nothing issued").isEqualTo(accessTokens);
 
         server.clock.advance(Duration.ofMinutes(1));
@@ -136,14 +136,33 @@ class RateLimitHttpTest {
 
     @Test
     void theOrgAuthorizationServerHasItsOwnBucketAsAtOkta() {
-        for (int i = 0; i < 3; i++) {
+        for (int i = 0; i < 6; i++) {
             http.send("POST", "/oauth2/default/v1/token", "grant_type=client_credentials", "Content-Type", "application/x-www-form-urlencoded");
         }
         assertThat(http.send("POST", "/oauth2/default/v1/token", "grant_type=client_credentials",
                 "Content-Type", "application/x-www-form-urlencoded").status()).isEqualTo(429);
         Http.Response org = http.send("POST", "/oauth2/v1/token", "grant_type=client_credentials", "Content-Type", "application/x-www-form-urlencoded");
         assertThat(org.status()).isEqualTo(401);
-        assertThat(org.header(RateLimitFilter.REMAINING)).isEqualTo("2");
+        assertThat(org.header(RateLimitFilter.REMAINING)).isEqualTo("5");
+    }
+
+    @Test
+    void refreshingOneSignInFasterThanFourASecondIsRefusedAndRotatesNothing() {
+        OAuthFlow flow = OAuthFlow.spa(server);
+        String refreshToken = flow.tokens(OAuthFlow.signedIn(server), "openid offline_access").get("refresh_token").asText();
+        for (int i = 0; i < 4; i++) {
+            Http.Response r = flow.refresh(refreshToken);
+            assertThat(r.status()).as(r.body()).isEqualTo(200);
+            refreshToken = r.json().get("refresh_token").asText();
+        }
+        long refreshTokens = Sql.count(server.wiring().db, "SELECT COUNT(*) FROM refresh_tokens");
+        Http.Response refused = flow.refresh(refreshToken);
+        assertOktaError(refused, 429, "E0000047");
+        assertThat(refused.header(RateLimitFilter.LIMIT)).as("Okta's per-user 4 a second").isEqualTo("4");
+        assertThat(Sql.count(server.wiring().db, "SELECT COUNT(*) FROM refresh_tokens")).as("nothing rotated").isEqualTo(refreshTokens);
+
+        server.clock.advance(Duration.ofSeconds(10));   // the org-wide token bucket (6 a minute here) needs 10 s for one more
+        assertThat(flow.refresh(refreshToken).status()).as("the same token works later").isEqualTo(200);
     }
 
     @Test
