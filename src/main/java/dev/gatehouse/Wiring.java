@@ -49,6 +49,7 @@ import dev.gatehouse.http.HttpServer;
 import dev.gatehouse.http.Pages;
 import dev.gatehouse.http.RateLimitFilter;
 import dev.gatehouse.http.RateLimits;
+import dev.gatehouse.http.SharedBuckets;
 import dev.gatehouse.http.Tls;
 import dev.gatehouse.oauth.ClientAuthentication;
 import dev.gatehouse.oauth.OAuthRoutes;
@@ -210,7 +211,8 @@ public final class Wiring implements AutoCloseable {
             SessionCookie sessionCookie = new SessionCookie(sessions, config.publicHttps());
             SignInPages signInPages = new SignInPages(sessions, sessionCookie, csrf, pages, config.orgName(), new ReturnTargets(originCache));
             RateLimits rateLimits = RateLimits.of(config.rateLimitMultiplier(), config.rateLimits(),
-                    db.isPostgres() ? Optional.of(db.dataSource()) : Optional.empty(), clock);
+                    db.isPostgres() ? Optional.of(new SharedBuckets.Store(config.jdbcUrl(), config.dbUser().orElse(null),
+                            config.dbPassword().orElse(null))) : Optional.empty(), clock);
             RateLimitFilter rateLimitFilter = new RateLimitFilter(rateLimits, errors, signInPages::tooManyAttempts);
             OAuthRoutes oauth = oauthRoutes(config, db, log, ids, clock, apps, users, directoryGroups, authorizationServers, scopes,
                     signingKeys, sessions, sessionCookie, pages, errors, first.orgId(), rateLimitFilter);

@@ -118,7 +118,12 @@ public final class RateLimitFilter implements Routes {
 
     /** Which buckets this request draws from (none for unlimited paths and CORS preflights). */
     static List<Charge> charges(Context ctx) {
-        return charges(ctx.method(), ctx.path(), ctx.ip(), () -> ctx.formParam("username"));
+        // Only a form body is read: asking Javalin for form fields of another body (multipart) parses it, and may throw.
+        return charges(ctx.method(), ctx.path(), ctx.ip(), () -> formEncoded(ctx) ? ctx.formParam("username") : null);
+    }
+
+    private static boolean formEncoded(Context ctx) {
+        return ctx.contentType() != null && ctx.contentType().toLowerCase(Locale.ROOT).startsWith("application/x-www-form-urlencoded");
     }
 
     static List<Charge> charges(HandlerType method, String path, String ip, java.util.function.Supplier<String> username) {

@@ -6,7 +6,6 @@ import io.github.bucket4j.BucketConfiguration;
 import io.github.bucket4j.ConsumptionProbe;
 import io.github.bucket4j.TimeMeter;
 
-import javax.sql.DataSource;
 import java.time.Clock;
 import java.util.EnumMap;
 import java.util.Map;
@@ -49,7 +48,7 @@ public final class RateLimits implements AutoCloseable {
      *
      * @param overrides per-family limits by config name; an unknown name stops the start
      */
-    public static RateLimits of(double multiplier, Map<String, Integer> overrides, Optional<DataSource> shared, Clock clock) {
+    public static RateLimits of(double multiplier, Map<String, Integer> overrides, Optional<SharedBuckets.Store> shared, Clock clock) {
         for (String name : overrides.keySet()) {
             if (RateLimitFamily.byConfigName(name).isEmpty()) {
                 throw new ConfigException("GATEHOUSE_RATE_LIMITS names an unknown family '" + name + "'. Known: "
@@ -65,7 +64,7 @@ public final class RateLimits implements AutoCloseable {
         }
         TimeMeter time = timeOf(clock);
         Buckets buckets = limits.isEmpty() ? new LocalBuckets(time)
-                : shared.<Buckets>map(ds -> new SharedBuckets(ds, time)).orElseGet(() -> new LocalBuckets(time));
+                : shared.<Buckets>map(store -> new SharedBuckets(store, time)).orElseGet(() -> new LocalBuckets(time));
         return new RateLimits(limits, buckets, clock);
     }
 

@@ -9,7 +9,8 @@ import io.github.bucket4j.distributed.proxy.optimization.Optimizations;
 import io.github.bucket4j.postgresql.Bucket4jPostgreSQL;
 import io.github.bucket4j.postgresql.PostgreSQLSelectForUpdateBasedProxyManager;
 
-import javax.sql.DataSource;
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
 import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -21,14 +22,34 @@ import java.util.concurrent.TimeUnit;
  * so two nodes never both spend the last token. The cost is one short transaction per limited request; Bucket4j's
  * batching folds concurrent requests for the same bucket on one node into one transaction, which keeps the hot
  * org-wide buckets from queueing on their row lock. Rows of buckets that have refilled are deleted once a minute.
+ *
+ * <p>The buckets have a small pool of their own whose sessions commit with {@code synchronous_commit = off}: measured
+ * here, that makes a check about five times cheaper (the commit no longer waits for the WAL flush), and all it risks is
+ * that a database crash forgets the last fraction of a second of bucket updates, i.e. lets a few more requests in.
+ * Limited requests also cannot take the connections the application needs.
  */
-final class SharedBuckets implements Buckets {
+public final class SharedBuckets implements Buckets {
 
+    /** Where the shared buckets are: the cluster's PostgreSQL database. */
+    public record Store(String jdbcUrl, String user, String password) {
+    }
+
+    private static final int POOL_SIZE = 4;
+
+    private final HikariDataSource pool;
     private final PostgreSQLSelectForUpdateBasedProxyManager<String> proxies;
     private final ScheduledExecutorService cleaner;
 
-    SharedBuckets(DataSource dataSource, TimeMeter time) {
-        this.proxies = Bucket4jPostgreSQL.selectForUpdateBasedBuilder(dataSource)
+    SharedBuckets(Store store, TimeMeter time) {
+        HikariConfig hc = new HikariConfig();
+        hc.setPoolName("rate-limits");
+        hc.setJdbcUrl(store.jdbcUrl());
+        hc.setUsername(store.user());
+        hc.setPassword(store.password());
+        hc.setMaximumPoolSize(POOL_SIZE);
+        hc.setConnectionInitSql("SET synchronous_commit = off");
+        this.pool = new HikariDataSource(hc);
+        this.proxies = Bucket4jPostgreSQL.selectForUpdateBasedBuilder(pool)
                 .primaryKeyMapper(PrimaryKeyMapper.STRING)
                 .table("rate_limit_buckets")
                 .idColumn("id")
@@ -60,5 +81,6 @@ final class SharedBuckets implements Buckets {
     @Override
     public void close() {
         cleaner.shutdownNow();
+        pool.close();
     }
 }

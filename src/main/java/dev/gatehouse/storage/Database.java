@@ -77,11 +77,6 @@ public final class Database implements AutoCloseable {
         return postgres;
     }
 
-    /** The pool itself, for a kept library that speaks JDBC directly (Bucket4j's shared rate-limit buckets). */
-    public javax.sql.DataSource dataSource() {
-        return dataSource;
-    }
-
     /** Runs read-only work on a pooled handle (autocommit). */
     public <R> R read(HandleCallback<R, RuntimeException> work) {
         return jdbi.withHandle(work);
