@@ -75,7 +75,7 @@ public final class RateLimitFilter implements Routes {
         ctx.header(REMAINING, Long.toString(shown.remaining()));
         ctx.header(RESET, Long.toString(shown.resetEpochSeconds()));
         if (!shown.allowed()) {
-            ctx.header("Retry-After", Long.toString(shown.retryAfterSeconds(System.currentTimeMillis() / 1000)));
+            ctx.header("Retry-After", Long.toString(shown.retryAfterSeconds()));
             refuse(ctx, charges.getFirst().family());
             ctx.skipRemainingHandlers();
         }
@@ -94,7 +94,7 @@ public final class RateLimitFilter implements Routes {
         ctx.header(LIMIT, Long.toString(d.limit()));
         ctx.header(REMAINING, Long.toString(d.remaining()));
         ctx.header(RESET, Long.toString(d.resetEpochSeconds()));
-        ctx.header("Retry-After", Long.toString(d.retryAfterSeconds(System.currentTimeMillis() / 1000)));
+        ctx.header("Retry-After", Long.toString(d.retryAfterSeconds()));
         errors.writeApi(ctx, ApiError.of(ErrorCode.E0000047));
         return false;
     }

@@ -23,10 +23,7 @@ import java.util.concurrent.TimeUnit;
 public final class RateLimits implements AutoCloseable {
 
     /** The answer for one request: allowed or not, and what the {@code X-Rate-Limit-*} headers say. */
-    public record Decision(boolean allowed, long limit, long remaining, long resetEpochSeconds) {
-        long retryAfterSeconds(long nowEpochSeconds) {
-            return Math.max(1, resetEpochSeconds - nowEpochSeconds);
-        }
+    public record Decision(boolean allowed, long limit, long remaining, long resetEpochSeconds, long retryAfterSeconds) {
     }
 
     private final Map<RateLimitFamily, Long> limits;
@@ -83,7 +80,8 @@ public final class RateLimits implements AutoCloseable {
         long nowMillis = clock.millis();
         long waitNanos = probe.isConsumed() ? probe.getNanosToWaitForReset() : probe.getNanosToWaitForRefill();
         long reset = TimeUnit.MILLISECONDS.toSeconds(nowMillis + TimeUnit.NANOSECONDS.toMillis(waitNanos) + 999);
-        return Optional.of(new Decision(probe.isConsumed(), limits.get(family), probe.getRemainingTokens(), reset));
+        long retryAfter = Math.max(1, TimeUnit.NANOSECONDS.toSeconds(waitNanos + 999_999_999));
+        return Optional.of(new Decision(probe.isConsumed(), limits.get(family), probe.getRemainingTokens(), reset, retryAfter));
     }
 
     /** Bucket4j's clock from the injected one, so tests move time instead of sleeping; wall-clock based for shared buckets. */
