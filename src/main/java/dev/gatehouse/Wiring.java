@@ -47,6 +47,9 @@ import dev.gatehouse.http.HealthRoutes;
 import dev.gatehouse.http.HomeRoutes;
 import dev.gatehouse.http.HttpServer;
 import dev.gatehouse.http.Pages;
+import dev.gatehouse.http.RateLimitFilter;
+import dev.gatehouse.http.RateLimits;
+import dev.gatehouse.http.SharedBuckets;
 import dev.gatehouse.http.Tls;
 import dev.gatehouse.oauth.ClientAuthentication;
 import dev.gatehouse.oauth.OAuthRoutes;
@@ -128,14 +131,16 @@ public final class Wiring implements AutoCloseable {
     private final AutoCloseable originsListener;
     public final Features features;
     public final LogRetention logRetention;
+    private final RateLimits rateLimits;
 
     private Wiring(GatehouseConfig config, Database db, OrgBootstrap.FirstStart firstStart, ApiTokens apiTokens, SystemLog systemLog,
                    Optional<Tls.Material> tls, boolean certificateGenerated, HttpServer server,
                    Users users, Groups groups, Apps apps, AuthorizationServers authorizationServers, SigningKeys signingKeys,
                    KeyRotationSchedule keyRotation, TrustedOrigins trustedOrigins, AutoCloseable originsListener,
-                   Features features, LogRetention logRetention) {
+                   Features features, LogRetention logRetention, RateLimits rateLimits) {
         this.features = features;
         this.logRetention = logRetention;
+        this.rateLimits = rateLimits;
         this.trustedOrigins = trustedOrigins;
         this.originsListener = originsListener;
         this.config = config;
@@ -210,8 +215,13 @@ public final class Wiring implements AutoCloseable {
             Sessions sessions = new Sessions(db, new SessionStore(), directoryUsers, users, log, ids, clock,
                     new SessionSettings(Duration.ofMinutes(config.sessionIdleMinutes()), Duration.ofMinutes(config.sessionMaxMinutes())));
             SessionCookie sessionCookie = new SessionCookie(sessions, config.publicHttps());
+            SignInPages signInPages = new SignInPages(sessions, sessionCookie, csrf, pages, config.orgName(), new ReturnTargets(originCache));
+            RateLimits rateLimits = RateLimits.of(config.rateLimitMultiplier(), config.rateLimits(),
+                    db.isPostgres() ? Optional.of(new SharedBuckets.Store(config.jdbcUrl(), config.dbUser().orElse(null),
+                            config.dbPassword().orElse(null))) : Optional.empty(), clock);
+            RateLimitFilter rateLimitFilter = new RateLimitFilter(rateLimits, errors, signInPages::tooManyAttempts);
             OAuthRoutes oauth = oauthRoutes(config, db, log, ids, clock, apps, users, directoryGroups, authorizationServers, scopes,
-                    signingKeys, sessions, sessionCookie, pages, errors, first.orgId());
+                    signingKeys, sessions, sessionCookie, pages, errors, first.orgId(), rateLimitFilter);
             Console console = new Console(sessionCookie, csrf, pages, errors, db, users, config.orgName());
             ConsoleRoutes consoleRoutes = new ConsoleRoutes(console,
                     new DashboardPages(console, db, log),
@@ -239,9 +249,10 @@ public final class Wiring implements AutoCloseable {
                     new AppTokensApi(appTokens, authorizationServers, config.baseUrl()));
             HttpServer server = new HttpServer(config, tls, ids, errors, metrics, List.of(
                     new Cors(originCache),
+                    rateLimitFilter,   // after CORS (a browser must be able to read a 429), before every surface
                     new HealthRoutes(db, metrics),
                     new HomeRoutes(config, pages),
-                    new SignInRoutes(new SignInPages(sessions, sessionCookie, csrf, pages, config.orgName(), new ReturnTargets(originCache))),
+                    new SignInRoutes(signInPages),
                     consoleRoutes,
                     api,
                     oauth,
@@ -251,7 +262,8 @@ public final class Wiring implements AutoCloseable {
                     config.dbPassword().orElse(null), originCache::reload) : () -> { };
             return new Wiring(config, db, first, apiTokens, log, tls, generated, server, directoryUsers, directoryGroups, apps,
                     authorizationServers, signingKeys, KeyRotationSchedule.start(signingKeys), trustedOrigins, originsListener,
-                    features, new LogRetention(db, log, clock, config.logRetentionDays()).start());
+                    features, new LogRetention(db, log, clock, config.logRetentionDays()).start(),
+                    rateLimits);
         } catch (RuntimeException e) {
             db.close();
             throw e;
@@ -273,7 +285,7 @@ public final class Wiring implements AutoCloseable {
     private static OAuthRoutes oauthRoutes(GatehouseConfig config, Database db, SystemLog log, Ids ids, Clock clock, Apps apps,
                                            UserStore users, Groups groups, AuthorizationServers servers, Scopes scopes,
                                            SigningKeys keys, Sessions sessions, SessionCookie sessionCookie, Pages pages, ErrorMapper errors,
-                                           String orgId) {
+                                           String orgId, RateLimitFilter rateLimits) {
         java.util.function.Function<dev.gatehouse.oauth.servers.AuthorizationServer, Set<String>> customScopes = s -> scopes.list(s.id()).stream()
                 .filter(scope -> !scope.system()).map(dev.gatehouse.oauth.servers.Scope::name).collect(java.util.stream.Collectors.toSet());
         CodeStore codes = new CodeStore();
@@ -287,7 +299,7 @@ public final class Wiring implements AutoCloseable {
                 new TokenEndpoint(servers, clients,
                         new CodeGrant(db, codes, issued, issuer, users, groups, log, ids, clock),
                         new RefreshGrant(db, issued, issuer, users, groups, log, clock, apps),
-                        new ClientCredentialsGrant(db, issuer, customScopes, log), db, log),
+                        new ClientCredentialsGrant(db, issuer, customScopes, log), db, log, rateLimits),
                 new dev.gatehouse.oauth.userinfo.UserInfoEndpoint(servers, verifier, groups, db, log),
                 new dev.gatehouse.oauth.introspect.IntrospectEndpoint(servers, clients,
                         new dev.gatehouse.oauth.introspect.Introspection(db, issued, verifier, users, clock), db, log),
@@ -314,6 +326,7 @@ public final class Wiring implements AutoCloseable {
         }
         keyRotation.close();
         logRetention.close();
+        rateLimits.close();
         server.close();
         db.close();
     }

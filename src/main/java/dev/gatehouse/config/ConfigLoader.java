@@ -55,7 +55,11 @@ public final class ConfigLoader {
             new Setting("GATEHOUSE_KEY_ENCRYPTION_KEY", null, "base64 of 32 random bytes that encrypts signing keys at rest; every node "
                     + "of a cluster needs the same one (when unset, one is generated once in <data dir>/keys/key-encryption.key)"),
             new Setting("GATEHOUSE_FEATURES", null, "self-service features to enable on first start, comma-separated (e.g. refresh-token-rotation-for-spa)"),
-            new Setting("GATEHOUSE_LOG_RETENTION_DAYS", "90", "days the System Log keeps events, as Okta (0 = keep forever)"));
+            new Setting("GATEHOUSE_LOG_RETENTION_DAYS", "90", "days the System Log keeps events, as Okta (0 = keep forever)"),
+            new Setting("GATEHOUSE_RATE_LIMIT_MULTIPLIER", "1", "scales every rate limit, like Okta's DynamicScale: 5 = five times the limits, "
+                    + "0 = no rate limits at all (benchmarks)"),
+            new Setting("GATEHOUSE_RATE_LIMITS", null, "per-family limits replacing the defaults before the multiplier, "
+                    + "e.g. token=600,authorize=1200 (families and defaults: README, Rate limits)"));
 
     private ConfigLoader() {
     }
@@ -119,7 +123,49 @@ public final class ConfigLoader {
                 integer(v, "GATEHOUSE_LOCKOUT_ATTEMPTS", 1, 100), integer(v, "GATEHOUSE_ARGON2_MEMORY_KIB", 1024, 4 * 1024 * 1024),
                 integer(v, "GATEHOUSE_ARGON2_ITERATIONS", 1, 20), integer(v, "GATEHOUSE_ARGON2_PARALLELISM", 1, 16),
                 keyEncryptionKey(v.get("GATEHOUSE_KEY_ENCRYPTION_KEY")), features(v.get("GATEHOUSE_FEATURES")),
-                integer(v, "GATEHOUSE_LOG_RETENTION_DAYS", 0, 36500));
+                integer(v, "GATEHOUSE_LOG_RETENTION_DAYS", 0, 36500),
+                rateLimitMultiplier(v.get("GATEHOUSE_RATE_LIMIT_MULTIPLIER")), rateLimits(v.get("GATEHOUSE_RATE_LIMITS")));
+    }
+
+    /** A non-negative number (decimals allowed: 0.5 halves the limits); 0 turns rate limiting off. */
+    private static double rateLimitMultiplier(String raw) {
+        try {
+            double m = Double.parseDouble(raw);
+            if (m >= 0 && m <= 1000 && !Double.isNaN(m)) {
+                return m;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new ConfigException("GATEHOUSE_RATE_LIMIT_MULTIPLIER must be a number from 0 (no limits) to 1000 (got '" + raw + "').");
+    }
+
+    /**
+     * {@code family=limit} pairs, comma-separated. Only the shape is checked here; the family names are checked against
+     * the catalog (http.RateLimitFamily) when the server is wired, so this package stays free of HTTP.
+     */
+    private static java.util.Map<String, Integer> rateLimits(String raw) {
+        if (raw == null || raw.isBlank()) {
+            return java.util.Map.of();
+        }
+        java.util.Map<String, Integer> out = new LinkedHashMap<>();
+        for (String pair : raw.split(",")) {
+            if (pair.isBlank()) {
+                continue;
+            }
+            String[] kv = pair.split("=", 2);
+            try {
+                int limit = Integer.parseInt(kv.length == 2 ? kv[1].trim() : "");
+                if (limit < 0 || kv[0].isBlank()) {
+                    throw new NumberFormatException();
+                }
+                out.put(kv[0].trim().toLowerCase(Locale.ROOT), limit);
+            } catch (NumberFormatException e) {
+                throw new ConfigException("GATEHOUSE_RATE_LIMITS must be family=limit pairs such as token=600,authorize=1200 "
+                        + "with whole numbers of 0 or more (got '" + pair.trim() + "').");
+            }
+        }
+        return java.util.Map.copyOf(out);
     }
 
     /** Base64 of exactly 32 bytes (AES-256), checked here so a bad value stops the start with one clear line. */

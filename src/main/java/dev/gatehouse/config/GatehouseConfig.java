@@ -14,6 +14,8 @@ import java.util.Optional;
  * @param logRetentionDays days the System Log keeps events; 0 keeps them forever
  * @param keyEncryptionKey base64 of the 32-byte key that seals signing keys at rest; empty: the one generated in
  *                         {@code dataDir/keys/key-encryption.key} (several nodes must share one: set it on each)
+ * @param rateLimitMultiplier scales every rate limit (Okta's DynamicScale); 0 turns rate limiting off
+ * @param rateLimits per-family limits that replace the defaults (before the multiplier), by family name
  */
 public record GatehouseConfig(
         int port,
@@ -40,7 +42,9 @@ public record GatehouseConfig(
         int argon2Parallelism,
         Optional<String> keyEncryptionKey,
         java.util.Set<String> features,
-        int logRetentionDays) {
+        int logRetentionDays,
+        double rateLimitMultiplier,
+        java.util.Map<String, Integer> rateLimits) {
 
     public enum LogFormat { TEXT, JSON }
 

@@ -72,6 +72,18 @@ public final class SignInPages {
         follow(ctx, returnTargets.check(target), "You are signed in");
     }
 
+    /** Shown when a client or a username has made too many sign-in attempts; says nothing about the account. */
+    public static final String TOO_MANY = "Too many sign-in attempts. Wait a minute, then try again.";
+
+    /**
+     * The rate limiter's answer to {@code POST /signin} (status 429 already set): the same form, with a message, so the
+     * person can try again once the wait is over. No password was checked and no lockout counter moved.
+     */
+    public void tooManyAttempts(Context ctx) {
+        String target = ctx.formParam("fromURI") == null ? "/" : ctx.formParam("fromURI");
+        render(ctx, 429, ctx.formParam("username"), TOO_MANY, null, target);
+    }
+
     /** The sign-out page; {@code fromURI} (optional) is where to go afterwards, under the same policy as sign-in's. */
     public void confirmSignOut(Context ctx) {
         var current = cookie.current(ctx);

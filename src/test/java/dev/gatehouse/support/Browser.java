@@ -21,12 +21,22 @@ import java.util.stream.Collectors;
 public final class Browser {
 
     private final String base;
-    private final HttpClient client = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER)
-            .connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient client;
     public final Map<String, String> cookies = new LinkedHashMap<>();
 
     public Browser(String base) {
         this.base = base;
+        this.client = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).connectTimeout(Duration.ofSeconds(5)).build();
+    }
+
+    /**
+     * A browser on another machine, as the server sees it: its connections come from {@code localAddress} (e.g.
+     * 127.0.0.2; Linux routes all of 127/8 to the loopback interface), so per-client limits treat it as another client.
+     */
+    public Browser(String base, java.net.InetAddress localAddress) {
+        this.base = base;
+        this.client = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).connectTimeout(Duration.ofSeconds(5))
+                .localAddress(localAddress).build();
     }
 
     public Http.Response get(String path) {

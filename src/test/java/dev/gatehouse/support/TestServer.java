@@ -73,6 +73,11 @@ public final class TestServer implements AutoCloseable {
             // Tests build SPAs with refresh tokens everywhere; the feature gate itself is tested with a server without it.
             args.addAll(List.of("--features", "refresh-token-rotation-for-spa"));
         }
+        if (!extraArgs.contains("--rate-limit-multiplier")) {
+            // The suite fires many requests quickly from one address; rate limits are off unless a test asks for them
+            // (RateLimitHttpTest, CredentialStuffingTest set them explicitly).
+            args.addAll(List.of("--rate-limit-multiplier", "0"));
+        }
         args.addAll(extraArgs);
         Map<String, String> env = new HashMap<>();
         return ConfigLoader.load(args, env);
@@ -86,7 +91,19 @@ public final class TestServer implements AutoCloseable {
         if (dbUrl != null) {
             args.addAll(List.of("--db-url", dbUrl));
         }
+        args.addAll(rateLimitArgs());
         return ConfigLoader.load(args, new HashMap<>());
+    }
+
+    /** The rate-limit flags of this server (off unless the test set them), so another node enforces the same limits. */
+    private List<String> rateLimitArgs() {
+        List<String> out = new ArrayList<>(List.of("--rate-limit-multiplier", "0"));
+        for (int i = 0; i + 1 < extraArgs.size(); i++) {
+            if (extraArgs.get(i).startsWith("--rate-limit")) {
+                out.addAll(List.of(extraArgs.get(i), extraArgs.get(i + 1)));
+            }
+        }
+        return out;
     }
 
     /** Stops (if running) and starts again on the same store. */

@@ -2,6 +2,8 @@ package dev.gatehouse.oauth.token;
 
 import dev.gatehouse.apps.App;
 import dev.gatehouse.http.Edge;
+import dev.gatehouse.http.RateLimitFamily;
+import dev.gatehouse.http.RateLimitFilter;
 import dev.gatehouse.oauth.ClientAuthentication;
 import dev.gatehouse.oauth.OAuthError;
 import dev.gatehouse.oauth.OAuthEvents;
@@ -12,7 +14,9 @@ import dev.gatehouse.oauth.grants.CodeGrant;
 import dev.gatehouse.oauth.grants.RefreshGrant;
 import dev.gatehouse.oauth.servers.AuthorizationServer;
 import dev.gatehouse.oauth.servers.AuthorizationServers;
+import dev.gatehouse.oauth.tokens.IssuedTokenStore;
 import dev.gatehouse.storage.Database;
+import dev.gatehouse.storage.Hashes;
 import dev.gatehouse.syslog.Actor;
 import dev.gatehouse.syslog.EventContext;
 import dev.gatehouse.syslog.SystemLog;
@@ -37,9 +41,12 @@ public final class TokenEndpoint {
     private final ClientCredentialsGrant clientCredentialsGrant;
     private final Database db;
     private final SystemLog log;
+    private final RateLimitFilter rateLimits;
+    private final IssuedTokenStore tokens = new IssuedTokenStore();
 
     public TokenEndpoint(AuthorizationServers servers, ClientAuthentication clients, CodeGrant codeGrant, RefreshGrant refreshGrant,
-                         ClientCredentialsGrant clientCredentialsGrant, Database db, SystemLog log) {
+                         ClientCredentialsGrant clientCredentialsGrant, Database db, SystemLog log, RateLimitFilter rateLimits) {
+        this.rateLimits = rateLimits;
         this.servers = servers;
         this.clients = clients;
         this.codeGrant = codeGrant;
@@ -63,6 +70,9 @@ public final class TokenEndpoint {
                     ctx.formParam("client_secret"), ctx.formParam("client_assertion_type")));
             EventContext asClient = event.as(new Actor(client.clientId(), "PublicClientApp", client.clientId(), client.label()));
             TokenRequest request = parse(ctx);
+            if (request instanceof TokenRequest.RefreshRequest r && !withinPerUserLimit(ctx, client, r)) {
+                return;
+            }
             String issuer = servers.issuer(as);
             TokenResponse response = switch (request) {
                 case TokenRequest.CodeExchange r -> codeGrant.handle(r, client, as, issuer, asClient);
@@ -84,6 +94,21 @@ public final class TokenEndpoint {
             });
             write(ctx, f.error().status(), f.error().code(), f.description());
         }
+    }
+
+    /**
+     * Okta's per-user {@code /token} limit (4 a second), keyed by app and refresh-token family: one sign-in of one person
+     * in one app, whichever token of the family is presented. Checked before the grant runs, so a refused refresh
+     * rotates nothing and revokes nothing; an unknown token is left to the grant (invalid_grant). Code exchanges are
+     * single-use and client-credentials grants have no user, so only the org-wide {@code token} family counts those.
+     */
+    private boolean withinPerUserLimit(Context ctx, App client, TokenRequest.RefreshRequest r) {
+        if (r.refreshToken() == null || !rateLimits.limits(RateLimitFamily.TOKEN_PER_USER)) {
+            return true;
+        }
+        return db.read(h -> tokens.findRefreshToken(h, Hashes.sha256(r.refreshToken())))
+                .map(t -> rateLimits.admit(ctx, RateLimitFamily.TOKEN_PER_USER, client.clientId() + ":" + t.familyId()))
+                .orElse(true);
     }
 
     static TokenRequest parse(Context ctx) {
