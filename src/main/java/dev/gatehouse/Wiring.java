@@ -288,13 +288,16 @@ public final class Wiring implements AutoCloseable {
                                            String orgId, RateLimitFilter rateLimits) {
         java.util.function.Function<dev.gatehouse.oauth.servers.AuthorizationServer, Set<String>> customScopes = s -> scopes.list(s.id()).stream()
                 .filter(scope -> !scope.system()).map(dev.gatehouse.oauth.servers.Scope::name).collect(java.util.stream.Collectors.toSet());
+        java.util.function.Function<dev.gatehouse.oauth.servers.AuthorizationServer, Set<String>> consentScopes = s -> scopes.list(s.id()).stream()
+                .filter(scope -> scope.consent() == dev.gatehouse.oauth.servers.Scope.Consent.REQUIRED)
+                .map(dev.gatehouse.oauth.servers.Scope::name).collect(java.util.stream.Collectors.toSet());
         CodeStore codes = new CodeStore();
         IssuedTokenStore issued = new IssuedTokenStore();
         TokenIssuer issuer = new TokenIssuer(new TokenMinter(keys, ids, clock, orgId), issued, ids);
         ClientAuthentication clients = new ClientAuthentication(apps);
         dev.gatehouse.oauth.tokens.TokenVerifier verifier = new dev.gatehouse.oauth.tokens.TokenVerifier(db, issued, keys, apps, users, clock);
         return new OAuthRoutes(servers,
-                new AuthorizeEndpoint(servers, new Authorization(apps, customScopes, db, codes, log, ids, clock, config.baseUrl()),
+                new AuthorizeEndpoint(servers, new Authorization(apps, customScopes, consentScopes, db, codes, log, ids, clock, config.baseUrl()),
                         sessionCookie, pages, errors, ids),
                 new TokenEndpoint(servers, clients,
                         new CodeGrant(db, codes, issued, issuer, users, groups, log, ids, clock),

@@ -45,6 +45,7 @@ public final class Authorization {
 
     private final Apps apps;
     private final Function<AuthorizationServer, Set<String>> customScopes;
+    private final Function<AuthorizationServer, Set<String>> consentScopes;
     private final Database db;
     private final CodeStore codes;
     private final SystemLog log;
@@ -52,10 +53,16 @@ public final class Authorization {
     private final Clock clock;
     private final String baseUrl;
 
-    public Authorization(Apps apps, Function<AuthorizationServer, Set<String>> customScopes, Database db, CodeStore codes,
+    /**
+     * @param customScopes  the names of a server's custom (non-system) scopes
+     * @param consentScopes the names of a server's scopes whose {@code consent} is {@code REQUIRED}
+     */
+    public Authorization(Apps apps, Function<AuthorizationServer, Set<String>> customScopes,
+                         Function<AuthorizationServer, Set<String>> consentScopes, Database db, CodeStore codes,
                          SystemLog log, Ids ids, Clock clock, String baseUrl) {
         this.apps = apps;
         this.customScopes = customScopes;
+        this.consentScopes = consentScopes;
         this.db = db;
         this.codes = codes;
         this.log = log;
@@ -209,11 +216,17 @@ public final class Authorization {
         if (r.nonce() != null && r.nonce().length() > 512) {
             throw OAuthError.INVALID_REQUEST.because("The 'nonce' parameter is too long.");
         }
-        if (app.settings().consentMethod() == ConsentMethod.REQUIRED) {
-            // BBA §6.3.3.2: no auto-approval where the admin asked for consent. Gatehouse has no consent screen yet, so an
-            // app whose consent_method is REQUIRED is refused (fail closed) instead of being approved as if TRUSTED.
-            throw OAuthError.ACCESS_DENIED.because("The app requires user consent, which this authorization server cannot ask for. "
-                    + "Set the app's User Consent to not required (consent_method TRUSTED).", "consent_method REQUIRED, no consent screen");
+        if (app.settings().consentMethod() == ConsentMethod.REQUIRED && !server.org()) {
+            // Okta shows its consent screen only when the app requires consent AND a requested scope does (scopes default
+            // to IMPLICIT, so an app with consent_method REQUIRED signs in as usual for openid/profile/email). Gatehouse has
+            // no consent screen yet, so exactly that case is refused (fail closed, BBA §6.3.3.2) instead of approved unasked.
+            Set<String> needConsent = consentScopes.apply(server);
+            List<String> asked = granted.stream().filter(needConsent::contains).toList();
+            if (!asked.isEmpty()) {
+                throw OAuthError.ACCESS_DENIED.because("The app requires user consent for " + String.join(", ", asked)
+                        + ", which this authorization server cannot ask for. Set the app's User Consent to not required "
+                        + "(consent_method TRUSTED) or the scope's consent to implicit.", "consent required for " + asked + ", no consent screen");
+            }
         }
         return new Accepted(List.copyOf(granted), maxAge);
     }

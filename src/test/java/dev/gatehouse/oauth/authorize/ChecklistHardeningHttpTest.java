@@ -4,6 +4,7 @@ import dev.gatehouse.oauth.authorize.CodeFlow.Client;
 import dev.gatehouse.oauth.authorize.CodeFlow.Code;
 import dev.gatehouse.support.Browser;
 import dev.gatehouse.support.Http;
+import dev.gatehouse.support.Sql;
 import dev.gatehouse.support.TestDatabase;
 import dev.gatehouse.support.TestServer;
 import org.junit.jupiter.api.Test;
@@ -105,20 +106,50 @@ class ChecklistHardeningHttpTest {
     // ---- 21: consent -----------------------------------------------------------------------------------
 
     @Test
-    void appThatRequiresConsentIsRefusedRatherThanApprovedWithoutIt() {
+    void aScopeThatNeedsConsentIsRefusedForAnAppThatRequiresItRatherThanApprovedWithoutIt() throws Exception {
+        // As at Okta, an app with consent_method REQUIRED asking only for scopes of IMPLICIT consent signs in as usual.
         Client asksConsent = flow.spa(a -> CodeFlow.oauthClient(a).put("consent_method", "REQUIRED"));
-        long refusals = flow.events("app.oauth2.as.authorize");
-        assertRefused(params(asksConsent, verifier()), "access_denied", "The app requires user consent, which this authorization "
-                + "server cannot ask for. Set the app's User Consent to not required (consent_method TRUSTED).");
-        assertThat(flow.events("app.oauth2.as.authorize")).isEqualTo(refusals + 1);
-
-        // The same app, switched to TRUSTED by its admin, signs in.
-        Http.Response app = server.http().get("/api/v1/apps/" + asksConsent.appId(), Http.ssws(TestServer.API_TOKEN));
-        String trusted = app.body().replace("\"consent_method\":\"REQUIRED\"", "\"consent_method\":\"TRUSTED\"");
-        Http.Response put = server.http().send("PUT", "/api/v1/apps/" + asksConsent.appId(), trusted,
-                Http.ssws(TestServer.API_TOKEN, "Content-Type", "application/json"));
-        assertThat(put.status()).as(put.body()).isEqualTo(200);
         flow.code(signedIn, DEFAULT, params(asksConsent, verifier()));
+
+        // Once a requested scope needs consent, Okta would show its consent screen; Gatehouse has none, so it refuses.
+        String scopeId = null;
+        for (var scope : server.http().get("/api/v1/authorizationServers/default/scopes", Http.ssws(TestServer.API_TOKEN)).json()) {
+            if ("email".equals(scope.get("name").asText())) {
+                scopeId = scope.get("id").asText();
+            }
+        }
+        setEmailConsent(scopeId, "REQUIRED");
+        try {
+            long refusals = flow.events("app.oauth2.as.authorize");
+            long codes = Sql.count(server.wiring().db, "SELECT COUNT(*) FROM authorization_codes");
+            assertRefused(params(asksConsent, verifier()), "access_denied", "The app requires user consent for email, which this "
+                    + "authorization server cannot ask for. Set the app's User Consent to not required (consent_method TRUSTED) "
+                    + "or the scope's consent to implicit.");
+            assertThat(flow.events("app.oauth2.as.authorize")).isEqualTo(refusals + 1);
+            assertThat(Sql.count(server.wiring().db, "SELECT COUNT(*) FROM authorization_codes")).isEqualTo(codes);
+
+            // A TRUSTED app is never asked for consent, whatever its scopes say.
+            flow.code(signedIn, DEFAULT, params(spa, verifier()));
+
+            // The same app, switched to TRUSTED by its admin, signs in.
+            Http.Response app = server.http().get("/api/v1/apps/" + asksConsent.appId(), Http.ssws(TestServer.API_TOKEN));
+            String trusted = app.body().replace("\"consent_method\":\"REQUIRED\"", "\"consent_method\":\"TRUSTED\"");
+            Http.Response put = server.http().send("PUT", "/api/v1/apps/" + asksConsent.appId(), trusted,
+                    Http.ssws(TestServer.API_TOKEN, "Content-Type", "application/json"));
+            assertThat(put.status()).as(put.body()).isEqualTo(200);
+            flow.code(signedIn, DEFAULT, params(asksConsent, verifier()));
+        } finally {
+            setEmailConsent(scopeId, "IMPLICIT");
+        }
+    }
+
+    private void setEmailConsent(String scopeId, String consent) {
+        String path = "/api/v1/authorizationServers/default/scopes/" + scopeId;
+        String body = server.http().get(path, Http.ssws(TestServer.API_TOKEN)).body()
+                .replaceAll("\"consent\":\"[A-Z]+\"", "\"consent\":\"" + consent + "\"");
+        Http.Response put = server.http().send("PUT", path, body, Http.ssws(TestServer.API_TOKEN, "Content-Type", "application/json"));
+        assertThat(put.status()).as(put.body()).isEqualTo(200);
+        assertThat(put.json().get("consent").asText()).isEqualTo(consent);
     }
 
     // ---- 22: sender-constrained tokens ---------------------------------------------------------------------
