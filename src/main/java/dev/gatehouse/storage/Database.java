@@ -21,6 +21,8 @@ import java.sql.SQLException;
  */
 public final class Database implements AutoCloseable {
 
+    private static final Object MIGRATION_LOCK = new Object();
+
     private final HikariDataSource dataSource;
     private final Jdbi jdbi;
     private final boolean postgres;
@@ -61,7 +63,12 @@ public final class Database implements AutoCloseable {
             throw new ConfigException("Cannot open the database at " + redact(jdbcUrl) + ": " + rootMessage(e) + ".");
         }
         try {
-            Flyway.configure().dataSource(ds).locations("classpath:db/migration").load().migrate();
+            // Flyway serialises nodes migrating one PostgreSQL database with an advisory lock; on H2 its lock is a
+            // SELECT ... FOR UPDATE that an empty history table cannot hold, and one H2 file can only be shared by
+            // pools in the same JVM, so a JVM-wide lock serialises them instead.
+            synchronized (MIGRATION_LOCK) {
+                Flyway.configure().dataSource(ds).locations("classpath:db/migration").load().migrate();
+            }
         } catch (RuntimeException e) {
             ds.close();
             throw new ConfigException("Cannot prepare the database schema at " + redact(jdbcUrl) + ": " + rootMessage(e) + ".");

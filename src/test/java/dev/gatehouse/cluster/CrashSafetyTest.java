@@ -57,14 +57,20 @@ import static org.assertj.core.api.Assertions.assertThat;
  *   <li>No answer is a 5xx.</li>
  * </ol>
  */
-@Timeout(value = 300, unit = TimeUnit.SECONDS)
+@Timeout(value = 600, unit = TimeUnit.SECONDS)   // a hang guard: each phase is bounded on its own (start 180 s, load 30 s)
 class CrashSafetyTest {
 
     static final int LEEWAY_SECONDS = 60;
     static final int CHAINS = 4;
+    /** The kill comes once the load has run this long and this many refreshes were answered (so it lands mid-load also on a slow machine). */
     static final Duration LOAD_BEFORE_KILL = Duration.ofSeconds(3);
+    static final int GRANTS_BEFORE_KILL = 40;
     static final Duration DOWN_BEFORE_RESTART = Duration.ofSeconds(2);
+    /** After the restart, the load goes on this long and until this many more refreshes were answered. */
     static final Duration LOAD_AFTER_RESTART = Duration.ofSeconds(3);
+    static final int GRANTS_AFTER_RESTART = 20;
+    /** Whatever the counts, no phase of load waits longer than this. */
+    static final Duration MAX_PHASE = Duration.ofSeconds(30);
 
     @ParameterizedTest
     @MethodSource("dev.gatehouse.support.TestDatabase#all")
@@ -108,14 +114,14 @@ class CrashSafetyTest {
             running.add(load.submit(new LoadClients.SignIns("crash-signin@crash.example", password, http, ledger, roundRobin, stop)));
             running.add(load.submit(new LoadClients.SignIns(TestServer.ADMIN, TestServer.ADMIN_PASSWORD, http, ledger, roundRobin, stop)));
             running.add(load.submit(new LoadClients.UserWrites("w-" + tag, http, ledger, roundRobin, stop)));
-            Thread.sleep(LOAD_BEFORE_KILL.toMillis());
+            awaitLoad(ledger, LOAD_BEFORE_KILL, GRANTS_BEFORE_KILL);
             int requestsAtKill = ledger.requests.get();
             victim.kill();
             long killedAt = System.nanoTime();
             Thread.sleep(DOWN_BEFORE_RESTART.toMillis());
             victim.start();
             Duration outage = Duration.ofNanos(System.nanoTime() - killedAt);
-            Thread.sleep(LOAD_AFTER_RESTART.toMillis());
+            awaitLoad(ledger, LOAD_AFTER_RESTART, ledger.grantRequestIds.size() + GRANTS_AFTER_RESTART);
             stop.set(true);
             for (Future<?> f : running) {
                 f.get(60, TimeUnit.SECONDS);
@@ -166,6 +172,15 @@ class CrashSafetyTest {
             load.shutdownNow();
             nodes.forEach(NodeProcess::close);
             TestDatabase.drop(dbUrl);
+        }
+    }
+
+    /** Lets the load run at least {@code atLeast} and until {@code grants} refreshes were answered, but never past {@link #MAX_PHASE}. */
+    static void awaitLoad(Ledger ledger, Duration atLeast, int grants) throws InterruptedException {
+        long start = System.nanoTime();
+        while (System.nanoTime() - start < MAX_PHASE.toNanos()
+                && (System.nanoTime() - start < atLeast.toNanos() || ledger.grantRequestIds.size() < grants) && ledger.violations.isEmpty()) {
+            Thread.sleep(50);
         }
     }
 
