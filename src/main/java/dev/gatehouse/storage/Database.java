@@ -21,6 +21,8 @@ import java.sql.SQLException;
  */
 public final class Database implements AutoCloseable {
 
+    private static final Object MIGRATION_LOCK = new Object();
+
     private final HikariDataSource dataSource;
     private final Jdbi jdbi;
     private final boolean postgres;
@@ -38,7 +40,7 @@ public final class Database implements AutoCloseable {
 
     public static Database open(String jdbcUrl, String user, String password, int poolSize) {
         HikariConfig hc = new HikariConfig();
-        hc.setJdbcUrl(jdbcUrl);
+        hc.setJdbcUrl(durable(jdbcUrl));
         if (user != null) {
             hc.setUsername(user);
         }
@@ -61,12 +63,33 @@ public final class Database implements AutoCloseable {
             throw new ConfigException("Cannot open the database at " + redact(jdbcUrl) + ": " + rootMessage(e) + ".");
         }
         try {
-            Flyway.configure().dataSource(ds).locations("classpath:db/migration").load().migrate();
+            // Flyway serialises nodes migrating one PostgreSQL database with an advisory lock; on H2 its lock is a
+            // SELECT ... FOR UPDATE that an empty history table cannot hold, and one H2 file can only be shared by
+            // pools in the same JVM, so a JVM-wide lock serialises them instead.
+            synchronized (MIGRATION_LOCK) {
+                Flyway.configure().dataSource(ds).locations("classpath:db/migration").load().migrate();
+            }
         } catch (RuntimeException e) {
             ds.close();
             throw new ConfigException("Cannot prepare the database schema at " + redact(jdbcUrl) + ": " + rootMessage(e) + ".");
         }
         return new Database(ds);
+    }
+
+    /**
+     * An H2 file database writes a commit to its file only up to {@code WRITE_DELAY} (500 ms by default) later, from a
+     * background thread: a {@code kill -9} (or a crash) then loses transactions whose success was already answered
+     * (CrashSafetyTest found acknowledged refresh tokens missing after a restart). {@code WRITE_DELAY=0} makes every
+     * commit write to the file before it returns, so an acknowledged change survives the process. (It is not an fsync:
+     * a power cut can still lose the last commits the OS had not written; PostgreSQL is the database for that.)
+     * A URL that sets {@code WRITE_DELAY} itself is left alone; in-memory databases have nothing to write.
+     */
+    static String durable(String jdbcUrl) {
+        boolean h2File = jdbcUrl.startsWith("jdbc:h2:") && !jdbcUrl.startsWith("jdbc:h2:mem:");
+        if (!h2File || jdbcUrl.toUpperCase(java.util.Locale.ROOT).contains("WRITE_DELAY=")) {
+            return jdbcUrl;
+        }
+        return jdbcUrl + ";WRITE_DELAY=0";
     }
 
     public Jdbi jdbi() {
