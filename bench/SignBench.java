@@ -1,0 +1,79 @@
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.RSASSASigner;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+
+import java.security.KeyPairGenerator;
+import java.security.PrivateKey;
+import java.security.Signature;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.Date;
+import java.util.List;
+
+/**
+ * sign_ms: the cost of one RS256 signature (RSA 2048, what Gatehouse's keys are) of an access-token-sized JWT,
+ * with Nimbus as Gatehouse signs, on one thread. Run with Gatehouse's jar on the class path, so the provider
+ * is the one Gatehouse installs at start (if its build installs one):
+ *   java -cp target/gatehouse.jar bench/SignBench.java [N]
+ * Prints one line: sign_ms=<CPU ms per signature> wall_median_ms=<median wall time> n=<N> provider=<provider that signed>.
+ * sign_ms is the signing thread's CPU time (not wall time), so a busy machine inflates it much less; it is
+ * also exactly what the signing bound needs: cores x 1000 CPU-ms per second / CPU-ms per signature.
+ */
+public class SignBench {
+
+    public static void main(String[] args) throws Exception {
+        int n = args.length > 0 ? Integer.parseInt(args[0]) : 2000;
+        installGatehouseProvider();
+        var generator = KeyPairGenerator.getInstance("RSA");
+        generator.initialize(2048);
+        PrivateKey key = generator.generateKeyPair().getPrivate();
+        RSASSASigner signer = new RSASSASigner(key);
+        JWSHeader header = new JWSHeader.Builder(JWSAlgorithm.RS256).keyID("bench-kid-0123456789abcdefghijklmnopqrstuvwxyz").build();
+        Instant now = Instant.now();
+        JWTClaimsSet claims = new JWTClaimsSet.Builder().claim("ver", 1).jwtID("AT.bench0123456789abcdefghijklmnopqrstuvwxyz")
+                .issuer("http://localhost:9000/oauth2/default").audience("api://default").issueTime(Date.from(now))
+                .expirationTime(Date.from(now.plusSeconds(3600))).claim("cid", "0oabench0123456789ab").claim("uid", "00ubench0123456789ab")
+                .claim("scp", List.of("openid", "offline_access")).subject("bench-user-1@example.com").build();
+
+        for (int i = 0; i < Math.max(200, n / 4); i++) {   // warm-up: let the JIT compile the signing path
+            sign(header, claims, signer);
+        }
+        var threads = java.lang.management.ManagementFactory.getThreadMXBean();
+        long cpu0 = threads.getCurrentThreadCpuTime();
+        long[] nanos = new long[n];
+        for (int i = 0; i < n; i++) {
+            long t0 = System.nanoTime();
+            sign(header, claims, signer);
+            nanos[i] = System.nanoTime() - t0;
+        }
+        double cpuMs = (threads.getCurrentThreadCpuTime() - cpu0) / 1e6 / n;
+        Arrays.sort(nanos);
+        double median = nanos[n / 2] / 1e6;
+        String provider = Signature.getInstance("SHA256withRSA").getProvider().getName();
+        System.out.printf(java.util.Locale.ROOT, "sign_ms=%.3f wall_median_ms=%.3f n=%d provider=%s%n", cpuMs, median, n, provider);
+    }
+
+    private static void sign(JWSHeader header, JWTClaimsSet claims, RSASSASigner signer) throws Exception {
+        SignedJWT jwt = new SignedJWT(header, claims);
+        jwt.sign(signer);
+        if (jwt.serialize().isEmpty()) {
+            throw new IllegalStateException();
+        }
+    }
+
+    /** Installs the provider Gatehouse installs at start, when this build of Gatehouse has one (and BENCH_PROVIDER is not "jdk"). */
+    private static void installGatehouseProvider() {
+        if ("jdk".equalsIgnoreCase(System.getenv("BENCH_PROVIDER"))) {
+            return;
+        }
+        try {
+            Class.forName("dev.gatehouse.oauth.keys.CryptoProvider").getMethod("install").invoke(null);
+        } catch (ClassNotFoundException e) {
+            // This build signs with the JDK's provider.
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
