@@ -25,11 +25,14 @@ public class SignBench {
 
     public static void main(String[] args) throws Exception {
         int n = args.length > 0 ? Integer.parseInt(args[0]) : 2000;
-        installGatehouseProvider();
         var generator = KeyPairGenerator.getInstance("RSA");
         generator.initialize(2048);
         PrivateKey key = generator.generateKeyPair().getPrivate();
         RSASSASigner signer = new RSASSASigner(key);
+        java.security.Provider provider = gatehouseSigningProvider();
+        if (provider != null) {
+            signer.getJCAContext().setProvider(provider);
+        }
         JWSHeader header = new JWSHeader.Builder(JWSAlgorithm.RS256).keyID("bench-kid-0123456789abcdefghijklmnopqrstuvwxyz").build();
         Instant now = Instant.now();
         JWTClaimsSet claims = new JWTClaimsSet.Builder().claim("ver", 1).jwtID("AT.bench0123456789abcdefghijklmnopqrstuvwxyz")
@@ -51,8 +54,8 @@ public class SignBench {
         double cpuMs = (threads.getCurrentThreadCpuTime() - cpu0) / 1e6 / n;
         Arrays.sort(nanos);
         double median = nanos[n / 2] / 1e6;
-        String provider = Signature.getInstance("SHA256withRSA").getProvider().getName();
-        System.out.printf(java.util.Locale.ROOT, "sign_ms=%.3f wall_median_ms=%.3f n=%d provider=%s%n", cpuMs, median, n, provider);
+        String name = (provider != null ? provider : Signature.getInstance("SHA256withRSA").getProvider()).getName();
+        System.out.printf(java.util.Locale.ROOT, "sign_ms=%.3f wall_median_ms=%.3f n=%d provider=%s%n", cpuMs, median, n, name);
     }
 
     private static void sign(JWSHeader header, JWTClaimsSet claims, RSASSASigner signer) throws Exception {
@@ -63,15 +66,19 @@ public class SignBench {
         }
     }
 
-    /** Installs the provider Gatehouse installs at start, when this build of Gatehouse has one (and BENCH_PROVIDER is not "jdk"). */
-    private static void installGatehouseProvider() {
+    /**
+     * The provider Gatehouse's TokenSigner signs with, when this build of Gatehouse chooses one
+     * ({@code dev.gatehouse.oauth.keys.CryptoProvider.signing()}); null: the JDK's. BENCH_PROVIDER=jdk forces the JDK's.
+     */
+    private static java.security.Provider gatehouseSigningProvider() {
         if ("jdk".equalsIgnoreCase(System.getenv("BENCH_PROVIDER"))) {
-            return;
+            return null;
         }
         try {
-            Class.forName("dev.gatehouse.oauth.keys.CryptoProvider").getMethod("install").invoke(null);
+            Object chosen = Class.forName("dev.gatehouse.oauth.keys.CryptoProvider").getMethod("signing").invoke(null);
+            return ((java.util.Optional<?>) chosen).map(java.security.Provider.class::cast).orElse(null);
         } catch (ClassNotFoundException e) {
-            // This build signs with the JDK's provider.
+            return null;   // this build signs with the JDK's provider
         } catch (ReflectiveOperationException e) {
             throw new IllegalStateException(e);
         }
