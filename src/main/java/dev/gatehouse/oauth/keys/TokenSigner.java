@@ -32,6 +32,7 @@ public final class TokenSigner {
             throw new IllegalStateException(e);
         }
         this.signer = new RSASSASigner(privateKey);
+        CryptoProvider.signing().ifPresent(p -> signer.getJCAContext().setProvider(p));
     }
 
     public String authorizationServerId() {
