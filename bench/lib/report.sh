@@ -23,6 +23,11 @@ fmt() { jq -r "$1" <<<"$all"; }
   echo "was written: $(cut -d' ' -f1-3 /proc/loadavg). wrk -t${THREADS:-1} -c${CONNECTIONS:-16}; ${WARMUP:-10} s warm-up then"
   echo "${DURATION:-20} s measured per scenario; each server alone on the machine in turn, both on the local PostgreSQL."
   echo "Keycloak mode: ${KEYCLOAK_MODE:-prod}. Gatehouse: rate limits off (GATEHOUSE_RATE_LIMIT_MULTIPLIER=0)."
+  if (( $(echo "$(cut -d' ' -f2 /proc/loadavg) > $cores" | bc -l) )); then
+    echo
+    echo "**Warning: the machine was busy during this run (5-minute load average above $cores): throughput and"
+    echo "latency here say little; CPU per 1,000 requests is less affected. Re-run on a quiet machine.**"
+  fi
   echo
   echo "**sign_ms = $sign_ms** (CPU ms per RS256 signature, provider $provider; JDK provider: \`$sign_jdk_line\`)."
   echo "Signing bound = cores × 1000 / sign_ms / signatures per operation."
@@ -73,7 +78,8 @@ set style fill solid 0.8 border -1
 set boxwidth 0.9
 set grid ytics
 set xtics rotate by -20
-set key top right
+set key top left
+set offsets 0, 0, graph 0.15, 0
 set multiplot layout 1,2 title "Gatehouse vs Keycloak — $(basename "$out") ($cores cores, wrk -c${CONNECTIONS:-16})"
 set title "throughput (operations/s, higher is better)"
 set yrange [0:*]
