@@ -27,9 +27,10 @@ public class SignBench {
         int n = args.length > 0 ? Integer.parseInt(args[0]) : 2000;
         var generator = KeyPairGenerator.getInstance("RSA");
         generator.initialize(2048);
-        PrivateKey key = generator.generateKeyPair().getPrivate();
-        RSASSASigner signer = new RSASSASigner(key);
+        var pair = generator.generateKeyPair();
+        PrivateKey key = pair.getPrivate();
         java.security.Provider provider = gatehouseSigningProvider();
+        RSASSASigner signer = new RSASSASigner(provider == null ? key : gatehouseSigningKey(key));
         if (provider != null) {
             signer.getJCAContext().setProvider(provider);
         }
@@ -51,6 +52,11 @@ public class SignBench {
             sign(header, claims, signer);
             nanos[i] = System.nanoTime() - t0;
         }
+        SignedJWT check = new SignedJWT(header, claims);   // and the signatures are right: the JDK verifies one
+        check.sign(signer);
+        if (!SignedJWT.parse(check.serialize()).verify(new com.nimbusds.jose.crypto.RSASSAVerifier((java.security.interfaces.RSAPublicKey) pair.getPublic()))) {
+            throw new IllegalStateException("a signature made with " + signer.getJCAContext().getProvider() + " does not verify");
+        }
         double cpuMs = (threads.getCurrentThreadCpuTime() - cpu0) / 1e6 / n;
         Arrays.sort(nanos);
         double median = nanos[n / 2] / 1e6;
@@ -63,6 +69,17 @@ public class SignBench {
         jwt.sign(signer);
         if (jwt.serialize().isEmpty()) {
             throw new IllegalStateException();
+        }
+    }
+
+    /** The key as Gatehouse's TokenSigner holds it ({@code CryptoProvider.signingKey}), when this build has that method. */
+    private static PrivateKey gatehouseSigningKey(PrivateKey key) {
+        try {
+            return (PrivateKey) Class.forName("dev.gatehouse.oauth.keys.CryptoProvider").getMethod("signingKey", PrivateKey.class).invoke(null, key);
+        } catch (NoSuchMethodException | ClassNotFoundException e) {
+            return key;
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException(e);
         }
     }
 
