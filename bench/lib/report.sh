@@ -79,12 +79,14 @@ set boxwidth 0.9
 set grid ytics
 set xtics rotate by -20
 set key top left
-set offsets 0, 0, graph 0.15, 0
 set multiplot layout 1,2 title "Gatehouse vs Keycloak — $(basename "$out") ($cores cores, wrk -c${CONNECTIONS:-16})"
-set title "throughput (operations/s, higher is better)"
-set yrange [0:*]
+set title "throughput (operations/s, log scale, higher is better)"
+set logscale y
+set yrange [1:*]
 plot "$data" using 2:xtic(1) title "Gatehouse" lc rgb "#2b6cb0", "" using 3 title "Keycloak" lc rgb "#c05621"
 set title "p99 latency per request (ms, lower is better)"
+unset logscale y
+set yrange [0:*]
 plot "$data" using 4:xtic(1) title "Gatehouse" lc rgb "#2b6cb0", "" using 5 title "Keycloak" lc rgb "#c05621"
 unset multiplot
 GP
