@@ -108,6 +108,7 @@ public final class SigningKeys {
 
     public SigningKeys(Database db, SigningKeyStore store, KeyEncryption encryption, SystemLog log, Clock clock, SecureRandom random,
                        KeyRotationSettings settings) {
+        CryptoProvider.signing();   // chooses the signing provider now, so the start-up log says which one signs
         this.db = db;
         this.store = store;
         this.encryption = encryption;

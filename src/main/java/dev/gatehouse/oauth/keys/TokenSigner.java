@@ -31,7 +31,8 @@ public final class TokenSigner {
         } catch (ParseException e) {
             throw new IllegalStateException(e);
         }
-        this.signer = new RSASSASigner(privateKey);
+        this.signer = new RSASSASigner(CryptoProvider.signingKey(privateKey));
+        CryptoProvider.signing().ifPresent(p -> signer.getJCAContext().setProvider(p));
     }
 
     public String authorizationServerId() {
