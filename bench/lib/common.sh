@@ -15,9 +15,13 @@ load_env() {
 # contention on one row rather than sign-in).
 SIGNIN_USER_COUNT="${SIGNIN_USER_COUNT:-16}"
 
-# The code verifier and S256 challenge the setup and the code scenario use (fixed: the server's work is the same).
+# The code verifier and S256 challenge of the setup's one-off sign-in requests. Minting makes a fresh pair per
+# request: Gatehouse refuses a challenge reused while its earlier code lives (RFC 9700 §2.1.1).
 PKCE_VERIFIER="bench-verifier-0123456789-abcdefghijklmnopqrstuvwxyz"
 PKCE_CHALLENGE="2jWB5HORkKgqnTwY916xUGwDhNNXcfic4GfY6Udgc-4"
+pkce_pair() { # prints 'verifier challenge'
+  python3 "$(dirname "${BASH_SOURCE[0]}")/pkce_pairs.py" 1
+}
 
 # mint_refresh_tokens BASE ENV_FILE N OUT: N refresh tokens from N code flows of the signed-in session,
 # each the head of its own rotation chain (own family).
@@ -28,13 +32,15 @@ mint_refresh_tokens() {
     local sep='?'; [[ "$AUTHORIZE_PATH" == *\?* ]] && sep='&'
     local scope="${REFRESH_SCOPE// /%20}"
     : >"$out"
+    local pair verifier challenge
     for ((i = 0; i < n; i++)); do
+      pair="$(pkce_pair)"; verifier="${pair% *}"; challenge="${pair#* }"
       location="$(curl -sS -o /dev/null -w '%{redirect_url}' -H "Cookie: $SESSION_COOKIE" \
-        "$base$AUTHORIZE_PATH${sep}client_id=$CLIENT_ID&redirect_uri=$(jq -rn --arg u "$REDIRECT_URI" '$u|@uri')&response_type=code&scope=$scope&state=s&nonce=n&code_challenge=$PKCE_CHALLENGE&code_challenge_method=S256")"
+        "$base$AUTHORIZE_PATH${sep}client_id=$CLIENT_ID&redirect_uri=$(jq -rn --arg u "$REDIRECT_URI" '$u|@uri')&response_type=code&scope=$scope&state=s&nonce=n&code_challenge=$challenge&code_challenge_method=S256")"
       code="$(sed -n 's/.*[?&]code=\([^&#]*\).*/\1/p' <<<"$location")"
       [ -n "$code" ] || die "mint: /authorize did not give a code (redirect: '$location')"
       token="$(curl -sS "$base$TOKEN_PATH" --data-urlencode grant_type=authorization_code --data-urlencode "client_id=$CLIENT_ID" \
-        --data-urlencode "redirect_uri=$REDIRECT_URI" --data-urlencode "code=$code" --data-urlencode "code_verifier=$PKCE_VERIFIER" \
+        --data-urlencode "redirect_uri=$REDIRECT_URI" --data-urlencode "code=$code" --data-urlencode "code_verifier=$verifier" \
         | jq -r '.refresh_token // empty')"
       [ -n "$token" ] || die "mint: the code exchange gave no refresh token"
       echo "$token" >>"$out"

@@ -10,7 +10,7 @@ provider="$(sed -n 's/.*provider=\(.*\)$/\1/p' <<<"$sign_line")"
 # Signatures one operation makes: a code exchange or a refresh with openid signs an access and an ID token,
 # client credentials an access token; keys and sign-in sign nothing.
 all="$(jq -sc --argjson cores "$cores" --argjson sign "$sign_ms" '
-  map(. + {sigs: ({refresh: 2, code: 2, client_credentials: 1}[.scenario] // 0)}
+  map(. + {sigs: ({refresh: 2, refresh_1m: 2, code: 2, client_credentials: 1}[.scenario] // 0)}
       | . + {bound: (if .sigs > 0 then $cores * 1000 / $sign / .sigs else null end)}
       | . + {fraction: (if .bound then .ops_per_s / .bound else null end),
              errors: (.bad + .socket_errors + .timeouts)})' "$results")"
@@ -57,6 +57,10 @@ fmt() { jq -r "$1" <<<"$all"; }
        | select($g != null and $k != null)
        | "| \($g.scenario) | \(r($g.ops_per_s; $k.ops_per_s)) | \(r($g.p99_ms; $k.p99_ms)) | \(r($g.cpu_s_per_1k_requests; $k.cpu_s_per_1k_requests)) |"'
   echo
+  fmt '(map(select(.server == "gatehouse" and .scenario == "refresh"))[0]) as $a
+       | (map(select(.server == "gatehouse" and .scenario == "refresh_1m"))[0]) as $b
+       | select($a != null and $b != null)
+       | "**Refresh with \(env.BULK_REFRESH_TOKENS // "1000000") more refresh tokens in the table** (`refresh_1m`): \($b.ops_per_s * 10 | round / 10) ops/s against \($a.ops_per_s * 10 | round / 10) ops/s before, a change of \((($b.ops_per_s / $a.ops_per_s - 1) * 1000 | round) / 10) % (target: a drop of less than 10 %).\n"'
   echo "Errors are unexpected responses (a status or body the scenario does not accept) plus socket errors and"
   echo "timeouts; the first unexpected response of each run is in $(basename "$out").jsonl (\`bad_sample\`)."
   echo
