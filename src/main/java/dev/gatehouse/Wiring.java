@@ -88,7 +88,7 @@ import dev.gatehouse.origins.TrustedOriginPages;
 import dev.gatehouse.origins.TrustedOriginStore;
 import dev.gatehouse.origins.TrustedOrigins;
 import dev.gatehouse.origins.TrustedOriginsApi;
-import dev.gatehouse.origins.TrustedOriginsListener;
+import dev.gatehouse.storage.ChangeFeed;
 import dev.gatehouse.storage.Database;
 import dev.gatehouse.storage.Ids;
 import dev.gatehouse.syslog.LogsApi;
@@ -128,7 +128,7 @@ public final class Wiring implements AutoCloseable {
     public final boolean certificateGenerated;
     private final HttpServer server;
     public final TrustedOrigins trustedOrigins;
-    private final AutoCloseable originsListener;
+    private final ChangeFeed changes;
     public final Features features;
     public final LogRetention logRetention;
     private final RateLimits rateLimits;
@@ -136,13 +136,13 @@ public final class Wiring implements AutoCloseable {
     private Wiring(GatehouseConfig config, Database db, OrgBootstrap.FirstStart firstStart, ApiTokens apiTokens, SystemLog systemLog,
                    Optional<Tls.Material> tls, boolean certificateGenerated, HttpServer server,
                    Users users, Groups groups, Apps apps, AuthorizationServers authorizationServers, SigningKeys signingKeys,
-                   KeyRotationSchedule keyRotation, TrustedOrigins trustedOrigins, AutoCloseable originsListener,
+                   KeyRotationSchedule keyRotation, TrustedOrigins trustedOrigins, ChangeFeed changes,
                    Features features, LogRetention logRetention, RateLimits rateLimits) {
         this.features = features;
         this.logRetention = logRetention;
         this.rateLimits = rateLimits;
         this.trustedOrigins = trustedOrigins;
-        this.originsListener = originsListener;
+        this.changes = changes;
         this.config = config;
         this.db = db;
         this.apiTokens = apiTokens;
@@ -175,6 +175,9 @@ public final class Wiring implements AutoCloseable {
         SecureRandom random = new SecureRandom();
         Ids ids = new Ids(random);
         Database db = Database.open(config);
+        // Drops this node's caches (apps, authorization servers and scopes, trusted origins) after every change, made
+        // here or (PostgreSQL) on another node; it starts listening once every cache has registered, below.
+        ChangeFeed changes = new ChangeFeed(db);
         try {
             SystemLog log = new SystemLog(clock);
             UserStore users = new UserStore();
@@ -188,21 +191,22 @@ public final class Wiring implements AutoCloseable {
             DirectoryJson directoryJson = new DirectoryJson(config.baseUrl());
             Features features = new Features(db, new FeatureStore(), log, ids, clock);
             features.seed(Wiring.features(config.features()));
-            Apps apps = new Apps(db, new AppStore(), new AppAssignments(db, new AssignmentStore(), groupStore, users, log, clock),
+            Apps apps = new Apps(db, changes, new AppStore(), new AppAssignments(db, changes, new AssignmentStore(), groupStore, users, log, clock),
                     log, ids, clock, () -> features.isEnabled(Feature.REFRESH_TOKEN_ROTATION_FOR_SPA));
             AppTokens appTokens = new AppTokens(db, new IssuedTokenStore(), apps, log, clock);
             SigningKeys signingKeys = new SigningKeys(db, new SigningKeyStore(),
                     KeyEncryption.load(config.keyEncryptionKey(), config.dataDir(), random), log, clock, random, KeyRotationSettings.DEFAULTS);
             signingKeys.checkKeyEncryption();
-            Scopes scopes = new Scopes(db, new ScopeStore(), log, ids, clock);
-            AuthorizationServers authorizationServers = new AuthorizationServers(db, new AuthorizationServerStore(), scopes, signingKeys,
+            Scopes scopes = new Scopes(db, changes, new ScopeStore(), log, ids, clock);
+            AuthorizationServers authorizationServers = new AuthorizationServers(db, changes, new AuthorizationServerStore(), scopes, signingKeys,
                     log, ids, clock, config.baseUrl());
             authorizationServers.ensureBuiltIns();
             AuthorizationServerJson authorizationServerJson = new AuthorizationServerJson(authorizationServers, signingKeys, config.baseUrl());
 
             TrustedOriginStore originStore = new TrustedOriginStore();
-            TrustedOriginCache originCache = new TrustedOriginCache(db, originStore);
-            TrustedOrigins trustedOrigins = new TrustedOrigins(db, originStore, originCache, log, ids, clock);
+            TrustedOriginCache originCache = new TrustedOriginCache(db, changes, originStore);
+            TrustedOrigins trustedOrigins = new TrustedOrigins(db, changes, originStore, log, ids, clock);
+            changes.listen(config.jdbcUrl(), config.dbUser().orElse(null), config.dbPassword().orElse(null));
 
             PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             new JvmMemoryMetrics().bindTo(metrics);
@@ -257,14 +261,12 @@ public final class Wiring implements AutoCloseable {
                     api,
                     oauth,
                     new DiscoveryRoutes(authorizationServers, signingKeys, new DiscoveryDocuments(authorizationServers, scopes), errors))).start();
-            // Other nodes' trusted-origin changes (PostgreSQL LISTEN/NOTIFY); on H2 there is one node.
-            AutoCloseable originsListener = db.isPostgres() ? TrustedOriginsListener.start(config.jdbcUrl(), config.dbUser().orElse(null),
-                    config.dbPassword().orElse(null), originCache::reload) : () -> { };
             return new Wiring(config, db, first, apiTokens, log, tls, generated, server, directoryUsers, directoryGroups, apps,
-                    authorizationServers, signingKeys, KeyRotationSchedule.start(signingKeys), trustedOrigins, originsListener,
+                    authorizationServers, signingKeys, KeyRotationSchedule.start(signingKeys), trustedOrigins, changes,
                     features, new LogRetention(db, log, clock, config.logRetentionDays()).start(),
                     rateLimits);
         } catch (RuntimeException e) {
+            changes.close();
             db.close();
             throw e;
         }
@@ -322,11 +324,7 @@ public final class Wiring implements AutoCloseable {
 
     @Override
     public void close() {
-        try {
-            originsListener.close();
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
+        changes.close();
         keyRotation.close();
         logRetention.close();
         rateLimits.close();

@@ -5,6 +5,7 @@ import dev.gatehouse.directory.Group;
 import dev.gatehouse.directory.GroupStore;
 import dev.gatehouse.directory.User;
 import dev.gatehouse.directory.UserStore;
+import dev.gatehouse.storage.ChangeFeed;
 import dev.gatehouse.storage.Database;
 import dev.gatehouse.syslog.EventContext;
 import dev.gatehouse.syslog.SystemLog;
@@ -26,14 +27,17 @@ import java.util.function.Supplier;
 public final class AppAssignments {
 
     private final Database db;
+    private final ChangeFeed changes;
     private final AssignmentStore store;
     private final GroupStore groups;
     private final UserStore users;
     private final SystemLog log;
     private final Clock clock;
 
-    public AppAssignments(Database db, AssignmentStore store, GroupStore groups, UserStore users, SystemLog log, Clock clock) {
+    public AppAssignments(Database db, ChangeFeed changes, AssignmentStore store, GroupStore groups, UserStore users, SystemLog log,
+                          Clock clock) {
         this.db = db;
+        this.changes = changes;
         this.store = store;
         this.groups = groups;
         this.users = users;
@@ -41,11 +45,16 @@ public final class AppAssignments {
         this.clock = clock;
     }
 
+    /**
+     * Group assignments change the cached apps' {@code implicitAssignment} (Everyone), so they announce on
+     * {@link Apps#CHANNEL}; user assignments change no app record and need no announcement (assignment checks are
+     * never cached).
+     */
     GroupAssignment assignGroup(EventContext ctx, App app, String groupId, Integer priority) {
         if (priority != null && priority < 0) {
             throw ApiError.validation("priority", "Must be a whole number of 0 or more");
         }
-        return stillThere(app, () -> db.tx(h -> {
+        return stillThere(app, () -> changes.write(Apps.CHANNEL, h -> {
             Group group = groups.find(h, groupId).orElseThrow(() -> ApiError.notFound(groupId, "UserGroup"));
             switch (store.assignGroup(h, app.id(), group.id(), priority, now())) {
                 case ADDED -> log.record(h, ctx, SystemLog.Entry.success("group.application_assignment.add",
@@ -59,7 +68,7 @@ public final class AppAssignments {
     }
 
     void unassignGroup(EventContext ctx, App app, String groupId) {
-        db.tx(h -> {
+        changes.write(Apps.CHANNEL, h -> {
             Group group = groups.find(h, groupId).orElseThrow(() -> ApiError.notFound(groupId, "UserGroup"));
             if (store.unassignGroup(h, app.id(), group.id())) {
                 log.record(h, ctx, SystemLog.Entry.success("group.application_assignment.remove",

@@ -4,6 +4,8 @@ import dev.gatehouse.api.ApiError;
 import dev.gatehouse.api.ErrorCode;
 import dev.gatehouse.api.Filter;
 import dev.gatehouse.directory.Group;
+import dev.gatehouse.storage.ChangeCache;
+import dev.gatehouse.storage.ChangeFeed;
 import dev.gatehouse.storage.Database;
 import dev.gatehouse.storage.Hashes;
 import dev.gatehouse.storage.Ids;
@@ -33,6 +35,12 @@ import java.util.Set;
  *
  * <p>Client secrets are 64 random base62 characters (about 380 bits), shown once (in {@link Created} and by
  * {@link #rotateSecret}) and stored only as their SHA-256.
+ *
+ * <p>{@link #findByClientId} (every OAuth request) answers from a {@link ChangeCache}: every write here and in
+ * {@link AppAssignments} goes through {@link ChangeFeed#write} on {@link #CHANNEL}, which drops the cache on this
+ * node right after the commit and on the other nodes when PostgreSQL delivers the notification. The management
+ * reads ({@link #get}, {@link #list}) stay exact: updates are conditional on {@code last_updated_at} as read, and an
+ * admin must see what is stored. Assignment checks ({@link #isAssigned}) are never cached.
  */
 public final class Apps {
 
@@ -44,12 +52,16 @@ public final class Apps {
         }
     }
 
+    /** The change-feed channel of apps (settings, status, secrets, deletion, the Everyone assignment). */
+    public static final String CHANNEL = "gatehouse_apps";
     static final String SECRET_ID_PREFIX = "ocs";
     private static final int SECRET_LENGTH = 64;
     private static final int MAX_UPDATE_ATTEMPTS = 5;
 
     private final java.util.function.BooleanSupplier spaRefreshTokens;
     private final Database db;
+    private final ChangeFeed changes;
+    private final ChangeCache<String, App> byClientId;
     private final AppStore store;
     private final AppAssignments assignments;
     private final SystemLog log;
@@ -60,10 +72,13 @@ public final class Apps {
      * @param spaRefreshTokens whether the Early Access feature "Refresh Token Rotation for SPA" is on: while it is
      *                         off, a single-page app cannot be given the Refresh Token grant (apps that have it keep it)
      */
-    public Apps(Database db, AppStore store, AppAssignments assignments, SystemLog log, Ids ids, Clock clock,
+    public Apps(Database db, ChangeFeed changes, AppStore store, AppAssignments assignments, SystemLog log, Ids ids, Clock clock,
                 java.util.function.BooleanSupplier spaRefreshTokens) {
         this.spaRefreshTokens = spaRefreshTokens;
         this.db = db;
+        this.changes = changes;
+        this.byClientId = new ChangeCache<>(clientId -> db.read(h -> store.findByClientId(h, clientId)));
+        changes.onChange(CHANNEL, byClientId::invalidate);
         this.store = store;
         this.assignments = assignments;
         this.log = log;
@@ -102,7 +117,7 @@ public final class Apps {
         App.ClientSecret stored = secret == null ? null : new App.ClientSecret(ids.next(SECRET_ID_PREFIX), Hashes.sha256(secret), now);
         App app = new App(id, accepted.clientId() == null ? id : accepted.clientId(), accepted.label(),
                 activate ? App.Status.ACTIVE : App.Status.INACTIVE, accepted.settings(), false, stored, now, now);
-        App created = uniqueClientId(() -> db.tx(h -> {
+        App created = uniqueClientId(() -> changes.write(CHANNEL, h -> {
             store.insert(h, app);
             log.record(h, ctx, SystemLog.Entry.success("application.lifecycle.create", "Create application", target(app)));
             if (Boolean.TRUE.equals(request.implicitAssignment())) {
@@ -118,9 +133,12 @@ public final class Apps {
         return db.read(h -> store.find(h, id)).orElseThrow(() -> ApiError.notFound(id, "AppInstance"));
     }
 
-    /** The app whose OAuth {@code client_id} this is, whatever its status: for the OAuth endpoints. */
+    /**
+     * The app whose OAuth {@code client_id} this is, whatever its status: for the OAuth endpoints. From memory
+     * (see the class comment): a change committed on this node is seen at once, on another within the notification delay.
+     */
     public Optional<App> findByClientId(String clientId) {
-        return clientId == null ? Optional.empty() : db.read(h -> store.findByClientId(h, clientId));
+        return clientId == null ? Optional.empty() : byClientId.get(clientId);
     }
 
     /**
@@ -154,7 +172,7 @@ public final class Apps {
             AppRules.Accepted accepted = AppRules.check(request, current);
             requireFeatureForSpaRefresh(accepted, current);
             Instant now = later(clock.instant(), current.lastUpdated());
-            Optional<App> updated = db.tx(h -> {
+            Optional<App> updated = changes.write(CHANNEL, h -> {
                 if (!store.update(h, current.id(), accepted.label(), accepted.settings(), current.lastUpdated(), now)) {
                     return Optional.<App>empty();
                 }
@@ -186,7 +204,7 @@ public final class Apps {
     /** Deletes an INACTIVE app with its assignments; an ACTIVE app is 403 E0000056 and stays. */
     public void delete(EventContext ctx, String id) {
         App current = get(id);
-        db.tx(h -> {
+        changes.write(CHANNEL, h -> {
             if (!store.deleteInactive(h, current.id())) {
                 store.find(h, current.id()).orElseThrow(() -> ApiError.notFound(id, "AppInstance"));
                 throw new ApiError(ErrorCode.E0000056, ErrorCode.E0000056.summary(null),
@@ -206,7 +224,7 @@ public final class Apps {
         String secret = ids.base62(SECRET_LENGTH);
         App.ClientSecret stored = new App.ClientSecret(ids.next(SECRET_ID_PREFIX), Hashes.sha256(secret),
                 clock.instant().truncatedTo(ChronoUnit.MICROS));
-        db.tx(h -> {
+        changes.write(CHANNEL, h -> {
             if (!store.replaceSecret(h, current.id(), stored)) {
                 store.find(h, current.id()).orElseThrow(() -> ApiError.notFound(id, "AppInstance"));
                 throw ApiError.validation("client_secret", current.settings().applicationType().description()
@@ -300,7 +318,7 @@ public final class Apps {
 
     private App changeStatus(EventContext ctx, String id, App.Status from, App.Status to, String eventType, String message) {
         App current = get(id);
-        return db.tx(h -> {
+        return changes.write(CHANNEL, h -> {
             if (store.changeStatus(h, current.id(), from, to, later(clock.instant(), current.lastUpdated()))) {
                 log.record(h, ctx, SystemLog.Entry.success(eventType, message, target(current)));
             }

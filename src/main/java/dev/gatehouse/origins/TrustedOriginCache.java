@@ -1,6 +1,7 @@
 package dev.gatehouse.origins;
 
 import dev.gatehouse.origins.TrustedOrigin.Scope;
+import dev.gatehouse.storage.ChangeFeed;
 import dev.gatehouse.storage.Database;
 
 import java.util.List;
@@ -11,8 +12,11 @@ import java.util.stream.Collectors;
 
 /**
  * The ACTIVE trusted origins in memory, so a CORS or redirect decision costs no database query: an immutable
- * snapshot, swapped atomically by {@link #reload()}. {@link TrustedOrigins} reloads after every change it commits
- * on this node; {@link TrustedOriginsListener} reloads when another node announces one (PostgreSQL NOTIFY).
+ * snapshot, swapped atomically by {@link #reload()}. It reloads on every change on {@link TrustedOrigins#CHANNEL}
+ * of the {@link ChangeFeed}: right after a commit on this node, on a notification from another (PostgreSQL NOTIFY).
+ * It reloads eagerly, not lazily as {@link dev.gatehouse.storage.ChangeCache} does: the whole set is one small query,
+ * and CORS preflights need it on every request. A reload that fails (database away) propagates, so the change feed
+ * reconnects and reloads again.
  */
 public final class TrustedOriginCache {
 
@@ -23,10 +27,11 @@ public final class TrustedOriginCache {
     private final TrustedOriginStore store;
     private final AtomicReference<Snapshot> snapshot = new AtomicReference<>(new Snapshot(Set.of(), Set.of()));
 
-    public TrustedOriginCache(Database db, TrustedOriginStore store) {
+    public TrustedOriginCache(Database db, ChangeFeed changes, TrustedOriginStore store) {
         this.db = db;
         this.store = store;
         reload();
+        changes.onChange(TrustedOrigins.CHANNEL, this::reload);
     }
 
     /**

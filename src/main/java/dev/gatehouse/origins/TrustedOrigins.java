@@ -4,6 +4,7 @@ import dev.gatehouse.api.ApiError;
 import dev.gatehouse.api.Filter;
 import dev.gatehouse.origins.TrustedOrigin.Scope;
 import dev.gatehouse.origins.TrustedOrigin.Status;
+import dev.gatehouse.storage.ChangeFeed;
 import dev.gatehouse.storage.Database;
 import dev.gatehouse.storage.Ids;
 import dev.gatehouse.syslog.EventContext;
@@ -25,8 +26,9 @@ import java.util.function.Supplier;
 
 /**
  * The trusted-origin use cases, shared by the management API, the console and the app wizard. Every change
- * writes its System Log event and announces itself to other nodes in the same transaction, then reloads this
- * node's {@link TrustedOriginCache}, so CORS and redirects follow it at once, without a restart.
+ * writes its System Log event and announces itself on {@link #CHANNEL} in the same transaction
+ * ({@link ChangeFeed#write}), which reloads every node's {@link TrustedOriginCache}: this node's right after the
+ * commit, the others' when PostgreSQL delivers the notification. CORS and redirects follow without a restart.
  */
 public final class TrustedOrigins {
 
@@ -41,6 +43,8 @@ public final class TrustedOrigins {
     public record BaseUris(List<TrustedOrigin> created, List<TrustedOrigin> existing) {
     }
 
+    /** The change-feed channel of trusted origins. */
+    public static final String CHANNEL = "gatehouse_trusted_origins";
     static final int MAX_LENGTH = 255;
     static final String INVALID_ORIGIN = "Origin value is not valid";
     static final String BLANK = "The field cannot be left blank";
@@ -49,15 +53,15 @@ public final class TrustedOrigins {
 
     private final Database db;
     private final TrustedOriginStore store;
-    private final TrustedOriginCache cache;
+    private final ChangeFeed changes;
     private final SystemLog log;
     private final Ids ids;
     private final Clock clock;
 
-    public TrustedOrigins(Database db, TrustedOriginStore store, TrustedOriginCache cache, SystemLog log, Ids ids, Clock clock) {
+    public TrustedOrigins(Database db, ChangeFeed changes, TrustedOriginStore store, SystemLog log, Ids ids, Clock clock) {
         this.db = db;
         this.store = store;
-        this.cache = cache;
+        this.changes = changes;
         this.log = log;
         this.ids = ids;
         this.clock = clock;
@@ -198,17 +202,11 @@ public final class TrustedOrigins {
     }
 
     /**
-     * Runs one change in a transaction that also announces it to other nodes, then reloads this node's cache.
+     * Runs one change in a transaction that also announces it to every node's cache (this node's at once).
      * A unique-key violation becomes the duplicate refusal for {@code origin} or {@code name}.
      */
     private <T> T change(String origin, String selfId, java.util.function.Function<Handle, T> work) {
-        T result = unique(origin, selfId, () -> db.tx(h -> {
-            T r = work.apply(h);
-            TrustedOriginsListener.announce(db, h);
-            return r;
-        }));
-        cache.reload();
-        return result;
+        return unique(origin, selfId, () -> changes.write(CHANNEL, work::apply));
     }
 
     private <T> T unique(String origin, String selfId, Supplier<T> write) {

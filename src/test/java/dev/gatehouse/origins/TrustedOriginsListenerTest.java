@@ -1,6 +1,7 @@
 package dev.gatehouse.origins;
 
 import dev.gatehouse.origins.TrustedOrigin.Scope;
+import dev.gatehouse.storage.ChangeFeed;
 import dev.gatehouse.storage.Database;
 import dev.gatehouse.storage.Ids;
 import dev.gatehouse.support.TestDatabase;
@@ -22,7 +23,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Two Gatehouse nodes on one PostgreSQL database: a change committed on node A reaches node B's cache through
- * {@code LISTEN/NOTIFY}, without a restart and without B reading the database per request.
+ * {@code LISTEN/NOTIFY} (the {@link ChangeFeed}), without a restart and without B reading the database per request.
  */
 @EnabledIfEnvironmentVariable(named = TestDatabase.POSTGRES_URL_ENV, matches = ".+")
 class TrustedOriginsListenerTest {
@@ -34,7 +35,8 @@ class TrustedOriginsListenerTest {
     private Database nodeB;
     private TrustedOrigins originsA;
     private TrustedOriginCache cacheB;
-    private TrustedOriginsListener listenerB;
+    private ChangeFeed changesA;
+    private ChangeFeed changesB;
     private final Semaphore reloadsOnB = new Semaphore(0);
 
     @BeforeEach
@@ -43,18 +45,19 @@ class TrustedOriginsListenerTest {
         nodeA = Database.open(url, null, null, 2);
         nodeB = Database.open(url, null, null, 2);
         TrustedOriginStore store = new TrustedOriginStore();
-        originsA = new TrustedOrigins(nodeA, store, new TrustedOriginCache(nodeA, store), new SystemLog(Clock.systemUTC()),
-                new Ids(new SecureRandom()), Clock.systemUTC());
-        cacheB = new TrustedOriginCache(nodeB, store);
-        listenerB = TrustedOriginsListener.start(url, null, null, () -> {
-            cacheB.reload();
-            reloadsOnB.release();
-        });
+        changesA = new ChangeFeed(nodeA);
+        new TrustedOriginCache(nodeA, changesA, store);
+        originsA = new TrustedOrigins(nodeA, changesA, store, new SystemLog(Clock.systemUTC()), new Ids(new SecureRandom()), Clock.systemUTC());
+        changesB = new ChangeFeed(nodeB);
+        cacheB = new TrustedOriginCache(nodeB, changesB, store);
+        changesB.onChange(TrustedOrigins.CHANNEL, reloadsOnB::release);   // after the cache's own reload
+        changesB.listen(url, null, null);
     }
 
     @AfterEach
     void stop() {
-        listenerB.close();
+        changesB.close();
+        changesA.close();
         nodeA.close();
         nodeB.close();
         TestDatabase.drop(url);

@@ -5,6 +5,8 @@ import dev.gatehouse.api.ErrorCode;
 import dev.gatehouse.oauth.keys.SigningKey;
 import dev.gatehouse.oauth.keys.SigningKeyStore.RotationMode;
 import dev.gatehouse.oauth.keys.SigningKeys;
+import dev.gatehouse.storage.ChangeCache;
+import dev.gatehouse.storage.ChangeFeed;
 import dev.gatehouse.storage.Database;
 import dev.gatehouse.storage.Ids;
 import dev.gatehouse.syslog.EventContext;
@@ -23,6 +25,10 @@ import java.util.function.Supplier;
  * The org AS ({@link #ORG}) and {@code default} are created on first start. The org AS is not a custom server:
  * the management API does not show it (as in Okta), and it cannot be renamed, deactivated or deleted. {@code default}
  * can be edited and deactivated but not deleted (the next start would otherwise bring it back, unannounced).
+ *
+ * <p>{@link #find} (every protocol request) answers from a {@link ChangeCache}. Every write to servers or their
+ * scopes goes through {@link ChangeFeed#write} on {@link #CHANNEL}, which drops this node's caches right after the
+ * commit and the other nodes' when PostgreSQL delivers the notification. {@link #get} (management) reads the database.
  */
 public final class AuthorizationServers {
 
@@ -31,11 +37,15 @@ public final class AuthorizationServers {
     /** The id (and name) of the default custom authorization server. */
     public static final String DEFAULT = "default";
     public static final String DEFAULT_AUDIENCE = "api://default";
+    /** The change-feed channel of authorization servers and their scopes. */
+    public static final String CHANNEL = "gatehouse_authorization_servers";
     static final String TYPE = "AuthorizationServer";
     private static final int MAX_NAME = 100;
     private static final int MAX_TEXT = 1024;
 
     private final Database db;
+    private final ChangeFeed changes;
+    private final ChangeCache<String, AuthorizationServer> byId;
     private final AuthorizationServerStore store;
     private final Scopes scopes;
     private final SigningKeys keys;
@@ -44,9 +54,12 @@ public final class AuthorizationServers {
     private final Clock clock;
     private final String baseUrl;
 
-    public AuthorizationServers(Database db, AuthorizationServerStore store, Scopes scopes, SigningKeys keys, SystemLog log, Ids ids,
-                                Clock clock, String baseUrl) {
+    public AuthorizationServers(Database db, ChangeFeed changes, AuthorizationServerStore store, Scopes scopes, SigningKeys keys,
+                                SystemLog log, Ids ids, Clock clock, String baseUrl) {
         this.db = db;
+        this.changes = changes;
+        this.byId = new ChangeCache<>(this::stored);
+        changes.onChange(CHANNEL, byId::invalidate);
         this.store = store;
         this.scopes = scopes;
         this.keys = keys;
@@ -56,8 +69,13 @@ public final class AuthorizationServers {
         this.baseUrl = baseUrl;
     }
 
-    /** Any authorization server by id, org AS included, whatever its status. */
+    /** Any authorization server by id, org AS included, whatever its status; from memory (see the class comment). */
     public Optional<AuthorizationServer> find(String id) {
+        return id == null ? Optional.empty() : byId.get(id);
+    }
+
+    /** As stored now, for management reads and for the cache to load. */
+    private Optional<AuthorizationServer> stored(String id) {
         return db.read(h -> store.find(h, id)).map(this::resolved);
     }
 
@@ -75,7 +93,7 @@ public final class AuthorizationServers {
 
     /** A custom server, for the management API: anything else (the org AS too) is 404 E0000007. */
     public AuthorizationServer get(String id) {
-        return find(id).filter(s -> !s.org()).orElseThrow(() -> ApiError.notFound(id, TYPE));
+        return stored(id).filter(s -> !s.org()).orElseThrow(() -> ApiError.notFound(id, TYPE));
     }
 
     /**
@@ -113,7 +131,7 @@ public final class AuthorizationServers {
         AuthorizationServer s = new AuthorizationServer(ids.next(Ids.AUTHORIZATION_SERVER), AuthorizationServer.Kind.CUSTOM, r.name().strip(),
                 blankToNull(r.description()), r.audiences().getFirst().strip(), AuthorizationServer.Status.ACTIVE, TokenLifetimes.DEFAULTS,
                 now, now);
-        return uniqueName(() -> db.tx(h -> {
+        return uniqueName(() -> changes.write(CHANNEL, h -> {
             insert(h, ctx, s);
             if (mode != null) {
                 keys.setRotationMode(h, s.id(), mode);
@@ -126,7 +144,7 @@ public final class AuthorizationServers {
     public AuthorizationServer update(EventContext ctx, String id, AuthorizationServerRequest r) {
         AuthorizationServer current = get(id);
         RotationMode mode = validate(r);
-        return uniqueName(() -> db.tx(h -> {
+        return uniqueName(() -> changes.write(CHANNEL, h -> {
             if (!store.update(h, current.id(), r.name().strip(), blankToNull(r.description()), r.audiences().getFirst().strip(), clock.instant())) {
                 throw ApiError.notFound(id, TYPE);
             }
@@ -141,8 +159,8 @@ public final class AuthorizationServers {
 
     /** Sets the token lifetimes of any server, the org AS included. */
     public AuthorizationServer updateLifetimes(EventContext ctx, String id, TokenLifetimes lifetimes) {
-        AuthorizationServer current = find(id).orElseThrow(() -> ApiError.notFound(id, TYPE));
-        return db.tx(h -> {
+        AuthorizationServer current = stored(id).orElseThrow(() -> ApiError.notFound(id, TYPE));
+        return changes.write(CHANNEL, h -> {
             if (!store.updateLifetimes(h, current.id(), lifetimes, clock.instant())) {
                 throw ApiError.notFound(id, TYPE);
             }
@@ -174,7 +192,7 @@ public final class AuthorizationServers {
             throw new ApiError(ErrorCode.E0000006, ErrorCode.E0000006.summary(null), List.of(new ApiError.Cause(null,
                     "The default authorization server is built in: it cannot be deleted. Deactivate it instead.")));
         }
-        db.tx(h -> {
+        changes.write(CHANNEL, h -> {
             if (!store.deleteInactive(h, s.id())) {
                 if (store.find(h, s.id()).isEmpty()) {
                     throw ApiError.notFound(id, TYPE);
@@ -214,7 +232,7 @@ public final class AuthorizationServers {
                 continue;
             }
             try {
-                db.tx(h -> {
+                changes.write(CHANNEL, h -> {
                     insert(h, system, s);
                     return null;
                 });
@@ -236,7 +254,7 @@ public final class AuthorizationServers {
 
     private void changeStatus(EventContext ctx, AuthorizationServer s, AuthorizationServer.Status from, AuthorizationServer.Status to,
                               String eventType, String message) {
-        db.tx(h -> {
+        changes.write(CHANNEL, h -> {
             if (store.changeStatus(h, s.id(), from, to, clock.instant())) {
                 log.record(h, ctx, SystemLog.Entry.success(eventType, message, target(s)));
             }

@@ -2,6 +2,8 @@ package dev.gatehouse.oauth.servers;
 
 import dev.gatehouse.api.ApiError;
 import dev.gatehouse.api.ErrorCode;
+import dev.gatehouse.storage.ChangeCache;
+import dev.gatehouse.storage.ChangeFeed;
 import dev.gatehouse.storage.Database;
 import dev.gatehouse.storage.Ids;
 import dev.gatehouse.syslog.EventContext;
@@ -22,6 +24,9 @@ import java.util.regex.Pattern;
  * Scopes of an authorization server. Every server has the reserved OIDC scopes as system scopes (published in
  * discovery); they cannot be renamed or deleted (403 E0000006), but their description, consent, default and
  * metadata flags can change. Custom servers get scopes of their own; the org AS has only the system ones.
+ *
+ * <p>{@link #list} keeps each server's scopes in memory, sorted once; every change goes through
+ * {@link ChangeFeed#write} on {@link AuthorizationServers#CHANNEL}, which drops them (see {@link ChangeCache}).
  */
 public final class Scopes {
 
@@ -45,13 +50,20 @@ public final class Scopes {
     private static final int MAX_TEXT = 1024;
 
     private final Database db;
+    private final ChangeFeed changes;
+    private final ChangeCache<String, List<Scope>> byServer;
     private final ScopeStore store;
     private final SystemLog log;
     private final Ids ids;
     private final Clock clock;
 
-    public Scopes(Database db, ScopeStore store, SystemLog log, Ids ids, Clock clock) {
+    public Scopes(Database db, ChangeFeed changes, ScopeStore store, SystemLog log, Ids ids, Clock clock) {
         this.db = db;
+        this.changes = changes;
+        this.byServer = new ChangeCache<>(serverId -> java.util.Optional.of(db.read(h -> store.list(h, serverId)).stream()
+                .sorted(Comparator.comparing(Scope::system).thenComparing(s -> s.system() ? SYSTEM.indexOf(s.name()) : 0))
+                .toList()));
+        changes.onChange(AuthorizationServers.CHANNEL, byServer::invalidate);
         this.store = store;
         this.log = log;
         this.ids = ids;
@@ -60,9 +72,7 @@ public final class Scopes {
 
     /** The server's scopes: its own by name, then the system ones in {@link #SYSTEM} order. */
     public List<Scope> list(String authorizationServerId) {
-        return db.read(h -> store.list(h, authorizationServerId)).stream()
-                .sorted(Comparator.comparing(Scope::system).thenComparing(s -> s.system() ? SYSTEM.indexOf(s.name()) : 0))
-                .toList();
+        return byServer.get(authorizationServerId).orElseThrow();
     }
 
     /** The names of the scopes published in the server's metadata ({@code metadataPublish: ALL_CLIENTS}), in list order. */
@@ -72,7 +82,7 @@ public final class Scopes {
 
     /** The names of the server's own (non-system) scopes: what a client may ask for besides the reserved OIDC ones. */
     public java.util.Set<String> customNames(AuthorizationServer server) {
-        return db.read(h -> store.list(h, server.id())).stream().filter(s -> !s.system()).map(Scope::name)
+        return list(server.id()).stream().filter(s -> !s.system()).map(Scope::name)
                 .collect(java.util.stream.Collectors.toUnmodifiableSet());
     }
 
@@ -90,7 +100,7 @@ public final class Scopes {
         Scope s = new Scope(ids.next(ID_PREFIX), server.id(), r.name(), blankToNull(r.displayName()), blankToNull(r.description()), false,
                 r.isDefault() != null && r.isDefault(), r.consent() == null ? Scope.Consent.IMPLICIT : Scope.Consent.valueOf(r.consent()),
                 r.metadataPublish() == null ? Scope.MetadataPublish.NO_CLIENTS : Scope.MetadataPublish.valueOf(r.metadataPublish()), now, now);
-        return uniqueName(() -> db.tx(h -> {
+        return uniqueName(() -> changes.write(AuthorizationServers.CHANNEL, h -> {
             store.insert(h, s);
             log.record(h, ctx, SystemLog.Entry.success("oauth2.scope.created", "Create scope", target(s), AuthorizationServers.target(server)));
             return s;
@@ -108,7 +118,7 @@ public final class Scopes {
                 r.consent() == null ? current.consent() : Scope.Consent.valueOf(r.consent()),
                 r.metadataPublish() == null ? current.metadataPublish() : Scope.MetadataPublish.valueOf(r.metadataPublish()),
                 current.created(), clock.instant());
-        return uniqueName(() -> db.tx(h -> {
+        return uniqueName(() -> changes.write(AuthorizationServers.CHANNEL, h -> {
             if (!store.update(h, s, s.lastUpdated())) {
                 throw ApiError.notFound(scopeId, TYPE);
             }
@@ -123,7 +133,7 @@ public final class Scopes {
         if (current.system()) {
             throw systemScope(current, "be deleted");
         }
-        db.tx(h -> {
+        changes.write(AuthorizationServers.CHANNEL, h -> {
             if (!store.deleteCustom(h, server.id(), scopeId)) {
                 throw ApiError.notFound(scopeId, TYPE);
             }
