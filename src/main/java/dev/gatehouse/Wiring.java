@@ -198,6 +198,7 @@ public final class Wiring implements AutoCloseable {
             AuthorizationServers authorizationServers = new AuthorizationServers(db, new AuthorizationServerStore(), scopes, signingKeys,
                     log, ids, clock, config.baseUrl());
             authorizationServers.ensureBuiltIns();
+            signingKeys.makeMissingKeysSoon();   // off the request path: the first token request need not make them
             AuthorizationServerJson authorizationServerJson = new AuthorizationServerJson(authorizationServers, signingKeys, config.baseUrl());
 
             TrustedOriginStore originStore = new TrustedOriginStore();
@@ -328,6 +329,7 @@ public final class Wiring implements AutoCloseable {
             throw new IllegalStateException(e);
         }
         keyRotation.close();
+        signingKeys.close();
         logRetention.close();
         rateLimits.close();
         server.close();
