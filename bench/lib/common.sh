@@ -28,13 +28,17 @@ mint_refresh_tokens() {
     local sep='?'; [[ "$AUTHORIZE_PATH" == *\?* ]] && sep='&'
     local scope="${REFRESH_SCOPE// /%20}"
     : >"$out"
+    local verifier challenge
     for ((i = 0; i < n; i++)); do
+      # A fresh PKCE pair per flow: Gatehouse refuses a code challenge it has seen before.
+      verifier="bench-mint-verifier-$(openssl rand -hex 20)"
+      challenge="$(printf '%s' "$verifier" | openssl dgst -sha256 -binary | base64 -w0 | tr '+/' '-_' | tr -d '=')"
       location="$(curl -sS -o /dev/null -w '%{redirect_url}' -H "Cookie: $SESSION_COOKIE" \
-        "$base$AUTHORIZE_PATH${sep}client_id=$CLIENT_ID&redirect_uri=$(jq -rn --arg u "$REDIRECT_URI" '$u|@uri')&response_type=code&scope=$scope&state=s&nonce=n&code_challenge=$PKCE_CHALLENGE&code_challenge_method=S256")"
+        "$base$AUTHORIZE_PATH${sep}client_id=$CLIENT_ID&redirect_uri=$(jq -rn --arg u "$REDIRECT_URI" '$u|@uri')&response_type=code&scope=$scope&state=s&nonce=n&code_challenge=$challenge&code_challenge_method=S256")"
       code="$(sed -n 's/.*[?&]code=\([^&#]*\).*/\1/p' <<<"$location")"
       [ -n "$code" ] || die "mint: /authorize did not give a code (redirect: '$location')"
       token="$(curl -sS "$base$TOKEN_PATH" --data-urlencode grant_type=authorization_code --data-urlencode "client_id=$CLIENT_ID" \
-        --data-urlencode "redirect_uri=$REDIRECT_URI" --data-urlencode "code=$code" --data-urlencode "code_verifier=$PKCE_VERIFIER" \
+        --data-urlencode "redirect_uri=$REDIRECT_URI" --data-urlencode "code=$code" --data-urlencode "code_verifier=$verifier" \
         | jq -r '.refresh_token // empty')"
       [ -n "$token" ] || die "mint: the code exchange gave no refresh token"
       echo "$token" >>"$out"
