@@ -201,6 +201,7 @@ public final class Wiring implements AutoCloseable {
             AuthorizationServers authorizationServers = new AuthorizationServers(db, changes, new AuthorizationServerStore(), scopes, signingKeys,
                     log, ids, clock, config.baseUrl());
             authorizationServers.ensureBuiltIns();
+            signingKeys.makeMissingKeysSoon();   // off the request path: the first token request need not make them
             AuthorizationServerJson authorizationServerJson = new AuthorizationServerJson(authorizationServers, signingKeys, config.baseUrl());
 
             TrustedOriginStore originStore = new TrustedOriginStore();
@@ -302,8 +303,8 @@ public final class Wiring implements AutoCloseable {
                 new AuthorizeEndpoint(servers, new Authorization(apps, customScopes, consentScopes, db, codes, log, ids, clock, config.baseUrl()),
                         sessionCookie, pages, errors, ids),
                 new TokenEndpoint(servers, clients,
-                        new CodeGrant(db, codes, issued, issuer, users, groups, log, ids, clock),
-                        new RefreshGrant(db, issued, issuer, users, groups, log, clock, apps),
+                        new CodeGrant(db, codes, issued, issuer, users, new GroupStore(), log, ids, clock),
+                        new RefreshGrant(db, issued, issuer, users, new GroupStore(), new AssignmentStore(), log, clock),
                         new ClientCredentialsGrant(db, issuer, customScopes, log), db, log, rateLimits),
                 new dev.gatehouse.oauth.userinfo.UserInfoEndpoint(servers, verifier, groups, db, log),
                 new dev.gatehouse.oauth.introspect.IntrospectEndpoint(servers, clients,
@@ -326,6 +327,7 @@ public final class Wiring implements AutoCloseable {
     public void close() {
         changes.close();
         keyRotation.close();
+        signingKeys.close();
         logRetention.close();
         rateLimits.close();
         server.close();

@@ -1,12 +1,13 @@
 package dev.gatehouse.config;
 
+import ch.qos.logback.classic.AsyncAppender;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.encoder.JsonEncoder;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.ConsoleAppender;
 import org.slf4j.LoggerFactory;
 
-/** Switches the console log to one JSON object per line when asked ({@code GATEHOUSE_LOG_FORMAT=json}). */
+/** Switches the console log (the access log included) to one JSON object per line when asked ({@code GATEHOUSE_LOG_FORMAT=json}). */
 public final class Logging {
 
     private Logging() {
@@ -27,5 +28,16 @@ public final class Logging {
         appender.setTarget("System.err");
         appender.start();
         root.addAppender(appender);
+        // The access log has its own asynchronous appender (logback.xml); it writes JSON too, still off the request thread.
+        var access = context.getLogger("gatehouse.access");
+        access.detachAndStopAllAppenders();
+        AsyncAppender async = new AsyncAppender();
+        async.setContext(context);
+        async.setName("ACCESS");
+        async.setQueueSize(8192);
+        async.setDiscardingThreshold(0);
+        async.addAppender(appender);
+        async.start();
+        access.addAppender(async);
     }
 }

@@ -7,12 +7,25 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Base64;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
  * Argon2id password hashes in the PHC string format ({@code $argon2id$v=19$m=19456,t=2,p=1$salt$hash}),
  * so the parameters travel with each hash and {@link #needsRehash} can tell when they changed.
+ *
+ * <p>Argon2 runs on a few platform threads of its own, one per core, never on the caller's thread. The
+ * callers are virtual threads, which the JVM does not preempt: a burst of sign-ins hashing on them held
+ * every carrier thread for tens of milliseconds at a time, and requests holding a database connection
+ * could not run to give it back (the sign-in benchmark drained the pool: 500s after Hikari's 5 s wait).
+ * On platform threads the OS time-slices hashing against the carriers, and beyond one hash per core the
+ * work queues in arrival order while the waiting virtual threads unmount and cost nothing.
  */
 public final class PasswordHasher {
 
@@ -33,10 +46,20 @@ public final class PasswordHasher {
 
     private final Params params;
     private final SecureRandom random;
+    private final ThreadPoolExecutor argon2;
 
     public PasswordHasher(Params params, SecureRandom random) {
         this.params = params;
         this.random = random;
+        int threads = Math.max(1, Runtime.getRuntime().availableProcessors());
+        AtomicInteger n = new AtomicInteger();
+        // Idle threads end after a while, so an instance needs no close (tests build many servers).
+        this.argon2 = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
+            Thread t = new Thread(r, "argon2-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        this.argon2.allowCoreThreadTimeOut(true);
     }
 
     public String hash(String password) {
@@ -66,7 +89,27 @@ public final class PasswordHasher {
         return !m.matches() || !new Params(Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)), Integer.parseInt(m.group(3))).equals(params);
     }
 
-    private static byte[] derive(String password, byte[] salt, Params p, int length) {
+    /** Runs Argon2 on the hashing threads and waits for it (see the class comment for why). */
+    private byte[] derive(String password, byte[] salt, Params p, int length) {
+        Future<byte[]> result = argon2.submit(() -> argon2id(password, salt, p, length));
+        try {
+            return result.get();
+        } catch (InterruptedException e) {
+            result.cancel(true);
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while hashing a password", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            if (e.getCause() instanceof Error err) {
+                throw err;
+            }
+            throw new IllegalStateException("Password hashing failed", e.getCause());
+        }
+    }
+
+    private static byte[] argon2id(String password, byte[] salt, Params p, int length) {
         Argon2BytesGenerator gen = new Argon2BytesGenerator();
         gen.init(new Argon2Parameters.Builder(Argon2Parameters.ARGON2_id)
                 .withVersion(Argon2Parameters.ARGON2_VERSION_13)

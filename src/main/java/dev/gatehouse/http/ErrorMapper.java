@@ -9,6 +9,7 @@ import io.javalin.http.HttpResponseException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.sql.SQLTransientConnectionException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,7 +17,8 @@ import java.util.Map;
 /**
  * The one place errors become responses. The management API gets Okta's error JSON, people get a
  * readable page; an unexpected exception is logged with its request id and answered with a 500
- * that carries that id and nothing else: no stack trace ever reaches a client.
+ * that carries that id and nothing else: no stack trace ever reaches a client. Running out of pooled
+ * database connections is overload, not a fault: it is a 503 with {@code Retry-After}.
  */
 public final class ErrorMapper {
 
@@ -63,6 +65,10 @@ public final class ErrorMapper {
             }
         });
         routes.exception(Exception.class, (e, ctx) -> {
+            if (isOverload(e)) {
+                writeBusy(ctx, e);
+                return;
+            }
             LOG.error("Unexpected error in {} {} (request {})", ctx.method(), ctx.path(), Edge.requestId(ctx), e);
             if (isApi(ctx)) {
                 Map<String, Object> body = body("E0000009", "Internal Server Error", List.of());
@@ -73,6 +79,41 @@ public final class ErrorMapper {
                                 + "give your administrator the request id below.");
             }
         });
+    }
+
+    /**
+     * The connection pool had no connection free within its wait: the server is overloaded, not broken. The
+     * person (or client) gets a 503 that says so and when to retry, not a 500; the log gets a WARN, not a stack.
+     */
+    private void writeBusy(Context ctx, Exception e) {
+        LOG.warn("Busy: no database connection free for {} {} (request {}): {}", ctx.method(), ctx.path(), Edge.requestId(ctx),
+                rootMessage(e));
+        ctx.header("Retry-After", "1");
+        if (isApi(ctx)) {
+            ctx.status(503).json(body("E0000009", "Gatehouse is busy. Try again in a moment.", List.of()));
+        } else {
+            writePage(ctx, 503, "Busy, try again",
+                    "Gatehouse is handling many requests right now and could not complete this one. Nothing was changed. "
+                            + "Wait a moment and try again.");
+        }
+    }
+
+    /** True when an exception comes from waiting too long for a pooled connection (Hikari's timeout). */
+    static boolean isOverload(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLTransientConnectionException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t.getMessage();
     }
 
     public void writeApi(Context ctx, ApiError e) {

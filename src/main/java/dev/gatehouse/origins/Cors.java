@@ -33,28 +33,38 @@ public final class Cors implements Routes {
 
     /** A CORS-enabled endpoint class: its paths, its methods, and whether it authenticates with the session cookie. */
     enum Endpoint {
-        TOKEN("/oauth2(/[^/]+)?/v1/token", "POST", false),
-        KEYS("/oauth2(/[^/]+)?/v1/keys", "GET", false),
-        USERINFO("/oauth2(/[^/]+)?/v1/userinfo", "GET, POST", false),
-        INTROSPECT("/oauth2(/[^/]+)?/v1/introspect", "POST", false),
-        REVOKE("/oauth2(/[^/]+)?/v1/revoke", "POST", false),
-        DISCOVERY("(/oauth2/[^/]+)?/\\.well-known/openid-configuration|/oauth2/[^/]+/\\.well-known/oauth-authorization-server", "GET", false),
-        SESSION("/api/v1/sessions/me", "GET, DELETE", true),
-        SESSION_REFRESH("/api/v1/sessions/me/lifecycle/refresh", "POST", true);
+        TOKEN("/oauth2(/[^/]+)?/v1/token", "/v1/token", "POST", false),
+        KEYS("/oauth2(/[^/]+)?/v1/keys", "/v1/keys", "GET", false),
+        USERINFO("/oauth2(/[^/]+)?/v1/userinfo", "/v1/userinfo", "GET, POST", false),
+        INTROSPECT("/oauth2(/[^/]+)?/v1/introspect", "/v1/introspect", "POST", false),
+        REVOKE("/oauth2(/[^/]+)?/v1/revoke", "/v1/revoke", "POST", false),
+        DISCOVERY("(/oauth2/[^/]+)?/\\.well-known/openid-configuration|/oauth2/[^/]+/\\.well-known/oauth-authorization-server",
+                "/.well-known/", "GET", false),
+        SESSION("/api/v1/sessions/me", "/api/v1/sessions/me", "GET, DELETE", true),
+        SESSION_REFRESH("/api/v1/sessions/me/lifecycle/refresh", "/api/v1/sessions/me/lifecycle/refresh", "POST", true);
 
         private final Pattern path;
+        /** Text every matching path contains: a cheap test that spares the regex for nearly every other path. */
+        private final String literal;
         private final String methods;
         private final boolean credentials;
 
-        Endpoint(String path, String methods, boolean credentials) {
+        Endpoint(String path, String literal, String methods, boolean credentials) {
             this.path = Pattern.compile("(?:" + path + ")/?");
+            this.literal = literal;
             this.methods = methods;
             this.credentials = credentials;
         }
 
+        private static final Endpoint[] ALL = values();
+
         static Optional<Endpoint> of(String path) {
-            for (Endpoint e : values()) {
-                if (e.path.matcher(path).matches()) {
+            // Every CORS-enabled path starts with one of these: pages, the console and the rest of the API stop here.
+            if (!path.startsWith("/oauth2/") && !path.startsWith("/.well-known/") && !path.startsWith("/api/v1/sessions/me")) {
+                return Optional.empty();
+            }
+            for (Endpoint e : ALL) {
+                if (path.contains(e.literal) && e.path.matcher(path).matches()) {
                     return Optional.of(e);
                 }
             }
@@ -73,6 +83,10 @@ public final class Cors implements Routes {
         routes.before(this::handle);
     }
 
+    /**
+     * (A request without {@code Origin} still goes through: these endpoints' responses must say {@code Vary: Origin}
+     * so no cache serves one to a cross-origin page, and a preflight-shaped OPTIONS still gets its 204.)
+     */
     void handle(Context ctx) {
         Optional<Endpoint> endpoint = Endpoint.of(ctx.path());
         if (endpoint.isEmpty()) {

@@ -2,7 +2,8 @@ package dev.gatehouse.oauth.grants;
 
 import dev.gatehouse.apps.App;
 import dev.gatehouse.apps.AppSettings.GrantType;
-import dev.gatehouse.directory.Groups;
+import dev.gatehouse.directory.Group;
+import dev.gatehouse.directory.GroupStore;
 import dev.gatehouse.directory.User;
 import dev.gatehouse.directory.UserStore;
 import dev.gatehouse.oauth.GrantTypes;
@@ -29,7 +30,9 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
@@ -47,19 +50,19 @@ public final class CodeGrant {
     private final IssuedTokenStore tokens;
     private final TokenIssuer issuer;
     private final UserStore users;
-    private final Groups groups;
+    private final GroupStore groupStore;
     private final SystemLog log;
     private final Ids ids;
     private final Clock clock;
 
-    public CodeGrant(Database db, CodeStore codes, IssuedTokenStore tokens, TokenIssuer issuer, UserStore users, Groups groups,
+    public CodeGrant(Database db, CodeStore codes, IssuedTokenStore tokens, TokenIssuer issuer, UserStore users, GroupStore groupStore,
                      SystemLog log, Ids ids, Clock clock) {
         this.db = db;
         this.codes = codes;
         this.tokens = tokens;
         this.issuer = issuer;
         this.users = users;
-        this.groups = groups;
+        this.groupStore = groupStore;
         this.log = log;
         this.ids = ids;
         this.clock = clock;
@@ -72,8 +75,15 @@ public final class CodeGrant {
         GrantTypes.require(client, GrantType.AUTHORIZATION_CODE);
         String hash = Hashes.sha256(r.code());
         Instant now = clock.instant();
-        AuthorizationCode code = db.read(h -> codes.find(h, hash)).filter(c -> c.serverId().equals(server.id()))
-                .orElseThrow(() -> OAuthError.INVALID_GRANT.because(INVALID_CODE, "unknown code"));
+        // The code, its user and (for the groups scope) the user's groups in one pooled handle, not a checkout each;
+        // they are looked at in the same order as ever, so the same error wins.
+        Found found = db.read(h -> codes.find(h, hash).filter(c -> c.serverId().equals(server.id())).map(c -> {
+            Optional<User> user = users.find(h, c.userId());
+            List<String> groupNames = user.isPresent() && c.scopes().contains(OidcScopes.GROUPS)
+                    ? groupStore.groupsOf(h, c.userId()).stream().map(Group::name).limit(100).toList() : null;
+            return new Found(c, user, groupNames);
+        })).orElseThrow(() -> OAuthError.INVALID_GRANT.because(INVALID_CODE, "unknown code"));
+        AuthorizationCode code = found.code();
         if (code.used() != null) {
             revokeWhatTheCodeIssued(code, server, ctx, now);
             throw OAuthError.INVALID_GRANT.because(INVALID_CODE, "code replayed");
@@ -89,10 +99,10 @@ public final class CodeGrant {
             throw OAuthError.INVALID_GRANT.because("The 'redirect_uri' does not match the redirection URI used in the authorization request.");
         }
         checkPkce(code.codeChallenge(), r.codeVerifier());
-        User user = db.read(h -> users.find(h, code.userId())).filter(u -> u.status() == User.Status.ACTIVE)
+        User user = found.user().filter(u -> u.status() == User.Status.ACTIVE)
                 .orElseThrow(() -> OAuthError.INVALID_GRANT.because(INVALID_CODE, "user no longer active"));
         TokenMinter.Grant grant = new TokenMinter.Grant(server, issuerUrl, client.clientId(), user, code.scopes(), code.authTime(),
-                code.nonce(), code.scopes().contains(OidcScopes.GROUPS) ? groups.namesOf(user.id()) : null);
+                code.nonce(), found.groupNames());
         TokenIssuer.Signed signed = issuer.sign(grant);
         boolean refresh = code.scopes().contains(OidcScopes.OFFLINE_ACCESS) && client.settings().allows(GrantType.REFRESH_TOKEN);
         String familyId = "fam" + ids.base62(30);
@@ -114,6 +124,10 @@ public final class CodeGrant {
             throw OAuthError.INVALID_GRANT.because(INVALID_CODE, "code used concurrently");
         }
         return issuer.response(signed, refreshToken.isEmpty() ? null : refreshToken);
+    }
+
+    /** A code with what its grant needs: its user, and the user's group names (at most 100, as {@code Groups.namesOf}) when asked for. */
+    private record Found(AuthorizationCode code, Optional<User> user, List<String> groupNames) {
     }
 
     /** RFC 7636 S256; a verifier is accepted only when the authorization request carried a challenge (RFC 9700 §4.8.2). */

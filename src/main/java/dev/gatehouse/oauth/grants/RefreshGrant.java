@@ -3,7 +3,9 @@ package dev.gatehouse.oauth.grants;
 import dev.gatehouse.apps.App;
 import dev.gatehouse.apps.AppSettings;
 import dev.gatehouse.apps.AppSettings.GrantType;
-import dev.gatehouse.directory.Groups;
+import dev.gatehouse.apps.AssignmentStore;
+import dev.gatehouse.directory.Group;
+import dev.gatehouse.directory.GroupStore;
 import dev.gatehouse.directory.User;
 import dev.gatehouse.directory.UserStore;
 import dev.gatehouse.oauth.GrantTypes;
@@ -20,6 +22,7 @@ import dev.gatehouse.storage.Hashes;
 import dev.gatehouse.syslog.Actor;
 import dev.gatehouse.syslog.EventContext;
 import dev.gatehouse.syslog.SystemLog;
+import org.jdbi.v3.core.Handle;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -35,23 +38,23 @@ public final class RefreshGrant {
 
     public static final String INVALID = "The refresh token is invalid or expired.";
 
-    private final dev.gatehouse.apps.Apps apps;
     private final Database db;
     private final IssuedTokenStore tokens;
     private final TokenIssuer issuer;
     private final UserStore users;
-    private final Groups groups;
+    private final GroupStore groupStore;
+    private final AssignmentStore assignments;
     private final SystemLog log;
     private final Clock clock;
 
-    public RefreshGrant(Database db, IssuedTokenStore tokens, TokenIssuer issuer, UserStore users, Groups groups, SystemLog log, Clock clock,
-                        dev.gatehouse.apps.Apps apps) {
-        this.apps = apps;
+    public RefreshGrant(Database db, IssuedTokenStore tokens, TokenIssuer issuer, UserStore users, GroupStore groupStore,
+                        AssignmentStore assignments, SystemLog log, Clock clock) {
         this.db = db;
         this.tokens = tokens;
         this.issuer = issuer;
         this.users = users;
-        this.groups = groups;
+        this.groupStore = groupStore;
+        this.assignments = assignments;
         this.log = log;
         this.clock = clock;
     }
@@ -62,88 +65,100 @@ public final class RefreshGrant {
         }
         GrantTypes.require(client, GrantType.REFRESH_TOKEN);
         Instant now = clock.instant();
-        IssuedTokenStore.RefreshToken rt = db.read(h -> tokens.findRefreshToken(h, Hashes.sha256(r.refreshToken())))
-                .filter(t -> t.serverId().equals(server.id()) && t.clientId().equals(client.clientId()))
-                .orElseThrow(() -> OAuthError.INVALID_GRANT.because(INVALID, "unknown refresh token"));
-        if (!rt.activeAt(now)) {
-            throw OAuthError.INVALID_GRANT.because(INVALID, "refresh token expired or revoked");
-        }
-        List<String> scopes = rt.scopes();
-        if (r.scope() != null && !r.scope().isEmpty()) {
-            if (!rt.scopes().containsAll(r.scope())) {
-                throw OAuthError.INVALID_SCOPE.because("The requested scopes are not a subset of the scopes of the refresh token.");
+        String tokenHash = Hashes.sha256(r.refreshToken());
+        // One transaction, one pooled connection: the reads (token, user, assignment, groups) and the writes used to
+        // check out a connection each. Nothing is written before the conditional UPDATE, so no row is locked while
+        // the tokens are signed, and a refusal thrown before it leaves nothing to roll back. (Only a detected reuse
+        // takes a second transaction, as before.)
+        Outcome outcome = db.tx(h -> {
+            IssuedTokenStore.RefreshToken rt = tokens.findRefreshToken(h, tokenHash)
+                    .filter(t -> t.serverId().equals(server.id()) && t.clientId().equals(client.clientId()))
+                    .orElseThrow(() -> OAuthError.INVALID_GRANT.because(INVALID, "unknown refresh token"));
+            if (!rt.activeAt(now)) {
+                throw OAuthError.INVALID_GRANT.because(INVALID, "refresh token expired or revoked");
             }
-            scopes = r.scope();
-        }
-        User user = db.read(h -> users.find(h, rt.userId())).filter(u -> u.status() == User.Status.ACTIVE)
-                .orElseThrow(() -> OAuthError.INVALID_GRANT.because(INVALID, "user no longer active"));
-        if (!apps.isAssigned(client.id(), user.id())) {
-            throw OAuthError.INVALID_GRANT.because(INVALID, "user no longer assigned to the app");
-        }
-        TokenMinter.Grant grant = new TokenMinter.Grant(server, issuerUrl, client.clientId(), user, scopes, rt.authTime(), null,
-                scopes.contains(OidcScopes.GROUPS) ? groups.namesOf(user.id()) : null);
-        TokenIssuer.Signed signed = issuer.sign(grant);
-        EventContext asUser = ctx.as(Actor.user(user.id(), user.profile().login(), user.profile().name()));
-        AppSettings.RefreshToken policy = client.settings().refreshToken();
-        if (policy.rotationType() == AppSettings.RotationType.STATIC) {
-            return persistent(r, rt, server, client, signed, asUser, now);
-        }
-        return rotate(rt, server, client, signed, asUser, now, Duration.ofSeconds(policy.leeway()));
-    }
-
-    /** STATIC: the same refresh token comes back; its idle window slides, the family's absolute end does not. */
-    private TokenResponse persistent(RefreshRequest r, IssuedTokenStore.RefreshToken rt, AuthorizationServer server, App client,
-                                     TokenIssuer.Signed signed, EventContext ctx, Instant now) {
-        Instant idle = now.plus(server.lifetimes().refreshTokenIdle());
-        boolean ok = db.tx(h -> {
-            if (!tokens.extendIdle(h, rt.id(), now, idle)) {
-                return false;
-            }
-            issuer.record(h, signed, rt.familyId());
-            log.record(h, ctx, granted(server, client, signed));
-            return true;
-        });
-        if (!ok) {
-            throw OAuthError.INVALID_GRANT.because(INVALID, "refresh token revoked meanwhile");
-        }
-        return issuer.response(signed, r.refreshToken());
-    }
-
-    /**
-     * ROTATE: the first use of a token claims it (one conditional UPDATE: exactly one caller wins, on any
-     * number of nodes) and gets a new token of the same family. Later uses within {@code leeway} of that
-     * first use succeed the same way (tabs and retries racing); any use after it is reuse: the whole family
-     * is revoked and the request refused.
-     */
-    private TokenResponse rotate(IssuedTokenStore.RefreshToken rt, AuthorizationServer server, App client, TokenIssuer.Signed signed,
-                                 EventContext ctx, Instant now, Duration leeway) {
-        String next = db.tx(h -> {
-            boolean first = tokens.markFirstUse(h, rt.id(), now);
-            if (!first) {
-                IssuedTokenStore.RefreshToken seen = tokens.findRefreshToken(h, rt.tokenHash()).orElseThrow();
-                // Leeway 0 means no grace at all, whatever the timestamps' precision says.
-                boolean inGrace = leeway.isPositive() && seen.firstUsed() != null && now.isBefore(seen.firstUsed().plus(leeway))
-                        && seen.activeAt(now);
-                if (!inGrace) {
-                    return null;
+            List<String> scopes = rt.scopes();
+            if (r.scope() != null && !r.scope().isEmpty()) {
+                if (!rt.scopes().containsAll(r.scope())) {
+                    throw OAuthError.INVALID_SCOPE.because("The requested scopes are not a subset of the scopes of the refresh token.");
                 }
+                scopes = r.scope();
             }
-            issuer.record(h, signed, rt.familyId());
-            String value = issuer.newRefreshToken(h, signed, rt.familyId(), now);
-            log.record(h, ctx, granted(server, client, signed));
-            return value;
+            User user = users.find(h, rt.userId()).filter(u -> u.status() == User.Status.ACTIVE)
+                    .orElseThrow(() -> OAuthError.INVALID_GRANT.because(INVALID, "user no longer active"));
+            if (client.id() == null || !assignments.isAssigned(h, client.id(), user.id())) {
+                throw OAuthError.INVALID_GRANT.because(INVALID, "user no longer assigned to the app");
+            }
+            TokenMinter.Grant grant = new TokenMinter.Grant(server, issuerUrl, client.clientId(), user, scopes, rt.authTime(), null,
+                    scopes.contains(OidcScopes.GROUPS) ? groupNames(h, user.id()) : null);
+            TokenIssuer.Signed signed = issuer.sign(grant);
+            EventContext asUser = ctx.as(Actor.user(user.id(), user.profile().login(), user.profile().name()));
+            AppSettings.RefreshToken policy = client.settings().refreshToken();
+            if (policy.rotationType() == AppSettings.RotationType.STATIC) {
+                return persistent(h, r, rt, server, client, signed, asUser, now);
+            }
+            return rotate(h, rt, server, client, signed, asUser, now, Duration.ofSeconds(policy.leeway()));
         });
-        if (next == null) {
+        if (outcome.reused() != null) {
+            IssuedTokenStore.RefreshToken rt = outcome.reused();
+            // Its own transaction, after the one above has ended, as before: inside it, the revocation's locks (family,
+            // then its tokens) interleaved with the other racing requests' claim of the same token and PostgreSQL
+            // found deadlocks (RefreshConcurrencyTest, 50 concurrent reuses on two nodes).
             db.tx(h -> {
                 tokens.revokeFamily(h, rt.familyId(), now);
-                log.record(h, ctx, SystemLog.Entry.failure(OAuthEvents.type(server, "token.detect_reuse"),
+                log.record(h, outcome.actor(), SystemLog.Entry.failure(OAuthEvents.type(server, "token.detect_reuse"),
                         "OAuth2 refresh token reuse detected", "REUSE_DETECTED", CodeGrant.target(client))
                         .withDebug(Map.of("refresh_token_id", rt.id(), "family", rt.familyId())));
                 return null;
             });
             throw OAuthError.INVALID_GRANT.because(INVALID, "refresh token reuse: family " + rt.familyId() + " revoked");
         }
-        return issuer.response(signed, next);
+        return outcome.response();
+    }
+
+    /** A grant's answer; or the reused token whose family must be revoked, and the user the event names. */
+    private record Outcome(TokenResponse response, IssuedTokenStore.RefreshToken reused, EventContext actor) {
+    }
+
+    /** As {@code Groups.namesOf}: the user's group names, at most 100 (the user was just read in this handle). */
+    private List<String> groupNames(Handle h, String userId) {
+        return groupStore.groupsOf(h, userId).stream().map(Group::name).limit(100).toList();
+    }
+
+    /** STATIC: the same refresh token comes back; its idle window slides, the family's absolute end does not. */
+    private Outcome persistent(Handle h, RefreshRequest r, IssuedTokenStore.RefreshToken rt, AuthorizationServer server, App client,
+                               TokenIssuer.Signed signed, EventContext ctx, Instant now) {
+        Instant idle = now.plus(server.lifetimes().refreshTokenIdle());
+        if (!tokens.extendIdle(h, rt.id(), now, idle)) {
+            throw OAuthError.INVALID_GRANT.because(INVALID, "refresh token revoked meanwhile");   // nothing written: the rollback is empty
+        }
+        issuer.record(h, signed, rt.familyId());
+        log.record(h, ctx, granted(server, client, signed));
+        return new Outcome(issuer.response(signed, r.refreshToken()), null, null);
+    }
+
+    /**
+     * ROTATE: the first use of a token claims it (one conditional UPDATE: exactly one caller wins, on any
+     * number of nodes) and gets a new token of the same family. Later uses within {@code leeway} of that
+     * first use succeed the same way (tabs and retries racing); any use after it is reuse: the whole family
+     * is revoked (by the caller, in a transaction of its own) and the request refused.
+     */
+    private Outcome rotate(Handle h, IssuedTokenStore.RefreshToken rt, AuthorizationServer server, App client, TokenIssuer.Signed signed,
+                           EventContext ctx, Instant now, Duration leeway) {
+        boolean first = tokens.markFirstUse(h, rt.id(), now);
+        if (!first) {
+            IssuedTokenStore.RefreshToken seen = tokens.findRefreshToken(h, rt.tokenHash()).orElseThrow();
+            // Leeway 0 means no grace at all, whatever the timestamps' precision says.
+            boolean inGrace = leeway.isPositive() && seen.firstUsed() != null && now.isBefore(seen.firstUsed().plus(leeway))
+                    && seen.activeAt(now);
+            if (!inGrace) {
+                return new Outcome(null, rt, ctx);   // nothing written here; the family is revoked in a transaction of its own
+            }
+        }
+        issuer.record(h, signed, rt.familyId());
+        String next = issuer.newRefreshToken(h, signed, rt.familyId(), now);
+        log.record(h, ctx, granted(server, client, signed));
+        return new Outcome(issuer.response(signed, next), null, null);
     }
 
     private static SystemLog.Entry granted(AuthorizationServer server, App client, TokenIssuer.Signed signed) {

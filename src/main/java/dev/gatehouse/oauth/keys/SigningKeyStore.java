@@ -121,6 +121,15 @@ public final class SigningKeyStore {
         return h.createUpdate("DELETE FROM signing_keys WHERE retired_at IS NOT NULL AND retired_at < :cutoff").bind("cutoff", cutoff).execute();
     }
 
+    /** Servers without both an ACTIVE and a NEXT key (the key of their active generation and the one after it). */
+    List<String> withoutKeys(Handle h) {
+        return h.createQuery("""
+                        SELECT s.authorization_server_id FROM signing_key_schedules s
+                        WHERE (SELECT COUNT(*) FROM signing_keys k WHERE k.authorization_server_id = s.authorization_server_id
+                               AND k.generation IN (s.active_generation, s.active_generation + 1)) < 2""")
+                .mapTo(String.class).list();
+    }
+
     /** The KEK ids that sealed the stored keys, to tell at start whether this node can open them. */
     List<String> kekIds(Handle h) {
         return h.createQuery("SELECT DISTINCT kek_id FROM signing_keys").mapTo(String.class).list();

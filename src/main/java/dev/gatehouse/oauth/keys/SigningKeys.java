@@ -35,7 +35,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The RSA signing keys of every authorization server: which one signs, what the JWKS publishes, and rotation.
@@ -43,11 +48,14 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>Each server has an ACTIVE key and a NEXT key at all times, both published; retired (EXPIRED) keys stay
  * published for {@link KeyRotationSettings#retiredKeyPublication} so tokens they signed still verify, then are
  * deleted. A rotation makes NEXT active, retires the old one and makes a new NEXT, so the key that starts signing
- * was always published first. Keys are made when a server first needs them (2048-bit RSA takes a quarter
- * second); making them is race-free across nodes (unique key per generation) and so is rotating (one conditional
- * update of the schedule). Private keys are stored only sealed by {@link KeyEncryption}.
+ * was always published first. A server's first keys are made off the request path, on a platform thread of this
+ * class: right after the transaction that creates the server commits, and at start for any server still without
+ * them (2048-bit RSA takes a quarter second or more of CPU each; made inside the first token request they held it
+ * for ~2 s on a loaded machine). A request that needs keys still being made waits for them; if none are underway it
+ * makes them itself, as before. Making them is race-free across nodes (unique key per generation) and so is
+ * rotating (one conditional update of the schedule). Private keys are stored only sealed by {@link KeyEncryption}.
  */
-public final class SigningKeys {
+public final class SigningKeys implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(SigningKeys.class);
     private static final String ROLLOVER = "app.oauth2.as.key.rollover";
@@ -105,6 +113,9 @@ public final class SigningKeys {
     private final SecureRandom random;
     private final KeyRotationSettings settings;
     private final Map<String, CachedSigner> signers = new ConcurrentHashMap<>();
+    /** First keys being made in the background, by authorization server id. */
+    private final Map<String, CompletableFuture<Void>> making = new ConcurrentHashMap<>();
+    private final ThreadPoolExecutor keyMaker;
 
     public SigningKeys(Database db, SigningKeyStore store, KeyEncryption encryption, SystemLog log, Clock clock, SecureRandom random,
                        KeyRotationSettings settings) {
@@ -116,15 +127,65 @@ public final class SigningKeys {
         this.clock = clock;
         this.random = random;
         this.settings = settings;
+        // One platform thread (CPU-bound work must not sit on a virtual thread's carrier); it ends when idle.
+        this.keyMaker = new ThreadPoolExecutor(1, 1, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
+            Thread t = new Thread(r, "gatehouse-key-maker");
+            t.setDaemon(true);
+            return t;
+        });
+        this.keyMaker.allowCoreThreadTimeOut(true);
     }
 
     public KeyRotationSettings settings() {
         return settings;
     }
 
-    /** Adds the key schedule of a new authorization server, in its creating transaction (AUTO rotation, no keys yet). */
+    /**
+     * Adds the key schedule of a new authorization server, in its creating transaction (AUTO rotation, no keys yet);
+     * its keys are made in the background once that transaction commits.
+     */
     public void schedule(Handle h, String authorizationServerId) {
         store.insertSchedule(h, authorizationServerId);
+        h.afterCommit(() -> makeKeysSoon(authorizationServerId));
+    }
+
+    /** At start: makes, in the background, the keys of every server that has not got both yet (created before, or interrupted). */
+    public void makeMissingKeysSoon() {
+        db.read(store::withoutKeys).forEach(this::makeKeysSoon);
+    }
+
+    private void makeKeysSoon(String authorizationServerId) {
+        making.computeIfAbsent(authorizationServerId, id -> {
+            CompletableFuture<Void> f = new CompletableFuture<>();
+            try {
+                keyMaker.execute(() -> {
+                    try {
+                        complete(id);
+                    } catch (RuntimeException e) {
+                        // A request that needs the keys makes them itself; this was only to spare it the wait.
+                        LOG.warn("Could not make the signing keys of authorization server {} in advance: {}", id, e.toString());
+                    } finally {
+                        making.remove(id, f);
+                        f.complete(null);
+                    }
+                });
+            } catch (RejectedExecutionException e) {
+                f.complete(null);   // closing: nothing made, nothing to wait for
+                return null;
+            }
+            return f;
+        });
+    }
+
+    /** Waits until the keys being made in the background are made (tests that move the clock need them made first). */
+    void awaitKeysMadeInAdvance() {
+        making.values().forEach(CompletableFuture::join);
+    }
+
+    /** Stops the background key making (keys not made yet are made by the first request that needs them). */
+    @Override
+    public void close() {
+        keyMaker.shutdownNow();
     }
 
     /** Switches automatic rotation on or off; the active key stays as it is (as in Okta). */
@@ -269,8 +330,24 @@ public final class SigningKeys {
         return done;
     }
 
-    /** Reads a server's schedule and keys, making the ACTIVE and NEXT keys first if it has not got them. */
+    /**
+     * Reads a server's schedule and keys, making the ACTIVE and NEXT keys first if it has not got them: it waits
+     * for the background making them when that is underway (the waiting virtual thread costs nothing), else makes them.
+     */
     private State state(String authorizationServerId) {
+        State s = db.read(h -> read(h, authorizationServerId));
+        if (s.complete()) {
+            return s;
+        }
+        CompletableFuture<Void> underway = making.get(authorizationServerId);
+        if (underway != null) {
+            underway.join();
+        }
+        return complete(authorizationServerId);
+    }
+
+    /** Reads a server's state, making its missing ACTIVE and NEXT keys (on the calling thread). */
+    private State complete(String authorizationServerId) {
         for (int attempt = 0; attempt < 3; attempt++) {
             State s = db.read(h -> read(h, authorizationServerId));
             if (s.complete()) {

@@ -56,6 +56,9 @@ class AutomaticKeyRotationTest {
     @MethodSource("dev.gatehouse.support.TestDatabase#all")
     void theNextKeyIsPublishedWeeksAheadAndSignsAfterNinetyDays(TestDatabase database) throws Exception {
         server = TestServer.start(database);
+        keys().awaitKeysMadeInAdvance();   // every built-in server gets its keys at start, so they all fall due together
+        long servers = Sql.count(server.wiring().db, "SELECT COUNT(*) FROM signing_key_schedules WHERE next_rotation_at IS NOT NULL");
+        assertThat(servers).as("built-in servers with keys before any token").isGreaterThanOrEqualTo(1);
         TokenSigner first = keys().activeSigner("default");
         List<String> atStart = published("default");
         String next = atStart.stream().filter(k -> !k.equals(first.kid())).findFirst().orElseThrow();
@@ -76,9 +79,9 @@ class AutomaticKeyRotationTest {
 
         server.clock.advance(Duration.ofMinutes(31));
         long rollovers = events();
-        assertThat(keys().rotateDue()).isEqualTo(1);
+        assertThat(keys().rotateDue()).isEqualTo(servers);
         assertThat(keys().rotateDue()).as("a due rotation happens once").isZero();
-        assertThat(events()).isEqualTo(rollovers + 1);
+        assertThat(events()).isEqualTo(rollovers + servers);
         assertThat(keys().activeSigner("default").kid()).isEqualTo(next);
         List<String> after = published("default");
         assertThat(after).hasSize(3).startsWith(next).contains(first.kid());
@@ -95,6 +98,18 @@ class AutomaticKeyRotationTest {
         keys().rotateDue();
         assertThat(published("default")).doesNotContain(first.kid()).hasSize(2);
         assertThat(Sql.count(server.wiring().db, "SELECT COUNT(*) FROM signing_keys WHERE kid = '" + first.kid() + "'")).isZero();
+    }
+
+    @ParameterizedTest
+    @MethodSource("dev.gatehouse.support.TestDatabase#all")
+    void aNewServersKeysAreMadeWhenItIsCreatedNotInItsFirstTokenRequest(TestDatabase database) {
+        server = TestServer.start(database);
+        AuthorizationServer s = server.wiring().authorizationServers.create(EventContext.system("test"),
+                new AuthorizationServerRequest("Early keys", null, List.of("api://early-keys"), null));
+        keys().awaitKeysMadeInAdvance();
+        assertThat(Sql.count(server.wiring().db, "SELECT COUNT(*) FROM signing_keys WHERE authorization_server_id = '" + s.id() + "'"))
+                .as("ACTIVE and NEXT, before anything asked for them").isEqualTo(2);
+        assertThat(Sql.count(server.wiring().db, "SELECT COUNT(*) FROM signing_keys WHERE authorization_server_id = 'default'")).isEqualTo(2);
     }
 
     @ParameterizedTest
