@@ -6,6 +6,7 @@ import dev.gatehouse.api.Filter;
 import dev.gatehouse.directory.Group;
 import dev.gatehouse.storage.ChangeCache;
 import dev.gatehouse.storage.ChangeFeed;
+import dev.gatehouse.storage.Contention;
 import dev.gatehouse.storage.Database;
 import dev.gatehouse.storage.Hashes;
 import dev.gatehouse.storage.Ids;
@@ -56,7 +57,6 @@ public final class Apps {
     public static final String CHANNEL = "gatehouse_apps";
     static final String SECRET_ID_PREFIX = "ocs";
     private static final int SECRET_LENGTH = 64;
-    private static final int MAX_UPDATE_ATTEMPTS = 5;
 
     private final java.util.function.BooleanSupplier spaRefreshTokens;
     private final Database db;
@@ -185,9 +185,10 @@ public final class Apps {
             if (updated.isPresent()) {
                 return updated.get();
             }
-            if (attempt == MAX_UPDATE_ATTEMPTS) {
-                throw new IllegalStateException("App " + id + " kept changing during " + attempt + " update attempts");
+            if (attempt == Contention.MAX_ATTEMPTS) {
+                throw new Contention("App " + id + " kept changing during " + attempt + " update attempts");
             }
+            Contention.pause(attempt);
         }
     }
 

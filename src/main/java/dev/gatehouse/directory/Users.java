@@ -3,6 +3,7 @@ package dev.gatehouse.directory;
 import dev.gatehouse.api.ApiError;
 import dev.gatehouse.api.ErrorCode;
 import dev.gatehouse.api.Filter;
+import dev.gatehouse.storage.Contention;
 import dev.gatehouse.storage.Database;
 import dev.gatehouse.storage.Ids;
 import dev.gatehouse.syslog.EventContext;
@@ -33,7 +34,6 @@ public final class Users {
 
     static final String DUPLICATE = "An object with this field already exists in the current organization";
     private static final Pattern USER_ID = Pattern.compile("00u[A-Za-z0-9]{17}");
-    private static final int MAX_UPDATE_ATTEMPTS = 5;
 
     /** A user to create: profile attributes by Okta name, an optional password, and groups to join. */
     public record NewUser(Map<String, String> profile, String password, boolean activate, List<String> groupIds) {
@@ -197,9 +197,10 @@ public final class Users {
             if (updated.isPresent()) {
                 return updated.get();
             }
-            if (attempt == MAX_UPDATE_ATTEMPTS) {
-                throw new IllegalStateException("User " + id + " kept changing during " + attempt + " update attempts");
+            if (attempt == Contention.MAX_ATTEMPTS) {
+                throw new Contention("User " + id + " kept changing during " + attempt + " update attempts");
             }
+            Contention.pause(attempt);
         }
     }
 
@@ -269,9 +270,10 @@ public final class Users {
                     lifecycle(ctx, current.id(), Lifecycle.DEACTIVATE);
                     return Deletion.DEACTIVATED;
                 } catch (ApiError deactivatedMeanwhile) {
-                    if (deactivatedMeanwhile.code() != ErrorCode.E0000001 || attempt == MAX_UPDATE_ATTEMPTS) {
+                    if (deactivatedMeanwhile.code() != ErrorCode.E0000001 || attempt == Contention.MAX_ATTEMPTS) {
                         throw deactivatedMeanwhile;
                     }
+                    Contention.pause(attempt);
                     continue;
                 }
             }
@@ -289,9 +291,10 @@ public final class Users {
             if (deleted) {
                 return Deletion.DELETED;
             }
-            if (attempt == MAX_UPDATE_ATTEMPTS) {
-                throw new IllegalStateException("User " + id + " kept changing during " + attempt + " delete attempts");
+            if (attempt == Contention.MAX_ATTEMPTS) {
+                throw new Contention("User " + id + " kept changing during " + attempt + " delete attempts");
             }
+            Contention.pause(attempt);
         }
     }
 

@@ -2,6 +2,7 @@ package dev.gatehouse.http;
 
 import dev.gatehouse.api.ApiError;
 import dev.gatehouse.api.ErrorCode;
+import dev.gatehouse.storage.Contention;
 import dev.gatehouse.storage.Ids;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
@@ -86,7 +87,7 @@ public final class ErrorMapper {
      * person (or client) gets a 503 that says so and when to retry, not a 500; the log gets a WARN, not a stack.
      */
     private void writeBusy(Context ctx, Exception e) {
-        LOG.warn("Busy: no database connection free for {} {} (request {}): {}", ctx.method(), ctx.path(), Edge.requestId(ctx),
+        LOG.warn("Busy: {} {} could not complete under load (request {}): {}", ctx.method(), ctx.path(), Edge.requestId(ctx),
                 rootMessage(e));
         ctx.header("Retry-After", "1");
         if (isApi(ctx)) {
@@ -98,10 +99,13 @@ public final class ErrorMapper {
         }
     }
 
-    /** True when an exception comes from waiting too long for a pooled connection (Hikari's timeout). */
+    /**
+     * True when an exception comes from waiting too long for a pooled connection (Hikari's timeout), or from a record
+     * that kept changing under an optimistic update ({@link Contention}).
+     */
     static boolean isOverload(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof SQLTransientConnectionException) {
+            if (t instanceof SQLTransientConnectionException || t instanceof Contention) {
                 return true;
             }
         }
