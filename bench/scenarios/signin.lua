@@ -2,7 +2,7 @@
 -- read its form (action, hidden fields, cookies it sets), POST the username and password to it; a
 -- redirect (302/303) whose Location matches $SIGNIN_SUCCESS is a sign-in. One operation = two requests.
 --   SIGNIN_PAGE     path of the page (Gatehouse: /signin?fromURI=/; Keycloak: the realm's /auth URL)
---   SIGNIN_COOKIE   cookies sent with both requests (Gatehouse: a fixed gh_csrf double-submit value)
+--   SIGNIN_COOKIE   cookies sent with both requests (Gatehouse: none; the page sets its pre-session cookie)
 --   SIGNIN_USERS    comma-separated logins, taken in turn; SIGNIN_PASSWORD is theirs
 --   SIGNIN_EXTRA    more form fields (e.g. Keycloak's credentialId=)
 package.path = os.getenv("BENCH_LUA") .. "/?.lua;" .. package.path

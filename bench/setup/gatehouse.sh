@@ -14,7 +14,6 @@ cmd="$1" base="$2" state="$3"
 user="bench-user-1@example.com"   # the one with the browser session; the sign-in scenario uses them all
 password="Bench-Password-1234"
 redirect_uri="http://localhost:8080/login/callback"
-csrf="benchcsrf0123456789abcdefghijklm"   # any 32 letters/digits: the form repeats the cookie (double submit)
 
 api() { # METHOD PATH [JSON]
   curl -sS -f -X "$1" "$base$2" -H "Authorization: SSWS $GATEHOUSE_API_TOKEN" \
@@ -54,7 +53,13 @@ prepare() {
 
   # A browser session for the code flow: the hosted sign-in page, as a person would use it.
   local sid
-  sid="$(curl -sS -o /dev/null -D - -X POST "$base/signin" -H "Cookie: gh_csrf=$csrf" \
+  # The form's token is bound to the pre-session cookie the page sets (http/Csrf), so read both from the page first.
+  local page pre csrf
+  page="$(curl -sS -D - "$base/signin")"
+  pre="$(sed -n 's/^[Ss]et-[Cc]ookie: \(gh_pre=[^;]*\).*/\1/p' <<<"$page" | tr -d '\r')"
+  csrf="$(sed -n 's/.*name="csrf" value="\([^"]*\)".*/\1/p' <<<"$page" | head -n1)"
+  [ -n "$pre" ] && [ -n "$csrf" ] || die "gatehouse setup: the sign-in page gave no pre-session cookie or CSRF token"
+  sid="$(curl -sS -o /dev/null -D - -X POST "$base/signin" -H "Cookie: $pre" \
       --data-urlencode "csrf=$csrf" --data-urlencode "username=$user" --data-urlencode "password=$password" \
       --data-urlencode "fromURI=/" | sed -n 's/^[Ss]et-[Cc]ookie: \(sid=[^;]*\).*/\1/p' | tr -d '\r')"
   [ -n "$sid" ] || die "gatehouse setup: signing in as $user gave no session cookie"
@@ -73,7 +78,7 @@ REFRESH_SCOPE=openid offline_access
 CC_AUTHORIZATION=Basic $(printf '%s:%s' "$service_id" "$service_secret" | base64 -w0)
 CC_SCOPE=bench.read
 SIGNIN_PAGE=/signin?fromURI=%2F
-SIGNIN_COOKIE=gh_csrf=$csrf
+SIGNIN_COOKIE=
 SIGNIN_USERS=$(seq -f 'bench-user-%g@example.com' 1 "$SIGNIN_USER_COUNT" | paste -sd,)
 SIGNIN_PASSWORD=$password
 SIGNIN_EXTRA=

@@ -194,8 +194,8 @@ public final class Wiring implements AutoCloseable {
             Apps apps = new Apps(db, changes, new AppStore(), new AppAssignments(db, changes, new AssignmentStore(), groupStore, users, log, clock),
                     log, ids, clock, () -> features.isEnabled(Feature.REFRESH_TOKEN_ROTATION_FOR_SPA));
             AppTokens appTokens = new AppTokens(db, new IssuedTokenStore(), apps, log, clock);
-            SigningKeys signingKeys = new SigningKeys(db, new SigningKeyStore(),
-                    KeyEncryption.load(config.keyEncryptionKey(), config.dataDir(), random), log, clock, random, KeyRotationSettings.DEFAULTS);
+            KeyEncryption keyEncryption = KeyEncryption.load(config.keyEncryptionKey(), config.dataDir(), random);
+            SigningKeys signingKeys = new SigningKeys(db, new SigningKeyStore(), keyEncryption, log, clock, random, KeyRotationSettings.DEFAULTS);
             signingKeys.checkKeyEncryption();
             Scopes scopes = new Scopes(db, changes, new ScopeStore(), log, ids, clock);
             AuthorizationServers authorizationServers = new AuthorizationServers(db, changes, new AuthorizationServerStore(), scopes, signingKeys,
@@ -216,18 +216,21 @@ public final class Wiring implements AutoCloseable {
 
             Pages pages = new Pages();
             ErrorMapper errors = new ErrorMapper(ids, pages);
-            Csrf csrf = new Csrf(ids, config.publicHttps());
             Sessions sessions = new Sessions(db, new SessionStore(), directoryUsers, users, log, ids, clock,
                     new SessionSettings(Duration.ofMinutes(config.sessionIdleMinutes()), Duration.ofMinutes(config.sessionMaxMinutes())));
             SessionCookie sessionCookie = new SessionCookie(sessions, config.publicHttps());
+            // The one CSRF filter for every form (console, sign-in, sign-out, and any added later): see http/Csrf.
+            Csrf csrf = new Csrf(ids, config.publicHttps(), config.baseUrl(), keyEncryption.derive("csrf"),
+                    ctx -> sessionCookie.current(ctx).map(c -> c.session().id()), errors::formExpired);
             SignInPages signInPages = new SignInPages(sessions, sessionCookie, csrf, pages, config.orgName(), new ReturnTargets(originCache));
+            csrf.signInForm(SignInRoutes.SIGN_IN, signInPages::formExpired).onRefused(SignInRoutes.SIGN_OUT, signInPages::signOutExpired);
             RateLimits rateLimits = RateLimits.of(config.rateLimitMultiplier(), config.rateLimits(),
                     db.isPostgres() ? Optional.of(new SharedBuckets.Store(config.jdbcUrl(), config.dbUser().orElse(null),
                             config.dbPassword().orElse(null))) : Optional.empty(), clock);
             RateLimitFilter rateLimitFilter = new RateLimitFilter(rateLimits, errors, signInPages::tooManyAttempts);
             OAuthRoutes oauth = oauthRoutes(config, db, log, ids, clock, apps, users, directoryGroups, authorizationServers, scopes,
                     signingKeys, sessions, sessionCookie, pages, errors, first.orgId(), rateLimitFilter);
-            Console console = new Console(sessionCookie, csrf, pages, errors, db, users, config.orgName());
+            Console console = new Console(sessionCookie, csrf, pages, errors, db, users, config.orgName(), rateLimitFilter);
             ConsoleRoutes consoleRoutes = new ConsoleRoutes(console,
                     new DashboardPages(console, db, log),
                     new PeoplePages(console, directoryUsers, directoryGroups),
@@ -255,6 +258,7 @@ public final class Wiring implements AutoCloseable {
             HttpServer server = new HttpServer(config, tls, ids, errors, metrics, List.of(
                     new Cors(originCache),
                     rateLimitFilter,   // after CORS (a browser must be able to read a 429), before every surface
+                    csrf,              // every form post, before any handler can act on it
                     new HealthRoutes(db, metrics),
                     new HomeRoutes(config, pages),
                     new SignInRoutes(signInPages),

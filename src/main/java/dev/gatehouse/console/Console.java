@@ -6,6 +6,8 @@ import dev.gatehouse.http.Csrf;
 import dev.gatehouse.http.Edge;
 import dev.gatehouse.http.ErrorMapper;
 import dev.gatehouse.http.Pages;
+import dev.gatehouse.http.RateLimitFamily;
+import dev.gatehouse.http.RateLimitFilter;
 import dev.gatehouse.sessions.SessionCookie;
 import dev.gatehouse.sessions.Sessions;
 import dev.gatehouse.storage.Database;
@@ -33,8 +35,11 @@ public final class Console {
     private final Database db;
     private final UserStore users;
     private final String orgName;
+    private final RateLimitFilter rateLimits;
 
-    public Console(SessionCookie sessions, Csrf csrf, Pages pages, ErrorMapper errors, Database db, UserStore users, String orgName) {
+    public Console(SessionCookie sessions, Csrf csrf, Pages pages, ErrorMapper errors, Database db, UserStore users, String orgName,
+                   RateLimitFilter rateLimits) {
+        this.rateLimits = rateLimits;
         this.sessions = sessions;
         this.csrf = csrf;
         this.pages = pages;
@@ -44,7 +49,10 @@ public final class Console {
         this.orgName = orgName;
     }
 
-    /** Runs before every /admin request: anonymous → sign-in page and back; non-admin → 403; POST without CSRF → 403. */
+    /**
+     * Runs before every /admin request: anonymous → sign-in page and back; non-admin → 403. Every POST has already passed
+     * {@link Csrf} (the one filter for every form), which answers a refused one with {@link ErrorMapper#formExpired}.
+     */
     public void gate(Context ctx) {
         var current = sessions.current(ctx);
         if (current.isEmpty()) {
@@ -65,13 +73,22 @@ public final class Console {
             ctx.skipRemainingHandlers();
             return;
         }
-        if (ctx.method() == HandlerType.POST && !csrf.valid(ctx)) {
-            errors.writePage(ctx, 403, "This form has expired",
-                    "Nothing was changed. The form was older than your session or came from another site. Go back, reload the page and try again.");
+        // Per person and per route, as Okta's "40 requests per user per 10 seconds per endpoint" for its Admin Console.
+        if (!rateLimits.admit(ctx, RateLimitFamily.CONSOLE, userId + " " + ctx.method().name() + " " + route(ctx))) {
             ctx.skipRemainingHandlers();
             return;
         }
         ctx.attribute(CURRENT, current.get());
+    }
+
+    /** The matched route's template (e.g. {@code /admin/people/{id}}), so ids in the path do not make new buckets. */
+    private static String route(Context ctx) {
+        try {
+            var endpoint = ctx.endpoints().matchedHttpEndpoint();
+            return endpoint == null ? ctx.path() : endpoint.path;
+        } catch (RuntimeException e) {
+            return ctx.path();
+        }
     }
 
     public Sessions.Current current(Context ctx) {

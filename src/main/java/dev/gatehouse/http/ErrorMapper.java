@@ -139,6 +139,12 @@ public final class ErrorMapper {
         return body;
     }
 
+    /** {@link Csrf}'s answer to a form post it refused, wherever no surface gave its own: a 403 page; nothing was changed. */
+    public void formExpired(Context ctx) {
+        writePage(ctx, 403, "This form has expired",
+                "Nothing was changed. The form was older than your session or came from another site. Go back, reload the page and try again.");
+    }
+
     public void writePage(Context ctx, int status, String title, String message) {
         ctx.status(status);
         pages.render(ctx, "error.jte", new ErrorPage(status, title, message, Edge.requestId(ctx)));

@@ -46,7 +46,13 @@ public enum RateLimitFamily {
     /** {@code /api/v1/sessions/*}: Okta "get session information" 600 per minute. */
     SESSIONS("sessions", 600, Duration.ofMinutes(1), Scope.ORG),
     /** Every other {@code /api/v1} call: Okta "most other API actions" 600 per minute. */
-    API("api", 600, Duration.ofMinutes(1), Scope.ORG);
+    API("api", 600, Duration.ofMinutes(1), Scope.ORG),
+    /**
+     * The Admin Console, per signed-in person and per page or form (route): Okta limits "the Admin Console and the
+     * End-User Dashboard to 40 requests per user per 10 seconds per endpoint" (rl-additional-limits, "End user rate
+     * limit"); one person cannot slow the console for the others. Checked by the console's gate once it knows who asks.
+     */
+    CONSOLE("console", 40, Duration.ofSeconds(10), Scope.USER);
 
     /** Whose bucket a request uses. */
     public enum Scope { ORG, CLIENT_IP, USER }

@@ -82,8 +82,9 @@ public final class RateLimitFilter implements Routes {
     }
 
     /**
-     * For a limit only a handler can key, because the key is in the store (the per-user {@code /token} limit): takes one
-     * token; when the bucket is empty, writes the 429 ({@code E0000047}, with this bucket's headers) and returns false.
+     * For a limit only a handler can key, because the key is in the store (the per-user {@code /token} limit) or needs the
+     * session (the console's per-person limit): takes one token; when the bucket is empty, writes the family's 429 (with
+     * this bucket's headers) and returns false.
      */
     public boolean admit(Context ctx, RateLimitFamily family, String key) {
         Optional<RateLimits.Decision> decision = limits.take(family, key);
@@ -95,7 +96,7 @@ public final class RateLimitFilter implements Routes {
         ctx.header(REMAINING, Long.toString(d.remaining()));
         ctx.header(RESET, Long.toString(d.resetEpochSeconds()));
         ctx.header("Retry-After", Long.toString(d.retryAfterSeconds()));
-        errors.writeApi(ctx, ApiError.of(ErrorCode.E0000047));
+        refuse(ctx, family);
         return false;
     }
 
@@ -112,6 +113,9 @@ public final class RateLimitFilter implements Routes {
             }
             case AUTHORIZE -> errors.writePage(ctx, 429, "Too many requests",
                     "This sign-in service is receiving more requests than it accepts right now. Wait a minute, then go back to the app and try again.");
+            case CONSOLE -> errors.writePage(ctx, 429, "Too many requests",
+                    "You sent this page or form more often in the last few seconds than the Admin Console accepts from one person. "
+                            + "Nothing was changed by the refused request. Wait a few seconds, then reload the page.");
             default -> errors.writeApi(ctx, ApiError.of(ErrorCode.E0000047));
         }
     }

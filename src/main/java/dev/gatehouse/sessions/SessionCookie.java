@@ -6,9 +6,11 @@ import io.javalin.http.Context;
 import java.util.Optional;
 
 /**
- * The {@code sid} session cookie. HttpOnly always; over HTTPS it is {@code Secure; SameSite=None}
- * so a hidden-iframe token renewal from the app's own site still carries it; over plain HTTP
- * (local development) browsers refuse {@code SameSite=None} without {@code Secure}, so it is {@code Lax}.
+ * The session cookie: {@code sid} over plain HTTP, {@code __Host-sid} over HTTPS (see {@link Cookies}: no sibling site can
+ * plant one). HttpOnly always; over HTTPS it is {@code Secure; SameSite=None} so a hidden-iframe token renewal from the
+ * app's own site still carries it; over plain HTTP (local development) browsers refuse {@code SameSite=None} without
+ * {@code Secure}, so it is {@code Lax}. A state-changing form is never trusted on the strength of this cookie alone:
+ * {@link dev.gatehouse.http.Csrf} checks every one.
  */
 public final class SessionCookie {
 
@@ -23,19 +25,23 @@ public final class SessionCookie {
     }
 
     public void set(Context ctx, String value) {
-        boolean secure = Cookies.secure(ctx, publicHttps);
-        Cookies.set(ctx, NAME, value, secure, secure ? Cookies.SameSite.NONE : Cookies.SameSite.LAX);
+        Cookies.set(ctx, NAME, value, publicHttps, Cookies.secure(ctx, publicHttps) ? Cookies.SameSite.NONE : Cookies.SameSite.LAX);
     }
 
     public void clear(Context ctx) {
-        Cookies.clear(ctx, NAME, Cookies.secure(ctx, publicHttps));
+        Cookies.clear(ctx, NAME, publicHttps);
+    }
+
+    /** The cookie's value as sent on this request (under this request's name for it), or null. */
+    public String value(Context ctx) {
+        return Cookies.get(ctx, NAME, publicHttps);
     }
 
     /** The live session of this request, read once and remembered on the request. */
     public Optional<Sessions.Current> current(Context ctx) {
         Optional<Sessions.Current> cached = ctx.attribute("gatehouse.session");
         if (cached == null) {
-            cached = sessions.current(ctx.cookie(NAME));
+            cached = sessions.current(value(ctx));
             ctx.attribute("gatehouse.session", cached);
         }
         return cached;

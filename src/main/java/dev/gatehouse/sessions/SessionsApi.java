@@ -34,7 +34,7 @@ public final class SessionsApi {
     public void refresh(Context ctx) {
         Sessions.Current current = current(ctx);
         Session refreshed = sessions.refresh(current);
-        cookie.set(ctx, ctx.cookie(SessionCookie.NAME));
+        cookie.set(ctx, cookie.value(ctx));
         ctx.json(json(refreshed, current));
     }
 

@@ -59,10 +59,6 @@ public final class SignInPages {
     public void submit(Context ctx) {
         String target = ctx.formParam("fromURI") == null ? "/" : ctx.formParam("fromURI");
         String username = ctx.formParam("username");
-        if (!csrf.valid(ctx)) {
-            render(ctx, 403, username, "This sign-in form expired. Please try again.", null, target);
-            return;
-        }
         var started = sessions.signIn(Edge.event(ctx, Actor.anonymous()), username, ctx.formParam("password"));
         if (started.isEmpty()) {
             render(ctx, 401, username, FAILED, null, target);
@@ -96,15 +92,30 @@ public final class SignInPages {
                 fromUri == null ? "" : fromUri));
     }
 
+    /**
+     * {@link Csrf}'s answer to a sign-in post it refused (another site's page, or a form from an earlier visit): the form
+     * again, with a fresh token, and nothing checked. 403 is already set. The posted username is not shown again: the
+     * form may have been filled by another site.
+     */
+    public void formExpired(Context ctx) {
+        String target = ctx.formParam("fromURI") == null ? "/" : ctx.formParam("fromURI");
+        render(ctx, 403, "", EXPIRED, null, target);
+    }
+
+    /** Shown when {@link Csrf} refused a sign-in post. */
+    public static final String EXPIRED = "This sign-in form expired. Please try again.";
+
+    /** {@link Csrf}'s answer to a sign-out post it refused: the confirmation again; the session goes on. 403 is already set. */
+    public void signOutExpired(Context ctx) {
+        var current = cookie.current(ctx);
+        pages.render(ctx, "sessions/signout.jte", new SignOutPage(orgName,
+                current.map(c -> c.user().profile().login()).orElse(""), csrf.token(ctx),
+                ctx.formParam("fromURI") == null ? "" : ctx.formParam("fromURI")));
+    }
+
+    /** Signs out (the form's post; {@link Csrf} has checked it). */
     public void signOut(Context ctx) {
         var current = cookie.current(ctx);
-        if (!csrf.valid(ctx)) {
-            ctx.status(403);
-            pages.render(ctx, "sessions/signout.jte", new SignOutPage(orgName,
-                    current.map(c -> c.user().profile().login()).orElse(""), csrf.token(ctx),
-                    ctx.formParam("fromURI") == null ? "" : ctx.formParam("fromURI")));
-            return;
-        }
         current.ifPresent(c -> sessions.end(Edge.event(ctx, c.actor()), c));
         cookie.clear(ctx);
         signedOut(ctx, ctx.formParam("fromURI"));

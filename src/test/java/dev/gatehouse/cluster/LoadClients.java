@@ -191,8 +191,9 @@ final class LoadClients {
                 }
                 String csrf = m.group(1);
                 String node = nodes.get();
+                String pre = cookie(page, "gh_pre");
                 HttpResponse<String> r = send(http, ledger, form(node + "/signin", "csrf", csrf, "username", login, "password", password,
-                        "fromURI", "/").header("Cookie", "gh_csrf=" + csrf));
+                        "fromURI", "/").header("Cookie", "gh_pre=" + pre));
                 if (r == null) {
                     pause();
                     continue;

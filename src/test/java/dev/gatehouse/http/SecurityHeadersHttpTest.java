@@ -107,8 +107,11 @@ class SecurityHeadersHttpTest {
         for (boolean tls : new boolean[]{false, true}) {
             List<String> cookies = new ArrayList<>();
             walk(tls).forEach((what, r) -> r.headers().allValues("Set-Cookie").forEach(c -> cookies.add(what + " -> " + c)));
-            assertThat(cookies).as("the walk signs in, so it sees the session and CSRF cookies")
-                    .anyMatch(c -> c.contains(" -> sid=")).anyMatch(c -> c.contains(" -> gh_csrf="));
+            // Over HTTPS both carry the __Host- prefix: no sibling site or plain-HTTP page can plant them.
+            String prefix = tls ? "__Host-" : "";
+            assertThat(cookies).as("the walk signs in, so it sees the session and pre-session (CSRF) cookies")
+                    .anyMatch(c -> c.contains(" -> " + prefix + "sid=")).anyMatch(c -> c.contains(" -> " + prefix + "gh_pre="));
+            assertThat(cookies).as("over HTTPS every cookie is a __Host- cookie").allMatch(c -> !tls || c.contains(" -> __Host-"));
             cookies.forEach(c -> assertCookie(c, tls));
         }
     }
@@ -147,13 +150,19 @@ class SecurityHeadersHttpTest {
             assertThat(r.body()).contains("Nothing was changed");
             assertSecurityHeaders("forged POST", r, false);
         }
-        // The real token, repeated without the cookie (another site's page cannot set it), fails as well.
-        Browser cookieless = new Browser(server.url());
-        cookieless.cookies.put("sid", admin.cookies.get("sid"));
-        assertThat(cookieless.post(Nav.GROUPS.path(), "name", "Forged E", "csrf", realToken).status()).isEqualTo(403);
-
-        assertThat(Sql.count(server.wiring().db, "SELECT COUNT(*) FROM user_groups")).isEqualTo(groups);
         assertThat(Sql.count(server.wiring().db, "SELECT COUNT(*) FROM system_log_events")).isEqualTo(events);
+
+        // A token is bound to its session: the same admin's token from another session, and a pre-session token with the
+        // pre-session cookie it belongs to (what an attacker can get from Gatehouse and plant), both fail.
+        Browser other = OAuthFlow.signedIn(server);
+        String otherToken = Browser.csrf(other.get(Nav.GROUPS.path()));
+        assertThat(otherToken).isNotEqualTo(realToken);
+        assertThat(admin.post(Nav.GROUPS.path(), "name", "Forged E", "csrf", otherToken).status()).isEqualTo(403);
+        Browser stranger = server.browser();
+        String preToken = Browser.csrf(stranger.get("/signin"));
+        admin.cookies.put(Csrf.PRE_SESSION_COOKIE, stranger.cookies.get(Csrf.PRE_SESSION_COOKIE));
+        assertThat(admin.post(Nav.GROUPS.path(), "name", "Forged F", "csrf", preToken).status()).isEqualTo(403);
+        assertThat(Sql.count(server.wiring().db, "SELECT COUNT(*) FROM user_groups")).isEqualTo(groups);
 
         // The same form with its token works: the refusals above were about the token and nothing else.
         Http.Response ok = admin.post(Nav.GROUPS.path(), "name", "Real Group " + database, "csrf", realToken);

@@ -54,7 +54,7 @@ class SignInHttpTest {
         Http.Response page = server.browser().get("/signin");
         assertThat(page.status()).isEqualTo(200);
         assertThat(page.body()).contains("Sign in to Gatehouse").contains("name=\"username\"").contains("name=\"password\"");
-        assertThat(Browser.csrf(page)).hasSize(32);
+        assertThat(Browser.csrf(page)).hasSize(43);
         assertThat(page.header("Content-Security-Policy")).contains("frame-ancestors 'none'");
         assertThat(page.header("X-Frame-Options")).isEqualTo("DENY");
     }

@@ -92,7 +92,7 @@ class SecretsAtRestTest {
 
         Browser browser = OAuthFlow.signedIn(server, login, password);
         secrets.put("session cookie", browser.cookies.get("sid"));
-        secrets.put("CSRF cookie", browser.cookies.get("gh_csrf"));
+        secrets.put("pre-session (CSRF) cookie", browser.cookies.get("gh_pre"));
 
         String verifier = OAuthFlow.randomVerifier() + "Xyz";
         Http.Response authorize = browser.get("/oauth2/default/v1/authorize?client_id=" + enc(clientId) + "&redirect_uri=" + enc(REDIRECT_URI)

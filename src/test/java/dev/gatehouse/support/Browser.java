@@ -39,6 +39,13 @@ public final class Browser {
                 .localAddress(localAddress).build();
     }
 
+    /** A browser that reaches an HTTPS base URL, trusting what {@code ssl} trusts (e.g. {@link TrustedHttps#sslContext()}). */
+    public Browser(String base, javax.net.ssl.SSLContext ssl) {
+        this.base = base;
+        this.client = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).connectTimeout(Duration.ofSeconds(5))
+                .sslContext(ssl).build();
+    }
+
     public Http.Response get(String path) {
         return send(HttpRequest.newBuilder(uri(path)).GET());
     }
@@ -49,6 +56,21 @@ public final class Browser {
                 .mapToObj(i -> enc(fields[2 * i]) + "=" + enc(fields[2 * i + 1])).collect(Collectors.joining("&"));
         return send(HttpRequest.newBuilder(uri(path)).header("Content-Type", "application/x-www-form-urlencoded")
                 .POST(HttpRequest.BodyPublishers.ofString(body)));
+    }
+
+    /**
+     * Posts a form with request headers a real browser adds ({@code Origin}, {@code Sec-Fetch-Site}...); {@code headers}
+     * are name, value pairs, {@code fields} as in {@link #post}.
+     */
+    public Http.Response postWithHeaders(String path, List<String> headers, String... fields) {
+        String body = java.util.stream.IntStream.range(0, fields.length / 2)
+                .mapToObj(i -> enc(fields[2 * i]) + "=" + enc(fields[2 * i + 1])).collect(Collectors.joining("&"));
+        HttpRequest.Builder b = HttpRequest.newBuilder(uri(path)).header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(body));
+        for (int i = 0; i + 1 < headers.size(); i += 2) {
+            b.header(headers.get(i), headers.get(i + 1));
+        }
+        return send(b);
     }
 
     public Http.Response send(String method, String path, String... headers) {

@@ -83,6 +83,20 @@ public final class KeyEncryption {
         return kekId;
     }
 
+    /**
+     * A key for another purpose, derived from the KEK (HMAC-SHA256 of the purpose under the KEK, a one-step HKDF-Expand):
+     * every node that shares the KEK derives the same key, and it is never stored anywhere. Used for the CSRF tokens.
+     */
+    public byte[] derive(String purpose) {
+        try {
+            javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(kek.getEncoded(), "HmacSHA256"));
+            return mac.doFinal(("gatehouse/" + purpose).getBytes(StandardCharsets.UTF_8));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HMAC-SHA256 is not available in this JDK", e);
+        }
+    }
+
     /** Where the KEK came from, for error messages. */
     public String source() {
         return source;

@@ -84,7 +84,7 @@ public final class LogoutEndpoint {
                     EventContext who = event.as(new Actor(a.subject(), "User", a.subject(), a.subject()));
                     String why = current.isPresent() ? "the browser's session belongs to another user: left as it is" : "no live session in this browser";
                     record(who, skipped(why, clientTarget(a.client().clientId())));
-                    if (current.isEmpty() && ctx.cookie(SessionCookie.NAME) != null) {
+                    if (current.isEmpty() && cookie.value(ctx) != null) {
                         cookie.clear(ctx);   // a stale cookie: nothing to keep it for
                     }
                 }
