@@ -72,6 +72,17 @@ public final class AppStore {
                 .map((rs, c) -> read(rs)).findOne();
     }
 
+    /**
+     * Whether {@code value} is already a user's id, an app's id or an app's client_id (looks at {@code users} too: the
+     * one question about ids that spans both tables, asked when an admin chooses a client_id).
+     */
+    public boolean namesSomething(Handle h, String value) {
+        return h.createQuery("""
+                        SELECT CASE WHEN EXISTS (SELECT 1 FROM users WHERE id = :v)
+                                      OR EXISTS (SELECT 1 FROM apps WHERE id = :v OR client_id = :v) THEN 1 ELSE 0 END""")
+                .bind("v", value).mapTo(Integer.class).one() == 1;
+    }
+
     public Optional<App> findByClientId(Handle h, String clientId) {
         return h.createQuery(SELECT + " WHERE a.client_id = :clientId").bind("clientId", clientId).bind("everyone", Group.EVERYONE)
                 .map((rs, c) -> read(rs)).findOne();

@@ -67,13 +67,16 @@ public final class Apps {
     private final SystemLog log;
     private final Ids ids;
     private final Clock clock;
+    private final AppRevocation revocation;
 
     /**
      * @param spaRefreshTokens whether the Early Access feature "Refresh Token Rotation for SPA" is on: while it is
      *                         off, a single-page app cannot be given the Refresh Token grant (apps that have it keep it)
+     * @param revocation       revokes what an app holds when it is deactivated
      */
     public Apps(Database db, ChangeFeed changes, AppStore store, AppAssignments assignments, SystemLog log, Ids ids, Clock clock,
-                java.util.function.BooleanSupplier spaRefreshTokens) {
+                java.util.function.BooleanSupplier spaRefreshTokens, AppRevocation revocation) {
+        this.revocation = revocation;
         this.spaRefreshTokens = spaRefreshTokens;
         this.db = db;
         this.changes = changes;
@@ -118,6 +121,9 @@ public final class Apps {
         App app = new App(id, accepted.clientId() == null ? id : accepted.clientId(), accepted.label(),
                 activate ? App.Status.ACTIVE : App.Status.INACTIVE, accepted.settings(), false, stored, now, now);
         App created = uniqueClientId(() -> changes.write(CHANNEL, h -> {
+            if (accepted.clientId() != null && store.namesSomething(h, accepted.clientId())) {
+                throw ApiError.validation("client_id", clientIdTaken(accepted.clientId()));
+            }
             store.insert(h, app);
             log.record(h, ctx, SystemLog.Entry.success("application.lifecycle.create", "Create application", target(app)));
             if (Boolean.TRUE.equals(request.implicitAssignment())) {
@@ -197,7 +203,11 @@ public final class Apps {
         return changeStatus(ctx, id, App.Status.INACTIVE, App.Status.ACTIVE, "application.lifecycle.activate", "Activate application");
     }
 
-    /** Makes the app INACTIVE (nobody can sign in to it); on an INACTIVE app this changes nothing and writes no event. */
+    /**
+     * Makes the app INACTIVE (nobody can sign in to it) and revokes, for good, every token and code it holds: reactivating
+     * it brings none back (Okta: a deactivated client's tokens are "immediately and permanently invalid"). On an INACTIVE
+     * app this changes nothing and writes no event.
+     */
     public App deactivate(EventContext ctx, String id) {
         return changeStatus(ctx, id, App.Status.ACTIVE, App.Status.INACTIVE, "application.lifecycle.deactivate", "Deactivate application");
     }
@@ -322,6 +332,9 @@ public final class Apps {
         return changes.write(CHANNEL, h -> {
             if (store.changeStatus(h, current.id(), from, to, later(clock.instant(), current.lastUpdated()))) {
                 log.record(h, ctx, SystemLog.Entry.success(eventType, message, target(current)));
+                if (to == App.Status.INACTIVE) {
+                    revocation.revokeAppTokens(h, ctx, current, eventType);
+                }
             }
             return store.find(h, current.id()).orElseThrow(() -> ApiError.notFound(id, "AppInstance"));
         });
@@ -339,6 +352,18 @@ public final class Apps {
                 }
             }
         }
+    }
+
+    /**
+     * Why a chosen client_id is refused when it already names something (issue #14): a user's id, an app's id or another
+     * app's client_id. A client_id equal to a user id would make the {@code sub} of the app's client-credentials tokens
+     * (the client_id) look like that user's ID-token {@code sub}; one equal to another app's id makes
+     * {@code /api/v1/apps/{id}} and the client_id name two different apps. Checked when the client_id is chosen, at create,
+     * in the write's transaction (the unique key catches two creates racing for the same one); it cannot change later
+     * ({@link AppRules}). Ids are not refused by their shape: an app moved from Okta keeps its {@code 0oa…} client_id.
+     */
+    static String clientIdTaken(String clientId) {
+        return "'" + clientId + "' is already the id of a user or an app, or another app's client_id: a client_id must name this app alone";
     }
 
     /** Runs a write whose only unique key a request can break is the client_id. */

@@ -169,6 +169,25 @@ public final class UserStore {
     }
 
     /** Records a successful sign-in if the user is still ACTIVE with the password that was verified. */
+    /**
+     * Locks the user's row until the transaction ends; false when there is no such user. A change that ends what the user
+     * holds (sessions, tokens) takes this lock first, so a sign-in finishing at the same moment ({@link #lockSignedIn})
+     * either lands before it, and is ended with the rest, or waits and sees the change.
+     */
+    public boolean lock(Handle h, String id) {
+        return h.createQuery("SELECT id FROM users WHERE id = :id FOR UPDATE").bind("id", id).mapTo(String.class).findOne().isPresent();
+    }
+
+    /**
+     * Locks the user's row, as {@link #lock}, if the user is still ACTIVE with the password set at {@code passwordChanged}:
+     * the last check of a sign-in, in the transaction that starts its session. False when the user was suspended,
+     * deactivated, locked or given a new password since the password was checked.
+     */
+    public boolean lockSignedIn(Handle h, String id, Instant passwordChanged) {
+        return h.createQuery("SELECT id FROM users WHERE id = :id AND status = 'ACTIVE' AND password_changed_at = :pwd FOR UPDATE")
+                .bind("id", id).bind("pwd", passwordChanged).mapTo(String.class).findOne().isPresent();
+    }
+
     public boolean recordSignIn(Handle h, String id, String verifiedHash, Instant now) {
         return h.createUpdate("""
                         UPDATE users SET failed_sign_ins = 0, last_login_at = :now
