@@ -72,15 +72,19 @@ public final class AppStore {
                 .map((rs, c) -> read(rs)).findOne();
     }
 
+    /** What a would-be client_id already names, if anything: another app's client_id, an app's id, or a user's id. */
+    public enum Named { CLIENT_ID, APP, USER }
+
     /**
-     * Whether {@code value} is already a user's id, an app's id or an app's client_id (looks at {@code users} too: the
-     * one question about ids that spans both tables, asked when an admin chooses a client_id).
+     * What {@code value} already names, if anything (looks at {@code users} too: the one question about ids that spans
+     * both tables, asked when an admin chooses a client_id). One round trip.
      */
-    public boolean namesSomething(Handle h, String value) {
+    public Optional<Named> named(Handle h, String value) {
         return h.createQuery("""
-                        SELECT CASE WHEN EXISTS (SELECT 1 FROM users WHERE id = :v)
-                                      OR EXISTS (SELECT 1 FROM apps WHERE id = :v OR client_id = :v) THEN 1 ELSE 0 END""")
-                .bind("v", value).mapTo(Integer.class).one() == 1;
+                        SELECT CASE WHEN EXISTS (SELECT 1 FROM apps WHERE client_id = :v) THEN 'CLIENT_ID'
+                                    WHEN EXISTS (SELECT 1 FROM apps WHERE id = :v) THEN 'APP'
+                                    WHEN EXISTS (SELECT 1 FROM users WHERE id = :v) THEN 'USER' END AS named""")
+                .bind("v", value).mapTo(String.class).findOne().map(Named::valueOf);
     }
 
     public Optional<App> findByClientId(Handle h, String clientId) {

@@ -56,6 +56,8 @@ public final class Apps {
     /** The change-feed channel of apps (settings, status, secrets, deletion, the Everyone assignment). */
     public static final String CHANNEL = "gatehouse_apps";
     static final String SECRET_ID_PREFIX = "ocs";
+    /** Okta's cause for a value another object already has. */
+    static final String DUPLICATE_CLIENT_ID = "An object with this field already exists in the current organization";
     private static final int SECRET_LENGTH = 64;
 
     private final java.util.function.BooleanSupplier spaRefreshTokens;
@@ -121,8 +123,10 @@ public final class Apps {
         App app = new App(id, accepted.clientId() == null ? id : accepted.clientId(), accepted.label(),
                 activate ? App.Status.ACTIVE : App.Status.INACTIVE, accepted.settings(), false, stored, now, now);
         App created = uniqueClientId(() -> changes.write(CHANNEL, h -> {
-            if (accepted.clientId() != null && store.namesSomething(h, accepted.clientId())) {
-                throw ApiError.validation("client_id", clientIdTaken(accepted.clientId()));
+            if (accepted.clientId() != null) {
+                store.named(h, accepted.clientId()).ifPresent(named -> {
+                    throw ApiError.validation("client_id", clientIdTaken(accepted.clientId(), named));
+                });
             }
             store.insert(h, app);
             log.record(h, ctx, SystemLog.Entry.success("application.lifecycle.create", "Create application", target(app)));
@@ -362,8 +366,13 @@ public final class Apps {
      * in the write's transaction (the unique key catches two creates racing for the same one); it cannot change later
      * ({@link AppRules}). Ids are not refused by their shape: an app moved from Okta keeps its {@code 0oa…} client_id.
      */
-    static String clientIdTaken(String clientId) {
-        return "'" + clientId + "' is already the id of a user or an app, or another app's client_id: a client_id must name this app alone";
+    static String clientIdTaken(String clientId, AppStore.Named named) {
+        return switch (named) {
+            case CLIENT_ID -> DUPLICATE_CLIENT_ID;
+            case APP -> "'" + clientId + "' is the id of another app: a client_id must not name another object";
+            case USER -> "'" + clientId + "' is the id of a user: a client_id must not name another object (it would be the sub "
+                    + "of this app's client-credentials tokens)";
+        };
     }
 
     /** Runs a write whose only unique key a request can break is the client_id. */
@@ -372,7 +381,7 @@ public final class Apps {
             return write.get();
         } catch (RuntimeException e) {
             if (Database.isUniqueViolation(e)) {
-                throw ApiError.validation("client_id", "An object with this field already exists in the current organization");
+                throw ApiError.validation("client_id", DUPLICATE_CLIENT_ID);
             }
             throw e;
         }
