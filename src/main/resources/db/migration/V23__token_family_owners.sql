@@ -1,6 +1,0 @@
--- Revoking everything a user holds (DELETE /api/v1/users/{id}/sessions?oauthTokens=true, deactivation) and everything
--- an app holds (deactivation, DELETE /api/v1/apps/{id}/tokens) finds the token families by their owner; without
--- these indexes that is a scan of every family ever issued. (Access tokens are found through the family index or the
--- expiry index; refresh tokens through the family index.) The number leaves room for the other branches' migrations.
-CREATE INDEX token_families_user ON token_families (user_id);
-CREATE INDEX token_families_client ON token_families (client_id);
