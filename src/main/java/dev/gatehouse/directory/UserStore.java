@@ -172,10 +172,13 @@ public final class UserStore {
     /**
      * Locks the user's row until the transaction ends; false when there is no such user. A change that ends what the user
      * holds (sessions, tokens) takes this lock first, so a sign-in finishing at the same moment ({@link #lockSignedIn})
-     * either lands before it, and is ended with the rest, or waits and sees the change.
+     * either lands before it, and is ended with the rest, or waits and sees the change. An UPDATE that changes nothing
+     * rather than {@code SELECT … FOR UPDATE}: on PostgreSQL it takes the row lock that does not conflict with the
+     * key-share locks the inserts of codes and tokens take on the user's row (their foreign keys), so a code exchange or
+     * a refresh in flight cannot deadlock with it; the same statement works on H2.
      */
     public boolean lock(Handle h, String id) {
-        return h.createQuery("SELECT id FROM users WHERE id = :id FOR UPDATE").bind("id", id).mapTo(String.class).findOne().isPresent();
+        return h.createUpdate("UPDATE users SET last_updated_at = last_updated_at WHERE id = :id").bind("id", id).execute() == 1;
     }
 
     /**
@@ -184,8 +187,10 @@ public final class UserStore {
      * deactivated, locked or given a new password since the password was checked.
      */
     public boolean lockSignedIn(Handle h, String id, Instant passwordChanged) {
-        return h.createQuery("SELECT id FROM users WHERE id = :id AND status = 'ACTIVE' AND password_changed_at = :pwd FOR UPDATE")
-                .bind("id", id).bind("pwd", passwordChanged).mapTo(String.class).findOne().isPresent();
+        return h.createUpdate("""
+                        UPDATE users SET last_updated_at = last_updated_at
+                        WHERE id = :id AND status = 'ACTIVE' AND password_changed_at = :pwd""")
+                .bind("id", id).bind("pwd", passwordChanged).execute() == 1;
     }
 
     public boolean recordSignIn(Handle h, String id, String verifiedHash, Instant now) {

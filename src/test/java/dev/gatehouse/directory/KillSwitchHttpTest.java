@@ -170,6 +170,32 @@ class KillSwitchHttpTest {
         assertThat(spa.refresh(v.refreshToken()).status()).isEqualTo(400);
     }
 
+    @Test
+    void aSignInWritesItsSessionOnlyIfNothingEndedTheUsersAccessSinceThePasswordCheck() {
+        // A sign-in checks the password in one transaction and writes the session in the next; that one re-checks, under
+        // the user's row lock, that the user is still ACTIVE with the password that was checked. (A suspension,
+        // deactivation, password reset or clear takes the same lock, so it cannot slip between the check and the write.)
+        Victim v = victim();
+        java.time.Instant checked = server.wiring().users.get(v.id()).passwordChanged();
+        assertThat(lockSignedIn(v.id(), checked)).isTrue();
+
+        Http.Response reset = http.send("POST", "/api/v1/users/" + v.id(), "{\"credentials\":{\"password\":{\"value\":\"Reset-Between-7\"}}}",
+                Http.ssws(TestServer.API_TOKEN, "Content-Type", "application/json"));
+        assertThat(reset.status()).as(reset.body()).isEqualTo(200);
+        assertThat(lockSignedIn(v.id(), checked)).as("checked against the old password").isFalse();
+        java.time.Instant now = server.wiring().users.get(v.id()).passwordChanged();
+        assertThat(lockSignedIn(v.id(), now)).isTrue();
+        lifecycle(v.id(), "suspend");
+        assertThat(lockSignedIn(v.id(), now)).as("suspended meanwhile").isFalse();
+        lifecycle(v.id(), "unsuspend");
+        assertThat(lockSignedIn(v.id(), now)).isTrue();
+        assertSessionWorks(OAuthFlow.signedIn(server, v.login(), "Reset-Between-7"));
+    }
+
+    private static boolean lockSignedIn(String userId, java.time.Instant passwordChecked) {
+        return server.wiring().db.tx(h -> new UserStore().lockSignedIn(h, userId, passwordChecked));
+    }
+
     // ---- lifecycle ------------------------------------------------------------------------------------------------
 
     @Test
