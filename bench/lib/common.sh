@@ -36,7 +36,7 @@ mint_refresh_tokens() {
     for ((i = 0; i < n; i++)); do
       pair="$(pkce_pair)"; verifier="${pair% *}"; challenge="${pair#* }"
       location="$(curl -sS -o /dev/null -w '%{redirect_url}' -H "Cookie: $SESSION_COOKIE" \
-        "$base$AUTHORIZE_PATH${sep}client_id=$CLIENT_ID&redirect_uri=$(jq -rn --arg u "$REDIRECT_URI" '$u|@uri')&response_type=code&scope=$scope&state=s&nonce=n&code_challenge=$challenge&code_challenge_method=S256")"
+        "$base$AUTHORIZE_PATH${sep}client_id=$CLIENT_ID&redirect_uri=$(jq -rn --arg u "$REDIRECT_URI" '$u|@uri')&response_type=code&scope=$scope&state=s&nonce=n$challenge&code_challenge=$challenge&code_challenge_method=S256")"
       code="$(sed -n 's/.*[?&]code=\([^&#]*\).*/\1/p' <<<"$location")"
       [ -n "$code" ] || die "mint: /authorize did not give a code (redirect: '$location')"
       token="$(curl -sS "$base$TOKEN_PATH" --data-urlencode grant_type=authorization_code --data-urlencode "client_id=$CLIENT_ID" \

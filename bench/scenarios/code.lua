@@ -2,7 +2,8 @@
 -- gives a 302 with a code; the code is exchanged at /token. One operation = these two requests.
 -- Each authorization request has its own verifier/challenge pair (from $PKCE_PAIRS_FILE, made by bench/run), as
 -- a real client's: Gatehouse refuses a challenge reused while its earlier code lives. The pair's index travels in
--- `state`, so the 302 tells which verifier its code needs.
+-- `state`, so the 302 tells which verifier its code needs. The nonce is new for every request too (derived from the
+-- pair's challenge, fresh per run): Gatehouse also refuses a nonce reused while its earlier code lives.
 package.path = os.getenv("BENCH_LUA") .. "/?.lua;" .. package.path
 local r = require "report"
 
@@ -23,7 +24,7 @@ local codes = r.queue()
 local sep = string.find(authorize_path, "?", 1, true) and "&" or "?"
 local authorize_url = authorize_path .. sep .. "client_id=" .. r.urlencode(client_id)
   .. "&redirect_uri=" .. r.urlencode(redirect_uri) .. "&response_type=code&scope=" .. r.urlencode(scope)
-  .. "&nonce=bench-nonce&code_challenge_method=S256"
+  .. "&code_challenge_method=S256"
 
 setup = r.setup
 done = r.done
@@ -39,7 +40,8 @@ function request()
     next_pair = (thread_id or 0) * math.floor(#verifiers / (thread_count_hint or 1))
   end
   next_pair = next_pair % #verifiers + 1
-  return wrk.format("GET", authorize_url .. "&state=" .. next_pair .. "&code_challenge=" .. challenges[next_pair], { ["Cookie"] = cookie })
+  return wrk.format("GET", authorize_url .. "&state=" .. next_pair .. "&nonce=n" .. challenges[next_pair]
+    .. "&code_challenge=" .. challenges[next_pair], { ["Cookie"] = cookie })
 end
 
 function response(status, headers, body)

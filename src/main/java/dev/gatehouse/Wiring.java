@@ -26,6 +26,7 @@ import dev.gatehouse.directory.DirectoryJson;
 import dev.gatehouse.directory.GroupPages;
 import dev.gatehouse.directory.PeoplePages;
 import dev.gatehouse.http.Csrf;
+import dev.gatehouse.oauth.tokens.LifecycleRevocation;
 import dev.gatehouse.sessions.SessionCookie;
 import dev.gatehouse.sessions.SessionSettings;
 import dev.gatehouse.sessions.SessionStore;
@@ -186,13 +187,18 @@ public final class Wiring implements AutoCloseable {
             ApiTokens apiTokens = new ApiTokens(db, new ApiTokenStore(), log, ids, clock);
             OrgBootstrap.FirstStart first = new OrgBootstrap(db, users, apiTokens, hasher, log, ids, clock).ensure(config);
             GroupStore groupStore = new GroupStore();
-            Users directoryUsers = new Users(db, users, groupStore, hasher, log, ids, clock, config.lockoutAttempts());
+            SessionSettings sessionSettings = new SessionSettings(Duration.ofMinutes(config.sessionIdleMinutes()),
+                    Duration.ofMinutes(config.sessionMaxMinutes()));
+            // What ends when a user's or an app's standing changes (sessions, codes, tokens): one object, handed to both.
+            LifecycleRevocation revocation = new LifecycleRevocation(new SessionStore(), sessionSettings, new CodeStore(),
+                    new IssuedTokenStore(), log, clock);
+            Users directoryUsers = new Users(db, users, groupStore, hasher, log, ids, clock, config.lockoutAttempts(), revocation);
             Groups directoryGroups = new Groups(db, groupStore, users, log, ids, clock);
             DirectoryJson directoryJson = new DirectoryJson(config.baseUrl());
             Features features = new Features(db, new FeatureStore(), log, ids, clock);
             features.seed(Wiring.features(config.features()));
             Apps apps = new Apps(db, changes, new AppStore(), new AppAssignments(db, changes, new AssignmentStore(), groupStore, users, log, clock),
-                    log, ids, clock, () -> features.isEnabled(Feature.REFRESH_TOKEN_ROTATION_FOR_SPA));
+                    log, ids, clock, () -> features.isEnabled(Feature.REFRESH_TOKEN_ROTATION_FOR_SPA), revocation);
             AppTokens appTokens = new AppTokens(db, new IssuedTokenStore(), apps, log, clock);
             KeyEncryption keyEncryption = KeyEncryption.load(config.keyEncryptionKey(), config.dataDir(), random);
             SigningKeys signingKeys = new SigningKeys(db, new SigningKeyStore(), keyEncryption, log, clock, random, KeyRotationSettings.DEFAULTS);
@@ -216,8 +222,7 @@ public final class Wiring implements AutoCloseable {
 
             Pages pages = new Pages();
             ErrorMapper errors = new ErrorMapper(ids, pages);
-            Sessions sessions = new Sessions(db, new SessionStore(), directoryUsers, users, log, ids, clock,
-                    new SessionSettings(Duration.ofMinutes(config.sessionIdleMinutes()), Duration.ofMinutes(config.sessionMaxMinutes())));
+            Sessions sessions = new Sessions(db, new SessionStore(), directoryUsers, users, log, ids, clock, sessionSettings);
             SessionCookie sessionCookie = new SessionCookie(sessions, config.publicHttps());
             // The one CSRF filter for every form (console, sign-in, sign-out, and any added later): see http/Csrf.
             Csrf csrf = new Csrf(ids, config.publicHttps(), config.baseUrl(), keyEncryption.derive("csrf"),

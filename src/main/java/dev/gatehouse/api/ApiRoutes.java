@@ -25,6 +25,8 @@ public final class ApiRoutes implements Routes {
     public static final String USER = "/api/v1/users/{id}";
     public static final String USER_LIFECYCLE = "/api/v1/users/{id}/lifecycle/{operation}";
     public static final String USER_GROUPS = "/api/v1/users/{id}/groups";
+    /** Okta's "Revoke all user sessions" (UserSessions). */
+    public static final String USER_SESSIONS = "/api/v1/users/{id}/sessions";
     public static final String GROUPS = "/api/v1/groups";
     public static final String GROUP = "/api/v1/groups/{id}";
     public static final String GROUP_USERS = "/api/v1/groups/{id}/users";
@@ -110,6 +112,7 @@ public final class ApiRoutes implements Routes {
         r.delete(USER, users::delete);
         r.post(USER_LIFECYCLE, users::lifecycle);
         r.get(USER_GROUPS, users::groups);
+        r.delete(USER_SESSIONS, users::clearSessions);
         r.post(GROUPS, groups::create);
         r.get(GROUPS, groups::list);
         r.get(GROUP, groups::get);

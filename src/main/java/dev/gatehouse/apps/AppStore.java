@@ -72,6 +72,21 @@ public final class AppStore {
                 .map((rs, c) -> read(rs)).findOne();
     }
 
+    /** What a would-be client_id already names, if anything: another app's client_id, an app's id, or a user's id. */
+    public enum Named { CLIENT_ID, APP, USER }
+
+    /**
+     * What {@code value} already names, if anything (looks at {@code users} too: the one question about ids that spans
+     * both tables, asked when an admin chooses a client_id). One round trip.
+     */
+    public Optional<Named> named(Handle h, String value) {
+        return h.createQuery("""
+                        SELECT CASE WHEN EXISTS (SELECT 1 FROM apps WHERE client_id = :v) THEN 'CLIENT_ID'
+                                    WHEN EXISTS (SELECT 1 FROM apps WHERE id = :v) THEN 'APP'
+                                    WHEN EXISTS (SELECT 1 FROM users WHERE id = :v) THEN 'USER' END AS named""")
+                .bind("v", value).mapTo(String.class).findOne().map(Named::valueOf);
+    }
+
     public Optional<App> findByClientId(Handle h, String clientId) {
         return h.createQuery(SELECT + " WHERE a.client_id = :clientId").bind("clientId", clientId).bind("everyone", Group.EVERYONE)
                 .map((rs, c) -> read(rs)).findOne();

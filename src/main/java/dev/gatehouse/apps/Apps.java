@@ -56,6 +56,8 @@ public final class Apps {
     /** The change-feed channel of apps (settings, status, secrets, deletion, the Everyone assignment). */
     public static final String CHANNEL = "gatehouse_apps";
     static final String SECRET_ID_PREFIX = "ocs";
+    /** Okta's cause for a value another object already has. */
+    static final String DUPLICATE_CLIENT_ID = "An object with this field already exists in the current organization";
     private static final int SECRET_LENGTH = 64;
 
     private final java.util.function.BooleanSupplier spaRefreshTokens;
@@ -67,13 +69,16 @@ public final class Apps {
     private final SystemLog log;
     private final Ids ids;
     private final Clock clock;
+    private final AppRevocation revocation;
 
     /**
      * @param spaRefreshTokens whether the Early Access feature "Refresh Token Rotation for SPA" is on: while it is
      *                         off, a single-page app cannot be given the Refresh Token grant (apps that have it keep it)
+     * @param revocation       revokes what an app holds when it is deactivated
      */
     public Apps(Database db, ChangeFeed changes, AppStore store, AppAssignments assignments, SystemLog log, Ids ids, Clock clock,
-                java.util.function.BooleanSupplier spaRefreshTokens) {
+                java.util.function.BooleanSupplier spaRefreshTokens, AppRevocation revocation) {
+        this.revocation = revocation;
         this.spaRefreshTokens = spaRefreshTokens;
         this.db = db;
         this.changes = changes;
@@ -118,6 +123,11 @@ public final class Apps {
         App app = new App(id, accepted.clientId() == null ? id : accepted.clientId(), accepted.label(),
                 activate ? App.Status.ACTIVE : App.Status.INACTIVE, accepted.settings(), false, stored, now, now);
         App created = uniqueClientId(() -> changes.write(CHANNEL, h -> {
+            if (accepted.clientId() != null) {
+                store.named(h, accepted.clientId()).ifPresent(named -> {
+                    throw ApiError.validation("client_id", clientIdTaken(accepted.clientId(), named));
+                });
+            }
             store.insert(h, app);
             log.record(h, ctx, SystemLog.Entry.success("application.lifecycle.create", "Create application", target(app)));
             if (Boolean.TRUE.equals(request.implicitAssignment())) {
@@ -197,7 +207,11 @@ public final class Apps {
         return changeStatus(ctx, id, App.Status.INACTIVE, App.Status.ACTIVE, "application.lifecycle.activate", "Activate application");
     }
 
-    /** Makes the app INACTIVE (nobody can sign in to it); on an INACTIVE app this changes nothing and writes no event. */
+    /**
+     * Makes the app INACTIVE (nobody can sign in to it) and revokes, for good, every token and code it holds: reactivating
+     * it brings none back (Okta: a deactivated client's tokens are "immediately and permanently invalid"). On an INACTIVE
+     * app this changes nothing and writes no event.
+     */
     public App deactivate(EventContext ctx, String id) {
         return changeStatus(ctx, id, App.Status.ACTIVE, App.Status.INACTIVE, "application.lifecycle.deactivate", "Deactivate application");
     }
@@ -322,6 +336,9 @@ public final class Apps {
         return changes.write(CHANNEL, h -> {
             if (store.changeStatus(h, current.id(), from, to, later(clock.instant(), current.lastUpdated()))) {
                 log.record(h, ctx, SystemLog.Entry.success(eventType, message, target(current)));
+                if (to == App.Status.INACTIVE) {
+                    revocation.revokeAppTokens(h, ctx, current, eventType);
+                }
             }
             return store.find(h, current.id()).orElseThrow(() -> ApiError.notFound(id, "AppInstance"));
         });
@@ -341,13 +358,30 @@ public final class Apps {
         }
     }
 
+    /**
+     * Why a chosen client_id is refused when it already names something (issue #14): a user's id, an app's id or another
+     * app's client_id. A client_id equal to a user id would make the {@code sub} of the app's client-credentials tokens
+     * (the client_id) look like that user's ID-token {@code sub}; one equal to another app's id makes
+     * {@code /api/v1/apps/{id}} and the client_id name two different apps. Checked when the client_id is chosen, at create,
+     * in the write's transaction (the unique key catches two creates racing for the same one); it cannot change later
+     * ({@link AppRules}). Ids are not refused by their shape: an app moved from Okta keeps its {@code 0oa…} client_id.
+     */
+    static String clientIdTaken(String clientId, AppStore.Named named) {
+        return switch (named) {
+            case CLIENT_ID -> DUPLICATE_CLIENT_ID;
+            case APP -> "'" + clientId + "' is the id of another app: a client_id must not name another object";
+            case USER -> "'" + clientId + "' is the id of a user: a client_id must not name another object (it would be the sub "
+                    + "of this app's client-credentials tokens)";
+        };
+    }
+
     /** Runs a write whose only unique key a request can break is the client_id. */
     private static <T> T uniqueClientId(java.util.function.Supplier<T> write) {
         try {
             return write.get();
         } catch (RuntimeException e) {
             if (Database.isUniqueViolation(e)) {
-                throw ApiError.validation("client_id", "An object with this field already exists in the current organization");
+                throw ApiError.validation("client_id", DUPLICATE_CLIENT_ID);
             }
             throw e;
         }

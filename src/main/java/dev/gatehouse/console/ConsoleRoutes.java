@@ -54,6 +54,8 @@ public final class ConsoleRoutes implements Routes {
         r.post(person + "/password", people::resetPassword);
         r.post(person + "/lifecycle/{op}", people::lifecycle);
         r.post(person + "/delete", people::delete);
+        r.get(person + "/sessions", people::sessionsForm);
+        r.post(person + "/sessions", people::clearSessions);
         r.post(person + "/groups", people::addToGroup);
         r.post(person + "/groups/{groupId}/remove", people::removeFromGroup);
         String group = Nav.GROUPS.path() + "/{id}";

@@ -73,4 +73,23 @@ public enum Lifecycle {
     String refusal() {
         return refusal;
     }
+
+    /**
+     * Whether the change ends the user's sign-in sessions (issue #14, as at Okta: a suspended or deactivated user "can't
+     * sign in"; Gatehouse deletes the sessions rather than only refusing them, so unsuspending or reactivating brings
+     * none back). Unsuspend, unlock and activation start nothing and end nothing.
+     */
+    boolean endsSessions() {
+        return this == SUSPEND || this == DEACTIVATE;
+    }
+
+    /**
+     * Whether the change revokes the user's OAuth tokens for good: deactivation only (Okta: tokens are "implicitly revoked
+     * on user deactivation/deletion"). A suspension keeps them but makes them unusable while it lasts (the token
+     * endpoints require an ACTIVE user); unsuspending makes them usable again, as Okta keeps a suspended user's app and
+     * group assignments to restore them.
+     */
+    boolean revokesTokens() {
+        return this == DEACTIVATE;
+    }
 }

@@ -27,9 +27,17 @@ public final class PeoplePages {
     public record NewPersonPage(ConsoleFrame frame, Map<String, String> values, boolean activate, List<String> errors) {
     }
 
-    /** The model of {@code directory/person.jte}. */
+    /**
+     * The model of {@code directory/person.jte}; {@code clearSessions} whether the page offers "Clear user sessions" (as
+     * Okta: not on the admin's own page; and not for people who cannot hold a session or a token: STAGED, PROVISIONED,
+     * DEPROVISIONED).
+     */
     public record PersonPage(ConsoleFrame frame, User user, Map<String, String> values, List<Lifecycle> actions,
-                             List<Group> groups, List<Group> otherGroups, String notice, List<String> errors) {
+                             List<Group> groups, List<Group> otherGroups, String notice, List<String> errors, boolean clearSessions) {
+    }
+
+    /** The model of {@code directory/person-sessions.jte}: the confirmation before "Clear user sessions". */
+    public record ClearSessionsPage(ConsoleFrame frame, User user) {
     }
 
     static final List<String> FORM_FIELDS = List.of("firstName", "lastName", "login", "email", "displayName", "mobilePhone");
@@ -106,12 +114,31 @@ public final class PeoplePages {
     public void resetPassword(Context ctx) {
         User u = users.get(ctx.pathParam("id"));
         try {
-            users.setPassword(console.event(ctx), u.id(), ctx.formParam("password") == null ? "" : ctx.formParam("password"));
+            // Ends the person's sessions; the admin's own is spared when they set their own password (as Okta's revokeSessions).
+            users.setPassword(console.event(ctx), u.id(), ctx.formParam("password") == null ? "" : ctx.formParam("password"),
+                    console.current(ctx).session().id());
             Console.seeOther(ctx, path(u) + "?notice=password");
         } catch (ApiError e) {
             ctx.status(400);
             render(ctx, u, values(u), null, Console.messages(e));
         }
+    }
+
+    /** The confirmation page of "Clear user sessions" (Okta's "Clear sessions and revoke tokens" dialog), with the tokens option. */
+    public void sessionsForm(Context ctx) {
+        User u = users.get(ctx.pathParam("id"));
+        console.render(ctx, "directory/person-sessions.jte", new ClearSessionsPage(console.frame(ctx, Nav.PEOPLE), u));
+    }
+
+    /**
+     * Ends every session of the person, and with the box {@code oauthTokens} ticked also revokes their OAuth tokens for
+     * good; back to their page with what was done. Through {@link Users#clearSessions}, as the API's DELETE.
+     */
+    public void clearSessions(Context ctx) {
+        User u = users.get(ctx.pathParam("id"));
+        boolean tokens = ctx.formParam("oauthTokens") != null;
+        users.clearSessions(console.event(ctx), u.id(), tokens);
+        Console.seeOther(ctx, path(u) + "?notice=" + (tokens ? "sessions-tokens" : "sessions"));
     }
 
     public void delete(Context ctx) {
@@ -152,7 +179,10 @@ public final class PeoplePages {
         List<Group> others = groups.list(null, null, null, 200).stream()
                 .filter(g -> !g.builtIn() && memberOf.stream().noneMatch(m -> m.id().equals(g.id()))).toList();
         List<Lifecycle> actions = Arrays.stream(Lifecycle.values()).filter(l -> l.allowedFrom(u.status())).toList();
-        console.render(ctx, "directory/person.jte", new PersonPage(console.frame(ctx, Nav.PEOPLE), u, values, actions, memberOf, others, notice, errors));
+        boolean clearSessions = !u.id().equals(console.current(ctx).user().id())
+                && !List.of(User.Status.STAGED, User.Status.PROVISIONED, User.Status.DEPROVISIONED).contains(u.status());
+        console.render(ctx, "directory/person.jte", new PersonPage(console.frame(ctx, Nav.PEOPLE), u, values, actions, memberOf, others,
+                notice, errors, clearSessions));
     }
 
     private static Map<String, String> values(User u) {
@@ -185,12 +215,14 @@ public final class PeoplePages {
         return switch (code.toLowerCase(Locale.ROOT)) {
             case "created" -> "Person added.";
             case "saved" -> "Profile saved.";
-            case "password" -> "Password reset. Tell the person their new password through a channel you trust.";
+            case "password" -> "Password reset. The person's other sessions were ended; tell them their new password through a channel you trust.";
+            case "sessions" -> "Sessions cleared. The person must sign in again; their apps' OAuth tokens were kept.";
+            case "sessions-tokens" -> "Sessions cleared and OAuth tokens revoked. The person must sign in again, in every app.";
             case "group-added" -> "Added to the group.";
             case "group-removed" -> "Removed from the group.";
             case "activate" -> "Person activated.";
-            case "deactivate" -> "Person deactivated. They can no longer sign in.";
-            case "suspend" -> "Person suspended. They can no longer sign in until unsuspended.";
+            case "deactivate" -> "Person deactivated. Their sessions were ended and their OAuth tokens revoked for good.";
+            case "suspend" -> "Person suspended. Their sessions were ended; they can no longer sign in until unsuspended.";
             case "unsuspend" -> "Person unsuspended.";
             case "unlock" -> "Account unlocked. The person can sign in again.";
             default -> null;

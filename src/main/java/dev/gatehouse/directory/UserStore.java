@@ -169,6 +169,30 @@ public final class UserStore {
     }
 
     /** Records a successful sign-in if the user is still ACTIVE with the password that was verified. */
+    /**
+     * Locks the user's row until the transaction ends; false when there is no such user. A change that ends what the user
+     * holds (sessions, tokens) takes this lock first, so a sign-in finishing at the same moment ({@link #lockSignedIn})
+     * either lands before it, and is ended with the rest, or waits and sees the change. An UPDATE that changes nothing
+     * rather than {@code SELECT … FOR UPDATE}: on PostgreSQL it takes the row lock that does not conflict with the
+     * key-share locks the inserts of codes and tokens take on the user's row (their foreign keys), so a code exchange or
+     * a refresh in flight cannot deadlock with it; the same statement works on H2.
+     */
+    public boolean lock(Handle h, String id) {
+        return h.createUpdate("UPDATE users SET last_updated_at = last_updated_at WHERE id = :id").bind("id", id).execute() == 1;
+    }
+
+    /**
+     * Locks the user's row, as {@link #lock}, if the user is still ACTIVE with the password set at {@code passwordChanged}:
+     * the last check of a sign-in, in the transaction that starts its session. False when the user was suspended,
+     * deactivated, locked or given a new password since the password was checked.
+     */
+    public boolean lockSignedIn(Handle h, String id, Instant passwordChanged) {
+        return h.createUpdate("""
+                        UPDATE users SET last_updated_at = last_updated_at
+                        WHERE id = :id AND status = 'ACTIVE' AND password_changed_at = :pwd""")
+                .bind("id", id).bind("pwd", passwordChanged).execute() == 1;
+    }
+
     public boolean recordSignIn(Handle h, String id, String verifiedHash, Instant now) {
         return h.createUpdate("""
                         UPDATE users SET failed_sign_ins = 0, last_login_at = :now

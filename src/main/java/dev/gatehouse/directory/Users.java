@@ -33,6 +33,10 @@ public final class Users {
     public static final int DEFAULT_MAX_FAILED_SIGN_INS = 10;
 
     static final String DUPLICATE = "An object with this field already exists in the current organization";
+    /** Okta's event for an admin's "Clear user sessions" (its Identity Threat Protection event reference). */
+    static final String SESSION_CLEAR = "user.session.clear";
+    /** The cause recorded on the sessions a password set by an admin ends. */
+    static final String PASSWORD_SET_BY_ADMIN = "user.account.password_set_by_admin";
     private static final Pattern USER_ID = Pattern.compile("00u[A-Za-z0-9]{17}");
 
     /** A user to create: profile attributes by Okta name, an optional password, and groups to join. */
@@ -92,10 +96,16 @@ public final class Users {
     private final Ids ids;
     private final Clock clock;
     private final PasswordSignIn signIn;
+    private final AccessRevocation access;
 
+    /**
+     * @param access ends what a user holds elsewhere (sessions, OAuth tokens) when their standing changes: see
+     *               {@link #clearSessions}, {@link #lifecycle} and the password setters
+     */
     public Users(Database db, UserStore store, GroupStore groups, PasswordHasher hasher, SystemLog log, Ids ids, Clock clock,
-                 int maxFailedSignIns) {
+                 int maxFailedSignIns, AccessRevocation access) {
         this.db = db;
+        this.access = access;
         this.store = store;
         this.groups = groups;
         this.hasher = hasher;
@@ -106,8 +116,9 @@ public final class Users {
         this.signIn = new PasswordSignIn(db, store, hasher, log, clock, maxFailedSignIns);
     }
 
-    public Users(Database db, UserStore store, GroupStore groups, PasswordHasher hasher, SystemLog log, Ids ids, Clock clock) {
-        this(db, store, groups, hasher, log, ids, clock, DEFAULT_MAX_FAILED_SIGN_INS);
+    public Users(Database db, UserStore store, GroupStore groups, PasswordHasher hasher, SystemLog log, Ids ids, Clock clock,
+                 AccessRevocation access) {
+        this(db, store, groups, hasher, log, ids, clock, DEFAULT_MAX_FAILED_SIGN_INS, access);
     }
 
     public User create(EventContext ctx, NewUser request) {
@@ -191,6 +202,7 @@ public final class Users {
                         return Optional.<User>empty();
                     }
                     log.record(h, ctx, SystemLog.Entry.success("user.account.update_password", "User update password for Okta", target(current)));
+                    access.endSessions(h, ctx, current, null, PASSWORD_SET_BY_ADMIN);
                 }
                 return store.find(h, current.id());
             }));
@@ -218,13 +230,23 @@ public final class Users {
             if (hash != null) {
                 store.setPassword(h, current.id(), hash, now);
                 log.record(h, ctx, SystemLog.Entry.success("user.account.update_password", "User update password for Okta", target(current)));
+                access.endSessions(h, ctx, current, null, PASSWORD_SET_BY_ADMIN);
             }
             return store.find(h, current.id()).orElseThrow();
         }));
     }
 
-    /** An admin sets a new password (the console's "reset password"); a PROVISIONED user becomes ACTIVE. */
+    /**
+     * An admin sets a new password (the console's "reset password"); a PROVISIONED user becomes ACTIVE. Every session of
+     * the user ends except {@code keepSessionId} (the admin's own, when they set their own password: Okta's
+     * {@code revokeSessions} likewise spares "the current session"); OAuth tokens stay, as at Okta.
+     */
     public User setPassword(EventContext ctx, String id, String newPassword) {
+        return setPassword(ctx, id, newPassword, null);
+    }
+
+    /** As {@link #setPassword(EventContext, String, String)}, sparing the session {@code keepSessionId}. */
+    public User setPassword(EventContext ctx, String id, String newPassword, String keepSessionId) {
         User current = get(id);
         policy.check(newPassword, current.profile().login()).ifPresent(cause -> {
             throw ApiError.validation(List.of(cause));
@@ -235,6 +257,7 @@ public final class Users {
                 throw ApiError.notFound(id, "User");
             }
             log.record(h, ctx, SystemLog.Entry.success("user.account.reset_password", "Reset password for Okta", target(current)));
+            access.endSessions(h, ctx, current, keepSessionId, PASSWORD_SET_BY_ADMIN);
             return store.find(h, current.id()).orElseThrow();
         });
     }
@@ -251,7 +274,39 @@ public final class Users {
                 throw ApiError.validation("status", change.refusal());
             }
             log.record(h, ctx, SystemLog.Entry.success(change.eventType(), change.displayMessage(), target(current)));
+            if (change.endsSessions()) {
+                access.endSessions(h, ctx, current, null, change.eventType());
+            }
+            if (change.revokesTokens()) {
+                access.revokeTokens(h, ctx, current, change.eventType(), false);
+            }
             return store.find(h, current.id()).orElseThrow();
+        });
+    }
+
+    /** What {@link #clearSessions} ended: live sessions, and whether the user's OAuth tokens were revoked too. */
+    public record Cleared(int sessions, boolean tokensRevoked) {
+    }
+
+    /**
+     * Okta's "Clear user sessions" ({@code DELETE /api/v1/users/{id}/sessions}, and the console action): ends every
+     * sign-in session of the user, and with {@code oauthTokens} also revokes every refresh and access token issued to them,
+     * for good. Allowed whatever the user's status (a suspended or locked-out user's tokens can be revoked this way); 404
+     * E0000007 for an unknown user. Writes {@code user.session.clear} once, after the {@code user.session.end} events.
+     */
+    public Cleared clearSessions(EventContext ctx, String id, boolean oauthTokens) {
+        User current = get(id);
+        return db.tx(h -> {
+            if (!store.lock(h, current.id())) {
+                throw ApiError.notFound(id, "User");
+            }
+            int ended = access.endSessions(h, ctx, current, null, SESSION_CLEAR);
+            if (oauthTokens) {
+                access.revokeTokens(h, ctx, current, SESSION_CLEAR, true);
+            }
+            log.record(h, ctx, SystemLog.Entry.success(SESSION_CLEAR, "Clear user session", target(current))
+                    .withDebug(Map.of("sessions", ended, "oauthTokens", oauthTokens)));
+            return new Cleared(ended, oauthTokens);
         });
     }
 

@@ -102,6 +102,21 @@ public final class UsersApi {
         ctx.status(204);
     }
 
+    /**
+     * {@code DELETE /api/v1/users/{id}/sessions?oauthTokens=true|false}: Okta's "Revoke all user sessions" (management
+     * spec, operation {@code revokeUserSessions}, verified in shared/okta-openapi): ends every session of the user, and
+     * with {@code oauthTokens=true} (default false) revokes their OpenID Connect and OAuth refresh and access tokens; 204,
+     * or 404 E0000007 for an unknown user. {@code forgetDevices} (Okta: clear remembered factors) is accepted and does
+     * nothing: Gatehouse remembers no factors. A value other than true or false is 400 E0000001 with the parameter's cause.
+     */
+    public void clearSessions(Context ctx) {
+        superAdmin(ctx);
+        boolean oauthTokens = bool(ctx, "oauthTokens", false);
+        bool(ctx, "forgetDevices", true);
+        users.clearSessions(ApiRequests.event(ctx), ctx.pathParam("id"), oauthTokens);
+        ctx.status(204);
+    }
+
     /** {@code GET /api/v1/users/{id}/groups}: Everyone first, then the user's groups. */
     public void groups(Context ctx) {
         superAdmin(ctx);

@@ -6,6 +6,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 
 /** SQL for {@code sessions}. */
@@ -41,6 +42,19 @@ public final class SessionStore {
 
     public int deleteForUser(Handle h, String userId) {
         return h.createUpdate("DELETE FROM sessions WHERE user_id = :u").bind("u", userId).execute();
+    }
+
+    /** The user's sessions, live or expired, except {@code keepId} (null: all), by id. */
+    public List<Session> ofUser(Handle h, String userId, String keepId) {
+        return h.createQuery("""
+                        SELECT * FROM sessions WHERE user_id = :u AND (CAST(:keep AS VARCHAR(20)) IS NULL OR id <> :keep) ORDER BY id""")
+                .bind("u", userId).bind("keep", keepId).map((rs, c) -> read(rs)).list();
+    }
+
+    /** Deletes the user's sessions except {@code keepId} (null: all); how many there were. */
+    public int deleteForUser(Handle h, String userId, String keepId) {
+        return h.createUpdate("DELETE FROM sessions WHERE user_id = :u AND (CAST(:keep AS VARCHAR(20)) IS NULL OR id <> :keep)")
+                .bind("u", userId).bind("keep", keepId).execute();
     }
 
     private static Session read(ResultSet rs) throws SQLException {

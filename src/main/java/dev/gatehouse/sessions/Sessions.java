@@ -75,12 +75,25 @@ public final class Sessions {
         String cookie = ids.base62(43);
         Session session = new Session(ids.next(Ids.SESSION), user.id(), now, now,
                 settings.limited() ? now.plus(settings.maxLifetime()) : null, now);
-        db.tx(h -> {
+        boolean started = db.tx(h -> {
+            // The user row is locked while the session is written: a suspension, deactivation or password reset committed
+            // since the password was checked refuses it here, and one running now waits and then ends it with the others.
+            if (!userStore.lockSignedIn(h, user.id(), user.passwordChanged())) {
+                return false;
+            }
             store.insert(h, session, Hashes.sha256(cookie));
             log.record(h, ctx.as(Actor.user(user.id(), user.profile().login(), user.profile().name())),
                     SystemLog.Entry.success("user.session.start", "User login to Okta", target(session)));
-            return null;
+            return true;
         });
+        if (!started) {
+            db.tx(h -> {
+                log.record(h, ctx.as(Actor.user(user.id(), user.profile().login(), user.profile().name())),
+                        SystemLog.Entry.failure("user.session.start", "User login to Okta", Users.Authentication.USER_NOT_ACTIVE));
+                return null;
+            });
+            return Optional.empty();
+        }
         return Optional.of(new Started(session, user, cookie));
     }
 

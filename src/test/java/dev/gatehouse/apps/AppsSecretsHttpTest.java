@@ -178,4 +178,48 @@ class AppsSecretsHttpTest {
         assertThat(api.rows()).isEqualTo(rows);
         assertThat(apps.findByClientId("no-such-client")).isEmpty();
     }
+
+    @Test
+    void aClientIdThatIsAUsersIdOrAnAppsIdIsRefusedAndWritesNothing() {
+        // Issue #14: a service app whose client_id is a user's id would mint client-credentials tokens whose sub (the
+        // client_id) is that user's ID-token sub; one that is another app's id makes /api/v1/apps/{id} and the client_id
+        // name two different apps.
+        String userId = server.http().get("/api/v1/users/me", dev.gatehouse.support.Http.ssws(dev.gatehouse.support.TestServer.API_TOKEN))
+                .json().get("id").asText();
+        JsonNode named = api.create(edit(SPA, a -> credentials(a).put("client_id", "named-" + System.nanoTime())));
+        String appId = named.get("id").asText();
+        String service = """
+                {"name":"oidc_client","label":"Impostor","signOnMode":"OPENID_CONNECT","credentials":{"oauthClient":{"client_id":"%s"}},
+                 "settings":{"oauthClient":{"application_type":"service","grant_types":["client_credentials"],"response_types":["token"]}}}""";
+        String[][] cases = {
+                {userId, "client_id: '" + userId + "' is the id of a user: a client_id must not name another object (it would be the sub "
+                        + "of this app's client-credentials tokens)"},
+                {appId, "client_id: '" + appId + "' is the id of another app: a client_id must not name another object"},
+                {named.get("credentials").get("oauthClient").get("client_id").asText(),
+                        "client_id: An object with this field already exists in the current organization"}};
+        for (String[] c : cases) {
+            String rows = api.rows();
+            long events = dev.gatehouse.support.OAuthFlow.events(server, "application.lifecycle.create", "SUCCESS");
+            Http.Response r = api.post("/api/v1/apps", service.formatted(c[0]));
+            assertOktaError(r, 400, "E0000001");
+            assertThat(r.json().get("errorSummary").asText()).isEqualTo("Api validation failed: client_id");
+            assertThat(AppClient.firstCause(r)).isEqualTo(c[1]);
+            assertThat(api.rows()).as("nothing written for " + c[0]).isEqualTo(rows);
+            assertThat(dev.gatehouse.support.OAuthFlow.events(server, "application.lifecycle.create", "SUCCESS")).isEqualTo(events);
+            assertThat(apps.findByClientId(c[0]).map(App::label)).as(c[0]).isNotEqualTo(java.util.Optional.of("Impostor"));
+        }
+
+        // The legitimate path: a client_id that names nothing else (an Okta-shaped 0oa… one included, as when moving an app).
+        String oktaShaped = "0oa" + Long.toString(System.nanoTime(), 36) + "AbCdEfGh";
+        JsonNode moved = api.create(service.formatted(oktaShaped));
+        assertThat(moved.get("credentials").get("oauthClient").get("client_id").asText()).isEqualTo(oktaShaped);
+
+        // Update: the client_id cannot change at all, so not to a user's id either; nothing is written.
+        String rows = api.rows();
+        Http.Response update = api.send("PUT", "/api/v1/apps/" + moved.get("id").asText(), service.formatted(userId));
+        assertOktaError(update, 400, "E0000001");
+        assertThat(AppClient.firstCause(update)).startsWith("client_id: The client_id cannot be changed");
+        assertThat(api.rows()).isEqualTo(rows);
+        assertThat(apps.findByClientId(oktaShaped)).map(App::id).contains(moved.get("id").asText());
+    }
 }

@@ -87,7 +87,7 @@ class TrustedOriginsBrowserTest {
 
             String verifier = OAuthFlow.randomVerifier();
             page.navigate(server.url() + "/oauth2/default/v1/authorize?client_id=" + clientId + "&redirect_uri="
-                    + OAuthFlow.enc(trusted + "/login/callback") + "&response_type=code&scope=openid%20profile&state=s1&nonce=n1"
+                    + OAuthFlow.enc(trusted + "/login/callback") + "&response_type=code&scope=openid%20profile&state=s1&nonce=" + OAuthFlow.freshNonce()
                     + "&code_challenge=" + OAuthFlow.challenge(verifier) + "&code_challenge_method=S256");
             String code = OAuthFlow.query(URI.create(page.url()).getRawQuery()).get("code");
             assertThat(page.url()).startsWith(trusted + "/login/callback?");

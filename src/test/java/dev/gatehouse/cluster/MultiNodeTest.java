@@ -323,7 +323,7 @@ class MultiNodeTest {
 
     static Http.Response authorize(Browser browser, NodeProcess node, NodeFlow spa, String redirectUri) {
         String url = node.url() + "/oauth2/default/v1/authorize?client_id=" + spa.clientId + "&redirect_uri=" + OAuthFlow.enc(redirectUri)
-                + "&response_type=code&scope=openid&state=s1&nonce=n1&code_challenge_method=S256&code_challenge="
+                + "&response_type=code&scope=openid&state=s1&nonce=" + OAuthFlow.freshNonce() + "&code_challenge_method=S256&code_challenge="
                 + OAuthFlow.challenge(OAuthFlow.randomVerifier());
         Http.Response r = browser.get(url);
         assertThat(r.status()).as(r.body()).isIn(302, 400);

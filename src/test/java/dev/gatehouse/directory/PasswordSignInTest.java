@@ -38,6 +38,18 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class PasswordSignInTest {
 
     private static final EventContext SIGN_IN = EventContext.system("sign-in test");
+    /** For a second Users that only signs people in: it never changes a user's standing, so it never ends anything. */
+    private static final AccessRevocation ONLY_SIGNS_IN = new AccessRevocation() {
+        @Override
+        public int endSessions(org.jdbi.v3.core.Handle h, EventContext ctx, User user, String keepSessionId, String cause) {
+            throw new UnsupportedOperationException("this Users only signs in");
+        }
+
+        @Override
+        public void revokeTokens(org.jdbi.v3.core.Handle h, EventContext ctx, User user, String cause, boolean asked) {
+            throw new UnsupportedOperationException("this Users only signs in");
+        }
+    };
 
     @Parameter
     TestDatabase database;
@@ -184,7 +196,7 @@ class PasswordSignInTest {
         assertThat(original).contains("m=19456,t=2,p=1");
         PasswordHasher cheaper = new PasswordHasher(new PasswordHasher.Params(8_192, 1, 1), new SecureRandom());
         Users withOtherParams = new Users(server.wiring().db, new UserStore(), new GroupStore(), cheaper,
-                new SystemLog(server.clock), new Ids(new SecureRandom()), server.clock);
+                new SystemLog(server.clock), new Ids(new SecureRandom()), server.clock, ONLY_SIGNS_IN);
 
         assertThat(withOtherParams.authenticate(SIGN_IN, login, "wrong").succeeded()).isFalse();
         assertThat(hashOf(login)).as("a failed sign-in never rehashes").isEqualTo(original);

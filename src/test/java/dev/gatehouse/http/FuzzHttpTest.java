@@ -67,6 +67,7 @@ class FuzzHttpTest {
     static final String PROBE = "<x-gh-probe>";
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final java.util.concurrent.atomic.AtomicLong NONCES = new java.util.concurrent.atomic.AtomicLong();
     private static final List<String> COUNTED = List.of("users", "user_groups", "group_memberships", "apps", "app_user_assignments",
             "app_group_assignments", "trusted_origins", "sessions", "authorization_codes", "token_families", "access_tokens",
             "refresh_tokens", "api_tokens");
@@ -178,7 +179,7 @@ class FuzzHttpTest {
                 p.add(new String[]{"response_type", "code"});
                 p.add(new String[]{"scope", OAuthFlow.ALL_SCOPES});
                 p.add(new String[]{"state", "s" + in.random.nextInt(1000)});
-                p.add(new String[]{"nonce", "n" + in.random.nextInt(1000)});
+                p.add(new String[]{"nonce", "n" + in.random.nextInt(1000) + "-" + NONCES.incrementAndGet()});   // unique: a reused nonce is refused
                 p.add(new String[]{"code_challenge", OAuthFlow.challenge(verifier)});
                 p.add(new String[]{"code_challenge_method", "S256"});
                 if (in.random.nextBoolean()) {

@@ -273,7 +273,7 @@ class SecurityHeadersHttpTest {
 
     private static String authorize(String verifier, String extra) {
         return "/oauth2/default/v1/authorize?client_id=" + enc(spa.clientId()) + "&redirect_uri=" + enc(OAuthFlow.REDIRECT_URI)
-                + "&response_type=code&scope=" + enc(OAuthFlow.ALL_SCOPES) + "&state=s1&nonce=n1&code_challenge="
+                + "&response_type=code&scope=" + enc(OAuthFlow.ALL_SCOPES) + "&state=s1&nonce=" + OAuthFlow.freshNonce() + "&code_challenge="
                 + OAuthFlow.challenge(verifier) + "&code_challenge_method=S256" + extra;
     }
 

@@ -96,7 +96,7 @@ class SecretsAtRestTest {
 
         String verifier = OAuthFlow.randomVerifier() + "Xyz";
         Http.Response authorize = browser.get("/oauth2/default/v1/authorize?client_id=" + enc(clientId) + "&redirect_uri=" + enc(REDIRECT_URI)
-                + "&response_type=code&scope=" + enc("openid profile email offline_access") + "&state=s1&nonce=n1&code_challenge="
+                + "&response_type=code&scope=" + enc("openid profile email offline_access") + "&state=s1&nonce=" + OAuthFlow.freshNonce() + "&code_challenge="
                 + OAuthFlow.challenge(verifier) + "&code_challenge_method=S256");
         assertThat(authorize.status()).as(authorize.body()).isEqualTo(302);
         String code = OAuthFlow.query(URI.create(authorize.header("Location")).getRawQuery()).get("code");

@@ -55,7 +55,7 @@ public final class NodeFlow {
     /** The code {@code /authorize} on {@code node} gives the signed-in browser, for the PKCE {@code verifier}. */
     public String code(Browser browser, String node, String verifier) {
         String url = node + BASE + "/authorize?client_id=" + OAuthFlow.enc(clientId) + "&redirect_uri=" + OAuthFlow.enc(OAuthFlow.REDIRECT_URI)
-                + "&response_type=code&scope=" + OAuthFlow.enc(OAuthFlow.ALL_SCOPES) + "&state=s1&nonce=n1&code_challenge="
+                + "&response_type=code&scope=" + OAuthFlow.enc(OAuthFlow.ALL_SCOPES) + "&state=s1&nonce=" + OAuthFlow.freshNonce() + "&code_challenge="
                 + OAuthFlow.challenge(verifier) + "&code_challenge_method=S256";
         Http.Response r = browser.get(url);
         assertThat(r.status()).as(r.body()).isEqualTo(302);

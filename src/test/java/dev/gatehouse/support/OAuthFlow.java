@@ -103,18 +103,28 @@ public final class OAuthFlow {
 
     /** Runs /authorize in the signed-in browser and exchanges the code: the /token JSON. */
     public JsonNode tokens(Browser browser, String scopes) {
+        return tokens(browser, scopes, freshNonce());
+    }
+
+    /** As {@link #tokens(Browser, String)}, with this {@code nonce} (it must be new: a reused one is refused). */
+    public JsonNode tokens(Browser browser, String scopes, String nonce) {
         String verifier = randomVerifier();
-        String code = code(browser, scopes, verifier);
+        String code = code(browser, scopes, verifier, nonce);
         Http.Response r = form("/token", "grant_type", "authorization_code", "client_id", clientId, "redirect_uri", REDIRECT_URI,
                 "code", code, "code_verifier", verifier);
         assertThat(r.status()).as(r.body()).isEqualTo(200);
         return r.json();
     }
 
-    /** The authorization code /authorize gives the signed-in browser (state {@code s1}, nonce {@code n1}). */
+    /** The authorization code /authorize gives the signed-in browser (state {@code s1}, a new nonce). */
     public String code(Browser browser, String scopes, String verifier) {
+        return code(browser, scopes, verifier, freshNonce());
+    }
+
+    /** As {@link #code(Browser, String, String)}, with this {@code nonce}. */
+    public String code(Browser browser, String scopes, String verifier, String nonce) {
         String url = base() + "/authorize?client_id=" + enc(clientId) + "&redirect_uri=" + enc(REDIRECT_URI) + "&response_type=code&scope="
-                + enc(scopes) + "&state=s1&nonce=n1&code_challenge=" + challenge(verifier) + "&code_challenge_method=S256";
+                + enc(scopes) + "&state=s1&nonce=" + enc(nonce) + "&code_challenge=" + challenge(verifier) + "&code_challenge_method=S256";
         Http.Response r = browser.get(url);
         assertThat(r.status()).as(r.body()).isEqualTo(302);
         String location = r.header("Location");
@@ -188,6 +198,14 @@ public final class OAuthFlow {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * A nonce no request has used: Gatehouse refuses a nonce the client used for a code that still lives, as it does a
+     * reused PKCE challenge (okta-auth-js makes a new one per request too).
+     */
+    public static String freshNonce() {
+        return "n-" + SEQ.incrementAndGet() + "-" + Long.toString(System.nanoTime(), 36);
     }
 
     /** A 43-character PKCE verifier, as okta-auth-js makes. */

@@ -42,6 +42,10 @@ public final class Authorization {
     private static final Pattern STATE = Pattern.compile("[A-Za-z0-9,._\\-~]{1,1024}");
     private static final Pattern CHALLENGE = Pattern.compile("[A-Za-z0-9_\\-]{43,128}");
     private static final Set<String> PROMPTS = Set.of("none", "login", "consent", "login consent", "consent login");
+    /** The description of a request whose PKCE challenge this client used for a code that still lives. */
+    public static final String CHALLENGE_REUSED = "The PKCE code challenge was already used. Each authorization request needs a new code_verifier.";
+    /** The description of a request whose nonce this client used for a code that still lives. */
+    public static final String NONCE_REUSED = "The 'nonce' parameter was already used. Each authorization request needs a new nonce.";
 
     private final Apps apps;
     private final Function<AuthorizationServer, Set<String>> customScopes;
@@ -108,12 +112,21 @@ public final class Authorization {
             if (!apps.isAssigned(app.id(), current.user().id())) {
                 throw OAuthError.ACCESS_DENIED.because("User is not assigned to the client application.");
             }
-            if (r.codeChallenge() != null && db.read(h -> codes.challengeInUse(h, app.clientId(), r.codeChallenge(), now))) {
+            CodeStore.Reuse reuse = r.codeChallenge() == null && r.nonce() == null ? new CodeStore.Reuse(false, false)
+                    : db.read(h -> codes.inUse(h, app.clientId(), r.codeChallenge(), r.nonce(), now));
+            if (reuse.challenge()) {
                 // RFC 9700 §2.1.1 encourages detecting constant challenges: a verifier must be fresh per request, and one
                 // reused while its earlier code still lives is either a broken client or a replayed request. Refused before
                 // a second code exists; a race of two identical requests may slip through (this is a detector, not a lock).
-                throw OAuthError.INVALID_REQUEST.because("The PKCE code challenge was already used. Each authorization request needs a new code_verifier.",
-                        "code_challenge reused within the code lifetime");
+                throw OAuthError.INVALID_REQUEST.because(CHALLENGE_REUSED, "code_challenge reused within the code lifetime");
+            }
+            if (reuse.nonce()) {
+                // The same for the nonce (issue #14): OpenID Connect Core §3.1.2.1 makes it a per-request value that binds
+                // the ID token to one authentication request; a nonce this client already used for a code that still lives
+                // is a replayed request or a client with a constant nonce, which defeats the client's replay check. Okta
+                // documents no such check (its reference only says the nonce is returned in the ID token); Gatehouse
+                // refuses like the constant challenge above: per client, within the code lifetime, before any code exists.
+                throw OAuthError.INVALID_REQUEST.because(NONCE_REUSED, "nonce reused within the code lifetime");
             }
             String code = ids.base62(43);
             AuthorizationCode stored = new AuthorizationCode(Hashes.sha256(code), server.id(), app.clientId(), current.user().id(),

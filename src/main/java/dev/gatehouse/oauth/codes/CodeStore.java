@@ -35,15 +35,45 @@ public final class CodeStore {
                 .bind("hash", codeHash).bind("now", now).execute() == 1;
     }
 
+    /** Which of an authorization request's one-time values this client already used for a code that still lives. */
+    public record Reuse(boolean challenge, boolean nonce) {
+    }
+
     /**
-     * True when this client already has a code, used or not and not yet expired, that was issued for this PKCE challenge:
-     * the sign of a constant challenge (RFC 9700 §2.1.1). The window is the code lifetime; {@code expires_at} is indexed.
+     * Whether this client already has a code, used or not and not yet expired, that was issued for this PKCE challenge
+     * (the sign of a constant challenge, RFC 9700 §2.1.1) or for this {@code nonce} (a replayed or constant nonce). The
+     * window is the code lifetime; {@code expires_at} is indexed. A null value is never "in use". One round trip.
      */
-    public boolean challengeInUse(Handle h, String clientId, String codeChallenge, Instant now) {
+    public Reuse inUse(Handle h, String clientId, String codeChallenge, String nonce, Instant now) {
         return h.createQuery("""
-                        SELECT COUNT(*) FROM authorization_codes
-                        WHERE expires_at > :now AND client_id = :client AND code_challenge = :challenge""")
-                .bind("now", now).bind("client", clientId).bind("challenge", codeChallenge).mapTo(Long.class).one() > 0;
+                        SELECT
+                          EXISTS (SELECT 1 FROM authorization_codes
+                                  WHERE expires_at > :now AND client_id = :client AND code_challenge = :challenge) AS challenge_used,
+                          EXISTS (SELECT 1 FROM authorization_codes
+                                  WHERE expires_at > :now AND client_id = :client AND nonce = :nonce) AS nonce_used""")
+                .bind("now", now).bind("client", clientId).bind("challenge", codeChallenge).bind("nonce", nonce)
+                .map((rs, c) -> new Reuse(rs.getBoolean("challenge_used"), rs.getBoolean("nonce_used"))).one();
+    }
+
+    /**
+     * Ends the user's codes that were not exchanged yet (all of them, or all but those of the session {@code keepSessionId}):
+     * they expire at their creation, so an exchange racing this fails as "expired" whatever its clock says. Used codes keep
+     * their expiry, for replay detection.
+     */
+    public int expireUnusedOfUser(Handle h, String userId, String keepSessionId, Instant now) {
+        return h.createUpdate("""
+                        UPDATE authorization_codes SET expires_at = created_at
+                        WHERE user_id = :user AND used_at IS NULL AND expires_at > :now
+                          AND (CAST(:keep AS VARCHAR(20)) IS NULL OR session_id IS NULL OR session_id <> :keep)""")
+                .bind("user", userId).bind("keep", keepSessionId).bind("now", now).execute();
+    }
+
+    /** Ends the client's codes that were not exchanged yet, as {@link #expireUnusedOfUser}. */
+    public int expireUnusedOfClient(Handle h, String clientId, Instant now) {
+        return h.createUpdate("""
+                        UPDATE authorization_codes SET expires_at = created_at
+                        WHERE client_id = :client AND used_at IS NULL AND expires_at > :now""")
+                .bind("client", clientId).bind("now", now).execute();
     }
 
     /** Forgets codes that expired more than a day ago (used ones are kept that long to detect replays). */

@@ -47,8 +47,15 @@ public final class IssuedTokenStore {
                 .execute();
     }
 
+    /**
+     * The access token with this jti. Its {@code revoked} is its own revocation or, failing that, its family's: a token
+     * minted by a refresh that committed just after its family was revoked (a kill switch racing a refresh) is revoked too.
+     */
     public Optional<AccessToken> findAccessToken(Handle h, String jti) {
-        return h.createQuery("SELECT * FROM access_tokens WHERE jti = :jti").bind("jti", jti).map((rs, c) -> access(rs)).findOne();
+        return h.createQuery("""
+                        SELECT a.*, f.revoked_at AS family_revoked_at
+                        FROM access_tokens a LEFT JOIN token_families f ON f.id = a.family_id WHERE a.jti = :jti""")
+                .bind("jti", jti).map((rs, c) -> accessWithFamily(rs)).findOne();
     }
 
     public boolean revokeAccessToken(Handle h, String jti, Instant now) {
@@ -141,6 +148,51 @@ public final class IssuedTokenStore {
         return families.size();
     }
 
+    /** How many of each kind a revocation of everything someone holds revoked. */
+    public record Revoked(int families, int refreshTokens, int accessTokens) {
+        public boolean any() {
+            return families + refreshTokens + accessTokens > 0;
+        }
+    }
+
+    /**
+     * Revokes everything issued to a user, in every app and authorization server: their token families, the refresh
+     * tokens in them and every access token of theirs still alive. The families go first: a refresh racing this sees its
+     * family revoked (its token is refused, and an access token it mints is revoked with the family, see
+     * {@link #findAccessToken}). Set-based: a handful of statements whatever the number of tokens.
+     */
+    public Revoked revokeUserTokens(Handle h, String userId, Instant now) {
+        int families = h.createUpdate("UPDATE token_families SET revoked_at = :now WHERE user_id = :user AND revoked_at IS NULL")
+                .bind("user", userId).bind("now", now).execute();
+        int refresh = h.createUpdate("""
+                        UPDATE refresh_tokens SET revoked_at = :now
+                        WHERE revoked_at IS NULL AND family_id IN (SELECT id FROM token_families WHERE user_id = :user)""")
+                .bind("user", userId).bind("now", now).execute();
+        int access = h.createUpdate("""
+                        UPDATE access_tokens SET revoked_at = :now
+                        WHERE revoked_at IS NULL AND expires_at > :now AND user_id = :user""")
+                .bind("user", userId).bind("now", now).execute();
+        return new Revoked(families, refresh, access);
+    }
+
+    /**
+     * Revokes everything issued to a client: its families with their refresh and access tokens, and its access tokens
+     * that belong to no family (client credentials).
+     */
+    public Revoked revokeClientTokens(Handle h, String clientId, Instant now) {
+        int families = h.createUpdate("UPDATE token_families SET revoked_at = :now WHERE client_id = :client AND revoked_at IS NULL")
+                .bind("client", clientId).bind("now", now).execute();
+        int refresh = h.createUpdate("""
+                        UPDATE refresh_tokens SET revoked_at = :now
+                        WHERE revoked_at IS NULL AND family_id IN (SELECT id FROM token_families WHERE client_id = :client)""")
+                .bind("client", clientId).bind("now", now).execute();
+        int access = h.createUpdate("""
+                        UPDATE access_tokens SET revoked_at = :now
+                        WHERE revoked_at IS NULL AND expires_at > :now AND client_id = :client""")
+                .bind("client", clientId).bind("now", now).execute();
+        return new Revoked(families, refresh, access);
+    }
+
     /** The families an authorization code started (a replayed code revokes them). */
     public List<String> familiesOfCode(Handle h, String codeHash) {
         return h.createQuery("SELECT id FROM token_families WHERE code_hash = :code").bind("code", codeHash).mapTo(String.class).list();
@@ -150,6 +202,13 @@ public final class IssuedTokenStore {
         return new AccessToken(rs.getString("jti"), rs.getString("family_id"), rs.getString("server_id"), rs.getString("client_id"),
                 rs.getString("user_id"), scopes(rs.getString("scopes")), instant(rs.getTimestamp("issued_at")),
                 instant(rs.getTimestamp("expires_at")), instant(rs.getTimestamp("revoked_at")));
+    }
+
+    private static AccessToken accessWithFamily(ResultSet rs) throws SQLException {
+        AccessToken own = access(rs);
+        Instant familyRevoked = instant(rs.getTimestamp("family_revoked_at"));
+        return own.revoked() != null || familyRevoked == null ? own : new AccessToken(own.jti(), own.familyId(), own.serverId(),
+                own.clientId(), own.userId(), own.scopes(), own.issued(), own.expires(), familyRevoked);
     }
 
     private static RefreshToken refresh(ResultSet rs) throws SQLException {

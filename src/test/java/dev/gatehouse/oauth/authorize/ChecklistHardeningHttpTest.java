@@ -35,6 +35,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ChecklistHardeningHttpTest {
 
     private static final String REUSED = "The PKCE code challenge was already used. Each authorization request needs a new code_verifier.";
+    private static final String NONCE_REUSED = "The 'nonce' parameter was already used. Each authorization request needs a new nonce.";
 
     @Parameter
     TestDatabase database;
@@ -101,6 +102,58 @@ class ChecklistHardeningHttpTest {
         assertThat(toSignIn.header("Location")).doesNotStartWith(spa.redirectUri());
         assertThat(fresh.signIn(TestServer.ADMIN, TestServer.ADMIN_PASSWORD, "/").status()).isEqualTo(303);
         flow.code(fresh, DEFAULT, p);
+    }
+
+    // ---- 13 (issue #14): reused nonces ---------------------------------------------------------------------
+
+    @Test
+    void nonceReusedWhileItsCodeLivesIsRefusedAndWritesNoCode() {
+        // A replayed authorization request (or a client with a constant nonce) gets no second code: the nonce is what binds
+        // an ID token to one request, and a client that checks it cannot tell two codes of one nonce apart.
+        Map<String, String> first = params(spa, verifier());
+        Code code = flow.code(signedIn, DEFAULT, first);
+        long refusals = flow.events("app.oauth2.as.authorize");
+        long nonceRefusals = nonceRefusals();
+
+        Map<String, String> again = params(spa, verifier());   // a new verifier: only the nonce repeats
+        again.put("nonce", first.get("nonce"));
+        assertRefused(again, "invalid_request", NONCE_REUSED);
+        assertThat(flow.events("app.oauth2.as.authorize")).as("the refusal is in the System Log").isEqualTo(refusals + 1);
+        assertThat(nonceRefusals()).as("with its reason").isEqualTo(nonceRefusals + 1);
+
+        // Also once the first code was exchanged; the legitimate path, a new nonce, still works.
+        assertThat(flow.token(DEFAULT, CodeFlow.exchange(spa, code)).status()).isEqualTo(200);
+        assertRefused(again, "invalid_request", NONCE_REUSED);
+        flow.code(signedIn, DEFAULT, params(spa, verifier()));
+    }
+
+    @Test
+    void nonceIsFreeAgainOnceTheCodeItWasUsedForExpiredAndIsComparedPerClient() {
+        Map<String, String> first = params(spa, verifier());
+        flow.code(signedIn, DEFAULT, first);
+        Client other = flow.spa();
+        Map<String, String> otherClient = params(other, verifier());
+        otherClient.put("nonce", first.get("nonce"));
+        flow.code(signedIn, DEFAULT, otherClient);
+
+        server.clock.advance(Duration.ofSeconds(301));
+        Map<String, String> later = params(spa, verifier());
+        later.put("nonce", first.get("nonce"));
+        flow.code(signedIn, DEFAULT, later);
+    }
+
+    @Test
+    void aRequestWithoutANonceIsNotAReuse() {
+        for (int i = 0; i < 2; i++) {
+            Map<String, String> p = params(spa, verifier());
+            p.remove("nonce");
+            flow.code(signedIn, DEFAULT, p);
+        }
+    }
+
+    private long nonceRefusals() {
+        return flow.count("SELECT COUNT(*) FROM system_log_events WHERE event_type = 'app.oauth2.as.authorize' "
+                + "AND outcome_result = 'FAILURE' AND debug_data LIKE '%needs a new nonce%'");
     }
 
     // ---- 21: consent -----------------------------------------------------------------------------------

@@ -72,7 +72,7 @@ class OktaJwtVerifierTest {
 
         spa = OAuthFlow.spa(server);
         Browser browser = OAuthFlow.signedIn(server);
-        tokens = spa.tokens(browser, OAuthFlow.ALL_SCOPES);
+        tokens = spa.tokens(browser, OAuthFlow.ALL_SCOPES, "n1");
         Http.Response me = server.http().get("/api/v1/users/" + OAuthFlow.enc(TestServer.ADMIN), Http.ssws(TestServer.API_TOKEN));
         assertThat(me.status()).as(me.body()).isEqualTo(200);
         userId = me.json().get("id").asText();
@@ -120,13 +120,13 @@ class OktaJwtVerifierTest {
 
     @Test
     void aTokenFromTheOrgServerVerifiesOnlyAgainstTheOrgIssuer() throws Exception {
-        JsonNode org = spa.at("org").tokens(OAuthFlow.signedIn(server), "openid profile email");
+        JsonNode org = spa.at("org").tokens(OAuthFlow.signedIn(server), "openid profile email", "n1-org");
         String idToken = org.get("id_token").asText();
         // The verifier's other issuer form: no /oauth2/ in the issuer, keys at {issuer}/oauth2/v1/keys.
-        Jwt jwt = idVerifier(origin, spa.clientId()).decode(idToken, "n1");
+        Jwt jwt = idVerifier(origin, spa.clientId()).decode(idToken, "n1-org");
         assertThat(jwt.getClaims()).containsEntry("iss", origin).containsEntry("sub", userId);
 
-        assertThatThrownBy(() -> idVerifier(issuer, spa.clientId()).decode(idToken, "n1"))
+        assertThatThrownBy(() -> idVerifier(issuer, spa.clientId()).decode(idToken, "n1-org"))
                 .isInstanceOf(JwtVerificationException.class).cause().hasMessageContaining("unable to locate signature verification key");
         assertThatThrownBy(() -> accessVerifier(issuer, "api://default").decode(org.get("access_token").asText()))
                 .isInstanceOf(JwtVerificationException.class).cause().hasMessageContaining("unable to locate signature verification key");

@@ -8,6 +8,7 @@ import com.okta.sdk.resource.api.ApplicationUsersApi;
 import com.okta.sdk.resource.api.TrustedOriginApi;
 import com.okta.sdk.resource.api.UserApi;
 import com.okta.sdk.resource.api.UserLifecycleApi;
+import com.okta.sdk.resource.api.UserSessionsApi;
 import com.okta.sdk.resource.application.OIDCApplicationBuilder;
 import com.okta.sdk.resource.client.ApiClient;
 import com.okta.sdk.resource.client.ApiException;
@@ -329,6 +330,32 @@ class OktaManagementSdkTest {
         assertThat(appUsers.getApplicationUser(app.getId(), staged.getId(), null).getId()).isEqualTo(staged.getId());
         assertThat(appUsers.listApplicationUsers(app.getId(), null, null, null, null)).extracting(AppUser::getId)
                 .containsExactly(staged.getId());
+    }
+
+    /**
+     * Issue #14: the SDK's {@code UserSessionsApi.revokeUserSessions(userId, oauthTokens)} (Okta's "Revoke all user
+     * sessions") ends the person's session and, with {@code oauthTokens}, their tokens; an unknown user is the SDK's
+     * ApiException with 404 E0000007.
+     */
+    @Test
+    void theSdksRevokeUserSessionsEndsTheSessionAndTheTokens() {
+        UserApi users = new UserApi(client);
+        String login = "ada." + SEQ.incrementAndGet() + "@sdk.test";
+        User user = UserBuilder.instance().setEmail(login).setLogin(login).setFirstName("Ada").setLastName("King")
+                .setPassword(PASSWORD.toCharArray()).setActive(true).buildAndCreate(users);
+        OAuthFlow spa = OAuthFlow.spa(https.server);
+        dev.gatehouse.support.Browser browser = OAuthFlow.signedIn(https.server, login, PASSWORD);
+        com.fasterxml.jackson.databind.JsonNode tokens = spa.tokens(browser, OAuthFlow.ALL_SCOPES);
+        assertThat(browser.get("/api/v1/sessions/me").status()).isEqualTo(200);
+
+        new UserSessionsApi(client).revokeUserSessions(user.getId(), true);
+        assertThat(browser.get("/api/v1/sessions/me").status()).isEqualTo(404);
+        assertThat(spa.refresh(tokens.get("refresh_token").asText()).status()).isEqualTo(400);
+
+        ApiException unknown = catchThrowableOfType(ApiException.class,
+                () -> new UserSessionsApi(client).revokeUserSessions("00uNoSuchUser0000000", false));
+        assertThat(unknown.getCode()).isEqualTo(404);
+        assertThat(ApiExceptionHelper.getError(unknown).getErrorCode()).isEqualTo("E0000007");
     }
 
     /** Okta's error JSON reaches the caller through the SDK's ApiException and ApiExceptionHelper, and nothing is created. */
