@@ -5,6 +5,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.pool.HikariPool;
 import dev.gatehouse.config.ConfigException;
 import dev.gatehouse.config.GatehouseConfig;
+import dev.gatehouse.storage.migration.V25__Normalized_login_keys;
 import org.flywaydb.core.Flyway;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.HandleCallback;
@@ -70,7 +71,8 @@ public final class Database implements AutoCloseable {
             // SELECT ... FOR UPDATE that an empty history table cannot hold, and one H2 file can only be shared by
             // pools in the same JVM, so a JVM-wide lock serialises them instead.
             synchronized (MIGRATION_LOCK) {
-                Flyway.configure().dataSource(ds).locations("classpath:db/migration").load().migrate();
+                Flyway.configure().dataSource(ds).locations("classpath:db/migration")
+                        .javaMigrations(new V25__Normalized_login_keys()).load().migrate();
             }
         } catch (RuntimeException e) {
             ds.close();
