@@ -91,7 +91,7 @@ public final class DemoSeed {
         if (users.find(DEMO_LOGIN).isPresent()) {
             return new DemoUser(DEMO_LOGIN, Optional.empty(), file);
         }
-        String password = password();
+        String password = users.passwordPolicy().firstAcceptable(this::password, DEMO_LOGIN);
         try {
             users.create(EVENT, new Users.NewUser(Map.of("login", DEMO_LOGIN, "email", DEMO_LOGIN, "firstName", "Demo", "lastName", "User"),
                     password, true, List.of()));

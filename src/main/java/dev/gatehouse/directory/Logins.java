@@ -84,7 +84,8 @@ public final class Logins {
             }
         }
         Optional<String> k = key(login);
-        if (k.isEmpty() || k.get().length() > MAX_STORED_KEY_LENGTH) {
+        // A login over 100 characters as typed already has the profile's length cause; this is for one that grows.
+        if (login.length() <= MAX_STORED_KEY_LENGTH && (k.isEmpty() || k.get().length() > MAX_STORED_KEY_LENGTH)) {
             return Optional.of("Username cannot be longer than " + MAX_STORED_KEY_LENGTH + " characters once normalized (NFKC)");
         }
         return Optional.empty();

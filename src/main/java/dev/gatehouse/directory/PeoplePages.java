@@ -23,13 +23,17 @@ public final class PeoplePages {
     public record PeoplePage(ConsoleFrame frame, String q, String status, List<User> people, boolean more) {
     }
 
-    /** The model of {@code directory/person-new.jte}: the form, refilled with what was typed when it failed. */
-    public record NewPersonPage(ConsoleFrame frame, Map<String, String> values, boolean activate, List<String> errors) {
+    /**
+     * The model of {@code directory/person-new.jte}: the form, refilled with what was typed when it failed, and the
+     * password policy's rules, shown beside the password field.
+     */
+    public record NewPersonPage(ConsoleFrame frame, Map<String, String> values, boolean activate, List<String> errors,
+                                String passwordRules) {
     }
 
-    /** The model of {@code directory/person.jte}. */
+    /** The model of {@code directory/person.jte}; {@code passwordRules} are shown on the reset-password form. */
     public record PersonPage(ConsoleFrame frame, User user, Map<String, String> values, List<Lifecycle> actions,
-                             List<Group> groups, List<Group> otherGroups, String notice, List<String> errors) {
+                             List<Group> groups, List<Group> otherGroups, String notice, List<String> errors, String passwordRules) {
     }
 
     static final List<String> FORM_FIELDS = List.of("firstName", "lastName", "login", "email", "displayName", "mobilePhone");
@@ -57,7 +61,8 @@ public final class PeoplePages {
     }
 
     public void newForm(Context ctx) {
-        console.render(ctx, "directory/person-new.jte", new NewPersonPage(console.frame(ctx, Nav.PEOPLE), Map.of(), true, List.of()));
+        console.render(ctx, "directory/person-new.jte", new NewPersonPage(console.frame(ctx, Nav.PEOPLE), Map.of(), true, List.of(),
+                users.passwordPolicy().formHelp()));
     }
 
     public void create(Context ctx) {
@@ -69,7 +74,8 @@ public final class PeoplePages {
             Console.seeOther(ctx, Nav.PEOPLE.path() + "/" + u.id() + "?notice=created");
         } catch (ApiError e) {
             ctx.status(400);
-            console.render(ctx, "directory/person-new.jte", new NewPersonPage(console.frame(ctx, Nav.PEOPLE), values, activate, Console.messages(e)));
+            console.render(ctx, "directory/person-new.jte", new NewPersonPage(console.frame(ctx, Nav.PEOPLE), values, activate, Console.messages(e),
+                    users.passwordPolicy().formHelp()));
         }
     }
 
@@ -152,7 +158,8 @@ public final class PeoplePages {
         List<Group> others = groups.list(null, null, null, 200).stream()
                 .filter(g -> !g.builtIn() && memberOf.stream().noneMatch(m -> m.id().equals(g.id()))).toList();
         List<Lifecycle> actions = Arrays.stream(Lifecycle.values()).filter(l -> l.allowedFrom(u.status())).toList();
-        console.render(ctx, "directory/person.jte", new PersonPage(console.frame(ctx, Nav.PEOPLE), u, values, actions, memberOf, others, notice, errors));
+        console.render(ctx, "directory/person.jte", new PersonPage(console.frame(ctx, Nav.PEOPLE), u, values, actions, memberOf, others, notice, errors,
+                users.passwordPolicy().formHelp()));
     }
 
     private static Map<String, String> values(User u) {
