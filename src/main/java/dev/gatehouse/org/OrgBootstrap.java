@@ -2,6 +2,7 @@ package dev.gatehouse.org;
 
 import dev.gatehouse.api.ApiTokens;
 import dev.gatehouse.config.ConfigException;
+import dev.gatehouse.config.DataDirectory;
 import dev.gatehouse.config.GatehouseConfig;
 import dev.gatehouse.directory.Logins;
 import dev.gatehouse.directory.PasswordPolicy;
@@ -122,7 +123,7 @@ public final class OrgBootstrap {
     private static Path writePasswordFile(Path dataDir, String password) {
         Path file = dataDir.resolve("initial-admin-password");
         try {
-            Files.createDirectories(dataDir);
+            DataDirectory.ensure(dataDir);
             Files.deleteIfExists(file);
             Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
             Files.writeString(file, password + System.lineSeparator(), StandardOpenOption.TRUNCATE_EXISTING);

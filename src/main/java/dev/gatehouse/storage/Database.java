@@ -4,6 +4,7 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.pool.HikariPool;
 import dev.gatehouse.config.ConfigException;
+import dev.gatehouse.config.DataDirectory;
 import dev.gatehouse.config.GatehouseConfig;
 import dev.gatehouse.storage.migration.V25__Normalized_login_keys;
 import org.flywaydb.core.Flyway;
@@ -35,7 +36,12 @@ public final class Database implements AutoCloseable {
 
     /** Opens the pool and migrates the schema; fails with a {@link ConfigException} saying what to fix. */
     public static Database open(GatehouseConfig config) {
-        return open(config.jdbcUrl(), config.dbUser().orElse(null), config.dbPassword().orElse(null), config.dbPoolSize());
+        Database db = open(config.jdbcUrl(), config.dbUser().orElse(null), config.dbPassword().orElse(null), config.dbPoolSize());
+        if (config.embeddedDatabase()) {
+            // H2 created its files with the process's umask, inside the 0700 data directory: now they are 0600 too.
+            DataDirectory.restrictDatabaseFiles(config.dataDir());
+        }
+        return db;
     }
 
     public static Database open(String jdbcUrl, String user, String password, int poolSize) {
