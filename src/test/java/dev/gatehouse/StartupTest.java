@@ -130,6 +130,14 @@ class StartupTest {
         assertThat(lastLine(common.err())).startsWith("gatehouse: GATEHOUSE_ADMIN_PASSWORD does not meet the password policy");
     }
 
+    @Test
+    void aFirstAdminLoginWithAnInvisibleCharacterStopsTheFirstStart(@TempDir Path dir) {
+        Run r = run("serve", "--port", "0", "--data-dir", dir.toString(), "--admin-email", "ad\u200Bmin@gatehouse.test");
+        assertThat(r.exit()).isNotZero();
+        assertThat(lastLine(r.err())).isEqualTo("gatehouse: GATEHOUSE_ADMIN_EMAIL cannot be used as a login: Username must not contain "
+                + "invisible, control or space characters (found U+200B).");
+    }
+
     private static String lastLine(String s) {
         String[] lines = s.strip().split("\n");
         return lines[lines.length - 1];

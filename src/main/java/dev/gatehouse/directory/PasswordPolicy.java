@@ -76,12 +76,13 @@ public record PasswordPolicy(int minLength, int maxLength, boolean lowerCase, bo
         return String.join(", ", parts);
     }
 
-    /** The rules as a person setting a password reads them on a form. */
+    /**
+     * The rules as an admin setting someone's password reads them on a form: Okta's list, said of "the username" rather
+     * than "your username", with what a part is, and the two rules Okta's list does not name.
+     */
     public String formHelp() {
-        String s = "Requirements: " + requirements();
-        if (excludeUsername) {
-            s += " (the username's parts between , . - _ # @ of " + MIN_PART_LENGTH + " or more characters)";
-        }
+        String s = "Requirements: " + requirements().replace("no parts of your username",
+                "no part of the username (its pieces of " + MIN_PART_LENGTH + " or more characters between . , - _ # @)");
         if (commonPasswordCheck) {
             s += ", not a commonly used password";
         }
