@@ -79,6 +79,7 @@ class LoginKeyMigrationTest {
             legacyUser(c, "00uBobWideUpper00005", "\uFF22ob@example.com", 6);          // Ｂob: the older of two that both become bob@
             legacyUser(c, "00uBobWideLower00006", "b\uFF4Fb@example.com", 5);          // bｏb
             legacyUser(c, "00uLigature000000007", "\uFB01nn@example.com", 4);                       // ﬁnn
+            legacyUser(c, "00uZeroWidth00000008", "ze\u200Bro@example.com", 3);                     // allowed then: kept, as typed
         }
         Map<String, String> keysBefore = keys();
 
@@ -90,7 +91,8 @@ class LoginKeyMigrationTest {
                     .containsEntry("00uStrasseSharp00004", "UNREACHABLE:00uStrasseSharp00004")
                     .containsEntry("00uBobWideUpper00005", "bob@example.com")
                     .containsEntry("00uBobWideLower00006", "UNREACHABLE:00uBobWideLower00006")
-                    .containsEntry("00uLigature000000007", "finn@example.com");
+                    .containsEntry("00uLigature000000007", "finn@example.com")
+                    .containsEntry("00uZeroWidth00000008", "ze\u200Bro@example.com");
             assertThat(keysBefore.get("00uFullWidth00000002")).isEqualTo("\uFF41\uFF44\uFF41@example.com");
 
             assertThat(byLogin(db, "ada@EXAMPLE.com")).map(User::id).contains("00uFullWidth00000002");
@@ -100,10 +102,13 @@ class LoginKeyMigrationTest {
             assertThat(byLogin(db, "stra\u00DFe@example.com")).map(User::id).contains("00uStrasseUpper00003");
             assertThat(byLogin(db, "FINN@example.com")).map(User::id).contains("00uLigature000000007");
             assertThat(byLogin(db, "UNREACHABLE:00uBobWideLower00006")).as("no typed login reaches it").isEmpty();
+            assertThat(byLogin(db, "ZE\u200BRO@example.com")).as("its owner still signs in with it").map(User::id)
+                    .contains("00uZeroWidth00000008");
+            assertThat(byLogin(db, "zero@example.com")).isEmpty();
         }
         try (Database again = Database.open(url, null, null, 2)) {
             assertThat(keys()).as("a second start changes nothing").containsEntry("00uBobWideLower00006", "UNREACHABLE:00uBobWideLower00006")
-                    .hasSize(7);
+                    .hasSize(8);
         }
     }
 

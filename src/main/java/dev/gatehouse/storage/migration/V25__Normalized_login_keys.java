@@ -28,7 +28,8 @@ import java.util.Set;
  * of them: the row that already has that key keeps it (people sign in to it today), else the oldest; every other gets
  * {@code UNREACHABLE:<id>}, which contains upper-case letters and so is never a {@link Logins#key} of anything: that user
  * stays listed and editable but cannot sign in, nor be found by login, until an admin gives it a login of its own.
- * Each such user is named in a WARN line. Rows are moved to a temporary key first, so no intermediate state breaks the
+ * Each such user is named in a WARN line, and so is every existing login that holds a character logins may no longer
+ * have (it keeps working). Rows are moved to a temporary key first, so no intermediate state breaks the
  * unique index.
  *
  * <p>Version 25, not 21: other branches add migrations after V20; Flyway needs only the order.
@@ -50,6 +51,9 @@ public final class V25__Normalized_login_keys extends BaseJavaMigration {
             while (rs.next()) {
                 String login = rs.getString("login");
                 String oldKey = rs.getString("login_key");
+                // Stored before such logins were refused: kept (its owner signs in with it as before), but named for the admin.
+                Logins.refusal(login).ifPresent(why -> LOG.warn("User {} has a login that would be refused today ({}): give it "
+                        + "another in Directory > People so that it cannot be taken for another.", uncheckedId(rs), why));
                 // A stored login always has a key (it matched the e-mail pattern); an unthinkable blank one keeps its row unreachable.
                 String newKey = Logins.key(login).orElse("UNREACHABLE:" + rs.getString("id"));
                 if (!newKey.equals(oldKey)) {
@@ -89,6 +93,14 @@ public final class V25__Normalized_login_keys extends BaseJavaMigration {
                 set.addBatch();
             }
             set.executeBatch();
+        }
+    }
+
+    private static String uncheckedId(ResultSet rs) {
+        try {
+            return rs.getString("id");
+        } catch (SQLException e) {
+            return "?";
         }
     }
 
