@@ -12,7 +12,7 @@ source "$here/../lib/common.sh"
 cmd="$1" base="$2" state="$3"
 : "${GATEHOUSE_API_TOKEN:?set GATEHOUSE_API_TOKEN to the SSWS API token of the server}"
 user="bench-user-1@example.com"   # the one with the browser session; the sign-in scenario uses them all
-password="Bench-Password-1234"
+password="Sturdy-Harbor-1234"   # meets the password policy: no part of bench-user-N@example.com
 redirect_uri="http://localhost:8080/login/callback"
 
 api() { # METHOD PATH [JSON]

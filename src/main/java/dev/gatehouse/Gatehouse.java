@@ -91,7 +91,7 @@ public final class Gatehouse {
         public Integer call() throws Exception {
             java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("gatehouse-warmup");
             GatehouseConfig config = ConfigLoader.load(List.of("--data-dir", dir.toString(), "--port", "0",
-                    "--admin-password", "warmup-password-1"), java.util.Map.of());
+                    "--admin-password", "Warmup-Password-1"), java.util.Map.of());
             try (Wiring w = Wiring.start(config, Clock.systemUTC());
                  java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient()) {
                 for (String path : List.of("/health/ready", "/", "/api/v1/api-tokens", "/nope", "/assets/gatehouse.css")) {

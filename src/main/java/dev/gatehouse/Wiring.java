@@ -17,6 +17,7 @@ import dev.gatehouse.api.ApiRoutes;
 import dev.gatehouse.api.ApiTokenStore;
 import dev.gatehouse.api.ApiTokens;
 import dev.gatehouse.api.ApiTokensApi;
+import dev.gatehouse.config.DataDirectory;
 import dev.gatehouse.config.GatehouseConfig;
 import dev.gatehouse.api.ApiTokenPages;
 import dev.gatehouse.console.Console;
@@ -162,6 +163,8 @@ public final class Wiring implements AutoCloseable {
 
     /** Opens the store, creates the org on first start, and starts listening. */
     public static Wiring start(GatehouseConfig config, Clock clock) {
+        // First: a key file others can read stops the start before anything is read or written; the directory is private.
+        DataDirectory.prepare(config);
         Optional<Tls.Material> tls = Optional.empty();
         boolean generated = false;
         if (config.httpsPort().isPresent()) {

@@ -120,7 +120,7 @@ class DemoCommandTest {
     }
 
     private static List<String> options(int port, Path data) {
-        return List.of("--port", Integer.toString(port), "--data-dir", data.toString(), "--admin-password", "Demo-admin-password-1");
+        return List.of("--port", Integer.toString(port), "--data-dir", data.toString(), "--admin-password", "Demo-Operator-Pass-1");
     }
 
     private static boolean listening(int port) {

@@ -109,12 +109,33 @@ class StartupTest {
         try (Wiring w = Wiring.start(config, java.time.Clock.systemUTC())) {
             String password = w.firstStart.generatedPassword().orElseThrow();
             assertThat(password).hasSizeGreaterThanOrEqualTo(20);
+            assertThat(dev.gatehouse.directory.PasswordPolicy.DEFAULT.check(password, w.config.adminEmail()))
+                    .as("a generated password meets the policy").isEmpty();
             Path file = w.firstStart.passwordFile().orElseThrow();
             assertThat(Files.readString(file).strip()).isEqualTo(password);
             assertThat(Files.getPosixFilePermissions(file)).isEqualTo(Set.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE));
             String hash = w.db.read(h -> h.createQuery("SELECT password_hash FROM users").mapTo(String.class).one());
             assertThat(hash).startsWith("$argon2id$").doesNotContain(password);
         }
+    }
+
+    @Test
+    void aConfiguredAdminPasswordThatBreaksThePolicyStopsTheFirstStartWithOneLine(@TempDir Path dir) {
+        Run r = run("serve", "--port", "0", "--data-dir", dir.toString(), "--admin-password", "admin-gatehouse-1");
+        assertThat(r.exit()).isNotZero();
+        assertThat(lastLine(r.err())).isEqualTo("gatehouse: GATEHOUSE_ADMIN_PASSWORD does not meet the password policy (at least 8 "
+                + "characters, a lowercase letter, an uppercase letter, a number, no parts of your username, not a commonly used "
+                + "password, at most 256 characters): choose another, or leave it unset to have one generated.");
+        Run common = run("serve", "--port", "0", "--data-dir", dir.toString(), "--admin-password", "Password123");
+        assertThat(lastLine(common.err())).startsWith("gatehouse: GATEHOUSE_ADMIN_PASSWORD does not meet the password policy");
+    }
+
+    @Test
+    void aFirstAdminLoginWithAnInvisibleCharacterStopsTheFirstStart(@TempDir Path dir) {
+        Run r = run("serve", "--port", "0", "--data-dir", dir.toString(), "--admin-email", "ad\u200Bmin@gatehouse.test");
+        assertThat(r.exit()).isNotZero();
+        assertThat(lastLine(r.err())).isEqualTo("gatehouse: GATEHOUSE_ADMIN_EMAIL cannot be used as a login: Username must not contain "
+                + "invisible, control or space characters (found U+200B).");
     }
 
     private static String lastLine(String s) {

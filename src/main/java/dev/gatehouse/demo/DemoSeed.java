@@ -2,6 +2,7 @@ package dev.gatehouse.demo;
 
 import dev.gatehouse.api.ApiError;
 import dev.gatehouse.apps.App;
+import dev.gatehouse.config.DataDirectory;
 import dev.gatehouse.apps.AppRequest;
 import dev.gatehouse.apps.AppSettings.ApplicationType;
 import dev.gatehouse.apps.AppSettings.GrantType;
@@ -91,7 +92,7 @@ public final class DemoSeed {
         if (users.find(DEMO_LOGIN).isPresent()) {
             return new DemoUser(DEMO_LOGIN, Optional.empty(), file);
         }
-        String password = password();
+        String password = users.passwordPolicy().firstAcceptable(this::password, DEMO_LOGIN);
         try {
             users.create(EVENT, new Users.NewUser(Map.of("login", DEMO_LOGIN, "email", DEMO_LOGIN, "firstName", "Demo", "lastName", "User"),
                     password, true, List.of()));
@@ -149,7 +150,7 @@ public final class DemoSeed {
 
     private static void writeOwnerOnly(Path file, String password) {
         try {
-            Files.createDirectories(file.getParent());
+            DataDirectory.ensure(file.getParent());
             Files.deleteIfExists(file);
             Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
             Files.writeString(file, password + System.lineSeparator(), StandardOpenOption.TRUNCATE_EXISTING);

@@ -13,7 +13,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Checks a login and password, with lockout. Argon2 runs for every attempt, against a dummy hash when
+ * Checks a login and password, with lockout. The login is found by its {@link Logins#key}, so the width, case and
+ * surrounding white space of what was typed do not matter, and every variant counts against the one account. Argon2 runs for every attempt, against a dummy hash when
  * the login is unknown or has no password, so timing does not tell which logins exist. A failure of an
  * ACTIVE user is counted in one conditional UPDATE that also locks the account when the count reaches
  * the maximum, and the lock's {@code user.account.lock} event is written in that same transaction.
@@ -21,8 +22,6 @@ import java.util.Optional;
  * hash made with other Argon2 parameters.
  */
 final class PasswordSignIn {
-
-    private static final int MAX_LOGIN_LENGTH = 255;
 
     private final Database db;
     private final UserStore store;
@@ -46,9 +45,9 @@ final class PasswordSignIn {
     }
 
     Authentication authenticate(EventContext ctx, String login, String password) {
-        String cleanLogin = login == null ? "" : login.strip();
-        Optional<UserStore.Credentials> found = cleanLogin.isEmpty() || cleanLogin.length() > MAX_LOGIN_LENGTH
-                ? Optional.empty() : db.read(h -> store.credentials(h, cleanLogin));
+        // The same key as the per-username rate limit and every other lookup: variants of one login share its lockout counter.
+        Optional<String> key = Logins.key(login);
+        Optional<UserStore.Credentials> found = key.isEmpty() ? Optional.empty() : db.read(h -> store.credentials(h, key.get()));
         String hash = found.map(UserStore.Credentials::passwordHash).orElse(null);
         boolean verified = hasher.verify(password == null ? "" : password, hash == null ? dummyHash : hash) && hash != null;
         if (found.isEmpty()) {

@@ -23,17 +23,22 @@ public final class PeoplePages {
     public record PeoplePage(ConsoleFrame frame, String q, String status, List<User> people, boolean more) {
     }
 
-    /** The model of {@code directory/person-new.jte}: the form, refilled with what was typed when it failed. */
-    public record NewPersonPage(ConsoleFrame frame, Map<String, String> values, boolean activate, List<String> errors) {
+    /**
+     * The model of {@code directory/person-new.jte}: the form, refilled with what was typed when it failed, and the
+     * password policy's rules, shown beside the password field.
+     */
+    public record NewPersonPage(ConsoleFrame frame, Map<String, String> values, boolean activate, List<String> errors,
+                                String passwordRules) {
     }
 
     /**
      * The model of {@code directory/person.jte}; {@code clearSessions} whether the page offers "Clear user sessions" (as
      * Okta: not on the admin's own page; and not for people who cannot hold a session or a token: STAGED, PROVISIONED,
-     * DEPROVISIONED).
+     * DEPROVISIONED); {@code passwordRules} are shown on the reset-password form.
      */
     public record PersonPage(ConsoleFrame frame, User user, Map<String, String> values, List<Lifecycle> actions,
-                             List<Group> groups, List<Group> otherGroups, String notice, List<String> errors, boolean clearSessions) {
+                             List<Group> groups, List<Group> otherGroups, String notice, List<String> errors, boolean clearSessions,
+                             String passwordRules) {
     }
 
     /** The model of {@code directory/person-sessions.jte}: the confirmation before "Clear user sessions". */
@@ -65,7 +70,8 @@ public final class PeoplePages {
     }
 
     public void newForm(Context ctx) {
-        console.render(ctx, "directory/person-new.jte", new NewPersonPage(console.frame(ctx, Nav.PEOPLE), Map.of(), true, List.of()));
+        console.render(ctx, "directory/person-new.jte", new NewPersonPage(console.frame(ctx, Nav.PEOPLE), Map.of(), true, List.of(),
+                users.passwordPolicy().formHelp()));
     }
 
     public void create(Context ctx) {
@@ -77,7 +83,8 @@ public final class PeoplePages {
             Console.seeOther(ctx, Nav.PEOPLE.path() + "/" + u.id() + "?notice=created");
         } catch (ApiError e) {
             ctx.status(400);
-            console.render(ctx, "directory/person-new.jte", new NewPersonPage(console.frame(ctx, Nav.PEOPLE), values, activate, Console.messages(e)));
+            console.render(ctx, "directory/person-new.jte", new NewPersonPage(console.frame(ctx, Nav.PEOPLE), values, activate, Console.messages(e),
+                    users.passwordPolicy().formHelp()));
         }
     }
 
@@ -182,7 +189,7 @@ public final class PeoplePages {
         boolean clearSessions = !u.id().equals(console.current(ctx).user().id())
                 && !List.of(User.Status.STAGED, User.Status.PROVISIONED, User.Status.DEPROVISIONED).contains(u.status());
         console.render(ctx, "directory/person.jte", new PersonPage(console.frame(ctx, Nav.PEOPLE), u, values, actions, memberOf, others,
-                notice, errors, clearSessions));
+                notice, errors, clearSessions, users.passwordPolicy().formHelp()));
     }
 
     private static Map<String, String> values(User u) {

@@ -15,7 +15,8 @@ import java.util.regex.Pattern;
  * and the console both build a profile from its attributes (Okta names, string values) through
  * {@link #profile}. Every attribute is a string; {@code login}, {@code email}, {@code firstName} and
  * {@code lastName} are required, as in Okta's default schema; {@code login} must look like an e-mail
- * address, as Okta's default username format requires. Attributes outside the default schema are
+ * address, as Okta's default username format requires, and may hold no invisible or control character
+ * ({@link Logins#refusal}). Attributes outside the default schema are
  * refused, as Okta refuses properties its schema does not define.
  */
 public final class UserProfileSchema {
@@ -80,6 +81,9 @@ public final class UserProfileSchema {
         String login = value(attributes, "login");
         if (login != null && !EMAIL.matcher(login).matches()) {
             causes.add(new ApiError.Cause("login", LOGIN_FORMAT));
+        } else if (login != null) {
+            // Invisible and control characters, which EMAIL's ASCII \s does not see: no login may look like another.
+            Logins.refusal(login).ifPresent(why -> causes.add(new ApiError.Cause("login", why)));
         }
         for (String name : List.of("email", "secondEmail")) {
             String v = value(attributes, name);

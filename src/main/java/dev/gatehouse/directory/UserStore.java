@@ -34,11 +34,11 @@ public final class UserStore {
             "passwordChanged", "password_changed_at");
 
     /** What {@code filter} may name: Okta's filterable user attributes. */
-    static final FilterColumns FILTER = columns(Map.of("id", "id", "status", "status", "profile.login", "login",
+    static final FilterColumns FILTER = columns(Map.of("id", "id", "status", "status", "profile.login", "login_key",
             "profile.email", "email", "profile.firstName", "first_name", "profile.lastName", "last_name"));
 
     /** What {@code search} may name: the filter attributes and the other profile attributes with a column. */
-    static final FilterColumns SEARCH = columns(Map.of("id", "id", "status", "status", "profile.login", "login",
+    static final FilterColumns SEARCH = columns(Map.of("id", "id", "status", "status", "profile.login", "login_key",
             "profile.email", "email", "profile.firstName", "first_name", "profile.lastName", "last_name",
             "profile.displayName", "display_name", "profile.mobilePhone", "mobile_phone"));
 
@@ -75,12 +75,16 @@ public final class UserStore {
         return h.createQuery("SELECT * FROM users WHERE id = :id").bind("id", id).map((rs, c) -> read(rs)).findOne();
     }
 
-    public Optional<User> findByLogin(Handle h, String login) {
-        return h.createQuery("SELECT * FROM users WHERE login_key = :k").bind("k", loginKey(login)).map((rs, c) -> read(rs)).findOne();
+    /** The user whose login is the same as {@code typed} ({@link Logins#key}), if any. */
+    public Optional<User> findByLogin(Handle h, String typed) {
+        Optional<String> key = Logins.key(typed);
+        return key.isEmpty() ? Optional.empty()
+                : h.createQuery("SELECT * FROM users WHERE login_key = :k").bind("k", key.get()).map((rs, c) -> read(rs)).findOne();
     }
 
-    public Optional<Credentials> credentials(Handle h, String login) {
-        return h.createQuery("SELECT * FROM users WHERE login_key = :k").bind("k", loginKey(login))
+    /** The user, with its password hash, whose login key is {@code key} (a {@link Logins#key}). */
+    public Optional<Credentials> credentials(Handle h, String key) {
+        return h.createQuery("SELECT * FROM users WHERE login_key = :k").bind("k", key)
                 .map((rs, c) -> new Credentials(read(rs), rs.getString("password_hash"))).findOne();
     }
 
@@ -93,8 +97,9 @@ public final class UserStore {
         }
         if (query.q() != null) {
             sql.append(" AND (LOWER(first_name) LIKE :q ESCAPE '!' OR LOWER(last_name) LIKE :q ESCAPE '!'"
-                    + " OR LOWER(email) LIKE :q ESCAPE '!' OR login_key LIKE :q ESCAPE '!')");
+                    + " OR LOWER(email) LIKE :q ESCAPE '!' OR login_key LIKE :qLogin ESCAPE '!')");
             binds.put("q", Listing.startsWith(query.q().toLowerCase(Locale.ROOT)));
+            binds.put("qLogin", Listing.startsWith(Logins.fold(query.q())));
         }
         if (query.groupId() != null) {
             sql.append(" AND id IN (SELECT user_id FROM group_memberships WHERE group_id = :groupId)");
@@ -230,14 +235,19 @@ public final class UserStore {
     }
 
     static String loginKey(String login) {
-        return login.toLowerCase(Locale.ROOT);
+        return Logins.keyOf(login);
     }
 
+    /**
+     * {@code profile.login} is compared on {@code login_key} with the expression's value put through {@link Logins#fold},
+     * so a filter finds a login in any case or width, as sign-in does; the other profile strings compare with LOWER().
+     */
     private static FilterColumns columns(Map<String, String> profile) {
         Map<String, String> all = new HashMap<>(profile);
         all.putAll(DATES);
-        Set<String> ci = profile.keySet().stream().filter(k -> k.startsWith("profile.")).collect(Collectors.toSet());
-        return new FilterColumns(Map.copyOf(all), DATES.keySet(), ci);
+        Set<String> ci = profile.keySet().stream().filter(k -> k.startsWith("profile.") && !k.equals("profile.login"))
+                .collect(Collectors.toSet());
+        return new FilterColumns(Map.copyOf(all), DATES.keySet(), ci, Map.of("profile.login", Logins::fold));
     }
 
     private static Update bindProfile(Update u, User.Profile p) {

@@ -121,6 +121,11 @@ public final class Users {
         this(db, store, groups, hasher, log, ids, clock, DEFAULT_MAX_FAILED_SIGN_INS, access);
     }
 
+    /** The password policy every password set through here must meet (shown on the console's password forms). */
+    public PasswordPolicy passwordPolicy() {
+        return policy;
+    }
+
     public User create(EventContext ctx, NewUser request) {
         User.Profile profile = validate(request.profile(), request.password());
         String hash = request.password() == null ? null : hasher.hash(request.password());
@@ -248,9 +253,10 @@ public final class Users {
     /** As {@link #setPassword(EventContext, String, String)}, sparing the session {@code keepSessionId}. */
     public User setPassword(EventContext ctx, String id, String newPassword, String keepSessionId) {
         User current = get(id);
-        policy.check(newPassword, current.profile().login()).ifPresent(cause -> {
-            throw ApiError.validation(List.of(cause));
-        });
+        List<ApiError.Cause> broken = policy.check(newPassword, current.profile().login());
+        if (!broken.isEmpty()) {
+            throw ApiError.validation(broken);
+        }
         String hash = hasher.hash(newPassword);
         return db.tx(h -> {
             if (!store.setPassword(h, current.id(), hash, clock.instant())) {
@@ -363,7 +369,7 @@ public final class Users {
         List<ApiError.Cause> causes = new ArrayList<>(UserProfileSchema.check(attributes));
         if (password != null) {
             String login = attributes.get("login");
-            policy.check(password, login).ifPresent(causes::add);
+            causes.addAll(policy.check(password, login));
         }
         if (!causes.isEmpty()) {
             throw ApiError.validation(causes);

@@ -2,6 +2,7 @@ package dev.gatehouse.http;
 
 import dev.gatehouse.api.ApiError;
 import dev.gatehouse.api.ErrorCode;
+import dev.gatehouse.directory.Logins;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
@@ -139,7 +140,9 @@ public final class RateLimitFilter implements Routes {
             if (!HandlerType.POST.equals(method)) {
                 return List.of();
             }
-            String login = username.get() == null ? "" : username.get().trim().toLowerCase(Locale.ROOT);
+            // Keyed like the lookup that sign-in makes (Logins.key: NFKC, trimmed of Unicode white space, case folded), so
+            // variants of one login share one bucket; input no login can have (blank, over-long) shares the bucket "".
+            String login = Logins.key(username.get()).orElse("");
             return List.of(new Charge(RateLimitFamily.SIGNIN, ip), new Charge(RateLimitFamily.SIGNIN_PER_USER, login));
         }
         Matcher oauth = OAUTH.matcher(p);

@@ -1,6 +1,7 @@
 package dev.gatehouse.http;
 
 import dev.gatehouse.config.ConfigException;
+import dev.gatehouse.config.DataDirectory;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.StringReader;
@@ -105,15 +106,17 @@ public final class Tls {
         Path cert = dir.resolve("localhost.crt");
         Path key = dir.resolve("localhost.key");
         if (Files.isRegularFile(cert) && Files.isRegularFile(key)) {
+            DataDirectory.requirePrivateKey(key, "the generated TLS private key");
             return new DevCertificate(load(cert, key), false);
         }
         try {
-            Files.createDirectories(dir);
+            DataDirectory.ensure(dataDir);
+            DataDirectory.ensure(dir);
             KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
             generator.initialize(2048);
             KeyPair pair = generator.generateKeyPair();
             writeAtomically(key, pem("PRIVATE KEY", pair.getPrivate().getEncoded()), "rw-------"); // key first
-            writeAtomically(cert, pem("CERTIFICATE", selfSigned(pair, baseHost)), "rw-r--r--");
+            writeAtomically(cert, pem("CERTIFICATE", selfSigned(pair, baseHost)), "rw-------"); // public, but the data dir is private
         } catch (IOException | GeneralSecurityException | OperatorCreationException e) {
             throw new ConfigException("Cannot create the development TLS certificate in " + dir + ": " + e.getMessage());
         }

@@ -1,7 +1,11 @@
 package dev.gatehouse.org;
 
 import dev.gatehouse.api.ApiTokens;
+import dev.gatehouse.config.ConfigException;
+import dev.gatehouse.config.DataDirectory;
 import dev.gatehouse.config.GatehouseConfig;
+import dev.gatehouse.directory.Logins;
+import dev.gatehouse.directory.PasswordPolicy;
 import dev.gatehouse.directory.PasswordHasher;
 import dev.gatehouse.directory.User;
 import dev.gatehouse.directory.UserStore;
@@ -57,7 +61,19 @@ public final class OrgBootstrap {
         if (existing.isPresent()) {
             return new FirstStart(existing.get(), false, config.adminEmail(), Optional.empty(), existingPasswordFile(config), false);
         }
-        Optional<String> generated = config.adminPassword().isPresent() ? Optional.empty() : Optional.of(strongPassword());
+        // Checked on the first start only: a password given for a store that has its admin already is not read at all.
+        Logins.refusal(config.adminEmail()).ifPresent(why -> {
+            throw new ConfigException("GATEHOUSE_ADMIN_EMAIL cannot be used as a login: " + why + ".");
+        });
+        config.adminPassword().ifPresent(p -> {
+            if (!PasswordPolicy.DEFAULT.check(p, config.adminEmail()).isEmpty()) {
+                throw new ConfigException("GATEHOUSE_ADMIN_PASSWORD does not meet the password policy (" + PasswordPolicy.DEFAULT.requirements()
+                        + ", not a commonly used password, at most " + PasswordPolicy.DEFAULT.maxLength()
+                        + " characters): choose another, or leave it unset to have one generated.");
+            }
+        });
+        Optional<String> generated = config.adminPassword().isPresent() ? Optional.empty()
+                : Optional.of(PasswordPolicy.DEFAULT.firstAcceptable(this::strongPassword, config.adminEmail()));
         String password = config.adminPassword().orElseGet(generated::get);
         String hash = hasher.hash(password);
         try {
@@ -107,7 +123,7 @@ public final class OrgBootstrap {
     private static Path writePasswordFile(Path dataDir, String password) {
         Path file = dataDir.resolve("initial-admin-password");
         try {
-            Files.createDirectories(dataDir);
+            DataDirectory.ensure(dataDir);
             Files.deleteIfExists(file);
             Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
             Files.writeString(file, password + System.lineSeparator(), StandardOpenOption.TRUNCATE_EXISTING);

@@ -60,7 +60,8 @@ public final class Sessions {
      * (unknown user, wrong password and locked account look the same); the System Log has the reason.
      */
     public Optional<Started> signIn(EventContext ctx, String login, String password) {
-        Users.Authentication auth = users.authenticate(ctx, login == null ? "" : login.trim(), password == null ? "" : password);
+        // The login goes as typed: Users (Logins.key) is the one place that decides which account it names.
+        Users.Authentication auth = users.authenticate(ctx, login == null ? "" : login, password == null ? "" : password);
         if (auth.user().isEmpty()) {
             db.tx(h -> {
                 EventContext who = ctx.as(new Actor("unknown", "User", login, login));

@@ -4,7 +4,9 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.pool.HikariPool;
 import dev.gatehouse.config.ConfigException;
+import dev.gatehouse.config.DataDirectory;
 import dev.gatehouse.config.GatehouseConfig;
+import dev.gatehouse.storage.migration.V25__Normalized_login_keys;
 import org.flywaydb.core.Flyway;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.HandleCallback;
@@ -34,7 +36,12 @@ public final class Database implements AutoCloseable {
 
     /** Opens the pool and migrates the schema; fails with a {@link ConfigException} saying what to fix. */
     public static Database open(GatehouseConfig config) {
-        return open(config.jdbcUrl(), config.dbUser().orElse(null), config.dbPassword().orElse(null), config.dbPoolSize());
+        Database db = open(config.jdbcUrl(), config.dbUser().orElse(null), config.dbPassword().orElse(null), config.dbPoolSize());
+        if (config.embeddedDatabase()) {
+            // H2 created its files with the process's umask, inside the 0700 data directory: now they are 0600 too.
+            DataDirectory.restrictDatabaseFiles(config.dataDir());
+        }
+        return db;
     }
 
     public static Database open(String jdbcUrl, String user, String password, int poolSize) {
@@ -70,7 +77,8 @@ public final class Database implements AutoCloseable {
             // SELECT ... FOR UPDATE that an empty history table cannot hold, and one H2 file can only be shared by
             // pools in the same JVM, so a JVM-wide lock serialises them instead.
             synchronized (MIGRATION_LOCK) {
-                Flyway.configure().dataSource(ds).locations("classpath:db/migration").load().migrate();
+                Flyway.configure().dataSource(ds).locations("classpath:db/migration")
+                        .javaMigrations(new V25__Normalized_login_keys()).load().migrate();
             }
         } catch (RuntimeException e) {
             ds.close();

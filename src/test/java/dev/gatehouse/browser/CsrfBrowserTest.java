@@ -153,12 +153,12 @@ class CsrfBrowserTest {
 
     @Test
     void aPageOnAnotherPortCannotSignAVisitorInToTheAttackersAccount() {
-        People.create(server.http(), "attacker@evil.example", "Attacker-Owns-This-1");
+        People.create(server.http(), "attacker@evil.example", "Mallory-Owns-This-1");
         try (BrowserContext context = Chromium.newContext()) {
             Page page = context.newPage();
             for (String token : new String[]{"{tossed}", "{preToken}"}) {
                 fallFor(page, forgedPage("login" + token.length(), "/signin", Map.of("csrf", token, "username", "attacker@evil.example",
-                        "password", "Attacker-Owns-This-1", "fromURI", "/")));
+                        "password", "Mallory-Owns-This-1", "fromURI", "/")));
                 assertThat(sessionOf(context)).as("the visitor is not signed in to the attacker's account").isNull();
                 assertThat(page).hasURL(server.url() + "/signin");
                 assertThat(page.getByRole(AriaRole.ALERT)).containsText("This sign-in form expired");
@@ -167,7 +167,7 @@ class CsrfBrowserTest {
 
             // The legitimate path: the same (now shown) form, filled by the person, signs them in.
             page.getByLabel("Username").fill("attacker@evil.example");
-            page.getByLabel("Password").fill("Attacker-Owns-This-1");
+            page.getByLabel("Password").fill("Mallory-Owns-This-1");
             page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Sign in")).click();
             page.waitForURL(server.url() + "/");
             assertThat(sessionOf(context)).isEqualTo("attacker@evil.example");

@@ -95,7 +95,7 @@ class CrashSafetyTest {
             AtomicBoolean stop = new AtomicBoolean();
             var roundRobin = LoadClients.roundRobin(urls);
             NodeFlow spa = NodeFlow.spa(victim.url(), LEEWAY_SECONDS);
-            String password = "Crash-Password-1";
+            String password = "Durable-Secret-1";
             People.create(victim.http(), "crash-signin@crash.example", password);
             Browser browser = new Browser(victim.url());
             assertThat(NodeFlow.signIn(browser, victim.url(), victim.url(), TestServer.ADMIN, TestServer.ADMIN_PASSWORD).status()).isEqualTo(303);

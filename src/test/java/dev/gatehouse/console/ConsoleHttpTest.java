@@ -56,9 +56,9 @@ class ConsoleHttpTest {
     @Test
     void peopleWithoutTheAdminRoleGetAClear403() {
         String login = "plain-" + database.name().toLowerCase() + "@example.com";
-        People.create(server.http(), login, "Plain-Password-1");
+        People.create(server.http(), login, "Ordinary-Staff-7");
         Browser b = server.browser();
-        b.signIn(login, "Plain-Password-1", "/admin");
+        b.signIn(login, "Ordinary-Staff-7", "/admin");
         Http.Response r = b.get("/admin");
         assertThat(r.status()).isEqualTo(403);
         assertThat(r.body()).contains("Admin Console access denied").contains(login);

@@ -52,6 +52,7 @@ class DemoSeedHttpTest {
             assertThat(user.login()).isEqualTo("demo@example.com");
             String password = user.newPassword().orElseThrow();
             assertThat(password).matches("[A-Za-z0-9]{5}(-[A-Za-z0-9]{5}){3}");
+            assertThat(dev.gatehouse.directory.PasswordPolicy.DEFAULT.check(password, "demo@example.com")).as("it meets the policy").isEmpty();
             assertThat(Files.readString(user.passwordFile()).strip()).isEqualTo(password);
             assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(user.passwordFile()))).isEqualTo("rw-------");
             assertThat(user.passwordFile().getParent()).isEqualTo(server.dataDir);

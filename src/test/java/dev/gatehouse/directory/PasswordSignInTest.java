@@ -215,7 +215,7 @@ class PasswordSignInTest {
         assertThatThrownBy(() -> users.setPassword(SIGN_IN, id, "short"))
                 .isInstanceOfSatisfying(ApiError.class, e -> assertThat(e.causes()).extracting(ApiError.Cause::summary)
                         .containsExactly("password: Password requirements were not met. Password requirements: at least 8 characters, "
-                                + "not the same as your username, at most 256 characters."));
+                                + "a lowercase letter, an uppercase letter, a number, no parts of your username."));
         assertThatThrownBy(() -> users.setPassword(SIGN_IN, id, login.toUpperCase(Locale.ROOT))).isInstanceOf(ApiError.class);
         assertThatThrownBy(() -> users.setPassword(SIGN_IN, id, "x".repeat(257))).isInstanceOf(ApiError.class);
         assertThat(api.events("user.account.reset_password")).isEqualTo(resets);

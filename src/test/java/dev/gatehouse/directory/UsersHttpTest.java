@@ -171,6 +171,11 @@ class UsersHttpTest {
             "login not an e-mail | {\"profile\":{\"firstName\":\"F\",\"lastName\":\"L\",\"email\":\"LOGIN\",\"login\":\"just-a-name\"}} | login: Username must be in the form of an email address",
             "short password | {\"profile\":{\"firstName\":\"F\",\"lastName\":\"L\",\"email\":\"LOGIN\",\"login\":\"LOGIN\"},\"credentials\":{\"password\":{\"value\":\"short1\"}}} | password: Password requirements were not met. Password requirements: at least 8 characters",
             "password is the login | {\"profile\":{\"firstName\":\"F\",\"lastName\":\"L\",\"email\":\"LOGIN\",\"login\":\"LOGIN\"},\"credentials\":{\"password\":{\"value\":\"UPPERLOGIN\"}}} | password: Password requirements were not met.",
+            "no upper-case letter | {\"profile\":{\"firstName\":\"F\",\"lastName\":\"L\",\"email\":\"LOGIN\",\"login\":\"LOGIN\"},\"credentials\":{\"password\":{\"value\":\"tr0ub4dor&3-horse\"}}} | password: Password requirements were not met. Password requirements: at least 8 characters, a lowercase letter, an uppercase letter, a number, no parts of your username.",
+            "no number | {\"profile\":{\"firstName\":\"F\",\"lastName\":\"L\",\"email\":\"LOGIN\",\"login\":\"LOGIN\"},\"credentials\":{\"password\":{\"value\":\"Troubador-horse\"}}} | password: Password requirements were not met.",
+            "a part of the login | {\"profile\":{\"firstName\":\"F\",\"lastName\":\"L\",\"email\":\"LOGIN\",\"login\":\"LOGIN\"},\"credentials\":{\"password\":{\"value\":\"My-Example-Pass-42\"}}} | password: Password requirements were not met.",
+            "a common password | {\"profile\":{\"firstName\":\"F\",\"lastName\":\"L\",\"email\":\"LOGIN\",\"login\":\"LOGIN\"},\"credentials\":{\"password\":{\"value\":\"Password123!\"}}} | password: This password was found in a list of commonly used passwords. Please try another password.",
+            "invisible character in the login | {\"profile\":{\"firstName\":\"F\",\"lastName\":\"L\",\"email\":\"LOGIN\",\"login\":\"x\\u200BLOGIN\"}} | login: Username must not contain invisible, control or space characters (found U+200B)",
             "undefined attribute | {\"profile\":{\"firstName\":\"F\",\"lastName\":\"L\",\"email\":\"LOGIN\",\"login\":\"LOGIN\",\"shoeSize\":\"44\"}} | shoeSize: Property is not defined in the profile",
             "number for a string | {\"profile\":{\"firstName\":7,\"lastName\":\"L\",\"email\":\"LOGIN\",\"login\":\"LOGIN\"}} | firstName: Does not match required type: string",
             "unknown group | {\"profile\":{\"firstName\":\"F\",\"lastName\":\"L\",\"email\":\"LOGIN\",\"login\":\"LOGIN\"},\"groupIds\":[\"00gNoSuchGroup0000000\"]} | groupIds: Group not found: 00gNoSuchGroup0000000",
@@ -198,7 +203,7 @@ class UsersHttpTest {
                 "lastName: The field cannot be left blank",
                 "email: Does not match required pattern",
                 "password: Password requirements were not met. Password requirements: at least 8 characters, "
-                        + "not the same as your username, at most 256 characters.");
+                        + "a lowercase letter, an uppercase letter, a number, no parts of your username.");
     }
 
     @Test

@@ -62,10 +62,10 @@ class CredentialStuffingTest {
         for (int i = 0; i < ACCOUNTS; i++) {
             ids.add(People.create(http, "victim" + i + "@example.com", "Victim-Password-" + i));
         }
-        People.create(http, "colleague@example.com", "Colleague-Password-1");
+        People.create(http, "colleague@example.com", "Desk-Neighbour-1");
         Browser attacker = server.browser();                                          // connects from 127.0.0.1
         InetAddress elsewhere = InetAddress.getByName("127.0.0.2");
-        assertThat(signIn(elsewhere, "colleague@example.com", "Colleague-Password-1")).as("before the run").isEqualTo(303);
+        assertThat(signIn(elsewhere, "colleague@example.com", "Desk-Neighbour-1")).as("before the run").isEqualTo(303);
 
         int attempts = 0;
         int accepted = 0;
@@ -95,7 +95,7 @@ class CredentialStuffingTest {
                 }
             }
             if (throttled > 0 && !colleagueSignedInDuringTheRun) {
-                assertThat(signIn(elsewhere, "colleague@example.com", "Colleague-Password-1")).as("during the run").isEqualTo(303);
+                assertThat(signIn(elsewhere, "colleague@example.com", "Desk-Neighbour-1")).as("during the run").isEqualTo(303);
                 colleagueSignedInDuringTheRun = true;
             }
         }
@@ -126,7 +126,7 @@ class CredentialStuffingTest {
 
     @Test
     void hammeringOneUsernameIsThrottledByThePerUsernameLimitBeforeTheLockout() throws UnknownHostException {
-        String id = People.create(http, "target@example.com", "Target-Password-1");
+        String id = People.create(http, "target@example.com", "Bullseye-Secret-1");
         Browser attacker = new Browser(server.url(), InetAddress.getByName("127.0.0.3"));
         List<Integer> statuses = new ArrayList<>();
         for (int i = 0; i < 8; i++) {

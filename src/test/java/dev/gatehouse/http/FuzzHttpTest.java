@@ -99,7 +99,7 @@ class FuzzHttpTest {
         appId = web.json().get("id").asText();
         webClientId = web.json().get("credentials").get("oauthClient").get("client_id").asText();
         webSecret = web.json().get("credentials").get("oauthClient").get("client_secret").asText();
-        userId = People.create(http, "fuzz-person@example.com", "Fuzz-Password-1");
+        userId = People.create(http, "fuzz-person@example.com", "Random-Input-Pass-1");
         Http.Response group = api("POST", "/api/v1/groups", "{\"profile\":{\"name\":\"Fuzz Group\",\"description\":\"d\"}}");
         assertThat(group.status()).as(group.body()).isEqualTo(200);
         groupId = group.json().get("id").asText();

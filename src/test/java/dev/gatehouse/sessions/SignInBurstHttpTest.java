@@ -31,7 +31,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 @MethodSource("dev.gatehouse.support.TestDatabase#all")
 class SignInBurstHttpTest {
 
-    private static final String PASSWORD = "Right-Password-9";
+    private static final String PASSWORD = "Steady-Keel-9";
 
     @Parameter
     TestDatabase database;

@@ -74,7 +74,7 @@ class SecretsAtRestTest {
         secrets.put("API token", TestServer.API_TOKEN);
 
         String login = "at-rest-" + database.name().toLowerCase() + "@example.com";
-        String password = "Pa55-word-at-rest-" + System.nanoTime();
+        String password = "Pa55-word-kept-" + System.nanoTime();
         People.create(http, login, password);
         secrets.put("password", password);
 

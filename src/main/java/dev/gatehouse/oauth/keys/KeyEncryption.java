@@ -1,6 +1,7 @@
 package dev.gatehouse.oauth.keys;
 
 import dev.gatehouse.config.ConfigException;
+import dev.gatehouse.config.DataDirectory;
 
 import javax.crypto.Cipher;
 import javax.crypto.SecretKey;
@@ -13,7 +14,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
@@ -31,7 +31,7 @@ import java.util.Optional;
  */
 public final class KeyEncryption {
 
-    public static final String KEK_FILE = "keys/key-encryption.key";
+    public static final String KEK_FILE = DataDirectory.KEK_FILE;
     private static final int KEY_BYTES = 32;
     private static final int NONCE_BYTES = 12;
     private static final int TAG_BITS = 128;
@@ -150,18 +150,15 @@ public final class KeyEncryption {
     private static byte[] readOrCreate(Path file, SecureRandom random) {
         try {
             if (Files.exists(file)) {
+                DataDirectory.requirePrivateKey(file, "the key-encryption key");
                 return read(file);
             }
             Path dir = file.getParent();
-            Files.createDirectories(dir);
-            try {
-                Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
-            } catch (UnsupportedOperationException ignored) {
-                // not a POSIX file system: rely on its own access rules
-            }
+            DataDirectory.ensure(dir.getParent());   // the data directory, 0700
+            DataDirectory.ensure(dir);
             byte[] key = new byte[KEY_BYTES];
             random.nextBytes(key);
-            Path temp = Files.createTempFile(dir, "kek", ".tmp", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            Path temp = Files.createTempFile(dir, "kek", ".tmp", DataDirectory.attributes(dir, DataDirectory.FILE));
             try {
                 Files.writeString(temp, Base64.getEncoder().encodeToString(key) + System.lineSeparator());
                 Files.createLink(file, temp);
