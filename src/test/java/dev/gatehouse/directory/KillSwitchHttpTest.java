@@ -385,7 +385,7 @@ class KillSwitchHttpTest {
         Browser elsewhere = admin();
         try {
             String csrf = Browser.csrf(here.get("/admin/people/" + adminId));
-            Http.Response r = here.post("/admin/people/" + adminId + "/password", "csrf", csrf, "password", "Admin-Own-New-Password-9");
+            Http.Response r = here.post("/admin/people/" + adminId + "/password", "csrf", csrf, "password", "Own-New-Passphrase-9");
             assertThat(r.status()).as(r.body()).isEqualTo(303);
             assertSessionWorks(here);
             assertThat(here.get("/admin/people").status()).isEqualTo(200);
