@@ -47,6 +47,7 @@ import dev.gatehouse.http.HealthRoutes;
 import dev.gatehouse.http.HomeRoutes;
 import dev.gatehouse.http.HttpServer;
 import dev.gatehouse.http.Pages;
+import dev.gatehouse.http.ParameterLimits;
 import dev.gatehouse.http.RateLimitFilter;
 import dev.gatehouse.http.RateLimits;
 import dev.gatehouse.http.SharedBuckets;
@@ -254,6 +255,7 @@ public final class Wiring implements AutoCloseable {
                     new AppTokensApi(appTokens, authorizationServers, config.baseUrl()));
             HttpServer server = new HttpServer(config, tls, ids, errors, metrics, List.of(
                     new Cors(originCache),
+                    new ParameterLimits(errors),   // after CORS (a browser must read the refusal), before anything counts or stores
                     rateLimitFilter,   // after CORS (a browser must be able to read a 429), before every surface
                     new HealthRoutes(db, metrics),
                     new HomeRoutes(config, pages),
