@@ -125,8 +125,9 @@ public final class HttpServer implements AutoCloseable {
     }
 
     /**
-     * The {@code route} tag: the matched route's template (a fixed set: the routes registered at start), or
-     * {@code unmatched} (404s, requests a filter answered, static assets), never the request's own path.
+     * The {@code route} tag: a path registered at start, never the request's own path. That is the matched route's
+     * template, or {@code *} when only the filters matched (a 404 or 405, an invented method), or {@code unmatched}
+     * when Javalin names no endpoint at all.
      */
     private static String route(Context ctx) {
         try {
