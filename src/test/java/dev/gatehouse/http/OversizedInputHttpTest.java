@@ -157,6 +157,17 @@ class OversizedInputHttpTest {
     }
 
     @Test
+    void aBodyOverTheSizeLimitAtAnOAuthJsonEndpointIsInvalidRequestJson() {
+        Size before = size();
+        Http.Response r = spa.form("/token", "grant_type", "client_credentials", "client_id", spa.clientId(), "x", random(1_100_000));
+        assertThat(r.status()).isEqualTo(413);
+        assertThat(r.json().get("error").asText()).isEqualTo("invalid_request");
+        assertThat(r.json().get("error_description").asText()).isEqualTo("The request body is too large.");
+        assertThat(r.header("Cache-Control")).isEqualTo("no-store");
+        assertThat(size()).isEqualTo(before);
+    }
+
+    @Test
     void anOversizedClientIdInTheAuthorizationHeaderIsRefusedLikeTheBodys() {
         Size before = size();
         Http.Response r = spa.formWith(OAuthFlow.basicClientIdOnly(random(257)), "/revoke", "token", "x");
