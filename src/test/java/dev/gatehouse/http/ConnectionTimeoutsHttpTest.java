@@ -3,6 +3,7 @@ package dev.gatehouse.http;
 import dev.gatehouse.support.RawHttp;
 import dev.gatehouse.support.TestDatabase;
 import dev.gatehouse.support.TestServer;
+import dev.gatehouse.support.TrustedHttps;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -19,8 +20,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /**
  * Outside review, finding 8: Jetty had no connection limit and only its default idle timeout, so a client could hold
  * connections open without end, e.g. by sending a request header one byte at a time. The server here runs with
- * {@code --max-connections 3 --idle-timeout-seconds 6 --header-timeout-seconds 1}, and each limit is shown to apply
- * over raw sockets, together with the legitimate request that still gets through. Connection handling does not touch
+ * {@code --max-connections 3 --idle-timeout-seconds 6 --header-timeout-seconds 1} and an HTTPS port, and each limit is
+ * shown to apply over raw sockets (the header timeout over HTTP and HTTPS, the connection limit across both), together
+ * with the legitimate request that still gets through. Connection handling does not touch
  * the database, so this runs on H2 only. Only raw sockets talk to this server: an HTTP client's pooled connections
  * would count against the limit of 3.
  */
@@ -28,22 +30,25 @@ class ConnectionTimeoutsHttpTest {
 
     static final int IDLE_SECONDS = 6;
 
+    static TrustedHttps https;
     static TestServer server;
 
     @BeforeAll
     static void start() {
-        server = TestServer.start(TestDatabase.H2, "--max-connections", "3", "--idle-timeout-seconds", Integer.toString(IDLE_SECONDS),
+        https = TrustedHttps.start(TestDatabase.H2, "--max-connections", "3", "--idle-timeout-seconds", Integer.toString(IDLE_SECONDS),
                 "--header-timeout-seconds", "1");
+        server = https.server;
     }
 
     @AfterAll
     static void stop() {
-        server.close();
+        https.close();
     }
 
-    @Test
-    void aHeaderSentOneByteAtATimeIsCutOffAfterTheHeaderTimeout() throws IOException {
-        try (Socket s = socket()) {
+    @org.junit.jupiter.params.ParameterizedTest(name = "TLS {0}")
+    @org.junit.jupiter.params.provider.ValueSource(booleans = {false, true})
+    void aHeaderSentOneByteAtATimeIsCutOffAfterTheHeaderTimeout(boolean tls) throws IOException {
+        try (Socket s = tls ? tlsSocket() : socket()) {
             s.setSoTimeout(150);
             long start = System.nanoTime();
             RawHttp.write(s, "GET /health/live HTTP/1.1\r\nHost: localhost\r\nX-Slow: ");
@@ -90,7 +95,7 @@ class ConnectionTimeoutsHttpTest {
         List<Socket> held = new ArrayList<>();
         try {
             for (int i = 0; i < 3; i++) {
-                Socket s = socket();
+                Socket s = i == 1 ? tlsSocket() : socket();   // the limit counts both connectors together
                 held.add(s);
                 RawHttp.write(s, "GET /health/live HTTP/1.1\r\nHost: localhost\r\n\r\n");   // kept alive: surely accepted, then idle
                 assertThat(RawHttp.read(s.getInputStream()).status()).isEqualTo(200);
@@ -114,6 +119,10 @@ class ConnectionTimeoutsHttpTest {
 
     private static Socket socket() {
         return RawHttp.plain(server.wiring().port());
+    }
+
+    private static Socket tlsSocket() {
+        return RawHttp.tls(https.sslContext(), server.wiring().httpsPort());
     }
 
     private static long millisSince(long startNanos) {
