@@ -14,6 +14,7 @@ import dev.gatehouse.syslog.Target;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 
@@ -99,7 +100,7 @@ public final class Sessions {
     /** The FAILURE event of a sign-in; the login as attempted, unless it is not plausible as one: then only described. */
     private void failed(EventContext ctx, String login, String reason, Map<String, Object> more) {
         String logged = LogText.ifPlausible(login, MAX_USERNAME);
-        Map<String, Object> debug = new java.util.LinkedHashMap<>();
+        Map<String, Object> debug = new LinkedHashMap<>();
         debug.put("loginAttempted", logged == null ? "" : logged);
         debug.putAll(more);
         db.tx(h -> {
