@@ -49,6 +49,7 @@ import dev.gatehouse.http.HealthRoutes;
 import dev.gatehouse.http.HomeRoutes;
 import dev.gatehouse.http.HttpServer;
 import dev.gatehouse.http.Pages;
+import dev.gatehouse.http.ParameterLimits;
 import dev.gatehouse.http.RateLimitFilter;
 import dev.gatehouse.http.RateLimits;
 import dev.gatehouse.http.SharedBuckets;
@@ -265,6 +266,7 @@ public final class Wiring implements AutoCloseable {
                     new AppTokensApi(appTokens, authorizationServers, config.baseUrl()));
             HttpServer server = new HttpServer(config, tls, ids, errors, metrics, List.of(
                     new Cors(originCache),
+                    new ParameterLimits(errors),   // after CORS (a browser must read the refusal), before anything counts or stores
                     rateLimitFilter,   // after CORS (a browser must be able to read a 429), before every surface
                     csrf,              // every form post, before any handler can act on it
                     new HealthRoutes(db, metrics),

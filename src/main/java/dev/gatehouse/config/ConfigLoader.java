@@ -59,7 +59,12 @@ public final class ConfigLoader {
             new Setting("GATEHOUSE_RATE_LIMIT_MULTIPLIER", "1", "scales every rate limit, like Okta's DynamicScale: 5 = five times the limits, "
                     + "0 = no rate limits at all (benchmarks)"),
             new Setting("GATEHOUSE_RATE_LIMITS", null, "per-family limits replacing the defaults before the multiplier, "
-                    + "e.g. token=600,authorize=1200 (families and defaults: README, Rate limits)"));
+                    + "e.g. token=600,authorize=1200 (families and defaults: README, Rate limits)"),
+            new Setting("GATEHOUSE_MAX_CONNECTIONS", "1000", "connections open at once over HTTP and HTTPS together; "
+                    + "further ones wait until one closes"),
+            new Setting("GATEHOUSE_IDLE_TIMEOUT_SECONDS", "30", "a connection with nothing to read or write for this long is closed"),
+            new Setting("GATEHOUSE_HEADER_TIMEOUT_SECONDS", "20", "a request's line and headers must arrive within this long "
+                    + "of its first byte, else the connection is closed (slow-header attacks)"));
 
     private ConfigLoader() {
     }
@@ -124,7 +129,9 @@ public final class ConfigLoader {
                 integer(v, "GATEHOUSE_ARGON2_ITERATIONS", 1, 20), integer(v, "GATEHOUSE_ARGON2_PARALLELISM", 1, 16),
                 keyEncryptionKey(v.get("GATEHOUSE_KEY_ENCRYPTION_KEY")), features(v.get("GATEHOUSE_FEATURES")),
                 integer(v, "GATEHOUSE_LOG_RETENTION_DAYS", 0, 36500),
-                rateLimitMultiplier(v.get("GATEHOUSE_RATE_LIMIT_MULTIPLIER")), rateLimits(v.get("GATEHOUSE_RATE_LIMITS")));
+                rateLimitMultiplier(v.get("GATEHOUSE_RATE_LIMIT_MULTIPLIER")), rateLimits(v.get("GATEHOUSE_RATE_LIMITS")),
+                integer(v, "GATEHOUSE_MAX_CONNECTIONS", 1, 100_000), integer(v, "GATEHOUSE_IDLE_TIMEOUT_SECONDS", 1, 3600),
+                integer(v, "GATEHOUSE_HEADER_TIMEOUT_SECONDS", 1, 600));
     }
 
     /** A non-negative number (decimals allowed: 0.5 halves the limits); 0 turns rate limiting off. */

@@ -16,6 +16,9 @@ import java.util.Optional;
  *                         {@code dataDir/keys/key-encryption.key} (several nodes must share one: set it on each)
  * @param rateLimitMultiplier scales every rate limit (Okta's DynamicScale); 0 turns rate limiting off
  * @param rateLimits per-family limits that replace the defaults (before the multiplier), by family name
+ * @param maxConnections connections Jetty keeps open at once over HTTP and HTTPS together; beyond it new ones wait
+ * @param idleTimeoutSeconds a connection with nothing to read or write for this long is closed
+ * @param headerTimeoutSeconds a request's line and headers must be complete this long after its first byte
  */
 public record GatehouseConfig(
         int port,
@@ -44,7 +47,10 @@ public record GatehouseConfig(
         java.util.Set<String> features,
         int logRetentionDays,
         double rateLimitMultiplier,
-        java.util.Map<String, Integer> rateLimits) {
+        java.util.Map<String, Integer> rateLimits,
+        int maxConnections,
+        int idleTimeoutSeconds,
+        int headerTimeoutSeconds) {
 
     public enum LogFormat { TEXT, JSON }
 

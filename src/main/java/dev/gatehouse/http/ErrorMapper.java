@@ -43,6 +43,14 @@ public final class ErrorMapper {
         });
         routes.exception(HttpResponseException.class, (e, ctx) -> {
             int status = e.getStatus();
+            if (isOAuthJson(ctx) && (status == 413 || status == 400)) {
+                // A body over the size limit (or one Javalin cannot read) at /token, /introspect, /revoke, /userinfo: the
+                // client reads OAuth's error JSON there, not a page.
+                ctx.header("Pragma", "no-cache");
+                ctx.status(status).json(Map.of("error", "invalid_request", "error_description",
+                        status == 413 ? "The request body is too large." : "The request body could not be read."));
+                return;
+            }
             if (isApi(ctx)) {
                 writeApi(ctx, switch (status) {
                     case 404 -> ApiError.notFound(ctx.path(), "Path");
@@ -152,5 +160,12 @@ public final class ErrorMapper {
 
     static boolean isApi(Context ctx) {
         return ctx.path().startsWith("/api/");
+    }
+
+    /** The OAuth endpoints that answer JSON: everything under /oauth2/ but the browser's /authorize and /logout. */
+    static boolean isOAuthJson(Context ctx) {
+        String path = ctx.path();
+        return path.startsWith("/oauth2/") && !path.endsWith("/authorize") && !path.endsWith("/logout")
+                && !path.endsWith("/authorize/") && !path.endsWith("/logout/");
     }
 }

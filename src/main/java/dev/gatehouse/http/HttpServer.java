@@ -9,8 +9,10 @@ import io.javalin.http.staticfiles.Location;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import org.eclipse.jetty.http.HttpVersion;
+import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.NetworkConnectionLimit;
 import org.eclipse.jetty.server.SecureRequestCustomizer;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.SslConnectionFactory;
@@ -20,14 +22,22 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.net.BindException;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
  * Javalin on Jetty 12 with virtual threads: the plain HTTP connector, an optional HTTPS one, and
  * what every response gets whatever the surface (request id, security headers, access log,
  * metrics, error mapping). The surfaces themselves come in as {@link Routes}.
+ *
+ * <p>Jetty's own limits: at most {@code GATEHOUSE_MAX_CONNECTIONS} connections open at once over both connectors
+ * (beyond that Jetty stops accepting, and new connections wait in the listen backlog until one closes), an idle
+ * timeout ({@code GATEHOUSE_IDLE_TIMEOUT_SECONDS}) and a header timeout ({@code GATEHOUSE_HEADER_TIMEOUT_SECONDS},
+ * {@link HeaderTimeout}); the responses Jetty writes itself carry the same headers as every other ({@link JettyErrors}).
  */
 public final class HttpServer implements AutoCloseable {
 
@@ -37,12 +47,18 @@ public final class HttpServer implements AutoCloseable {
     public static final String CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
             + "object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
 
+    /** The methods the {@code method} tag names; any other (a client may invent one) is counted as {@code OTHER}. */
+    static final Set<String> STANDARD_METHODS = Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH");
+
     private final Javalin app;
+    private final GatehouseConfig config;
     private ServerConnector httpConnector;
     private ServerConnector httpsConnector;
+    private HeaderTimeout headerTimeout;
 
     public HttpServer(GatehouseConfig config, Optional<Tls.Material> tls, Ids ids, ErrorMapper errors,
                       MeterRegistry metrics, List<Routes> surfaces) {
+        this.config = config;
         this.app = Javalin.create(c -> {
             c.startup.showJavalinBanner = false;
             c.startup.showOldJavalinVersionWarning = false;
@@ -51,9 +67,12 @@ public final class HttpServer implements AutoCloseable {
             c.http.prefer405over404 = true;
             c.http.maxRequestSize = 1_000_000;
             c.router.ignoreTrailingSlashes = true;
-            c.jetty.host = config.bind();
-            c.jetty.port = config.port();
-            c.jetty.modifyServer(server -> server.setStopTimeout(TimeUnit.SECONDS.toMillis(10)));
+            c.jetty.modifyServer(server -> {
+                server.setStopTimeout(TimeUnit.SECONDS.toMillis(10));
+                server.setErrorHandler(new JettyErrors(ids));
+                // Counts the connections of every connector of the server together (HTTP and HTTPS).
+                server.addBean(new NetworkConnectionLimit(config.maxConnections(), server));
+            });
             c.jetty.modifyHttpConfiguration(hc -> {
                 hc.setSendServerVersion(false);
                 hc.setSendXPoweredBy(false);
@@ -64,13 +83,14 @@ public final class HttpServer implements AutoCloseable {
                 sf.location = Location.CLASSPATH;
                 sf.headers = java.util.Map.of("Cache-Control", "public, max-age=3600");
             });
-            // Javalin drops its default connector once any connector is added, so with TLS both are added here.
-            tls.ifPresent(material -> c.jetty.addConnector((server, httpConfig) -> {
+            // Javalin drops its default connector once any connector is added, so both are added here: each needs the idle timeout.
+            c.jetty.addConnector((server, httpConfig) -> {
                 httpConnector = new ServerConnector(server, new HttpConnectionFactory(httpConfig));
                 httpConnector.setHost(config.bind());
                 httpConnector.setPort(config.port());
+                httpConnector.setIdleTimeout(TimeUnit.SECONDS.toMillis(config.idleTimeoutSeconds()));
                 return httpConnector;
-            }));
+            });
             tls.ifPresent(material -> c.jetty.addConnector((server, httpConfig) -> {
                 SslContextFactory.Server ssl = new SslContextFactory.Server();
                 ssl.setKeyStore(material.keyStore());
@@ -81,12 +101,13 @@ public final class HttpServer implements AutoCloseable {
                         new SslConnectionFactory(ssl, HttpVersion.HTTP_1_1.asString()), new HttpConnectionFactory(https));
                 httpsConnector.setHost(config.bind());
                 httpsConnector.setPort(config.httpsPort().orElse(0));
+                httpsConnector.setIdleTimeout(TimeUnit.SECONDS.toMillis(config.idleTimeoutSeconds()));
                 return httpsConnector;
             }));
             c.requestLogger.http((ctx, ms) -> {
                 String route = route(ctx);
-                Timer.builder("http.server.requests").tag("method", ctx.method().name()).tag("route", route)
-                        .tag("status", Integer.toString(ctx.statusCode())).register(metrics)
+                Timer.builder("http.server.requests").tag("method", methodTag(ctx.method().name())).tag("route", route)
+                        .tag("status", statusTag(ctx.statusCode())).register(metrics)
                         .record((long) (ms * 1_000_000), TimeUnit.NANOSECONDS);
                 ACCESS.info("{} {} {} {}ms id={} ip={}", ctx.method(), ctx.path(), ctx.statusCode(), Math.round(ms),
                         Edge.requestId(ctx), ctx.ip());
@@ -95,14 +116,7 @@ public final class HttpServer implements AutoCloseable {
                 String id = ids.base62(27);
                 ctx.attribute(Edge.REQUEST_ID, id);
                 ctx.header(Edge.REQUEST_ID_HEADER, id);
-                ctx.header("Content-Security-Policy", CSP);
-                ctx.header("X-Content-Type-Options", "nosniff");
-                ctx.header("X-Frame-Options", "DENY");
-                ctx.header("Referrer-Policy", "no-referrer");
-                ctx.header("Cache-Control", "no-store");
-                if ("https".equals(ctx.scheme())) {
-                    ctx.header("Strict-Transport-Security", "max-age=31536000");
-                }
+                SecurityHeaders.apply("https".equals(ctx.scheme()), ctx::header);
             });
             c.routes.before(ctx -> NulCharacters.refuse(ctx, errors));   // after the headers, so its refusals carry them
             errors.register(c.routes);
@@ -110,12 +124,27 @@ public final class HttpServer implements AutoCloseable {
         });
     }
 
+    /**
+     * The {@code route} tag: a path registered at start, never the request's own path. That is the matched route's
+     * template, or {@code *} when only the filters matched (a 404 or 405, an invented method), or {@code unmatched}
+     * when Javalin names no endpoint at all.
+     */
     private static String route(Context ctx) {
         try {
             return ctx.endpoint().path;
         } catch (RuntimeException e) {
             return "unmatched";
         }
+    }
+
+    /** The {@code method} tag: a standard method by name, anything else (methods are client-chosen tokens) as OTHER. */
+    static String methodTag(String method) {
+        return STANDARD_METHODS.contains(method) ? method : "OTHER";
+    }
+
+    /** The {@code status} tag: 100-599 by number, anything else as OTHER (only Gatehouse's code sets statuses, but a tag set must be bounded). */
+    static String statusTag(int status) {
+        return status >= 100 && status <= 599 ? Integer.toString(status) : "OTHER";
     }
 
     /** Starts listening; a port in use becomes a {@link ConfigException} that says which and how to fix it. */
@@ -131,11 +160,16 @@ public final class HttpServer implements AutoCloseable {
             }
             throw e;
         }
+        List<Connector> connectors = new ArrayList<>(List.of(httpConnector));
+        if (httpsConnector != null) {
+            connectors.add(httpsConnector);
+        }
+        headerTimeout = new HeaderTimeout(Duration.ofSeconds(config.headerTimeoutSeconds()), () -> connectors);
         return this;
     }
 
     public int port() {
-        return httpConnector == null ? app.port() : httpConnector.getLocalPort();
+        return httpConnector.getLocalPort();
     }
 
     /** The bound HTTPS port, or -1 when HTTPS is off. */
@@ -145,6 +179,9 @@ public final class HttpServer implements AutoCloseable {
 
     @Override
     public void close() {
+        if (headerTimeout != null) {
+            headerTimeout.close();
+        }
         app.stop();
     }
 }

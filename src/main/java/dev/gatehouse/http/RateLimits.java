@@ -76,12 +76,24 @@ public final class RateLimits implements AutoCloseable {
         if (configuration == null) {
             return Optional.empty();
         }
-        ConsumptionProbe probe = buckets.bucket(family.configName() + ":" + key, configuration).tryConsumeAndReturnRemaining(1);
+        ConsumptionProbe probe = buckets.bucket(family.configName() + ":" + bucketKey(key), configuration).tryConsumeAndReturnRemaining(1);
         long nowMillis = clock.millis();
         long waitNanos = probe.isConsumed() ? probe.getNanosToWaitForReset() : probe.getNanosToWaitForRefill();
         long reset = TimeUnit.MILLISECONDS.toSeconds(nowMillis + TimeUnit.NANOSECONDS.toMillis(waitNanos) + 999);
         long retryAfter = Math.max(1, TimeUnit.NANOSECONDS.toSeconds(waitNanos + 999_999_999));
         return Optional.of(new Decision(probe.isConsumed(), limits.get(family), probe.getRemainingTokens(), reset, retryAfter));
+    }
+
+    /** Keys longer than this are replaced by their SHA-256 (a username is the client's to choose). */
+    static final int MAX_KEY = 128;
+
+    /**
+     * The key a bucket is stored under: the key itself, or for a longer one {@code sha256:} and its hash, so a client
+     * cannot make a bucket as large as its request (on PostgreSQL a bucket is a row of {@code rate_limit_buckets}; a
+     * 950 KB username made a 950 KB row). Distinct keys stay distinct.
+     */
+    static String bucketKey(String key) {
+        return key.length() <= MAX_KEY ? key : "sha256:" + dev.gatehouse.storage.Hashes.sha256(key);
     }
 
     /** Bucket4j's clock from the injected one, so tests move time instead of sleeping; wall-clock based for shared buckets. */

@@ -3,6 +3,7 @@ package dev.gatehouse.oauth;
 import dev.gatehouse.apps.App;
 import dev.gatehouse.apps.AppSettings.AuthMethod;
 import dev.gatehouse.apps.Apps;
+import dev.gatehouse.syslog.LogText;
 
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -79,7 +80,8 @@ public final class ClientAuthentication {
         }
         Optional<App> found = apps.findByClientId(clientId).filter(App::active);
         if (found.isEmpty()) {
-            throw OAuthError.INVALID_CLIENT.because(FAILED, "unknown or inactive client " + clientId);
+            // The id as sent when it could be one (an admin looks for it); a described stand-in when it is garbage.
+            throw OAuthError.INVALID_CLIENT.because(FAILED, "unknown or inactive client " + LogText.ifPlausible(clientId, 100));
         }
         App app = found.get();
         AuthMethod method = app.settings().tokenEndpointAuthMethod();

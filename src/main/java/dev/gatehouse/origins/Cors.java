@@ -14,8 +14,9 @@ import java.util.regex.Pattern;
  * logout endpoints, the sign-in pages, the console, the rest of {@code /api/v1}) never carries an
  * {@code Access-Control-Allow-*} header (RFC 9700 §2.6: no CORS at the authorization endpoint).
  *
- * <p>On a CORS-enabled endpoint, a request whose {@code Origin} is an ACTIVE trusted origin with the CORS scope gets
- * {@code Access-Control-Allow-Origin: <that origin>} (never {@code *}) and, where the endpoint uses the session cookie,
+ * <p>On a CORS-enabled endpoint, a request whose {@code Origin} is an ACTIVE trusted origin with the CORS scope, spelled
+ * exactly as a browser serialises it ({@link TrustedOriginCache#allowsCors}), gets
+ * {@code Access-Control-Allow-Origin: <that origin>} (never {@code *}; the value echoed is the canonical one) and, where the endpoint uses the session cookie,
  * {@code Access-Control-Allow-Credentials: true}. Any other origin gets no such header, so the browser blocks the
  * response. Every response of these endpoints says {@code Vary: Origin}. Preflights ({@code OPTIONS}) are answered here
  * with 204; the headers are set before the endpoint runs, so its error answers (a 400 from /token) carry them too.

@@ -43,9 +43,17 @@ public final class TrustedOriginCache {
         snapshot.set(new Snapshot(granting(active, Scope.CORS), granting(active, Scope.REDIRECT)));
     }
 
-    /** Whether a browser's {@code Origin} header value names an ACTIVE origin with the CORS scope. */
+    /**
+     * Whether a browser's {@code Origin} header value is, exactly, the canonical serialisation of an ACTIVE origin with
+     * the CORS scope: what a browser sends (RFC 6454 §6.2: lower-case scheme and host, no default port, no path, no
+     * trailing slash). Another spelling of a trusted origin ({@code HTTPS://App.example.com},
+     * {@code https://app.example.com:443}, {@code https://app.example.com/}) is not it: no browser sends that, so it
+     * comes from a script or a proxy, and echoing it back would put a value in {@code Access-Control-Allow-Origin} that
+     * was never trusted as written (outside review, finding 8).
+     */
     public boolean allowsCors(String originHeader) {
-        return normalised(originHeader).map(snapshot.get().cors()::contains).orElse(false);
+        return originHeader != null && snapshot.get().cors().contains(originHeader)
+                && normalised(originHeader).filter(originHeader::equals).isPresent();
     }
 
     /** Whether an origin is ACTIVE with the REDIRECT scope. */

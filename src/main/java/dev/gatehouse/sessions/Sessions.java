@@ -8,11 +8,13 @@ import dev.gatehouse.storage.Hashes;
 import dev.gatehouse.storage.Ids;
 import dev.gatehouse.syslog.Actor;
 import dev.gatehouse.syslog.EventContext;
+import dev.gatehouse.syslog.LogText;
 import dev.gatehouse.syslog.SystemLog;
 import dev.gatehouse.syslog.Target;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 
@@ -60,15 +62,16 @@ public final class Sessions {
      * (unknown user, wrong password and locked account look the same); the System Log has the reason.
      */
     public Optional<Started> signIn(EventContext ctx, String login, String password) {
+        String tooLong = login != null && login.length() > MAX_USERNAME ? "username longer than " + MAX_USERNAME + " characters"
+                : password != null && password.length() > MAX_PASSWORD ? "password longer than " + MAX_PASSWORD + " characters" : null;
+        if (tooLong != null) {
+            failed(ctx, login, "VERIFICATION_ERROR", Map.of("refused", tooLong));   // nothing looked up, no password checked
+            return Optional.empty();
+        }
         // The login goes as typed: Users (Logins.key) is the one place that decides which account it names.
         Users.Authentication auth = users.authenticate(ctx, login == null ? "" : login, password == null ? "" : password);
         if (auth.user().isEmpty()) {
-            db.tx(h -> {
-                EventContext who = ctx.as(new Actor("unknown", "User", login, login));
-                log.record(h, who, SystemLog.Entry.failure("user.session.start", "User login to Okta", auth.failureReason())
-                        .withDebug(Map.of("loginAttempted", login == null ? "" : login)));
-                return null;
-            });
+            failed(ctx, login, auth.failureReason(), Map.of());
             return Optional.empty();
         }
         User user = auth.user().get();
@@ -96,6 +99,29 @@ public final class Sessions {
             return Optional.empty();
         }
         return Optional.of(new Started(session, user, cookie));
+    }
+
+    /**
+     * Longer than any login can be (Okta's profile limit, and Gatehouse's, is 100) and than any password the policy
+     * accepts (256 code points, so at most 512 UTF-16 characters): such a sign-in is refused before anything is looked
+     * up or hashed, with the same answer as any failed sign-in (outside review, finding 2: a 900 KB username was read,
+     * looked up, and logged whole). 256 for a username, as the outside review suggested; Okta checks only the first 72
+     * characters of a password and documents no maximum, so 1,024 leaves room for every password Gatehouse accepts.
+     */
+    public static final int MAX_USERNAME = 256;
+    public static final int MAX_PASSWORD = 1024;
+
+    /** The FAILURE event of a sign-in; the login as attempted, unless it is not plausible as one: then only described. */
+    private void failed(EventContext ctx, String login, String reason, Map<String, Object> more) {
+        String logged = LogText.ifPlausible(login, MAX_USERNAME);
+        Map<String, Object> debug = new LinkedHashMap<>();
+        debug.put("loginAttempted", logged == null ? "" : logged);
+        debug.putAll(more);
+        db.tx(h -> {
+            EventContext who = ctx.as(new Actor("unknown", "User", logged, logged));
+            log.record(h, who, SystemLog.Entry.failure("user.session.start", "User login to Okta", reason).withDebug(debug));
+            return null;
+        });
     }
 
     /** The session named by a cookie value, if it is still valid and its user still active. */

@@ -144,6 +144,8 @@ public final class SignInPages {
 
     private void render(Context ctx, int status, String username, String error, String notice, String target) {
         ctx.status(status);
-        pages.render(ctx, "sessions/signin.jte", new SignInPage(orgName, username == null ? "" : username, error, notice, target, csrf.token(ctx)));
+        // An over-long username was refused unread; it is not echoed back into the page either.
+        String shown = username == null || username.length() > Sessions.MAX_USERNAME ? "" : username;
+        pages.render(ctx, "sessions/signin.jte", new SignInPage(orgName, shown, error, notice, target, csrf.token(ctx)));
     }
 }

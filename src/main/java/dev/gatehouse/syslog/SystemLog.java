@@ -62,8 +62,11 @@ public final class SystemLog {
         return clock.instant();
     }
 
+    /** Records the entry; every field is bounded first ({@link LogText}), whatever the entry or the request carried. */
     public void record(Handle h, EventContext ctx, Entry e) {
         Actor a = ctx.actor();
+        Map<String, Object> omitted = new LinkedHashMap<>();
+        List<Target> targets = LogText.targets(e.targets(), omitted);
         h.createUpdate("""
                         INSERT INTO system_log_events (uuid, published, event_type, display_message, severity,
                             actor_id, actor_type, actor_alternate_id, actor_display_name, client_ip, client_user_agent,
@@ -72,20 +75,20 @@ public final class SystemLog {
                             :actorName, :ip, :ua, :result, :reason, :targets, :tx, :debug)""")
                 .bind("uuid", UUID.randomUUID().toString())
                 .bind("published", clock.instant())
-                .bind("eventType", e.eventType())
-                .bind("message", truncate(e.displayMessage(), 255))
+                .bind("eventType", LogText.bounded(e.eventType(), LogText.EVENT_TYPE))
+                .bind("message", LogText.bounded(e.displayMessage(), LogText.TEXT))
                 .bind("severity", e.severity().name())
-                .bind("actorId", a.id())
-                .bind("actorType", a.type())
-                .bind("actorAlt", truncate(a.alternateId(), 255))
-                .bind("actorName", truncate(a.displayName(), 255))
-                .bind("ip", ctx.ipAddress())
-                .bind("ua", truncate(ctx.userAgent(), 512))
-                .bind("result", e.outcome().result())
-                .bind("reason", truncate(e.outcome().reason(), 255))
-                .bind("targets", write(e.targets()))
-                .bind("tx", ctx.requestId())
-                .bind("debug", debug(ctx, e))
+                .bind("actorId", LogText.bounded(a.id(), LogText.ACTOR_ID))
+                .bind("actorType", LogText.bounded(a.type(), LogText.ACTOR_TYPE))
+                .bind("actorAlt", LogText.bounded(a.alternateId(), LogText.TEXT))
+                .bind("actorName", LogText.bounded(a.displayName(), LogText.TEXT))
+                .bind("ip", LogText.bounded(ctx.ipAddress(), LogText.SHORT))
+                .bind("ua", LogText.bounded(ctx.userAgent(), LogText.USER_AGENT))
+                .bind("result", LogText.bounded(e.outcome().result(), LogText.OUTCOME_RESULT))
+                .bind("reason", LogText.bounded(e.outcome().reason(), LogText.TEXT))
+                .bind("targets", write(targets))
+                .bind("tx", LogText.bounded(ctx.requestId(), LogText.SHORT))
+                .bind("debug", debug(ctx, e, omitted))
                 .execute();
     }
 
@@ -242,13 +245,14 @@ public final class SystemLog {
                 .bind("last", last).bind("cutoff", cutoff).execute();
     }
 
-    /** The entry's own debug data plus where the request came in; null when there is nothing to keep. */
-    private static String debug(EventContext ctx, Entry e) {
+    /** The entry's own debug data plus where the request came in, bounded; null when there is nothing to keep. */
+    private static String debug(EventContext ctx, Entry e, Map<String, Object> omitted) {
         Map<String, Object> data = new LinkedHashMap<>(e.debugData());
         if (ctx.requestUri() != null) {
             data.putIfAbsent(REQUEST_URI, ctx.requestUri());
         }
-        return data.isEmpty() ? null : write(data);
+        data.putAll(omitted);
+        return data.isEmpty() ? null : write(LogText.debugData(data, v -> write(v).length()));
     }
 
     /** The key of {@code debugData} that holds the request path; its presence marks a WEB transaction. */
@@ -288,7 +292,4 @@ public final class SystemLog {
         }
     }
 
-    private static String truncate(String s, int max) {
-        return s == null || s.length() <= max ? s : s.substring(0, max);
-    }
 }

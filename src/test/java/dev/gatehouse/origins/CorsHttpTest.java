@@ -27,6 +27,7 @@ class CorsHttpTest {
     static final String INACTIVE = "http://localhost:9003";
     static final String UNTRUSTED = "http://localhost:9004";
     static final String TOGGLED = "http://localhost:9005";
+    static final String HTTPS_TRUSTED = "https://app.cors.example";
 
     static TestServer server;
     static Http http;
@@ -39,6 +40,7 @@ class CorsHttpTest {
         api = new OriginsClient(server);
         api.create(TRUSTED, "CORS", "REDIRECT");
         api.create(REDIRECT_ONLY, "REDIRECT");
+        api.create("HTTPS://App.CORS.example:443/", "CORS");   // stored as HTTPS_TRUSTED
         api.lifecycle(api.create(INACTIVE, "CORS", "REDIRECT").get("id").asText(), "deactivate");
     }
 
@@ -138,6 +140,36 @@ class CorsHttpTest {
         assertThat(r.status()).isGreaterThanOrEqualTo(400);
         assertThat(r.json().get("errorCode").asText()).startsWith("E0000");
         assertThat(r.header("Access-Control-Allow-Origin")).isEqualTo(TRUSTED);
+    }
+
+    /**
+     * Outside review, finding 8: CORS answered any spelling of a trusted origin and echoed it as sent. A browser always
+     * sends the canonical serialisation, so only that gets CORS headers, and the value echoed is exactly it.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("nonCanonicalSpellings")
+    void aNonCanonicalSpellingOfATrustedOriginGetsNoCorsHeaders(String spelling) {
+        for (String[] endpoint : new String[][]{{"/oauth2/default/v1/token", "POST"}, {"/oauth2/default/v1/keys", "GET"},
+                {"/api/v1/sessions/me", "GET"}}) {
+            Http.Response pre = preflight(endpoint[0], spelling, endpoint[1]);
+            assertThat(pre.status()).isEqualTo(204);
+            assertNoAllowHeaders(pre);
+            assertNoAllowHeaders(actual(endpoint[1], endpoint[0], spelling));
+        }
+    }
+
+    static Stream<String> nonCanonicalSpellings() {
+        return Stream.of("HTTP://localhost:9001", "http://LOCALHOST:9001", "http://Localhost:9001", "http://localhost:9001/",
+                "http://localhost:9001/path", "http://localhost:9001?x", "http://localhost:09001", "https://app.cors.example:443",
+                "HTTPS://app.cors.example", "https://APP.cors.example", "https://app.cors.example/", "https://app.cors.example:443/");
+    }
+
+    @Test
+    void theCanonicalSpellingIsAnsweredAndEchoedAsIs() {
+        for (String origin : List.of(TRUSTED, HTTPS_TRUSTED)) {
+            assertThat(preflight("/oauth2/default/v1/token", origin, "POST").header("Access-Control-Allow-Origin")).isEqualTo(origin);
+            assertThat(actual("GET", "/oauth2/default/v1/keys", origin).header("Access-Control-Allow-Origin")).isEqualTo(origin);
+        }
     }
 
     @Test

@@ -17,6 +17,7 @@ import dev.gatehouse.storage.Database;
 import dev.gatehouse.storage.Hashes;
 import dev.gatehouse.storage.Ids;
 import dev.gatehouse.syslog.EventContext;
+import dev.gatehouse.syslog.LogText;
 import dev.gatehouse.syslog.SystemLog;
 import dev.gatehouse.syslog.Target;
 
@@ -187,7 +188,7 @@ public final class Authorization {
         List<String> unknown = requested.stream().filter(s -> !OidcScopes.OIDC.contains(s) && !custom.contains(s)).toList();
         if (!unknown.isEmpty()) {
             throw OAuthError.INVALID_SCOPE.because("One or more scopes are not configured for the authorization server resource.",
-                    "unknown scopes " + unknown);
+                    "unknown scopes " + unknown.stream().map(s -> LogText.ifPlausible(s, 128)).toList());
         }
         if (requested.stream().anyMatch(s -> OidcScopes.OIDC.contains(s) && !OidcScopes.OFFLINE_ACCESS.equals(s)) && !requested.contains(OidcScopes.OPENID)) {
             throw OAuthError.ACCESS_DENIED.because("Requests for ID tokens or access tokens with OpenID scopes require the 'openid' scope.");

@@ -12,6 +12,7 @@ import dev.gatehouse.oauth.token.TokenResponse;
 import dev.gatehouse.oauth.tokens.TokenMinter;
 import dev.gatehouse.storage.Database;
 import dev.gatehouse.syslog.EventContext;
+import dev.gatehouse.syslog.LogText;
 import dev.gatehouse.syslog.SystemLog;
 
 import java.time.Instant;
@@ -43,7 +44,8 @@ public final class ClientCredentialsGrant {
         Set<String> allowed = server.org() ? Set.of() : customScopes.apply(server);
         List<String> bad = r.scope().stream().filter(s -> !allowed.contains(s)).toList();
         if (!bad.isEmpty()) {
-            throw OAuthError.INVALID_SCOPE.because("The following scopes are not allowed: " + bad
+            // Echoed as Okta does, but a scope that could not be one is shown only described (LogText): it is also logged.
+            throw OAuthError.INVALID_SCOPE.because("The following scopes are not allowed: " + bad.stream().map(s -> LogText.ifPlausible(s, 128)).toList()
                     + (server.org() ? ". Use a custom authorization server, such as default, for client credentials." : "."));
         }
         TokenIssuer.Signed signed = issuer.sign(new TokenMinter.Grant(server, issuerUrl, client.clientId(), null, r.scope(), Instant.EPOCH, null, null));

@@ -4,6 +4,7 @@ import dev.gatehouse.apps.App;
 import dev.gatehouse.oauth.ClientAuthentication;
 import dev.gatehouse.oauth.OAuthError;
 import dev.gatehouse.syslog.Actor;
+import dev.gatehouse.syslog.LogText;
 import dev.gatehouse.syslog.Target;
 import io.javalin.http.Context;
 
@@ -42,8 +43,9 @@ public final class TokenForm {
         return token.strip();
     }
 
+    /** The {@code token_type_hint} for the System Log: as sent when plausible (RFC values are at most 13 characters), else described. */
     public static String hint(Context ctx) {
-        return String.valueOf(ctx.formParam("token_type_hint"));
+        return LogText.ifPlausible(String.valueOf(ctx.formParam("token_type_hint")), LogText.SHORT);
     }
 
     /** The client as the System Log's actor, as /token logs it. */

@@ -6,6 +6,7 @@ import dev.gatehouse.apps.Apps;
 import dev.gatehouse.oauth.OAuthFailure;
 import dev.gatehouse.oauth.servers.AuthorizationServer;
 import dev.gatehouse.oauth.tokens.TokenVerifier;
+import dev.gatehouse.syslog.LogText;
 
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -82,7 +83,8 @@ public final class Logout {
             return new Accepted(client.get(), claims.getSubject(), SIGNED_OUT);
         }
         if (!client.get().hasPostLogoutRedirectUri(uri)) {
-            return new Refused(URI_NOT_REGISTERED, "post_logout_redirect_uri not registered: " + uri, client.get().clientId());
+            return new Refused(URI_NOT_REGISTERED, "post_logout_redirect_uri not registered: " + LogText.ifPlausible(uri, 1024),
+                    client.get().clientId());
         }
         String location = r.state() == null ? uri
                 : uri + (uri.contains("?") ? "&" : "?") + "state=" + URLEncoder.encode(r.state(), StandardCharsets.UTF_8).replace("+", "%20");

@@ -19,6 +19,7 @@ import dev.gatehouse.storage.Database;
 import dev.gatehouse.storage.Hashes;
 import dev.gatehouse.syslog.Actor;
 import dev.gatehouse.syslog.EventContext;
+import dev.gatehouse.syslog.LogText;
 import dev.gatehouse.syslog.SystemLog;
 import dev.gatehouse.syslog.Target;
 import io.javalin.http.Context;
@@ -83,7 +84,7 @@ public final class TokenEndpoint {
         } catch (OAuthFailure f) {
             App failed = client;
             // Only a form body is read: asking Javalin for form fields of another body (multipart) parses it, and may throw.
-            String grantType = formEncoded ? String.valueOf(ctx.formParam("grant_type")) : "";
+            String grantType = formEncoded ? LogText.ifPlausible(String.valueOf(ctx.formParam("grant_type")), 128) : "";
             db.tx(h -> {
                 log.record(h, event, SystemLog.Entry.failure(OAuthEvents.type(as, "token.grant"), "OAuth2 token granted",
                         f.error().code(), failed == null ? new Target("unknown", "AppInstance", "unknown", "unknown")

@@ -16,6 +16,7 @@ import dev.gatehouse.oauth.OAuthFailure;
 import dev.gatehouse.oauth.keys.SigningKeys;
 import dev.gatehouse.oauth.servers.AuthorizationServer;
 import dev.gatehouse.storage.Database;
+import dev.gatehouse.syslog.LogText;
 
 import java.text.ParseException;
 import java.time.Clock;
@@ -120,12 +121,13 @@ public final class TokenVerifier {
             throw invalid(description, "not a signed JWT");
         }
         if (!JWSAlgorithm.RS256.equals(jwt.getHeader().getAlgorithm())) {
-            throw invalid(description, "alg " + jwt.getHeader().getAlgorithm());
+            throw invalid(description, "alg " + LogText.ifPlausible(String.valueOf(jwt.getHeader().getAlgorithm()), LogText.SHORT));
         }
         String kid = jwt.getHeader().getKeyID();
         JWK key = kid == null ? null : keys.jwks(server.id()).getKeyByKeyId(kid);
         if (!(key instanceof RSAKey rsa)) {
-            throw invalid(description, "kid " + kid + " is not a published key of authorization server " + server.id());
+            // kid and alg come from a header nobody has verified yet: logged only when they could be real.
+            throw invalid(description, "kid " + LogText.ifPlausible(kid, 100) + " is not a published key of authorization server " + server.id());
         }
         try {
             if (!jwt.verify(new RSASSAVerifier(rsa))) {
@@ -135,7 +137,7 @@ public final class TokenVerifier {
             throw invalid(description, "signature not verifiable: " + e.getMessage());
         }
         if (!issuer.equals(claims.getIssuer())) {
-            throw invalid(description, "iss " + claims.getIssuer());
+            throw invalid(description, "iss " + LogText.ifPlausible(claims.getIssuer(), 1024));
         }
         return claims;
     }
