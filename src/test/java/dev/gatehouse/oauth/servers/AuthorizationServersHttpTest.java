@@ -59,7 +59,7 @@ class AuthorizationServersHttpTest {
     static JsonNode create(String name, String audience) {
         Http.Response r = api("POST", "/api/v1/authorizationServers",
                 "{\"name\":\"" + name + "\",\"description\":\"for tests\",\"audiences\":[\"" + audience + "\"]}");
-        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        assertThat(r.status()).as("201 Created, as Okta: " + r.body()).isEqualTo(201);
         return r.json();
     }
 
