@@ -76,8 +76,12 @@ class ScopesHttpTest {
                 assertThat(s.get("consent").asText()).isEqualTo("IMPLICIT");
                 assertThat(s.get("default").asBoolean()).isFalse();
                 assertThat(s.get("description").asText()).isNotBlank();
+                assertThat(s.get("displayName").isTextual()).as("a display name, never null (issue #24): " + s).isTrue();
             }
         });
+        // The display names Okta's own built-in scopes carry in its recorded responses.
+        assertThat(systemScope("profile").get("displayName").asText()).isEqualTo("View your profile information.");
+        assertThat(systemScope("offline_access").get("displayName").asText()).isEqualTo("Keep you signed in to the app.");
         assertThat(system).containsExactly("openid", "profile", "email", "address", "phone", "offline_access", "groups");
         assertThat(Sql.count(server.wiring().db, "SELECT COUNT(*) FROM authorization_server_scopes WHERE authorization_server_id = 'org' AND is_system"))
                 .isEqualTo(7);
