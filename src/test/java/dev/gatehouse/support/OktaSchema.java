@@ -50,7 +50,8 @@ import java.util.concurrent.atomic.LongAdder;
  * <ul>
  *   <li>a success status (2xx, 3xx) must be one the spec documents for the operation, on a path and method it has;</li>
  *   <li>an error status the operation does not list (Okta's spec lists 400/403/404/429 but Okta also answers 401 for a
- *       bad token, 405, 409 and so on, on every path) is checked against Okta's {@code Error} schema;</li>
+ *       bad token, 405, 409 and so on, on every path), or lists without a body, is checked against Okta's {@code Error}
+ *       schema;</li>
  *   <li>a documented JSON response must be JSON ({@code Content-Type: application/json}); one documented without content
  *       (204) must have no body;</li>
  *   <li>CORS preflights ({@code OPTIONS}) and {@code HEAD} are not API operations and are not checked.</li>
@@ -235,7 +236,10 @@ public final class OktaSchema {
         if (id != null) {
             validate(out, "/" + RESPONSES + "/" + id, contentType, body);
         } else if (response.path("content").isEmpty()) {
-            if (body != null && !body.isEmpty()) {
+            if (status >= 400 && body != null && !body.isEmpty()) {
+                // An error the spec lists without saying its body (e.g. the Sessions API's 400 and 404): Okta's error body.
+                validate(out, "/" + UNDOCUMENTED_ERROR, contentType, body);
+            } else if (body != null && !body.isEmpty()) {
                 out.add("Okta documents no content for this status, but the response has a body");
             }
         } else if (response.path("content").has("application/json")) {

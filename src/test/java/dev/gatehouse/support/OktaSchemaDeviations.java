@@ -74,7 +74,12 @@ public final class OktaSchemaDeviations {
                     spec -> {
                         nullable(spec, "/components/schemas/LogEvent/properties/legacyEventType");
                         nullable(spec, "/components/schemas/LogIpAddress/properties/geographicalContext");
-                    }));
+                    }),
+            new Entry("`Session.lastFactorVerification` may be null",
+                    "Declared non-nullable, but every Session example of Okta's Sessions API reference (okta/okta-developer-docs, "
+                            + "`docs/reference/api/sessions/index.md`; OKTA-REFERENCE §15.3) sends `\"lastFactorVerification\": null` for a "
+                            + "session without a second factor.",
+                    spec -> nullable(spec, "/components/schemas/Session/properties/lastFactorVerification")));
 
     /** Gatehouse's deliberate deviations from the spec, each backed by Okta's real responses. */
     public static final List<Entry> GATEHOUSE = List.of(
@@ -137,6 +142,15 @@ public final class OktaSchemaDeviations {
                             + "(recorded for trusted origins, OKTA-REFERENCE §15.1; users and apps alike), and Gatehouse does the same "
                             + "for an inactive server. Inferred: no recording of an inactive server exists either way.",
                     spec -> declare(spec, "/components/schemas/AuthServerLinks/allOf/1", "activate", HREF)),
+            new Entry("`mfaActive`, `_links.refresh` and `_links.user` of the session at `/api/v1/sessions/me`",
+                    "Not in the current `Session` schema (whose spec dropped `/api/v1/sessions/me`), but in every Session "
+                            + "example of Okta's Sessions API reference (okta/okta-developer-docs, `docs/reference/api/sessions/index.md`; "
+                            + "OKTA-REFERENCE §15.3); okta-auth-js's `session.get()` follows `_links.user` and `_links.refresh`.",
+                    spec -> {
+                        declare(spec, "/components/schemas/Session", "mfaActive", "{\"type\":\"boolean\",\"readOnly\":true}");
+                        set(spec, "/components/schemas/Session/properties", "_links", "{\"allOf\":[{\"$ref\":\"#/components/schemas/LinksSelf\"},"
+                                + "{\"type\":\"object\",\"properties\":{\"refresh\":" + HREF + ",\"user\":" + HREF + "}}]}");
+                    }),
             new Entry("`GET /api/v1/api-tokens/current`",
                     "The spec has only `DELETE` on `/api/v1/api-tokens/current` (revoke the token in the request). Gatehouse "
                             + "also answers `GET` with that token's metadata, exactly as `GET /api/v1/api-tokens/{apiTokenId}` "
