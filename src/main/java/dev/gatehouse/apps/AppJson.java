@@ -120,7 +120,8 @@ public final class AppJson {
         m.put("client_secret", secret);
         m.put("created", stored.created());
         m.put("lastUpdated", stored.created());
-        m.put("_links", Map.of("app", Map.of("href", self(app.id()))));
+        // No _links: Okta's OAuthClientSecretLinks has only activate/deactivate/delete of the secret, operations
+        // Gatehouse does not serve (one secret per app, replaced by the next POST); an "app" link is not in the schema.
         return m;
     }
 
@@ -134,8 +135,9 @@ public final class AppJson {
         m.put("status", "ACTIVE");
         m.put("statusChanged", u.created());
         m.put("passwordChanged", null);
+        // No lastSync: nothing is provisioned, and Okta leaves it out then (its recorded app-user responses have
+        // syncState DISABLED and no lastSync; the schema has no null for it).
         m.put("syncState", "DISABLED");
-        m.put("lastSync", null);
         m.put("credentials", Map.of("userName", u.login()));
         m.put("profile", Map.of());
         m.put("_links", ordered("app", Map.of("href", self(u.appId())), "user", Map.of("href", baseUrl + "/api/v1/users/" + u.userId())));

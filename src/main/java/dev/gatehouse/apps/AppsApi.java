@@ -98,7 +98,7 @@ public final class AppsApi {
             throw ApiError.validation("client_secret", "Gatehouse generates client secrets: leave client_secret out");
         }
         String secret = apps.rotateSecret(ApiRequests.event(ctx), id);
-        ctx.json(json.newSecret(apps.get(id), secret));
+        ctx.status(201).json(json.newSecret(apps.get(id), secret)); // 201 Created, as Okta's spec documents it
     }
 
     /** {@code GET /api/v1/apps/{id}/users}: assigned users, directly (scope USER) or through groups (scope GROUP). */

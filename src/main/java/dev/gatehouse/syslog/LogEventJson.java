@@ -6,8 +6,13 @@ import java.util.Map;
 
 /**
  * One event in Okta's LogEvent JSON, field for field, so SIEM tools and SDKs that read Okta's System Log read
- * Gatehouse's. What Gatehouse does not know (geolocation, security context, device) is present and null, as Okta
- * sends it for events it cannot place. The console's event details show exactly this.
+ * Gatehouse's. What Gatehouse does not know is null where Okta's own examples send null for it (the spec's
+ * {@code ListLogs} example; the sample events in Okta's developer docs, okta/okta-developer-docs
+ * {@code docs/reference/rl-system-log-events/index.md}: {@code legacyEventType}, {@code request.ipChain[].geographicalContext},
+ * the {@code authenticationContext} providers, {@code detailEntry}, {@code client.zone} and {@code client.id}), and left
+ * out where Okta's schema has no null for it and no example shows one (the client's geolocation, address and user agent
+ * when unknown, the session id outside a session). No top-level {@code device}: Okta's schema does not declare it, and
+ * its examples carry one only for a registered device. The console's event details show exactly this.
  */
 public final class LogEventJson {
 
@@ -18,7 +23,6 @@ public final class LogEventJson {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("actor", actor(e.actor()));
         m.put("client", client(e));
-        m.put("device", null);
         m.put("authenticationContext", authenticationContext(e));
         m.put("displayMessage", e.displayMessage());
         m.put("eventType", e.eventType());
@@ -72,12 +76,15 @@ public final class LogEventJson {
             userAgent.put("os", ua.os());
             userAgent.put("browser", ua.browser());
         }
-        m.put("userAgent", ua == null ? null : userAgent);
+        if (ua != null) {
+            m.put("userAgent", userAgent);
+        }
         m.put("zone", null);
-        m.put("device", ua == null ? null : device(ua));
+        m.put("device", ua == null ? "Unknown" : device(ua));
         m.put("id", null);
-        m.put("ipAddress", e.clientIp());
-        m.put("geographicalContext", null);
+        if (e.clientIp() != null) {
+            m.put("ipAddress", e.clientIp());
+        }
         return m;
     }
 
@@ -89,11 +96,12 @@ public final class LogEventJson {
         };
     }
 
-    /** Okta's step counter and session: the session id when the event acted on a sign-in session, else null. */
+    /** Okta's step counter and session: the session id when the event acted on a sign-in session, else left out. */
     private static Map<String, Object> authenticationContext(LogEvent e) {
         Map<String, Object> m = nulls("authenticationProvider", "credentialProvider", "credentialType", "issuer", "interface");
         m.put("authenticationStep", 0);
-        m.put("externalSessionId", e.targets().stream().filter(t -> "Session".equals(t.type())).map(Target::id).findFirst().orElse(null));
+        e.targets().stream().filter(t -> "Session".equals(t.type())).map(Target::id).findFirst()
+                .ifPresent(id -> m.put("externalSessionId", id));
         return m;
     }
 

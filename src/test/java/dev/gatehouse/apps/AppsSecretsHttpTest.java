@@ -90,7 +90,7 @@ class AppsSecretsHttpTest {
         long rotations = api.events("app.oauth2.credentials.lifecycle.create");
 
         Http.Response r = api.post("/api/v1/apps/" + id + "/credentials/secrets", null);
-        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        assertThat(r.status()).as("201 Created, as Okta: " + r.body()).isEqualTo(201);
         String fresh = r.json().get("client_secret").asText();
         assertThat(fresh).matches("[A-Za-z0-9]{64}").isNotEqualTo(old);
         assertThat(r.json().get("id").asText()).startsWith("ocs");

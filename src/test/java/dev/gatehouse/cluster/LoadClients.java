@@ -3,6 +3,7 @@ package dev.gatehouse.cluster;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.gatehouse.support.OAuthFlow;
+import dev.gatehouse.support.OktaSchema;
 import dev.gatehouse.support.TestServer;
 
 import java.io.IOException;
@@ -47,11 +48,20 @@ final class LoadClients {
         final AtomicInteger requests = new AtomicInteger();
     }
 
-    /** Sends a request; null when no answer came (the node is down or died while answering). */
+    /**
+     * Sends a request; null when no answer came (the node is down or died while answering). An /api/v1 answer that does
+     * not conform to Okta's schema (OktaSchema, issue #24) is a violation of the ledger, as the load threads do not throw.
+     */
     static HttpResponse<String> send(HttpClient http, Ledger ledger, HttpRequest.Builder request) {
         ledger.requests.incrementAndGet();
         try {
-            return http.send(request.timeout(Duration.ofSeconds(15)).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> r = http.send(request.timeout(Duration.ofSeconds(15)).build(), HttpResponse.BodyHandlers.ofString());
+            try {
+                OktaSchema.check(r.request().method(), r.request().uri(), r.statusCode(), r.headers(), r.body());
+            } catch (AssertionError nonConforming) {
+                ledger.violations.add(nonConforming.getMessage());
+            }
+            return r;
         } catch (IOException e) {
             ledger.unanswered.incrementAndGet();
             return null;

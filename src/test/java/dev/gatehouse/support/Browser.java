@@ -112,7 +112,7 @@ public final class Browser {
                     cookies.put(name, value);
                 }
             }
-            return new Http.Response(r.statusCode(), r.headers(), r.body());
+            return Http.received(r);
         } catch (Exception e) {
             throw new AssertionError(e);
         }

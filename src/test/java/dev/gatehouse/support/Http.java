@@ -49,14 +49,22 @@ public final class Http {
             b.header(headers[i], headers[i + 1]);
         }
         try {
-            HttpResponse<String> r = client.send(b.build(), HttpResponse.BodyHandlers.ofString());
-            return new Response(r.statusCode(), r.headers(), r.body());
+            return received(client.send(b.build(), HttpResponse.BodyHandlers.ofString()));
         } catch (IOException e) {
             throw new AssertionError(method + " " + path + " failed", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new AssertionError(e);
         }
+    }
+
+    /**
+     * A response as tests see it, after the check every {@code /api/v1} response gets against Okta's management API
+     * schema ({@link OktaSchema}): one that does not conform fails the test that received it.
+     */
+    public static Response received(HttpResponse<String> r) {
+        OktaSchema.check(r.request().method(), r.request().uri(), r.statusCode(), r.headers(), r.body());
+        return new Response(r.statusCode(), r.headers(), r.body());
     }
 
     public Response get(String path, String... headers) {

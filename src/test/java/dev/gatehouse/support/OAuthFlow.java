@@ -169,7 +169,7 @@ public final class OAuthFlow {
         String scope = "flow.read." + SEQ.incrementAndGet() + "x" + Long.toString(System.nanoTime() % 100_000, 36);
         Http.Response s = http.send("POST", "/api/v1/authorizationServers/default/scopes", "{\"name\":\"" + scope + "\"}",
                 Http.ssws(TestServer.API_TOKEN, "Content-Type", "application/json"));
-        assertThat(s.status()).as(s.body()).isEqualTo(200);
+        assertThat(s.status()).as(s.body()).isEqualTo(201);
         String body = """
                 {"name":"oidc_client","label":"Flow Service %d","signOnMode":"OPENID_CONNECT",
                  "settings":{"oauthClient":{"application_type":"service","grant_types":["client_credentials"],"response_types":["token"]}}}"""

@@ -29,7 +29,9 @@ public final class AuthorizationServerJson {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("id", s.id());
         m.put("name", s.name());
-        m.put("description", s.description());
+        if (s.description() != null) {
+            m.put("description", s.description()); // no null in Okta's schema: a server without one has no member
+        }
         m.put("audiences", List.of(s.audience()));
         m.put("issuer", servers.issuer(s));
         m.put("issuerMode", "ORG_URL");
@@ -62,8 +64,15 @@ public final class AuthorizationServerJson {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("id", s.id());
         m.put("name", s.name());
-        m.put("displayName", s.displayName());
-        m.put("description", s.description());
+        // Okta's schema has no null here: a built-in scope shows Okta's own display name, another scope without a display
+        // name or description leaves the member out.
+        String displayName = s.displayName() != null ? s.displayName() : s.system() ? Scopes.systemDisplayName(s.name()) : null;
+        if (displayName != null) {
+            m.put("displayName", displayName);
+        }
+        if (s.description() != null) {
+            m.put("description", s.description());
+        }
         m.put("system", s.system());
         m.put("metadataPublish", s.metadataPublish().name());
         m.put("default", s.isDefault());

@@ -41,7 +41,8 @@ public final class AuthorizationServersApi {
 
     public void create(Context ctx) {
         superAdmin(ctx);
-        ctx.json(json.server(servers.create(ApiRequests.event(ctx), request(ctx))));
+        // 201, as Okta's spec documents it and Okta answers (recorded traffic: terraform-provider-okta VCR fixtures).
+        ctx.status(201).json(json.server(servers.create(ApiRequests.event(ctx), request(ctx))));
     }
 
     public void get(Context ctx) {

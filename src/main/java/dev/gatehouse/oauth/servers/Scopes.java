@@ -44,6 +44,19 @@ public final class Scopes {
             "phone", "Allows access to the end user's phone number.",
             "offline_access", "Requests a refresh token, used to obtain more access tokens without re-prompting the user.",
             "groups", "Allows access to the end user's group memberships.");
+    /**
+     * The display names Okta gives its built-in scopes, as its recorded responses show them (terraform-provider-okta VCR
+     * fixtures, {@code GET /api/v1/authorizationServers/default/scopes}). Okta has no built-in {@code groups} scope; the
+     * name for it is Gatehouse's, in the same style.
+     */
+    private static final Map<String, String> SYSTEM_DISPLAY_NAMES = Map.of(
+            "openid", "openid",
+            "profile", "View your profile information.",
+            "email", "View your email address.",
+            "address", "View your address.",
+            "phone", "View your phone number.",
+            "offline_access", "Keep you signed in to the app.",
+            "groups", "View your group memberships.");
     /** Printable ASCII without space, double quote or backslash (Okta's rule). */
     private static final Pattern NAME = Pattern.compile("[\\x21\\x23-\\x5B\\x5D-\\x7E]+");
     private static final int MAX_NAME = 255;
@@ -68,6 +81,11 @@ public final class Scopes {
         this.log = log;
         this.ids = ids;
         this.clock = clock;
+    }
+
+    /** The display name of a built-in scope, or null for any other name. */
+    static String systemDisplayName(String name) {
+        return SYSTEM_DISPLAY_NAMES.get(name);
     }
 
     /** The server's scopes: its own by name, then the system ones in {@link #SYSTEM} order. */

@@ -135,7 +135,7 @@ public final class CodeFlow {
     public String customScope(String serverId, String name) {
         Http.Response r = http.send("POST", "/api/v1/authorizationServers/" + serverId + "/scopes", "{\"name\":\"" + name + "\"}",
                 Http.ssws(TestServer.API_TOKEN, "Content-Type", "application/json"));
-        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        assertThat(r.status()).as(r.body()).isEqualTo(201);
         return name;
     }
 

@@ -180,7 +180,7 @@ class DiscoveryHttpTest {
     private void createScope(String name, String publish) {
         Http.Response r = api("POST", "/api/v1/authorizationServers/default/scopes",
                 "{\"name\":\"" + name + "\",\"metadataPublish\":\"" + publish + "\"}");
-        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        assertThat(r.status()).as(r.body()).isEqualTo(201);
     }
 
     private static Http.Response api(String method, String path, String body) {

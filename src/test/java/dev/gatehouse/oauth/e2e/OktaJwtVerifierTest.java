@@ -139,7 +139,7 @@ class OktaJwtVerifierTest {
         Http.Response other = server.http().send("POST", "/api/v1/authorizationServers",
                 "{\"name\":\"Verifier other\",\"audiences\":[\"api://default\"]}",
                 Http.ssws(TestServer.API_TOKEN, "Content-Type", "application/json"));
-        assertThat(other.status()).as(other.body()).isEqualTo(200);
+        assertThat(other.status()).as(other.body()).isEqualTo(201);
         String otherIssuer = origin + "/oauth2/" + other.json().get("id").asText();
         // Same audience, but signed by default's keys and issued by default: the other server's verifier refuses both.
         assertThatThrownBy(() -> accessVerifier(otherIssuer, "api://default").decode(access))

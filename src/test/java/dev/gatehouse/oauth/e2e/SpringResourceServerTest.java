@@ -165,7 +165,7 @@ class SpringResourceServerTest {
         Http.Response other = https.server.http().send("POST", "/api/v1/authorizationServers",
                 "{\"name\":\"Spring other " + database + "\",\"audiences\":[\"" + AUDIENCE + "\"]}",
                 Http.ssws(TestServer.API_TOKEN, "Content-Type", "application/json"));
-        assertThat(other.status()).as(other.body()).isEqualTo(200);
+        assertThat(other.status()).as(other.body()).isEqualTo(201);
         String otherIssuer = https.origin + "/oauth2/" + other.json().get("id").asText();
         assertThatThrownBy(() -> decoderFor(otherIssuer, AUDIENCE).decode(tokens.get("access_token").asText()))
                 .isInstanceOf(BadJwtException.class).hasMessageContaining("no matching key");

@@ -76,8 +76,12 @@ class ScopesHttpTest {
                 assertThat(s.get("consent").asText()).isEqualTo("IMPLICIT");
                 assertThat(s.get("default").asBoolean()).isFalse();
                 assertThat(s.get("description").asText()).isNotBlank();
+                assertThat(s.get("displayName").isTextual()).as("a display name, never null (issue #24): " + s).isTrue();
             }
         });
+        // The display names Okta's own built-in scopes carry in its recorded responses.
+        assertThat(systemScope("profile").get("displayName").asText()).isEqualTo("View your profile information.");
+        assertThat(systemScope("offline_access").get("displayName").asText()).isEqualTo("Keep you signed in to the app.");
         assertThat(system).containsExactly("openid", "profile", "email", "address", "phone", "offline_access", "groups");
         assertThat(Sql.count(server.wiring().db, "SELECT COUNT(*) FROM authorization_server_scopes WHERE authorization_server_id = 'org' AND is_system"))
                 .isEqualTo(7);
@@ -88,7 +92,7 @@ class ScopesHttpTest {
         long created = events("oauth2.scope.created");
         String name = unique("orders:read");
         Http.Response r = api("POST", SCOPES, "{\"name\":\"" + name + "\",\"description\":\"Read orders\"}");
-        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        assertThat(r.status()).as("201 Created, as Okta: " + r.body()).isEqualTo(201);
         JsonNode s = r.json();
         String id = s.get("id").asText();
         assertThat(id).matches("scp[A-Za-z0-9]{17}");
@@ -154,12 +158,12 @@ class ScopesHttpTest {
     @Test
     void scopeNamesAreUniquePerServerOnly() {
         String name = unique("shared:scope");
-        assertThat(api("POST", SCOPES, "{\"name\":\"" + name + "\"}").status()).isEqualTo(200);
+        assertThat(api("POST", SCOPES, "{\"name\":\"" + name + "\"}").status()).isEqualTo(201);
         assertOktaError(api("POST", SCOPES, "{\"name\":\"" + name + "\"}"), 400, "E0000001");
         Http.Response other = api("POST", "/api/v1/authorizationServers",
                 "{\"name\":\"" + unique("Other") + "\",\"audiences\":[\"api://other\"]}");
         String otherId = other.json().get("id").asText();
-        assertThat(api("POST", "/api/v1/authorizationServers/" + otherId + "/scopes", "{\"name\":\"" + name + "\"}").status()).isEqualTo(200);
+        assertThat(api("POST", "/api/v1/authorizationServers/" + otherId + "/scopes", "{\"name\":\"" + name + "\"}").status()).isEqualTo(201);
     }
 
     @Test

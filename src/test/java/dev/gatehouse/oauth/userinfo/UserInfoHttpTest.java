@@ -204,7 +204,7 @@ class UserInfoHttpTest {
     void userTokenWithoutOpenidIsInsufficientScope() {
         String scope = "orders.read." + System.nanoTime();
         assertThat(http.send("POST", "/api/v1/authorizationServers/default/scopes", "{\"name\":\"" + scope + "\"}",
-                ssws(TestServer.API_TOKEN, "Content-Type", "application/json")).status()).isEqualTo(200);
+                ssws(TestServer.API_TOKEN, "Content-Type", "application/json")).status()).isEqualTo(201);
         JsonNode tokens = adminTokens(scope);
         assertThat(tokens.has("id_token")).isFalse();
         assertInsufficientScope(userinfo(tokens.get("access_token").asText()));
