@@ -13,16 +13,15 @@ import dev.gatehouse.apps.AppStore;
 import dev.gatehouse.apps.Apps;
 import dev.gatehouse.apps.AppsApi;
 import dev.gatehouse.apps.AssignmentStore;
-import dev.gatehouse.api.ApiRoutes;
-import dev.gatehouse.api.ApiTokenStore;
-import dev.gatehouse.api.ApiTokens;
-import dev.gatehouse.api.ApiTokensApi;
+import dev.gatehouse.apitokens.ApiTokenStore;
+import dev.gatehouse.apitokens.ApiTokens;
+import dev.gatehouse.apitokens.ApiTokensApi;
 import dev.gatehouse.config.DataDirectory;
 import dev.gatehouse.config.GatehouseConfig;
-import dev.gatehouse.api.ApiTokenPages;
+import dev.gatehouse.apitokens.ApiTokenPages;
 import dev.gatehouse.console.Console;
-import dev.gatehouse.console.ConsoleRoutes;
-import dev.gatehouse.console.DashboardPages;
+import dev.gatehouse.console.ConsoleUser;
+import dev.gatehouse.reports.DashboardPages;
 import dev.gatehouse.directory.DirectoryJson;
 import dev.gatehouse.directory.GroupPages;
 import dev.gatehouse.directory.PeoplePages;
@@ -35,9 +34,10 @@ import dev.gatehouse.sessions.Sessions;
 import dev.gatehouse.sessions.SessionsApi;
 import dev.gatehouse.sessions.SignInPages;
 import dev.gatehouse.sessions.SignInRoutes;
-import dev.gatehouse.syslog.SystemLogPages;
+import dev.gatehouse.reports.SystemLogPages;
 import java.time.Duration;
 import dev.gatehouse.directory.GroupStore;
+import dev.gatehouse.directory.Logins;
 import dev.gatehouse.directory.Groups;
 import dev.gatehouse.directory.GroupsApi;
 import dev.gatehouse.directory.PasswordHasher;
@@ -94,7 +94,7 @@ import dev.gatehouse.origins.TrustedOriginsApi;
 import dev.gatehouse.storage.ChangeFeed;
 import dev.gatehouse.storage.Database;
 import dev.gatehouse.storage.Ids;
-import dev.gatehouse.syslog.LogsApi;
+import dev.gatehouse.reports.LogsApi;
 import dev.gatehouse.syslog.LogRetention;
 import dev.gatehouse.syslog.SystemLog;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -115,6 +115,10 @@ import java.util.Set;
  * order. Reading this file top to bottom is reading how Gatehouse fits together.
  */
 public final class Wiring implements AutoCloseable {
+
+    /** The schema migrations written in Java (SQL could not say them on H2 and PostgreSQL alike), in version order. */
+    public static final List<org.flywaydb.core.api.migration.JavaMigration> JAVA_MIGRATIONS =
+            List.of(new dev.gatehouse.directory.migration.V25__Normalized_login_keys());
 
     public final GatehouseConfig config;
     public final Database db;
@@ -179,7 +183,7 @@ public final class Wiring implements AutoCloseable {
         }
         SecureRandom random = new SecureRandom();
         Ids ids = new Ids(random);
-        Database db = Database.open(config);
+        Database db = Database.open(config, JAVA_MIGRATIONS);
         // Drops this node's caches (apps, authorization servers and scopes, trusted origins) after every change, made
         // here or (PostgreSQL) on another node; it starts listening once every cache has registered, below.
         ChangeFeed changes = new ChangeFeed(db);
@@ -236,12 +240,12 @@ public final class Wiring implements AutoCloseable {
             RateLimits rateLimits = RateLimits.of(config.rateLimitMultiplier(), config.rateLimits(),
                     db.isPostgres() ? Optional.of(new SharedBuckets.Store(config.jdbcUrl(), config.dbUser().orElse(null),
                             config.dbPassword().orElse(null))) : Optional.empty(), clock);
-            RateLimitFilter rateLimitFilter = new RateLimitFilter(rateLimits, errors, signInPages::tooManyAttempts);
+            RateLimitFilter rateLimitFilter = new RateLimitFilter(rateLimits, errors, signInPages::tooManyAttempts, Logins::key);
             OAuthRoutes oauth = oauthRoutes(config, db, log, ids, clock, apps, users, directoryGroups, authorizationServers, scopes,
                     signingKeys, sessions, sessionCookie, pages, errors, first.orgId(), rateLimitFilter);
-            Console console = new Console(sessionCookie, csrf, pages, errors, db, users, config.orgName(), rateLimitFilter);
+            Console console = new Console(consoleAccess(sessionCookie, db, users), csrf, pages, errors, config.orgName(), rateLimitFilter);
             ConsoleRoutes consoleRoutes = new ConsoleRoutes(console,
-                    new DashboardPages(console, db, log),
+                    new DashboardPages(console, directoryUsers, db, log),
                     new PeoplePages(console, directoryUsers, directoryGroups),
                     new GroupPages(console, directoryGroups, directoryUsers),
                     new ApiTokenPages(console, apiTokens),
@@ -252,7 +256,7 @@ public final class Wiring implements AutoCloseable {
                     new FeaturePages(console, features),
                     new TrustedOriginPages(console, trustedOrigins));
             ApiRoutes api = new ApiRoutes(
-                    new ApiAuth(apiTokens, ApiRoutes.COOKIE_ENDPOINTS),
+                    new ApiAuth(apiTokens::authenticate, ApiRoutes.COOKIE_ENDPOINTS),
                     new ApiTokensApi(apiTokens, config.baseUrl()),
                     new LogsApi(db, log, config.baseUrl()),
                     new UsersApi(directoryUsers, directoryGroups, directoryJson, config.baseUrl()),
@@ -285,6 +289,12 @@ public final class Wiring implements AutoCloseable {
             db.close();
             throw e;
         }
+    }
+
+    /** Who uses the console: the session's person, and whether they hold the super admin role (read once per request). */
+    private static Console.Access consoleAccess(SessionCookie sessions, Database db, UserStore users) {
+        return ctx -> sessions.current(ctx).map(c -> new ConsoleUser(c.user().id(), c.user().profile().login(), c.user().profile().name(),
+                c.session().id(), db.read(h -> users.hasRole(h, c.user().id(), UserStore.SUPER_ADMIN))));
     }
 
     /** GATEHOUSE_FEATURES names, checked against the catalog. */

@@ -12,9 +12,9 @@ import java.util.stream.Stream;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * ARCHITECTURE.md rule 1, "parse at the edge, decide in plain Java": only the HTTP edge imports Javalin —
- * the route tables, the Api/Pages/Endpoint classes, and the shared HTTP plumbing. Use cases, grants,
- * token code, stores and validators never do.
+ * The rules of docs/ARCHITECTURE.md that imports can show. "Parse at the edge, decide in plain Java": only the HTTP edge
+ * imports Javalin — the route tables, the Api/Pages/Endpoint classes, and the shared HTTP plumbing; use cases, grants,
+ * token code, stores and validators never do. "Plumbing knows no capability": see {@link #plumbingNeverImportsACapability}.
  */
 class ArchitectureTest {
 
@@ -50,6 +50,49 @@ class ArchitectureTest {
             }
         }
     }
+
+    /**
+     * The plumbing packages (configuration, the error vocabulary, storage, the System Log's core, the HTTP edge, and the
+     * management API's and the console's shared machinery) know no capability: they are what capabilities are built on, and
+     * the route tables that tie them together live with the composition root ({@code Wiring}, {@code ApiRoutes},
+     * {@code ConsoleRoutes}). An import from a plumbing package up to a capability (or to the root) fails here, naming it.
+     */
+    @Test
+    void plumbingNeverImportsACapability() throws IOException {
+        Path root = Path.of("src/main/java/dev/gatehouse");
+        List<String> offenders = new java.util.ArrayList<>();
+        for (String dir : PLUMBING) {
+            try (Stream<Path> files = Files.walk(root.resolve(dir))) {
+                for (Path p : files.filter(f -> f.toString().endsWith(".java")).toList()) {
+                    for (String line : Files.readAllLines(p)) {
+                        java.util.regex.Matcher m = GATEHOUSE_IMPORT.matcher(line);
+                        if (m.find() && !PLUMBING.contains(m.group(1))) {
+                            offenders.add(root.relativize(p) + " imports " + line.substring(7).replace(";", ""));
+                        }
+                    }
+                }
+            }
+        }
+        assertThat(offenders).as("imports from a plumbing package up to a capability or the composition root").isEmpty();
+    }
+
+    @Test
+    void theErrorVocabularyIsALeaf() throws IOException {
+        try (Stream<Path> files = Files.list(Path.of("src/main/java/dev/gatehouse/errors"))) {
+            files.forEach(p -> {
+                try {
+                    assertThat(Files.readString(p)).as(p.toString()).doesNotContain("import dev.gatehouse.");
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+        }
+    }
+
+    /** Packages (first segment under dev/gatehouse) that are plumbing; everything else is a capability or the root. */
+    private static final Set<String> PLUMBING = Set.of("config", "errors", "storage", "syslog", "http", "api", "console");
+    /** {@code import dev.gatehouse.<segment>…}; a class of the root package ({@code dev.gatehouse.Wiring}) has an upper-case segment. */
+    private static final java.util.regex.Pattern GATEHOUSE_IMPORT = java.util.regex.Pattern.compile("^import (?:static )?dev\\.gatehouse\\.([A-Za-z0-9_]+)");
 
     private static boolean importsJavalin(Path p) {
         try {

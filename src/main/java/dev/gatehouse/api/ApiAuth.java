@@ -1,23 +1,33 @@
 package dev.gatehouse.api;
 
+import dev.gatehouse.errors.ErrorCode;
+import dev.gatehouse.errors.ApiError;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
 
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 
 /**
- * The filter in front of every matched {@code /api/v1} endpoint: content negotiation (only JSON,
- * as Okta), then {@code Authorization: SSWS <token>} unless the endpoint is one of the few that
- * authenticate otherwise (the session cookie for {@code /api/v1/sessions/me}). An API token sent with
- * an {@code Origin} header (from a browser) is refused with 403 E0000006.
+ * The filter in front of every matched {@code /api/v1} endpoint, and the one place the surface is authorised: content
+ * negotiation (only JSON, as Okta), then {@code Authorization: SSWS <token>} unless the endpoint is one of the few that
+ * authenticate otherwise (the session cookie for {@code /api/v1/sessions/me}), then the caller must be a super admin
+ * (403 E0000006 otherwise): the management API has no finer roles yet, so no handler checks the caller itself. An API
+ * token sent with an {@code Origin} header (from a browser) is refused with 403 E0000006.
  */
 public final class ApiAuth {
 
-    private final ApiTokens tokens;
+    /** Finds the caller an SSWS token value names (its owner, and whether they are a super admin now). */
+    public interface Authenticator {
+        Optional<ApiCaller> authenticate(String token);
+    }
+
+    private final Authenticator tokens;
     private final Set<String> cookieEndpoints;
 
-    public ApiAuth(ApiTokens tokens, Set<String> cookieEndpoints) {
+    /** @param cookieEndpoints paths (exact) that authenticate with the session cookie and skip the token and role checks */
+    public ApiAuth(Authenticator tokens, Set<String> cookieEndpoints) {
         this.tokens = tokens;
         this.cookieEndpoints = cookieEndpoints;
     }
@@ -39,6 +49,9 @@ public final class ApiAuth {
                     "API tokens cannot be used from a browser (the request has an Origin header). Call the API from a server.")));
         }
         ApiCaller caller = tokens.authenticate(header.substring(5)).orElseThrow(() -> ApiError.of(ErrorCode.E0000011));
+        if (!caller.superAdmin()) {
+            throw ApiError.of(ErrorCode.E0000006);
+        }
         ctx.attribute(ApiRequests.CALLER, caller);
     }
 

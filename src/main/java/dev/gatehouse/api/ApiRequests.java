@@ -1,5 +1,7 @@
 package dev.gatehouse.api;
 
+import dev.gatehouse.errors.ErrorCode;
+import dev.gatehouse.errors.ApiError;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.gatehouse.http.Edge;
 import dev.gatehouse.http.Json;

@@ -1,5 +1,6 @@
 package dev.gatehouse.api;
 
+import dev.gatehouse.errors.ApiError;
 import io.javalin.http.Context;
 
 import java.net.URLEncoder;

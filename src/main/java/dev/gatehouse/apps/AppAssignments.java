@@ -1,6 +1,6 @@
 package dev.gatehouse.apps;
 
-import dev.gatehouse.api.ApiError;
+import dev.gatehouse.errors.ApiError;
 import dev.gatehouse.directory.Group;
 import dev.gatehouse.directory.GroupStore;
 import dev.gatehouse.directory.User;

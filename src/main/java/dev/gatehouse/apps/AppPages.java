@@ -1,6 +1,6 @@
 package dev.gatehouse.apps;
 
-import dev.gatehouse.api.ApiError;
+import dev.gatehouse.errors.ApiError;
 import dev.gatehouse.apps.AppSettings.ApplicationType;
 import dev.gatehouse.apps.AppSettings.GrantType;
 import dev.gatehouse.console.Console;

@@ -1,7 +1,7 @@
 package dev.gatehouse.apps;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.gatehouse.api.ApiError;
+import dev.gatehouse.errors.ApiError;
 
 import java.util.ArrayList;
 import java.util.List;

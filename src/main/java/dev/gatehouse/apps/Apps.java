@@ -1,8 +1,8 @@
 package dev.gatehouse.apps;
 
-import dev.gatehouse.api.ApiError;
-import dev.gatehouse.api.ErrorCode;
-import dev.gatehouse.api.Filter;
+import dev.gatehouse.errors.ApiError;
+import dev.gatehouse.errors.ErrorCode;
+import dev.gatehouse.storage.Filter;
 import dev.gatehouse.directory.Group;
 import dev.gatehouse.storage.ChangeCache;
 import dev.gatehouse.storage.ChangeFeed;

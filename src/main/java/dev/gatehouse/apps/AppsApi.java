@@ -3,9 +3,9 @@ package dev.gatehouse.apps;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.gatehouse.api.ApiCaller;
-import dev.gatehouse.api.ApiError;
+import dev.gatehouse.errors.ApiError;
 import dev.gatehouse.api.ApiRequests;
-import dev.gatehouse.api.ErrorCode;
+import dev.gatehouse.errors.ErrorCode;
 import dev.gatehouse.api.Paging;
 import io.javalin.http.Context;
 
@@ -32,7 +32,6 @@ public final class AppsApi {
 
     /** {@code POST /api/v1/apps?activate=true|false}: the app, with its client secret if it has one (the only time it is shown). */
     public void create(Context ctx) {
-        superAdmin(ctx);
         boolean activate = bool(ctx, "activate", true);
         AppRequestJson.Read read = AppRequestJson.read(ApiRequests.object(ctx));
         if (read.clientSecret() != null) {
@@ -45,14 +44,12 @@ public final class AppsApi {
 
     /** {@code GET /api/v1/apps} with {@code q}, {@code filter} (id, status, name), {@code limit} and {@code after}. */
     public void list(Context ctx) {
-        superAdmin(ctx);
         Paging paging = Paging.of(ctx, 200, 200);
         List<App> found = apps.list(ctx.queryParam("q"), ctx.queryParam("filter"), paging.after(), paging.limit() + 1);
         ctx.json(paging.respond(ctx, baseUrl, found, App::id).stream().map(json::app).toList());
     }
 
     public void get(Context ctx) {
-        superAdmin(ctx);
         ctx.json(json.app(apps.get(ctx.pathParam("id"))));
     }
 
@@ -61,7 +58,6 @@ public final class AppsApi {
      * lastUpdated are ignored. A client_secret may be sent back only unchanged (SDKs echo the created object).
      */
     public void update(Context ctx) {
-        superAdmin(ctx);
         String id = ctx.pathParam("id");
         AppRequestJson.Read read = AppRequestJson.read(ApiRequests.object(ctx));
         if (read.clientSecret() != null && !apps.verifySecret(apps.get(id), read.clientSecret())) {
@@ -73,14 +69,12 @@ public final class AppsApi {
 
     /** {@code DELETE /api/v1/apps/{id}}: 204; an ACTIVE app is 403 E0000056. */
     public void delete(Context ctx) {
-        superAdmin(ctx);
         apps.delete(ApiRequests.event(ctx), ctx.pathParam("id"));
         ctx.status(204);
     }
 
     /** {@code POST /api/v1/apps/{id}/lifecycle/activate|deactivate}: 200 with {@code {}}, as Okta. */
     public void lifecycle(Context ctx) {
-        superAdmin(ctx);
         switch (ctx.pathParam("operation")) {
             case "activate" -> apps.activate(ApiRequests.event(ctx), ctx.pathParam("id"));
             case "deactivate" -> apps.deactivate(ApiRequests.event(ctx), ctx.pathParam("id"));
@@ -91,7 +85,6 @@ public final class AppsApi {
 
     /** {@code POST /api/v1/apps/{id}/credentials/secrets}: a new secret replaces the old one, shown this once. */
     public void rotateSecret(Context ctx) {
-        superAdmin(ctx);
         String id = ctx.pathParam("id");
         JsonNode body = optionalObject(ctx);
         if (body.hasNonNull("client_secret")) {
@@ -103,7 +96,6 @@ public final class AppsApi {
 
     /** {@code GET /api/v1/apps/{id}/users}: assigned users, directly (scope USER) or through groups (scope GROUP). */
     public void users(Context ctx) {
-        superAdmin(ctx);
         Paging paging = Paging.of(ctx, 200, 500);
         List<AppUser> found = apps.appUsers(ctx.pathParam("id"), paging.after(), paging.limit() + 1);
         ctx.json(paging.respond(ctx, baseUrl, found, AppUser::userId).stream().map(json::appUser).toList());
@@ -111,7 +103,6 @@ public final class AppsApi {
 
     /** {@code POST /api/v1/apps/{id}/users} with {@code {"id":"00u…","scope":"USER"}}: the AppUser. */
     public void assignUser(Context ctx) {
-        superAdmin(ctx);
         JsonNode body = ApiRequests.object(ctx);
         JsonNode userId = body.get("id");
         if (userId == null || userId.isNull() || (userId.isTextual() && userId.asText().isBlank())) {
@@ -128,20 +119,17 @@ public final class AppsApi {
     }
 
     public void user(Context ctx) {
-        superAdmin(ctx);
         ctx.json(json.appUser(apps.appUser(ctx.pathParam("id"), ctx.pathParam("userId"))));
     }
 
     /** {@code DELETE /api/v1/apps/{id}/users/{userId}}: 204. */
     public void unassignUser(Context ctx) {
-        superAdmin(ctx);
         apps.unassignUser(ApiRequests.event(ctx), ctx.pathParam("id"), ctx.pathParam("userId"));
         ctx.status(204);
     }
 
     /** {@code GET /api/v1/apps/{id}/groups}: the group assignments, by group id. */
     public void groups(Context ctx) {
-        superAdmin(ctx);
         Paging paging = Paging.of(ctx, 20, 200);
         List<GroupAssignment> found = apps.groupAssignments(ctx.pathParam("id"), paging.after(), paging.limit() + 1);
         ctx.json(paging.respond(ctx, baseUrl, found, GroupAssignment::groupId).stream().map(json::groupAssignment).toList());
@@ -149,7 +137,6 @@ public final class AppsApi {
 
     /** {@code PUT /api/v1/apps/{id}/groups/{groupId}} with {@code {}} or {@code {"priority": n}} (or no body). */
     public void assignGroup(Context ctx) {
-        superAdmin(ctx);
         JsonNode priority = optionalObject(ctx).get("priority");
         if (priority != null && !priority.isNull() && !(priority.isIntegralNumber() && priority.canConvertToInt())) {
             throw ApiError.validation("priority", "Must be a whole number of 0 or more");
@@ -159,25 +146,16 @@ public final class AppsApi {
     }
 
     public void group(Context ctx) {
-        superAdmin(ctx);
         ctx.json(json.groupAssignment(apps.groupAssignment(ctx.pathParam("id"), ctx.pathParam("groupId"))));
     }
 
     /** {@code DELETE /api/v1/apps/{id}/groups/{groupId}}: 204. */
     public void unassignGroup(Context ctx) {
-        superAdmin(ctx);
         apps.unassignGroup(ApiRequests.event(ctx), ctx.pathParam("id"), ctx.pathParam("groupId"));
         ctx.status(204);
     }
 
     /** The caller, who must be a super admin (403 E0000006 otherwise). */
-    private static ApiCaller superAdmin(Context ctx) {
-        ApiCaller caller = ApiRequests.caller(ctx);
-        if (!caller.superAdmin()) {
-            throw ApiError.of(ErrorCode.E0000006);
-        }
-        return caller;
-    }
 
     /** The JSON object body, or an empty object when there is no body (Okta allows {@code Content-Length: 0}). */
     private static JsonNode optionalObject(Context ctx) {

@@ -1,16 +1,12 @@
 package dev.gatehouse.console;
 
-import dev.gatehouse.api.ApiError;
-import dev.gatehouse.directory.UserStore;
+import dev.gatehouse.errors.ApiError;
 import dev.gatehouse.http.Csrf;
 import dev.gatehouse.http.Edge;
 import dev.gatehouse.http.ErrorMapper;
 import dev.gatehouse.http.Pages;
 import dev.gatehouse.http.RateLimitFamily;
 import dev.gatehouse.http.RateLimitFilter;
-import dev.gatehouse.sessions.SessionCookie;
-import dev.gatehouse.sessions.Sessions;
-import dev.gatehouse.storage.Database;
 import dev.gatehouse.syslog.EventContext;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
@@ -19,6 +15,7 @@ import io.javalin.http.HttpStatus;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Admin Console plumbing every page uses: the gate (signed in, super admin, CSRF on every POST),
@@ -28,24 +25,24 @@ public final class Console {
 
     private static final String CURRENT = "gatehouse.console.current";
 
-    private final SessionCookie sessions;
+    /** The signed-in person of a request (read once per request), or empty. */
+    public interface Access {
+        Optional<ConsoleUser> current(Context ctx);
+    }
+
+    private final Access access;
     private final Csrf csrf;
     private final Pages pages;
     private final ErrorMapper errors;
-    private final Database db;
-    private final UserStore users;
     private final String orgName;
     private final RateLimitFilter rateLimits;
 
-    public Console(SessionCookie sessions, Csrf csrf, Pages pages, ErrorMapper errors, Database db, UserStore users, String orgName,
-                   RateLimitFilter rateLimits) {
+    public Console(Access access, Csrf csrf, Pages pages, ErrorMapper errors, String orgName, RateLimitFilter rateLimits) {
         this.rateLimits = rateLimits;
-        this.sessions = sessions;
+        this.access = access;
         this.csrf = csrf;
         this.pages = pages;
         this.errors = errors;
-        this.db = db;
-        this.users = users;
         this.orgName = orgName;
     }
 
@@ -54,7 +51,7 @@ public final class Console {
      * {@link Csrf} (the one filter for every form), which answers a refused one with {@link ErrorMapper#formExpired}.
      */
     public void gate(Context ctx) {
-        var current = sessions.current(ctx);
+        var current = access.current(ctx);
         if (current.isEmpty()) {
             String back = ctx.path() + (ctx.queryString() == null ? "" : "?" + ctx.queryString());
             if (ctx.method() != HandlerType.GET) {
@@ -64,11 +61,10 @@ public final class Console {
             ctx.skipRemainingHandlers();
             return;
         }
-        String userId = current.get().user().id();
-        boolean admin = db.read(h -> users.hasRole(h, userId, UserStore.SUPER_ADMIN));
-        if (!admin) {
+        String userId = current.get().id();
+        if (!current.get().superAdmin()) {
             errors.writePage(ctx, 403, "Admin Console access denied",
-                    "You are signed in as " + current.get().user().profile().login()
+                    "You are signed in as " + current.get().login()
                             + ", who is not an administrator. Ask a super administrator for the role, or sign out and sign in as one.");
             ctx.skipRemainingHandlers();
             return;
@@ -91,7 +87,7 @@ public final class Console {
         }
     }
 
-    public Sessions.Current current(Context ctx) {
+    public ConsoleUser current(Context ctx) {
         return ctx.attribute(CURRENT);
     }
 
@@ -100,8 +96,8 @@ public final class Console {
     }
 
     public ConsoleFrame frame(Context ctx, Nav active) {
-        var u = current(ctx).user();
-        return new ConsoleFrame(orgName, u.profile().name(), u.profile().login(), csrf.token(ctx), active);
+        var u = current(ctx);
+        return new ConsoleFrame(orgName, u.name(), u.login(), csrf.token(ctx), active);
     }
 
     public void render(Context ctx, String template, Object page) {

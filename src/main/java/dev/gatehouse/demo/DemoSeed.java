@@ -1,6 +1,6 @@
 package dev.gatehouse.demo;
 
-import dev.gatehouse.api.ApiError;
+import dev.gatehouse.errors.ApiError;
 import dev.gatehouse.apps.App;
 import dev.gatehouse.config.DataDirectory;
 import dev.gatehouse.apps.AppRequest;

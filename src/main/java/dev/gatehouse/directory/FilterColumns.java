@@ -1,6 +1,6 @@
 package dev.gatehouse.directory;
 
-import dev.gatehouse.api.Filter;
+import dev.gatehouse.storage.Filter;
 
 import java.time.Instant;
 import java.time.format.DateTimeParseException;

@@ -1,8 +1,8 @@
 package dev.gatehouse.directory;
 
-import dev.gatehouse.api.ApiError;
-import dev.gatehouse.api.ErrorCode;
-import dev.gatehouse.api.Filter;
+import dev.gatehouse.errors.ApiError;
+import dev.gatehouse.errors.ErrorCode;
+import dev.gatehouse.storage.Filter;
 import dev.gatehouse.storage.Database;
 import dev.gatehouse.storage.Ids;
 import dev.gatehouse.syslog.EventContext;

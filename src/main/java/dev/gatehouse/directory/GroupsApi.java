@@ -1,7 +1,7 @@
 package dev.gatehouse.directory;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.gatehouse.api.ApiError;
+import dev.gatehouse.errors.ApiError;
 import dev.gatehouse.api.ApiRequests;
 import dev.gatehouse.api.Paging;
 import io.javalin.http.Context;
@@ -25,40 +25,34 @@ public final class GroupsApi {
 
     /** {@code POST /api/v1/groups} with {@code {profile:{name, description}}}. */
     public void create(Context ctx) {
-        UsersApi.superAdmin(ctx);
         Map<String, String> profile = profile(ctx);
         ctx.json(json.group(groups.create(ApiRequests.event(ctx), profile.get("name"), profile.get("description"))));
     }
 
     /** {@code GET /api/v1/groups} with {@code q} (name prefix), {@code filter}, {@code limit} and {@code after}. */
     public void list(Context ctx) {
-        UsersApi.superAdmin(ctx);
         Paging paging = Paging.of(ctx, 200, 200);
         List<Group> found = groups.list(ctx.queryParam("q"), ctx.queryParam("filter"), paging.after(), paging.limit() + 1);
         ctx.json(paging.respond(ctx, baseUrl, found, Group::id).stream().map(json::group).toList());
     }
 
     public void get(Context ctx) {
-        UsersApi.superAdmin(ctx);
         ctx.json(json.group(groups.get(ctx.pathParam("id"))));
     }
 
     /** {@code PUT /api/v1/groups/{id}}: replaces the profile. */
     public void update(Context ctx) {
-        UsersApi.superAdmin(ctx);
         Map<String, String> profile = profile(ctx);
         ctx.json(json.group(groups.update(ApiRequests.event(ctx), ctx.pathParam("id"), profile.get("name"), profile.get("description"))));
     }
 
     public void delete(Context ctx) {
-        UsersApi.superAdmin(ctx);
         groups.delete(ApiRequests.event(ctx), ctx.pathParam("id"));
         ctx.status(204);
     }
 
     /** {@code GET /api/v1/groups/{id}/users}: the members, paged by id. */
     public void members(Context ctx) {
-        UsersApi.superAdmin(ctx);
         Paging paging = Paging.of(ctx, 200, 200);
         List<User> found = groups.members(ctx.pathParam("id"), paging.after(), paging.limit() + 1);
         ctx.json(paging.respond(ctx, baseUrl, found, User::id).stream().map(json::user).toList());
@@ -66,14 +60,12 @@ public final class GroupsApi {
 
     /** {@code PUT /api/v1/groups/{id}/users/{userId}}: 204. */
     public void addMember(Context ctx) {
-        UsersApi.superAdmin(ctx);
         groups.addMember(ApiRequests.event(ctx), ctx.pathParam("id"), ctx.pathParam("userId"));
         ctx.status(204);
     }
 
     /** {@code DELETE /api/v1/groups/{id}/users/{userId}}: 204. */
     public void removeMember(Context ctx) {
-        UsersApi.superAdmin(ctx);
         groups.removeMember(ApiRequests.event(ctx), ctx.pathParam("id"), ctx.pathParam("userId"));
         ctx.status(204);
     }

@@ -1,6 +1,6 @@
 package dev.gatehouse.directory;
 
-import dev.gatehouse.api.ApiError;
+import dev.gatehouse.errors.ApiError;
 
 import java.util.ArrayList;
 import java.util.EnumSet;

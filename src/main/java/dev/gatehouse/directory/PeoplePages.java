@@ -1,6 +1,6 @@
 package dev.gatehouse.directory;
 
-import dev.gatehouse.api.ApiError;
+import dev.gatehouse.errors.ApiError;
 import dev.gatehouse.console.Console;
 import dev.gatehouse.console.ConsoleFrame;
 import dev.gatehouse.console.Nav;
@@ -123,7 +123,7 @@ public final class PeoplePages {
         try {
             // Ends the person's sessions; the admin's own is spared when they set their own password (as Okta's revokeSessions).
             users.setPassword(console.event(ctx), u.id(), ctx.formParam("password") == null ? "" : ctx.formParam("password"),
-                    console.current(ctx).session().id());
+                    console.current(ctx).sessionId());
             Console.seeOther(ctx, path(u) + "?notice=password");
         } catch (ApiError e) {
             ctx.status(400);
@@ -186,7 +186,7 @@ public final class PeoplePages {
         List<Group> others = groups.list(null, null, null, 200).stream()
                 .filter(g -> !g.builtIn() && memberOf.stream().noneMatch(m -> m.id().equals(g.id()))).toList();
         List<Lifecycle> actions = Arrays.stream(Lifecycle.values()).filter(l -> l.allowedFrom(u.status())).toList();
-        boolean clearSessions = !u.id().equals(console.current(ctx).user().id())
+        boolean clearSessions = !u.id().equals(console.current(ctx).id())
                 && !List.of(User.Status.STAGED, User.Status.PROVISIONED, User.Status.DEPROVISIONED).contains(u.status());
         console.render(ctx, "directory/person.jte", new PersonPage(console.frame(ctx, Nav.PEOPLE), u, values, actions, memberOf, others,
                 notice, errors, clearSessions, users.passwordPolicy().formHelp()));

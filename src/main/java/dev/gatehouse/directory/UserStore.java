@@ -234,6 +234,10 @@ public final class UserStore {
         return h.createQuery("SELECT COUNT(*) FROM users").mapTo(Long.class).one();
     }
 
+    public long count(Handle h, User.Status status) {
+        return h.createQuery("SELECT COUNT(*) FROM users WHERE status = :s").bind("s", status.name()).mapTo(Long.class).one();
+    }
+
     static String loginKey(String login) {
         return Logins.keyOf(login);
     }

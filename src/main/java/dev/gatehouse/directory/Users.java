@@ -1,8 +1,8 @@
 package dev.gatehouse.directory;
 
-import dev.gatehouse.api.ApiError;
-import dev.gatehouse.api.ErrorCode;
-import dev.gatehouse.api.Filter;
+import dev.gatehouse.errors.ApiError;
+import dev.gatehouse.errors.ErrorCode;
+import dev.gatehouse.storage.Filter;
 import dev.gatehouse.storage.Contention;
 import dev.gatehouse.storage.Database;
 import dev.gatehouse.storage.Ids;
@@ -150,6 +150,14 @@ public final class Users {
             }
             return user;
         }));
+    }
+
+    /** How many people there are: all, active, locked out (the console's dashboard). */
+    public record Counts(long all, long active, long lockedOut) {
+    }
+
+    public Counts counts() {
+        return db.read(h -> new Counts(store.count(h), store.count(h, User.Status.ACTIVE), store.count(h, User.Status.LOCKED_OUT)));
     }
 
     /** The user with this id or login (any case), or 404 E0000007. */

@@ -2,9 +2,9 @@ package dev.gatehouse.directory;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.gatehouse.api.ApiCaller;
-import dev.gatehouse.api.ApiError;
+import dev.gatehouse.errors.ApiError;
 import dev.gatehouse.api.ApiRequests;
-import dev.gatehouse.api.ErrorCode;
+import dev.gatehouse.errors.ErrorCode;
 import dev.gatehouse.api.Paging;
 import io.javalin.http.Context;
 
@@ -35,7 +35,6 @@ public final class UsersApi {
 
     /** {@code POST /api/v1/users?activate=true|false} with {@code {profile, credentials:{password:{value}}, groupIds}}. */
     public void create(Context ctx) {
-        superAdmin(ctx);
         boolean activate = bool(ctx, "activate", true);
         JsonNode body = ApiRequests.object(ctx);
         List<ApiError.Cause> causes = new ArrayList<>();
@@ -49,7 +48,6 @@ public final class UsersApi {
 
     /** {@code GET /api/v1/users} with {@code q}, {@code filter}, {@code search}, {@code limit} and {@code after}. */
     public void list(Context ctx) {
-        superAdmin(ctx);
         Paging paging = Paging.of(ctx, 200, 200);
         List<User> found = users.list(new Users.Search(ctx.queryParam("q"), ctx.queryParam("filter"), ctx.queryParam("search"),
                 paging.after(), paging.limit() + 1));
@@ -58,14 +56,13 @@ public final class UsersApi {
 
     /** {@code GET /api/v1/users/{id}}: by id, by login, or {@code me} for the caller. */
     public void get(Context ctx) {
-        ApiCaller caller = superAdmin(ctx);
+        ApiCaller caller = ApiRequests.caller(ctx);
         String id = ctx.pathParam("id");
         ctx.json(json.user(users.get("me".equals(id) ? caller.userId() : id)));
     }
 
     /** {@code POST /api/v1/users/{id}}: partial update; only the profile attributes given change. */
     public void update(Context ctx) {
-        superAdmin(ctx);
         JsonNode body = ApiRequests.object(ctx);
         List<ApiError.Cause> causes = new ArrayList<>();
         Map<String, String> changes = body.has("profile") ? attributes(body.get("profile"), causes) : null;
@@ -76,7 +73,6 @@ public final class UsersApi {
 
     /** {@code PUT /api/v1/users/{id}}: the profile is replaced whole. */
     public void replace(Context ctx) {
-        superAdmin(ctx);
         JsonNode body = ApiRequests.object(ctx);
         List<ApiError.Cause> causes = new ArrayList<>();
         Map<String, String> profile = attributes(body.get("profile"), causes);
@@ -87,7 +83,6 @@ public final class UsersApi {
 
     /** {@code POST /api/v1/users/{id}/lifecycle/{operation}}: 200 with {@code {}}, as Okta. */
     public void lifecycle(Context ctx) {
-        superAdmin(ctx);
         String operation = ctx.pathParam("operation");
         Lifecycle change = Arrays.stream(Lifecycle.values()).filter(l -> l.operation().equals(operation)).findFirst()
                 .orElseThrow(() -> ApiError.notFound(ctx.path(), "Path"));
@@ -97,7 +92,6 @@ public final class UsersApi {
 
     /** {@code DELETE /api/v1/users/{id}}: deactivates first, deletes a deactivated user; 204 either way. */
     public void delete(Context ctx) {
-        superAdmin(ctx);
         users.delete(ApiRequests.event(ctx), ctx.pathParam("id"));
         ctx.status(204);
     }
@@ -110,7 +104,6 @@ public final class UsersApi {
      * nothing: Gatehouse remembers no factors. A value other than true or false is 400 E0000001 with the parameter's cause.
      */
     public void clearSessions(Context ctx) {
-        superAdmin(ctx);
         boolean oauthTokens = bool(ctx, "oauthTokens", false);
         bool(ctx, "forgetDevices", true);
         users.clearSessions(ApiRequests.event(ctx), ctx.pathParam("id"), oauthTokens);
@@ -119,19 +112,11 @@ public final class UsersApi {
 
     /** {@code GET /api/v1/users/{id}/groups}: Everyone first, then the user's groups. */
     public void groups(Context ctx) {
-        superAdmin(ctx);
         User user = users.get(ctx.pathParam("id"));
         ctx.json(groups.groupsOf(user.id()).stream().map(json::group).toList());
     }
 
     /** The caller, who must be a super admin (403 E0000006 otherwise). */
-    static ApiCaller superAdmin(Context ctx) {
-        ApiCaller caller = ApiRequests.caller(ctx);
-        if (!caller.superAdmin()) {
-            throw ApiError.of(ErrorCode.E0000006);
-        }
-        return caller;
-    }
 
     /** A JSON object of string (or null) attributes; anything else is a cause for that attribute. */
     static Map<String, String> attributes(JsonNode node, List<ApiError.Cause> causes) {

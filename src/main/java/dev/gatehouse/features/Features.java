@@ -1,7 +1,7 @@
 package dev.gatehouse.features;
 
-import dev.gatehouse.api.ApiError;
-import dev.gatehouse.api.ErrorCode;
+import dev.gatehouse.errors.ApiError;
+import dev.gatehouse.errors.ErrorCode;
 import dev.gatehouse.storage.Database;
 import dev.gatehouse.storage.Ids;
 import dev.gatehouse.syslog.EventContext;

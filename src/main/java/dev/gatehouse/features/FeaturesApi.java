@@ -1,8 +1,8 @@
 package dev.gatehouse.features;
 
-import dev.gatehouse.api.ApiError;
+import dev.gatehouse.errors.ApiError;
 import dev.gatehouse.api.ApiRequests;
-import dev.gatehouse.api.ErrorCode;
+import dev.gatehouse.errors.ErrorCode;
 import io.javalin.http.Context;
 
 import java.util.LinkedHashMap;
@@ -21,27 +21,22 @@ public final class FeaturesApi {
     }
 
     public void list(Context ctx) {
-        requireAdmin(ctx);
         ctx.json(features.list().stream().map(this::json).toList());
     }
 
     public void get(Context ctx) {
-        requireAdmin(ctx);
         ctx.json(json(features.get(ctx.pathParam("id"))));
     }
 
     public void dependencies(Context ctx) {
-        requireAdmin(ctx);
         ctx.json(features.dependencies(ctx.pathParam("id")).stream().map(this::json).toList());
     }
 
     public void dependents(Context ctx) {
-        requireAdmin(ctx);
         ctx.json(features.dependents(ctx.pathParam("id")).stream().map(this::json).toList());
     }
 
     public void lifecycle(Context ctx) {
-        requireAdmin(ctx);
         String id = ctx.pathParam("id");
         boolean force = "force".equals(ctx.queryParam("mode"));
         FeatureState state = switch (ctx.pathParam("lifecycle")) {
@@ -55,11 +50,6 @@ public final class FeaturesApi {
         ctx.json(json(state));
     }
 
-    private static void requireAdmin(Context ctx) {
-        if (!ApiRequests.caller(ctx).superAdmin()) {
-            throw ApiError.of(ErrorCode.E0000006);
-        }
-    }
 
     Map<String, Object> json(FeatureState s) {
         Map<String, Object> m = new LinkedHashMap<>();

@@ -1,7 +1,7 @@
 package dev.gatehouse.http;
 
-import dev.gatehouse.api.ApiError;
-import dev.gatehouse.api.ErrorCode;
+import dev.gatehouse.errors.ApiError;
+import dev.gatehouse.errors.ErrorCode;
 import dev.gatehouse.storage.Contention;
 import dev.gatehouse.storage.Ids;
 import io.javalin.config.RoutesConfig;

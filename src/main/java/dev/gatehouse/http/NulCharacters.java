@@ -1,7 +1,7 @@
 package dev.gatehouse.http;
 
-import dev.gatehouse.api.ApiError;
-import dev.gatehouse.api.ErrorCode;
+import dev.gatehouse.errors.ApiError;
+import dev.gatehouse.errors.ErrorCode;
 import io.javalin.http.Context;
 import io.javalin.http.Header;
 

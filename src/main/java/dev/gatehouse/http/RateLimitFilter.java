@@ -1,8 +1,7 @@
 package dev.gatehouse.http;
 
-import dev.gatehouse.api.ApiError;
-import dev.gatehouse.api.ErrorCode;
-import dev.gatehouse.directory.Logins;
+import dev.gatehouse.errors.ApiError;
+import dev.gatehouse.errors.ErrorCode;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
@@ -11,6 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -38,8 +38,15 @@ public final class RateLimitFilter implements Routes {
     private final ErrorMapper errors;
     private final Consumer<Context> signInRefused;
 
-    /** @param signInRefused writes the 429 sign-in page (the sign-in surface owns its form) */
-    public RateLimitFilter(RateLimits limits, ErrorMapper errors, Consumer<Context> signInRefused) {
+    private final Function<String, Optional<String>> loginKey;
+
+    /**
+     * @param signInRefused writes the 429 sign-in page (the sign-in surface owns its form)
+     * @param loginKey      the key sign-in looks a login up by (the directory's), so variants of one login share a bucket
+     */
+    public RateLimitFilter(RateLimits limits, ErrorMapper errors, Consumer<Context> signInRefused,
+                           Function<String, Optional<String>> loginKey) {
+        this.loginKey = loginKey;
         this.limits = limits;
         this.errors = errors;
         this.signInRefused = signInRefused;
@@ -122,16 +129,17 @@ public final class RateLimitFilter implements Routes {
     }
 
     /** Which buckets this request draws from (none for unlimited paths and CORS preflights). */
-    static List<Charge> charges(Context ctx) {
+    private List<Charge> charges(Context ctx) {
         // Only a form body is read: asking Javalin for form fields of another body (multipart) parses it, and may throw.
-        return charges(ctx.method(), ctx.path(), ctx.ip(), () -> formEncoded(ctx) ? ctx.formParam("username") : null);
+        return charges(ctx.method(), ctx.path(), ctx.ip(), () -> formEncoded(ctx) ? loginKey.apply(ctx.formParam("username")).orElse("") : null);
     }
 
     private static boolean formEncoded(Context ctx) {
         return ctx.contentType() != null && ctx.contentType().toLowerCase(Locale.ROOT).startsWith("application/x-www-form-urlencoded");
     }
 
-    static List<Charge> charges(HandlerType method, String path, String ip, java.util.function.Supplier<String> username) {
+    /** @param loginKey the username's key ({@code ""} for input no login can have) */
+    static List<Charge> charges(HandlerType method, String path, String ip, java.util.function.Supplier<String> loginKey) {
         if (HandlerType.OPTIONS.equals(method)) {
             return List.of();
         }
@@ -140,9 +148,9 @@ public final class RateLimitFilter implements Routes {
             if (!HandlerType.POST.equals(method)) {
                 return List.of();
             }
-            // Keyed like the lookup that sign-in makes (Logins.key: NFKC, trimmed of Unicode white space, case folded), so
-            // variants of one login share one bucket; input no login can have (blank, over-long) shares the bucket "".
-            String login = Logins.key(username.get()).orElse("");
+            // Keyed like the lookup that sign-in makes (the directory's login key: NFKC, trimmed of Unicode white space, case
+            // folded), so variants of one login share one bucket; input no login can have (blank, over-long) shares "".
+            String login = loginKey.get() == null ? "" : loginKey.get();
             return List.of(new Charge(RateLimitFamily.SIGNIN, ip), new Charge(RateLimitFamily.SIGNIN_PER_USER, login));
         }
         Matcher oauth = OAUTH.matcher(p);

@@ -1,6 +1,6 @@
 package dev.gatehouse.org;
 
-import dev.gatehouse.api.ApiTokens;
+import dev.gatehouse.apitokens.ApiTokens;
 import dev.gatehouse.config.ConfigException;
 import dev.gatehouse.config.DataDirectory;
 import dev.gatehouse.config.GatehouseConfig;

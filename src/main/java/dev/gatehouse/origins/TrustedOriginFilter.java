@@ -1,6 +1,6 @@
 package dev.gatehouse.origins;
 
-import dev.gatehouse.api.Filter;
+import dev.gatehouse.storage.Filter;
 import dev.gatehouse.origins.TrustedOrigin.Scope;
 
 import java.util.Arrays;

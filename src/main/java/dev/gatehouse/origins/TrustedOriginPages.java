@@ -1,6 +1,6 @@
 package dev.gatehouse.origins;
 
-import dev.gatehouse.api.ApiError;
+import dev.gatehouse.errors.ApiError;
 import dev.gatehouse.console.Console;
 import dev.gatehouse.console.ConsoleFrame;
 import dev.gatehouse.console.Nav;

@@ -1,7 +1,7 @@
 package dev.gatehouse.origins;
 
-import dev.gatehouse.api.ApiError;
-import dev.gatehouse.api.Filter;
+import dev.gatehouse.errors.ApiError;
+import dev.gatehouse.storage.Filter;
 import dev.gatehouse.origins.TrustedOrigin.Scope;
 import dev.gatehouse.origins.TrustedOrigin.Status;
 import dev.gatehouse.storage.ChangeFeed;

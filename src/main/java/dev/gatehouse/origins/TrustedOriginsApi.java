@@ -2,9 +2,9 @@ package dev.gatehouse.origins;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.gatehouse.api.ApiCaller;
-import dev.gatehouse.api.ApiError;
+import dev.gatehouse.errors.ApiError;
 import dev.gatehouse.api.ApiRequests;
-import dev.gatehouse.api.ErrorCode;
+import dev.gatehouse.errors.ErrorCode;
 import dev.gatehouse.api.Paging;
 import dev.gatehouse.origins.TrustedOrigin.Scope;
 import io.javalin.http.Context;
@@ -28,34 +28,29 @@ public final class TrustedOriginsApi {
 
     /** {@code POST /api/v1/trustedOrigins} with {@code {name, origin, scopes:[{type}]}}: 200 with the ACTIVE origin. */
     public void create(Context ctx) {
-        superAdmin(ctx);
         TrustedOrigins.Request request = request(ctx);
         ctx.json(json(origins.create(ApiRequests.event(ctx), request)));
     }
 
     /** {@code GET /api/v1/trustedOrigins} with {@code q}, {@code filter}, {@code limit} (default 20, at most 200) and {@code after}. */
     public void list(Context ctx) {
-        superAdmin(ctx);
         Paging paging = Paging.of(ctx, 20, 200);
         List<TrustedOrigin> found = origins.list(ctx.queryParam("q"), ctx.queryParam("filter"), paging.after(), paging.limit() + 1);
         ctx.json(paging.respond(ctx, baseUrl, found, TrustedOrigin::id).stream().map(this::json).toList());
     }
 
     public void get(Context ctx) {
-        superAdmin(ctx);
         ctx.json(json(origins.get(ctx.pathParam("id"))));
     }
 
     /** {@code PUT /api/v1/trustedOrigins/{id}}: replaces name, origin and scopes. */
     public void replace(Context ctx) {
-        superAdmin(ctx);
         TrustedOrigins.Request request = request(ctx);
         ctx.json(json(origins.replace(ApiRequests.event(ctx), ctx.pathParam("id"), request)));
     }
 
     /** {@code POST /api/v1/trustedOrigins/{id}/lifecycle/{activate|deactivate}}: 200 with the origin (not {@code {}}, as Okta). */
     public void lifecycle(Context ctx) {
-        superAdmin(ctx);
         String id = ctx.pathParam("id");
         TrustedOrigin o = switch (ctx.pathParam("operation")) {
             case "activate" -> origins.activate(ApiRequests.event(ctx), id);
@@ -67,7 +62,6 @@ public final class TrustedOriginsApi {
 
     /** {@code DELETE /api/v1/trustedOrigins/{id}}: 204. */
     public void delete(Context ctx) {
-        superAdmin(ctx);
         origins.delete(ApiRequests.event(ctx), ctx.pathParam("id"));
         ctx.status(204);
     }
@@ -141,10 +135,4 @@ public final class TrustedOriginsApi {
         return scopes;
     }
 
-    private static void superAdmin(Context ctx) {
-        ApiCaller caller = ApiRequests.caller(ctx);
-        if (!caller.superAdmin()) {
-            throw ApiError.of(ErrorCode.E0000006);
-        }
-    }
 }

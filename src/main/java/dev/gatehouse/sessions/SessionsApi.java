@@ -1,6 +1,6 @@
 package dev.gatehouse.sessions;
 
-import dev.gatehouse.api.ApiError;
+import dev.gatehouse.errors.ApiError;
 import dev.gatehouse.http.Edge;
 import io.javalin.http.Context;
 

@@ -6,12 +6,13 @@ import com.zaxxer.hikari.pool.HikariPool;
 import dev.gatehouse.config.ConfigException;
 import dev.gatehouse.config.DataDirectory;
 import dev.gatehouse.config.GatehouseConfig;
-import dev.gatehouse.storage.migration.V25__Normalized_login_keys;
+import org.flywaydb.core.api.migration.JavaMigration;
 import org.flywaydb.core.Flyway;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.HandleCallback;
 import org.jdbi.v3.core.Jdbi;
 
+import java.util.List;
 import java.sql.Connection;
 import java.sql.SQLException;
 
@@ -34,9 +35,14 @@ public final class Database implements AutoCloseable {
         this.postgres = dataSource.getJdbcUrl().startsWith("jdbc:postgresql:");
     }
 
-    /** Opens the pool and migrates the schema; fails with a {@link ConfigException} saying what to fix. */
-    public static Database open(GatehouseConfig config) {
-        Database db = open(config.jdbcUrl(), config.dbUser().orElse(null), config.dbPassword().orElse(null), config.dbPoolSize());
+    /**
+     * Opens the pool and migrates the schema; fails with a {@link ConfigException} saying what to fix. The SQL migrations are
+     * in {@code db/migration}; the few that SQL cannot express portably are Java classes their capability owns (e.g.
+     * {@code directory/migration}), handed in by the composition root, always the same list ({@code Wiring.JAVA_MIGRATIONS}).
+     */
+    public static Database open(GatehouseConfig config, List<JavaMigration> javaMigrations) {
+        Database db = open(config.jdbcUrl(), config.dbUser().orElse(null), config.dbPassword().orElse(null), config.dbPoolSize(),
+                javaMigrations);
         if (config.embeddedDatabase()) {
             // H2 created its files with the process's umask, inside the 0700 data directory: now they are 0600 too.
             DataDirectory.restrictDatabaseFiles(config.dataDir());
@@ -44,7 +50,7 @@ public final class Database implements AutoCloseable {
         return db;
     }
 
-    public static Database open(String jdbcUrl, String user, String password, int poolSize) {
+    public static Database open(String jdbcUrl, String user, String password, int poolSize, List<JavaMigration> javaMigrations) {
         HikariConfig hc = new HikariConfig();
         hc.setJdbcUrl(durable(jdbcUrl));
         if (user != null) {
@@ -78,7 +84,7 @@ public final class Database implements AutoCloseable {
             // pools in the same JVM, so a JVM-wide lock serialises them instead.
             synchronized (MIGRATION_LOCK) {
                 Flyway.configure().dataSource(ds).locations("classpath:db/migration")
-                        .javaMigrations(new V25__Normalized_login_keys()).load().migrate();
+                        .javaMigrations(javaMigrations.toArray(JavaMigration[]::new)).load().migrate();
             }
         } catch (RuntimeException e) {
             ds.close();

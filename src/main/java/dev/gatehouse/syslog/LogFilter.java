@@ -2,9 +2,9 @@ package dev.gatehouse.syslog;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.gatehouse.api.Filter;
-import dev.gatehouse.api.Filter.Comparison;
-import dev.gatehouse.api.Filter.Op;
+import dev.gatehouse.storage.Filter;
+import dev.gatehouse.storage.Filter.Comparison;
+import dev.gatehouse.storage.Filter.Op;
 
 import java.time.Instant;
 import java.time.OffsetDateTime;

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.gatehouse.syslog.LogEvent.Outcome;
 import dev.gatehouse.syslog.LogEvent.Severity;
-import dev.gatehouse.api.Filter;
+import dev.gatehouse.storage.Filter;
 import dev.gatehouse.storage.Listing;
 import org.jdbi.v3.core.Handle;
 

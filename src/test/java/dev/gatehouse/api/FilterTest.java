@@ -1,15 +1,16 @@
 package dev.gatehouse.api;
 
+import dev.gatehouse.storage.Filter;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
 
-import dev.gatehouse.api.Filter.And;
-import dev.gatehouse.api.Filter.Comparison;
-import dev.gatehouse.api.Filter.InvalidFilter;
-import dev.gatehouse.api.Filter.Not;
-import dev.gatehouse.api.Filter.Op;
-import dev.gatehouse.api.Filter.Or;
+import dev.gatehouse.storage.Filter.And;
+import dev.gatehouse.storage.Filter.Comparison;
+import dev.gatehouse.storage.Filter.InvalidFilter;
+import dev.gatehouse.storage.Filter.Not;
+import dev.gatehouse.storage.Filter.Op;
+import dev.gatehouse.storage.Filter.Or;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;

@@ -128,9 +128,9 @@ class LoginsTest {
 
     @Test
     void theProfileSchemaRefusesSuchALoginWithALoginCause() {
-        List<dev.gatehouse.api.ApiError.Cause> causes = UserProfileSchema.check(java.util.Map.of("login", "ad\u200Bmin@x.example",
+        List<dev.gatehouse.errors.ApiError.Cause> causes = UserProfileSchema.check(java.util.Map.of("login", "ad\u200Bmin@x.example",
                 "email", "admin@x.example", "firstName", "A", "lastName", "B"));
-        assertThat(causes).extracting(dev.gatehouse.api.ApiError.Cause::summary)
+        assertThat(causes).extracting(dev.gatehouse.errors.ApiError.Cause::summary)
                 .containsExactly("login: Username must not contain invisible, control or space characters (found U+200B)");
     }
 }

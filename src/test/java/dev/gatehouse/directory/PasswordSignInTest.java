@@ -1,6 +1,6 @@
 package dev.gatehouse.directory;
 
-import dev.gatehouse.api.ApiError;
+import dev.gatehouse.errors.ApiError;
 import dev.gatehouse.directory.Users.Authentication;
 import dev.gatehouse.storage.Ids;
 import dev.gatehouse.support.Http;

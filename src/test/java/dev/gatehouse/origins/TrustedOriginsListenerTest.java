@@ -42,8 +42,8 @@ class TrustedOriginsListenerTest {
     @BeforeEach
     void twoNodes() {
         url = TestDatabase.POSTGRES.freshUrl();
-        nodeA = Database.open(url, null, null, 2);
-        nodeB = Database.open(url, null, null, 2);
+        nodeA = Database.open(url, null, null, 2, dev.gatehouse.Wiring.JAVA_MIGRATIONS);
+        nodeB = Database.open(url, null, null, 2, dev.gatehouse.Wiring.JAVA_MIGRATIONS);
         TrustedOriginStore store = new TrustedOriginStore();
         changesA = new ChangeFeed(nodeA);
         new TrustedOriginCache(nodeA, changesA, store);

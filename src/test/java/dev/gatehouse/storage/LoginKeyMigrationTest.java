@@ -83,7 +83,7 @@ class LoginKeyMigrationTest {
         }
         Map<String, String> keysBefore = keys();
 
-        try (Database db = Database.open(url, null, null, 2)) {
+        try (Database db = Database.open(url, null, null, 2, dev.gatehouse.Wiring.JAVA_MIGRATIONS)) {
             Map<String, String> keys = keys();
             assertThat(keys).containsEntry("00uPlainAscii0000001", "admin@example.com")
                     .containsEntry("00uFullWidth00000002", "ada@example.com")
@@ -106,7 +106,7 @@ class LoginKeyMigrationTest {
                     .contains("00uZeroWidth00000008");
             assertThat(byLogin(db, "zero@example.com")).isEmpty();
         }
-        try (Database again = Database.open(url, null, null, 2)) {
+        try (Database again = Database.open(url, null, null, 2, dev.gatehouse.Wiring.JAVA_MIGRATIONS)) {
             assertThat(keys()).as("a second start changes nothing").containsEntry("00uBobWideLower00006", "UNREACHABLE:00uBobWideLower00006")
                     .hasSize(8);
         }
@@ -119,7 +119,7 @@ class LoginKeyMigrationTest {
         try (Connection c = DriverManager.getConnection(url)) {
             legacyUser(c, "00uAscii000000000001", "Ada.Lovelace@Example.com", 3);
         }
-        try (Database db = Database.open(url, null, null, 2)) {
+        try (Database db = Database.open(url, null, null, 2, dev.gatehouse.Wiring.JAVA_MIGRATIONS)) {
             assertThat(keys()).containsExactly(Map.entry("00uAscii000000000001", "ada.lovelace@example.com"));
         }
     }

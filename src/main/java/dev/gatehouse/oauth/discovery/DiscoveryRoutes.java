@@ -1,6 +1,6 @@
 package dev.gatehouse.oauth.discovery;
 
-import dev.gatehouse.api.ApiError;
+import dev.gatehouse.errors.ApiError;
 import dev.gatehouse.http.ErrorMapper;
 import dev.gatehouse.http.Routes;
 import dev.gatehouse.oauth.keys.SigningKeys;

@@ -1,7 +1,7 @@
 package dev.gatehouse.oauth.servers;
 
-import dev.gatehouse.api.ApiError;
-import dev.gatehouse.api.ErrorCode;
+import dev.gatehouse.errors.ApiError;
+import dev.gatehouse.errors.ErrorCode;
 import dev.gatehouse.storage.ChangeCache;
 import dev.gatehouse.storage.ChangeFeed;
 import dev.gatehouse.storage.Database;

@@ -1,6 +1,6 @@
 package dev.gatehouse.oauth.tokens;
 
-import dev.gatehouse.api.ApiError;
+import dev.gatehouse.errors.ApiError;
 import dev.gatehouse.apps.App;
 import dev.gatehouse.apps.Apps;
 import dev.gatehouse.storage.Database;

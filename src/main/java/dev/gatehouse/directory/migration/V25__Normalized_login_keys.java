@@ -1,4 +1,4 @@
-package dev.gatehouse.storage.migration;
+package dev.gatehouse.directory.migration;
 
 import dev.gatehouse.directory.Logins;
 import org.flywaydb.core.api.migration.BaseJavaMigration;

@@ -1,4 +1,4 @@
-package dev.gatehouse.api;
+package dev.gatehouse.storage;
 
 import dev.gatehouse.storage.Listing;
 

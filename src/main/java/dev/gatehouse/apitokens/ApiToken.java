@@ -1,4 +1,4 @@
-package dev.gatehouse.api;
+package dev.gatehouse.apitokens;
 
 import java.time.Instant;
 

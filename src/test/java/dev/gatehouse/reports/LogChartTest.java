@@ -1,5 +1,7 @@
-package dev.gatehouse.syslog;
+package dev.gatehouse.reports;
 
+import dev.gatehouse.syslog.SystemLog;
+import dev.gatehouse.syslog.ClientUserAgent;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;

@@ -1,5 +1,6 @@
-package dev.gatehouse.syslog;
+package dev.gatehouse.reports;
 
+import dev.gatehouse.syslog.SystemLog;
 import dev.gatehouse.syslog.SystemLog.Series;
 
 import java.time.Duration;

@@ -1,5 +1,6 @@
-package dev.gatehouse.api;
+package dev.gatehouse.apitokens;
 
+import dev.gatehouse.api.ApiCaller;
 import org.jdbi.v3.core.Handle;
 
 import java.sql.ResultSet;

@@ -1,5 +1,8 @@
-package dev.gatehouse.syslog;
+package dev.gatehouse.reports;
 
+import dev.gatehouse.syslog.LogEvent;
+import dev.gatehouse.syslog.Actor;
+import dev.gatehouse.syslog.Target;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.gatehouse.http.Json;
 import dev.gatehouse.support.OktaSchema;

@@ -1,5 +1,7 @@
-package dev.gatehouse.api;
+package dev.gatehouse.apitokens;
 
+import dev.gatehouse.api.ApiCaller;
+import dev.gatehouse.errors.ApiError;
 import dev.gatehouse.console.Console;
 import dev.gatehouse.console.ConsoleFrame;
 import dev.gatehouse.console.Nav;
@@ -43,12 +45,12 @@ public final class ApiTokenPages {
     }
 
     private ApiCaller owner(Context ctx) {
-        var u = console.current(ctx).user();
-        return new ApiCaller(u.id(), u.profile().login(), u.profile().name(), null, true);
+        var u = console.current(ctx);
+        return new ApiCaller(u.id(), u.login(), u.name(), null, true);
     }
 
     private void render(Context ctx, ApiTokens.Created created, String name, List<String> errors) {
         List<ApiToken> mine = tokens.list(owner(ctx).userId(), null, 200);
-        console.render(ctx, "api/tokens.jte", new TokensPage(console.frame(ctx, Nav.TOKENS), mine, created, name, errors));
+        console.render(ctx, "apitokens/tokens.jte", new TokensPage(console.frame(ctx, Nav.TOKENS), mine, created, name, errors));
     }
 }

@@ -1,10 +1,13 @@
-package dev.gatehouse.syslog;
+package dev.gatehouse.reports;
 
+import dev.gatehouse.syslog.LogEvent;
+import dev.gatehouse.syslog.SystemLog;
+import dev.gatehouse.syslog.ClientUserAgent;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import dev.gatehouse.api.ApiError;
-import dev.gatehouse.api.Filter;
-import dev.gatehouse.api.Filter.Comparison;
-import dev.gatehouse.api.Filter.Op;
+import dev.gatehouse.errors.ApiError;
+import dev.gatehouse.storage.Filter;
+import dev.gatehouse.storage.Filter.Comparison;
+import dev.gatehouse.storage.Filter.Op;
 import dev.gatehouse.console.Console;
 import dev.gatehouse.console.ConsoleFrame;
 import dev.gatehouse.console.Nav;

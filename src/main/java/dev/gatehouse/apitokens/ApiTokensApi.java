@@ -1,5 +1,8 @@
-package dev.gatehouse.api;
+package dev.gatehouse.apitokens;
 
+import dev.gatehouse.api.Paging;
+import dev.gatehouse.api.ApiRequests;
+import dev.gatehouse.api.ApiCaller;
 import io.javalin.http.Context;
 
 import java.util.LinkedHashMap;

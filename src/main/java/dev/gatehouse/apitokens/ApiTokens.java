@@ -1,5 +1,7 @@
-package dev.gatehouse.api;
+package dev.gatehouse.apitokens;
 
+import dev.gatehouse.api.ApiCaller;
+import dev.gatehouse.errors.ApiError;
 import dev.gatehouse.directory.UserStore;
 import dev.gatehouse.storage.Database;
 import dev.gatehouse.storage.Hashes;

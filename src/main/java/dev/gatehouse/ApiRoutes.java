@@ -1,5 +1,7 @@
-package dev.gatehouse.api;
+package dev.gatehouse;
 
+import dev.gatehouse.api.ApiAuth;
+import dev.gatehouse.apitokens.ApiTokensApi;
 import dev.gatehouse.apps.AppsApi;
 import dev.gatehouse.directory.GroupsApi;
 import dev.gatehouse.directory.UsersApi;
@@ -10,7 +12,7 @@ import dev.gatehouse.oauth.servers.AuthorizationServersApi;
 import dev.gatehouse.oauth.servers.ScopesApi;
 import dev.gatehouse.origins.TrustedOriginsApi;
 import dev.gatehouse.sessions.SessionsApi;
-import dev.gatehouse.syslog.LogsApi;
+import dev.gatehouse.reports.LogsApi;
 import io.javalin.config.RoutesConfig;
 
 /** The management API's route table: every {@code /api/v1} path, behind {@link ApiAuth}. */

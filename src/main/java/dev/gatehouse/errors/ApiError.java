@@ -1,4 +1,4 @@
-package dev.gatehouse.api;
+package dev.gatehouse.errors;
 
 import java.util.List;
 

@@ -1,5 +1,10 @@
-package dev.gatehouse.syslog;
+package dev.gatehouse.reports;
 
+import dev.gatehouse.syslog.LogEvent;
+import dev.gatehouse.syslog.SystemLog;
+import dev.gatehouse.syslog.Actor;
+import dev.gatehouse.syslog.ClientUserAgent;
+import dev.gatehouse.syslog.Target;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;

@@ -1,4 +1,4 @@
-package dev.gatehouse.api;
+package dev.gatehouse.errors;
 
 /** Okta's management-API error codes used by Gatehouse, with their HTTP status and summary text. */
 public enum ErrorCode {

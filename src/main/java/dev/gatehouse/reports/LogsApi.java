@@ -1,8 +1,10 @@
-package dev.gatehouse.syslog;
+package dev.gatehouse.reports;
 
-import dev.gatehouse.api.ApiError;
-import dev.gatehouse.api.ErrorCode;
-import dev.gatehouse.api.Filter;
+import dev.gatehouse.syslog.LogEvent;
+import dev.gatehouse.syslog.SystemLog;
+import dev.gatehouse.errors.ApiError;
+import dev.gatehouse.errors.ErrorCode;
+import dev.gatehouse.storage.Filter;
 import dev.gatehouse.api.Paging;
 import dev.gatehouse.storage.Database;
 import io.javalin.http.Context;
@@ -24,7 +26,7 @@ import java.util.stream.Collectors;
  * <ul>
  *   <li>{@code since}/{@code until}: ISO-8601 dates (any offset), {@code since} inclusive, {@code until} exclusive;
  *       {@code since} defaults to 7 days before {@code until} (or now). A malformed date is 400 E0000030.</li>
- *   <li>{@code filter}: the subset of Okta's expressions {@link LogFilter} lists; anything else is 400 E0000031.</li>
+ *   <li>{@code filter}: the subset of Okta's expressions {@code syslog.LogFilter} lists; anything else is 400 E0000031.</li>
  *   <li>{@code q}: up to 10 space-separated keywords, each found in any case (Gatehouse matches parts of words;
  *       Okta matches whole words).</li>
  *   <li>{@code sortOrder}: {@code ASCENDING} (default) or {@code DESCENDING} by {@code published}.</li>

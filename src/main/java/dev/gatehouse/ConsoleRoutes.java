@@ -1,6 +1,9 @@
-package dev.gatehouse.console;
+package dev.gatehouse;
 
-import dev.gatehouse.api.ApiTokenPages;
+import dev.gatehouse.console.Nav;
+import dev.gatehouse.console.Console;
+import dev.gatehouse.reports.DashboardPages;
+import dev.gatehouse.apitokens.ApiTokenPages;
 import dev.gatehouse.features.FeaturePages;
 import dev.gatehouse.apps.AppPages;
 import dev.gatehouse.directory.GroupPages;
@@ -8,7 +11,7 @@ import dev.gatehouse.directory.PeoplePages;
 import dev.gatehouse.http.Routes;
 import dev.gatehouse.oauth.servers.AuthorizationServerPages;
 import dev.gatehouse.origins.TrustedOriginPages;
-import dev.gatehouse.syslog.SystemLogPages;
+import dev.gatehouse.reports.SystemLogPages;
 import io.javalin.config.RoutesConfig;
 
 /** The Admin Console's route table: every /admin page, behind {@link Console#gate}. */

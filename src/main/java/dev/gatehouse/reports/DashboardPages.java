@@ -1,12 +1,15 @@
-package dev.gatehouse.console;
+package dev.gatehouse.reports;
 
+import dev.gatehouse.directory.Users;
+import dev.gatehouse.console.Nav;
+import dev.gatehouse.console.Console;
+import dev.gatehouse.console.ConsoleFrame;
 import dev.gatehouse.storage.Database;
 import dev.gatehouse.syslog.LogEvent;
 import dev.gatehouse.syslog.SystemLog;
 import io.javalin.http.Context;
 
 import java.util.List;
-import java.util.Map;
 
 /** The console's start page: a few counts and the latest System Log events. */
 public final class DashboardPages {
@@ -19,24 +22,23 @@ public final class DashboardPages {
     }
 
     private final Console console;
+    private final Users users;
     private final Database db;
     private final SystemLog log;
 
-    public DashboardPages(Console console, Database db, SystemLog log) {
+    public DashboardPages(Console console, Users users, Database db, SystemLog log) {
         this.console = console;
+        this.users = users;
         this.db = db;
         this.log = log;
     }
 
     public void show(Context ctx) {
-        Map<String, Long> counts = db.read(h -> Map.of(
-                "people", h.createQuery("SELECT COUNT(*) FROM users").mapTo(Long.class).one(),
-                "active", h.createQuery("SELECT COUNT(*) FROM users WHERE status = 'ACTIVE'").mapTo(Long.class).one(),
-                "locked", h.createQuery("SELECT COUNT(*) FROM users WHERE status = 'LOCKED_OUT'").mapTo(Long.class).one()));
+        Users.Counts counts = users.counts();
         List<LogEvent> recent = db.read(h -> log.list(h, new SystemLog.Query(null, null, null, null, null, 10, true)));
         console.render(ctx, "console/dashboard.jte", new DashboardPage(console.frame(ctx, Nav.DASHBOARD), List.of(
-                new Stat("People", counts.get("people"), Nav.PEOPLE.path()),
-                new Stat("Active", counts.get("active"), Nav.PEOPLE.path() + "?status=ACTIVE"),
-                new Stat("Locked out", counts.get("locked"), Nav.PEOPLE.path() + "?status=LOCKED_OUT")), recent));
+                new Stat("People", counts.all(), Nav.PEOPLE.path()),
+                new Stat("Active", counts.active(), Nav.PEOPLE.path() + "?status=ACTIVE"),
+                new Stat("Locked out", counts.lockedOut(), Nav.PEOPLE.path() + "?status=LOCKED_OUT")), recent));
     }
 }
