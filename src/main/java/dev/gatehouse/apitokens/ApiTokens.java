@@ -78,12 +78,11 @@ public final class ApiTokens {
 
     public void revoke(EventContext ctx, ApiCaller caller, String id) {
         ApiToken token = get(caller, id);
-        db.tx(h -> {
+        db.inTx(h -> {
             if (!store.delete(h, token.id())) {
                 throw ApiError.notFound(id, "ApiToken");
             }
             log.record(h, ctx, SystemLog.Entry.success("system.api_token.revoke", "Revoke API token", target(token)));
-            return null;
         });
     }
 

@@ -102,7 +102,7 @@ public final class AppAssignments {
     }
 
     void unassignUser(EventContext ctx, App app, String userId) {
-        db.tx(h -> {
+        db.inTx(h -> {
             User user = users.find(h, userId).orElseThrow(() -> ApiError.notFound(userId, "User"));
             if (store.unassignUser(h, app.id(), user.id())) {
                 log.record(h, ctx, SystemLog.Entry.success("application.user_membership.remove",
@@ -111,7 +111,6 @@ public final class AppAssignments {
                 throw ApiError.validation("scope", "The user is assigned to this app through a group (scope GROUP), not directly; "
                         + "remove the group's assignment or the user's membership in the group instead");
             }
-            return null;
         });
     }
 

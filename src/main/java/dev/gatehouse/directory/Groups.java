@@ -91,12 +91,11 @@ public final class Groups {
     public void delete(EventContext ctx, String id) {
         Group current = get(id);
         refuseBuiltIn(current, "be deleted");
-        db.tx(h -> {
+        db.inTx(h -> {
             if (!store.delete(h, current.id())) {
                 throw ApiError.notFound(id, "UserGroup");
             }
             log.record(h, ctx, SystemLog.Entry.success("group.lifecycle.delete", "Delete Okta group", target(current)));
-            return null;
         });
     }
 
@@ -105,13 +104,12 @@ public final class Groups {
         Group group = get(groupId);
         refuseBuiltIn(group, "have members added");
         try {
-            db.tx(h -> {
+            db.inTx(h -> {
                 User user = users.find(h, userId).orElseThrow(() -> ApiError.notFound(userId, "User"));
                 if (store.addMember(h, group.id(), user.id(), clock.instant())) {
                     log.record(h, ctx, SystemLog.Entry.success("group.user_membership.add", "Add user to group membership",
                             Users.target(user), target(group)));
                 }
-                return null;
             });
         } catch (RuntimeException e) {
             if (Database.isForeignKeyViolation(e)) {
@@ -126,13 +124,12 @@ public final class Groups {
     public void removeMember(EventContext ctx, String groupId, String userId) {
         Group group = get(groupId);
         refuseBuiltIn(group, "have members removed");
-        db.tx(h -> {
+        db.inTx(h -> {
             User user = users.find(h, userId).orElseThrow(() -> ApiError.notFound(userId, "User"));
             if (store.removeMember(h, group.id(), user.id(), clock.instant())) {
                 log.record(h, ctx, SystemLog.Entry.success("group.user_membership.remove", "Remove user from group membership",
                         Users.target(user), target(group)));
             }
-            return null;
         });
     }
 

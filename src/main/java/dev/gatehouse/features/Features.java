@@ -91,7 +91,7 @@ public final class Features {
         if (!conflicts.isEmpty() && !force) {
             throw new ApiError(ErrorCode.E0000141, ErrorCode.E0000141.summary(null), conflicts);
         }
-        db.tx(h -> {
+        db.inTx(h -> {
             for (Feature x : force ? concat(cascade, f) : List.of(f)) {
                 if (store.setEnabled(h, x, enable, clock.instant())) {
                     log.record(h, ctx, SystemLog.Entry.success(enable ? "system.feature.enable" : "system.feature.disable",
@@ -99,7 +99,6 @@ public final class Features {
                                     "Feature", x.configName(), x.title())));
                 }
             }
-            return null;
         });
         return db.read(h -> store.find(h, f)).orElseThrow();
     }

@@ -77,7 +77,7 @@ public final class OrgBootstrap {
         String password = config.adminPassword().orElseGet(generated::get);
         String hash = hasher.hash(password);
         try {
-            db.tx(h -> {
+            db.inTx(h -> {
                 Instant now = clock.instant();
                 h.createUpdate("INSERT INTO orgs (id, singleton, name, created_at) VALUES (:id, 1, :name, :now)")
                         .bind("id", ids.next(Ids.ORG)).bind("name", config.orgName()).bind("now", now).execute();
@@ -94,7 +94,6 @@ public final class OrgBootstrap {
                 config.apiToken().ifPresent(value -> apiTokens.create(h,
                         ctx.as(Actor.user(admin.id(), config.adminEmail(), admin.profile().name())),
                         admin.id(), "Automation (GATEHOUSE_API_TOKEN)", Optional.of(value)));
-                return null;
             });
         } catch (RuntimeException e) {
             if (Database.isUniqueViolation(e)) {

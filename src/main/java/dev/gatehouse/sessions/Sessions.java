@@ -91,10 +91,9 @@ public final class Sessions {
             return true;
         });
         if (!started) {
-            db.tx(h -> {
+            db.inTx(h -> {
                 log.record(h, ctx.as(Actor.user(user.id(), user.profile().login(), user.profile().name())),
                         SystemLog.Entry.failure("user.session.start", "User login to Okta", Users.Authentication.USER_NOT_ACTIVE));
-                return null;
             });
             return Optional.empty();
         }
@@ -117,10 +116,9 @@ public final class Sessions {
         Map<String, Object> debug = new LinkedHashMap<>();
         debug.put("loginAttempted", logged == null ? "" : logged);
         debug.putAll(more);
-        db.tx(h -> {
+        db.inTx(h -> {
             EventContext who = ctx.as(new Actor("unknown", "User", logged, logged));
             log.record(h, who, SystemLog.Entry.failure("user.session.start", "User login to Okta", reason).withDebug(debug));
-            return null;
         });
     }
 
@@ -147,20 +145,18 @@ public final class Sessions {
     /** Extends the idle window now (POST /api/v1/sessions/me/lifecycle/refresh). */
     public Session refresh(Current current) {
         Instant now = clock.instant();
-        db.tx(h -> {
+        db.inTx(h -> {
             store.refresh(h, current.session().id(), now);
-            return null;
         });
         Session s = current.session();
         return new Session(s.id(), s.userId(), s.created(), now, s.absoluteExpiry(), s.passwordVerified());
     }
 
     public void end(EventContext ctx, Current current) {
-        db.tx(h -> {
+        db.inTx(h -> {
             if (store.delete(h, current.session().id())) {
                 log.record(h, ctx.as(current.actor()), SystemLog.Entry.success("user.session.end", "User logout from Okta", target(current.session())));
             }
-            return null;
         });
     }
 

@@ -10,6 +10,7 @@ import org.flywaydb.core.api.migration.JavaMigration;
 import org.flywaydb.core.Flyway;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.HandleCallback;
+import org.jdbi.v3.core.HandleConsumer;
 import org.jdbi.v3.core.Jdbi;
 
 import java.util.List;
@@ -122,9 +123,14 @@ public final class Database implements AutoCloseable {
         return jdbi.withHandle(work);
     }
 
-    /** Runs work in one READ COMMITTED transaction (the pool's level); an exception rolls everything back. */
+    /** Runs work in one READ COMMITTED transaction (the pool's level) and returns its result; an exception rolls everything back. */
     public <R> R tx(HandleCallback<R, RuntimeException> work) {
         return jdbi.inTransaction(work);
+    }
+
+    /** {@link #tx} for work that returns nothing. */
+    public void inTx(HandleConsumer<RuntimeException> work) {
+        jdbi.useTransaction(work);
     }
 
     /** True when a connection can be taken and answers a trivial query within a second. */

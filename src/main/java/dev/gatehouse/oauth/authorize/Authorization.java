@@ -133,11 +133,10 @@ public final class Authorization {
             AuthorizationCode stored = new AuthorizationCode(Hashes.sha256(code), server.id(), app.clientId(), current.user().id(),
                     current.session().id(), r.redirectUri(), accepted.scopes(), r.codeChallenge(), r.nonce(),
                     current.session().passwordVerified(), now, now.plus(AuthorizationCode.LIFETIME), null);
-            db.tx(h -> {
+            db.inTx(h -> {
                 codes.insert(h, stored);
                 log.record(h, ctx.as(current.actor()), SystemLog.Entry.success(OAuthEvents.type(server, "authorize.code"),
                         "OAuth2 authorization code request", target(app)).withDebug(Map.of("scopes", OidcScopes.join(accepted.scopes()))));
-                return null;
             });
             Map<String, String> params = new LinkedHashMap<>();
             params.put("code", code);
@@ -145,10 +144,9 @@ public final class Authorization {
             params.put("iss", issuer);
             return new AuthorizeOutcome.Respond(r.redirectUri(), mode, params);
         } catch (OAuthFailure f) {
-            db.tx(h -> {
+            db.inTx(h -> {
                 log.record(h, ctx, SystemLog.Entry.failure(OAuthEvents.type(server, "authorize"), "OAuth2 authorization request",
                         f.error().code(), target(app)).withDebug(Map.of("error_description", f.description())));
-                return null;
             });
             Map<String, String> params = new LinkedHashMap<>();
             params.put("error", f.error().code());

@@ -49,11 +49,10 @@ public final class ClientCredentialsGrant {
                     + (server.org() ? ". Use a custom authorization server, such as default, for client credentials." : "."));
         }
         TokenIssuer.Signed signed = issuer.sign(new TokenMinter.Grant(server, issuerUrl, client.clientId(), null, r.scope(), Instant.EPOCH, null, null));
-        db.tx(h -> {
+        db.inTx(h -> {
             issuer.record(h, signed, null);
             log.record(h, ctx, SystemLog.Entry.success(OAuthEvents.type(server, "token.grant"), "OAuth2 token granted", CodeGrant.target(client))
                     .withDebug(Map.of("grant_type", "client_credentials", "scopes", OidcScopes.join(r.scope()))));
-            return null;
         });
         return issuer.response(signed, null);
     }

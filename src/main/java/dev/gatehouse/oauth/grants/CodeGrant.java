@@ -150,13 +150,12 @@ public final class CodeGrant {
     }
 
     private void revokeWhatTheCodeIssued(AuthorizationCode code, AuthorizationServer server, EventContext ctx, Instant now) {
-        db.tx(h -> {
+        db.inTx(h -> {
             for (String family : tokens.familiesOfCode(h, code.codeHash())) {
                 tokens.revokeFamily(h, family, now);
             }
             log.record(h, ctx, SystemLog.Entry.failure(OAuthEvents.type(server, "token.grant"), "OAuth2 token granted",
                     "authorization code reused; the tokens it issued were revoked", new Target(code.clientId(), "AppInstance", code.clientId(), code.clientId())));
-            return null;
         });
     }
 

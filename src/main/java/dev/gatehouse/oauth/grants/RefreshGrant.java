@@ -104,12 +104,11 @@ public final class RefreshGrant {
             // Its own transaction, after the one above has ended, as before: inside it, the revocation's locks (family,
             // then its tokens) interleaved with the other racing requests' claim of the same token and PostgreSQL
             // found deadlocks (RefreshConcurrencyTest, 50 concurrent reuses on two nodes).
-            db.tx(h -> {
+            db.inTx(h -> {
                 tokens.revokeFamily(h, rt.familyId(), now);
                 log.record(h, outcome.actor(), SystemLog.Entry.failure(OAuthEvents.type(server, "token.detect_reuse"),
                         "OAuth2 refresh token reuse detected", "REUSE_DETECTED", CodeGrant.target(client))
                         .withDebug(Map.of("refresh_token_id", rt.id(), "family", rt.familyId())));
-                return null;
             });
             throw OAuthError.INVALID_GRANT.because(INVALID, "refresh token reuse: family " + rt.familyId() + " revoked");
         }

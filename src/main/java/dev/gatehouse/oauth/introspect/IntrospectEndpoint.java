@@ -50,7 +50,7 @@ public final class IntrospectEndpoint {
             client = TokenForm.client(ctx, clients);
             Introspection.Result result = introspection.inspect(TokenForm.token(ctx), client, as, servers.issuer(as));
             App asker = client;
-            db.tx(h -> {
+            db.inTx(h -> {
                 Map<String, Object> debug = new LinkedHashMap<>();
                 debug.put("active", result.active());
                 debug.put("token_type", result.active() ? result.tokenType() : "");
@@ -58,16 +58,14 @@ public final class IntrospectEndpoint {
                 debug.put("detail", result.detail() == null ? "" : result.detail());
                 log.record(h, event.as(TokenForm.actor(asker)), SystemLog.Entry.success(OAuthEvents.type(as, EVENT), "OAuth2 token introspected",
                         TokenForm.target(asker)).withDebug(debug));
-                return null;
             });
             ctx.json(result.json());
         } catch (OAuthFailure f) {
             App failed = client;
-            db.tx(h -> {
+            db.inTx(h -> {
                 log.record(h, failed == null ? event : event.as(TokenForm.actor(failed)), SystemLog.Entry.failure(OAuthEvents.type(as, EVENT),
                                 "OAuth2 token introspected", f.error().code(), failed == null ? TokenForm.UNKNOWN_CLIENT : TokenForm.target(failed))
                         .withDebug(Map.of("error_description", f.description(), "detail", f.logDetail() == null ? "" : f.logDetail())));
-                return null;
             });
             TokenEndpoint.write(ctx, f.error().status(), f.error().code(), f.description());
         }

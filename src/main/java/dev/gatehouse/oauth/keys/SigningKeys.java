@@ -285,9 +285,8 @@ public final class SigningKeys implements AutoCloseable {
                 }
                 Instant publishedLongEnough = s.next().created().plus(settings.prePublication());
                 if (publishedLongEnough.isAfter(now)) {
-                    db.tx(h -> {
+                    db.inTx(h -> {
                         store.postpone(h, due.authorizationServerId(), due.activeGeneration(), publishedLongEnough);
-                        return null;
                     });
                     continue;
                 }
@@ -378,14 +377,13 @@ public final class SigningKeys implements AutoCloseable {
                 .map(g -> generate(id, g, now, g == active))
                 .toList();
         try {
-            db.tx(h -> {
+            db.inTx(h -> {
                 Schedule current = store.schedule(h, id).orElseThrow();
                 if (current.activeGeneration() != active) {
-                    return null;   // rotated meanwhile: read again
+                    return;   // rotated meanwhile: read again
                 }
                 made.forEach(k -> store.insertKey(h, k));
                 store.startClock(h, id, now, now.plus(settings.period()));
-                return null;
             });
         } catch (RuntimeException e) {
             if (!Database.isUniqueViolation(e)) {

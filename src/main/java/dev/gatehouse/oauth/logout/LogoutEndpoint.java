@@ -94,9 +94,8 @@ public final class LogoutEndpoint {
     }
 
     private void record(EventContext ctx, SystemLog.Entry entry) {
-        db.tx(h -> {
+        db.inTx(h -> {
             log.record(h, ctx, entry);
-            return null;
         });
     }
 

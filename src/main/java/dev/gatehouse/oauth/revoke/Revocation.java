@@ -108,9 +108,8 @@ public final class Revocation {
     }
 
     private Outcome skipped(EventContext ctx, AuthorizationServer server, App client, String hint, String tokenType, String why) {
-        db.tx(h -> {
+        db.inTx(h -> {
             record(h, ctx, server, client, hint, tokenType, why, null);
-            return null;
         });
         return new Outcome(tokenType, false, why);
     }

@@ -49,12 +49,11 @@ public final class RevokeEndpoint {
             ctx.status(200);
         } catch (OAuthFailure f) {
             App failed = client;
-            db.tx(h -> {
+            db.inTx(h -> {
                 log.record(h, failed == null ? event : event.as(TokenForm.actor(failed)), SystemLog.Entry.failure(
                                 OAuthEvents.type(as, Revocation.EVENT), Revocation.MESSAGE, f.error().code(),
                                 failed == null ? TokenForm.UNKNOWN_CLIENT : TokenForm.target(failed))
                         .withDebug(Map.of("error_description", f.description(), "detail", f.logDetail() == null ? "" : f.logDetail())));
-                return null;
             });
             TokenEndpoint.write(ctx, f.error().status(), f.error().code(), f.description());
         }

@@ -85,13 +85,12 @@ public final class TokenEndpoint {
             App failed = client;
             // Only a form body is read: asking Javalin for form fields of another body (multipart) parses it, and may throw.
             String grantType = formEncoded ? LogText.ifPlausible(String.valueOf(ctx.formParam("grant_type")), 128) : "";
-            db.tx(h -> {
+            db.inTx(h -> {
                 log.record(h, event, SystemLog.Entry.failure(OAuthEvents.type(as, "token.grant"), "OAuth2 token granted",
                         f.error().code(), failed == null ? new Target("unknown", "AppInstance", "unknown", "unknown")
                                 : new Target(failed.clientId(), "AppInstance", failed.label(), failed.label()))
                         .withDebug(Map.of("grant_type", grantType, "error_description", f.description(),
                                 "detail", f.logDetail() == null ? "" : f.logDetail())));
-                return null;
             });
             write(ctx, f.error().status(), f.error().code(), f.description());
         }

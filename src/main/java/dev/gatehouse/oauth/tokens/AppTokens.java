@@ -48,23 +48,21 @@ public final class AppTokens {
     public void revoke(EventContext ctx, String appId, String tokenId) {
         App app = apps.get(appId);
         IssuedTokenStore.RefreshToken token = get(appId, tokenId);
-        db.tx(h -> {
+        db.inTx(h -> {
             store.revokeFamily(h, token.familyId(), clock.instant());
             log.record(h, ctx, SystemLog.Entry.success("app.oauth2.as.token.revoke", "OAuth2 token revocation request", target(app))
                     .withDebug(java.util.Map.of("refresh_token_id", tokenId)));
-            return null;
         });
     }
 
     public void revokeAll(EventContext ctx, String appId) {
         App app = apps.get(appId);
-        db.tx(h -> {
+        db.inTx(h -> {
             int families = store.revokeClientFamilies(h, app.clientId(), clock.instant());
             if (families > 0) {
                 log.record(h, ctx, SystemLog.Entry.success("app.oauth2.as.token.revoke", "OAuth2 token revocation request", target(app))
                         .withDebug(java.util.Map.of("families", families)));
             }
-            return null;
         });
     }
 

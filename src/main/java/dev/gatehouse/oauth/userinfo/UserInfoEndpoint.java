@@ -67,19 +67,17 @@ public final class UserInfoEndpoint {
                     ? groups.namesOf(user.id()) : null;
             Map<String, Object> claims = UserInfoClaims.of(user, scopes, groupNames);
             String clientId = token.recorded().clientId();
-            db.tx(h -> {
+            db.inTx(h -> {
                 log.record(h, event.as(Actor.user(user.id(), user.profile().login(), user.profile().name())),
                         SystemLog.Entry.success(OAuthEvents.type(as, EVENT), "OAuth2 userinfo read",
                                 new Target(clientId, "AppInstance", clientId, clientId))
                                 .withDebug(Map.of("jti", token.recorded().jti(), "scopes", OidcScopes.join(scopes))));
-                return null;
             });
             ctx.json(claims);
         } catch (OAuthFailure f) {
-            db.tx(h -> {
+            db.inTx(h -> {
                 log.record(h, event, SystemLog.Entry.failure(OAuthEvents.type(as, EVENT), "OAuth2 userinfo read", f.error().code())
                         .withDebug(Map.of("error_description", f.description(), "detail", f.logDetail() == null ? "" : f.logDetail())));
-                return null;
             });
             ctx.header("WWW-Authenticate", "Bearer error=\"" + f.error().code() + "\", error_description=\"" + f.description() + "\"");
             TokenEndpoint.write(ctx, f.error().status(), f.error().code(), f.description());
