@@ -12,6 +12,7 @@ import dev.gatehouse.support.OAuthFlow;
 import dev.gatehouse.support.People;
 import dev.gatehouse.support.TestDatabase;
 import dev.gatehouse.support.TestServer;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -58,6 +59,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * </ol>
  */
 @Timeout(value = 600, unit = TimeUnit.SECONDS)   // a hang guard: each phase is bounded on its own (start 180 s, load 30 s)
+@Tag("slow")   // a load or chaos test: runs after the fast tier (./gatehouse test), not in ./gatehouse test --fast
 class CrashSafetyTest {
 
     static final int LEEWAY_SECONDS = 60;

@@ -12,6 +12,7 @@ import dev.gatehouse.support.OAuthFlow;
 import dev.gatehouse.support.People;
 import dev.gatehouse.support.TestDatabase;
 import dev.gatehouse.support.TestServer;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.AfterParameterizedClassInvocation;
 import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
@@ -60,6 +61,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @ParameterizedClass
 @MethodSource("dev.gatehouse.support.TestDatabase#all")
+@Tag("slow")   // a load or chaos test: runs after the fast tier (./gatehouse test), not in ./gatehouse test --fast
 class FuzzHttpTest {
 
     static final long SEED = Long.getLong("gatehouse.fuzz.seed", 20_261_128L);

@@ -6,6 +6,7 @@ import dev.gatehouse.support.Sql;
 import dev.gatehouse.support.TestDatabase;
 import dev.gatehouse.support.TestServer;
 import org.jdbi.v3.core.Handle;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.AfterParameterizedClassInvocation;
 import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
@@ -29,6 +30,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @ParameterizedClass
 @MethodSource("dev.gatehouse.support.TestDatabase#all")
+@Tag("slow")   // a load or chaos test: runs after the fast tier (./gatehouse test), not in ./gatehouse test --fast
 class SignInBurstHttpTest {
 
     private static final String PASSWORD = "Steady-Keel-9";

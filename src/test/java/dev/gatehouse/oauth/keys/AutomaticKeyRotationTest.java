@@ -14,6 +14,7 @@ import dev.gatehouse.support.TestDatabase;
 import dev.gatehouse.support.TestServer;
 import dev.gatehouse.syslog.EventContext;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -27,6 +28,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Automatic rotation, driven by moving the server's clock and running the check every node schedules. Each test
  * has a server of its own, since the clock jumps months ahead.
  */
+@Tag("slow")   // a load or chaos test: runs after the fast tier (./gatehouse test), not in ./gatehouse test --fast
 class AutomaticKeyRotationTest {
 
     private TestServer server;

@@ -7,6 +7,7 @@ import dev.gatehouse.support.Sql;
 import dev.gatehouse.support.TestDatabase;
 import dev.gatehouse.support.TestServer;
 import dev.gatehouse.storage.Hashes;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.AfterParameterizedClassInvocation;
 import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
@@ -31,6 +32,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @ParameterizedClass
 @MethodSource("dev.gatehouse.support.TestDatabase#all")
+@Tag("slow")   // a load or chaos test: runs after the fast tier (./gatehouse test), not in ./gatehouse test --fast
 class RefreshConcurrencyTest {
 
     static final int CONCURRENT = 50;
