@@ -228,6 +228,12 @@ class SampleSpaBrowserTest {
             assertThat(alert).containsText("a single-page app cannot keep one");
             assertThat(alert).containsText("Single-Page App (SPA)");
             Chromium.screenshot(page, "sample-spa-08-web-app-client-id");
+
+            // The app's page in the console says the same where the admin looks (the admin's session is this browser's).
+            page.navigate(server.url() + "/admin/apps/" + clientId);
+            assertThat(page.getByRole(AriaRole.NOTE)).containsText("Not for single-page apps.");
+            assertThat(page.getByRole(AriaRole.NOTE)).containsText("Single-Page App (SPA)");
+            Chromium.screenshot(page, "sample-spa-09-web-app-page");
         }
     }
 
