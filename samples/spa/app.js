@@ -61,7 +61,7 @@ let authClient;
 try {
   if (!config.clientId || config.clientId.startsWith('{')) {
     throw new Error('No client ID yet: set clientId in samples/spa/config.js, or open this page with ?issuer=…&clientId=… '
-      + '(the Client ID of a Single-Page App integration whose sign-in redirect URI is ' + window.location.origin + '/login/callback).');
+      + '(the Client ID of a Single-Page App (SPA) integration whose Login redirect URI is ' + window.location.origin + '/login/callback).');
   }
   authClient = new OktaAuth.OktaAuth({
     issuer: config.issuer,
@@ -112,7 +112,7 @@ async function renderProfile(message) {
   }
   const { idToken, accessToken, refreshToken } = await authClient.tokenManager.getTokens();
   const expires = new Date(accessToken.expiresAt * 1000);
-  const tokens = el('section', { id: 'tokens' }, el('h2', {}, 'Access token'),
+  const tokens = el('section', { id: 'tokens', 'aria-label': 'Access token' }, el('h2', {}, 'Access token'),
     table({
       'Expires at': `${expires.toLocaleString()} (in ${Math.round((expires - Date.now()) / 1000)} s)`,
       Scopes: accessToken.scopes.join(' '),
@@ -122,8 +122,8 @@ async function renderProfile(message) {
     el('p', {},
       el('button', { type: 'button', class: 'secondary', onclick: renew }, 'Renew now'), ' ',
       el('button', { type: 'button', onclick: signOut }, 'Sign out')));
-  const userinfo = el('section', { id: 'userinfo' }, el('h2', {}, 'User info (getUser → /userinfo)'), el('p', {}, 'Loading…'));
-  show(tokens, el('section', { id: 'claims' }, el('h2', {}, 'ID token claims'), table(idToken.claims)), userinfo);
+  const userinfo = el('section', { id: 'userinfo', 'aria-label': 'User info' }, el('h2', {}, 'User info (getUser → /userinfo)'), el('p', {}, 'Loading…'));
+  show(tokens, el('section', { id: 'claims', 'aria-label': 'ID token claims' }, el('h2', {}, 'ID token claims'), table(idToken.claims)), userinfo);
   try {
     const { headers, ...claims } = await authClient.getUser(); // okta-auth-js adds the response headers
     userinfo.replaceChildren(el('h2', {}, 'User info (getUser → /userinfo)'), table(claims));

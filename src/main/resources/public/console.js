@@ -18,6 +18,13 @@ document.addEventListener('click', async (event) => {
     event.preventDefault();
   }
 });
+// A list of URIs (e.g. Login redirect URIs): "+ Add URI" adds a row, Remove removes one; the rows stay numbered
+// ("Login redirect URI 2"), so each keeps a name people and screen readers can tell apart.
+function numberRows(list) {
+  list.querySelectorAll('.uri-row:not(.row-template) input').forEach((input, i) => {
+    input.setAttribute('aria-label', `${list.dataset.label} ${i + 1}`);
+  });
+}
 document.addEventListener('click', (event) => {
   const add = event.target.closest('[data-add-row]');
   if (add) {
@@ -28,10 +35,13 @@ document.addEventListener('click', (event) => {
     row.hidden = false;
     row.querySelectorAll('input').forEach((input) => { input.value = ''; input.disabled = false; });
     list.insertBefore(row, template);
+    numberRows(list);
     row.querySelector('input').focus();
   }
   const remove = event.target.closest('[data-remove-row]');
   if (remove) {
+    const list = remove.closest('.uri-list');
     remove.closest('.uri-row').remove();
+    numberRows(list);
   }
 });

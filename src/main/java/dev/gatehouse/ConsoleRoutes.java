@@ -76,7 +76,10 @@ public final class ConsoleRoutes implements Routes {
         String app = Nav.APPLICATIONS.path() + "/{id}";
         r.get(Nav.APPLICATIONS.path(), apps::list);
         r.post(Nav.APPLICATIONS.path(), apps::create);
-        r.get(Nav.APPLICATIONS.path() + "/new", apps::chooseType);
+        r.get(Nav.APPLICATIONS.path() + "/new", apps::addApplication);
+        for (AppPages.Entry entry : AppPages.Entry.values()) {
+            r.get(entry.path(), ctx -> apps.chooseType(ctx, entry));
+        }
         r.get(Nav.APPLICATIONS.path() + "/new/settings", apps::settingsForm);
         r.get(app, apps::show);
         r.post(app, apps::update);

@@ -42,18 +42,30 @@ class DemoCommandTest {
                     .contains("login           demo@example.com")
                     .contains("password        " + demo.user().newPassword().orElseThrow())
                     .contains("Sample SPA        " + spa)
-                    .contains("Create App Integration")
-                    .contains("OIDC - OpenID Connect. Application type: Single-Page Application")
-                    .contains("App integration name:    My SPA")
-                    .contains("Sign-in redirect URIs:   " + spa + "/login/callback   (replace the prefilled http://localhost:8080 value)")
-                    .contains("Sign-out redirect URIs:  " + spa + "   (replace")
-                    .contains("Trusted Origins › Base URIs: " + spa)
-                    .contains("Allow everyone in your organization to access")
-                    .contains("enable it in Settings › Features")
-                    .contains("Grace period for token rotation: 30 seconds")
-                    .contains(spa + "/?clientId=<Client ID>&issuer=http://localhost:" + port + "/oauth2/default")
+                    // The guide's steps in its own words (shared/docs/GUIDE.md), in its order, with this run's values.
+                    .containsSubsequence(
+                            "  1. Sign in to your Okta organization with your administrator account: open http://localhost:" + port + "/admin",
+                            "  2. From the Admin Console side navigation, click Applications > Applications.",
+                            "  3. Click Add Application and click Create New App.",
+                            "  4. Pick Single-Page App (SPA) as the platform and click Create.",
+                            "     Note: It is important to choose the appropriate application type for apps which are public clients",
+                            "  5. Enter a name for your app integration (or leave the default value):  My SPA",
+                            "  6. Enter values for the Login redirect URI:  " + spa + "/login/callback   (replace the prefilled http://localhost:8080 value)",
+                            "     Logout redirect URIs:         " + spa + "   (replace",
+                            "     Trusted Origins › Base URIs:  " + spa,
+                            "Allow everyone in your organization to access",
+                            "  7. Click Save to finish creating the Okta app integration.",
+                            "  8. On the General settings tab, scroll to General Settings and click Edit.",
+                            "  9. In the Allowed grant types, make sure that Authorization Code and Refresh Token are selected.",
+                            "Refresh token rotation for SPA is an EA (Early Access) feature: enable it in the Settings > Features",
+                            "enable it in Settings › Features",
+                            "Grace period for token rotation: 30 seconds",
+                            " 10. Enable Trusted Origins: Security > API > Trusted Origins lists " + spa + " with CORS",
+                            spa + "/?clientId=<Client ID>&issuer=http://localhost:" + port + "/oauth2/default",
+                            "Create App Integration, OIDC - OpenID Connect,",
+                            "Single-Page Application, Next, Sign-in redirect URIs")
                     .containsPattern("Demo ready \\d+ ms after the JVM started");
-            assertThat(printed.indexOf("Admin Console")).isLessThan(printed.indexOf("  1. Open"));
+            assertThat(printed.indexOf("Admin Console")).isLessThan(printed.indexOf("  1. Sign in"));
             // The admin makes the app, as in the guide: none yet, and the Early Access feature is still off.
             assertThat(demo.app()).isEmpty();
             assertThat(demo.wiring().apps.list(null, null, null, 10)).isEmpty();
@@ -82,7 +94,7 @@ class DemoCommandTest {
             assertThat(first.toString(StandardCharsets.UTF_8))
                     .contains("--seed-app: the app integration 'My SPA' is ready (client ID " + clientId + ")")
                     .contains("    " + spa + "/?clientId=" + clientId + "&issuer=http://localhost:" + port + "/oauth2/default")
-                    .doesNotContain("  1. Open");
+                    .doesNotContain("  1. Sign in");
         }
         ByteArrayOutputStream second = new ByteArrayOutputStream();
         try (Demo.Running demo = Demo.start(options(port, data), SPA_DIR, spaPort, true, new PrintStream(second, true, StandardCharsets.UTF_8))) {

@@ -21,17 +21,63 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Applications in the Admin Console, as Okta's guide walks through it: the list, the Create App
- * Integration wizard (sign-in method and type, then General Settings), and the app page with its
- * General (client credentials, settings with Edit), Sign On and Assignments tabs. Every change goes
- * through {@link Apps} with an {@link AppRequest}, the same path the management API takes.
+ * Applications in the Admin Console, as Okta's guide walks through it: the list, the wizard (platform and sign-in
+ * method, then General Settings), and the app page with its General (client credentials, settings with Edit), Sign On
+ * and Assignments tabs. Every change goes through {@link Apps} with an {@link AppRequest}, the same path the
+ * management API takes.
+ *
+ * <p>Two wordings, one wizard. The guide Gatehouse follows (shared/docs/GUIDE.md) uses Okta's classic console: <b>Add
+ * Application</b>, <b>Create New App</b>, platform <b>Single-Page App (SPA)</b>, <b>Create</b>, <b>Login redirect
+ * URIs</b>. Okta's newer console says <b>Create App Integration</b>, <b>Single-Page Application</b>, <b>Next</b>,
+ * <b>Sign-in redirect URIs</b> (developer.okta.com, "Create an Okta app integration", sign-into-spa guides, both
+ * versions; the classic dialog was "Create a New Application Integration" with Platform and Sign on method, as
+ * third-party setup guides of that time describe it). Every control carries the guide's name with the newer one as a
+ * secondary label; only the wizard's first button cannot have two names, so the platform page is reached under both
+ * names ({@link Entry}) and says Create or Next accordingly. The form, its handler and the next page are the same.
  */
 public final class AppPages {
 
     public record AppsPage(ConsoleFrame frame, String q, List<App> apps) {
     }
 
-    public record NewAppPage(ConsoleFrame frame, String method, String type, List<String> errors) {
+    /** The way into the platform page, in the wording of the console the admin's guide describes. */
+    public enum Entry {
+        /** The guide's, Okta's classic console: Applications › Add Application › Create New App; the button says Create. */
+        CREATE_NEW_APP("create-new-app", "Create"),
+        /** Okta's newer console: Applications › Create App Integration; the button says Next. */
+        CREATE_APP_INTEGRATION("create-app-integration", "Next");
+
+        private final String slug;
+        private final String button;
+
+        Entry(String slug, String button) {
+            this.slug = slug;
+            this.button = button;
+        }
+
+        public String slug() {
+            return slug;
+        }
+
+        /** The label of the button that goes on to General Settings. */
+        public String button() {
+            return button;
+        }
+
+        public String path() {
+            return Nav.APPLICATIONS.path() + "/new/" + slug;
+        }
+
+        /** The entry named by a {@code from} parameter; the guide's for anything else. */
+        static Entry of(String slug) {
+            return CREATE_APP_INTEGRATION.slug.equals(slug) ? CREATE_APP_INTEGRATION : CREATE_NEW_APP;
+        }
+    }
+
+    public record AddApplicationPage(ConsoleFrame frame) {
+    }
+
+    public record NewAppPage(ConsoleFrame frame, String method, String type, List<String> errors, Entry entry) {
     }
 
     /** A grant type checkbox. */
@@ -40,7 +86,13 @@ public final class AppPages {
 
     public record AppFormPage(ConsoleFrame frame, String type, String typeName, String label, List<GrantChoice> grants,
                               List<String> redirectUris, List<String> postLogoutRedirectUris, String assignment,
-                              List<Group> groups, List<String> selectedGroups, List<String> errors, List<String> baseUris) {
+                              List<Group> groups, List<String> selectedGroups, List<String> errors, List<String> baseUris,
+                              Entry entry) {
+
+        /** Back to the platform page this form came from, with the choice made there. */
+        public String back() {
+            return entry.path() + ("service".equals(type) ? "?method=api" : "?method=oidc&type=" + type);
+        }
     }
 
     /** The General Settings edit form, refilled with what was typed when saving failed. */
@@ -84,18 +136,31 @@ public final class AppPages {
                 apps.list(q, null, null, 200)));
     }
 
-    public void chooseType(Context ctx) {
-        console.render(ctx, "apps/new.jte", new NewAppPage(console.frame(ctx, Nav.APPLICATIONS), "oidc", "browser", List.of()));
+    /** Okta's classic Add Application page: there is no catalog here, so it explains that and offers Create New App. */
+    public void addApplication(Context ctx) {
+        console.render(ctx, "apps/add.jte", new AddApplicationPage(console.frame(ctx, Nav.APPLICATIONS)));
+    }
+
+    /**
+     * The platform page, reached as Create New App (the guide) or Create App Integration (Okta's newer console). No
+     * platform is preselected: the guide's note says the choice matters, so the admin makes it. {@code method} and
+     * {@code type} refill it when coming back from General Settings.
+     */
+    public void chooseType(Context ctx, Entry entry) {
+        String method = "api".equals(ctx.queryParam("method")) ? "api" : "oidc";
+        String type = type(ctx.queryParam("type")).filter(t -> t != ApplicationType.SERVICE).map(ApplicationType::wire).orElse(null);
+        console.render(ctx, "apps/new.jte", new NewAppPage(console.frame(ctx, Nav.APPLICATIONS), method, type, List.of(), entry));
     }
 
     public void settingsForm(Context ctx) {
+        Entry entry = Entry.of(ctx.queryParam("from"));
         boolean api = "api".equals(ctx.queryParam("method"));
         String type = api ? "service" : ctx.queryParam("type");
         Optional<ApplicationType> t = type(type);
         if (t.isEmpty() || (!api && t.get() == ApplicationType.SERVICE)) {
             ctx.status(400);
             console.render(ctx, "apps/new.jte", new NewAppPage(console.frame(ctx, Nav.APPLICATIONS), "oidc", null,
-                    List.of("Choose an application type: Web Application, Single-Page Application or Native Application.")));
+                    List.of("Pick a platform: Web, Single-Page App (SPA) or Native app (or API Services as the sign-in method)."), entry));
             return;
         }
         ApplicationType at = t.get();
@@ -105,7 +170,7 @@ public final class AppPages {
             default -> List.of(GrantType.AUTHORIZATION_CODE.wire());
         };
         renderForm(ctx, at, "My " + typeName(at) + " App", defaultGrants, List.of(DEFAULT_REDIRECT), List.of(DEFAULT_SIGN_OUT),
-                "everyone", List.of(), List.of(), Origin.ofUrl(DEFAULT_REDIRECT).map(Origin::toString).stream().toList());
+                "everyone", List.of(), List.of(), Origin.ofUrl(DEFAULT_REDIRECT).map(Origin::toString).stream().toList(), entry);
     }
 
     public void create(Context ctx) {
@@ -145,7 +210,8 @@ public final class AppPages {
             }
         } catch (ApiError e) {
             ctx.status(400);
-            renderForm(ctx, at, label == null ? "" : label, grants, redirects, signOut, assignment, groupIds, Console.messages(e), baseUris);
+            renderForm(ctx, at, label == null ? "" : label, grants, redirects, signOut, assignment, groupIds, Console.messages(e), baseUris,
+                    Entry.of(ctx.formParam("from")));
         }
     }
 
@@ -306,10 +372,11 @@ public final class AppPages {
     }
 
     private void renderForm(Context ctx, ApplicationType at, String label, List<String> grants, List<String> redirects,
-                            List<String> signOut, String assignment, List<String> groupIds, List<String> errors, List<String> baseUris) {
+                            List<String> signOut, String assignment, List<String> groupIds, List<String> errors, List<String> baseUris,
+                            Entry entry) {
         console.render(ctx, "apps/settings.jte", new AppFormPage(console.frame(ctx, Nav.APPLICATIONS), at.wire(), typeName(at), label,
                 grantChoices(at, grants), redirects, signOut, assignment, groups.list(null, null, null, 200).stream()
-                .filter(g -> !g.builtIn()).toList(), groupIds, errors, baseUris));
+                .filter(g -> !g.builtIn()).toList(), groupIds, errors, baseUris, entry));
     }
 
     private void render(Context ctx, App app, String tab, EditForm edit, String newSecret, String notice, List<String> errors) {
@@ -351,6 +418,27 @@ public final class AppPages {
         };
     }
 
+    /** The platform as the guide names it (Okta's classic console), e.g. in the list's Type column. */
+    public static String platformName(ApplicationType t) {
+        return switch (t) {
+            case BROWSER -> "Single-Page App (SPA)";
+            case WEB -> "Web";
+            case NATIVE -> "Native app";
+            case SERVICE -> "API Services";
+        };
+    }
+
+    /** The application type as Okta's newer console names it. */
+    public static String applicationTypeName(ApplicationType t) {
+        return switch (t) {
+            case BROWSER -> "Single-Page Application";
+            case WEB -> "Web Application";
+            case NATIVE -> "Native Application";
+            case SERVICE -> "API Services";
+        };
+    }
+
+    /** The short name in the wizard's heading and default label: "New Single-Page App Integration", "My Web App". */
     public static String typeName(ApplicationType t) {
         return switch (t) {
             case BROWSER -> "Single-Page";

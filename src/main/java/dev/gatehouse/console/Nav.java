@@ -1,6 +1,13 @@
 package dev.gatehouse.console;
 
-/** The Admin Console's side navigation, in Okta's order: section, item, path. */
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The Admin Console's side navigation, in Okta's order: section, item, path. Each section is a labelled group, so
+ * "Applications › Applications" (Okta's guide: "click Applications > Applications") is the item Applications in the
+ * group Applications, for people and for the browser tests' role selectors alike.
+ */
 public enum Nav {
     DASHBOARD(null, "Dashboard", "/admin"),
     PEOPLE("Directory", "People", "/admin/people"),
@@ -34,8 +41,24 @@ public enum Nav {
         return path;
     }
 
-    /** True when this item starts a new section heading in the side navigation. */
-    public boolean startsSection() {
-        return section != null && (ordinal() == 0 || !section.equals(values()[ordinal() - 1].section));
+    /** A group of the side navigation: its heading (null for the items above the first heading) and its items. */
+    public record Section(String name, List<Nav> items) {
+
+        /** The id the group's heading gets, so the group can be labelled by it ({@code aria-labelledby}). */
+        public String headingId() {
+            return "nav-" + name.toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9]+", "-");
+        }
+    }
+
+    /** The side navigation's groups, in order. */
+    public static List<Section> sections() {
+        List<Section> out = new ArrayList<>();
+        for (Nav item : values()) {
+            if (out.isEmpty() || !java.util.Objects.equals(out.getLast().name(), item.section)) {
+                out.add(new Section(item.section, new ArrayList<>()));
+            }
+            out.getLast().items().add(item);
+        }
+        return out.stream().map(s -> new Section(s.name(), List.copyOf(s.items()))).toList();
     }
 }

@@ -29,12 +29,12 @@ import java.util.Optional;
 /**
  * What {@code gatehouse demo} puts in the org, idempotently: a demo user to sign in to the sample SPA with,
  * and (with {@code --seed-app}) the Single-Page App integration Okta's guide has the admin create. The app is
- * made by the same calls, in the same order, as the console's Create App Integration wizard followed by its
+ * made by the same calls, in the same order, as the console's Add Application wizard followed by its
  * General Settings edit ({@link TrustedOrigins#checkBaseUris}, {@link Apps#create}, {@link TrustedOrigins#ensureForBaseUris}),
  * after enabling the Early Access feature as Settings › Features does; so a seeded app is the app the guide makes.
  *
  * <p>Running it again changes nothing: an existing demo user keeps its password, an app with the demo label and
- * the SPA's sign-in redirect URI is reused as it is (whatever an admin changed in it since), an origin already
+ * the SPA's Login redirect URI is reused as it is (whatever an admin changed in it since), an origin already
  * trusted is left alone, and an enabled feature stays enabled.
  */
 public final class DemoSeed {

@@ -11,17 +11,34 @@ import java.util.List;
 /**
  * Settings › Features: each self-service feature with what it does, what enabling changes, and a toggle. Reached
  * from an app's General Settings ("enable it in Settings › Features"), the page keeps {@code returnTo} through the
- * toggle and offers a link back, so the admin returns to the form the guide was on. Only an app's edit page is
- * accepted as {@code returnTo}: anything else is ignored, so the link can never lead off the console.
+ * toggle and offers a link back, so the admin returns to the form the guide was on. Only an app's edit page and the
+ * new Single-Page App form (where Okta's newer console has the admin choose the Refresh Token grant) are accepted as
+ * {@code returnTo}: anything else is ignored, so the link can never lead off the console.
  */
 public final class FeaturePages {
 
     /** The model of {@code features/features.jte}. */
     public record FeaturesPage(ConsoleFrame frame, List<FeatureState> features, String notice, List<String> errors, String returnTo) {
+
+        /** The words of the link back. */
+        public String returnLabel() {
+            return returnTo != null && returnTo.startsWith(NEW_APP) ? "Back to the new app integration" : "Back to the app's General Settings";
+        }
     }
 
-    /** The pages that link here with {@code ?returnTo=}: an app's General Settings editor. */
-    private static final java.util.regex.Pattern RETURN_TO = java.util.regex.Pattern.compile("/admin/apps/0oa[A-Za-z0-9]{17}/edit");
+    private static final String NEW_APP = "/admin/apps/new/settings?";
+
+    /**
+     * The pages that link here with {@code ?returnTo=}: an app's General Settings editor, and the new Single-Page App
+     * form as either wording of the wizard reaches it.
+     */
+    private static final java.util.regex.Pattern RETURN_TO = java.util.regex.Pattern.compile(
+            "/admin/apps/0oa[A-Za-z0-9]{17}/edit|/admin/apps/new/settings\\?method=oidc&type=browser&from=(create-new-app|create-app-integration)");
+
+    /** {@code returnTo} as a query value: only the characters {@link #RETURN_TO} allows that a query value cannot carry as they are. */
+    public static String queryValue(String returnTo) {
+        return returnTo.replace("&", "%26").replace("=", "%3D").replace("?", "%3F");
+    }
 
     private final Console console;
     private final Features features;
@@ -51,7 +68,7 @@ public final class FeaturePages {
                 features.disable(console.event(ctx), id, false);
             }
             Console.seeOther(ctx, Nav.FEATURES.path() + "?notice=" + (enable ? "enabled" : "disabled")
-                    + (returnTo == null ? "" : "&returnTo=" + returnTo));
+                    + (returnTo == null ? "" : "&returnTo=" + queryValue(returnTo)));
         } catch (ApiError e) {
             ctx.status(e.code().status());
             render(ctx, null, Console.messages(e), returnTo);

@@ -18,11 +18,19 @@ import java.util.Optional;
  */
 public final class ClientAuthentication {
 
-    /** The credentials as presented: from the Authorization header and/or the form body. */
-    public record Presented(String basicId, String basicSecret, String bodyClientId, String bodySecret, boolean assertion) {
+    /**
+     * The credentials as presented: from the Authorization header and/or the form body. {@code fromBrowser}: the request
+     * carried an {@code Origin} header, i.e. JavaScript in a browser sent it (browsers add it to every cross-origin and
+     * every POST request; server-side HTTP clients do not).
+     */
+    public record Presented(String basicId, String basicSecret, String bodyClientId, String bodySecret, boolean assertion,
+                            boolean fromBrowser) {
 
-        /** Parses {@code Authorization: Basic …} (RFC 6749 §2.3.1: id and secret are form-encoded before base64). */
-        public static Presented of(String authorization, String bodyClientId, String bodySecret, String assertionType) {
+        /**
+         * Parses {@code Authorization: Basic …} (RFC 6749 §2.3.1: id and secret are form-encoded before base64);
+         * {@code origin} is the request's {@code Origin} header, null when absent.
+         */
+        public static Presented of(String authorization, String bodyClientId, String bodySecret, String assertionType, String origin) {
             String id = null;
             String secret = null;
             if (authorization != null && authorization.regionMatches(true, 0, "Basic ", 0, 6)) {
@@ -39,7 +47,8 @@ public final class ClientAuthentication {
                     secret = null;
                 }
             }
-            return new Presented(blankToNull(id), secret, blankToNull(bodyClientId), blankToNull(bodySecret), assertionType != null);
+            return new Presented(blankToNull(id), secret, blankToNull(bodyClientId), blankToNull(bodySecret), assertionType != null,
+                    origin != null);
         }
 
         private static String urlDecode(String s) {
@@ -56,6 +65,20 @@ public final class ClientAuthentication {
     }
 
     public static final String FAILED = "Client authentication failed. Either the client or the client credentials are invalid.";
+
+    /**
+     * Appended to {@link #FAILED} when JavaScript in a browser uses the client ID of an app with a client secret and
+     * sends no secret: the guide's warning ("It is important to choose the appropriate application type for apps which
+     * are public clients…") where the mistake shows. Okta answers this case with {@link #FAILED} alone
+     * (OKTA-REFERENCE §4.2, okta-auth-js issues #455 and #401), and okta-auth-js shows the description as the
+     * OAuthError's errorSummary (lib/http/request.ts formatError: {@code new OAuthError(error, error_description)}), so
+     * the error code and the first sentence stay Okta's and the explanation follows. It tells the caller only that this
+     * client ID (public anyway: it is in every authorize URL) belongs to an app with a secret, which gives no one a way in:
+     * they would still need the secret. Requests without an {@code Origin} (servers) keep Okta's text unchanged.
+     */
+    public static final String SECRET_CLIENT_IN_BROWSER = " This app integration authenticates with a client secret, and a single-page app "
+            + "cannot keep one: JavaScript in a browser shows everything it has to its users. For a single-page app, create an app "
+            + "integration with the platform Single-Page App (SPA) and use its client ID.";
 
     private final Apps apps;
 
@@ -91,6 +114,9 @@ public final class ClientAuthentication {
                 throw OAuthError.INVALID_CLIENT.because(FAILED + " A public client (token_endpoint_auth_method 'none') must not send a client secret.");
             }
             return app;
+        }
+        if (secret == null && p.fromBrowser()) {
+            throw OAuthError.INVALID_CLIENT.because(FAILED + SECRET_CLIENT_IN_BROWSER, "no secret from a browser for " + method.wire());
         }
         boolean rightPlace = method == AuthMethod.CLIENT_SECRET_BASIC ? p.basicSecret() != null : p.bodySecret() != null;
         if (secret == null || !rightPlace || !apps.verifySecret(app, secret)) {

@@ -2,6 +2,7 @@ package dev.gatehouse.browser;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.microsoft.playwright.BrowserContext;
+import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.options.AriaRole;
 import dev.gatehouse.support.Chromium;
@@ -54,7 +55,7 @@ class CreateSpaBrowserTest {
 
             page.getByRole(AriaRole.LINK, named("Applications")).click();
             Chromium.screenshot(page, "spa-01-applications");
-            page.getByRole(AriaRole.LINK, named("Create App Integration")).first().click();
+            page.getByRole(AriaRole.LINK, named("Create App Integration")).click();
             page.getByLabel("OIDC - OpenID Connect").check();
             page.getByLabel("Single-Page Application").check();
             Chromium.screenshot(page, "spa-02-sign-in-method-and-type");
@@ -63,10 +64,11 @@ class CreateSpaBrowserTest {
             assertThat(page.locator("h1")).hasText("New Single-Page App Integration");
             assertThat(page.getByLabel("App integration name")).hasValue("My Single-Page App");
             page.getByLabel("App integration name").fill("My SPA");
-            assertThat(page.getByLabel("Sign-in redirect URI 1")).hasValue("http://localhost:8080/login/callback");
-            assertThat(page.getByLabel("Sign-out redirect URI 1")).hasValue("http://localhost:8080");
-            page.locator("[data-add-row=redirect-uris]").click();
-            page.getByLabel("Sign-in redirect URI (new)").first().fill("https://app.example.com/login/callback");
+            assertThat(page.getByLabel("Login redirect URI 1")).hasValue("http://localhost:8080/login/callback");
+            assertThat(page.getByLabel("Logout redirect URI 1")).hasValue("http://localhost:8080");
+            page.getByRole(AriaRole.GROUP, new Page.GetByRoleOptions().setName("Login redirect URIs"))
+                    .getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("+ Add URI")).click();
+            page.getByLabel("Login redirect URI 2").fill("https://app.example.com/login/callback");
             page.getByLabel("Allow everyone in your organization to access").check();
             Chromium.screenshot(page, "spa-03-general-settings");
             page.getByRole(AriaRole.BUTTON, named("Save")).click();
@@ -79,8 +81,8 @@ class CreateSpaBrowserTest {
             Chromium.screenshot(page, "spa-04-app-general");
 
             page.getByRole(AriaRole.LINK, named("Edit")).click();
-            page.getByLabel("Authorization Code").check();
-            page.getByLabel("Refresh Token").check();
+            page.getByRole(AriaRole.CHECKBOX, named("Authorization Code")).check();
+            page.getByRole(AriaRole.CHECKBOX, named("Refresh Token")).check();
             page.getByLabel("Rotate token after every use").check();
             page.getByLabel("Grace period for token rotation").fill("30");
             Chromium.screenshot(page, "spa-05-edit-general-settings");

@@ -14,7 +14,8 @@ import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertTha
 
 /**
  * On a new org the Early Access feature "Refresh Token Rotation for SPA" is off: the wizard says the
- * Refresh Token grant needs it and refuses it; after enabling it at Settings › Features, the same SPA saves.
+ * Refresh Token grant needs it and refuses it; after enabling it at Settings › Features, whose link leads back to the
+ * form, the same SPA saves.
  */
 class FeatureGateBrowserTest {
 
@@ -43,7 +44,7 @@ class FeatureGateBrowserTest {
             page.getByLabel("Password").fill(TestServer.ADMIN_PASSWORD);
             page.getByRole(AriaRole.BUTTON, named("Sign in")).click();
 
-            assertThat(page.locator(".feature-note")).containsText("Refresh Token Rotation for SPA");
+            assertThat(page.locator(".feature-note")).containsText("Refresh token rotation for SPA is an EA feature");
             page.getByLabel("Refresh Token").check();
             page.getByRole(AriaRole.BUTTON, named("Save")).click();
             assertThat(page.getByRole(AriaRole.ALERT)).containsText("Settings › Features");
@@ -55,7 +56,8 @@ class FeatureGateBrowserTest {
             assertThat(page.getByRole(AriaRole.STATUS)).containsText("Feature enabled");
             Chromium.screenshot(page, "feature-02-enabled");
 
-            page.navigate(server.url() + "/admin/apps/new/settings?method=oidc&type=browser");
+            page.getByRole(AriaRole.LINK, named("Back to the new app integration")).click();
+            assertThat(page).hasURL(server.url() + "/admin/apps/new/settings?method=oidc&type=browser&from=create-new-app");
             assertThat(page.locator(".feature-note")).hasCount(0);
             page.getByLabel("Refresh Token").check();
             page.getByRole(AriaRole.BUTTON, named("Save")).click();

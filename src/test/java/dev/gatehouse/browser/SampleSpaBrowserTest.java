@@ -196,6 +196,47 @@ class SampleSpaBrowserTest {
         }
     }
 
+    /**
+     * The mistake the guide's note warns about: the SPA uses the client ID of an app made with the platform Web. Sign-in
+     * at Gatehouse works, then the code exchange at /token carries no secret (the SPA has none) and fails. okta-auth-js
+     * turns the answer into {@code OAuthError} with {@code errorCode} {@code invalid_client} and {@code errorSummary} =
+     * the {@code error_description}; Okta's first sentence ("Client authentication failed. …") is followed by
+     * Gatehouse's explanation, which the sample shows as it is.
+     */
+    @Test
+    void aWebAppsClientIdFailsAtTheTokenEndpointSayingASinglePageAppCannotKeepASecret() {
+        String body = """
+                {"name":"oidc_client","label":"Web app used as a SPA","signOnMode":"OPENID_CONNECT",
+                 "credentials":{"oauthClient":{"token_endpoint_auth_method":"client_secret_basic"}},
+                 "settings":{"implicitAssignment":true,"oauthClient":{"application_type":"web",
+                   "redirect_uris":["%s/login/callback"],"post_logout_redirect_uris":["%s"],
+                   "grant_types":["authorization_code"]}}}""".formatted(spa, spa);
+        Http.Response created = server.http().send("POST", "/api/v1/apps", body, Http.ssws(TestServer.API_TOKEN, "Content-Type", "application/json"));
+        assertThat(created.status()).as(created.body()).isEqualTo(200);
+        String clientId = created.json().get("credentials").get("oauthClient").get("client_id").asText();
+        try (BrowserContext context = Chromium.newContext()) {
+            Page page = context.newPage();
+            page.navigate(spa + "/?issuer=" + OAuthFlow.enc(server.url() + "/oauth2/default") + "&clientId=" + OAuthFlow.enc(clientId));
+            page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Sign in")).click();
+            page.getByLabel("Username").fill(TestServer.ADMIN);
+            page.getByLabel("Password").fill(TestServer.ADMIN_PASSWORD);
+            page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Sign in")).click();
+            var alert = page.getByRole(AriaRole.ALERT);
+            assertThat(alert).containsText("Sign-in failed");
+            assertThat(alert).containsText("OAuthError (invalid_client)");
+            assertThat(alert).containsText("Client authentication failed. Either the client or the client credentials are invalid.");
+            assertThat(alert).containsText("a single-page app cannot keep one");
+            assertThat(alert).containsText("Single-Page App (SPA)");
+            Chromium.screenshot(page, "sample-spa-08-web-app-client-id");
+
+            // The app's page in the console says the same where the admin looks (the admin's session is this browser's).
+            page.navigate(server.url() + "/admin/apps/" + clientId);
+            assertThat(page.getByRole(AriaRole.NOTE)).containsText("Not for single-page apps.");
+            assertThat(page.getByRole(AriaRole.NOTE)).containsText("Single-Page App (SPA)");
+            Chromium.screenshot(page, "sample-spa-09-web-app-page");
+        }
+    }
+
     @Test
     void withoutAClientIdTheAppSaysHowToConfigureIt() {
         try (BrowserContext context = Chromium.newContext()) {

@@ -133,8 +133,8 @@ class TrustedOriginsBrowserTest {
             signIn(page);
             assertThat(page.getByLabel("Base URI 1")).hasValue("http://localhost:8080");
             page.getByLabel("App integration name").fill("Wizard SPA");
-            page.getByLabel("Sign-in redirect URI 1").fill("https://wizard.example.com/login/callback");
-            page.getByLabel("Sign-out redirect URI 1").fill("https://wizard.example.com");
+            page.getByLabel("Login redirect URI 1").fill("https://wizard.example.com/login/callback");
+            page.getByLabel("Logout redirect URI 1").fill("https://wizard.example.com");
             page.getByLabel("Base URI 1").fill("https://Wizard.example.com/");
             Chromium.screenshot(page, "origins-06-wizard-base-uris");
             page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Save").setExact(true)).click();

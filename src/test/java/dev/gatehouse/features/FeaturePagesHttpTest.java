@@ -55,13 +55,31 @@ class FeaturePagesHttpTest {
         assertThat(back.header("Location")).isEqualTo("/admin/settings/features?notice=disabled&returnTo=" + APP_EDIT);
     }
 
+    @org.junit.jupiter.api.Test
+    void theNewSinglePageAppFormIsKeptThroughTheToggleWithItsQueryEncoded() {
+        String form = "/admin/apps/new/settings?method=oidc&type=browser&from=create-app-integration";
+        String encoded = "/admin/apps/new/settings%3Fmethod%3Doidc%26type%3Dbrowser%26from%3Dcreate-app-integration";
+        Http.Response page = admin.get("/admin/settings/features?returnTo=" + encoded);
+        assertThat(page.body()).contains("href=\"" + form.replace("&", "&amp;") + "\"").contains("Back to the new app integration");
+
+        Http.Response toggled = admin.post("/admin/settings/features/" + featureId(page), "csrf", Browser.csrf(page), "action", "enable",
+                "returnTo", form);
+        assertThat(toggled.header("Location")).isEqualTo("/admin/settings/features?notice=enabled&returnTo=" + encoded);
+        Http.Response after = admin.get(toggled.header("Location"));
+        assertThat(after.body()).contains("Feature enabled.").contains("href=\"" + form.replace("&", "&amp;") + "\"");
+        admin.post("/admin/settings/features/" + featureId(after), "csrf", Browser.csrf(after), "action", "disable");
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"https://evil.example/admin/apps/0oaAbCdEfGhIjKlMnOpQ/edit", "//evil.example", "/admin/people",
-            "/admin/apps/0oaAbCdEfGhIjKlMnOpQ/edit/../../../people", "/admin/apps/0oaAbCdEfGhIjKlMnOpQ/edit?x=1", "javascript:alert(1)"})
+            "/admin/apps/0oaAbCdEfGhIjKlMnOpQ/edit/../../../people", "/admin/apps/0oaAbCdEfGhIjKlMnOpQ/edit?x=1", "javascript:alert(1)",
+            "/admin/apps/new/settings?method=oidc&type=web&from=create-new-app",
+            "/admin/apps/new/settings?method=oidc&type=browser&from=create-new-app&x=https://evil.example",
+            "https://evil.example/admin/apps/new/settings?method=oidc&type=browser&from=create-new-app"})
     void anyOtherReturnToIsIgnored(String returnTo) {
         Http.Response page = admin.get("/admin/settings/features?returnTo=" + java.net.URLEncoder.encode(returnTo, java.nio.charset.StandardCharsets.UTF_8));
         assertThat(page.status()).isEqualTo(200);
-        assertThat(page.body()).doesNotContain(BACK_LINK).doesNotContain("name=\"returnTo\"");
+        assertThat(page.body()).doesNotContain(BACK_LINK).doesNotContain("Back to the new app integration").doesNotContain("name=\"returnTo\"");
 
         Http.Response toggled = admin.post("/admin/settings/features/" + featureId(page), "csrf", Browser.csrf(page), "action", "disable",
                 "returnTo", returnTo);

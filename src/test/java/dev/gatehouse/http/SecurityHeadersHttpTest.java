@@ -216,6 +216,9 @@ class SecurityHeadersHttpTest {
             seen.put("console " + nav, get(client, nav.path(), jar));
         }
         seen.put("console new app", get(client, "/admin/apps/new", jar));
+        seen.put("console platform (Create New App)", get(client, "/admin/apps/new/create-new-app?type=" + enc(PROBE) + "&method=" + enc(PROBE), jar));
+        seen.put("console platform (Create App Integration)", get(client, "/admin/apps/new/create-app-integration", jar));
+        seen.put("console new app settings", get(client, "/admin/apps/new/settings?method=oidc&type=browser&from=" + enc(PROBE), jar));
         seen.put("console app page (client id)", get(client, "/admin/apps/" + spa.clientId(), jar));
         seen.put("console 404", get(client, "/admin/people/00uNoSuchPerson00001", jar));
         seen.put("sign-out page", get(client, "/signout", jar));

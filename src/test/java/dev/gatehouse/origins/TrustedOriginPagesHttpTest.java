@@ -16,7 +16,7 @@ import java.nio.charset.StandardCharsets;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Security › API › Trusted Origins and the Create App Integration wizard's Base URIs, over HTTP: each change
+ * Security › API › Trusted Origins and the Add Application wizard's Base URIs, over HTTP: each change
  * lands in the same store the API reads, and bad input is shown inline and changes nothing.
  */
 class TrustedOriginPagesHttpTest {

@@ -31,7 +31,7 @@ public final class TokenForm {
             throw OAuthError.INVALID_REQUEST.because("The request must be form-encoded (Content-Type: application/x-www-form-urlencoded).");
         }
         return clients.authenticate(ClientAuthentication.Presented.of(ctx.header("Authorization"), ctx.formParam("client_id"),
-                ctx.formParam("client_secret"), ctx.formParam("client_assertion_type")));
+                ctx.formParam("client_secret"), ctx.formParam("client_assertion_type"), ctx.header("Origin")));
     }
 
     /** The {@code token} parameter, required. */

@@ -68,7 +68,7 @@ public final class TokenEndpoint {
                 throw OAuthError.INVALID_REQUEST.because("The request must be form-encoded (Content-Type: application/x-www-form-urlencoded).");
             }
             client = clients.authenticate(ClientAuthentication.Presented.of(ctx.header("Authorization"), ctx.formParam("client_id"),
-                    ctx.formParam("client_secret"), ctx.formParam("client_assertion_type")));
+                    ctx.formParam("client_secret"), ctx.formParam("client_assertion_type"), ctx.header("Origin")));
             EventContext asClient = event.as(new Actor(client.clientId(), "PublicClientApp", client.clientId(), client.label()));
             TokenRequest request = parse(ctx);
             if (request instanceof TokenRequest.RefreshRequest r && !withinPerUserLimit(ctx, client, r)) {
