@@ -5,6 +5,7 @@ import dev.gatehouse.apps.AppAssignments;
 import dev.gatehouse.apps.AppJson;
 import dev.gatehouse.features.Feature;
 import dev.gatehouse.features.FeaturePages;
+import dev.gatehouse.features.FeatureJson;
 import dev.gatehouse.features.FeatureStore;
 import dev.gatehouse.features.Features;
 import dev.gatehouse.features.FeaturesApi;
@@ -13,6 +14,7 @@ import dev.gatehouse.apps.AppStore;
 import dev.gatehouse.apps.Apps;
 import dev.gatehouse.apps.AppsApi;
 import dev.gatehouse.apps.AssignmentStore;
+import dev.gatehouse.apitokens.ApiTokenJson;
 import dev.gatehouse.apitokens.ApiTokenStore;
 import dev.gatehouse.apitokens.ApiTokens;
 import dev.gatehouse.apitokens.ApiTokensApi;
@@ -29,6 +31,7 @@ import dev.gatehouse.http.Csrf;
 import dev.gatehouse.oauth.tokens.LifecycleRevocation;
 import dev.gatehouse.sessions.SessionCookie;
 import dev.gatehouse.sessions.SessionSettings;
+import dev.gatehouse.sessions.SessionJson;
 import dev.gatehouse.sessions.SessionStore;
 import dev.gatehouse.sessions.Sessions;
 import dev.gatehouse.sessions.SessionsApi;
@@ -84,10 +87,12 @@ import dev.gatehouse.oauth.servers.ScopeStore;
 import dev.gatehouse.oauth.servers.Scopes;
 import dev.gatehouse.oauth.servers.ScopesApi;
 import dev.gatehouse.org.OrgBootstrap;
+import dev.gatehouse.org.OrgStore;
 import dev.gatehouse.origins.Cors;
 import dev.gatehouse.origins.ReturnTargets;
 import dev.gatehouse.origins.TrustedOriginCache;
 import dev.gatehouse.origins.TrustedOriginPages;
+import dev.gatehouse.origins.TrustedOriginJson;
 import dev.gatehouse.origins.TrustedOriginStore;
 import dev.gatehouse.origins.TrustedOrigins;
 import dev.gatehouse.origins.TrustedOriginsApi;
@@ -189,25 +194,30 @@ public final class Wiring implements AutoCloseable {
         ChangeFeed changes = new ChangeFeed(db);
         try {
             SystemLog log = new SystemLog(clock);
+            // Every store, built once and handed to whoever needs it (stores hold no state: the SQL of one table family).
             UserStore users = new UserStore();
+            GroupStore groupStore = new GroupStore();
+            AssignmentStore assignmentStore = new AssignmentStore();
+            SessionStore sessionStore = new SessionStore();
+            CodeStore codeStore = new CodeStore();
+            IssuedTokenStore issuedTokens = new IssuedTokenStore();
             PasswordHasher hasher = new PasswordHasher(
                     new PasswordHasher.Params(config.argon2MemoryKib(), config.argon2Iterations(), config.argon2Parallelism()), random);
             ApiTokens apiTokens = new ApiTokens(db, new ApiTokenStore(), log, ids, clock);
-            OrgBootstrap.FirstStart first = new OrgBootstrap(db, users, apiTokens, hasher, log, ids, clock).ensure(config);
-            GroupStore groupStore = new GroupStore();
+            OrgBootstrap.FirstStart first = new OrgBootstrap(db, new OrgStore(), users, apiTokens, hasher, log, ids, clock).ensure(config);
             SessionSettings sessionSettings = new SessionSettings(Duration.ofMinutes(config.sessionIdleMinutes()),
                     Duration.ofMinutes(config.sessionMaxMinutes()));
             // What ends when a user's or an app's standing changes (sessions, codes, tokens): one object, handed to both.
-            LifecycleRevocation revocation = new LifecycleRevocation(new SessionStore(), sessionSettings, new CodeStore(),
-                    new IssuedTokenStore(), log, clock);
+            LifecycleRevocation revocation = new LifecycleRevocation(sessionStore, sessionSettings, codeStore,
+                    issuedTokens, log, clock);
             Users directoryUsers = new Users(db, users, groupStore, hasher, log, ids, clock, config.lockoutAttempts(), revocation);
             Groups directoryGroups = new Groups(db, groupStore, users, log, ids, clock);
             DirectoryJson directoryJson = new DirectoryJson(config.baseUrl());
             Features features = new Features(db, new FeatureStore(), log, ids, clock);
             features.seed(Wiring.features(config.features()));
-            Apps apps = new Apps(db, changes, new AppStore(), new AppAssignments(db, changes, new AssignmentStore(), groupStore, users, log, clock),
+            Apps apps = new Apps(db, changes, new AppStore(), new AppAssignments(db, changes, assignmentStore, groupStore, users, log, clock),
                     log, ids, clock, () -> features.isEnabled(Feature.REFRESH_TOKEN_ROTATION_FOR_SPA), revocation);
-            AppTokens appTokens = new AppTokens(db, new IssuedTokenStore(), apps, log, clock);
+            AppTokens appTokens = new AppTokens(db, issuedTokens, apps, log, clock);
             KeyEncryption keyEncryption = KeyEncryption.load(config.keyEncryptionKey(), config.dataDir(), random);
             SigningKeys signingKeys = new SigningKeys(db, new SigningKeyStore(), keyEncryption, log, clock, random, KeyRotationSettings.DEFAULTS);
             signingKeys.checkKeyEncryption();
@@ -230,7 +240,7 @@ public final class Wiring implements AutoCloseable {
 
             Pages pages = new Pages();
             ErrorMapper errors = new ErrorMapper(ids, pages);
-            Sessions sessions = new Sessions(db, new SessionStore(), directoryUsers, users, log, ids, clock, sessionSettings);
+            Sessions sessions = new Sessions(db, sessionStore, directoryUsers, users, log, ids, clock, sessionSettings);
             SessionCookie sessionCookie = new SessionCookie(sessions, config.publicHttps());
             // The one CSRF filter for every form (console, sign-in, sign-out, and any added later): see http/Csrf.
             Csrf csrf = new Csrf(ids, config.publicHttps(), config.baseUrl(), keyEncryption.derive("csrf"),
@@ -241,8 +251,9 @@ public final class Wiring implements AutoCloseable {
                     db.isPostgres() ? Optional.of(new SharedBuckets.Store(config.jdbcUrl(), config.dbUser().orElse(null),
                             config.dbPassword().orElse(null))) : Optional.empty(), clock);
             RateLimitFilter rateLimitFilter = new RateLimitFilter(rateLimits, errors, signInPages::tooManyAttempts, Logins::key);
-            OAuthRoutes oauth = oauthRoutes(config, db, log, ids, clock, apps, users, directoryGroups, authorizationServers, scopes,
-                    signingKeys, sessions, sessionCookie, pages, errors, first.orgId(), rateLimitFilter);
+            OAuthRoutes oauth = oauthRoutes(config, db, log, ids, clock, apps, users, groupStore, assignmentStore, codeStore, issuedTokens,
+                    directoryGroups, authorizationServers, scopes, signingKeys, sessions, sessionCookie, pages, errors, first.orgId(),
+                    rateLimitFilter);
             Console console = new Console(consoleAccess(sessionCookie, db, users), csrf, pages, errors, config.orgName(), rateLimitFilter);
             ConsoleRoutes consoleRoutes = new ConsoleRoutes(console,
                     new DashboardPages(console, directoryUsers, db, log),
@@ -257,16 +268,16 @@ public final class Wiring implements AutoCloseable {
                     new TrustedOriginPages(console, trustedOrigins));
             ApiRoutes api = new ApiRoutes(
                     new ApiAuth(apiTokens::authenticate, ApiRoutes.COOKIE_ENDPOINTS),
-                    new ApiTokensApi(apiTokens, config.baseUrl()),
+                    new ApiTokensApi(apiTokens, new ApiTokenJson(config.baseUrl()), config.baseUrl()),
                     new LogsApi(db, log, config.baseUrl()),
                     new UsersApi(directoryUsers, directoryGroups, directoryJson, config.baseUrl()),
                     new GroupsApi(directoryGroups, directoryJson, config.baseUrl()),
-                    new SessionsApi(sessions, sessionCookie, config.baseUrl(), first.orgId()),
+                    new SessionsApi(sessions, sessionCookie, new SessionJson(config.baseUrl(), first.orgId(), sessionSettings)),
                     new AppsApi(apps, new AppJson(config.baseUrl()), config.baseUrl()),
                     new AuthorizationServersApi(authorizationServers, authorizationServerJson, config.baseUrl()),
                     new ScopesApi(authorizationServers, scopes, authorizationServerJson),
-                    new FeaturesApi(features, config.baseUrl()),
-                    new TrustedOriginsApi(trustedOrigins, config.baseUrl()),
+                    new FeaturesApi(features, new FeatureJson(config.baseUrl())),
+                    new TrustedOriginsApi(trustedOrigins, new TrustedOriginJson(config.baseUrl()), config.baseUrl()),
                     new AppTokensApi(appTokens, authorizationServers, config.baseUrl()));
             HttpServer server = new HttpServer(config, tls, ids, errors, metrics, List.of(
                     new Cors(originCache),
@@ -310,7 +321,8 @@ public final class Wiring implements AutoCloseable {
 
     /** The OAuth 2.0 / OpenID Connect endpoints and what they need. */
     private static OAuthRoutes oauthRoutes(GatehouseConfig config, Database db, SystemLog log, Ids ids, Clock clock, Apps apps,
-                                           UserStore users, Groups groups, AuthorizationServers servers, Scopes scopes,
+                                           UserStore users, GroupStore groupStore, AssignmentStore assignments, CodeStore codes,
+                                           IssuedTokenStore issued, Groups groups, AuthorizationServers servers, Scopes scopes,
                                            SigningKeys keys, Sessions sessions, SessionCookie sessionCookie, Pages pages, ErrorMapper errors,
                                            String orgId, RateLimitFilter rateLimits) {
         java.util.function.Function<dev.gatehouse.oauth.servers.AuthorizationServer, Set<String>> customScopes = s -> scopes.list(s.id()).stream()
@@ -318,8 +330,6 @@ public final class Wiring implements AutoCloseable {
         java.util.function.Function<dev.gatehouse.oauth.servers.AuthorizationServer, Set<String>> consentScopes = s -> scopes.list(s.id()).stream()
                 .filter(scope -> scope.consent() == dev.gatehouse.oauth.servers.Scope.Consent.REQUIRED)
                 .map(dev.gatehouse.oauth.servers.Scope::name).collect(java.util.stream.Collectors.toSet());
-        CodeStore codes = new CodeStore();
-        IssuedTokenStore issued = new IssuedTokenStore();
         TokenIssuer issuer = new TokenIssuer(new TokenMinter(keys, ids, clock, orgId), issued, ids);
         ClientAuthentication clients = new ClientAuthentication(apps);
         dev.gatehouse.oauth.tokens.TokenVerifier verifier = new dev.gatehouse.oauth.tokens.TokenVerifier(db, issued, keys, apps, users, clock);
@@ -327,9 +337,9 @@ public final class Wiring implements AutoCloseable {
                 new AuthorizeEndpoint(servers, new Authorization(apps, customScopes, consentScopes, db, codes, log, ids, clock, config.baseUrl()),
                         sessionCookie, pages, errors, ids),
                 new TokenEndpoint(servers, clients,
-                        new CodeGrant(db, codes, issued, issuer, users, new GroupStore(), log, ids, clock),
-                        new RefreshGrant(db, issued, issuer, users, new GroupStore(), new AssignmentStore(), log, clock),
-                        new ClientCredentialsGrant(db, issuer, customScopes, log), db, log, rateLimits),
+                        new CodeGrant(db, codes, issued, issuer, users, groupStore, log, ids, clock),
+                        new RefreshGrant(db, issued, issuer, users, groupStore, assignments, log, clock),
+                        new ClientCredentialsGrant(db, issuer, customScopes, log), issued, db, log, rateLimits),
                 new dev.gatehouse.oauth.userinfo.UserInfoEndpoint(servers, verifier, groups, db, log),
                 new dev.gatehouse.oauth.introspect.IntrospectEndpoint(servers, clients,
                         new dev.gatehouse.oauth.introspect.Introspection(db, issued, verifier, users, clock), db, log),

@@ -89,6 +89,70 @@ class ArchitectureTest {
         }
     }
 
+    /**
+     * "SQL lives only in stores, SystemLog and Database": a statement or a JDBI query anywhere else fails here, naming the
+     * file and line. Migrations (Flyway's Java migrations, which run before any store exists) are the one other place.
+     */
+    @Test
+    void sqlLivesOnlyInStoresTheSystemLogAndTheDatabase() throws IOException {
+        Path root = Path.of("src/main/java/dev/gatehouse");
+        List<String> offenders = new java.util.ArrayList<>();
+        try (Stream<Path> files = Files.walk(root)) {
+            for (Path p : files.filter(f -> f.toString().endsWith(".java")).toList()) {
+                String name = p.getFileName().toString();
+                if (name.endsWith("Store.java") || SQL_HOMES.contains(name) || p.getParent().getFileName().toString().equals("migration")) {
+                    continue;
+                }
+                List<String> lines = Files.readAllLines(p);
+                for (int i = 0; i < lines.size(); i++) {
+                    String line = lines.get(i);
+                    if (SQL_TEXT.stream().anyMatch(line::contains) || SQL_IN_TEXT_BLOCK.matcher(line).find()) {
+                        offenders.add(root.relativize(p) + ":" + (i + 1) + ": " + line.strip());
+                    }
+                }
+            }
+        }
+        assertThat(offenders).as("SQL outside the stores, SystemLog, Database and migrations").isEmpty();
+    }
+
+    /**
+     * Stores are built once, in {@code Wiring}, and handed to whoever needs them: {@code new XStore(} nowhere else in the
+     * main code, and in Wiring at most once per store.
+     */
+    @Test
+    void storesAreBuiltOnceInWiring() throws IOException {
+        Path root = Path.of("src/main/java/dev/gatehouse");
+        List<String> offenders = new java.util.ArrayList<>();
+        try (Stream<Path> files = Files.walk(root)) {
+            for (Path p : files.filter(f -> f.toString().endsWith(".java")).toList()) {
+                java.util.regex.Matcher m = NEW_STORE.matcher(Files.readString(p));
+                java.util.Map<String, Integer> built = new java.util.TreeMap<>();
+                while (m.find()) {
+                    built.merge(m.group(1), 1, Integer::sum);
+                }
+                boolean wiring = p.equals(root.resolve("Wiring.java"));
+                built.forEach((store, times) -> {
+                    if (!wiring) {
+                        offenders.add(root.relativize(p) + " builds a " + store);
+                    } else if (times > 1) {
+                        offenders.add("Wiring builds " + times + " " + store + "s");
+                    }
+                });
+            }
+        }
+        assertThat(offenders).as("stores built outside Wiring, or more than once").isEmpty();
+    }
+
+    /** The text of SQL in Java: a statement's first word opening a string, or a JDBI statement being made. */
+    private static final List<String> SQL_TEXT = List.of("\"SELECT ", "\"UPDATE ", "\"INSERT ", "\"DELETE ", "createQuery(", "createUpdate(",
+            "prepareStatement(");
+    /** A line of a text block that starts a statement ({@code """} then {@code SELECT …} on the next line). */
+    private static final java.util.regex.Pattern SQL_IN_TEXT_BLOCK = java.util.regex.Pattern.compile("^\\s*(SELECT|UPDATE|INSERT INTO|DELETE FROM) ");
+    /** Where SQL may live besides the {@code *Store} classes and the migrations. */
+    private static final Set<String> SQL_HOMES = Set.of("SystemLog.java", "Database.java");
+    /** {@code new SomethingStore(}: a store being built (not a nested {@code Outer.Store}, which is no table's SQL). */
+    private static final java.util.regex.Pattern NEW_STORE = java.util.regex.Pattern.compile("\\bnew\\s+([A-Z][A-Za-z0-9]*Store)\\s*\\(");
+
     /** Packages (first segment under dev/gatehouse) that are plumbing; everything else is a capability or the root. */
     private static final Set<String> PLUMBING = Set.of("config", "errors", "storage", "syslog", "http", "api", "console");
     /** {@code import dev.gatehouse.<segment>…}; a class of the root package ({@code dev.gatehouse.Wiring}) has an upper-case segment. */

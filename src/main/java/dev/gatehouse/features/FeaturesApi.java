@@ -5,35 +5,31 @@ import dev.gatehouse.api.ApiRequests;
 import dev.gatehouse.errors.ErrorCode;
 import io.javalin.http.Context;
 
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-
 /** {@code /api/v1/features}: Okta's Feature JSON (§16). */
 public final class FeaturesApi {
 
     private final Features features;
-    private final String baseUrl;
+    private final FeatureJson json;
 
-    public FeaturesApi(Features features, String baseUrl) {
+    public FeaturesApi(Features features, FeatureJson json) {
         this.features = features;
-        this.baseUrl = baseUrl;
+        this.json = json;
     }
 
     public void list(Context ctx) {
-        ctx.json(features.list().stream().map(this::json).toList());
+        ctx.json(features.list().stream().map(json::feature).toList());
     }
 
     public void get(Context ctx) {
-        ctx.json(json(features.get(ctx.pathParam("id"))));
+        ctx.json(json.feature(features.get(ctx.pathParam("id"))));
     }
 
     public void dependencies(Context ctx) {
-        ctx.json(features.dependencies(ctx.pathParam("id")).stream().map(this::json).toList());
+        ctx.json(features.dependencies(ctx.pathParam("id")).stream().map(json::feature).toList());
     }
 
     public void dependents(Context ctx) {
-        ctx.json(features.dependents(ctx.pathParam("id")).stream().map(this::json).toList());
+        ctx.json(features.dependents(ctx.pathParam("id")).stream().map(json::feature).toList());
     }
 
     public void lifecycle(Context ctx) {
@@ -47,25 +43,7 @@ public final class FeaturesApi {
                 throw ApiError.of(ErrorCode.E0000022);
             }
         };
-        ctx.json(json(state));
+        ctx.json(json.feature(state));
     }
 
-
-    Map<String, Object> json(FeatureState s) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("id", s.id());
-        m.put("type", "self-service");
-        m.put("status", s.enabled() ? "ENABLED" : "DISABLED");
-        m.put("name", s.feature().title());
-        m.put("description", s.feature().description());
-        m.put("stage", Map.of("value", s.feature().stage().name()));
-        String self = baseUrl + "/api/v1/features/" + s.id();
-        Map<String, Object> links = new LinkedHashMap<>();
-        links.put(s.enabled() ? "disable" : "enable", Map.of("href", self + (s.enabled() ? "/disable" : "/enable"), "hints", Map.of("allow", List.of("POST"))));
-        links.put("self", Map.of("href", self));
-        links.put("dependents", Map.of("href", self + "/dependents"));
-        links.put("dependencies", Map.of("href", self + "/dependencies"));
-        m.put("_links", links);
-        return m;
-    }
 }

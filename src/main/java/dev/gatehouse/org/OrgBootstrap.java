@@ -39,6 +39,7 @@ public final class OrgBootstrap {
     }
 
     private final Database db;
+    private final OrgStore orgs;
     private final UserStore users;
     private final ApiTokens apiTokens;
     private final PasswordHasher hasher;
@@ -46,8 +47,10 @@ public final class OrgBootstrap {
     private final Ids ids;
     private final Clock clock;
 
-    public OrgBootstrap(Database db, UserStore users, ApiTokens apiTokens, PasswordHasher hasher, SystemLog log, Ids ids, Clock clock) {
+    public OrgBootstrap(Database db, OrgStore orgs, UserStore users, ApiTokens apiTokens, PasswordHasher hasher, SystemLog log, Ids ids,
+                        Clock clock) {
         this.db = db;
+        this.orgs = orgs;
         this.users = users;
         this.apiTokens = apiTokens;
         this.hasher = hasher;
@@ -79,8 +82,7 @@ public final class OrgBootstrap {
         try {
             db.inTx(h -> {
                 Instant now = clock.instant();
-                h.createUpdate("INSERT INTO orgs (id, singleton, name, created_at) VALUES (:id, 1, :name, :now)")
-                        .bind("id", ids.next(Ids.ORG)).bind("name", config.orgName()).bind("now", now).execute();
+                orgs.insert(h, ids.next(Ids.ORG), config.orgName(), now);
                 User admin = new User(ids.next(Ids.USER), User.Status.ACTIVE,
                         new User.Profile(config.adminEmail(), config.adminEmail(), "Super", "Admin", null, null),
                         now, now, now, null, now, now);
@@ -106,7 +108,7 @@ public final class OrgBootstrap {
     }
 
     private Optional<String> orgId() {
-        return db.read(h -> h.createQuery("SELECT id FROM orgs").mapTo(String.class).findOne());
+        return db.read(orgs::id);
     }
 
     private String strongPassword() {

@@ -11,42 +11,42 @@ import io.javalin.http.Context;
 
 import java.util.ArrayList;
 import java.util.EnumSet;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /** {@code /api/v1/trustedOrigins}: Okta's Trusted Origins API for super admins; every rule is in {@link TrustedOrigins}. */
 public final class TrustedOriginsApi {
 
     private final TrustedOrigins origins;
+    private final TrustedOriginJson json;
     private final String baseUrl;
 
-    public TrustedOriginsApi(TrustedOrigins origins, String baseUrl) {
+    public TrustedOriginsApi(TrustedOrigins origins, TrustedOriginJson json, String baseUrl) {
         this.origins = origins;
+        this.json = json;
         this.baseUrl = baseUrl;
     }
 
     /** {@code POST /api/v1/trustedOrigins} with {@code {name, origin, scopes:[{type}]}}: 200 with the ACTIVE origin. */
     public void create(Context ctx) {
         TrustedOrigins.Request request = request(ctx);
-        ctx.json(json(origins.create(ApiRequests.event(ctx), request)));
+        ctx.json(json.origin(origins.create(ApiRequests.event(ctx), request)));
     }
 
     /** {@code GET /api/v1/trustedOrigins} with {@code q}, {@code filter}, {@code limit} (default 20, at most 200) and {@code after}. */
     public void list(Context ctx) {
         Paging paging = Paging.of(ctx, 20, 200);
         List<TrustedOrigin> found = origins.list(ctx.queryParam("q"), ctx.queryParam("filter"), paging.after(), paging.limit() + 1);
-        ctx.json(paging.respond(ctx, baseUrl, found, TrustedOrigin::id).stream().map(this::json).toList());
+        ctx.json(paging.respond(ctx, baseUrl, found, TrustedOrigin::id).stream().map(json::origin).toList());
     }
 
     public void get(Context ctx) {
-        ctx.json(json(origins.get(ctx.pathParam("id"))));
+        ctx.json(json.origin(origins.get(ctx.pathParam("id"))));
     }
 
     /** {@code PUT /api/v1/trustedOrigins/{id}}: replaces name, origin and scopes. */
     public void replace(Context ctx) {
         TrustedOrigins.Request request = request(ctx);
-        ctx.json(json(origins.replace(ApiRequests.event(ctx), ctx.pathParam("id"), request)));
+        ctx.json(json.origin(origins.replace(ApiRequests.event(ctx), ctx.pathParam("id"), request)));
     }
 
     /** {@code POST /api/v1/trustedOrigins/{id}/lifecycle/{activate|deactivate}}: 200 with the origin (not {@code {}}, as Okta). */
@@ -57,34 +57,13 @@ public final class TrustedOriginsApi {
             case "deactivate" -> origins.deactivate(ApiRequests.event(ctx), id);
             default -> throw ApiError.notFound(ctx.path(), "Path");
         };
-        ctx.json(json(o));
+        ctx.json(json.origin(o));
     }
 
     /** {@code DELETE /api/v1/trustedOrigins/{id}}: 204. */
     public void delete(Context ctx) {
         origins.delete(ApiRequests.event(ctx), ctx.pathParam("id"));
         ctx.status(204);
-    }
-
-    /** Okta's TrustedOrigin JSON; {@code _links} offer {@code deactivate} when ACTIVE and {@code activate} when INACTIVE. */
-    public Map<String, Object> json(TrustedOrigin o) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("id", o.id());
-        m.put("name", o.name());
-        m.put("origin", o.origin());
-        m.put("scopes", EnumSet.allOf(Scope.class).stream().filter(o.scopes()::contains).map(s -> Map.of("type", s.name())).toList());
-        m.put("status", o.status().name());
-        m.put("created", o.created());
-        m.put("createdBy", o.createdBy());
-        m.put("lastUpdated", o.lastUpdated());
-        m.put("lastUpdatedBy", o.lastUpdatedBy());
-        String self = baseUrl + "/api/v1/trustedOrigins/" + o.id();
-        Map<String, Object> links = new LinkedHashMap<>();
-        links.put("self", Map.of("href", self, "hints", Map.of("allow", List.of("GET", "PUT", "DELETE"))));
-        String operation = o.active() ? "deactivate" : "activate";
-        links.put(operation, Map.of("href", self + "/lifecycle/" + operation, "hints", Map.of("allow", List.of("POST"))));
-        m.put("_links", links);
-        return m;
     }
 
     private static TrustedOrigins.Request request(Context ctx) {

@@ -80,7 +80,7 @@ public final class ChangeFeed implements AutoCloseable {
      */
     public void announce(Handle h, String channel) {
         if (db.isPostgres()) {
-            h.createQuery("SELECT pg_notify(:channel, '')").bind("channel", channel).mapTo(String.class).one();
+            Database.pgNotify(h, channel);
         }
     }
 
@@ -115,8 +115,7 @@ public final class ChangeFeed implements AutoCloseable {
             try (Connection c = DriverManager.getConnection(jdbcUrl, credentials)) {
                 try (Statement s = c.createStatement()) {
                     for (String channel : callbacks.keySet()) {
-                        // Channel names are our own constants (identifiers), never user input.
-                        s.execute("LISTEN " + channel);
+                        Database.pgListen(s, channel);
                     }
                 }
                 callbacks.keySet().forEach(this::run);   // whatever changed while we were not listening

@@ -147,6 +147,17 @@ public final class Database implements AutoCloseable {
         dataSource.close();
     }
 
+    /** PostgreSQL: announces a change on {@code channel} to every listening node when {@code h}'s transaction commits. */
+    public static void pgNotify(Handle h, String channel) {
+        h.createQuery("SELECT pg_notify(:channel, '')").bind("channel", channel).mapTo(String.class).one();
+    }
+
+    /** PostgreSQL: makes the connection of {@code s} receive the notifications of {@code channel}. */
+    public static void pgListen(java.sql.Statement s, String channel) throws SQLException {
+        // Channel names are our own constants (identifiers), never user input.
+        s.execute("LISTEN " + channel);
+    }
+
     /** True for a unique-key violation (SQLState 23505 on both H2 and PostgreSQL). */
     public static boolean isUniqueViolation(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {

@@ -43,11 +43,13 @@ public final class TokenEndpoint {
     private final Database db;
     private final SystemLog log;
     private final RateLimitFilter rateLimits;
-    private final IssuedTokenStore tokens = new IssuedTokenStore();
+    private final IssuedTokenStore tokens;
 
     public TokenEndpoint(AuthorizationServers servers, ClientAuthentication clients, CodeGrant codeGrant, RefreshGrant refreshGrant,
-                         ClientCredentialsGrant clientCredentialsGrant, Database db, SystemLog log, RateLimitFilter rateLimits) {
+                         ClientCredentialsGrant clientCredentialsGrant, IssuedTokenStore tokens, Database db, SystemLog log,
+                         RateLimitFilter rateLimits) {
         this.rateLimits = rateLimits;
+        this.tokens = tokens;
         this.servers = servers;
         this.clients = clients;
         this.codeGrant = codeGrant;

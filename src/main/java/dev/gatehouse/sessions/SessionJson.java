@@ -1,0 +1,41 @@
+package dev.gatehouse.sessions;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Okta's Session JSON for {@code /api/v1/sessions/me}, with {@code _links} to refresh, end and read the session's user. */
+public final class SessionJson {
+
+    private final String baseUrl;
+    private final String orgId;
+    private final SessionSettings settings;
+
+    public SessionJson(String baseUrl, String orgId, SessionSettings settings) {
+        this.baseUrl = baseUrl;
+        this.orgId = orgId;
+        this.settings = settings;
+    }
+
+    public Map<String, Object> session(Session s, Sessions.Current current) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("id", s.id());
+        m.put("login", current.user().profile().login());
+        m.put("userId", s.userId());
+        m.put("status", "ACTIVE");
+        m.put("createdAt", s.created());
+        m.put("expiresAt", s.expiresAt(settings.idle()));
+        m.put("lastPasswordVerification", s.passwordVerified());
+        m.put("lastFactorVerification", null);
+        m.put("amr", List.of("pwd"));
+        m.put("idp", Map.of("id", orgId, "type", "OKTA"));
+        m.put("mfaActive", false);
+        String me = baseUrl + "/api/v1/sessions/me";
+        m.put("_links", Map.of(
+                "refresh", Map.of("href", me + "/lifecycle/refresh", "hints", Map.of("allow", List.of("POST"))),
+                "self", Map.of("href", me, "hints", Map.of("allow", List.of("GET", "DELETE"))),
+                "user", Map.of("name", current.user().profile().name(), "href", baseUrl + "/api/v1/users/me",
+                        "hints", Map.of("allow", List.of("GET")))));
+        return m;
+    }
+}
