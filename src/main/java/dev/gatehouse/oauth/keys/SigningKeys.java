@@ -1,11 +1,7 @@
 package dev.gatehouse.oauth.keys;
 
-import com.nimbusds.jose.JOSEException;
-import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKSet;
-import com.nimbusds.jose.jwk.KeyUse;
-import com.nimbusds.jose.jwk.RSAKey;
 import dev.gatehouse.config.ConfigException;
 import dev.gatehouse.oauth.keys.SigningKeyStore.RotationMode;
 import dev.gatehouse.oauth.keys.SigningKeyStore.Schedule;
@@ -18,15 +14,7 @@ import org.jdbi.v3.core.Handle;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.security.GeneralSecurityException;
-import java.security.KeyFactory;
-import java.security.KeyPair;
-import java.security.KeyPairGenerator;
-import java.security.PrivateKey;
 import java.security.SecureRandom;
-import java.security.interfaces.RSAPublicKey;
-import java.security.spec.PKCS8EncodedKeySpec;
-import java.text.ParseException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -35,12 +23,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The RSA signing keys of every authorization server: which one signs, what the JWKS publishes, and rotation.
@@ -48,12 +30,15 @@ import java.util.concurrent.TimeUnit;
  * <p>Each server has an ACTIVE key and a NEXT key at all times, both published; retired (EXPIRED) keys stay
  * published for {@link KeyRotationSettings#retiredKeyPublication} so tokens they signed still verify, then are
  * deleted. A rotation makes NEXT active, retires the old one and makes a new NEXT, so the key that starts signing
- * was always published first. A server's first keys are made off the request path, on a platform thread of this
- * class: right after the transaction that creates the server commits, and at start for any server still without
+ * was always published first. A server's first keys are made off the request path, on the platform thread of
+ * {@link KeyMaker}: right after the transaction that creates the server commits, and at start for any server still without
  * them (2048-bit RSA takes a quarter second or more of CPU each; made inside the first token request they held it
  * for ~2 s on a loaded machine). A request that needs keys still being made waits for them; if none are underway it
  * makes them itself, as before. Making them is race-free across nodes (unique key per generation) and so is
  * rotating (one conditional update of the schedule). Private keys are stored only sealed by {@link KeyEncryption}.
+ *
+ * <p>Its parts: {@link KeyMaker} makes keys (and the first ones in the background), {@link JwkCodec} turns them into
+ * rows and back, {@link SignerCache} keeps each server's active signer; this class decides which key is which.
  */
 public final class SigningKeys implements AutoCloseable {
 
@@ -66,9 +51,6 @@ public final class SigningKeys implements AutoCloseable {
 
     /** Okta's {@code credentials.signing}: rotation mode, last and next rotation, and the active {@code kid}. */
     public record Signing(RotationMode rotationMode, Instant lastRotated, Instant nextRotation, String kid) {
-    }
-
-    private record CachedSigner(TokenSigner signer, Instant loadedAt) {
     }
 
     /** One server's schedule and keys, read together. */
@@ -110,12 +92,9 @@ public final class SigningKeys implements AutoCloseable {
     private final KeyEncryption encryption;
     private final SystemLog log;
     private final Clock clock;
-    private final SecureRandom random;
     private final KeyRotationSettings settings;
-    private final Map<String, CachedSigner> signers = new ConcurrentHashMap<>();
-    /** First keys being made in the background, by authorization server id. */
-    private final Map<String, CompletableFuture<Void>> making = new ConcurrentHashMap<>();
-    private final ThreadPoolExecutor keyMaker;
+    private final SignerCache signers;
+    private final KeyMaker keyMaker;
 
     public SigningKeys(Database db, SigningKeyStore store, KeyEncryption encryption, SystemLog log, Clock clock, SecureRandom random,
                        KeyRotationSettings settings) {
@@ -125,15 +104,10 @@ public final class SigningKeys implements AutoCloseable {
         this.encryption = encryption;
         this.log = log;
         this.clock = clock;
-        this.random = random;
         this.settings = settings;
-        // One platform thread (CPU-bound work must not sit on a virtual thread's carrier); it ends when idle.
-        this.keyMaker = new ThreadPoolExecutor(1, 1, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
-            Thread t = new Thread(r, "gatehouse-key-maker");
-            t.setDaemon(true);
-            return t;
-        });
-        this.keyMaker.allowCoreThreadTimeOut(true);
+        JwkCodec codec = new JwkCodec(encryption);
+        this.signers = new SignerCache(clock, settings.signerCache(), codec);
+        this.keyMaker = new KeyMaker(codec, random);
     }
 
     public KeyRotationSettings settings() {
@@ -155,37 +129,18 @@ public final class SigningKeys implements AutoCloseable {
     }
 
     private void makeKeysSoon(String authorizationServerId) {
-        making.computeIfAbsent(authorizationServerId, id -> {
-            CompletableFuture<Void> f = new CompletableFuture<>();
-            try {
-                keyMaker.execute(() -> {
-                    try {
-                        complete(id);
-                    } catch (RuntimeException e) {
-                        // A request that needs the keys makes them itself; this was only to spare it the wait.
-                        LOG.warn("Could not make the signing keys of authorization server {} in advance: {}", id, e.toString());
-                    } finally {
-                        making.remove(id, f);
-                        f.complete(null);
-                    }
-                });
-            } catch (RejectedExecutionException e) {
-                f.complete(null);   // closing: nothing made, nothing to wait for
-                return null;
-            }
-            return f;
-        });
+        keyMaker.soon(authorizationServerId, this::complete);
     }
 
     /** Waits until the keys being made in the background are made (tests that move the clock need them made first). */
     void awaitKeysMadeInAdvance() {
-        making.values().forEach(CompletableFuture::join);
+        keyMaker.awaitAll();
     }
 
     /** Stops the background key making (keys not made yet are made by the first request that needs them). */
     @Override
     public void close() {
-        keyMaker.shutdownNow();
+        keyMaker.close();
     }
 
     /** Switches automatic rotation on or off; the active key stays as it is (as in Okta). */
@@ -210,15 +165,7 @@ public final class SigningKeys implements AutoCloseable {
      * @throws IllegalArgumentException when there is no such authorization server
      */
     public TokenSigner activeSigner(String authorizationServerId) {
-        Instant now = clock.instant();
-        CachedSigner cached = signers.get(authorizationServerId);
-        if (cached != null && !cached.loadedAt().isAfter(now) && cached.loadedAt().plus(settings.signerCache()).isAfter(now)) {
-            return cached.signer();
-        }
-        StoredKey active = state(authorizationServerId).active();
-        TokenSigner signer = new TokenSigner(authorizationServerId, active.kid(), privateKey(active));
-        signers.put(authorizationServerId, new CachedSigner(signer, now));
-        return signer;
+        return signers.signer(authorizationServerId, () -> state(authorizationServerId).active());
     }
 
     /** The public keys a verifier needs: active, next and recently retired (nothing private). */
@@ -233,7 +180,7 @@ public final class SigningKeys implements AutoCloseable {
     public PublishedKeys published(String authorizationServerId) {
         State s = state(authorizationServerId);
         Instant now = clock.instant();
-        List<JWK> keys = s.published(now.minus(settings.retiredKeyPublication())).stream().<JWK>map(k -> publicJwk(k)).toList();
+        List<JWK> keys = s.published(now.minus(settings.retiredKeyPublication())).stream().<JWK>map(JwkCodec::publicJwk).toList();
         Duration cacheFor = settings.maxJwksCacheAge();
         if (s.schedule().mode() == RotationMode.AUTO && s.schedule().nextRotation() != null) {
             Duration untilRotation = Duration.between(now, s.schedule().nextRotation()).minus(settings.cacheMargin());
@@ -246,7 +193,7 @@ public final class SigningKeys implements AutoCloseable {
     public List<SigningKey> keys(String authorizationServerId) {
         State s = state(authorizationServerId);
         return s.published(clock.instant().minus(settings.retiredKeyPublication())).stream()
-                .map(k -> new SigningKey(k.kid(), k.authorizationServerId(), k.generation(), s.status(k), publicJwk(k),
+                .map(k -> new SigningKey(k.kid(), k.authorizationServerId(), k.generation(), s.status(k), JwkCodec.publicJwk(k),
                         k.created(), k.activated(), k.retired()))
                 .toList();
     }
@@ -306,7 +253,7 @@ public final class SigningKeys implements AutoCloseable {
         String id = s.schedule().authorizationServerId();
         int seen = s.schedule().activeGeneration();
         String newActive = s.next().kid();
-        StoredKey newNext = generate(id, seen + 2, clock.instant(), false);
+        StoredKey newNext = keyMaker.make(id, seen + 2, clock.instant(), false);
         boolean done;
         try {
             done = db.tx(h -> {
@@ -325,7 +272,7 @@ public final class SigningKeys implements AutoCloseable {
             }
             done = false;   // another node rotated and made the next key first
         }
-        signers.remove(id);
+        signers.forget(id);
         return done;
     }
 
@@ -338,10 +285,7 @@ public final class SigningKeys implements AutoCloseable {
         if (s.complete()) {
             return s;
         }
-        CompletableFuture<Void> underway = making.get(authorizationServerId);
-        if (underway != null) {
-            underway.join();
-        }
+        keyMaker.awaitUnderway(authorizationServerId);
         return complete(authorizationServerId);
     }
 
@@ -374,7 +318,7 @@ public final class SigningKeys implements AutoCloseable {
         // Generated outside the transaction (and in parallel): RSA key generation is slow; losing a race just wastes it.
         List<StoredKey> made = List.of(active, active + 1).parallelStream()
                 .filter(g -> s.generation(g).isEmpty())
-                .map(g -> generate(id, g, now, g == active))
+                .map(g -> keyMaker.make(id, g, now, g == active))
                 .toList();
         try {
             db.inTx(h -> {
@@ -391,41 +335,5 @@ public final class SigningKeys implements AutoCloseable {
             }
             // another node made them first: read again
         }
-    }
-
-    private StoredKey generate(String authorizationServerId, int generation, Instant now, boolean active) {
-        try {
-            KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
-            generator.initialize(2048, random);
-            KeyPair pair = generator.generateKeyPair();
-            RSAKey unnamed = new RSAKey.Builder((RSAPublicKey) pair.getPublic()).keyUse(KeyUse.SIGNATURE).algorithm(JWSAlgorithm.RS256).build();
-            String kid = unnamed.computeThumbprint().toString();
-            RSAKey publicJwk = new RSAKey.Builder(unnamed).keyID(kid).build();
-            KeyEncryption.Sealed sealed = encryption.seal(pair.getPrivate().getEncoded(), context(authorizationServerId, kid));
-            return new StoredKey(kid, authorizationServerId, generation, publicJwk.toJSONString(), sealed, now, active ? now : null, null);
-        } catch (GeneralSecurityException | JOSEException e) {
-            throw new IllegalStateException("Cannot generate an RSA signing key", e);
-        }
-    }
-
-    private PrivateKey privateKey(StoredKey k) {
-        byte[] pkcs8 = encryption.open(k.sealed(), context(k.authorizationServerId(), k.kid()));
-        try {
-            return KeyFactory.getInstance("RSA").generatePrivate(new PKCS8EncodedKeySpec(pkcs8));
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("The stored signing key " + k.kid() + " is not an RSA private key", e);
-        }
-    }
-
-    private static RSAKey publicJwk(StoredKey k) {
-        try {
-            return RSAKey.parse(k.publicJwk()).toPublicJWK();
-        } catch (ParseException e) {
-            throw new IllegalStateException("The stored public key " + k.kid() + " is not a JWK", e);
-        }
-    }
-
-    static String context(String authorizationServerId, String kid) {
-        return authorizationServerId + "/" + kid;
     }
 }
