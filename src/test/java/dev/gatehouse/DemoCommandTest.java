@@ -1,6 +1,7 @@
 package dev.gatehouse;
 
 import dev.gatehouse.demo.DemoGuide;
+import dev.gatehouse.support.TestServer;
 import dev.gatehouse.support.Http;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -8,7 +9,6 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -31,8 +31,8 @@ class DemoCommandTest {
 
     @Test
     void printsTheGuidesStepsWithThisRunsValuesAndServesTheSpaWithItsHistoryFallback(@TempDir Path data) {
-        int port = freePort();
-        int spaPort = freePort();
+        int port = TestServer.freePort();
+        int spaPort = TestServer.freePort();
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         String spa = "http://localhost:" + spaPort;
         try (Demo.Running demo = Demo.start(options(port, data), SPA_DIR, spaPort, false, new PrintStream(out, true, StandardCharsets.UTF_8))) {
@@ -82,8 +82,8 @@ class DemoCommandTest {
 
     @Test
     void seedAppPrintsAReadyUrlForARealAppAndASecondStartChangesNothing(@TempDir Path data) {
-        int port = freePort();
-        int spaPort = freePort();
+        int port = TestServer.freePort();
+        int spaPort = TestServer.freePort();
         String spa = "http://localhost:" + spaPort;
         String clientId;
         String password;
@@ -111,7 +111,7 @@ class DemoCommandTest {
 
     @Test
     void aTakenSpaPortIsOneClearMessageAndNothingStarts(@TempDir Path data) throws IOException {
-        int port = freePort();
+        int port = TestServer.freePort();
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
             assertThatThrownBy(() -> Demo.start(options(port, data), SPA_DIR, taken.getLocalPort(), false, new PrintStream(new ByteArrayOutputStream())))
                     .isInstanceOf(dev.gatehouse.config.ConfigException.class)
@@ -140,14 +140,6 @@ class DemoCommandTest {
             return true;
         } catch (IOException e) {
             return false;
-        }
-    }
-
-    private static int freePort() {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 }

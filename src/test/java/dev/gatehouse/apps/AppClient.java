@@ -3,6 +3,7 @@ package dev.gatehouse.apps;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.gatehouse.support.ApiClient;
 import dev.gatehouse.support.Http;
 import dev.gatehouse.support.Sql;
 import dev.gatehouse.support.TestServer;
@@ -14,8 +15,8 @@ import java.util.function.Consumer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The Apps API as the app tests call it: SSWS as the first admin, JSON bodies, and looks at the store. */
-final class AppClient {
+/** The Apps API as the app tests call it (an {@link ApiClient}), with the app bodies they start from and looks at the store. */
+final class AppClient extends ApiClient {
 
     /** The SPA of OKTA-REFERENCE §14.3, as okta-auth-js samples register it. */
     static final String SPA = """
@@ -39,20 +40,18 @@ final class AppClient {
     private static final AtomicInteger SEQ = new AtomicInteger();
 
     private final TestServer server;
-    private final Http http;
-    private final String token;
 
     AppClient(TestServer server) {
         this(server, TestServer.API_TOKEN);
     }
 
     AppClient(TestServer server, String token) {
+        super(server.http(), token);
         this.server = server;
-        this.http = server.http();
-        this.token = token;
     }
 
-    AppClient as(String otherToken) {
+    @Override
+    public AppClient as(String otherToken) {
         return new AppClient(server, otherToken);
     }
 
@@ -91,27 +90,6 @@ final class AppClient {
         return create(body).get("id").asText();
     }
 
-    Http.Response get(String path) {
-        return http.get(path, Http.ssws(token));
-    }
-
-    Http.Response post(String path, String body) {
-        return send("POST", path, body);
-    }
-
-    Http.Response put(String path, String body) {
-        return send("PUT", path, body);
-    }
-
-    Http.Response delete(String path) {
-        return http.send("DELETE", path, null, Http.ssws(token));
-    }
-
-    Http.Response send(String method, String path, String body) {
-        return body == null ? http.send(method, path, null, Http.ssws(token))
-                : http.send(method, path, body, Http.ssws(token, "Content-Type", "application/json"));
-    }
-
     JsonNode app(String id) {
         Http.Response r = get("/api/v1/apps/" + id);
         assertThat(r.status()).as(r.body()).isEqualTo(200);
@@ -134,9 +112,5 @@ final class AppClient {
     String rows() {
         return count("SELECT COUNT(*) FROM apps") + "/" + count("SELECT COUNT(*) FROM app_group_assignments") + "/"
                 + count("SELECT COUNT(*) FROM app_user_assignments") + "/" + allEvents();
-    }
-
-    static String firstCause(Http.Response r) {
-        return r.json().get("errorCauses").get(0).get("errorSummary").asText();
     }
 }

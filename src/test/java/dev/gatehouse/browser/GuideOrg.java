@@ -10,8 +10,8 @@ import dev.gatehouse.Wiring;
 import dev.gatehouse.demo.DemoSeed;
 import dev.gatehouse.demo.SampleSpa;
 import dev.gatehouse.storage.Ids;
+import dev.gatehouse.support.ApiClient;
 import dev.gatehouse.support.Chromium;
-import dev.gatehouse.support.Http;
 import dev.gatehouse.support.OAuthFlow;
 import dev.gatehouse.support.TestDatabase;
 import dev.gatehouse.support.TestServer;
@@ -83,7 +83,7 @@ final class GuideOrg implements AutoCloseable {
 
     /** The management API's view of the app: what the console made. */
     JsonNode app(String clientId) {
-        return server.http().get("/api/v1/apps/" + clientId, Http.ssws(TestServer.API_TOKEN)).json();
+        return ApiClient.of(server).get("/api/v1/apps/" + clientId).json();
     }
 
     /**

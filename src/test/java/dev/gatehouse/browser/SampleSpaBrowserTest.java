@@ -16,9 +16,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
 import java.nio.file.Files;
@@ -57,7 +54,7 @@ class SampleSpaBrowserTest {
             throw new IllegalStateException("The sample SPA needs its npm packages: run 'npm ci' in " + SAMPLE.toAbsolutePath()
                     + " (.ci/run does it; './gatehouse sample-spa' does it when node_modules is missing). Missing: " + bundle);
         }
-        int port = freePort();
+        int port = TestServer.freePort();
         try {
             spaServer = new ProcessBuilder("node", SAMPLE.resolve("serve.mjs").toString(), "--port", Integer.toString(port))
                     .redirectErrorStream(true).start();
@@ -284,14 +281,6 @@ class SampleSpaBrowserTest {
         Http.Response r = server.http().send("POST", "/api/v1/trustedOrigins", body,
                 Http.ssws(TestServer.API_TOKEN, "Content-Type", "application/json"));
         assertThat(r.status()).as(r.body()).isEqualTo(200);
-    }
-
-    private static int freePort() {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     private static void waitForPort(int port) throws InterruptedException {

@@ -2,6 +2,7 @@ package dev.gatehouse.cluster;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import dev.gatehouse.support.ApiClient;
 import dev.gatehouse.support.Browser;
 import dev.gatehouse.support.Http;
 import dev.gatehouse.support.NodeFlow;
@@ -147,7 +148,7 @@ class MultiNodeTest {
     }
 
     static JsonNode json(NodeProcess node, String method, String path, String body) {
-        Http.Response r = node.http().send(method, path, body, Http.ssws(TestServer.API_TOKEN, "Content-Type", "application/json"));
+        Http.Response r = ApiClient.of(node.http()).send(method, path, body);
         assertThat(r.status()).as(path + ": " + r.body()).isIn(200, 201); // 201 for a created server or scope, as Okta
         return r.json();
     }

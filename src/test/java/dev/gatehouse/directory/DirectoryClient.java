@@ -1,6 +1,7 @@
 package dev.gatehouse.directory;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.gatehouse.support.ApiClient;
 import dev.gatehouse.support.Http;
 import dev.gatehouse.support.Sql;
 import dev.gatehouse.support.TestServer;
@@ -13,27 +14,25 @@ import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The Users and Groups APIs as the directory tests call them: SSWS as the first admin, JSON bodies, unique names. */
-final class DirectoryClient {
+/** The Users and Groups APIs as the directory tests call them (an {@link ApiClient}), with unique names and looks at the store. */
+final class DirectoryClient extends ApiClient {
 
     static final String PASSWORD = "Tr0ub4dor&3-horse";
     private static final AtomicInteger SEQ = new AtomicInteger();
 
     private final TestServer server;
-    private final Http http;
-    private final String token;
 
     DirectoryClient(TestServer server) {
         this(server, TestServer.API_TOKEN);
     }
 
     DirectoryClient(TestServer server, String token) {
+        super(server.http(), token);
         this.server = server;
-        this.http = server.http();
-        this.token = token;
     }
 
-    DirectoryClient as(String otherToken) {
+    @Override
+    public DirectoryClient as(String otherToken) {
         return new DirectoryClient(server, otherToken);
     }
 
@@ -66,27 +65,6 @@ final class DirectoryClient {
         return r.json();
     }
 
-    Http.Response get(String path) {
-        return http.get(path, Http.ssws(token));
-    }
-
-    Http.Response post(String path, String body) {
-        return send("POST", path, body);
-    }
-
-    Http.Response put(String path, String body) {
-        return send("PUT", path, body);
-    }
-
-    Http.Response delete(String path) {
-        return http.send("DELETE", path, null, Http.ssws(token));
-    }
-
-    Http.Response send(String method, String path, String body) {
-        return body == null ? http.send(method, path, null, Http.ssws(token))
-                : http.send(method, path, body, Http.ssws(token, "Content-Type", "application/json"));
-    }
-
     String status(String userId) {
         return get("/api/v1/users/" + userId).json().get("status").asText();
     }
@@ -113,9 +91,5 @@ final class DirectoryClient {
         assertThat(link).contains("rel=\"self\"");
         Matcher m = Pattern.compile("<([^>]+)>; rel=\"next\"").matcher(link);
         return m.find() ? m.group(1).replaceFirst("^https?://[^/]+", "") : null;
-    }
-
-    static String firstCause(Http.Response r) {
-        return r.json().get("errorCauses").get(0).get("errorSummary").asText();
     }
 }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.gatehouse.console.Nav;
+import dev.gatehouse.support.ApiClient;
 import dev.gatehouse.support.Browser;
 import dev.gatehouse.support.Http;
 import dev.gatehouse.support.OAuthFlow;
@@ -78,6 +79,7 @@ class FuzzHttpTest {
     TestDatabase database;
 
     static TestServer server;
+    static ApiClient api;
     static Http http;
     static Browser browser;
     static OAuthFlow spa;
@@ -91,9 +93,10 @@ class FuzzHttpTest {
     @BeforeParameterizedClassInvocation
     static void start(TestDatabase database) {
         server = TestServer.start(database);
+        api = ApiClient.of(server);
         http = server.http();
         spa = OAuthFlow.spa(server);
-        Http.Response web = api("POST", "/api/v1/apps", """
+        Http.Response web = api.send("POST", "/api/v1/apps", """
                 {"name":"oidc_client","label":"Fuzz Web","signOnMode":"OPENID_CONNECT",
                  "settings":{"implicitAssignment":true,"oauthClient":{"application_type":"web",
                    "redirect_uris":["https://web.example.com/cb"],"grant_types":["authorization_code","refresh_token"]}}}""");
@@ -102,10 +105,10 @@ class FuzzHttpTest {
         webClientId = web.json().get("credentials").get("oauthClient").get("client_id").asText();
         webSecret = web.json().get("credentials").get("oauthClient").get("client_secret").asText();
         userId = People.create(http, "fuzz-person@example.com", "Random-Input-Pass-1");
-        Http.Response group = api("POST", "/api/v1/groups", "{\"profile\":{\"name\":\"Fuzz Group\",\"description\":\"d\"}}");
+        Http.Response group = api.send("POST", "/api/v1/groups", "{\"profile\":{\"name\":\"Fuzz Group\",\"description\":\"d\"}}");
         assertThat(group.status()).as(group.body()).isEqualTo(200);
         groupId = group.json().get("id").asText();
-        Http.Response origin = api("POST", "/api/v1/trustedOrigins",
+        Http.Response origin = api.send("POST", "/api/v1/trustedOrigins",
                 "{\"name\":\"Fuzz Origin\",\"origin\":\"https://fuzz.example.com\",\"scopes\":[{\"type\":\"CORS\"},{\"type\":\"REDIRECT\"}]}");
         assertThat(origin.status()).as(origin.body()).isEqualTo(200);
         originId = origin.json().get("id").asText();
@@ -258,13 +261,13 @@ class FuzzHttpTest {
             String what = "seed " + (SEED + 1) + " try " + i + ": " + method + " " + path + " " + abbreviate(body);
 
             Snapshot before = snapshot();
-            String objectBefore = update ? api("GET", path.replaceAll("\\?.*", ""), null).body() : null;
-            Http.Response r = api(method, path, body);
+            String objectBefore = update ? api.send("GET", path.replaceAll("\\?.*", ""), null).body() : null;
+            Http.Response r = api.send(method, path, body);
             assertNoServerErrorAndNoRawProbe(what, r);
             if (r.status() >= 400) {
                 assertThat(snapshot()).as(what + " -> " + r.status() + " " + r.body() + " changed state").isEqualTo(before);
                 if (update) {
-                    assertThat(api("GET", path.replaceAll("\\?.*", ""), null).body()).as(what + " changed the object").isEqualTo(objectBefore);
+                    assertThat(api.send("GET", path.replaceAll("\\?.*", ""), null).body()).as(what + " changed the object").isEqualTo(objectBefore);
                 }
                 JsonNode error = r.json();
                 assertThat(error.has("errorCode") && error.has("errorSummary") && error.has("errorLink") && error.has("errorId")
@@ -301,19 +304,19 @@ class FuzzHttpTest {
         assertThat(authorize.header("Location")).isNull();
 
         for (String body : List.of("{\"profile\":{\"name\":\"a\\u0000b\"}}", "{\"profile\":{\"name\":\"a\0b\"}}")) {
-            Http.Response api = api("POST", "/api/v1/groups", body);
-            assertThat(api.status()).as(body).isEqualTo(400);
-            assertThat(api.json().get("errorCode").asText()).isEqualTo("E0000001");
+            Http.Response refused = api.send("POST", "/api/v1/groups", body);
+            assertThat(refused.status()).as(body).isEqualTo(400);
+            assertThat(refused.json().get("errorCode").asText()).isEqualTo("E0000001");
         }
-        Http.Response search = api("GET", "/api/v1/users?q=" + enc("a\0"), null);
+        Http.Response search = api.send("GET", "/api/v1/users?q=" + enc("a\0"), null);
         assertThat(search.status()).isEqualTo(400);
         assertThat(browser.get("/admin/people?q=%00").status()).isEqualTo(400);
         assertThat(snapshot()).isEqualTo(before);
 
-        Http.Response literal = api("POST", "/api/v1/groups", "{\"profile\":{\"name\":\"Literal \\\\u0000 " + database + "\"}}");
+        Http.Response literal = api.send("POST", "/api/v1/groups", "{\"profile\":{\"name\":\"Literal \\\\u0000 " + database + "\"}}");
         assertThat(literal.status()).as("an escaped backslash followed by u0000 is six plain characters").isEqualTo(200);
         assertThat(literal.json().get("profile").get("name").asText()).isEqualTo("Literal \\u0000 " + database);
-        api("DELETE", "/api/v1/groups/" + literal.json().get("id").asText(), null);
+        api.send("DELETE", "/api/v1/groups/" + literal.json().get("id").asText(), null);
     }
 
     // ---- properties shared by both -----------------------------------------------------------------------------
@@ -340,10 +343,6 @@ class FuzzHttpTest {
             rows.put(table, ((Number) row.get(table)).longValue());
         }
         return new Snapshot(rows, ((Number) row.get("events")).longValue());
-    }
-
-    private static Http.Response api(String method, String path, String body) {
-        return http.send(method, path, body, Http.ssws(TestServer.API_TOKEN, "Content-Type", "application/json"));
     }
 
     private static String[] pairs(List<String[]> params) {

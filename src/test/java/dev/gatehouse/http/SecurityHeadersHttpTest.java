@@ -19,8 +19,6 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.http.HttpClient;
 import java.nio.file.Files;
 import java.security.GeneralSecurityException;
@@ -71,12 +69,7 @@ class SecurityHeadersHttpTest {
 
     @BeforeParameterizedClassInvocation
     static void start(TestDatabase database) {
-        int httpsPort;
-        try (ServerSocket s = new ServerSocket(0)) {
-            httpsPort = s.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        int httpsPort = TestServer.freePort();
         server = TestServer.start(database, "--https-port", Integer.toString(httpsPort));
         http = server.http();
         httpsBase = "https://127.0.0.1:" + server.wiring().httpsPort();

@@ -2,6 +2,7 @@ package dev.gatehouse.oauth;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.gatehouse.apps.App;
+import dev.gatehouse.support.ApiClient;
 import dev.gatehouse.support.Http;
 import dev.gatehouse.support.TestDatabase;
 import dev.gatehouse.support.TestServer;
@@ -16,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import static dev.gatehouse.support.ApiClient.ok;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -34,11 +36,13 @@ class CachedLookupsHttpTest {
     TestDatabase database;
 
     static TestServer server;
+    static ApiClient api;
     static Http http;
 
     @BeforeParameterizedClassInvocation
     static void start(TestDatabase database) {
         server = TestServer.start(database);
+        api = ApiClient.of(server);
         http = server.http();
     }
 
@@ -53,24 +57,15 @@ class CachedLookupsHttpTest {
 
     private static Setup serviceApp() {
         int n = SEQ.incrementAndGet();
-        JsonNode server = ok(api("POST", "/api/v1/authorizationServers",
+        JsonNode server = ok(api.send("POST", "/api/v1/authorizationServers",
                 "{\"name\":\"cache-" + n + "-" + System.nanoTime() + "\",\"audiences\":[\"api://cache" + n + "\"]}"));
         String serverId = server.get("id").asText();
-        JsonNode scope = ok(api("POST", "/api/v1/authorizationServers/" + serverId + "/scopes", "{\"name\":\"reports:read\"}"));
-        JsonNode app = ok(api("POST", "/api/v1/apps",
+        JsonNode scope = ok(api.send("POST", "/api/v1/authorizationServers/" + serverId + "/scopes", "{\"name\":\"reports:read\"}"));
+        JsonNode app = ok(api.send("POST", "/api/v1/apps",
                 "{\"label\":\"Cache " + n + "\",\"settings\":{\"oauthClient\":{\"application_type\":\"service\"}}}"));
         JsonNode credentials = app.get("credentials").get("oauthClient");
         return new Setup(serverId, credentials.get("client_id").asText(), credentials.get("client_secret").asText(),
                 app.get("id").asText(), "reports:read", scope.get("id").asText());
-    }
-
-    private static Http.Response api(String method, String path, String body) {
-        return http.send(method, path, body, Http.ssws(TestServer.API_TOKEN, "Content-Type", "application/json"));
-    }
-
-    private static JsonNode ok(Http.Response r) {
-        assertThat(r.status()).as(r.body()).isBetween(200, 299);
-        return r.body().isEmpty() ? null : r.json();
     }
 
     private static Http.Response token(Setup s, String secret, String scope) {
@@ -89,12 +84,12 @@ class CachedLookupsHttpTest {
         Setup s = serviceApp();
         assertToken(token(s, s.secret(), s.scope()));
 
-        ok(api("POST", "/api/v1/apps/" + s.appId() + "/lifecycle/deactivate", null));
+        ok(api.send("POST", "/api/v1/apps/" + s.appId() + "/lifecycle/deactivate", null));
         Http.Response refused = token(s, s.secret(), s.scope());
         assertThat(refused.status()).as(refused.body()).isEqualTo(401);
         assertThat(refused.json().get("error").asText()).isEqualTo("invalid_client");
 
-        ok(api("POST", "/api/v1/apps/" + s.appId() + "/lifecycle/activate", null));
+        ok(api.send("POST", "/api/v1/apps/" + s.appId() + "/lifecycle/activate", null));
         assertToken(token(s, s.secret(), s.scope()));
     }
 
@@ -103,7 +98,7 @@ class CachedLookupsHttpTest {
         Setup s = serviceApp();
         assertToken(token(s, s.secret(), s.scope()));
 
-        String newSecret = ok(api("POST", "/api/v1/apps/" + s.appId() + "/credentials/secrets", null)).get("client_secret").asText();
+        String newSecret = ok(api.send("POST", "/api/v1/apps/" + s.appId() + "/credentials/secrets", null)).get("client_secret").asText();
 
         Http.Response old = token(s, s.secret(), s.scope());
         assertThat(old.status()).as(old.body()).isEqualTo(401);
@@ -112,18 +107,18 @@ class CachedLookupsHttpTest {
 
     @Test
     void aRemovedRedirectUriIsGoneFromTheCachedAppAtOnce() {
-        JsonNode app = ok(api("POST", "/api/v1/apps", """
+        JsonNode app = ok(api.send("POST", "/api/v1/apps", """
                 {"label":"Cache SPA","settings":{"oauthClient":{"application_type":"browser",
                  "redirect_uris":["http://localhost:8080/login/callback","http://localhost:8080/old/callback"]}}}"""));
         String clientId = app.get("credentials").get("oauthClient").get("client_id").asText();
         assertThat(cachedApp(clientId).settings().redirectUris()).contains("http://localhost:8080/old/callback");
 
         ((com.fasterxml.jackson.databind.node.ArrayNode) app.get("settings").get("oauthClient").get("redirect_uris")).remove(1);
-        ok(api("PUT", "/api/v1/apps/" + app.get("id").asText(), app.toString()));
+        ok(api.send("PUT", "/api/v1/apps/" + app.get("id").asText(), app.toString()));
 
         assertThat(cachedApp(clientId).settings().redirectUris()).containsExactly("http://localhost:8080/login/callback");
         assertThat(cachedApp(clientId).implicitAssignment()).isFalse();
-        ok(api("PUT", "/api/v1/apps/" + app.get("id").asText() + "/groups/" + everyoneGroupId(), null));
+        ok(api.send("PUT", "/api/v1/apps/" + app.get("id").asText() + "/groups/" + everyoneGroupId(), null));
         assertThat(cachedApp(clientId).implicitAssignment()).as("implicitAssignment follows the Everyone assignment").isTrue();
     }
 
@@ -142,10 +137,10 @@ class CachedLookupsHttpTest {
         Http.Response unknown = token(s, s.secret(), "reports:write");
         assertThat(unknown.json().get("error").asText()).as(unknown.body()).isEqualTo("invalid_scope");
 
-        ok(api("POST", "/api/v1/authorizationServers/" + s.serverId() + "/scopes", "{\"name\":\"reports:write\"}"));
+        ok(api.send("POST", "/api/v1/authorizationServers/" + s.serverId() + "/scopes", "{\"name\":\"reports:write\"}"));
         assertToken(token(s, s.secret(), "reports:write"));
 
-        ok(api("DELETE", "/api/v1/authorizationServers/" + s.serverId() + "/scopes/" + s.scopeId(), null));
+        ok(api.send("DELETE", "/api/v1/authorizationServers/" + s.serverId() + "/scopes/" + s.scopeId(), null));
         Http.Response deleted = token(s, s.secret(), s.scope());
         assertThat(deleted.status()).as(deleted.body()).isEqualTo(400);
         assertThat(deleted.json().get("error").asText()).isEqualTo("invalid_scope");
@@ -156,10 +151,10 @@ class CachedLookupsHttpTest {
         Setup s = serviceApp();
         assertToken(token(s, s.secret(), s.scope()));
 
-        ok(api("POST", "/api/v1/authorizationServers/" + s.serverId() + "/lifecycle/deactivate", null));
+        ok(api.send("POST", "/api/v1/authorizationServers/" + s.serverId() + "/lifecycle/deactivate", null));
         assertThat(token(s, s.secret(), s.scope()).status()).isEqualTo(404);
 
-        ok(api("POST", "/api/v1/authorizationServers/" + s.serverId() + "/lifecycle/activate", null));
+        ok(api.send("POST", "/api/v1/authorizationServers/" + s.serverId() + "/lifecycle/activate", null));
         assertToken(token(s, s.secret(), s.scope()));
     }
 }

@@ -1,6 +1,7 @@
 package dev.gatehouse.origins;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.gatehouse.support.ApiClient;
 import dev.gatehouse.support.Http;
 import dev.gatehouse.support.TestServer;
 
@@ -10,18 +11,17 @@ import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** {@code /api/v1/trustedOrigins} calls for the origin tests, with the first admin's API token. */
-final class OriginsClient {
+/** {@code /api/v1/trustedOrigins} calls for the origin tests: an {@link ApiClient} with the first admin's API token. */
+final class OriginsClient extends ApiClient {
 
     static final String PATH = "/api/v1/trustedOrigins";
     private static final AtomicInteger SEQ = new AtomicInteger();
 
     private final TestServer server;
-    private final Http http;
 
     OriginsClient(TestServer server) {
+        super(server.http(), TestServer.API_TOKEN);
         this.server = server;
-        this.http = server.http();
     }
 
     /** A fresh https origin, e.g. {@code https://app-7.example.com}. */
@@ -33,12 +33,6 @@ final class OriginsClient {
         String s = Arrays.stream(scopes).map(t -> "{\"type\":\"" + t + "\"}").collect(Collectors.joining(","));
         return "{\"name\":" + (name == null ? "null" : "\"" + name + "\"") + ",\"origin\":" + (origin == null ? "null" : "\"" + origin + "\"")
                 + ",\"scopes\":[" + s + "]}";
-    }
-
-    Http.Response send(String method, String path, String body, String... extraHeaders) {
-        String[] headers = body == null ? Http.ssws(TestServer.API_TOKEN, extraHeaders)
-                : Http.ssws(TestServer.API_TOKEN, concat(extraHeaders, "Content-Type", "application/json"));
-        return http.send(method, path, body, headers);
     }
 
     Http.Response post(String body) {
@@ -58,15 +52,5 @@ final class OriginsClient {
 
     long events(String type) {
         return server.wiring().db.read(h -> server.wiring().systemLog.count(h, type));
-    }
-
-    static String firstCause(Http.Response r) {
-        return r.json().get("errorCauses").get(0).get("errorSummary").asText();
-    }
-
-    private static String[] concat(String[] a, String... b) {
-        String[] out = Arrays.copyOf(a, a.length + b.length);
-        System.arraycopy(b, 0, out, a.length, b.length);
-        return out;
     }
 }

@@ -36,7 +36,7 @@ public final class NodeFlow {
                    "response_types":["code"],"grant_types":["authorization_code","refresh_token"],
                    "refresh_token":{"rotation_type":"ROTATE","leeway":%d},"consent_method":"TRUSTED"}}}"""
                 .formatted(SEQ.incrementAndGet(), OAuthFlow.REDIRECT_URI, OAuthFlow.POST_LOGOUT_REDIRECT_URI, leeway);
-        Http.Response r = api(node).send("POST", "/api/v1/apps", body, Http.ssws(TestServer.API_TOKEN, "Content-Type", "application/json"));
+        Http.Response r = ApiClient.of(api(node)).post("/api/v1/apps", body);
         assertThat(r.status()).as(r.body()).isEqualTo(200);
         return new NodeFlow(r.json().get("credentials").get("oauthClient").get("client_id").asText());
     }

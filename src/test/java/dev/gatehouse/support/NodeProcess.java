@@ -61,7 +61,7 @@ public final class NodeProcess implements AutoCloseable {
      */
     public static NodeProcess create(String name, String dbUrl, String baseUrl, Map<String, String> extraEnv) {
         try {
-            int port = freePort();
+            int port = TestServer.freePort();
             Path dataDir = Files.createTempDirectory("gatehouse-node-" + name);
             Map<String, String> env = new LinkedHashMap<>();
             env.put("GATEHOUSE_PORT", Integer.toString(port));
@@ -212,14 +212,6 @@ public final class NodeProcess implements AutoCloseable {
             files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
         } catch (IOException ignored) {
             // a leftover temp dir is harmless
-        }
-    }
-
-    public static int freePort() {
-        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 

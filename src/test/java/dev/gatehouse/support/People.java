@@ -13,8 +13,7 @@ public final class People {
         String body = """
                 {"profile":{"firstName":"Test","lastName":"Person","email":"%s","login":"%s"},
                  "credentials":{"password":{"value":"%s"}}}""".formatted(login, login, password);
-        Http.Response r = http.send("POST", "/api/v1/users?activate=true", body,
-                Http.ssws(TestServer.API_TOKEN, "Content-Type", "application/json"));
+        Http.Response r = ApiClient.of(http).post("/api/v1/users?activate=true", body);
         assertThat(r.status()).as(r.body()).isEqualTo(200);
         return r.json().get("id").asText();
     }

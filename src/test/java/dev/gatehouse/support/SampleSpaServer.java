@@ -4,9 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.gatehouse.http.Json;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -57,7 +54,7 @@ public final class SampleSpaServer implements AutoCloseable {
                         + " (.ci/run does it). Missing: " + p);
             }
         }
-        int port = freePort();
+        int port = TestServer.freePort();
         Process process;
         try {
             process = new ProcessBuilder("node", FOLDER.resolve("serve.mjs").toString(), "--port", Integer.toString(port))
@@ -109,14 +106,6 @@ public final class SampleSpaServer implements AutoCloseable {
     @Override
     public void close() {
         process.destroy();
-    }
-
-    private static int freePort() {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     private void waitForPort(int port) {

@@ -54,7 +54,8 @@ public final class TestServer implements AutoCloseable {
     /** A port chosen once, so the base URL (and so every issuer) is the real address of this server. */
     private final int port = freePort();
 
-    private static int freePort() {
+    /** A port no one listens on now, on 127.0.0.1 (for a server, a sample SPA or an HTTPS listener a test starts). */
+    public static int freePort() {
         try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
             return s.getLocalPort();
         } catch (IOException e) {

@@ -4,9 +4,6 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
@@ -41,7 +38,7 @@ public final class TrustedHttps implements AutoCloseable {
 
     /** Starts a server on the database with an HTTPS listener as its base URL (the plain-HTTP one stays for test helpers). */
     public static TrustedHttps start(TestDatabase database, String... extraArgs) {
-        int httpsPort = freePort();
+        int httpsPort = TestServer.freePort();
         String origin = "https://localhost:" + httpsPort;
         String[] args = new String[extraArgs.length + 4];
         args[0] = "--https-port";
@@ -109,13 +106,5 @@ public final class TrustedHttps implements AutoCloseable {
             ks.setCertificateEntry("gatehouse", CertificateFactory.getInstance("X.509").generateCertificate(in));
         }
         return ks;
-    }
-
-    private static int freePort() {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

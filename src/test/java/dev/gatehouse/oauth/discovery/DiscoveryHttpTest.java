@@ -1,6 +1,7 @@
 package dev.gatehouse.oauth.discovery;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.gatehouse.support.ApiClient;
 import dev.gatehouse.support.Http;
 import dev.gatehouse.support.TestDatabase;
 import dev.gatehouse.support.TestServer;
@@ -39,11 +40,13 @@ class DiscoveryHttpTest {
     TestDatabase database;
 
     static TestServer server;
+    static ApiClient api;
     static String base;
 
     @BeforeParameterizedClassInvocation
     static void start(TestDatabase database) {
         server = TestServer.start(database);
+        api = ApiClient.of(server);
         base = server.wiring().config.baseUrl();
     }
 
@@ -154,19 +157,19 @@ class DiscoveryHttpTest {
 
     @Test
     void anInactiveServerHasNoMetadataOrKeysUntilActivatedAgain() {
-        Http.Response created = api("POST", "/api/v1/authorizationServers",
+        Http.Response created = api.send("POST", "/api/v1/authorizationServers",
                 "{\"name\":\"Short-lived " + database + "\",\"audiences\":[\"api://short\"]}");
         String id = created.json().get("id").asText();
         List<String> paths = List.of("/oauth2/" + id + "/.well-known/openid-configuration",
                 "/oauth2/" + id + "/.well-known/oauth-authorization-server", "/oauth2/" + id + "/v1/keys");
         paths.forEach(p -> assertThat(server.http().get(p).status()).as(p).isEqualTo(200));
-        assertThat(api("POST", "/api/v1/authorizationServers/" + id + "/lifecycle/deactivate", null).status()).isEqualTo(204);
+        assertThat(api.send("POST", "/api/v1/authorizationServers/" + id + "/lifecycle/deactivate", null).status()).isEqualTo(204);
         for (String p : paths) {
             Http.Response r = server.http().get(p);
             assertOktaError(r, 404, "E0000007");
             assertThat(r.json().get("errorSummary").asText()).isEqualTo("Not found: Resource not found: " + id + " (AuthorizationServer)");
         }
-        assertThat(api("POST", "/api/v1/authorizationServers/" + id + "/lifecycle/activate", null).status()).isEqualTo(204);
+        assertThat(api.send("POST", "/api/v1/authorizationServers/" + id + "/lifecycle/activate", null).status()).isEqualTo(204);
         paths.forEach(p -> assertThat(server.http().get(p).status()).as(p).isEqualTo(200));
     }
 
@@ -178,12 +181,8 @@ class DiscoveryHttpTest {
     }
 
     private void createScope(String name, String publish) {
-        Http.Response r = api("POST", "/api/v1/authorizationServers/default/scopes",
+        Http.Response r = api.send("POST", "/api/v1/authorizationServers/default/scopes",
                 "{\"name\":\"" + name + "\",\"metadataPublish\":\"" + publish + "\"}");
         assertThat(r.status()).as(r.body()).isEqualTo(201);
-    }
-
-    private static Http.Response api(String method, String path, String body) {
-        return server.http().send(method, path, body, Http.ssws(TestServer.API_TOKEN, "Content-Type", "application/json"));
     }
 }

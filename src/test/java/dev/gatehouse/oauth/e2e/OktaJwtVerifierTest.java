@@ -17,11 +17,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
-import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -59,7 +55,7 @@ class OktaJwtVerifierTest {
 
     @BeforeAll
     void start() throws Exception {
-        int httpsPort = freePort();
+        int httpsPort = TestServer.freePort();
         origin = "https://localhost:" + httpsPort;
         server = TestServer.start(TestDatabase.H2, "--https-port", Integer.toString(httpsPort), "--base-url", origin);
         assertThat(server.wiring().httpsPort()).isEqualTo(httpsPort);
@@ -217,14 +213,6 @@ class OktaJwtVerifierTest {
         }
         try (var out = Files.newOutputStream(trustStore)) {
             ks.store(out, "changeit".toCharArray());
-        }
-    }
-
-    private static int freePort() {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 }

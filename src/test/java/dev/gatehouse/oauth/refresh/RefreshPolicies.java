@@ -2,6 +2,7 @@ package dev.gatehouse.oauth.refresh;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.gatehouse.support.ApiClient;
 import dev.gatehouse.support.Http;
 import dev.gatehouse.support.OAuthFlow;
 import dev.gatehouse.support.TestServer;
@@ -16,15 +17,14 @@ final class RefreshPolicies {
 
     static OAuthFlow spa(TestServer server, String rotation, Integer leeway) {
         OAuthFlow flow = OAuthFlow.spa(server);
-        Http http = server.http();
-        ObjectNode app = (ObjectNode) http.get("/api/v1/apps/" + flow.clientId(), Http.ssws(TestServer.API_TOKEN)).json();
+        ApiClient api = ApiClient.of(server);
+        ObjectNode app = (ObjectNode) api.get("/api/v1/apps/" + flow.clientId()).json();
         ObjectNode rt = (ObjectNode) app.get("settings").get("oauthClient").get("refresh_token");
         rt.put("rotation_type", rotation);
         if (leeway != null) {
             rt.put("leeway", leeway);
         }
-        Http.Response r = http.send("PUT", "/api/v1/apps/" + flow.clientId(), app.toString(),
-                Http.ssws(TestServer.API_TOKEN, "Content-Type", "application/json"));
+        Http.Response r = api.put("/api/v1/apps/" + flow.clientId(), app.toString());
         assertThat(r.status()).as(r.body()).isEqualTo(200);
         return flow;
     }

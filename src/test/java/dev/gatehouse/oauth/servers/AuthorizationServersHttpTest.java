@@ -1,6 +1,7 @@
 package dev.gatehouse.oauth.servers;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.gatehouse.support.ApiClient;
 import dev.gatehouse.support.Http;
 import dev.gatehouse.support.Sql;
 import dev.gatehouse.support.TestDatabase;
@@ -35,11 +36,13 @@ class AuthorizationServersHttpTest {
     TestDatabase database;
 
     static TestServer server;
+    static ApiClient api;
     static String base;
 
     @BeforeParameterizedClassInvocation
     static void start(TestDatabase database) {
         server = TestServer.start(database);
+        api = ApiClient.of(server);
         base = server.wiring().config.baseUrl();
     }
 
@@ -48,16 +51,12 @@ class AuthorizationServersHttpTest {
         server.close();
     }
 
-    static Http.Response api(String method, String path, String body) {
-        return server.http().send(method, path, body, Http.ssws(TestServer.API_TOKEN, "Content-Type", "application/json"));
-    }
-
     static String unique(String prefix) {
         return prefix + " " + SEQ.incrementAndGet() + "x" + Long.toString(System.nanoTime() % 100_000, 36);
     }
 
     static JsonNode create(String name, String audience) {
-        Http.Response r = api("POST", "/api/v1/authorizationServers",
+        Http.Response r = api.send("POST", "/api/v1/authorizationServers",
                 "{\"name\":\"" + name + "\",\"description\":\"for tests\",\"audiences\":[\"" + audience + "\"]}");
         assertThat(r.status()).as("201 Created, as Okta: " + r.body()).isEqualTo(201);
         return r.json();
@@ -97,13 +96,13 @@ class AuthorizationServersHttpTest {
         assertThat(links.get("deactivate").get("href").asText()).isEqualTo(self + "/lifecycle/deactivate");
         assertThat(links.get("metadata")).extracting(m -> m.get("href").asText()).containsExactly(
                 base + "/oauth2/" + id + "/.well-known/oauth-authorization-server", base + "/oauth2/" + id + "/.well-known/openid-configuration");
-        assertThat(api("GET", "/api/v1/authorizationServers/" + id, null).json()).isEqualTo(s);
+        assertThat(api.send("GET", "/api/v1/authorizationServers/" + id, null).json()).isEqualTo(s);
         assertThat(events("oauth2.as.created")).isEqualTo(created + 1);
     }
 
     @Test
     void defaultIsThereWithOktasIdNameAndAudience() {
-        JsonNode d = api("GET", "/api/v1/authorizationServers/default", null).json();
+        JsonNode d = api.send("GET", "/api/v1/authorizationServers/default", null).json();
         assertThat(d.get("id").asText()).isEqualTo("default");
         assertThat(d.get("name").asText()).isEqualTo("default");
         assertThat(d.get("audiences")).extracting(JsonNode::asText).containsExactly("api://default");
@@ -113,10 +112,10 @@ class AuthorizationServersHttpTest {
 
     @Test
     void theOrgServerIsNotPartOfTheApi() {
-        assertOktaError(api("GET", "/api/v1/authorizationServers/org", null), 404, "E0000007");
-        assertOktaError(api("GET", "/api/v1/authorizationServers/org/scopes", null), 404, "E0000007");
+        assertOktaError(api.send("GET", "/api/v1/authorizationServers/org", null), 404, "E0000007");
+        assertOktaError(api.send("GET", "/api/v1/authorizationServers/org/scopes", null), 404, "E0000007");
         List<String> ids = new ArrayList<>();
-        api("GET", "/api/v1/authorizationServers", null).json().forEach(s -> ids.add(s.get("id").asText()));
+        api.send("GET", "/api/v1/authorizationServers", null).json().forEach(s -> ids.add(s.get("id").asText()));
         assertThat(ids).contains("default").doesNotContain("org");
     }
 
@@ -131,7 +130,7 @@ class AuthorizationServersHttpTest {
         String next = "/api/v1/authorizationServers?limit=2&q=" + tag.toUpperCase();
         int pages = 0;
         while (next != null) {
-            Http.Response r = api("GET", next, null);
+            Http.Response r = api.send("GET", next, null);
             assertThat(r.status()).isEqualTo(200);
             r.json().forEach(s -> seen.add(s.get("id").asText()));
             String link = r.header("Link");
@@ -141,7 +140,7 @@ class AuthorizationServersHttpTest {
         }
         assertThat(pages).isEqualTo(2);
         assertThat(seen).containsExactlyElementsOf(made.stream().sorted().toList());
-        JsonNode byAudience = api("GET", "/api/v1/authorizationServers?q=other-" + tag, null).json();
+        JsonNode byAudience = api.send("GET", "/api/v1/authorizationServers?q=other-" + tag, null).json();
         assertThat(byAudience).extracting(s -> s.get("id").asText()).containsExactly(made.get(2));
     }
 
@@ -159,7 +158,7 @@ class AuthorizationServersHttpTest {
     void invalidServerIsRejectedAndChangesNothing(String why, String body, String cause) {
         long servers = Sql.count(server.wiring().db, "SELECT COUNT(*) FROM authorization_servers");
         long allEvents = Sql.count(server.wiring().db, "SELECT COUNT(*) FROM system_log_events");
-        Http.Response r = api("POST", "/api/v1/authorizationServers", body);
+        Http.Response r = api.send("POST", "/api/v1/authorizationServers", body);
         assertOktaError(r, 400, "E0000001");
         assertThat(r.json().get("errorCauses").get(0).get("errorSummary").asText()).isEqualTo(cause);
         assertThat(Sql.count(server.wiring().db, "SELECT COUNT(*) FROM authorization_servers")).isEqualTo(servers);
@@ -172,7 +171,7 @@ class AuthorizationServersHttpTest {
         String id = s.get("id").asText();
         long updates = events("oauth2.as.updated");
         String name = unique("After");
-        Http.Response r = api("PUT", "/api/v1/authorizationServers/" + id, "{\"name\":\"" + name + "\",\"audiences\":[\"api://after\"],"
+        Http.Response r = api.send("PUT", "/api/v1/authorizationServers/" + id, "{\"name\":\"" + name + "\",\"audiences\":[\"api://after\"],"
                 + "\"credentials\":{\"signing\":{\"rotationMode\":\"MANUAL\"}}}");
         assertThat(r.status()).as(r.body()).isEqualTo(200);
         assertThat(r.json().get("name").asText()).isEqualTo(name);
@@ -184,7 +183,7 @@ class AuthorizationServersHttpTest {
         assertThat(signing.has("nextRotation")).isFalse();
         assertThat(signing.get("kid").asText()).as("switching modes keeps the active key").isEqualTo(s.get("credentials").get("signing").get("kid").asText());
         assertThat(events("oauth2.as.updated")).isEqualTo(updates + 1);
-        assertOktaError(api("PUT", "/api/v1/authorizationServers/" + id, "{\"name\":\"\",\"audiences\":[\"api://after\"]}"), 400, "E0000001");
+        assertOktaError(api.send("PUT", "/api/v1/authorizationServers/" + id, "{\"name\":\"\",\"audiences\":[\"api://after\"]}"), 400, "E0000001");
     }
 
     @Test
@@ -192,41 +191,41 @@ class AuthorizationServersHttpTest {
         String id = create(unique("Lifecycle"), "api://l").get("id").asText();
         long deactivated = events("oauth2.as.deactivated");
         long activated = events("oauth2.as.activated");
-        assertThat(api("POST", "/api/v1/authorizationServers/" + id + "/lifecycle/deactivate", null).status()).isEqualTo(204);
-        assertThat(api("POST", "/api/v1/authorizationServers/" + id + "/lifecycle/deactivate", null).status()).isEqualTo(204);
-        JsonNode inactive = api("GET", "/api/v1/authorizationServers/" + id, null).json();
+        assertThat(api.send("POST", "/api/v1/authorizationServers/" + id + "/lifecycle/deactivate", null).status()).isEqualTo(204);
+        assertThat(api.send("POST", "/api/v1/authorizationServers/" + id + "/lifecycle/deactivate", null).status()).isEqualTo(204);
+        JsonNode inactive = api.send("GET", "/api/v1/authorizationServers/" + id, null).json();
         assertThat(inactive.get("status").asText()).isEqualTo("INACTIVE");
         assertThat(inactive.get("_links").has("activate")).isTrue();
         assertThat(events("oauth2.as.deactivated")).isEqualTo(deactivated + 1);
-        assertThat(api("POST", "/api/v1/authorizationServers/" + id + "/lifecycle/activate", null).status()).isEqualTo(204);
+        assertThat(api.send("POST", "/api/v1/authorizationServers/" + id + "/lifecycle/activate", null).status()).isEqualTo(204);
         assertThat(events("oauth2.as.activated")).isEqualTo(activated + 1);
-        assertOktaError(api("POST", "/api/v1/authorizationServers/" + id + "/lifecycle/suspend", null), 404, "E0000007");
+        assertOktaError(api.send("POST", "/api/v1/authorizationServers/" + id + "/lifecycle/suspend", null), 404, "E0000007");
     }
 
     @Test
     void onlyAnInactiveServerCanBeDeletedAndItTakesScopesAndKeysAlong() {
         String id = create(unique("Doomed"), "api://doomed").get("id").asText();
-        Http.Response active = api("DELETE", "/api/v1/authorizationServers/" + id, null);
+        Http.Response active = api.send("DELETE", "/api/v1/authorizationServers/" + id, null);
         assertOktaError(active, 400, "E0000001");
         assertThat(active.json().get("errorCauses").get(0).get("errorSummary").asText())
                 .isEqualTo("status: The authorization server must be deactivated before it can be deleted");
-        api("POST", "/api/v1/authorizationServers/" + id + "/lifecycle/deactivate", null);
+        api.send("POST", "/api/v1/authorizationServers/" + id + "/lifecycle/deactivate", null);
         long deleted = events("oauth2.as.deleted");
-        assertThat(api("DELETE", "/api/v1/authorizationServers/" + id, null).status()).isEqualTo(204);
-        assertOktaError(api("GET", "/api/v1/authorizationServers/" + id, null), 404, "E0000007");
+        assertThat(api.send("DELETE", "/api/v1/authorizationServers/" + id, null).status()).isEqualTo(204);
+        assertOktaError(api.send("GET", "/api/v1/authorizationServers/" + id, null), 404, "E0000007");
         assertThat(events("oauth2.as.deleted")).isEqualTo(deleted + 1);
         for (String table : List.of("authorization_server_scopes", "signing_keys", "signing_key_schedules")) {
             assertThat(Sql.count(server.wiring().db, "SELECT COUNT(*) FROM " + table + " WHERE authorization_server_id = '" + id + "'"))
                     .as(table).isZero();
         }
-        assertOktaError(api("DELETE", "/api/v1/authorizationServers/" + id, null), 404, "E0000007");
+        assertOktaError(api.send("DELETE", "/api/v1/authorizationServers/" + id, null), 404, "E0000007");
     }
 
     @Test
     void defaultCannotBeDeleted() {
-        Http.Response r = api("DELETE", "/api/v1/authorizationServers/default", null);
+        Http.Response r = api.send("DELETE", "/api/v1/authorizationServers/default", null);
         assertOktaError(r, 403, "E0000006");
-        assertThat(api("GET", "/api/v1/authorizationServers/default", null).status()).isEqualTo(200);
+        assertThat(api.send("GET", "/api/v1/authorizationServers/default", null).status()).isEqualTo(200);
     }
 
     @Test

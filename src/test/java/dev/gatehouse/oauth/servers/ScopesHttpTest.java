@@ -1,6 +1,7 @@
 package dev.gatehouse.oauth.servers;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.gatehouse.support.ApiClient;
 import dev.gatehouse.support.Http;
 import dev.gatehouse.support.Sql;
 import dev.gatehouse.support.TestDatabase;
@@ -32,19 +33,17 @@ class ScopesHttpTest {
     TestDatabase database;
 
     static TestServer server;
+    static ApiClient api;
 
     @BeforeParameterizedClassInvocation
     static void start(TestDatabase database) {
         server = TestServer.start(database);
+        api = ApiClient.of(server);
     }
 
     @AfterParameterizedClassInvocation
     static void stop() {
         server.close();
-    }
-
-    private static Http.Response api(String method, String path, String body) {
-        return server.http().send(method, path, body, Http.ssws(TestServer.API_TOKEN, "Content-Type", "application/json"));
     }
 
     private static String unique(String prefix) {
@@ -56,7 +55,7 @@ class ScopesHttpTest {
     }
 
     private static JsonNode systemScope(String name) {
-        for (JsonNode s : api("GET", SCOPES, null).json()) {
+        for (JsonNode s : api.send("GET", SCOPES, null).json()) {
             if (s.get("name").asText().equals(name)) {
                 return s;
             }
@@ -66,7 +65,7 @@ class ScopesHttpTest {
 
     @Test
     void everyServerHasTheReservedOidcScopesAsSystemScopes() {
-        JsonNode scopes = api("GET", SCOPES, null).json();
+        JsonNode scopes = api.send("GET", SCOPES, null).json();
         List<String> system = new java.util.ArrayList<>();
         scopes.forEach(s -> {
             if (s.get("system").asBoolean()) {
@@ -91,7 +90,7 @@ class ScopesHttpTest {
     void aCustomScopeIsCreatedWithOktasDefaultsReadUpdatedAndDeleted() {
         long created = events("oauth2.scope.created");
         String name = unique("orders:read");
-        Http.Response r = api("POST", SCOPES, "{\"name\":\"" + name + "\",\"description\":\"Read orders\"}");
+        Http.Response r = api.send("POST", SCOPES, "{\"name\":\"" + name + "\",\"description\":\"Read orders\"}");
         assertThat(r.status()).as("201 Created, as Okta: " + r.body()).isEqualTo(201);
         JsonNode s = r.json();
         String id = s.get("id").asText();
@@ -103,11 +102,11 @@ class ScopesHttpTest {
         assertThat(s.get("default").asBoolean()).isFalse();
         assertThat(s.get("consent").asText()).isEqualTo("IMPLICIT");
         assertThat(events("oauth2.scope.created")).isEqualTo(created + 1);
-        assertThat(api("GET", SCOPES + "/" + id, null).json()).isEqualTo(s);
-        assertThat(api("GET", SCOPES, null).json().get(0).get("system").asBoolean()).as("custom scopes come first").isFalse();
+        assertThat(api.send("GET", SCOPES + "/" + id, null).json()).isEqualTo(s);
+        assertThat(api.send("GET", SCOPES, null).json().get(0).get("system").asBoolean()).as("custom scopes come first").isFalse();
 
         long updated = events("oauth2.scope.updated");
-        Http.Response put = api("PUT", SCOPES + "/" + id, "{\"name\":\"" + name + ":all\",\"consent\":\"REQUIRED\",\"metadataPublish\":\"ALL_CLIENTS\",\"default\":true}");
+        Http.Response put = api.send("PUT", SCOPES + "/" + id, "{\"name\":\"" + name + ":all\",\"consent\":\"REQUIRED\",\"metadataPublish\":\"ALL_CLIENTS\",\"default\":true}");
         assertThat(put.status()).as(put.body()).isEqualTo(200);
         assertThat(put.json().get("name").asText()).isEqualTo(name + ":all");
         assertThat(put.json().get("description").asText()).as("left out: kept").isEqualTo("Read orders");
@@ -117,8 +116,8 @@ class ScopesHttpTest {
         assertThat(events("oauth2.scope.updated")).isEqualTo(updated + 1);
 
         long deleted = events("oauth2.scope.deleted");
-        assertThat(api("DELETE", SCOPES + "/" + id, null).status()).isEqualTo(204);
-        assertOktaError(api("GET", SCOPES + "/" + id, null), 404, "E0000007");
+        assertThat(api.send("DELETE", SCOPES + "/" + id, null).status()).isEqualTo(204);
+        assertOktaError(api.send("GET", SCOPES + "/" + id, null), 404, "E0000007");
         assertThat(events("oauth2.scope.deleted")).isEqualTo(deleted + 1);
     }
 
@@ -136,7 +135,7 @@ class ScopesHttpTest {
     })
     void invalidScopeIsRejectedAndChangesNothing(String why, String body, String cause) {
         long scopes = Sql.count(server.wiring().db, "SELECT COUNT(*) FROM authorization_server_scopes");
-        Http.Response r = api("POST", SCOPES, body);
+        Http.Response r = api.send("POST", SCOPES, body);
         assertOktaError(r, 400, "E0000001");
         assertThat(r.json().get("errorCauses").get(0).get("errorSummary").asText()).isEqualTo(cause);
         assertThat(Sql.count(server.wiring().db, "SELECT COUNT(*) FROM authorization_server_scopes")).isEqualTo(scopes);
@@ -146,9 +145,9 @@ class ScopesHttpTest {
     void systemScopesCannotBeDeletedOrRenamedButCanBeDescribed() {
         JsonNode openid = systemScope("openid");
         String path = SCOPES + "/" + openid.get("id").asText();
-        assertOktaError(api("DELETE", path, null), 403, "E0000006");
-        assertOktaError(api("PUT", path, "{\"name\":\"openid2\"}"), 403, "E0000006");
-        Http.Response r = api("PUT", path, "{\"name\":\"openid\",\"description\":\"Sign in with OpenID Connect.\"}");
+        assertOktaError(api.send("DELETE", path, null), 403, "E0000006");
+        assertOktaError(api.send("PUT", path, "{\"name\":\"openid2\"}"), 403, "E0000006");
+        Http.Response r = api.send("PUT", path, "{\"name\":\"openid\",\"description\":\"Sign in with OpenID Connect.\"}");
         assertThat(r.status()).as(r.body()).isEqualTo(200);
         assertThat(r.json().get("description").asText()).isEqualTo("Sign in with OpenID Connect.");
         assertThat(r.json().get("metadataPublish").asText()).isEqualTo("ALL_CLIENTS");
@@ -158,19 +157,19 @@ class ScopesHttpTest {
     @Test
     void scopeNamesAreUniquePerServerOnly() {
         String name = unique("shared:scope");
-        assertThat(api("POST", SCOPES, "{\"name\":\"" + name + "\"}").status()).isEqualTo(201);
-        assertOktaError(api("POST", SCOPES, "{\"name\":\"" + name + "\"}"), 400, "E0000001");
-        Http.Response other = api("POST", "/api/v1/authorizationServers",
+        assertThat(api.send("POST", SCOPES, "{\"name\":\"" + name + "\"}").status()).isEqualTo(201);
+        assertOktaError(api.send("POST", SCOPES, "{\"name\":\"" + name + "\"}"), 400, "E0000001");
+        Http.Response other = api.send("POST", "/api/v1/authorizationServers",
                 "{\"name\":\"" + unique("Other") + "\",\"audiences\":[\"api://other\"]}");
         String otherId = other.json().get("id").asText();
-        assertThat(api("POST", "/api/v1/authorizationServers/" + otherId + "/scopes", "{\"name\":\"" + name + "\"}").status()).isEqualTo(201);
+        assertThat(api.send("POST", "/api/v1/authorizationServers/" + otherId + "/scopes", "{\"name\":\"" + name + "\"}").status()).isEqualTo(201);
     }
 
     @Test
     void unknownServersAndScopesAreNotFound() {
-        assertOktaError(api("GET", "/api/v1/authorizationServers/ausNoSuchServer000001/scopes", null), 404, "E0000007");
-        assertOktaError(api("GET", SCOPES + "/scpNoSuchScope0000001", null), 404, "E0000007");
-        assertOktaError(api("DELETE", SCOPES + "/scpNoSuchScope0000001", null), 404, "E0000007");
-        assertOktaError(api("POST", SCOPES, "not json"), 400, "E0000003");
+        assertOktaError(api.send("GET", "/api/v1/authorizationServers/ausNoSuchServer000001/scopes", null), 404, "E0000007");
+        assertOktaError(api.send("GET", SCOPES + "/scpNoSuchScope0000001", null), 404, "E0000007");
+        assertOktaError(api.send("DELETE", SCOPES + "/scpNoSuchScope0000001", null), 404, "E0000007");
+        assertOktaError(api.send("POST", SCOPES, "not json"), 400, "E0000003");
     }
 }
