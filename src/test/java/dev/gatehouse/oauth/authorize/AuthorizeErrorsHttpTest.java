@@ -2,7 +2,8 @@ package dev.gatehouse.oauth.authorize;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.gatehouse.oauth.authorize.CodeFlow.Client;
+import dev.gatehouse.support.OAuthFlow;
+import dev.gatehouse.support.OAuthFlow.Client;
 import dev.gatehouse.support.Browser;
 import dev.gatehouse.support.Http;
 import dev.gatehouse.support.TestDatabase;
@@ -26,13 +27,13 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
-import static dev.gatehouse.oauth.authorize.CodeFlow.DEFAULT;
-import static dev.gatehouse.oauth.authorize.CodeFlow.ORG;
-import static dev.gatehouse.oauth.authorize.CodeFlow.SPA_REDIRECT;
-import static dev.gatehouse.oauth.authorize.CodeFlow.authorizeUrl;
-import static dev.gatehouse.oauth.authorize.CodeFlow.params;
-import static dev.gatehouse.oauth.authorize.CodeFlow.query;
-import static dev.gatehouse.oauth.authorize.CodeFlow.verifier;
+import static dev.gatehouse.support.OAuthFlow.DEFAULT;
+import static dev.gatehouse.support.OAuthFlow.ORG;
+import static dev.gatehouse.support.OAuthFlow.REDIRECT_URI;
+import static dev.gatehouse.support.OAuthFlow.authorizeUrl;
+import static dev.gatehouse.support.OAuthFlow.params;
+import static dev.gatehouse.support.OAuthFlow.parameters;
+import static dev.gatehouse.support.OAuthFlow.randomVerifier;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
 
@@ -54,7 +55,7 @@ class AuthorizeErrorsHttpTest {
     TestDatabase database;
 
     static TestServer server;
-    static CodeFlow flow;
+    static OAuthFlow flow;
     static String issuer;
     /** Public SPA, assigned to everyone. */
     static Client spa;
@@ -72,16 +73,16 @@ class AuthorizeErrorsHttpTest {
 
     @BeforeParameterizedClassInvocation
     static void start(TestDatabase database) {
-        server = CodeFlow.startReachable(database);
-        flow = new CodeFlow(server);
+        server = TestServer.start(database);
+        flow = new OAuthFlow(server);
         issuer = server.url() + "/oauth2/default";
-        spa = flow.spa();
-        web = flow.web();
-        webWithPkce = flow.web(a -> a.withObjectProperty("credentials").withObjectProperty("oauthClient").put("pkce_required", true));
-        unassigned = flow.spa(a -> a.withObjectProperty("settings").put("implicitAssignment", false));
-        implicitOnly = flow.spa(a -> CodeFlow.oauthClient(a).putPOJO("grant_types", List.of("implicit"))
+        spa = flow.spaClient();
+        web = flow.webClient();
+        webWithPkce = flow.webClient(a -> a.withObjectProperty("credentials").withObjectProperty("oauthClient").put("pkce_required", true));
+        unassigned = flow.spaClient(a -> a.withObjectProperty("settings").put("implicitAssignment", false));
+        implicitOnly = flow.spaClient(a -> OAuthFlow.oauthClient(a).putPOJO("grant_types", List.of("implicit"))
                 .putPOJO("response_types", List.of("token", "id_token")));
-        noRefresh = flow.spa(a -> CodeFlow.oauthClient(a).putPOJO("grant_types", List.of("authorization_code")));
+        noRefresh = flow.spaClient(a -> OAuthFlow.oauthClient(a).putPOJO("grant_types", List.of("authorization_code")));
         signedIn = flow.signedIn();
     }
 
@@ -95,12 +96,12 @@ class AuthorizeErrorsHttpTest {
     @ParameterizedTest(name = "client_id {0}")
     @ValueSource(strings = {"(none)", "0oaNoSuchClient000001", "(inactive)", "(empty)"})
     void unknownClientGetsAnErrorPageAndIsNeverRedirected(String which) {
-        Map<String, String> p = params(spa, verifier());
+        Map<String, String> p = params(spa, randomVerifier());
         switch (which) {
             case "(none)" -> p.remove("client_id");
             case "(empty)" -> p.put("client_id", "");
             case "(inactive)" -> {
-                Client inactive = flow.spa();
+                Client inactive = flow.spaClient();
                 assertThat(server.http().send("POST", "/api/v1/apps/" + inactive.appId() + "/lifecycle/deactivate", null,
                         Http.ssws(TestServer.API_TOKEN)).status()).isEqualTo(200);
                 p.put("client_id", inactive.clientId());
@@ -111,12 +112,12 @@ class AuthorizeErrorsHttpTest {
     }
 
     @ParameterizedTest(name = "redirect_uri {0}")
-    @ValueSource(strings = {"(none)", "https://evil.example/login/callback", SPA_REDIRECT + "/", SPA_REDIRECT + "?next=1",
-            SPA_REDIRECT + "#x", "http://localhost:8080/login/Callback", "HTTP://localhost:8080/login/callback",
+    @ValueSource(strings = {"(none)", "https://evil.example/login/callback", REDIRECT_URI + "/", REDIRECT_URI + "?next=1",
+            REDIRECT_URI + "#x", "http://localhost:8080/login/Callback", "HTTP://localhost:8080/login/callback",
             "http://localhost:8081/login/callback", "http://127.0.0.1:8080/login/callback", "http://localhost:8080/login/callback/../callback",
             "//localhost:8080/login/callback", "/login/callback"})
     void redirectUriIsComparedByExactStringAndAMismatchIsNeverFollowed(String redirectUri) {
-        Map<String, String> p = params(spa, verifier());
+        Map<String, String> p = params(spa, randomVerifier());
         p.put("redirect_uri", "(none)".equals(redirectUri) ? null : redirectUri);
         assertErrorPage(p, "invalid_request", "The 'redirect_uri' parameter must be a Login redirect URI in the client app settings: "
                 + server.url() + "/admin/apps/" + spa.appId());
@@ -124,8 +125,8 @@ class AuthorizeErrorsHttpTest {
 
     @Test
     void redirectUriOfAnotherAppIsNotThisAppsRedirectUri() {
-        Map<String, String> p = params(spa, verifier());
-        p.put("redirect_uri", CodeFlow.WEB_REDIRECT);
+        Map<String, String> p = params(spa, randomVerifier());
+        p.put("redirect_uri", OAuthFlow.WEB_REDIRECT);
         assertErrorPage(p, "invalid_request", "The 'redirect_uri' parameter must be a Login redirect URI in the client app settings: "
                 + server.url() + "/admin/apps/" + spa.appId());
     }
@@ -237,7 +238,7 @@ class AuthorizeErrorsHttpTest {
             case "implicitOnly" -> implicitOnly;
             default -> spa;
         };
-        Map<String, String> p = params(client, verifier());
+        Map<String, String> p = params(client, randomVerifier());
         for (int i = 0; i < changes.length; i += 2) {
             p.put(changes[i], "-".equals(changes[i + 1]) ? null : changes[i + 1]);
         }
@@ -250,31 +251,31 @@ class AuthorizeErrorsHttpTest {
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {DEFAULT, ORG})
     void errorNamesTheIssuerOfTheServerThatWasAsked(String base) {
-        Map<String, String> p = params(spa, verifier());
+        Map<String, String> p = params(spa, randomVerifier());
         p.put("response_type", "token");
         String expectedIssuer = ORG.equals(base) ? server.url() : issuer;
         Http.Response r = server.browser().get(authorizeUrl(base, p));
-        assertThat(query(r.header("Location"))).containsEntry("iss", expectedIssuer);
+        assertThat(parameters(r.header("Location"))).containsEntry("iss", expectedIssuer);
     }
 
     @Test
     void postedFormIsDecidedLikeAQuery() {
-        Map<String, String> p = params(spa, verifier());
+        Map<String, String> p = params(spa, randomVerifier());
         p.put("response_type", "token");
         String before = flow.issuedRows();
         Http.Response r = server.browser().post(DEFAULT + "/authorize", pairs(p));
         assertThat(r.status()).isEqualTo(302);
-        assertThat(query(r.header("Location"))).containsEntry("error", "unsupported_response_type").containsEntry("state", p.get("state"));
+        assertThat(parameters(r.header("Location"))).containsEntry("error", "unsupported_response_type").containsEntry("state", p.get("state"));
         assertThat(flow.issuedRows()).isEqualTo(before);
 
-        Http.Response ok = signedIn.post(DEFAULT + "/authorize", pairs(params(spa, verifier())));
+        Http.Response ok = signedIn.post(DEFAULT + "/authorize", pairs(params(spa, randomVerifier())));
         assertThat(ok.status()).isEqualTo(302);
-        assertThat(query(ok.header("Location"))).containsKey("code");
+        assertThat(parameters(ok.header("Location"))).containsKey("code");
     }
 
     @Test
     void promptNoneWithoutASessionIsLoginRequired() {
-        Map<String, String> p = params(spa, verifier());
+        Map<String, String> p = params(spa, randomVerifier());
         p.put("prompt", "none");
         assertRedirectedError(server.browser(), DEFAULT, p, spa, "login_required",
                 "The client specified not to prompt, but the user is not logged in.", p.get("state"));
@@ -284,7 +285,7 @@ class AuthorizeErrorsHttpTest {
     void promptNoneWithASessionOlderThanMaxAgeIsLoginRequired() {
         Browser b = flow.signedIn();
         server.clock.advance(Duration.ofSeconds(120));
-        Map<String, String> p = params(spa, verifier());
+        Map<String, String> p = params(spa, randomVerifier());
         p.put("prompt", "none");
         p.put("max_age", "60");
         assertRedirectedError(b, DEFAULT, p, spa, "login_required",
@@ -294,7 +295,7 @@ class AuthorizeErrorsHttpTest {
     @Test
     void userNotAssignedToTheAppIsAccessDenied() {
         long denied = flow.events("app.oauth2.as.authorize");
-        Map<String, String> p = params(unassigned, verifier());
+        Map<String, String> p = params(unassigned, randomVerifier());
         assertRedirectedError(signedIn, DEFAULT, p, unassigned, "access_denied", "User is not assigned to the client application.", p.get("state"));
         assertThat(flow.events("app.oauth2.as.authorize")).as("the refusal is in the System Log").isEqualTo(denied + 1);
     }
@@ -306,7 +307,7 @@ class AuthorizeErrorsHttpTest {
         assertThat(r.status()).as(r.body()).isEqualTo(302);
         String location = r.header("Location");
         assertThat(location).startsWith(client.redirectUri() + "?");
-        Map<String, String> answer = query(location);
+        Map<String, String> answer = parameters(location);
         Map<String, String> expected = new LinkedHashMap<>();
         expected.put("error", error);
         expected.put("error_description", description);
@@ -326,11 +327,11 @@ class AuthorizeErrorsHttpTest {
     void codeComesBackInTheQueryByDefaultWithStateAndIss() {
         long codes = flow.count("SELECT COUNT(*) FROM authorization_codes");
         long events = flow.events("app.oauth2.as.authorize.code");
-        Map<String, String> p = params(spa, verifier());
+        Map<String, String> p = params(spa, randomVerifier());
         Http.Response r = signedIn.get(authorizeUrl(DEFAULT, p));
         assertThat(r.status()).isEqualTo(302);
-        assertThat(r.header("Location")).startsWith(SPA_REDIRECT + "?code=");
-        Map<String, String> answer = query(r.header("Location"));
+        assertThat(r.header("Location")).startsWith(REDIRECT_URI + "?code=");
+        Map<String, String> answer = parameters(r.header("Location"));
         assertThat(answer.keySet()).containsExactly("code", "state", "iss");
         assertThat(answer).containsEntry("state", p.get("state")).containsEntry("iss", issuer);
         assertThat(answer.get("code")).matches("[A-Za-z0-9]{43}");
@@ -343,12 +344,12 @@ class AuthorizeErrorsHttpTest {
 
     @Test
     void redirectUriWithAQueryKeepsItAndTheStateComesBackExactly() {
-        Client withQuery = flow.web(a -> CodeFlow.oauthClient(a).putPOJO("redirect_uris", List.of("https://app.example.com/cb?tenant=a%20b")));
+        Client withQuery = flow.webClient(a -> OAuthFlow.oauthClient(a).putPOJO("redirect_uris", List.of("https://app.example.com/cb?tenant=a%20b")));
         Map<String, String> p = params(withQuery, null);
         p.put("state", "a,b.c_d-e~Z9");
         Http.Response r = signedIn.get(authorizeUrl(DEFAULT, p));
         assertThat(r.header("Location")).startsWith("https://app.example.com/cb?tenant=a%20b&code=");
-        assertThat(query(r.header("Location"))).containsEntry("tenant", "a b").containsEntry("state", "a,b.c_d-e~Z9");
+        assertThat(parameters(r.header("Location"))).containsEntry("tenant", "a b").containsEntry("state", "a,b.c_d-e~Z9");
     }
 
     /** RFC 9700 §4.13: Gatehouse trusts only its configured base URL, never X-Forwarded-* or Forwarded headers. */
@@ -356,11 +357,11 @@ class AuthorizeErrorsHttpTest {
     void forwardedHeadersNeverChangeTheIssuerTheRedirectOrTheLoggedAddress() {
         String[] spoofed = {"X-Forwarded-Host", "evil.example", "X-Forwarded-Proto", "https", "X-Forwarded-For", "203.0.113.9",
                 "Forwarded", "for=203.0.113.9;host=evil.example;proto=https", "X-Real-IP", "203.0.113.9"};
-        Map<String, String> p = params(spa, verifier());
+        Map<String, String> p = params(spa, randomVerifier());
         p.put("response_type", "token");
         Http.Response r = signedIn.send("GET", authorizeUrl(DEFAULT, p), spoofed);
-        assertThat(query(r.header("Location"))).containsEntry("iss", issuer);
-        Http.Response signIn = server.browser().send("GET", authorizeUrl(DEFAULT, params(spa, verifier())), spoofed);
+        assertThat(parameters(r.header("Location"))).containsEntry("iss", issuer);
+        Http.Response signIn = server.browser().send("GET", authorizeUrl(DEFAULT, params(spa, randomVerifier())), spoofed);
         assertThat(signIn.header("Location")).startsWith("/signin?fromURI=%2Foauth2%2Fdefault");
         Http.Response discovery = server.http().get("/oauth2/default/.well-known/openid-configuration", spoofed);
         assertThat(discovery.json().get("issuer").asText()).isEqualTo(issuer);
@@ -370,7 +371,7 @@ class AuthorizeErrorsHttpTest {
 
     @Test
     void authorizeNeverAnswersCors() {
-        Http.Response r = server.http().get(authorizeUrl(DEFAULT, params(spa, verifier())), "Origin", "http://localhost:8080");
+        Http.Response r = server.http().get(authorizeUrl(DEFAULT, params(spa, randomVerifier())), "Origin", "http://localhost:8080");
         assertThat(r.header("Access-Control-Allow-Origin")).isNull();
         assertThat(r.header("Access-Control-Allow-Credentials")).isNull();
         Http.Response preflight = server.http().send("OPTIONS", DEFAULT + "/authorize", null, "Origin", "http://localhost:8080",
@@ -380,26 +381,26 @@ class AuthorizeErrorsHttpTest {
 
     @Test
     void fragmentModePutsTheAnswerInTheFragment() {
-        Map<String, String> p = params(spa, verifier());
+        Map<String, String> p = params(spa, randomVerifier());
         p.put("response_mode", "fragment");
         Http.Response r = signedIn.get(authorizeUrl(DEFAULT, p));
         assertThat(r.status()).isEqualTo(302);
-        assertThat(r.header("Location")).startsWith(SPA_REDIRECT + "#code=");
-        assertThat(query(r.header("Location"))).containsEntry("state", p.get("state")).containsEntry("iss", issuer);
+        assertThat(r.header("Location")).startsWith(REDIRECT_URI + "#code=");
+        assertThat(parameters(r.header("Location"))).containsEntry("state", p.get("state")).containsEntry("iss", issuer);
     }
 
     @Test
     void errorsFollowTheRequestedResponseMode() {
-        Map<String, String> p = params(spa, verifier());
+        Map<String, String> p = params(spa, randomVerifier());
         p.put("response_mode", "fragment");
         p.put("scope", "profile");
         Http.Response r = signedIn.get(authorizeUrl(DEFAULT, p));
-        assertThat(r.header("Location")).startsWith(SPA_REDIRECT + "#error=access_denied");
+        assertThat(r.header("Location")).startsWith(REDIRECT_URI + "#error=access_denied");
     }
 
     @Test
     void formPostModeServesAFormThatPostsOnlyToTheRedirectUri() {
-        Map<String, String> p = params(spa, verifier());
+        Map<String, String> p = params(spa, randomVerifier());
         p.put("response_mode", "form_post");
         Http.Response r = signedIn.get(authorizeUrl(DEFAULT, p));
         assertThat(r.status()).as(r.body()).isEqualTo(200);
@@ -408,7 +409,7 @@ class AuthorizeErrorsHttpTest {
         String csp = r.header("Content-Security-Policy");
         assertThat(csp).contains("form-action http://localhost:8080;").contains("frame-ancestors 'none'").contains("default-src 'none'");
         assertThat(r.header("X-Frame-Options")).isEqualTo("DENY");
-        assertThat(r.body()).contains("<form method=\"post\" action=\"" + SPA_REDIRECT + "\"");
+        assertThat(r.body()).contains("<form method=\"post\" action=\"" + REDIRECT_URI + "\"");
         Map<String, String> fields = hiddenFields(r.body());
         assertThat(fields.keySet()).containsExactly("code", "state", "iss");
         assertThat(fields).containsEntry("state", p.get("state")).containsEntry("iss", issuer);
@@ -417,7 +418,7 @@ class AuthorizeErrorsHttpTest {
 
     @Test
     void formPostErrorEscapesWhatItEchoes() {
-        Map<String, String> p = params(spa, verifier());
+        Map<String, String> p = params(spa, randomVerifier());
         p.put("response_mode", "form_post");
         p.put("state", "ok-state");
         p.put("prompt", "\"><script>alert(1)</script>");
@@ -430,7 +431,7 @@ class AuthorizeErrorsHttpTest {
     @Test
     void oktaPostMessageIsServedFromTheIssuerFramedOnlyByTheClientAndPostsOnlyToIt() {
         assertThat(issuer).as("the page is served from the issuer's origin").startsWith(server.url() + "/");
-        Map<String, String> p = params(spa, verifier());
+        Map<String, String> p = params(spa, randomVerifier());
         p.put("response_mode", "okta_post_message");
         p.put("prompt", "none");
         Http.Response r = signedIn.get(authorizeUrl(DEFAULT, p));
@@ -452,7 +453,7 @@ class AuthorizeErrorsHttpTest {
 
     @Test
     void silentRenewWithoutASessionPostsLoginRequiredToTheClientOrigin() {
-        Map<String, String> p = params(spa, verifier());
+        Map<String, String> p = params(spa, randomVerifier());
         p.put("response_mode", "okta_post_message");
         p.put("prompt", "none");
         String before = flow.issuedRows();
@@ -470,14 +471,14 @@ class AuthorizeErrorsHttpTest {
     @Test
     void withoutASessionThePersonSignsInAndComesBackToTheSameRequest() {
         Browser b = server.browser();
-        Map<String, String> p = params(spa, verifier());
+        Map<String, String> p = params(spa, randomVerifier());
         p.put("login_hint", TestServer.ADMIN);
         String before = flow.issuedRows();
         Http.Response r = b.get(authorizeUrl(DEFAULT, p));
         assertThat(r.status()).isEqualTo(302);
         String location = r.header("Location");
         assertThat(location).startsWith("/signin?fromURI=");
-        Map<String, String> signin = query(location);
+        Map<String, String> signin = parameters(location);
         assertThat(signin.get("fromURI")).as("a path on Gatehouse, never another host").startsWith(DEFAULT + "/authorize?");
         assertThat(signin).containsEntry("login_hint", TestServer.ADMIN).doesNotContainKey("prompt");
         assertThat(flow.issuedRows()).as("no code before signing in").isEqualTo(before);
@@ -488,18 +489,18 @@ class AuthorizeErrorsHttpTest {
         assertThat(signedIn.header("Location")).isEqualTo(signin.get("fromURI"));
         Http.Response back = b.get(signedIn.header("Location"));
         assertThat(back.status()).isEqualTo(302);
-        assertThat(query(back.header("Location"))).containsKey("code").containsEntry("state", p.get("state"));
+        assertThat(parameters(back.header("Location"))).containsKey("code").containsEntry("state", p.get("state"));
     }
 
     @Test
     void promptLoginMakesThePersonSignInAgainEvenWithASession() {
         Browser b = flow.signedIn();
         server.clock.advance(Duration.ofSeconds(30));
-        Map<String, String> p = params(spa, verifier());
+        Map<String, String> p = params(spa, randomVerifier());
         p.put("prompt", "login");
         Http.Response r = b.get(authorizeUrl(DEFAULT, p));
         assertThat(r.status()).isEqualTo(302);
-        Map<String, String> signin = query(r.header("Location"));
+        Map<String, String> signin = parameters(r.header("Location"));
         assertThat(signin).containsEntry("prompt", "login");
         assertThat(signin.get("fromURI")).doesNotContain("prompt=");
         Http.Response form = b.get(r.header("Location"));
@@ -509,56 +510,56 @@ class AuthorizeErrorsHttpTest {
         Http.Response again = b.post("/signin", "csrf", Browser.csrf(form), "username", TestServer.ADMIN,
                 "password", TestServer.ADMIN_PASSWORD, "fromURI", signin.get("fromURI"));
         assertThat(again.status()).isEqualTo(303);
-        CodeFlow.Code code = codeAt(b.get(again.header("Location")), p);
-        JsonNode tokens = flow.token(DEFAULT, CodeFlow.exchange(spa, code)).json();
-        assertThat(CodeFlow.claims(tokens.get("id_token").asText()).get("auth_time").asLong()).isEqualTo(signedInAt);
+        OAuthFlow.Code code = codeAt(b.get(again.header("Location")), p);
+        JsonNode tokens = flow.token(DEFAULT, OAuthFlow.exchange(spa, code)).json();
+        assertThat(OAuthFlow.claims(tokens.get("id_token").asText()).get("auth_time").asLong()).isEqualTo(signedInAt);
     }
 
     @Test
     void maxAgeShorterThanTheSessionMakesThePersonSignInAgain() {
         Browser b = flow.signedIn();
         server.clock.advance(Duration.ofSeconds(90));
-        Map<String, String> p = params(spa, verifier());
+        Map<String, String> p = params(spa, randomVerifier());
         p.put("max_age", "600");
-        assertThat(query(b.get(authorizeUrl(DEFAULT, p)).header("Location"))).as("young enough").containsKey("code");
+        assertThat(parameters(b.get(authorizeUrl(DEFAULT, p)).header("Location"))).as("young enough").containsKey("code");
         p.put("max_age", "60");
         Http.Response r = b.get(authorizeUrl(DEFAULT, p));
         assertThat(r.header("Location")).startsWith("/signin?fromURI=").contains("prompt=login");
-        assertThat(query(r.header("Location")).get("fromURI")).doesNotContain("max_age");
+        assertThat(parameters(r.header("Location")).get("fromURI")).doesNotContain("max_age");
     }
 
     @Test
     void offlineAccessIsDroppedWhenTheAppMayNotRefresh() {
-        Map<String, String> p = params(noRefresh, verifier());
+        Map<String, String> p = params(noRefresh, randomVerifier());
         p.put("scope", "openid offline_access");
-        CodeFlow.Code code = flow.code(signedIn, DEFAULT, p);
-        JsonNode tokens = flow.token(DEFAULT, CodeFlow.exchange(noRefresh, code)).json();
+        OAuthFlow.Code code = flow.code(signedIn, DEFAULT, p);
+        JsonNode tokens = flow.token(DEFAULT, OAuthFlow.exchange(noRefresh, code)).json();
         assertThat(tokens.get("scope").asText()).isEqualTo("openid");
         assertThat(tokens.has("refresh_token")).isFalse();
-        assertThat(CodeFlow.claims(tokens.get("access_token").asText()).get("scp").toString()).isEqualTo("[\"openid\"]");
+        assertThat(OAuthFlow.claims(tokens.get("access_token").asText()).get("scp").toString()).isEqualTo("[\"openid\"]");
     }
 
     @Test
     void offlineAccessAloneNeedsNoOpenidButGetsNoIdToken() {
-        Map<String, String> p = params(spa, verifier());
+        Map<String, String> p = params(spa, randomVerifier());
         p.put("scope", "offline_access");
-        CodeFlow.Code code = flow.code(signedIn, DEFAULT, p);
-        JsonNode tokens = flow.token(DEFAULT, CodeFlow.exchange(spa, code)).json();
+        OAuthFlow.Code code = flow.code(signedIn, DEFAULT, p);
+        JsonNode tokens = flow.token(DEFAULT, OAuthFlow.exchange(spa, code)).json();
         assertThat(tokens.has("id_token")).isFalse();
         assertThat(tokens.has("refresh_token")).isTrue();
     }
 
     // ---- helpers --------------------------------------------------------------------------------------
 
-    private static CodeFlow.Code codeAt(Http.Response r, Map<String, String> p) {
+    private static OAuthFlow.Code codeAt(Http.Response r, Map<String, String> p) {
         assertThat(r.status()).as(r.body()).isEqualTo(302);
-        Map<String, String> answer = query(r.header("Location"));
+        Map<String, String> answer = parameters(r.header("Location"));
         assertThat(answer).containsKey("code").containsEntry("state", p.get("state"));
-        return new CodeFlow.Code(answer.get("code"), p.get(CodeFlow.VERIFIER), answer);
+        return new OAuthFlow.Code(answer.get("code"), p.get(OAuthFlow.VERIFIER), answer);
     }
 
     private static String[] pairs(Map<String, String> p) {
-        return p.entrySet().stream().filter(e -> e.getValue() != null && !CodeFlow.VERIFIER.equals(e.getKey()))
+        return p.entrySet().stream().filter(e -> e.getValue() != null && !OAuthFlow.VERIFIER.equals(e.getKey()))
                 .flatMap(e -> Stream.of(e.getKey(), e.getValue())).toArray(String[]::new);
     }
 

@@ -1,7 +1,8 @@
 package dev.gatehouse.oauth.authorize;
 
-import dev.gatehouse.oauth.authorize.CodeFlow.Client;
-import dev.gatehouse.oauth.authorize.CodeFlow.Code;
+import dev.gatehouse.support.OAuthFlow;
+import dev.gatehouse.support.OAuthFlow.Client;
+import dev.gatehouse.support.OAuthFlow.Code;
 import dev.gatehouse.support.Browser;
 import dev.gatehouse.support.Http;
 import dev.gatehouse.support.Sql;
@@ -18,11 +19,11 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-import static dev.gatehouse.oauth.authorize.CodeFlow.DEFAULT;
-import static dev.gatehouse.oauth.authorize.CodeFlow.authorizeUrl;
-import static dev.gatehouse.oauth.authorize.CodeFlow.params;
-import static dev.gatehouse.oauth.authorize.CodeFlow.query;
-import static dev.gatehouse.oauth.authorize.CodeFlow.verifier;
+import static dev.gatehouse.support.OAuthFlow.DEFAULT;
+import static dev.gatehouse.support.OAuthFlow.authorizeUrl;
+import static dev.gatehouse.support.OAuthFlow.params;
+import static dev.gatehouse.support.OAuthFlow.parameters;
+import static dev.gatehouse.support.OAuthFlow.randomVerifier;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -41,15 +42,15 @@ class ChecklistHardeningHttpTest {
     TestDatabase database;
 
     static TestServer server;
-    static CodeFlow flow;
+    static OAuthFlow flow;
     static Client spa;
     static Browser signedIn;
 
     @BeforeParameterizedClassInvocation
     static void start(TestDatabase database) {
-        server = CodeFlow.startReachable(database);
-        flow = new CodeFlow(server);
-        spa = flow.spa();
+        server = TestServer.start(database);
+        flow = new OAuthFlow(server);
+        spa = flow.spaClient();
         signedIn = flow.signedIn();
     }
 
@@ -62,7 +63,7 @@ class ChecklistHardeningHttpTest {
 
     @Test
     void challengeReusedWhileItsCodeLivesIsRefusedAndWritesNoCode() {
-        String verifier = verifier();
+        String verifier = randomVerifier();
         Code first = flow.code(signedIn, DEFAULT, params(spa, verifier));
         long refusals = flow.events("app.oauth2.as.authorize");
 
@@ -71,13 +72,13 @@ class ChecklistHardeningHttpTest {
         assertThat(flow.events("app.oauth2.as.authorize")).as("the refusal is in the System Log").isEqualTo(refusals + 1);
 
         // Also after the first code was exchanged: a used code's challenge is just as constant.
-        assertThat(flow.token(DEFAULT, CodeFlow.exchange(spa, first)).status()).isEqualTo(200);
+        assertThat(flow.token(DEFAULT, OAuthFlow.exchange(spa, first)).status()).isEqualTo(200);
         assertRefused(params(spa, verifier), "invalid_request", REUSED);
     }
 
     @Test
     void challengeIsFreeAgainOnceTheCodeItWasUsedForExpired() {
-        String verifier = verifier();
+        String verifier = randomVerifier();
         flow.code(signedIn, DEFAULT, params(spa, verifier));
         server.clock.advance(Duration.ofSeconds(301));
         flow.code(signedIn, DEFAULT, params(spa, verifier));
@@ -85,18 +86,18 @@ class ChecklistHardeningHttpTest {
 
     @Test
     void challengeIsComparedPerClient() {
-        String verifier = verifier();
+        String verifier = randomVerifier();
         flow.code(signedIn, DEFAULT, params(spa, verifier));
-        Client other = flow.spa();
+        Client other = flow.spaClient();
         Code code = flow.code(signedIn, DEFAULT, params(other, verifier));
-        assertThat(flow.token(DEFAULT, CodeFlow.exchange(other, code)).status()).isEqualTo(200);
+        assertThat(flow.token(DEFAULT, OAuthFlow.exchange(other, code)).status()).isEqualTo(200);
     }
 
     @Test
     void aSignInInTheMiddleDoesNotCountAsAReuse() {
         // okta-auth-js sends the same /authorize twice when there is no session yet: before and after the sign-in page.
         Browser fresh = server.browser();
-        Map<String, String> p = params(spa, verifier());
+        Map<String, String> p = params(spa, randomVerifier());
         Http.Response toSignIn = fresh.get(authorizeUrl(DEFAULT, p));
         assertThat(toSignIn.status()).isEqualTo(302);
         assertThat(toSignIn.header("Location")).doesNotStartWith(spa.redirectUri());
@@ -110,34 +111,34 @@ class ChecklistHardeningHttpTest {
     void nonceReusedWhileItsCodeLivesIsRefusedAndWritesNoCode() {
         // A replayed authorization request (or a client with a constant nonce) gets no second code: the nonce is what binds
         // an ID token to one request, and a client that checks it cannot tell two codes of one nonce apart.
-        Map<String, String> first = params(spa, verifier());
+        Map<String, String> first = params(spa, randomVerifier());
         Code code = flow.code(signedIn, DEFAULT, first);
         long refusals = flow.events("app.oauth2.as.authorize");
         long nonceRefusals = nonceRefusals();
 
-        Map<String, String> again = params(spa, verifier());   // a new verifier: only the nonce repeats
+        Map<String, String> again = params(spa, randomVerifier());   // a new verifier: only the nonce repeats
         again.put("nonce", first.get("nonce"));
         assertRefused(again, "invalid_request", NONCE_REUSED);
         assertThat(flow.events("app.oauth2.as.authorize")).as("the refusal is in the System Log").isEqualTo(refusals + 1);
         assertThat(nonceRefusals()).as("with its reason").isEqualTo(nonceRefusals + 1);
 
         // Also once the first code was exchanged; the legitimate path, a new nonce, still works.
-        assertThat(flow.token(DEFAULT, CodeFlow.exchange(spa, code)).status()).isEqualTo(200);
+        assertThat(flow.token(DEFAULT, OAuthFlow.exchange(spa, code)).status()).isEqualTo(200);
         assertRefused(again, "invalid_request", NONCE_REUSED);
-        flow.code(signedIn, DEFAULT, params(spa, verifier()));
+        flow.code(signedIn, DEFAULT, params(spa, randomVerifier()));
     }
 
     @Test
     void nonceIsFreeAgainOnceTheCodeItWasUsedForExpiredAndIsComparedPerClient() {
-        Map<String, String> first = params(spa, verifier());
+        Map<String, String> first = params(spa, randomVerifier());
         flow.code(signedIn, DEFAULT, first);
-        Client other = flow.spa();
-        Map<String, String> otherClient = params(other, verifier());
+        Client other = flow.spaClient();
+        Map<String, String> otherClient = params(other, randomVerifier());
         otherClient.put("nonce", first.get("nonce"));
         flow.code(signedIn, DEFAULT, otherClient);
 
         server.clock.advance(Duration.ofSeconds(301));
-        Map<String, String> later = params(spa, verifier());
+        Map<String, String> later = params(spa, randomVerifier());
         later.put("nonce", first.get("nonce"));
         flow.code(signedIn, DEFAULT, later);
     }
@@ -145,7 +146,7 @@ class ChecklistHardeningHttpTest {
     @Test
     void aRequestWithoutANonceIsNotAReuse() {
         for (int i = 0; i < 2; i++) {
-            Map<String, String> p = params(spa, verifier());
+            Map<String, String> p = params(spa, randomVerifier());
             p.remove("nonce");
             flow.code(signedIn, DEFAULT, p);
         }
@@ -161,8 +162,8 @@ class ChecklistHardeningHttpTest {
     @Test
     void aScopeThatNeedsConsentIsRefusedForAnAppThatRequiresItRatherThanApprovedWithoutIt() throws Exception {
         // As at Okta, an app with consent_method REQUIRED asking only for scopes of IMPLICIT consent signs in as usual.
-        Client asksConsent = flow.spa(a -> CodeFlow.oauthClient(a).put("consent_method", "REQUIRED"));
-        flow.code(signedIn, DEFAULT, params(asksConsent, verifier()));
+        Client asksConsent = flow.spaClient(a -> OAuthFlow.oauthClient(a).put("consent_method", "REQUIRED"));
+        flow.code(signedIn, DEFAULT, params(asksConsent, randomVerifier()));
 
         // Once a requested scope needs consent, Okta would show its consent screen; Gatehouse has none, so it refuses.
         String scopeId = null;
@@ -175,14 +176,14 @@ class ChecklistHardeningHttpTest {
         try {
             long refusals = flow.events("app.oauth2.as.authorize");
             long codes = Sql.count(server.wiring().db, "SELECT COUNT(*) FROM authorization_codes");
-            assertRefused(params(asksConsent, verifier()), "access_denied", "The app requires user consent for email, which this "
+            assertRefused(params(asksConsent, randomVerifier()), "access_denied", "The app requires user consent for email, which this "
                     + "authorization server cannot ask for. Set the app's User Consent to not required (consent_method TRUSTED) "
                     + "or the scope's consent to implicit.");
             assertThat(flow.events("app.oauth2.as.authorize")).isEqualTo(refusals + 1);
             assertThat(Sql.count(server.wiring().db, "SELECT COUNT(*) FROM authorization_codes")).isEqualTo(codes);
 
             // A TRUSTED app is never asked for consent, whatever its scopes say.
-            flow.code(signedIn, DEFAULT, params(spa, verifier()));
+            flow.code(signedIn, DEFAULT, params(spa, randomVerifier()));
 
             // The same app, switched to TRUSTED by its admin, signs in.
             Http.Response app = server.http().get("/api/v1/apps/" + asksConsent.appId(), Http.ssws(TestServer.API_TOKEN));
@@ -190,7 +191,7 @@ class ChecklistHardeningHttpTest {
             Http.Response put = server.http().send("PUT", "/api/v1/apps/" + asksConsent.appId(), trusted,
                     Http.ssws(TestServer.API_TOKEN, "Content-Type", "application/json"));
             assertThat(put.status()).as(put.body()).isEqualTo(200);
-            flow.code(signedIn, DEFAULT, params(asksConsent, verifier()));
+            flow.code(signedIn, DEFAULT, params(asksConsent, randomVerifier()));
         } finally {
             setEmailConsent(scopeId, "IMPLICIT");
         }
@@ -209,12 +210,12 @@ class ChecklistHardeningHttpTest {
 
     @Test
     void aDpopProofIsNotMistakenForABindingTokensStayBearer() {
-        Code code = flow.code(signedIn, DEFAULT, params(spa, verifier()));
-        Http.Response r = flow.token(DEFAULT, CodeFlow.exchange(spa, code), "DPoP",
+        Code code = flow.code(signedIn, DEFAULT, params(spa, randomVerifier()));
+        Http.Response r = flow.token(DEFAULT, OAuthFlow.exchange(spa, code), "DPoP",
                 "eyJ0eXAiOiJkcG9wK2p3dCIsImFsZyI6IkVTMjU2In0.eyJodG0iOiJQT1NUIn0.c2ln");
         assertThat(r.status()).as(r.body()).isEqualTo(200);
         assertThat(r.json().get("token_type").asText()).as("never claims a DPoP binding it does not enforce").isEqualTo("Bearer");
-        assertThat(CodeFlow.claims(r.json().get("access_token").asText()).has("cnf")).isFalse();
+        assertThat(OAuthFlow.claims(r.json().get("access_token").asText()).has("cnf")).isFalse();
         Http.Response discovery = server.http().get("/oauth2/default/.well-known/openid-configuration");
         assertThat(discovery.json().has("dpop_signing_alg_values_supported")).isFalse();
     }
@@ -248,7 +249,7 @@ class ChecklistHardeningHttpTest {
         String before = flow.issuedRows();
         Http.Response r = signedIn.get(authorizeUrl(DEFAULT, p));
         assertThat(r.status()).as(r.body()).isEqualTo(302);
-        Map<String, String> answer = query(r.header("Location"));
+        Map<String, String> answer = parameters(r.header("Location"));
         Map<String, String> expected = new LinkedHashMap<>();
         expected.put("error", error);
         expected.put("error_description", description);

@@ -50,8 +50,8 @@ import com.nimbusds.openid.connect.sdk.op.OIDCProviderMetadata;
 import com.nimbusds.openid.connect.sdk.token.OIDCTokens;
 import com.nimbusds.openid.connect.sdk.validators.AccessTokenValidator;
 import com.nimbusds.openid.connect.sdk.validators.IDTokenValidator;
-import dev.gatehouse.oauth.authorize.CodeFlow;
-import dev.gatehouse.oauth.authorize.CodeFlow.Client;
+import dev.gatehouse.support.OAuthFlow;
+import dev.gatehouse.support.OAuthFlow.Client;
 import dev.gatehouse.support.Browser;
 import dev.gatehouse.support.Http;
 import dev.gatehouse.support.TestDatabase;
@@ -86,14 +86,14 @@ class NimbusFlowTest {
     TestDatabase database;
 
     static TestServer server;
-    static CodeFlow flow;
+    static OAuthFlow flow;
     static Issuer issuer;
     static OIDCProviderMetadata provider;
 
     @BeforeParameterizedClassInvocation
     static void start(TestDatabase database) throws Exception {
-        server = CodeFlow.startReachable(database);
-        flow = new CodeFlow(server);
+        server = TestServer.start(database);
+        flow = new OAuthFlow(server);
         issuer = new Issuer(server.url() + "/oauth2/default");
         // Discovery as Nimbus does it: {issuer}/.well-known/openid-configuration, and the issuer in it must be the one asked for.
         provider = OIDCProviderMetadata.resolve(issuer);
@@ -121,7 +121,7 @@ class NimbusFlowTest {
 
     @Test
     void spaSignsInWithPkceValidatesItsTokensAndSignsOut() throws Exception {
-        Client spa = flow.spa();
+        Client spa = flow.spaClient();
         ClientID clientId = new ClientID(spa.clientId());
         URI redirect = URI.create(spa.redirectUri());
 
@@ -138,7 +138,7 @@ class NimbusFlowTest {
         Browser browser = server.browser();
         Http.Response toSignIn = browser.get(request.toURI().toString());
         assertThat(toSignIn.status()).isEqualTo(302);
-        String fromUri = CodeFlow.query(toSignIn.header("Location")).get("fromURI");
+        String fromUri = OAuthFlow.parameters(toSignIn.header("Location")).get("fromURI");
         Http.Response signedIn = browser.signIn(TestServer.ADMIN, TestServer.ADMIN_PASSWORD, fromUri);
         assertThat(signedIn.status()).isEqualTo(303);
         Http.Response back = browser.get(signedIn.header("Location"));
@@ -218,10 +218,10 @@ class NimbusFlowTest {
     /** The token endpoint refuses Nimbus's requests with errors Nimbus parses: a replayed code and a wrong verifier. */
     @Test
     void nimbusParsesOktasTokenErrors() throws Exception {
-        Client spa = flow.spa();
+        Client spa = flow.spaClient();
         ClientID clientId = new ClientID(spa.clientId());
         Browser browser = flow.signedIn();
-        CodeFlow.Code code = flow.code(browser, spa);
+        OAuthFlow.Code code = flow.code(browser, spa);
         AuthorizationCodeGrant wrongVerifier = new AuthorizationCodeGrant(new AuthorizationCode(code.code()), URI.create(spa.redirectUri()),
                 new CodeVerifier());
         ErrorObject pkce = error(new TokenRequest(provider.getTokenEndpointURI(), clientId, wrongVerifier));
@@ -237,15 +237,15 @@ class NimbusFlowTest {
     /** A confidential web app with client_secret_basic as Nimbus encodes it, and a service app's client-credentials token. */
     @Test
     void confidentialClientsAuthenticateTheNimbusWay() throws Exception {
-        Client web = flow.web();
+        Client web = flow.webClient();
         Browser browser = flow.signedIn();
-        CodeFlow.Code code = flow.code(browser, web);
+        OAuthFlow.Code code = flow.code(browser, web);
         ClientSecretBasic webAuth = new ClientSecretBasic(new ClientID(web.clientId()), new Secret(web.secret()));
         TokenResponse webTokens = OIDCTokenResponseParser.parse(new TokenRequest(provider.getTokenEndpointURI(), webAuth,
                 new AuthorizationCodeGrant(new AuthorizationCode(code.code()), URI.create(web.redirectUri()))).toHTTPRequest().send());
         assertThat(webTokens.indicatesSuccess()).isTrue();
 
-        Client service = flow.service();
+        Client service = flow.serviceClient();
         String scope = flow.customScope("default", "nimbus.read." + System.nanoTime());
         ClientSecretBasic serviceAuth = new ClientSecretBasic(new ClientID(service.clientId()), new Secret(service.secret()));
         TokenResponse cc = TokenResponse.parse(new TokenRequest(provider.getTokenEndpointURI(), serviceAuth, new ClientCredentialsGrant(),

@@ -1,9 +1,9 @@
 package dev.gatehouse.oauth.token;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.gatehouse.oauth.authorize.CodeFlow;
-import dev.gatehouse.oauth.authorize.CodeFlow.Client;
-import dev.gatehouse.oauth.authorize.CodeFlow.Code;
+import dev.gatehouse.support.OAuthFlow;
+import dev.gatehouse.support.OAuthFlow.Client;
+import dev.gatehouse.support.OAuthFlow.Code;
 import dev.gatehouse.support.Browser;
 import dev.gatehouse.support.Http;
 import dev.gatehouse.support.TestDatabase;
@@ -31,14 +31,14 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 
-import static dev.gatehouse.oauth.authorize.CodeFlow.DEFAULT;
-import static dev.gatehouse.oauth.authorize.CodeFlow.ORG;
-import static dev.gatehouse.oauth.authorize.CodeFlow.basic;
-import static dev.gatehouse.oauth.authorize.CodeFlow.claims;
-import static dev.gatehouse.oauth.authorize.CodeFlow.exchange;
-import static dev.gatehouse.oauth.authorize.CodeFlow.form;
-import static dev.gatehouse.oauth.authorize.CodeFlow.params;
-import static dev.gatehouse.oauth.authorize.CodeFlow.verifier;
+import static dev.gatehouse.support.OAuthFlow.DEFAULT;
+import static dev.gatehouse.support.OAuthFlow.ORG;
+import static dev.gatehouse.support.OAuthFlow.basic;
+import static dev.gatehouse.support.OAuthFlow.claims;
+import static dev.gatehouse.support.OAuthFlow.exchange;
+import static dev.gatehouse.support.OAuthFlow.fields;
+import static dev.gatehouse.support.OAuthFlow.params;
+import static dev.gatehouse.support.OAuthFlow.randomVerifier;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
 
@@ -63,7 +63,7 @@ class TokenErrorsHttpTest {
     TestDatabase database;
 
     static TestServer server;
-    static CodeFlow flow;
+    static OAuthFlow flow;
     static String issuer;
     static Client spa;
     static Client otherSpa;
@@ -76,16 +76,16 @@ class TokenErrorsHttpTest {
 
     @BeforeParameterizedClassInvocation
     static void start(TestDatabase database) {
-        server = CodeFlow.startReachable(database);
-        flow = new CodeFlow(server);
+        server = TestServer.start(database);
+        flow = new OAuthFlow(server);
         issuer = server.url() + "/oauth2/default";
-        spa = flow.spa();
-        otherSpa = flow.spa();
-        web = flow.web();
-        webPost = flow.web(a -> a.withObjectProperty("credentials").withObjectProperty("oauthClient")
+        spa = flow.spaClient();
+        otherSpa = flow.spaClient();
+        web = flow.webClient();
+        webPost = flow.webClient(a -> a.withObjectProperty("credentials").withObjectProperty("oauthClient")
                 .put("token_endpoint_auth_method", "client_secret_post"));
-        service = flow.service();
-        inactive = flow.service();
+        service = flow.serviceClient();
+        inactive = flow.serviceClient();
         assertThat(server.http().send("POST", "/api/v1/apps/" + inactive.appId() + "/lifecycle/deactivate", null,
                 Http.ssws(TestServer.API_TOKEN)).status()).isEqualTo(200);
         customScope = flow.customScope("default", "orders:read");
@@ -131,7 +131,7 @@ class TokenErrorsHttpTest {
 
     @Test
     void missingGrantTypeIsInvalidRequest() {
-        assertRefused(() -> flow.token(DEFAULT, form("scope", customScope), "Authorization", basic(service.clientId(), service.secret())),
+        assertRefused(() -> flow.token(DEFAULT, fields("scope", customScope), "Authorization", basic(service.clientId(), service.secret())),
                 400, "invalid_request", "The 'grant_type' parameter is required.");
     }
 
@@ -139,14 +139,14 @@ class TokenErrorsHttpTest {
     @ValueSource(strings = {"password", "implicit", "AUTHORIZATION_CODE", "urn:ietf:params:oauth:grant-type:device_code",
             "urn:ietf:params:oauth:grant-type:token-exchange", "interaction_code"})
     void grantTypeGatehouseDoesNotSpeakIsUnsupportedGrantType(String grantType) {
-        assertRefused(() -> flow.token(DEFAULT, form("grant_type", grantType, "scope", customScope), "Authorization",
+        assertRefused(() -> flow.token(DEFAULT, fields("grant_type", grantType, "scope", customScope), "Authorization",
                 basic(service.clientId(), service.secret())), 400, "unsupported_grant_type", "The grant type in the request isn't supported.");
     }
 
     @Test
     void unknownAuthorizationServerIs404() {
         for (String base : new String[]{"/oauth2/ausNoSuchServer00001/v1", "/oauth2/nosuch/v1"}) {
-            assertRefused(() -> flow.token(base, form("grant_type", "client_credentials", "scope", customScope), "Authorization",
+            assertRefused(() -> flow.token(base, fields("grant_type", "client_credentials", "scope", customScope), "Authorization",
                     basic(service.clientId(), service.secret())), 404, "invalid_request", "The authorization server does not exist or is inactive.");
         }
     }
@@ -214,7 +214,7 @@ class TokenErrorsHttpTest {
             case "WEBPOST" -> basic(webPost.clientId(), webPost.secret());
             default -> authorization;
         };
-        Map<String, String> body = form(fields.toArray(String[]::new));
+        Map<String, String> body = fields(fields.toArray(String[]::new));
         assertRefused(() -> header == null ? flow.token(DEFAULT, body) : flow.token(DEFAULT, body, "Authorization", header),
                 status, error, description);
     }
@@ -222,12 +222,12 @@ class TokenErrorsHttpTest {
     @Test
     void clientSecretBasicAndPostAreAcceptedWhereConfigured() {
         Code code = flow.code(signedIn, web);
-        Http.Response basicAuth = flow.token(DEFAULT, form("grant_type", "authorization_code", "redirect_uri", web.redirectUri(), "code", code.code()),
+        Http.Response basicAuth = flow.token(DEFAULT, fields("grant_type", "authorization_code", "redirect_uri", web.redirectUri(), "code", code.code()),
                 "Authorization", basic(web.clientId(), web.secret()));
         assertThat(basicAuth.status()).as(basicAuth.body()).isEqualTo(200);
 
         Code other = flow.code(signedIn, webPost);
-        Http.Response post = flow.token(DEFAULT, form("grant_type", "authorization_code", "redirect_uri", webPost.redirectUri(), "code", other.code(),
+        Http.Response post = flow.token(DEFAULT, fields("grant_type", "authorization_code", "redirect_uri", webPost.redirectUri(), "code", other.code(),
                 "client_id", webPost.clientId(), "client_secret", webPost.secret()));
         assertThat(post.status()).as(post.body()).isEqualTo(200);
     }
@@ -249,7 +249,7 @@ class TokenErrorsHttpTest {
     @Test
     void codeExchangeIssuesOktasTokenResponse() {
         long grants = flow.events("app.oauth2.as.token.grant");
-        Map<String, String> p = params(spa, verifier());
+        Map<String, String> p = params(spa, randomVerifier());
         Code code = flow.code(signedIn, DEFAULT, p);
         Http.Response r = flow.token(DEFAULT, exchange(spa, code), "Accept", "application/json");
         assertThat(r.status()).as(r.body()).isEqualTo(200);
@@ -278,7 +278,7 @@ class TokenErrorsHttpTest {
 
     @Test
     void orgServerExchangesItsOwnCodesWithItsOwnIssuer() {
-        Map<String, String> p = params(spa, verifier());
+        Map<String, String> p = params(spa, randomVerifier());
         Code code = flow.code(signedIn, ORG, p);
         assertThat(code.response()).containsEntry("iss", server.url());
         Http.Response r = flow.token(ORG, exchange(spa, code));
@@ -289,14 +289,14 @@ class TokenErrorsHttpTest {
 
     @Test
     void missingCodeIsInvalidRequest() {
-        Map<String, String> body = form("grant_type", "authorization_code", "client_id", spa.clientId(), "redirect_uri", spa.redirectUri(),
-                "code_verifier", verifier());
+        Map<String, String> body = fields("grant_type", "authorization_code", "client_id", spa.clientId(), "redirect_uri", spa.redirectUri(),
+                "code_verifier", randomVerifier());
         assertRefused(() -> flow.token(DEFAULT, body), 400, "invalid_request", "The 'code' parameter is required.");
     }
 
     @Test
     void unknownCodeIsInvalidGrant() {
-        Code fake = new Code("A".repeat(43), verifier(), Map.of());
+        Code fake = new Code("A".repeat(43), randomVerifier(), Map.of());
         assertRefused(() -> flow.token(DEFAULT, exchange(spa, fake)), 400, "invalid_grant", INVALID_CODE);
     }
 
@@ -402,8 +402,8 @@ class TokenErrorsHttpTest {
         Map<String, String> body = exchange(spa, code);
         body.put("code_verifier", switch (which) {
             case "(none)" -> null;
-            case "(another)" -> verifier();
-            case "(the challenge itself)" -> CodeFlow.challenge(code.verifier());
+            case "(another)" -> randomVerifier();
+            case "(the challenge itself)" -> OAuthFlow.challenge(code.verifier());
             case "(verifier with a space)" -> code.verifier().substring(1) + " ";
             default -> which;
         });
@@ -415,8 +415,8 @@ class TokenErrorsHttpTest {
     void verifierWithoutAChallengeIsAPkceDowngradeAndFails() {
         Code code = flow.code(signedIn, web);
         assertThat(code.verifier()).isNull();
-        Map<String, String> body = form("grant_type", "authorization_code", "redirect_uri", web.redirectUri(), "code", code.code(),
-                "code_verifier", verifier());
+        Map<String, String> body = fields("grant_type", "authorization_code", "redirect_uri", web.redirectUri(), "code", code.code(),
+                "code_verifier", randomVerifier());
         assertRefused(() -> flow.token(DEFAULT, body, "Authorization", basic(web.clientId(), web.secret())), 400, "invalid_grant", PKCE_FAILED);
         body.remove("code_verifier");
         assertThat(flow.token(DEFAULT, body, "Authorization", basic(web.clientId(), web.secret())).status())
@@ -426,7 +426,7 @@ class TokenErrorsHttpTest {
     @Test
     void clientWithoutTheAuthorizationCodeGrantIsUnauthorizedClient() {
         Code code = flow.code(signedIn, spa);
-        Map<String, String> body = form("grant_type", "authorization_code", "redirect_uri", spa.redirectUri(), "code", code.code());
+        Map<String, String> body = fields("grant_type", "authorization_code", "redirect_uri", spa.redirectUri(), "code", code.code());
         assertRefused(() -> flow.token(DEFAULT, body, "Authorization", basic(service.clientId(), service.secret())), 400, "unauthorized_client",
                 "The client is not authorized to use the provided grant type. Configured grant types: [client_credentials].");
     }
@@ -446,7 +446,7 @@ class TokenErrorsHttpTest {
 
     @Test
     void missingRefreshTokenIsInvalidRequest() {
-        assertRefused(() -> flow.token(DEFAULT, form("grant_type", "refresh_token", "client_id", spa.clientId())), 400, "invalid_request",
+        assertRefused(() -> flow.token(DEFAULT, fields("grant_type", "refresh_token", "client_id", spa.clientId())), 400, "invalid_request",
                 "The 'refresh_token' parameter is required.");
     }
 
@@ -465,7 +465,7 @@ class TokenErrorsHttpTest {
     @Test
     void refreshTokenOfAnotherAuthorizationServerIsInvalidGrant() {
         JsonNode tokens = tokensFor(spa);
-        assertRefused(() -> flow.token(ORG, form("grant_type", "refresh_token", "client_id", spa.clientId(), "refresh_token",
+        assertRefused(() -> flow.token(ORG, fields("grant_type", "refresh_token", "client_id", spa.clientId(), "refresh_token",
                 tokens.get("refresh_token").asText())), 400, "invalid_grant", INVALID_REFRESH);
     }
 
@@ -479,7 +479,7 @@ class TokenErrorsHttpTest {
     @Test
     void clientWithoutTheRefreshGrantIsUnauthorizedClient() {
         JsonNode tokens = tokensFor(spa);
-        Map<String, String> body = form("grant_type", "refresh_token", "refresh_token", tokens.get("refresh_token").asText());
+        Map<String, String> body = fields("grant_type", "refresh_token", "refresh_token", tokens.get("refresh_token").asText());
         assertRefused(() -> flow.token(DEFAULT, body, "Authorization", basic(service.clientId(), service.secret())), 400, "unauthorized_client",
                 "The client is not authorized to use the provided grant type. Configured grant types: [client_credentials].");
     }
@@ -490,7 +490,7 @@ class TokenErrorsHttpTest {
     void serviceAppGetsAnAccessTokenForACustomScopeAndNothingElse() {
         long grants = flow.events("app.oauth2.as.token.grant");
         long rows = flow.count("SELECT COUNT(*) FROM access_tokens WHERE user_id IS NULL");
-        Http.Response r = flow.token(DEFAULT, form("grant_type", "client_credentials", "scope", customScope),
+        Http.Response r = flow.token(DEFAULT, fields("grant_type", "client_credentials", "scope", customScope),
                 "Authorization", basic(service.clientId(), service.secret()));
         assertThat(r.status()).as(r.body()).isEqualTo(200);
         assertNoStore(r);
@@ -512,7 +512,7 @@ class TokenErrorsHttpTest {
     @Test
     void clientCredentialsWithoutScopesIsInvalidScope() {
         for (String scope : new String[]{null, "", "  "}) {
-            assertRefused(() -> flow.token(DEFAULT, form("grant_type", "client_credentials", "scope", scope),
+            assertRefused(() -> flow.token(DEFAULT, fields("grant_type", "client_credentials", "scope", scope),
                     "Authorization", basic(service.clientId(), service.secret())), 400, "invalid_scope", "No scopes were requested.");
         }
     }
@@ -520,21 +520,21 @@ class TokenErrorsHttpTest {
     @ParameterizedTest
     @ValueSource(strings = {"openid", "offline_access", "profile", "orders:write"})
     void clientCredentialsRefusesOidcAndUnknownScopes(String scope) {
-        assertRefused(() -> flow.token(DEFAULT, form("grant_type", "client_credentials", "scope", customScope + " " + scope),
+        assertRefused(() -> flow.token(DEFAULT, fields("grant_type", "client_credentials", "scope", customScope + " " + scope),
                 "Authorization", basic(service.clientId(), service.secret())), 400, "invalid_scope",
                 "The following scopes are not allowed: [" + scope + "].");
     }
 
     @Test
     void orgServerRefusesClientCredentials() {
-        assertRefused(() -> flow.token(ORG, form("grant_type", "client_credentials", "scope", customScope),
+        assertRefused(() -> flow.token(ORG, fields("grant_type", "client_credentials", "scope", customScope),
                 "Authorization", basic(service.clientId(), service.secret())), 400, "invalid_scope",
                 "The following scopes are not allowed: [" + customScope + "]. Use a custom authorization server, such as default, for client credentials.");
     }
 
     @Test
     void spaUsingClientCredentialsIsUnauthorizedClient() {
-        assertRefused(() -> flow.token(DEFAULT, form("grant_type", "client_credentials", "client_id", spa.clientId(), "scope", customScope)),
+        assertRefused(() -> flow.token(DEFAULT, fields("grant_type", "client_credentials", "client_id", spa.clientId(), "scope", customScope)),
                 400, "unauthorized_client",
                 "The client is not authorized to use the provided grant type. Configured grant types: [authorization_code, refresh_token].");
     }
@@ -549,14 +549,14 @@ class TokenErrorsHttpTest {
 
     /** helper-6's /introspect, asked as the public client that holds the token. */
     private static JsonNode introspect(String token) {
-        Http.Response r = server.http().send("POST", DEFAULT + "/introspect", CodeFlow.form(form("token", token, "client_id", spa.clientId())),
+        Http.Response r = server.http().send("POST", DEFAULT + "/introspect", OAuthFlow.encode(fields("token", token, "client_id", spa.clientId())),
                 "Content-Type", "application/x-www-form-urlencoded");
         assertThat(r.status()).as(r.body()).isEqualTo(200);
         return r.json();
     }
 
     private static Http.Response refresh(Client client, String refreshToken, String scope) {
-        return flow.token(DEFAULT, form("grant_type", "refresh_token", "client_id", client.clientId(), "refresh_token", refreshToken, "scope", scope));
+        return flow.token(DEFAULT, fields("grant_type", "refresh_token", "client_id", client.clientId(), "refresh_token", refreshToken, "scope", scope));
     }
 
     /** A refusal: Okta's body, the no-store headers, and nothing issued (no code, family, access or refresh token row added). */
