@@ -377,16 +377,7 @@ class SecurityHeadersHttpTest {
     }
 
     private static Http.Response keep(Http.Response r, Map<String, String> jar) {
-        for (String set : r.headers().allValues("Set-Cookie")) {
-            String pair = set.split(";", 2)[0];
-            String name = pair.substring(0, pair.indexOf('='));
-            String value = pair.substring(pair.indexOf('=') + 1);
-            if (value.isEmpty() || set.contains("Max-Age=0")) {
-                jar.remove(name);
-            } else {
-                jar.put(name, value);
-            }
-        }
+        Browser.keepCookies(r.headers(), jar);
         return r;
     }
 

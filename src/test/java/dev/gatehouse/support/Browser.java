@@ -96,22 +96,27 @@ public final class Browser {
         return post("/signin", "csrf", csrf(page), "username", username, "password", password, "fromURI", fromUri == null ? "/" : fromUri);
     }
 
+    /** Puts the cookies a response sets into {@code jar} and drops the ones it clears, as a browser does. */
+    public static void keepCookies(java.net.http.HttpHeaders headers, Map<String, String> jar) {
+        for (String set : headers.allValues("Set-Cookie")) {
+            String pair = set.split(";", 2)[0];
+            String name = pair.substring(0, pair.indexOf('='));
+            String value = pair.substring(pair.indexOf('=') + 1);
+            if (value.isEmpty() || set.contains("Max-Age=0")) {
+                jar.remove(name);
+            } else {
+                jar.put(name, value);
+            }
+        }
+    }
+
     private Http.Response send(HttpRequest.Builder b) {
         if (!cookies.isEmpty()) {
             b.header("Cookie", cookies.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining("; ")));
         }
         try {
             HttpResponse<String> r = client.send(b.timeout(Duration.ofSeconds(20)).build(), HttpResponse.BodyHandlers.ofString());
-            for (String set : r.headers().allValues("Set-Cookie")) {
-                String pair = set.split(";", 2)[0];
-                String name = pair.substring(0, pair.indexOf('='));
-                String value = pair.substring(pair.indexOf('=') + 1);
-                if (value.isEmpty() || set.contains("Max-Age=0")) {
-                    cookies.remove(name);
-                } else {
-                    cookies.put(name, value);
-                }
-            }
+            keepCookies(r.headers(), cookies);
             return Http.received(r);
         } catch (Exception e) {
             throw new AssertionError(e);
