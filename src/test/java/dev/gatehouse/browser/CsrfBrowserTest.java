@@ -4,6 +4,7 @@ import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.options.AriaRole;
 import com.sun.net.httpserver.HttpServer;
+import dev.gatehouse.support.ApiClient;
 import dev.gatehouse.support.Browser;
 import dev.gatehouse.support.Chromium;
 import dev.gatehouse.support.Http;
@@ -108,8 +109,8 @@ class CsrfBrowserTest {
     }
 
     private static int users(String login) {
-        Http.Response r = server.http().get("/api/v1/users?search=" + java.net.URLEncoder.encode("profile.login eq \"" + login + "\"",
-                StandardCharsets.UTF_8), Http.ssws(TestServer.API_TOKEN));
+        Http.Response r = ApiClient.of(server).get("/api/v1/users?search="
+                + java.net.URLEncoder.encode("profile.login eq \"" + login + "\"", StandardCharsets.UTF_8));
         assertThat(r.status()).as(r.body()).isEqualTo(200);
         return r.json().size();
     }

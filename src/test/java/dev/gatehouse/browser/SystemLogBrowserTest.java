@@ -4,6 +4,7 @@ import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.options.AriaRole;
+import dev.gatehouse.support.ApiClient;
 import dev.gatehouse.support.Chromium;
 import dev.gatehouse.support.Http;
 import dev.gatehouse.support.OAuthFlow;
@@ -54,7 +55,7 @@ class SystemLogBrowserTest {
 
     private static long apiCount(String filter) {
         String q = URLEncoder.encode(filter, StandardCharsets.UTF_8).replace("+", "%20");
-        return server.http().get("/api/v1/logs?limit=1000&filter=" + q, Http.ssws(TestServer.API_TOKEN)).json().size();
+        return ApiClient.of(server).get("/api/v1/logs?limit=1000&filter=" + q).json().size();
     }
 
     @Test

@@ -345,19 +345,19 @@ class MultiNodeTest {
                  "settings":{"oauthClient":{"application_type":"browser","redirect_uris":["%s"],
                    "response_types":["code"],"grant_types":["authorization_code","refresh_token"]}}}"""
                 .formatted(System.nanoTime(), OAuthFlow.REDIRECT_URI);
-        Http.Response r = node.http().send("POST", "/api/v1/apps", body, Http.ssws(TestServer.API_TOKEN, "Content-Type", "application/json"));
+        Http.Response r = ApiClient.of(node.http()).post("/api/v1/apps", body);
         assertThat(r.status()).as(r.body()).isIn(200, 400);
         return r.status();
     }
 
     static void lifecycle(NodeProcess node, String path, String operation) {
         String url = path.startsWith("/api/v1/features/") ? path + "/" + operation : path + "/lifecycle/" + operation;
-        Http.Response r = node.http().send("POST", url, null, Http.ssws(TestServer.API_TOKEN));
+        Http.Response r = ApiClient.of(node.http()).post(url, null);
         assertThat(r.status()).as(url + ": " + r.body()).isIn(200, 204);   // authorization servers answer 204, as Okta's
     }
 
     static String appId(NodeProcess node, String clientId) {
-        for (JsonNode app : node.http().get("/api/v1/apps?limit=200", Http.ssws(TestServer.API_TOKEN)).json()) {
+        for (JsonNode app : ApiClient.of(node.http()).get("/api/v1/apps?limit=200").json()) {
             if (clientId.equals(app.get("credentials").get("oauthClient").get("client_id").asText())) {
                 return app.get("id").asText();
             }
@@ -366,7 +366,7 @@ class MultiNodeTest {
     }
 
     static String featureId(NodeProcess node, String name) {
-        for (JsonNode f : node.http().get("/api/v1/features", Http.ssws(TestServer.API_TOKEN)).json()) {
+        for (JsonNode f : ApiClient.of(node.http()).get("/api/v1/features").json()) {
             if (name.equals(f.get("name").asText())) {
                 return f.get("id").asText();
             }

@@ -1,6 +1,7 @@
 package dev.gatehouse.directory;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.gatehouse.support.ApiClient;
 import dev.gatehouse.support.Browser;
 import dev.gatehouse.support.Http;
 import dev.gatehouse.support.OAuthFlow;
@@ -406,7 +407,7 @@ class KillSwitchHttpTest {
     }
 
     private static void lifecycle(String userId, String op) {
-        Http.Response r = http.send("POST", "/api/v1/users/" + userId + "/lifecycle/" + op, null, Http.ssws(TestServer.API_TOKEN));
+        Http.Response r = ApiClient.of(http).post("/api/v1/users/" + userId + "/lifecycle/" + op, null);
         assertThat(r.status()).as(op + " " + r.body()).isEqualTo(200);
     }
 
@@ -454,8 +455,8 @@ class KillSwitchHttpTest {
     }
 
     private static JsonNode lastEvent(String type) {
-        Http.Response r = http.get("/api/v1/logs?filter=" + OAuthFlow.enc("eventType eq \"" + type + "\"") + "&sortOrder=DESCENDING&limit=1",
-                Http.ssws(TestServer.API_TOKEN));
+        Http.Response r = ApiClient.of(http).get("/api/v1/logs?filter=" + OAuthFlow.enc("eventType eq \"" + type + "\"")
+                + "&sortOrder=DESCENDING&limit=1");
         assertThat(r.status()).as(r.body()).isEqualTo(200);
         return r.json().get(0);
     }

@@ -127,7 +127,7 @@ class CachedLookupsHttpTest {
     }
 
     private static String everyoneGroupId() {
-        return ok(http.get("/api/v1/groups?q=Everyone", Http.ssws(TestServer.API_TOKEN))).get(0).get("id").asText();
+        return ok(api.get("/api/v1/groups?q=Everyone")).get(0).get("id").asText();
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.gatehouse.oauth.authorize;
 
+import dev.gatehouse.support.ApiClient;
 import dev.gatehouse.support.OAuthFlow;
 import dev.gatehouse.support.OAuthFlow.Client;
 import dev.gatehouse.support.OAuthFlow.Code;
@@ -199,9 +200,9 @@ class ChecklistHardeningHttpTest {
 
     private void setEmailConsent(String scopeId, String consent) {
         String path = "/api/v1/authorizationServers/default/scopes/" + scopeId;
-        String body = server.http().get(path, Http.ssws(TestServer.API_TOKEN)).body()
-                .replaceAll("\"consent\":\"[A-Z]+\"", "\"consent\":\"" + consent + "\"");
-        Http.Response put = server.http().send("PUT", path, body, Http.ssws(TestServer.API_TOKEN, "Content-Type", "application/json"));
+        ApiClient api = ApiClient.of(server);
+        String body = api.get(path).body().replaceAll("\"consent\":\"[A-Z]+\"", "\"consent\":\"" + consent + "\"");
+        Http.Response put = api.put(path, body);
         assertThat(put.status()).as(put.body()).isEqualTo(200);
         assertThat(put.json().get("consent").asText()).isEqualTo(consent);
     }
