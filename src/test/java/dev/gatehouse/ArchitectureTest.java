@@ -15,6 +15,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The rules of docs/ARCHITECTURE.md that imports can show. "Parse at the edge, decide in plain Java": only the HTTP edge
  * imports Javalin — the route tables, the Api/Pages/Endpoint classes, and the shared HTTP plumbing; use cases, grants,
  * token code, stores and validators never do. "Plumbing knows no capability": see {@link #plumbingNeverImportsACapability}.
+ * And three that the source text shows: SQL only in stores, SystemLog and Database
+ * ({@link #sqlLivesOnlyInStoresTheSystemLogAndTheDatabase}), every store built once in Wiring
+ * ({@link #storesAreBuiltOnceInWiring}), JSON rendered by the {@code *Json} classes ({@link #apiClassesRenderThroughTheirJsonClass}).
  */
 class ArchitectureTest {
 
