@@ -322,19 +322,20 @@ public final class Wiring implements AutoCloseable {
         IssuedTokenStore issued = new IssuedTokenStore();
         TokenIssuer issuer = new TokenIssuer(new TokenMinter(keys, ids, clock, orgId), issued, ids);
         ClientAuthentication clients = new ClientAuthentication(apps);
+        dev.gatehouse.oauth.OAuthRefusals refusals = new dev.gatehouse.oauth.OAuthRefusals(db, log);
         dev.gatehouse.oauth.tokens.TokenVerifier verifier = new dev.gatehouse.oauth.tokens.TokenVerifier(db, issued, keys, apps, users, clock);
         return new OAuthRoutes(servers,
                 new AuthorizeEndpoint(servers, new Authorization(apps, customScopes, consentScopes, db, codes, log, ids, clock, config.baseUrl()),
                         sessionCookie, pages, errors, ids),
                 new TokenEndpoint(servers, clients,
-                        new CodeGrant(db, codes, issued, issuer, users, new GroupStore(), log, ids, clock),
+                        new CodeGrant(db, codes, issued, issuer, users, new GroupStore(), log, ids, clock, apps::findByClientId),
                         new RefreshGrant(db, issued, issuer, users, new GroupStore(), new AssignmentStore(), log, clock),
-                        new ClientCredentialsGrant(db, issuer, customScopes, log), db, log, rateLimits),
-                new dev.gatehouse.oauth.userinfo.UserInfoEndpoint(servers, verifier, groups, db, log),
+                        new ClientCredentialsGrant(db, issuer, customScopes, log), refusals, rateLimits),
+                new dev.gatehouse.oauth.userinfo.UserInfoEndpoint(servers, verifier, groups, db, log, refusals),
                 new dev.gatehouse.oauth.introspect.IntrospectEndpoint(servers, clients,
-                        new dev.gatehouse.oauth.introspect.Introspection(db, issued, verifier, users, clock), db, log),
+                        new dev.gatehouse.oauth.introspect.Introspection(db, issued, verifier, users, clock), db, log, refusals),
                 new dev.gatehouse.oauth.revoke.RevokeEndpoint(servers, clients,
-                        new dev.gatehouse.oauth.revoke.Revocation(db, issued, verifier, log, clock), db, log),
+                        new dev.gatehouse.oauth.revoke.Revocation(db, issued, verifier, log, clock), refusals),
                 new dev.gatehouse.oauth.logout.LogoutEndpoint(servers, new dev.gatehouse.oauth.logout.Logout(verifier, apps), sessions,
                         sessionCookie, errors, db, log));
     }

@@ -38,7 +38,7 @@ final class NulCharacters {
         if (ErrorMapper.isApi(ctx)) {
             errors.writeApi(ctx, ApiError.validation(List.of(new ApiError.Cause(null, WHY))));
         } else if (path.startsWith("/oauth2/") && !path.endsWith("/authorize") && !path.endsWith("/logout")) {
-            ctx.status(400).json(Map.of("error", "invalid_request", "error_description", WHY));
+            OAuthErrorJson.write(ctx, 400, "invalid_request", WHY);
         } else {
             errors.writePage(ctx, 400, "Request not accepted", WHY);
         }

@@ -51,7 +51,7 @@ public final class ClientCredentialsGrant {
         TokenIssuer.Signed signed = issuer.sign(new TokenMinter.Grant(server, issuerUrl, client.clientId(), null, r.scope(), Instant.EPOCH, null, null));
         db.inTx(h -> {
             issuer.record(h, signed, null);
-            log.record(h, ctx, SystemLog.Entry.success(OAuthEvents.type(server, "token.grant"), "OAuth2 token granted", CodeGrant.target(client))
+            log.record(h, ctx, SystemLog.Entry.success(OAuthEvents.type(server, "token.grant"), "OAuth2 token granted", client.auditTarget())
                     .withDebug(Map.of("grant_type", "client_credentials", "scopes", OidcScopes.join(r.scope()))));
         });
         return issuer.response(signed, null);

@@ -33,6 +33,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 
 /**
@@ -54,9 +55,11 @@ public final class CodeGrant {
     private final SystemLog log;
     private final Ids ids;
     private final Clock clock;
+    private final Function<String, Optional<App>> appsByClientId;
 
+    /** @param appsByClientId the app a replayed code was issued to (the System Log names it), from the node cache */
     public CodeGrant(Database db, CodeStore codes, IssuedTokenStore tokens, TokenIssuer issuer, UserStore users, GroupStore groupStore,
-                     SystemLog log, Ids ids, Clock clock) {
+                     SystemLog log, Ids ids, Clock clock, Function<String, Optional<App>> appsByClientId) {
         this.db = db;
         this.codes = codes;
         this.tokens = tokens;
@@ -66,12 +69,10 @@ public final class CodeGrant {
         this.log = log;
         this.ids = ids;
         this.clock = clock;
+        this.appsByClientId = appsByClientId;
     }
 
     public TokenResponse handle(CodeExchange r, App client, AuthorizationServer server, String issuerUrl, EventContext ctx) {
-        if (r.code() == null || r.code().isBlank()) {
-            throw OAuthError.INVALID_REQUEST.because("The 'code' parameter is required.");
-        }
         GrantTypes.require(client, GrantType.AUTHORIZATION_CODE);
         String hash = Hashes.sha256(r.code());
         Instant now = clock.instant();
@@ -85,7 +86,7 @@ public final class CodeGrant {
         })).orElseThrow(() -> OAuthError.INVALID_GRANT.because(INVALID_CODE, "unknown code"));
         AuthorizationCode code = found.code();
         if (code.used() != null) {
-            revokeWhatTheCodeIssued(code, server, ctx, now);
+            revokeWhatTheCodeIssued(code, client, server, ctx, now);
             throw OAuthError.INVALID_GRANT.because(INVALID_CODE, "code replayed");
         }
         if (!code.expires().isAfter(now)) {
@@ -115,12 +116,12 @@ public final class CodeGrant {
             issuer.record(h, signed, familyId);
             String rt = refresh ? issuer.newRefreshToken(h, signed, familyId, now) : "";
             log.record(h, ctx.as(dev.gatehouse.syslog.Actor.user(user.id(), user.profile().login(), user.profile().name())),
-                    SystemLog.Entry.success(OAuthEvents.type(server, "token.grant"), "OAuth2 token granted", target(client))
+                    SystemLog.Entry.success(OAuthEvents.type(server, "token.grant"), "OAuth2 token granted", client.auditTarget())
                             .withDebug(Map.of("grant_type", "authorization_code", "scopes", OidcScopes.join(code.scopes()))));
             return rt;
         });
         if (refreshToken == null) {
-            revokeWhatTheCodeIssued(code, server, ctx, now);
+            revokeWhatTheCodeIssued(code, client, server, ctx, now);
             throw OAuthError.INVALID_GRANT.because(INVALID_CODE, "code used concurrently");
         }
         return issuer.response(signed, refreshToken.isEmpty() ? null : refreshToken);
@@ -149,17 +150,16 @@ public final class CodeGrant {
         }
     }
 
-    private void revokeWhatTheCodeIssued(AuthorizationCode code, AuthorizationServer server, EventContext ctx, Instant now) {
+    private void revokeWhatTheCodeIssued(AuthorizationCode code, App presenter, AuthorizationServer server, EventContext ctx, Instant now) {
+        // The app the code was issued to: usually the one presenting it again.
+        Target[] issuedTo = (code.clientId().equals(presenter.clientId()) ? Optional.of(presenter) : appsByClientId.apply(code.clientId()))
+                .map(app -> new Target[]{app.auditTarget()}).orElse(new Target[0]);
         db.inTx(h -> {
             for (String family : tokens.familiesOfCode(h, code.codeHash())) {
                 tokens.revokeFamily(h, family, now);
             }
             log.record(h, ctx, SystemLog.Entry.failure(OAuthEvents.type(server, "token.grant"), "OAuth2 token granted",
-                    "authorization code reused; the tokens it issued were revoked", new Target(code.clientId(), "AppInstance", code.clientId(), code.clientId())));
+                    "authorization code reused; the tokens it issued were revoked", issuedTo));
         });
-    }
-
-    static Target target(App app) {
-        return new Target(app.clientId(), "AppInstance", app.label(), app.label());
     }
 }

@@ -50,7 +50,7 @@ public final class TokenMinter {
     public AccessToken accessToken(Grant g) {
         Instant now = clock.instant();
         Instant exp = now.plus(g.server().lifetimes().accessToken());
-        String jti = "AT." + ids.base62(43);
+        String jti = TokenKind.ACCESS_TOKEN.newJti(ids);
         JWTClaimsSet.Builder c = new JWTClaimsSet.Builder()
                 .claim("ver", 1)
                 .jwtID(jti)
@@ -89,7 +89,7 @@ public final class TokenMinter {
                 .audience(g.clientId())
                 .issueTime(seconds(now))
                 .expirationTime(seconds(now.plus(g.server().lifetimes().idToken())))
-                .jwtID("ID." + ids.base62(43))
+                .jwtID(TokenKind.ID_TOKEN.newJti(ids))
                 .claim("amr", List.of("pwd"))
                 .claim("idp", orgId);
         if (g.nonce() != null) {
