@@ -26,7 +26,7 @@ import dev.gatehouse.directory.DirectoryJson;
 import dev.gatehouse.directory.GroupPages;
 import dev.gatehouse.directory.PeoplePages;
 import dev.gatehouse.http.Csrf;
-import dev.gatehouse.oauth.tokens.LifecycleRevocation;
+import dev.gatehouse.oauth.issued.LifecycleRevocation;
 import dev.gatehouse.sessions.SessionCookie;
 import dev.gatehouse.sessions.SessionSettings;
 import dev.gatehouse.sessions.SessionStore;
@@ -62,12 +62,12 @@ import dev.gatehouse.oauth.codes.CodeStore;
 import dev.gatehouse.oauth.grants.ClientCredentialsGrant;
 import dev.gatehouse.oauth.grants.CodeGrant;
 import dev.gatehouse.oauth.grants.RefreshGrant;
-import dev.gatehouse.oauth.grants.TokenIssuer;
+import dev.gatehouse.oauth.grants.TokenRecorder;
 import dev.gatehouse.oauth.token.TokenEndpoint;
-import dev.gatehouse.oauth.tokens.AppTokens;
-import dev.gatehouse.oauth.tokens.AppTokensApi;
-import dev.gatehouse.oauth.tokens.IssuedTokenStore;
-import dev.gatehouse.oauth.tokens.TokenMinter;
+import dev.gatehouse.oauth.issued.AppTokens;
+import dev.gatehouse.oauth.issued.AppTokensApi;
+import dev.gatehouse.oauth.issued.IssuedTokenStore;
+import dev.gatehouse.oauth.issued.ClaimsSigner;
 import dev.gatehouse.oauth.discovery.DiscoveryDocuments;
 import dev.gatehouse.oauth.discovery.DiscoveryRoutes;
 import dev.gatehouse.oauth.keys.KeyEncryption;
@@ -320,17 +320,18 @@ public final class Wiring implements AutoCloseable {
                 .map(dev.gatehouse.oauth.servers.Scope::name).collect(java.util.stream.Collectors.toSet());
         CodeStore codes = new CodeStore();
         IssuedTokenStore issued = new IssuedTokenStore();
-        TokenIssuer issuer = new TokenIssuer(new TokenMinter(keys, ids, clock, orgId), issued, ids);
+        ClaimsSigner signer = new ClaimsSigner(keys, ids, clock, orgId);
+        TokenRecorder recorder = new TokenRecorder(issued, ids);
         ClientAuthentication clients = new ClientAuthentication(apps);
         dev.gatehouse.oauth.OAuthRefusals refusals = new dev.gatehouse.oauth.OAuthRefusals(db, log);
-        dev.gatehouse.oauth.tokens.TokenVerifier verifier = new dev.gatehouse.oauth.tokens.TokenVerifier(db, issued, keys, apps, users, clock);
+        dev.gatehouse.oauth.issued.TokenVerifier verifier = new dev.gatehouse.oauth.issued.TokenVerifier(db, issued, keys, apps, users, clock);
         return new OAuthRoutes(servers,
                 new AuthorizeEndpoint(servers, new Authorization(apps, customScopes, consentScopes, db, codes, log, ids, clock, config.baseUrl()),
                         sessionCookie, pages, errors, ids),
                 new TokenEndpoint(servers, clients,
-                        new CodeGrant(db, codes, issued, issuer, users, new GroupStore(), log, ids, clock, apps::findByClientId),
-                        new RefreshGrant(db, issued, issuer, users, new GroupStore(), new AssignmentStore(), log, clock),
-                        new ClientCredentialsGrant(db, issuer, customScopes, log), refusals, rateLimits),
+                        new CodeGrant(db, codes, issued, signer, recorder, users, new GroupStore(), log, ids, clock, apps::findByClientId),
+                        new RefreshGrant(db, issued, signer, recorder, users, new GroupStore(), new AssignmentStore(), log, clock),
+                        new ClientCredentialsGrant(db, signer, recorder, customScopes, log), refusals, rateLimits),
                 new dev.gatehouse.oauth.userinfo.UserInfoEndpoint(servers, verifier, groups, db, log, refusals),
                 new dev.gatehouse.oauth.introspect.IntrospectEndpoint(servers, clients,
                         new dev.gatehouse.oauth.introspect.Introspection(db, issued, verifier, users, clock), db, log, refusals),

@@ -15,8 +15,8 @@ import dev.gatehouse.oauth.codes.CodeStore;
 import dev.gatehouse.oauth.servers.AuthorizationServer;
 import dev.gatehouse.oauth.token.TokenRequest.CodeExchange;
 import dev.gatehouse.oauth.token.TokenResponse;
-import dev.gatehouse.oauth.tokens.IssuedTokenStore;
-import dev.gatehouse.oauth.tokens.TokenMinter;
+import dev.gatehouse.oauth.issued.IssuedTokenStore;
+import dev.gatehouse.oauth.issued.ClaimsSigner;
 import dev.gatehouse.storage.Database;
 import dev.gatehouse.storage.Hashes;
 import dev.gatehouse.storage.Ids;
@@ -49,7 +49,8 @@ public final class CodeGrant {
     private final Database db;
     private final CodeStore codes;
     private final IssuedTokenStore tokens;
-    private final TokenIssuer issuer;
+    private final ClaimsSigner signer;
+    private final TokenRecorder recorder;
     private final UserStore users;
     private final GroupStore groupStore;
     private final SystemLog log;
@@ -58,12 +59,13 @@ public final class CodeGrant {
     private final Function<String, Optional<App>> appsByClientId;
 
     /** @param appsByClientId the app a replayed code was issued to (the System Log names it), from the node cache */
-    public CodeGrant(Database db, CodeStore codes, IssuedTokenStore tokens, TokenIssuer issuer, UserStore users, GroupStore groupStore,
+    public CodeGrant(Database db, CodeStore codes, IssuedTokenStore tokens, ClaimsSigner signer, TokenRecorder recorder, UserStore users, GroupStore groupStore,
                      SystemLog log, Ids ids, Clock clock, Function<String, Optional<App>> appsByClientId) {
         this.db = db;
         this.codes = codes;
         this.tokens = tokens;
-        this.issuer = issuer;
+        this.signer = signer;
+        this.recorder = recorder;
         this.users = users;
         this.groupStore = groupStore;
         this.log = log;
@@ -102,9 +104,9 @@ public final class CodeGrant {
         checkPkce(code.codeChallenge(), r.codeVerifier());
         User user = found.user().filter(u -> u.status() == User.Status.ACTIVE)
                 .orElseThrow(() -> OAuthError.INVALID_GRANT.because(INVALID_CODE, "user no longer active"));
-        TokenMinter.Grant grant = new TokenMinter.Grant(server, issuerUrl, client.clientId(), user, code.scopes(), code.authTime(),
+        ClaimsSigner.Grant grant = new ClaimsSigner.Grant(server, issuerUrl, client.clientId(), user, code.scopes(), code.authTime(),
                 code.nonce(), found.groupNames());
-        TokenIssuer.Signed signed = issuer.sign(grant);
+        ClaimsSigner.Signed signed = signer.sign(grant);
         boolean refresh = code.scopes().contains(OidcScopes.OFFLINE_ACCESS) && client.settings().allows(GrantType.REFRESH_TOKEN);
         String familyId = "fam" + ids.base62(30);
         String refreshToken = db.tx(h -> {
@@ -113,8 +115,8 @@ public final class CodeGrant {
             }
             Instant familyEnd = server.lifetimes().refreshTokenMax().isZero() ? null : now.plus(server.lifetimes().refreshTokenMax());
             tokens.insertFamily(h, familyId, server.id(), client.clientId(), user.id(), hash, now, familyEnd);
-            issuer.record(h, signed, familyId);
-            String rt = refresh ? issuer.newRefreshToken(h, signed, familyId, now) : "";
+            recorder.record(h, signed, familyId);
+            String rt = refresh ? recorder.newRefreshToken(h, signed, familyId, now) : "";
             log.record(h, ctx.as(dev.gatehouse.syslog.Actor.user(user.id(), user.profile().login(), user.profile().name())),
                     SystemLog.Entry.success(OAuthEvents.type(server, "token.grant"), "OAuth2 token granted", client.auditTarget())
                             .withDebug(Map.of("grant_type", "authorization_code", "scopes", OidcScopes.join(code.scopes()))));
@@ -124,7 +126,7 @@ public final class CodeGrant {
             revokeWhatTheCodeIssued(code, client, server, ctx, now);
             throw OAuthError.INVALID_GRANT.because(INVALID_CODE, "code used concurrently");
         }
-        return issuer.response(signed, refreshToken.isEmpty() ? null : refreshToken);
+        return recorder.response(signed, refreshToken.isEmpty() ? null : refreshToken);
     }
 
     /** A code with what its grant needs: its user, and the user's group names (at most 100, as {@code Groups.namesOf}) when asked for. */

@@ -15,8 +15,8 @@ import dev.gatehouse.oauth.OidcScopes;
 import dev.gatehouse.oauth.servers.AuthorizationServer;
 import dev.gatehouse.oauth.token.TokenRequest.RefreshRequest;
 import dev.gatehouse.oauth.token.TokenResponse;
-import dev.gatehouse.oauth.tokens.IssuedTokenStore;
-import dev.gatehouse.oauth.tokens.TokenMinter;
+import dev.gatehouse.oauth.issued.IssuedTokenStore;
+import dev.gatehouse.oauth.issued.ClaimsSigner;
 import dev.gatehouse.storage.Database;
 import dev.gatehouse.storage.Hashes;
 import dev.gatehouse.syslog.Actor;
@@ -41,18 +41,20 @@ public final class RefreshGrant {
 
     private final Database db;
     private final IssuedTokenStore tokens;
-    private final TokenIssuer issuer;
+    private final ClaimsSigner signer;
+    private final TokenRecorder recorder;
     private final UserStore users;
     private final GroupStore groupStore;
     private final AssignmentStore assignments;
     private final SystemLog log;
     private final Clock clock;
 
-    public RefreshGrant(Database db, IssuedTokenStore tokens, TokenIssuer issuer, UserStore users, GroupStore groupStore,
+    public RefreshGrant(Database db, IssuedTokenStore tokens, ClaimsSigner signer, TokenRecorder recorder, UserStore users, GroupStore groupStore,
                         AssignmentStore assignments, SystemLog log, Clock clock) {
         this.db = db;
         this.tokens = tokens;
-        this.issuer = issuer;
+        this.signer = signer;
+        this.recorder = recorder;
         this.users = users;
         this.groupStore = groupStore;
         this.assignments = assignments;
@@ -110,9 +112,9 @@ public final class RefreshGrant {
         if (!presented.assigned()) {
             throw OAuthError.INVALID_GRANT.because(INVALID, "user no longer assigned to the app");
         }
-        TokenMinter.Grant grant = new TokenMinter.Grant(server, issuerUrl, client.clientId(), user, scopes, rt.authTime(), null,
+        ClaimsSigner.Grant grant = new ClaimsSigner.Grant(server, issuerUrl, client.clientId(), user, scopes, rt.authTime(), null,
                 scopes.contains(OidcScopes.GROUPS) ? presented.groups() : null);
-        TokenIssuer.Signed signed = issuer.sign(grant);
+        ClaimsSigner.Signed signed = signer.sign(grant);
         EventContext asUser = ctx.as(Actor.user(user.id(), user.profile().login(), user.profile().name()));
         AppSettings.RefreshToken policy = client.settings().refreshToken();
         // Nothing is written before the conditional UPDATE, so no row is locked while anything else happens, and a refusal
@@ -146,14 +148,14 @@ public final class RefreshGrant {
 
     /** STATIC: the same refresh token comes back; its idle window slides, the family's absolute end does not. */
     private Outcome persistent(Handle h, RefreshRequest r, IssuedTokenStore.RefreshToken rt, AuthorizationServer server, App client,
-                               TokenIssuer.Signed signed, EventContext ctx, Instant now) {
+                               ClaimsSigner.Signed signed, EventContext ctx, Instant now) {
         Instant idle = now.plus(server.lifetimes().refreshTokenIdle());
         if (!tokens.extendIdle(h, rt.id(), now, idle)) {
             throw OAuthError.INVALID_GRANT.because(INVALID, "refresh token revoked meanwhile");   // nothing written: the rollback is empty
         }
-        issuer.record(h, signed, rt.familyId());
+        recorder.record(h, signed, rt.familyId());
         log.record(h, ctx, granted(server, client, signed));
-        return new Outcome(issuer.response(signed, r.refreshToken()), null, null);
+        return new Outcome(recorder.response(signed, r.refreshToken()), null, null);
     }
 
     /**
@@ -162,7 +164,7 @@ public final class RefreshGrant {
      * first use succeed the same way (tabs and retries racing); any use after it is reuse: the whole family
      * is revoked (by the caller, in a transaction of its own) and the request refused.
      */
-    private Outcome rotate(Handle h, IssuedTokenStore.RefreshToken rt, AuthorizationServer server, App client, TokenIssuer.Signed signed,
+    private Outcome rotate(Handle h, IssuedTokenStore.RefreshToken rt, AuthorizationServer server, App client, ClaimsSigner.Signed signed,
                            EventContext ctx, Instant now, Duration leeway) {
         boolean first = tokens.markFirstUse(h, rt.id(), now);
         if (!first) {
@@ -174,13 +176,13 @@ public final class RefreshGrant {
                 return new Outcome(null, rt, ctx);   // nothing written here; the family is revoked in a transaction of its own
             }
         }
-        issuer.record(h, signed, rt.familyId());
-        String next = issuer.newRefreshToken(h, signed, rt.familyId(), now);
+        recorder.record(h, signed, rt.familyId());
+        String next = recorder.newRefreshToken(h, signed, rt.familyId(), now);
         log.record(h, ctx, granted(server, client, signed));
-        return new Outcome(issuer.response(signed, next), null, null);
+        return new Outcome(recorder.response(signed, next), null, null);
     }
 
-    private static SystemLog.Entry granted(AuthorizationServer server, App client, TokenIssuer.Signed signed) {
+    private static SystemLog.Entry granted(AuthorizationServer server, App client, ClaimsSigner.Signed signed) {
         return SystemLog.Entry.success(OAuthEvents.type(server, "token.grant"), "OAuth2 token granted", client.auditTarget())
                 .withDebug(Map.of("grant_type", "refresh_token", "scopes", OidcScopes.join(signed.grant().scopes())));
     }

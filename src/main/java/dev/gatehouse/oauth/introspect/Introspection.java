@@ -8,9 +8,9 @@ import dev.gatehouse.directory.UserStore;
 import dev.gatehouse.oauth.OAuthFailure;
 import dev.gatehouse.oauth.OidcScopes;
 import dev.gatehouse.oauth.servers.AuthorizationServer;
-import dev.gatehouse.oauth.tokens.IssuedTokenStore;
-import dev.gatehouse.oauth.tokens.TokenKind;
-import dev.gatehouse.oauth.tokens.TokenVerifier;
+import dev.gatehouse.oauth.issued.IssuedTokenStore;
+import dev.gatehouse.oauth.issued.TokenKind;
+import dev.gatehouse.oauth.issued.TokenVerifier;
 import dev.gatehouse.storage.Database;
 import dev.gatehouse.storage.Hashes;
 

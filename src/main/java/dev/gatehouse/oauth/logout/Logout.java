@@ -5,8 +5,8 @@ import dev.gatehouse.apps.App;
 import dev.gatehouse.apps.Apps;
 import dev.gatehouse.oauth.OAuthFailure;
 import dev.gatehouse.oauth.servers.AuthorizationServer;
-import dev.gatehouse.oauth.tokens.TokenKind;
-import dev.gatehouse.oauth.tokens.TokenVerifier;
+import dev.gatehouse.oauth.issued.TokenKind;
+import dev.gatehouse.oauth.issued.TokenVerifier;
 import dev.gatehouse.syslog.LogText;
 
 import java.net.URLEncoder;

@@ -11,7 +11,7 @@ import dev.gatehouse.oauth.OAuthRefusals;
 import dev.gatehouse.oauth.OidcScopes;
 import dev.gatehouse.oauth.servers.AuthorizationServer;
 import dev.gatehouse.oauth.servers.AuthorizationServers;
-import dev.gatehouse.oauth.tokens.TokenVerifier;
+import dev.gatehouse.oauth.issued.TokenVerifier;
 import dev.gatehouse.storage.Database;
 import dev.gatehouse.syslog.Actor;
 import dev.gatehouse.syslog.EventContext;

@@ -23,9 +23,9 @@ import dev.gatehouse.oauth.servers.AuthorizationServerStore;
 import dev.gatehouse.oauth.servers.AuthorizationServers;
 import dev.gatehouse.oauth.servers.ScopeStore;
 import dev.gatehouse.oauth.servers.Scopes;
-import dev.gatehouse.oauth.tokens.IssuedTokenStore;
-import dev.gatehouse.oauth.tokens.LifecycleRevocation;
-import dev.gatehouse.oauth.tokens.TokenMinter;
+import dev.gatehouse.oauth.issued.IssuedTokenStore;
+import dev.gatehouse.oauth.issued.LifecycleRevocation;
+import dev.gatehouse.oauth.issued.ClaimsSigner;
 import dev.gatehouse.sessions.SessionSettings;
 import dev.gatehouse.sessions.SessionStore;
 import dev.gatehouse.storage.ChangeFeed;
@@ -74,7 +74,8 @@ final class GrantFixture implements AutoCloseable {
     final Scopes scopes;
     final CodeStore codes = new CodeStore();
     final IssuedTokenStore issued = new IssuedTokenStore();
-    final TokenIssuer issuer;
+    final ClaimsSigner signer;
+    final TokenRecorder recorder;
     final CodeGrant codeGrant;
     final RefreshGrant refreshGrant;
     final ClientCredentialsGrant clientCredentialsGrant;
@@ -103,10 +104,11 @@ final class GrantFixture implements AutoCloseable {
         scopes = new Scopes(db, changes, new ScopeStore(), log, ids, clock);
         servers = new AuthorizationServers(db, changes, new AuthorizationServerStore(), scopes, keys, log, ids, clock, "https://gatehouse.example");
         servers.ensureBuiltIns();
-        issuer = new TokenIssuer(new TokenMinter(keys, ids, clock, "00oOrg00000000000000"), issued, ids);
-        codeGrant = new CodeGrant(db, codes, issued, issuer, userStore, groupStore, log, ids, clock, apps::findByClientId);
-        refreshGrant = new RefreshGrant(db, issued, issuer, userStore, groupStore, new AssignmentStore(), log, clock);
-        clientCredentialsGrant = new ClientCredentialsGrant(db, issuer, s -> scopes.list(s.id()).stream().filter(x -> !x.system())
+        signer = new ClaimsSigner(keys, ids, clock, "00oOrg00000000000000");
+        recorder = new TokenRecorder(issued, ids);
+        codeGrant = new CodeGrant(db, codes, issued, signer, recorder, userStore, groupStore, log, ids, clock, apps::findByClientId);
+        refreshGrant = new RefreshGrant(db, issued, signer, recorder, userStore, groupStore, new AssignmentStore(), log, clock);
+        clientCredentialsGrant = new ClientCredentialsGrant(db, signer, recorder, s -> scopes.list(s.id()).stream().filter(x -> !x.system())
                 .map(dev.gatehouse.oauth.servers.Scope::name).collect(Collectors.toSet()), log);
     }
 
