@@ -1,7 +1,6 @@
 package dev.gatehouse.http;
 
 import dev.gatehouse.errors.ApiError;
-import dev.gatehouse.errors.ErrorCode;
 import io.javalin.http.Context;
 import io.javalin.http.Header;
 

@@ -8,6 +8,7 @@ import dev.gatehouse.oauth.GrantTypes;
 import dev.gatehouse.oauth.OAuthError;
 import dev.gatehouse.oauth.OAuthEvents;
 import dev.gatehouse.oauth.OAuthFailure;
+import dev.gatehouse.oauth.OAuthRefusals;
 import dev.gatehouse.oauth.OidcScopes;
 import dev.gatehouse.oauth.RepeatedParameters;
 import dev.gatehouse.oauth.codes.AuthorizationCode;
@@ -57,6 +58,7 @@ public final class Authorization {
     private final Ids ids;
     private final Clock clock;
     private final String baseUrl;
+    private final OAuthRefusals refusals;
 
     /**
      * @param customScopes  the names of a server's custom (non-system) scopes
@@ -74,6 +76,7 @@ public final class Authorization {
         this.ids = ids;
         this.clock = clock;
         this.baseUrl = baseUrl;
+        this.refusals = new OAuthRefusals(db, log);
     }
 
     public AuthorizeOutcome decide(AuthorizationServer server, String issuer, AuthorizeRequest r, Optional<Sessions.Current> session,
@@ -152,10 +155,7 @@ public final class Authorization {
             params.put("iss", issuer);
             return new AuthorizeOutcome.Respond(r.redirectUri(), mode, params);
         } catch (OAuthFailure f) {
-            db.inTx(h -> {
-                log.record(h, ctx, SystemLog.Entry.failure(OAuthEvents.type(server, "authorize"), "OAuth2 authorization request",
-                        f.error().code(), app.auditTarget()).withDebug(Map.of("error_description", f.description())));
-            });
+            refusals.record(ctx, server, "authorize", "OAuth2 authorization request", f, Map.of(), app.auditTarget());
             Map<String, String> params = new LinkedHashMap<>();
             params.put("error", f.error().code());
             params.put("error_description", f.description());
