@@ -6,7 +6,7 @@ import dev.gatehouse.apps.AppsApi;
 import dev.gatehouse.directory.GroupsApi;
 import dev.gatehouse.directory.UsersApi;
 import dev.gatehouse.features.FeaturesApi;
-import dev.gatehouse.oauth.tokens.AppTokensApi;
+import dev.gatehouse.oauth.issued.AppTokensApi;
 import dev.gatehouse.http.Routes;
 import dev.gatehouse.oauth.servers.AuthorizationServersApi;
 import dev.gatehouse.oauth.servers.ScopesApi;

@@ -28,7 +28,7 @@ import dev.gatehouse.directory.DirectoryJson;
 import dev.gatehouse.directory.GroupPages;
 import dev.gatehouse.directory.PeoplePages;
 import dev.gatehouse.http.Csrf;
-import dev.gatehouse.oauth.tokens.LifecycleRevocation;
+import dev.gatehouse.oauth.issued.LifecycleRevocation;
 import dev.gatehouse.sessions.SessionCookie;
 import dev.gatehouse.sessions.SessionSettings;
 import dev.gatehouse.sessions.SessionJson;
@@ -65,12 +65,12 @@ import dev.gatehouse.oauth.codes.CodeStore;
 import dev.gatehouse.oauth.grants.ClientCredentialsGrant;
 import dev.gatehouse.oauth.grants.CodeGrant;
 import dev.gatehouse.oauth.grants.RefreshGrant;
-import dev.gatehouse.oauth.grants.TokenIssuer;
+import dev.gatehouse.oauth.grants.TokenRecorder;
 import dev.gatehouse.oauth.token.TokenEndpoint;
-import dev.gatehouse.oauth.tokens.AppTokens;
-import dev.gatehouse.oauth.tokens.AppTokensApi;
-import dev.gatehouse.oauth.tokens.IssuedTokenStore;
-import dev.gatehouse.oauth.tokens.TokenMinter;
+import dev.gatehouse.oauth.issued.AppTokens;
+import dev.gatehouse.oauth.issued.AppTokensApi;
+import dev.gatehouse.oauth.issued.IssuedTokenStore;
+import dev.gatehouse.oauth.issued.ClaimsSigner;
 import dev.gatehouse.oauth.discovery.DiscoveryDocuments;
 import dev.gatehouse.oauth.discovery.DiscoveryRoutes;
 import dev.gatehouse.oauth.keys.KeyEncryption;
@@ -330,21 +330,23 @@ public final class Wiring implements AutoCloseable {
         java.util.function.Function<dev.gatehouse.oauth.servers.AuthorizationServer, Set<String>> consentScopes = s -> scopes.list(s.id()).stream()
                 .filter(scope -> scope.consent() == dev.gatehouse.oauth.servers.Scope.Consent.REQUIRED)
                 .map(dev.gatehouse.oauth.servers.Scope::name).collect(java.util.stream.Collectors.toSet());
-        TokenIssuer issuer = new TokenIssuer(new TokenMinter(keys, ids, clock, orgId), issued, ids);
+        ClaimsSigner signer = new ClaimsSigner(keys, ids, clock, orgId);
+        TokenRecorder recorder = new TokenRecorder(issued, ids);
         ClientAuthentication clients = new ClientAuthentication(apps);
-        dev.gatehouse.oauth.tokens.TokenVerifier verifier = new dev.gatehouse.oauth.tokens.TokenVerifier(db, issued, keys, apps, users, clock);
+        dev.gatehouse.oauth.OAuthRefusals refusals = new dev.gatehouse.oauth.OAuthRefusals(db, log);
+        dev.gatehouse.oauth.issued.TokenVerifier verifier = new dev.gatehouse.oauth.issued.TokenVerifier(db, issued, keys, apps, users, clock);
         return new OAuthRoutes(servers,
                 new AuthorizeEndpoint(servers, new Authorization(apps, customScopes, consentScopes, db, codes, log, ids, clock, config.baseUrl()),
                         sessionCookie, pages, errors, ids),
                 new TokenEndpoint(servers, clients,
-                        new CodeGrant(db, codes, issued, issuer, users, groupStore, log, ids, clock),
-                        new RefreshGrant(db, issued, issuer, users, groupStore, assignments, log, clock),
-                        new ClientCredentialsGrant(db, issuer, customScopes, log), issued, db, log, rateLimits),
-                new dev.gatehouse.oauth.userinfo.UserInfoEndpoint(servers, verifier, groups, db, log),
+                        new CodeGrant(db, codes, issued, signer, recorder, users, groupStore, log, ids, clock, apps::findByClientId),
+                        new RefreshGrant(db, issued, signer, recorder, users, groupStore, assignments, log, clock),
+                        new ClientCredentialsGrant(db, signer, recorder, customScopes, log), refusals, rateLimits),
+                new dev.gatehouse.oauth.userinfo.UserInfoEndpoint(servers, verifier, groups, db, log, refusals),
                 new dev.gatehouse.oauth.introspect.IntrospectEndpoint(servers, clients,
-                        new dev.gatehouse.oauth.introspect.Introspection(db, issued, verifier, users, clock), db, log),
+                        new dev.gatehouse.oauth.introspect.Introspection(db, issued, verifier, users, clock), db, log, refusals),
                 new dev.gatehouse.oauth.revoke.RevokeEndpoint(servers, clients,
-                        new dev.gatehouse.oauth.revoke.Revocation(db, issued, verifier, log, clock), db, log),
+                        new dev.gatehouse.oauth.revoke.Revocation(db, issued, verifier, log, clock), refusals),
                 new dev.gatehouse.oauth.logout.LogoutEndpoint(servers, new dev.gatehouse.oauth.logout.Logout(verifier, apps), sessions,
                         sessionCookie, errors, db, log));
     }

@@ -1,5 +1,7 @@
 package dev.gatehouse.apps;
 
+import dev.gatehouse.syslog.Target;
+
 import java.time.Instant;
 import java.util.Optional;
 
@@ -38,6 +40,15 @@ public record App(String id, String clientId, String label, Status status, AppSe
 
     public Optional<ClientSecret> clientSecret() {
         return Optional.ofNullable(secret);
+    }
+
+    /**
+     * The app as a System Log target, the one way every event names it (management API, console, grants, endpoints): as
+     * Okta's System Log does, type {@code AppInstance}, {@code id} the app's instance id ({@code 0oa…}, not the OAuth
+     * client_id), {@code alternateId} and {@code displayName} its label.
+     */
+    public Target auditTarget() {
+        return new Target(id, "AppInstance", label, label);
     }
 
     /** Exact, byte-for-byte match against the registered {@code redirect_uris}, as /authorize needs. */

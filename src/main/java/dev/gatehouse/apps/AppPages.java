@@ -102,7 +102,7 @@ public final class AppPages {
 
     public record AppPage(ConsoleFrame frame, App app, String tab, EditForm edit, String newSecret, Assignments assignments,
                           List<Group> groups, String orgIssuer, String defaultIssuer, String authJsConfig,
-                          String notice, List<String> errors, List<dev.gatehouse.oauth.tokens.IssuedTokenStore.RefreshToken> grants) {
+                          String notice, List<String> errors, List<dev.gatehouse.oauth.issued.IssuedTokenStore.RefreshToken> grants) {
     }
 
     /** What the wizard suggests, as Okta's: the local-development URIs of the SPA guide. */
@@ -115,10 +115,10 @@ public final class AppPages {
     private final Users users;
     private final String baseUrl;
     private final java.util.function.BooleanSupplier spaRefreshTokens;
-    private final dev.gatehouse.oauth.tokens.AppTokens tokens;
+    private final dev.gatehouse.oauth.issued.AppTokens tokens;
     private final TrustedOrigins trustedOrigins;
 
-    public AppPages(Console console, Apps apps, dev.gatehouse.oauth.tokens.AppTokens tokens, Groups groups, Users users, String baseUrl,
+    public AppPages(Console console, Apps apps, dev.gatehouse.oauth.issued.AppTokens tokens, Groups groups, Users users, String baseUrl,
                     java.util.function.BooleanSupplier spaRefreshTokens, TrustedOrigins trustedOrigins) {
         this.trustedOrigins = trustedOrigins;
         this.spaRefreshTokens = spaRefreshTokens;

@@ -394,6 +394,6 @@ public final class Apps {
     }
 
     static Target target(App app) {
-        return new Target(app.id(), "AppInstance", app.label(), app.label());
+        return app.auditTarget();
     }
 }

@@ -47,8 +47,8 @@ public final class ErrorMapper {
                 // A body over the size limit (or one Javalin cannot read) at /token, /introspect, /revoke, /userinfo: the
                 // client reads OAuth's error JSON there, not a page.
                 ctx.header("Pragma", "no-cache");
-                ctx.status(status).json(Map.of("error", "invalid_request", "error_description",
-                        status == 413 ? "The request body is too large." : "The request body could not be read."));
+                OAuthErrorJson.write(ctx, status, "invalid_request",
+                        status == 413 ? "The request body is too large." : "The request body could not be read.");
                 return;
             }
             if (isApi(ctx)) {

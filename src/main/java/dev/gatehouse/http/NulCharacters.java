@@ -1,7 +1,6 @@
 package dev.gatehouse.http;
 
 import dev.gatehouse.errors.ApiError;
-import dev.gatehouse.errors.ErrorCode;
 import io.javalin.http.Context;
 import io.javalin.http.Header;
 
@@ -38,7 +37,7 @@ final class NulCharacters {
         if (ErrorMapper.isApi(ctx)) {
             errors.writeApi(ctx, ApiError.validation(List.of(new ApiError.Cause(null, WHY))));
         } else if (path.startsWith("/oauth2/") && !path.endsWith("/authorize") && !path.endsWith("/logout")) {
-            ctx.status(400).json(Map.of("error", "invalid_request", "error_description", WHY));
+            OAuthErrorJson.write(ctx, 400, "invalid_request", WHY);
         } else {
             errors.writePage(ctx, 400, "Request not accepted", WHY);
         }

@@ -196,7 +196,7 @@ public final class ParameterLimits implements Routes {
         if (endpoint.equals("userinfo")) {
             ctx.header("WWW-Authenticate", "Bearer error=\"invalid_request\", error_description=\"" + why.message() + "\"");
         }
-        ctx.status(400).json(Map.of("error", "invalid_request", "error_description", why.message()));
+        OAuthErrorJson.write(ctx, 400, "invalid_request", why.message());
         ctx.skipRemainingHandlers();
     }
 

@@ -1,5 +1,6 @@
 package dev.gatehouse.oauth;
 
+import dev.gatehouse.http.OAuthErrorJson;
 import dev.gatehouse.http.Routes;
 import dev.gatehouse.oauth.authorize.AuthorizeEndpoint;
 import dev.gatehouse.oauth.introspect.IntrospectEndpoint;
@@ -67,7 +68,7 @@ public final class OAuthRoutes implements Routes {
             ctx.header("Pragma", "no-cache");
             Optional<AuthorizationServer> server = servers.find(serverId).filter(AuthorizationServer::active);
             if (server.isEmpty()) {
-                TokenEndpoint.write(ctx, 404, OAuthError.INVALID_REQUEST.code(), "The authorization server does not exist or is inactive.");
+                OAuthErrorJson.write(ctx, 404, OAuthError.INVALID_REQUEST.code(), "The authorization server does not exist or is inactive.");
                 return;
             }
             endpoint.accept(ctx, server.get());

@@ -74,6 +74,14 @@ public final class ChangeFeed implements AutoCloseable {
         }
     }
 
+    /** {@link #write}, for work that returns nothing (as {@link Database#inTx} to {@link Database#tx}). */
+    public void inTx(String channel, org.jdbi.v3.core.HandleConsumer<RuntimeException> work) {
+        write(channel, h -> {
+            work.useHandle(h);
+            return null;
+        });
+    }
+
     /**
      * Announces a change on {@code channel} inside a transaction the caller runs; the caller must call
      * {@link #changedHere} after it ends. For changes that join a larger transaction (a server's scopes).

@@ -8,7 +8,9 @@ import dev.gatehouse.oauth.GrantTypes;
 import dev.gatehouse.oauth.OAuthError;
 import dev.gatehouse.oauth.OAuthEvents;
 import dev.gatehouse.oauth.OAuthFailure;
+import dev.gatehouse.oauth.OAuthRefusals;
 import dev.gatehouse.oauth.OidcScopes;
+import dev.gatehouse.oauth.RepeatedParameters;
 import dev.gatehouse.oauth.codes.AuthorizationCode;
 import dev.gatehouse.oauth.codes.CodeStore;
 import dev.gatehouse.oauth.servers.AuthorizationServer;
@@ -19,7 +21,6 @@ import dev.gatehouse.storage.Ids;
 import dev.gatehouse.syslog.EventContext;
 import dev.gatehouse.syslog.LogText;
 import dev.gatehouse.syslog.SystemLog;
-import dev.gatehouse.syslog.Target;
 
 import java.time.Clock;
 import java.time.Instant;
@@ -57,6 +58,7 @@ public final class Authorization {
     private final Ids ids;
     private final Clock clock;
     private final String baseUrl;
+    private final OAuthRefusals refusals;
 
     /**
      * @param customScopes  the names of a server's custom (non-system) scopes
@@ -74,10 +76,15 @@ public final class Authorization {
         this.ids = ids;
         this.clock = clock;
         this.baseUrl = baseUrl;
+        this.refusals = new OAuthRefusals(db, log);
     }
 
     public AuthorizeOutcome decide(AuthorizationServer server, String issuer, AuthorizeRequest r, Optional<Sessions.Current> session,
                                    EventContext ctx) {
+        if (r.repeated().contains("client_id") || r.repeated().contains("redirect_uri")) {
+            // Which client, or where to send the answer, is not known for sure: a page, never a redirect.
+            return new AuthorizeOutcome.ErrorPage(400, "invalid_request", RepeatedParameters.DESCRIPTION);
+        }
         Optional<App> found = r.clientId() == null ? Optional.empty() : apps.findByClientId(r.clientId()).filter(App::active);
         if (found.isEmpty()) {
             return new AuthorizeOutcome.ErrorPage(400, "invalid_client", "The specified client ID is invalid.");
@@ -89,10 +96,14 @@ public final class Authorization {
         }
         ResponseMode mode = ResponseMode.QUERY;
         try {
+            if (r.repeated().contains("response_mode")) {
+                RepeatedParameters.refuse(r.repeated());   // before the mode is read: the error goes back by query
+            }
             if (r.responseMode() != null) {
                 mode = ResponseMode.of(r.responseMode()).orElseThrow(() -> OAuthError.UNSUPPORTED_RESPONSE_MODE.because(
                         "The response mode isn't supported by the authorization server. Valid response modes: [query, fragment, form_post, okta_post_message]."));
             }
+            RepeatedParameters.refuse(r.repeated());
             Accepted accepted = validate(server, app, r);
             if (session.isEmpty()) {
                 if ("none".equals(r.prompt())) {
@@ -136,7 +147,7 @@ public final class Authorization {
             db.inTx(h -> {
                 codes.insert(h, stored);
                 log.record(h, ctx.as(current.actor()), SystemLog.Entry.success(OAuthEvents.type(server, "authorize.code"),
-                        "OAuth2 authorization code request", target(app)).withDebug(Map.of("scopes", OidcScopes.join(accepted.scopes()))));
+                        "OAuth2 authorization code request", app.auditTarget()).withDebug(Map.of("scopes", OidcScopes.join(accepted.scopes()))));
             });
             Map<String, String> params = new LinkedHashMap<>();
             params.put("code", code);
@@ -144,14 +155,11 @@ public final class Authorization {
             params.put("iss", issuer);
             return new AuthorizeOutcome.Respond(r.redirectUri(), mode, params);
         } catch (OAuthFailure f) {
-            db.inTx(h -> {
-                log.record(h, ctx, SystemLog.Entry.failure(OAuthEvents.type(server, "authorize"), "OAuth2 authorization request",
-                        f.error().code(), target(app)).withDebug(Map.of("error_description", f.description())));
-            });
+            refusals.record(ctx, server, "authorize", "OAuth2 authorization request", f, Map.of(), app.auditTarget());
             Map<String, String> params = new LinkedHashMap<>();
             params.put("error", f.error().code());
             params.put("error_description", f.description());
-            if (r.state() != null && STATE.matcher(r.state()).matches()) {
+            if (r.state() != null && STATE.matcher(r.state()).matches() && !r.repeated().contains("state")) {
                 params.put("state", r.state());
             }
             params.put("iss", issuer);
@@ -241,9 +249,5 @@ public final class Authorization {
             }
         }
         return new Accepted(List.copyOf(granted), maxAge);
-    }
-
-    private static Target target(App app) {
-        return new Target(app.clientId(), "AppInstance", app.label(), app.label());
     }
 }

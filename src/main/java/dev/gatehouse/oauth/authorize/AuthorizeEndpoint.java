@@ -58,8 +58,9 @@ public final class AuthorizeEndpoint {
             errors.writePage(ctx, 404, "Authorization server not found", "There is no active authorization server at this address.");
             return;
         }
-        Map<String, String> params = params(ctx);
-        AuthorizeRequest request = AuthorizeRequest.of(params);
+        Map<String, List<String>> all = ctx.method() == HandlerType.POST ? ctx.formParamMap() : ctx.queryParamMap();
+        Map<String, String> params = params(all);
+        AuthorizeRequest request = AuthorizeRequest.ofAll(all);
         var session = sessions.current(ctx);
         AuthorizeOutcome outcome = authorization.decide(server.get(), servers.issuer(server.get()), request, session,
                 Edge.event(ctx, session.map(s -> s.actor()).orElse(Actor.anonymous())));
@@ -106,8 +107,7 @@ public final class AuthorizeEndpoint {
         }
     }
 
-    private static Map<String, String> params(Context ctx) {
-        Map<String, List<String>> raw = ctx.method() == HandlerType.POST ? ctx.formParamMap() : ctx.queryParamMap();
+    private static Map<String, String> params(Map<String, List<String>> raw) {
         Map<String, String> out = new LinkedHashMap<>();
         raw.forEach((k, v) -> {
             if (!v.isEmpty()) {

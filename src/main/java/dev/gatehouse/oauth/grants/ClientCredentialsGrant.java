@@ -9,7 +9,7 @@ import dev.gatehouse.oauth.OidcScopes;
 import dev.gatehouse.oauth.servers.AuthorizationServer;
 import dev.gatehouse.oauth.token.TokenRequest.ClientCredentialsRequest;
 import dev.gatehouse.oauth.token.TokenResponse;
-import dev.gatehouse.oauth.tokens.TokenMinter;
+import dev.gatehouse.oauth.issued.ClaimsSigner;
 import dev.gatehouse.storage.Database;
 import dev.gatehouse.syslog.EventContext;
 import dev.gatehouse.syslog.LogText;
@@ -25,13 +25,15 @@ import java.util.function.Function;
 public final class ClientCredentialsGrant {
 
     private final Database db;
-    private final TokenIssuer issuer;
+    private final ClaimsSigner signer;
+    private final TokenRecorder recorder;
     private final Function<AuthorizationServer, Set<String>> customScopes;
     private final SystemLog log;
 
-    public ClientCredentialsGrant(Database db, TokenIssuer issuer, Function<AuthorizationServer, Set<String>> customScopes, SystemLog log) {
+    public ClientCredentialsGrant(Database db, ClaimsSigner signer, TokenRecorder recorder, Function<AuthorizationServer, Set<String>> customScopes, SystemLog log) {
         this.db = db;
-        this.issuer = issuer;
+        this.signer = signer;
+        this.recorder = recorder;
         this.customScopes = customScopes;
         this.log = log;
     }
@@ -48,12 +50,12 @@ public final class ClientCredentialsGrant {
             throw OAuthError.INVALID_SCOPE.because("The following scopes are not allowed: " + bad.stream().map(s -> LogText.ifPlausible(s, 128)).toList()
                     + (server.org() ? ". Use a custom authorization server, such as default, for client credentials." : "."));
         }
-        TokenIssuer.Signed signed = issuer.sign(new TokenMinter.Grant(server, issuerUrl, client.clientId(), null, r.scope(), Instant.EPOCH, null, null));
+        ClaimsSigner.Signed signed = signer.sign(new ClaimsSigner.Grant(server, issuerUrl, client.clientId(), null, r.scope(), Instant.EPOCH, null, null));
         db.inTx(h -> {
-            issuer.record(h, signed, null);
-            log.record(h, ctx, SystemLog.Entry.success(OAuthEvents.type(server, "token.grant"), "OAuth2 token granted", CodeGrant.target(client))
+            recorder.record(h, signed, null);
+            log.record(h, ctx, SystemLog.Entry.success(OAuthEvents.type(server, "token.grant"), "OAuth2 token granted", client.auditTarget())
                     .withDebug(Map.of("grant_type", "client_credentials", "scopes", OidcScopes.join(r.scope()))));
         });
-        return issuer.response(signed, null);
+        return recorder.response(signed, null);
     }
 }

@@ -15,8 +15,8 @@ import dev.gatehouse.oauth.codes.CodeStore;
 import dev.gatehouse.oauth.servers.AuthorizationServer;
 import dev.gatehouse.oauth.token.TokenRequest.CodeExchange;
 import dev.gatehouse.oauth.token.TokenResponse;
-import dev.gatehouse.oauth.tokens.IssuedTokenStore;
-import dev.gatehouse.oauth.tokens.TokenMinter;
+import dev.gatehouse.oauth.issued.IssuedTokenStore;
+import dev.gatehouse.oauth.issued.ClaimsSigner;
 import dev.gatehouse.storage.Database;
 import dev.gatehouse.storage.Hashes;
 import dev.gatehouse.storage.Ids;
@@ -33,6 +33,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 
 /**
@@ -48,30 +49,32 @@ public final class CodeGrant {
     private final Database db;
     private final CodeStore codes;
     private final IssuedTokenStore tokens;
-    private final TokenIssuer issuer;
+    private final ClaimsSigner signer;
+    private final TokenRecorder recorder;
     private final UserStore users;
     private final GroupStore groupStore;
     private final SystemLog log;
     private final Ids ids;
     private final Clock clock;
+    private final Function<String, Optional<App>> appsByClientId;
 
-    public CodeGrant(Database db, CodeStore codes, IssuedTokenStore tokens, TokenIssuer issuer, UserStore users, GroupStore groupStore,
-                     SystemLog log, Ids ids, Clock clock) {
+    /** @param appsByClientId the app a replayed code was issued to (the System Log names it), from the node cache */
+    public CodeGrant(Database db, CodeStore codes, IssuedTokenStore tokens, ClaimsSigner signer, TokenRecorder recorder, UserStore users, GroupStore groupStore,
+                     SystemLog log, Ids ids, Clock clock, Function<String, Optional<App>> appsByClientId) {
         this.db = db;
         this.codes = codes;
         this.tokens = tokens;
-        this.issuer = issuer;
+        this.signer = signer;
+        this.recorder = recorder;
         this.users = users;
         this.groupStore = groupStore;
         this.log = log;
         this.ids = ids;
         this.clock = clock;
+        this.appsByClientId = appsByClientId;
     }
 
     public TokenResponse handle(CodeExchange r, App client, AuthorizationServer server, String issuerUrl, EventContext ctx) {
-        if (r.code() == null || r.code().isBlank()) {
-            throw OAuthError.INVALID_REQUEST.because("The 'code' parameter is required.");
-        }
         GrantTypes.require(client, GrantType.AUTHORIZATION_CODE);
         String hash = Hashes.sha256(r.code());
         Instant now = clock.instant();
@@ -85,7 +88,7 @@ public final class CodeGrant {
         })).orElseThrow(() -> OAuthError.INVALID_GRANT.because(INVALID_CODE, "unknown code"));
         AuthorizationCode code = found.code();
         if (code.used() != null) {
-            revokeWhatTheCodeIssued(code, server, ctx, now);
+            revokeWhatTheCodeIssued(code, client, server, ctx, now);
             throw OAuthError.INVALID_GRANT.because(INVALID_CODE, "code replayed");
         }
         if (!code.expires().isAfter(now)) {
@@ -101,9 +104,9 @@ public final class CodeGrant {
         checkPkce(code.codeChallenge(), r.codeVerifier());
         User user = found.user().filter(u -> u.status() == User.Status.ACTIVE)
                 .orElseThrow(() -> OAuthError.INVALID_GRANT.because(INVALID_CODE, "user no longer active"));
-        TokenMinter.Grant grant = new TokenMinter.Grant(server, issuerUrl, client.clientId(), user, code.scopes(), code.authTime(),
+        ClaimsSigner.Grant grant = new ClaimsSigner.Grant(server, issuerUrl, client.clientId(), user, code.scopes(), code.authTime(),
                 code.nonce(), found.groupNames());
-        TokenIssuer.Signed signed = issuer.sign(grant);
+        ClaimsSigner.Signed signed = signer.sign(grant);
         boolean refresh = code.scopes().contains(OidcScopes.OFFLINE_ACCESS) && client.settings().allows(GrantType.REFRESH_TOKEN);
         String familyId = "fam" + ids.base62(30);
         String refreshToken = db.tx(h -> {
@@ -112,18 +115,18 @@ public final class CodeGrant {
             }
             Instant familyEnd = server.lifetimes().refreshTokenMax().isZero() ? null : now.plus(server.lifetimes().refreshTokenMax());
             tokens.insertFamily(h, familyId, server.id(), client.clientId(), user.id(), hash, now, familyEnd);
-            issuer.record(h, signed, familyId);
-            String rt = refresh ? issuer.newRefreshToken(h, signed, familyId, now) : "";
+            recorder.record(h, signed, familyId);
+            String rt = refresh ? recorder.newRefreshToken(h, signed, familyId, now) : "";
             log.record(h, ctx.as(dev.gatehouse.syslog.Actor.user(user.id(), user.profile().login(), user.profile().name())),
-                    SystemLog.Entry.success(OAuthEvents.type(server, "token.grant"), "OAuth2 token granted", target(client))
+                    SystemLog.Entry.success(OAuthEvents.type(server, "token.grant"), "OAuth2 token granted", client.auditTarget())
                             .withDebug(Map.of("grant_type", "authorization_code", "scopes", OidcScopes.join(code.scopes()))));
             return rt;
         });
         if (refreshToken == null) {
-            revokeWhatTheCodeIssued(code, server, ctx, now);
+            revokeWhatTheCodeIssued(code, client, server, ctx, now);
             throw OAuthError.INVALID_GRANT.because(INVALID_CODE, "code used concurrently");
         }
-        return issuer.response(signed, refreshToken.isEmpty() ? null : refreshToken);
+        return recorder.response(signed, refreshToken.isEmpty() ? null : refreshToken);
     }
 
     /** A code with what its grant needs: its user, and the user's group names (at most 100, as {@code Groups.namesOf}) when asked for. */
@@ -149,17 +152,16 @@ public final class CodeGrant {
         }
     }
 
-    private void revokeWhatTheCodeIssued(AuthorizationCode code, AuthorizationServer server, EventContext ctx, Instant now) {
+    private void revokeWhatTheCodeIssued(AuthorizationCode code, App presenter, AuthorizationServer server, EventContext ctx, Instant now) {
+        // The app the code was issued to: usually the one presenting it again.
+        Target[] issuedTo = (code.clientId().equals(presenter.clientId()) ? Optional.of(presenter) : appsByClientId.apply(code.clientId()))
+                .map(app -> new Target[]{app.auditTarget()}).orElse(new Target[0]);
         db.inTx(h -> {
             for (String family : tokens.familiesOfCode(h, code.codeHash())) {
                 tokens.revokeFamily(h, family, now);
             }
             log.record(h, ctx, SystemLog.Entry.failure(OAuthEvents.type(server, "token.grant"), "OAuth2 token granted",
-                    "authorization code reused; the tokens it issued were revoked", new Target(code.clientId(), "AppInstance", code.clientId(), code.clientId())));
+                    "authorization code reused; the tokens it issued were revoked", issuedTo));
         });
-    }
-
-    static Target target(App app) {
-        return new Target(app.clientId(), "AppInstance", app.label(), app.label());
     }
 }

@@ -15,8 +15,8 @@ import dev.gatehouse.oauth.OidcScopes;
 import dev.gatehouse.oauth.servers.AuthorizationServer;
 import dev.gatehouse.oauth.token.TokenRequest.RefreshRequest;
 import dev.gatehouse.oauth.token.TokenResponse;
-import dev.gatehouse.oauth.tokens.IssuedTokenStore;
-import dev.gatehouse.oauth.tokens.TokenMinter;
+import dev.gatehouse.oauth.issued.IssuedTokenStore;
+import dev.gatehouse.oauth.issued.ClaimsSigner;
 import dev.gatehouse.storage.Database;
 import dev.gatehouse.storage.Hashes;
 import dev.gatehouse.syslog.Actor;
@@ -29,6 +29,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The {@code refresh_token} grant, as the client's refresh-token setting says: persistent (STATIC) or
@@ -40,18 +41,20 @@ public final class RefreshGrant {
 
     private final Database db;
     private final IssuedTokenStore tokens;
-    private final TokenIssuer issuer;
+    private final ClaimsSigner signer;
+    private final TokenRecorder recorder;
     private final UserStore users;
     private final GroupStore groupStore;
     private final AssignmentStore assignments;
     private final SystemLog log;
     private final Clock clock;
 
-    public RefreshGrant(Database db, IssuedTokenStore tokens, TokenIssuer issuer, UserStore users, GroupStore groupStore,
+    public RefreshGrant(Database db, IssuedTokenStore tokens, ClaimsSigner signer, TokenRecorder recorder, UserStore users, GroupStore groupStore,
                         AssignmentStore assignments, SystemLog log, Clock clock) {
         this.db = db;
         this.tokens = tokens;
-        this.issuer = issuer;
+        this.signer = signer;
+        this.recorder = recorder;
         this.users = users;
         this.groupStore = groupStore;
         this.assignments = assignments;
@@ -59,55 +62,74 @@ public final class RefreshGrant {
         this.clock = clock;
     }
 
-    public TokenResponse handle(RefreshRequest r, App client, AuthorizationServer server, String issuerUrl, EventContext ctx) {
-        if (r.refreshToken() == null || r.refreshToken().isBlank()) {
-            throw OAuthError.INVALID_REQUEST.because("The 'refresh_token' parameter is required.");
-        }
+    /**
+     * What a presented refresh token is, read in one pooled handle before anything is decided: the token (when known), and
+     * when it is this client's on this server, its user, whether the user is assigned to the app, and the user's group
+     * names (at most 100, as {@code Groups.namesOf}) when the grant may carry the groups scope. The endpoint keys the
+     * per-user rate limit on the token's family and hands this to {@link #handle}, so the token is read once.
+     */
+    public record Presented(Optional<IssuedTokenStore.RefreshToken> token, Optional<User> user, boolean assigned, List<String> groups) {
+    }
+
+    public Presented read(RefreshRequest r, App client, AuthorizationServer server) {
+        String tokenHash = Hashes.sha256(r.refreshToken());
+        return db.read(h -> {
+            Optional<IssuedTokenStore.RefreshToken> token = tokens.findRefreshToken(h, tokenHash);
+            Optional<IssuedTokenStore.RefreshToken> ours = token.filter(t -> t.serverId().equals(server.id()) && t.clientId().equals(client.clientId()));
+            if (ours.isEmpty()) {
+                return new Presented(token, Optional.empty(), false, null);
+            }
+            Optional<User> user = users.find(h, ours.get().userId()).filter(u -> u.status() == User.Status.ACTIVE);
+            boolean assigned = user.isPresent() && client.id() != null && assignments.isAssigned(h, client.id(), user.get().id());
+            boolean groups = assigned && ours.get().scopes().contains(OidcScopes.GROUPS)
+                    && (r.scope() == null || r.scope().isEmpty() || r.scope().contains(OidcScopes.GROUPS));
+            return new Presented(token, user, assigned, groups ? groupNames(h, user.get().id()) : null);
+        });
+    }
+
+    /**
+     * Decides on what {@link #read} found, signs outside any transaction (RSA is the slow part), then writes in one
+     * transaction: STATIC slides the token's idle window, ROTATE claims the token with one conditional UPDATE; then the
+     * access token, the new refresh token and the event. A detected reuse revokes the family in a transaction of its own.
+     */
+    public TokenResponse handle(RefreshRequest r, Presented presented, App client, AuthorizationServer server, String issuerUrl, EventContext ctx) {
         GrantTypes.require(client, GrantType.REFRESH_TOKEN);
         Instant now = clock.instant();
-        String tokenHash = Hashes.sha256(r.refreshToken());
-        // One transaction, one pooled connection: the reads (token, user, assignment, groups) and the writes used to
-        // check out a connection each. Nothing is written before the conditional UPDATE, so no row is locked while
-        // the tokens are signed, and a refusal thrown before it leaves nothing to roll back. (Only a detected reuse
-        // takes a second transaction, as before.)
-        Outcome outcome = db.tx(h -> {
-            IssuedTokenStore.RefreshToken rt = tokens.findRefreshToken(h, tokenHash)
-                    .filter(t -> t.serverId().equals(server.id()) && t.clientId().equals(client.clientId()))
-                    .orElseThrow(() -> OAuthError.INVALID_GRANT.because(INVALID, "unknown refresh token"));
-            if (!rt.activeAt(now)) {
-                throw OAuthError.INVALID_GRANT.because(INVALID, "refresh token expired or revoked");
+        IssuedTokenStore.RefreshToken rt = presented.token()
+                .filter(t -> t.serverId().equals(server.id()) && t.clientId().equals(client.clientId()))
+                .orElseThrow(() -> OAuthError.INVALID_GRANT.because(INVALID, "unknown refresh token"));
+        if (!rt.activeAt(now)) {
+            throw OAuthError.INVALID_GRANT.because(INVALID, "refresh token expired or revoked");
+        }
+        List<String> scopes = rt.scopes();
+        if (r.scope() != null && !r.scope().isEmpty()) {
+            if (!rt.scopes().containsAll(r.scope())) {
+                throw OAuthError.INVALID_SCOPE.because("The requested scopes are not a subset of the scopes of the refresh token.");
             }
-            List<String> scopes = rt.scopes();
-            if (r.scope() != null && !r.scope().isEmpty()) {
-                if (!rt.scopes().containsAll(r.scope())) {
-                    throw OAuthError.INVALID_SCOPE.because("The requested scopes are not a subset of the scopes of the refresh token.");
-                }
-                scopes = r.scope();
-            }
-            User user = users.find(h, rt.userId()).filter(u -> u.status() == User.Status.ACTIVE)
-                    .orElseThrow(() -> OAuthError.INVALID_GRANT.because(INVALID, "user no longer active"));
-            if (client.id() == null || !assignments.isAssigned(h, client.id(), user.id())) {
-                throw OAuthError.INVALID_GRANT.because(INVALID, "user no longer assigned to the app");
-            }
-            TokenMinter.Grant grant = new TokenMinter.Grant(server, issuerUrl, client.clientId(), user, scopes, rt.authTime(), null,
-                    scopes.contains(OidcScopes.GROUPS) ? groupNames(h, user.id()) : null);
-            TokenIssuer.Signed signed = issuer.sign(grant);
-            EventContext asUser = ctx.as(Actor.user(user.id(), user.profile().login(), user.profile().name()));
-            AppSettings.RefreshToken policy = client.settings().refreshToken();
-            if (policy.rotationType() == AppSettings.RotationType.STATIC) {
-                return persistent(h, r, rt, server, client, signed, asUser, now);
-            }
-            return rotate(h, rt, server, client, signed, asUser, now, Duration.ofSeconds(policy.leeway()));
-        });
+            scopes = r.scope();
+        }
+        User user = presented.user().orElseThrow(() -> OAuthError.INVALID_GRANT.because(INVALID, "user no longer active"));
+        if (!presented.assigned()) {
+            throw OAuthError.INVALID_GRANT.because(INVALID, "user no longer assigned to the app");
+        }
+        ClaimsSigner.Grant grant = new ClaimsSigner.Grant(server, issuerUrl, client.clientId(), user, scopes, rt.authTime(), null,
+                scopes.contains(OidcScopes.GROUPS) ? presented.groups() : null);
+        ClaimsSigner.Signed signed = signer.sign(grant);
+        EventContext asUser = ctx.as(Actor.user(user.id(), user.profile().login(), user.profile().name()));
+        AppSettings.RefreshToken policy = client.settings().refreshToken();
+        // Nothing is written before the conditional UPDATE, so no row is locked while anything else happens, and a refusal
+        // thrown before it leaves nothing to roll back.
+        Outcome outcome = db.tx(h -> policy.rotationType() == AppSettings.RotationType.STATIC
+                ? persistent(h, r, rt, server, client, signed, asUser, now)
+                : rotate(h, rt, server, client, signed, asUser, now, Duration.ofSeconds(policy.leeway())));
         if (outcome.reused() != null) {
-            IssuedTokenStore.RefreshToken rt = outcome.reused();
-            // Its own transaction, after the one above has ended, as before: inside it, the revocation's locks (family,
-            // then its tokens) interleaved with the other racing requests' claim of the same token and PostgreSQL
-            // found deadlocks (RefreshConcurrencyTest, 50 concurrent reuses on two nodes).
+            // Its own transaction, after the one above has ended: inside it, the revocation's locks (family, then its
+            // tokens) interleaved with the other racing requests' claim of the same token and PostgreSQL found deadlocks
+            // (RefreshConcurrencyTest, 50 concurrent reuses on two nodes).
             db.inTx(h -> {
                 tokens.revokeFamily(h, rt.familyId(), now);
                 log.record(h, outcome.actor(), SystemLog.Entry.failure(OAuthEvents.type(server, "token.detect_reuse"),
-                        "OAuth2 refresh token reuse detected", "REUSE_DETECTED", CodeGrant.target(client))
+                        "OAuth2 refresh token reuse detected", "REUSE_DETECTED", client.auditTarget())
                         .withDebug(Map.of("refresh_token_id", rt.id(), "family", rt.familyId())));
             });
             throw OAuthError.INVALID_GRANT.because(INVALID, "refresh token reuse: family " + rt.familyId() + " revoked");
@@ -126,14 +148,14 @@ public final class RefreshGrant {
 
     /** STATIC: the same refresh token comes back; its idle window slides, the family's absolute end does not. */
     private Outcome persistent(Handle h, RefreshRequest r, IssuedTokenStore.RefreshToken rt, AuthorizationServer server, App client,
-                               TokenIssuer.Signed signed, EventContext ctx, Instant now) {
+                               ClaimsSigner.Signed signed, EventContext ctx, Instant now) {
         Instant idle = now.plus(server.lifetimes().refreshTokenIdle());
         if (!tokens.extendIdle(h, rt.id(), now, idle)) {
             throw OAuthError.INVALID_GRANT.because(INVALID, "refresh token revoked meanwhile");   // nothing written: the rollback is empty
         }
-        issuer.record(h, signed, rt.familyId());
+        recorder.record(h, signed, rt.familyId());
         log.record(h, ctx, granted(server, client, signed));
-        return new Outcome(issuer.response(signed, r.refreshToken()), null, null);
+        return new Outcome(recorder.response(signed, r.refreshToken()), null, null);
     }
 
     /**
@@ -142,7 +164,7 @@ public final class RefreshGrant {
      * first use succeed the same way (tabs and retries racing); any use after it is reuse: the whole family
      * is revoked (by the caller, in a transaction of its own) and the request refused.
      */
-    private Outcome rotate(Handle h, IssuedTokenStore.RefreshToken rt, AuthorizationServer server, App client, TokenIssuer.Signed signed,
+    private Outcome rotate(Handle h, IssuedTokenStore.RefreshToken rt, AuthorizationServer server, App client, ClaimsSigner.Signed signed,
                            EventContext ctx, Instant now, Duration leeway) {
         boolean first = tokens.markFirstUse(h, rt.id(), now);
         if (!first) {
@@ -154,14 +176,14 @@ public final class RefreshGrant {
                 return new Outcome(null, rt, ctx);   // nothing written here; the family is revoked in a transaction of its own
             }
         }
-        issuer.record(h, signed, rt.familyId());
-        String next = issuer.newRefreshToken(h, signed, rt.familyId(), now);
+        recorder.record(h, signed, rt.familyId());
+        String next = recorder.newRefreshToken(h, signed, rt.familyId(), now);
         log.record(h, ctx, granted(server, client, signed));
-        return new Outcome(issuer.response(signed, next), null, null);
+        return new Outcome(recorder.response(signed, next), null, null);
     }
 
-    private static SystemLog.Entry granted(AuthorizationServer server, App client, TokenIssuer.Signed signed) {
-        return SystemLog.Entry.success(OAuthEvents.type(server, "token.grant"), "OAuth2 token granted", CodeGrant.target(client))
+    private static SystemLog.Entry granted(AuthorizationServer server, App client, ClaimsSigner.Signed signed) {
+        return SystemLog.Entry.success(OAuthEvents.type(server, "token.grant"), "OAuth2 token granted", client.auditTarget())
                 .withDebug(Map.of("grant_type", "refresh_token", "scopes", OidcScopes.join(signed.grant().scopes())));
     }
 }

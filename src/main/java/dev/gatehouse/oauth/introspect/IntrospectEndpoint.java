@@ -2,12 +2,13 @@ package dev.gatehouse.oauth.introspect;
 
 import dev.gatehouse.apps.App;
 import dev.gatehouse.http.Edge;
+import dev.gatehouse.http.OAuthErrorJson;
 import dev.gatehouse.oauth.ClientAuthentication;
 import dev.gatehouse.oauth.OAuthEvents;
 import dev.gatehouse.oauth.OAuthFailure;
+import dev.gatehouse.oauth.OAuthRefusals;
 import dev.gatehouse.oauth.servers.AuthorizationServer;
 import dev.gatehouse.oauth.servers.AuthorizationServers;
-import dev.gatehouse.oauth.token.TokenEndpoint;
 import dev.gatehouse.storage.Database;
 import dev.gatehouse.syslog.Actor;
 import dev.gatehouse.syslog.EventContext;
@@ -32,14 +33,16 @@ public final class IntrospectEndpoint {
     private final Introspection introspection;
     private final Database db;
     private final SystemLog log;
+    private final OAuthRefusals refusals;
 
     public IntrospectEndpoint(AuthorizationServers servers, ClientAuthentication clients, Introspection introspection, Database db,
-                              SystemLog log) {
+                              SystemLog log, OAuthRefusals refusals) {
         this.servers = servers;
         this.clients = clients;
         this.introspection = introspection;
         this.db = db;
         this.log = log;
+        this.refusals = refusals;
     }
 
     /** Called by {@link dev.gatehouse.oauth.OAuthRoutes} with the path's active server; the no-store headers are set. */
@@ -61,13 +64,9 @@ public final class IntrospectEndpoint {
             });
             ctx.json(result.json());
         } catch (OAuthFailure f) {
-            App failed = client;
-            db.inTx(h -> {
-                log.record(h, failed == null ? event : event.as(TokenForm.actor(failed)), SystemLog.Entry.failure(OAuthEvents.type(as, EVENT),
-                                "OAuth2 token introspected", f.error().code(), failed == null ? TokenForm.UNKNOWN_CLIENT : TokenForm.target(failed))
-                        .withDebug(Map.of("error_description", f.description(), "detail", f.logDetail() == null ? "" : f.logDetail())));
-            });
-            TokenEndpoint.write(ctx, f.error().status(), f.error().code(), f.description());
+            refusals.record(client == null ? event : event.as(TokenForm.actor(client)), as, EVENT, "OAuth2 token introspected", f, Map.of(),
+                    TokenForm.target(client));
+            OAuthErrorJson.write(ctx, f.error().status(), f.error().code(), f.description());
         }
     }
 }

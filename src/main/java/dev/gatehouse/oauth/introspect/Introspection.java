@@ -8,8 +8,9 @@ import dev.gatehouse.directory.UserStore;
 import dev.gatehouse.oauth.OAuthFailure;
 import dev.gatehouse.oauth.OidcScopes;
 import dev.gatehouse.oauth.servers.AuthorizationServer;
-import dev.gatehouse.oauth.tokens.IssuedTokenStore;
-import dev.gatehouse.oauth.tokens.TokenVerifier;
+import dev.gatehouse.oauth.issued.IssuedTokenStore;
+import dev.gatehouse.oauth.issued.TokenKind;
+import dev.gatehouse.oauth.issued.TokenVerifier;
 import dev.gatehouse.storage.Database;
 import dev.gatehouse.storage.Hashes;
 
@@ -100,7 +101,7 @@ public final class Introspection {
         if (at.user() != null) {
             m.put("uid", at.user().id());
         }
-        return new Result("access_token", m, null);
+        return new Result(TokenKind.ACCESS_TOKEN.hint(), m, null);
     }
 
     private Result idToken(JWTClaimsSet claims, App client) {
@@ -117,7 +118,7 @@ public final class Introspection {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("active", true);
         m.putAll(claims.toJSONObject());
-        return new Result("id_token", m, null);
+        return new Result(TokenKind.ID_TOKEN.hint(), m, null);
     }
 
     private Result refreshToken(String token, App client, AuthorizationServer server) {
@@ -150,14 +151,14 @@ public final class Introspection {
         m.put("exp", exp.getEpochSecond());
         m.put("sub", user.get().profile().login());
         m.put("uid", user.get().id());
-        return new Result("refresh_token", m, null);
+        return new Result(TokenKind.REFRESH_TOKEN.hint(), m, null);
     }
 
     /** Whether the (still unverified) JWT says it is an ID token; either branch then verifies it in full. */
     private static boolean idTokenShaped(String token) {
         try {
             String jti = SignedJWT.parse(token).getJWTClaimsSet().getJWTID();
-            return jti != null && jti.startsWith("ID.");
+            return TokenKind.ID_TOKEN.names(jti);
         } catch (ParseException e) {
             return false;
         }

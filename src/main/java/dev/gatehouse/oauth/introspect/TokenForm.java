@@ -3,6 +3,7 @@ package dev.gatehouse.oauth.introspect;
 import dev.gatehouse.apps.App;
 import dev.gatehouse.oauth.ClientAuthentication;
 import dev.gatehouse.oauth.OAuthError;
+import dev.gatehouse.oauth.RepeatedParameters;
 import dev.gatehouse.syslog.Actor;
 import dev.gatehouse.syslog.LogText;
 import dev.gatehouse.syslog.Target;
@@ -24,12 +25,16 @@ public final class TokenForm {
     private TokenForm() {
     }
 
-    /** The authenticated client of a form-encoded request; else {@code invalid_request} or {@code invalid_client}. */
+    /**
+     * The authenticated client of a form-encoded request that sends each parameter once; else {@code invalid_request} or
+     * {@code invalid_client}.
+     */
     public static App client(Context ctx, ClientAuthentication clients) {
         String type = ctx.contentType() == null ? "" : ctx.contentType().toLowerCase(Locale.ROOT);
         if (!type.startsWith("application/x-www-form-urlencoded")) {
             throw OAuthError.INVALID_REQUEST.because("The request must be form-encoded (Content-Type: application/x-www-form-urlencoded).");
         }
+        RepeatedParameters.refuse(ctx.formParamMap());
         return clients.authenticate(ClientAuthentication.Presented.of(ctx.header("Authorization"), ctx.formParam("client_id"),
                 ctx.formParam("client_secret"), ctx.formParam("client_assertion_type"), ctx.header("Origin")));
     }
@@ -53,7 +58,8 @@ public final class TokenForm {
         return new Actor(client.clientId(), "PublicClientApp", client.clientId(), client.label());
     }
 
+    /** The client as the System Log's target; {@link #UNKNOWN_CLIENT} before it is known. */
     public static Target target(App client) {
-        return new Target(client.clientId(), "AppInstance", client.label(), client.label());
+        return client == null ? UNKNOWN_CLIENT : client.auditTarget();
     }
 }

@@ -5,7 +5,8 @@ import dev.gatehouse.apps.App;
 import dev.gatehouse.apps.Apps;
 import dev.gatehouse.oauth.OAuthFailure;
 import dev.gatehouse.oauth.servers.AuthorizationServer;
-import dev.gatehouse.oauth.tokens.TokenVerifier;
+import dev.gatehouse.oauth.issued.TokenKind;
+import dev.gatehouse.oauth.issued.TokenVerifier;
 import dev.gatehouse.syslog.LogText;
 
 import java.net.URLEncoder;
@@ -34,8 +35,8 @@ public final class Logout {
     public sealed interface Decision {
     }
 
-    /** Refused: {@code message} for the person, {@code logDetail} for the System Log, {@code clientId} when known. */
-    public record Refused(String message, String logDetail, String clientId) implements Decision {
+    /** Refused: {@code message} for the person, {@code logDetail} for the System Log, the hint's app when it names one (active or not). */
+    public record Refused(String message, String logDetail, Optional<App> client) implements Decision {
     }
 
     /** Accepted: the hint's client and subject (the user id), and where to send the browser. */
@@ -58,25 +59,26 @@ public final class Logout {
 
     public Decision decide(LogoutRequest r, AuthorizationServer server, String issuer) {
         if (r.idTokenHint() == null) {
-            return new Refused(HINT_REQUIRED, "no id_token_hint", null);
+            return new Refused(HINT_REQUIRED, "no id_token_hint", Optional.empty());
         }
         JWTClaimsSet claims;
         try {
             claims = verifier.signed(r.idTokenHint(), server, issuer);
         } catch (OAuthFailure f) {
-            return new Refused(HINT_INVALID, "id_token_hint: " + f.logDetail(), null);
+            return new Refused(HINT_INVALID, "id_token_hint: " + f.logDetail(), Optional.empty());
         }
         String jti = claims.getJWTID();
-        if (jti == null || !jti.startsWith("ID.") || claims.getSubject() == null) {
-            return new Refused(HINT_INVALID, "id_token_hint is not an ID token (jti " + jti + ")", null);
+        if (!TokenKind.ID_TOKEN.names(jti) || claims.getSubject() == null) {
+            return new Refused(HINT_INVALID, "id_token_hint is not an ID token (jti " + jti + ")", Optional.empty());
         }
         List<String> aud = claims.getAudience();
         if (aud == null || aud.size() != 1) {
-            return new Refused(HINT_INVALID, "id_token_hint aud " + aud, null);
+            return new Refused(HINT_INVALID, "id_token_hint aud " + aud, Optional.empty());
         }
-        Optional<App> client = apps.findByClientId(aud.getFirst()).filter(App::active);
+        Optional<App> named = apps.findByClientId(aud.getFirst());
+        Optional<App> client = named.filter(App::active);
         if (client.isEmpty()) {
-            return new Refused(CLIENT_UNKNOWN, "no active client " + aud.getFirst(), aud.getFirst());
+            return new Refused(CLIENT_UNKNOWN, "no active client " + aud.getFirst(), named);
         }
         String uri = r.postLogoutRedirectUri();
         if (uri == null) {
@@ -84,7 +86,7 @@ public final class Logout {
         }
         if (!client.get().hasPostLogoutRedirectUri(uri)) {
             return new Refused(URI_NOT_REGISTERED, "post_logout_redirect_uri not registered: " + LogText.ifPlausible(uri, 1024),
-                    client.get().clientId());
+                    client);
         }
         String location = r.state() == null ? uri
                 : uri + (uri.contains("?") ? "&" : "?") + "state=" + URLEncoder.encode(r.state(), StandardCharsets.UTF_8).replace("+", "%20");

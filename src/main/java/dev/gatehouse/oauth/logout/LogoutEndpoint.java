@@ -1,5 +1,6 @@
 package dev.gatehouse.oauth.logout;
 
+import dev.gatehouse.apps.App;
 import dev.gatehouse.http.Edge;
 import dev.gatehouse.http.ErrorMapper;
 import dev.gatehouse.oauth.servers.AuthorizationServer;
@@ -72,7 +73,7 @@ public final class LogoutEndpoint {
         EventContext event = Edge.event(ctx, Actor.anonymous());
         switch (logout.decide(request, as, servers.issuer(as))) {
             case Logout.Refused r -> {
-                record(event, SystemLog.Entry.failure(EVENT, MESSAGE, r.logDetail(), clientTarget(r.clientId())));
+                record(event, SystemLog.Entry.failure(EVENT, MESSAGE, r.logDetail(), clientTarget(r.client())));
                 errors.writePage(ctx, 400, "Sign-out request not accepted", r.message());
             }
             case Logout.Accepted a -> {
@@ -83,7 +84,7 @@ public final class LogoutEndpoint {
                 } else {
                     EventContext who = event.as(new Actor(a.subject(), "User", a.subject(), a.subject()));
                     String why = current.isPresent() ? "the browser's session belongs to another user: left as it is" : "no live session in this browser";
-                    record(who, skipped(why, clientTarget(a.client().clientId())));
+                    record(who, skipped(why, a.client().auditTarget()));
                     if (current.isEmpty() && cookie.value(ctx) != null) {
                         cookie.clear(ctx);   // a stale cookie: nothing to keep it for
                     }
@@ -103,8 +104,8 @@ public final class LogoutEndpoint {
         return new SystemLog.Entry(EVENT, MESSAGE, LogEvent.Severity.INFO, new LogEvent.Outcome("SKIPPED", reason), List.of(targets), Map.of());
     }
 
-    private static Target[] clientTarget(String clientId) {
-        return clientId == null ? new Target[0] : new Target[]{new Target(clientId, "AppInstance", clientId, clientId)};
+    private static Target[] clientTarget(Optional<App> client) {
+        return client.map(app -> new Target[]{app.auditTarget()}).orElse(new Target[0]);
     }
 
     private static String param(Context ctx, boolean form, String name) {

@@ -6,8 +6,9 @@ import dev.gatehouse.oauth.OAuthEvents;
 import dev.gatehouse.oauth.OAuthFailure;
 import dev.gatehouse.oauth.introspect.TokenForm;
 import dev.gatehouse.oauth.servers.AuthorizationServer;
-import dev.gatehouse.oauth.tokens.IssuedTokenStore;
-import dev.gatehouse.oauth.tokens.TokenVerifier;
+import dev.gatehouse.oauth.issued.IssuedTokenStore;
+import dev.gatehouse.oauth.issued.TokenKind;
+import dev.gatehouse.oauth.issued.TokenVerifier;
 import dev.gatehouse.storage.Database;
 import dev.gatehouse.storage.Hashes;
 import dev.gatehouse.syslog.EventContext;
@@ -76,17 +77,18 @@ public final class Revocation {
             return skipped(ctx, server, client, hint, null, f.logDetail());
         }
         String jti = claims.getJWTID();
-        if (jti == null || !jti.startsWith("AT.")) {
-            return skipped(ctx, server, client, hint, "id_token", "ID tokens are not recorded and cannot be revoked");
+        if (!TokenKind.ACCESS_TOKEN.names(jti)) {
+            return skipped(ctx, server, client, hint, TokenKind.ID_TOKEN.hint(), "ID tokens are not recorded and cannot be revoked");
         }
-        Target target = new Target(jti, "access_token", jti, "Access Token");
+        String accessToken = TokenKind.ACCESS_TOKEN.hint();
+        Target target = new Target(jti, accessToken, jti, "Access Token");
         return db.tx(h -> {
             if (!store.revokeAccessTokenOf(h, jti, server.id(), client.clientId(), now)) {
-                record(h, ctx, server, client, hint, "access_token", "unknown, another client's, or already revoked", target);
-                return new Outcome("access_token", false, "unknown, another client's, or already revoked");
+                record(h, ctx, server, client, hint, accessToken, "unknown, another client's, or already revoked", target);
+                return new Outcome(accessToken, false, "unknown, another client's, or already revoked");
             }
-            record(h, ctx, server, client, hint, "access_token", null, target);
-            return new Outcome("access_token", true, null);
+            record(h, ctx, server, client, hint, accessToken, null, target);
+            return new Outcome(accessToken, true, null);
         });
     }
 
@@ -97,20 +99,19 @@ public final class Revocation {
             return skipped(ctx, server, client, hint, null, "unknown token, or another client's or server's");
         }
         IssuedTokenStore.RefreshToken rt = found.get();
-        Target target = new Target(rt.id(), "refresh_token", rt.id(), "Refresh Token");
+        String refreshToken = TokenKind.REFRESH_TOKEN.hint();
+        Target target = new Target(rt.id(), refreshToken, rt.id(), "Refresh Token");
         boolean wasLive = rt.revoked() == null && rt.familyRevoked() == null;
         return db.tx(h -> {
             // Idempotent: every statement only touches rows not revoked yet, so a concurrent revocation is harmless.
             store.revokeFamily(h, rt.familyId(), now);
-            record(h, ctx, server, client, hint, "refresh_token", wasLive ? null : "already revoked", target);
-            return new Outcome("refresh_token", wasLive, wasLive ? null : "already revoked");
+            record(h, ctx, server, client, hint, refreshToken, wasLive ? null : "already revoked", target);
+            return new Outcome(refreshToken, wasLive, wasLive ? null : "already revoked");
         });
     }
 
     private Outcome skipped(EventContext ctx, AuthorizationServer server, App client, String hint, String tokenType, String why) {
-        db.inTx(h -> {
-            record(h, ctx, server, client, hint, tokenType, why, null);
-        });
+        db.inTx(h -> record(h, ctx, server, client, hint, tokenType, why, null));
         return new Outcome(tokenType, false, why);
     }
 

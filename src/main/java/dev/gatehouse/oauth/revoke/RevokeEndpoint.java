@@ -2,17 +2,15 @@ package dev.gatehouse.oauth.revoke;
 
 import dev.gatehouse.apps.App;
 import dev.gatehouse.http.Edge;
+import dev.gatehouse.http.OAuthErrorJson;
 import dev.gatehouse.oauth.ClientAuthentication;
-import dev.gatehouse.oauth.OAuthEvents;
 import dev.gatehouse.oauth.OAuthFailure;
+import dev.gatehouse.oauth.OAuthRefusals;
 import dev.gatehouse.oauth.introspect.TokenForm;
 import dev.gatehouse.oauth.servers.AuthorizationServer;
 import dev.gatehouse.oauth.servers.AuthorizationServers;
-import dev.gatehouse.oauth.token.TokenEndpoint;
-import dev.gatehouse.storage.Database;
 import dev.gatehouse.syslog.Actor;
 import dev.gatehouse.syslog.EventContext;
-import dev.gatehouse.syslog.SystemLog;
 import io.javalin.http.Context;
 
 import java.util.Map;
@@ -28,15 +26,13 @@ public final class RevokeEndpoint {
     private final AuthorizationServers servers;
     private final ClientAuthentication clients;
     private final Revocation revocation;
-    private final Database db;
-    private final SystemLog log;
+    private final OAuthRefusals refusals;
 
-    public RevokeEndpoint(AuthorizationServers servers, ClientAuthentication clients, Revocation revocation, Database db, SystemLog log) {
+    public RevokeEndpoint(AuthorizationServers servers, ClientAuthentication clients, Revocation revocation, OAuthRefusals refusals) {
         this.servers = servers;
         this.clients = clients;
         this.revocation = revocation;
-        this.db = db;
-        this.log = log;
+        this.refusals = refusals;
     }
 
     /** Called by {@link dev.gatehouse.oauth.OAuthRoutes} with the path's active server; the no-store headers are set. */
@@ -48,14 +44,9 @@ public final class RevokeEndpoint {
             revocation.revoke(TokenForm.token(ctx), TokenForm.hint(ctx), client, as, servers.issuer(as), event.as(TokenForm.actor(client)));
             ctx.status(200);
         } catch (OAuthFailure f) {
-            App failed = client;
-            db.inTx(h -> {
-                log.record(h, failed == null ? event : event.as(TokenForm.actor(failed)), SystemLog.Entry.failure(
-                                OAuthEvents.type(as, Revocation.EVENT), Revocation.MESSAGE, f.error().code(),
-                                failed == null ? TokenForm.UNKNOWN_CLIENT : TokenForm.target(failed))
-                        .withDebug(Map.of("error_description", f.description(), "detail", f.logDetail() == null ? "" : f.logDetail())));
-            });
-            TokenEndpoint.write(ctx, f.error().status(), f.error().code(), f.description());
+            refusals.record(client == null ? event : event.as(TokenForm.actor(client)), as, Revocation.EVENT, Revocation.MESSAGE, f, Map.of(),
+                    TokenForm.target(client));
+            OAuthErrorJson.write(ctx, f.error().status(), f.error().code(), f.description());
         }
     }
 }

@@ -192,7 +192,7 @@ public final class AuthorizationServers {
             throw new ApiError(ErrorCode.E0000006, ErrorCode.E0000006.summary(null), List.of(new ApiError.Cause(null,
                     "The default authorization server is built in: it cannot be deleted. Deactivate it instead.")));
         }
-        changes.write(CHANNEL, h -> {
+        changes.inTx(CHANNEL, h -> {
             if (!store.deleteInactive(h, s.id())) {
                 if (store.find(h, s.id()).isEmpty()) {
                     throw ApiError.notFound(id, TYPE);
@@ -200,7 +200,6 @@ public final class AuthorizationServers {
                 throw ApiError.validation("status", "The authorization server must be deactivated before it can be deleted");
             }
             log.record(h, ctx, SystemLog.Entry.success("oauth2.as.deleted", "Delete authorization server", target(s)));
-            return null;
         });
     }
 
@@ -232,9 +231,8 @@ public final class AuthorizationServers {
                 continue;
             }
             try {
-                changes.write(CHANNEL, h -> {
+                changes.inTx(CHANNEL, h -> {
                     insert(h, system, s);
-                    return null;
                 });
             } catch (RuntimeException e) {
                 if (!Database.isUniqueViolation(e)) {
@@ -254,11 +252,10 @@ public final class AuthorizationServers {
 
     private void changeStatus(EventContext ctx, AuthorizationServer s, AuthorizationServer.Status from, AuthorizationServer.Status to,
                               String eventType, String message) {
-        changes.write(CHANNEL, h -> {
+        changes.inTx(CHANNEL, h -> {
             if (store.changeStatus(h, s.id(), from, to, clock.instant())) {
                 log.record(h, ctx, SystemLog.Entry.success(eventType, message, target(s)));
             }
-            return null;
         });
     }
 

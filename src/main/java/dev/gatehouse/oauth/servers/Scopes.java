@@ -151,12 +151,11 @@ public final class Scopes {
         if (current.system()) {
             throw systemScope(current, "be deleted");
         }
-        changes.write(AuthorizationServers.CHANNEL, h -> {
+        changes.inTx(AuthorizationServers.CHANNEL, h -> {
             if (!store.deleteCustom(h, server.id(), scopeId)) {
                 throw ApiError.notFound(scopeId, TYPE);
             }
             log.record(h, ctx, SystemLog.Entry.success("oauth2.scope.deleted", "Delete scope", target(current), AuthorizationServers.target(server)));
-            return null;
         });
     }
 

@@ -2,29 +2,26 @@ package dev.gatehouse.oauth.token;
 
 import dev.gatehouse.apps.App;
 import dev.gatehouse.http.Edge;
+import dev.gatehouse.http.OAuthErrorJson;
 import dev.gatehouse.http.RateLimitFamily;
 import dev.gatehouse.http.RateLimitFilter;
 import dev.gatehouse.oauth.ClientAuthentication;
 import dev.gatehouse.oauth.OAuthError;
-import dev.gatehouse.oauth.OAuthEvents;
 import dev.gatehouse.oauth.OAuthFailure;
+import dev.gatehouse.oauth.OAuthRefusals;
+import dev.gatehouse.oauth.RepeatedParameters;
 import dev.gatehouse.oauth.OidcScopes;
 import dev.gatehouse.oauth.grants.ClientCredentialsGrant;
 import dev.gatehouse.oauth.grants.CodeGrant;
 import dev.gatehouse.oauth.grants.RefreshGrant;
+import dev.gatehouse.oauth.introspect.TokenForm;
 import dev.gatehouse.oauth.servers.AuthorizationServer;
 import dev.gatehouse.oauth.servers.AuthorizationServers;
-import dev.gatehouse.oauth.tokens.IssuedTokenStore;
-import dev.gatehouse.storage.Database;
-import dev.gatehouse.storage.Hashes;
 import dev.gatehouse.syslog.Actor;
 import dev.gatehouse.syslog.EventContext;
 import dev.gatehouse.syslog.LogText;
-import dev.gatehouse.syslog.SystemLog;
-import dev.gatehouse.syslog.Target;
 import io.javalin.http.Context;
 
-import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 
@@ -40,23 +37,18 @@ public final class TokenEndpoint {
     private final CodeGrant codeGrant;
     private final RefreshGrant refreshGrant;
     private final ClientCredentialsGrant clientCredentialsGrant;
-    private final Database db;
-    private final SystemLog log;
+    private final OAuthRefusals refusals;
     private final RateLimitFilter rateLimits;
-    private final IssuedTokenStore tokens;
 
     public TokenEndpoint(AuthorizationServers servers, ClientAuthentication clients, CodeGrant codeGrant, RefreshGrant refreshGrant,
-                         ClientCredentialsGrant clientCredentialsGrant, IssuedTokenStore tokens, Database db, SystemLog log,
-                         RateLimitFilter rateLimits) {
+                         ClientCredentialsGrant clientCredentialsGrant, OAuthRefusals refusals, RateLimitFilter rateLimits) {
         this.rateLimits = rateLimits;
-        this.tokens = tokens;
         this.servers = servers;
         this.clients = clients;
         this.codeGrant = codeGrant;
         this.refreshGrant = refreshGrant;
         this.clientCredentialsGrant = clientCredentialsGrant;
-        this.db = db;
-        this.log = log;
+        this.refusals = refusals;
     }
 
     /** Called by {@link dev.gatehouse.oauth.OAuthRoutes} with the path's active server; the no-store headers are set. */
@@ -69,48 +61,51 @@ public final class TokenEndpoint {
             if (!formEncoded) {
                 throw OAuthError.INVALID_REQUEST.because("The request must be form-encoded (Content-Type: application/x-www-form-urlencoded).");
             }
+            RepeatedParameters.refuse(ctx.formParamMap());
             client = clients.authenticate(ClientAuthentication.Presented.of(ctx.header("Authorization"), ctx.formParam("client_id"),
                     ctx.formParam("client_secret"), ctx.formParam("client_assertion_type"), ctx.header("Origin")));
-            EventContext asClient = event.as(new Actor(client.clientId(), "PublicClientApp", client.clientId(), client.label()));
+            EventContext asClient = event.as(TokenForm.actor(client));
             TokenRequest request = parse(ctx);
-            if (request instanceof TokenRequest.RefreshRequest r && !withinPerUserLimit(ctx, client, r)) {
-                return;
-            }
             String issuer = servers.issuer(as);
             TokenResponse response = switch (request) {
                 case TokenRequest.CodeExchange r -> codeGrant.handle(r, client, as, issuer, asClient);
-                case TokenRequest.RefreshRequest r -> refreshGrant.handle(r, client, as, issuer, asClient);
+                case TokenRequest.RefreshRequest r -> refresh(ctx, r, client, as, issuer, asClient);
                 case TokenRequest.ClientCredentialsRequest r -> clientCredentialsGrant.handle(r, client, as, issuer, asClient);
             };
+            if (response == null) {
+                return;   // refused by the per-user limit, which has answered
+            }
             ctx.json(response.json());
         } catch (OAuthFailure f) {
-            App failed = client;
             // Only a form body is read: asking Javalin for form fields of another body (multipart) parses it, and may throw.
             String grantType = formEncoded ? LogText.ifPlausible(String.valueOf(ctx.formParam("grant_type")), 128) : "";
-            db.inTx(h -> {
-                log.record(h, event, SystemLog.Entry.failure(OAuthEvents.type(as, "token.grant"), "OAuth2 token granted",
-                        f.error().code(), failed == null ? new Target("unknown", "AppInstance", "unknown", "unknown")
-                                : new Target(failed.clientId(), "AppInstance", failed.label(), failed.label()))
-                        .withDebug(Map.of("grant_type", grantType, "error_description", f.description(),
-                                "detail", f.logDetail() == null ? "" : f.logDetail())));
-            });
-            write(ctx, f.error().status(), f.error().code(), f.description());
+            refusals.record(event, as, "token.grant", "OAuth2 token granted", f, Map.of("grant_type", grantType),
+                    client == null ? TokenForm.UNKNOWN_CLIENT : client.auditTarget());
+            OAuthErrorJson.write(ctx, f.error().status(), f.error().code(), f.description());
         }
+    }
+
+    /** The refresh grant, whose token is read once: for the per-user limit, then by the grant. Null when the limit refused it. */
+    private TokenResponse refresh(Context ctx, TokenRequest.RefreshRequest r, App client, AuthorizationServer as, String issuer,
+                                  EventContext asClient) {
+        RefreshGrant.Presented presented = refreshGrant.read(r, client, as);
+        if (!withinPerUserLimit(ctx, client, presented)) {
+            return null;
+        }
+        return refreshGrant.handle(r, presented, client, as, issuer, asClient);
     }
 
     /**
      * Okta's per-user {@code /token} limit (4 a second), keyed by app and refresh-token family: one sign-in of one person
-     * in one app, whichever token of the family is presented. Checked before the grant runs, so a refused refresh
+     * in one app, whichever token of the family is presented. Checked before the grant decides, so a refused refresh
      * rotates nothing and revokes nothing; an unknown token is left to the grant (invalid_grant). Code exchanges are
      * single-use and client-credentials grants have no user, so only the org-wide {@code token} family counts those.
      */
-    private boolean withinPerUserLimit(Context ctx, App client, TokenRequest.RefreshRequest r) {
-        if (r.refreshToken() == null || !rateLimits.limits(RateLimitFamily.TOKEN_PER_USER)) {
+    private boolean withinPerUserLimit(Context ctx, App client, RefreshGrant.Presented presented) {
+        if (presented.token().isEmpty() || !rateLimits.limits(RateLimitFamily.TOKEN_PER_USER)) {
             return true;
         }
-        return db.read(h -> tokens.findRefreshToken(h, Hashes.sha256(r.refreshToken())))
-                .map(t -> rateLimits.admit(ctx, RateLimitFamily.TOKEN_PER_USER, client.clientId() + ":" + t.familyId()))
-                .orElse(true);
+        return rateLimits.admit(ctx, RateLimitFamily.TOKEN_PER_USER, client.clientId() + ":" + presented.token().get().familyId());
     }
 
     static TokenRequest parse(Context ctx) {
@@ -120,17 +115,18 @@ public final class TokenEndpoint {
         }
         String scope = ctx.formParam("scope");
         return switch (grantType) {
-            case "authorization_code" -> new TokenRequest.CodeExchange(ctx.formParam("code"), ctx.formParam("redirect_uri"), ctx.formParam("code_verifier"));
-            case "refresh_token" -> new TokenRequest.RefreshRequest(ctx.formParam("refresh_token"), scope == null ? null : OidcScopes.parse(scope));
+            case "authorization_code" -> new TokenRequest.CodeExchange(required(ctx, "code"), ctx.formParam("redirect_uri"), ctx.formParam("code_verifier"));
+            case "refresh_token" -> new TokenRequest.RefreshRequest(required(ctx, "refresh_token"), scope == null ? null : OidcScopes.parse(scope));
             case "client_credentials" -> new TokenRequest.ClientCredentialsRequest(OidcScopes.parse(scope));
             default -> throw OAuthError.UNSUPPORTED_GRANT_TYPE.because("The grant type in the request isn't supported.");
         };
     }
 
-    public static void write(Context ctx, int status, String error, String description) {
-        Map<String, String> body = new LinkedHashMap<>();
-        body.put("error", error);
-        body.put("error_description", description);
-        ctx.status(status).json(body);
+    private static String required(Context ctx, String name) {
+        String value = ctx.formParam(name);
+        if (value == null || value.isBlank()) {
+            throw OAuthError.INVALID_REQUEST.because("The '" + name + "' parameter is required.");
+        }
+        return value;
     }
 }

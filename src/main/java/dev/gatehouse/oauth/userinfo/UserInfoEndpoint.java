@@ -3,19 +3,19 @@ package dev.gatehouse.oauth.userinfo;
 import dev.gatehouse.directory.Groups;
 import dev.gatehouse.directory.User;
 import dev.gatehouse.http.Edge;
+import dev.gatehouse.http.OAuthErrorJson;
 import dev.gatehouse.oauth.OAuthError;
 import dev.gatehouse.oauth.OAuthEvents;
 import dev.gatehouse.oauth.OAuthFailure;
+import dev.gatehouse.oauth.OAuthRefusals;
 import dev.gatehouse.oauth.OidcScopes;
 import dev.gatehouse.oauth.servers.AuthorizationServer;
 import dev.gatehouse.oauth.servers.AuthorizationServers;
-import dev.gatehouse.oauth.token.TokenEndpoint;
-import dev.gatehouse.oauth.tokens.TokenVerifier;
+import dev.gatehouse.oauth.issued.TokenVerifier;
 import dev.gatehouse.storage.Database;
 import dev.gatehouse.syslog.Actor;
 import dev.gatehouse.syslog.EventContext;
 import dev.gatehouse.syslog.SystemLog;
-import dev.gatehouse.syslog.Target;
 import io.javalin.http.Context;
 
 import java.util.List;
@@ -41,13 +41,16 @@ public final class UserInfoEndpoint {
     private final Groups groups;
     private final Database db;
     private final SystemLog log;
+    private final OAuthRefusals refusals;
 
-    public UserInfoEndpoint(AuthorizationServers servers, TokenVerifier verifier, Groups groups, Database db, SystemLog log) {
+    public UserInfoEndpoint(AuthorizationServers servers, TokenVerifier verifier, Groups groups, Database db, SystemLog log,
+                            OAuthRefusals refusals) {
         this.servers = servers;
         this.verifier = verifier;
         this.groups = groups;
         this.db = db;
         this.log = log;
+        this.refusals = refusals;
     }
 
     /** Called by {@link dev.gatehouse.oauth.OAuthRoutes} with the path's active server; the no-store headers are set. */
@@ -66,21 +69,14 @@ public final class UserInfoEndpoint {
             List<String> groupNames = scopes.contains(OidcScopes.GROUPS)
                     ? groups.namesOf(user.id()) : null;
             Map<String, Object> claims = UserInfoClaims.of(user, scopes, groupNames);
-            String clientId = token.recorded().clientId();
-            db.inTx(h -> {
-                log.record(h, event.as(Actor.user(user.id(), user.profile().login(), user.profile().name())),
-                        SystemLog.Entry.success(OAuthEvents.type(as, EVENT), "OAuth2 userinfo read",
-                                new Target(clientId, "AppInstance", clientId, clientId))
-                                .withDebug(Map.of("jti", token.recorded().jti(), "scopes", OidcScopes.join(scopes))));
-            });
+            db.inTx(h -> log.record(h, event.as(Actor.user(user.id(), user.profile().login(), user.profile().name())),
+                    SystemLog.Entry.success(OAuthEvents.type(as, EVENT), "OAuth2 userinfo read", token.client().auditTarget())
+                            .withDebug(Map.of("jti", token.recorded().jti(), "scopes", OidcScopes.join(scopes)))));
             ctx.json(claims);
         } catch (OAuthFailure f) {
-            db.inTx(h -> {
-                log.record(h, event, SystemLog.Entry.failure(OAuthEvents.type(as, EVENT), "OAuth2 userinfo read", f.error().code())
-                        .withDebug(Map.of("error_description", f.description(), "detail", f.logDetail() == null ? "" : f.logDetail())));
-            });
+            refusals.record(event, as, EVENT, "OAuth2 userinfo read", f, Map.of());
             ctx.header("WWW-Authenticate", "Bearer error=\"" + f.error().code() + "\", error_description=\"" + f.description() + "\"");
-            TokenEndpoint.write(ctx, f.error().status(), f.error().code(), f.description());
+            OAuthErrorJson.write(ctx, f.error().status(), f.error().code(), f.description());
         }
     }
 

@@ -1,4 +1,4 @@
-package dev.gatehouse.oauth.tokens;
+package dev.gatehouse.oauth.issued;
 
 import dev.gatehouse.errors.ApiError;
 import dev.gatehouse.api.ApiRequests;

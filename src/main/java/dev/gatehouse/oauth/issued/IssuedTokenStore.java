@@ -1,4 +1,4 @@
-package dev.gatehouse.oauth.tokens;
+package dev.gatehouse.oauth.issued;
 
 import org.jdbi.v3.core.Handle;
 

@@ -1,4 +1,4 @@
-package dev.gatehouse.oauth.tokens;
+package dev.gatehouse.oauth.issued;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.gatehouse.support.Http;

@@ -1,4 +1,4 @@
-package dev.gatehouse.oauth.tokens;
+package dev.gatehouse.oauth.issued;
 
 import com.nimbusds.jwt.JWTClaimsSet;
 import dev.gatehouse.directory.User;
@@ -18,11 +18,12 @@ import java.util.Date;
 import java.util.List;
 
 /**
- * Builds and signs Okta-shaped JWTs: access tokens (§12.2: {@code ver}, {@code jti} "AT.…", {@code cid},
- * {@code uid}, {@code scp}, {@code sub} = the user's login) and ID tokens (§12.1: {@code sub} = the user
- * id, {@code aud} = the client id, "thin" profile claims, {@code at_hash}). Pure: records nothing.
+ * Signs what a grant issues: builds Okta-shaped JWTs and has the server's active key sign them — access tokens (§12.2:
+ * {@code ver}, {@code jti} "AT.…", {@code cid}, {@code uid}, {@code scp}, {@code sub} = the user's login) and ID tokens
+ * (§12.1: {@code sub} = the user id, {@code aud} = the client id, "thin" profile claims, {@code at_hash}). Pure: records
+ * nothing (the grants' {@code TokenRecorder} does), and runs outside any transaction (RSA is the slow part).
  */
-public final class TokenMinter {
+public final class ClaimsSigner {
 
     /** Who and what a token is for. {@code user} is null for client-credentials tokens. */
     public record Grant(AuthorizationServer server, String issuer, String clientId, User user, List<String> scopes,
@@ -40,17 +41,28 @@ public final class TokenMinter {
     private final Clock clock;
     private final String orgId;
 
-    public TokenMinter(SigningKeys keys, Ids ids, Clock clock, String orgId) {
+    /** Tokens signed but not yet recorded. */
+    public record Signed(Grant grant, AccessToken accessToken, String idToken) {
+    }
+
+    public ClaimsSigner(SigningKeys keys, Ids ids, Clock clock, String orgId) {
         this.keys = keys;
         this.ids = ids;
         this.clock = clock;
         this.orgId = orgId;
     }
 
+    /** The access token, and an ID token for user grants with {@code openid}. */
+    public Signed sign(Grant g) {
+        AccessToken at = accessToken(g);
+        String id = g.user() != null && g.scopes().contains(OidcScopes.OPENID) ? idToken(g, at.value()) : null;
+        return new Signed(g, at, id);
+    }
+
     public AccessToken accessToken(Grant g) {
         Instant now = clock.instant();
         Instant exp = now.plus(g.server().lifetimes().accessToken());
-        String jti = "AT." + ids.base62(43);
+        String jti = TokenKind.ACCESS_TOKEN.newJti(ids);
         JWTClaimsSet.Builder c = new JWTClaimsSet.Builder()
                 .claim("ver", 1)
                 .jwtID(jti)
@@ -89,7 +101,7 @@ public final class TokenMinter {
                 .audience(g.clientId())
                 .issueTime(seconds(now))
                 .expirationTime(seconds(now.plus(g.server().lifetimes().idToken())))
-                .jwtID("ID." + ids.base62(43))
+                .jwtID(TokenKind.ID_TOKEN.newJti(ids))
                 .claim("amr", List.of("pwd"))
                 .claim("idp", orgId);
         if (g.nonce() != null) {

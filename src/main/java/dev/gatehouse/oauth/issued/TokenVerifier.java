@@ -1,4 +1,4 @@
-package dev.gatehouse.oauth.tokens;
+package dev.gatehouse.oauth.issued;
 
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
@@ -45,8 +45,8 @@ public final class TokenVerifier {
     /** Far above any token Gatehouse signs; longer input is refused before it is parsed. */
     public static final int MAX_LENGTH = 8192;
 
-    /** An access token that may be used now, with its claims, its record and its user (null for client credentials). */
-    public record ActiveAccessToken(JWTClaimsSet claims, IssuedTokenStore.AccessToken recorded, User user) {
+    /** An access token that may be used now, with its claims, its record, its (active) client and its user (null for client credentials). */
+    public record ActiveAccessToken(JWTClaimsSet claims, IssuedTokenStore.AccessToken recorded, App client, User user) {
     }
 
     private final Database db;
@@ -82,7 +82,7 @@ public final class TokenVerifier {
             throw invalid(INVALID_ACCESS_TOKEN, "expired");
         }
         String jti = claims.getJWTID();
-        if (jti == null || !jti.startsWith("AT.")) {
+        if (!TokenKind.ACCESS_TOKEN.names(jti)) {
             throw invalid(INVALID_ACCESS_TOKEN, "not an access token (jti " + jti + ")");
         }
         IssuedTokenStore.AccessToken recorded = db.read(h -> store.findAccessToken(h, jti))
@@ -102,7 +102,7 @@ public final class TokenVerifier {
             user = db.read(h -> users.find(h, recorded.userId())).filter(u -> u.status() == User.Status.ACTIVE)
                     .orElseThrow(() -> invalid(INVALID_ACCESS_TOKEN, "user " + recorded.userId() + " is gone or not active"));
         }
-        return new ActiveAccessToken(claims, recorded, user);
+        return new ActiveAccessToken(claims, recorded, client.get(), user);
     }
 
     private JWTClaimsSet verify(String token, AuthorizationServer server, String issuer, String description) {

@@ -1,4 +1,4 @@
-package dev.gatehouse.oauth.tokens;
+package dev.gatehouse.oauth.issued;
 
 import dev.gatehouse.errors.ApiError;
 import dev.gatehouse.apps.App;
@@ -6,7 +6,6 @@ import dev.gatehouse.apps.Apps;
 import dev.gatehouse.storage.Database;
 import dev.gatehouse.syslog.EventContext;
 import dev.gatehouse.syslog.SystemLog;
-import dev.gatehouse.syslog.Target;
 
 import java.time.Clock;
 import java.time.Instant;
@@ -50,7 +49,7 @@ public final class AppTokens {
         IssuedTokenStore.RefreshToken token = get(appId, tokenId);
         db.inTx(h -> {
             store.revokeFamily(h, token.familyId(), clock.instant());
-            log.record(h, ctx, SystemLog.Entry.success("app.oauth2.as.token.revoke", "OAuth2 token revocation request", target(app))
+            log.record(h, ctx, SystemLog.Entry.success("app.oauth2.as.token.revoke", "OAuth2 token revocation request", app.auditTarget())
                     .withDebug(java.util.Map.of("refresh_token_id", tokenId)));
         });
     }
@@ -60,13 +59,9 @@ public final class AppTokens {
         db.inTx(h -> {
             int families = store.revokeClientFamilies(h, app.clientId(), clock.instant());
             if (families > 0) {
-                log.record(h, ctx, SystemLog.Entry.success("app.oauth2.as.token.revoke", "OAuth2 token revocation request", target(app))
+                log.record(h, ctx, SystemLog.Entry.success("app.oauth2.as.token.revoke", "OAuth2 token revocation request", app.auditTarget())
                         .withDebug(java.util.Map.of("families", families)));
             }
         });
-    }
-
-    private static Target target(App app) {
-        return new Target(app.clientId(), "AppInstance", app.label(), app.label());
     }
 }

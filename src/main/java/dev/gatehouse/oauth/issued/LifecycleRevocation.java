@@ -1,4 +1,4 @@
-package dev.gatehouse.oauth.tokens;
+package dev.gatehouse.oauth.issued;
 
 import dev.gatehouse.apps.App;
 import dev.gatehouse.apps.AppRevocation;
@@ -86,7 +86,7 @@ public final class LifecycleRevocation implements AccessRevocation, AppRevocatio
         IssuedTokenStore.Revoked revoked = tokens.revokeClientTokens(h, app.clientId(), now);
         if (revoked.any() || unexchanged > 0) {
             log.record(h, ctx, SystemLog.Entry.success("app.oauth2.token.revoke.implicit.client", "Revoked tokens for client.",
-                    new Target(app.clientId(), "AppInstance", app.label(), app.label())).withDebug(counts(cause, revoked, unexchanged)));
+                    app.auditTarget()).withDebug(counts(cause, revoked, unexchanged)));
         }
     }
 
