@@ -68,6 +68,7 @@ import dev.gatehouse.oauth.grants.RefreshGrant;
 import dev.gatehouse.oauth.grants.TokenRecorder;
 import dev.gatehouse.oauth.token.TokenEndpoint;
 import dev.gatehouse.oauth.issued.AppTokens;
+import dev.gatehouse.oauth.issued.AppTokenJson;
 import dev.gatehouse.oauth.issued.AppTokensApi;
 import dev.gatehouse.oauth.issued.IssuedTokenStore;
 import dev.gatehouse.oauth.issued.ClaimsSigner;
@@ -278,7 +279,7 @@ public final class Wiring implements AutoCloseable {
                     new ScopesApi(authorizationServers, scopes, authorizationServerJson),
                     new FeaturesApi(features, new FeatureJson(config.baseUrl())),
                     new TrustedOriginsApi(trustedOrigins, new TrustedOriginJson(config.baseUrl()), config.baseUrl()),
-                    new AppTokensApi(appTokens, authorizationServers, config.baseUrl()));
+                    new AppTokensApi(appTokens, new AppTokenJson(authorizationServers, config.baseUrl())));
             HttpServer server = new HttpServer(config, tls, ids, errors, metrics, List.of(
                     new Cors(originCache),
                     new ParameterLimits(errors),   // after CORS (a browser must read the refusal), before anything counts or stores
