@@ -58,9 +58,9 @@ public final class AppAssignments {
             Group group = groups.find(h, groupId).orElseThrow(() -> ApiError.notFound(groupId, "UserGroup"));
             switch (store.assignGroup(h, app.id(), group.id(), priority, now())) {
                 case ADDED -> log.record(h, ctx, SystemLog.Entry.success("group.application_assignment.add",
-                        "Add assigned application to group", Apps.target(app), target(group)));
+                        "Add assigned application to group", app.auditTarget(), target(group)));
                 case PRIORITY_CHANGED -> log.record(h, ctx, SystemLog.Entry.success("group.application_assignment.update",
-                        "Update assigned application priority for group", Apps.target(app), target(group)));
+                        "Update assigned application priority for group", app.auditTarget(), target(group)));
                 case UNCHANGED -> { }
             }
             return store.group(h, app.id(), group.id()).orElseThrow();
@@ -68,13 +68,12 @@ public final class AppAssignments {
     }
 
     void unassignGroup(EventContext ctx, App app, String groupId) {
-        changes.write(Apps.CHANNEL, h -> {
+        changes.inTx(Apps.CHANNEL, h -> {
             Group group = groups.find(h, groupId).orElseThrow(() -> ApiError.notFound(groupId, "UserGroup"));
             if (store.unassignGroup(h, app.id(), group.id())) {
                 log.record(h, ctx, SystemLog.Entry.success("group.application_assignment.remove",
-                        "Remove assigned application from group", Apps.target(app), target(group)));
+                        "Remove assigned application from group", app.auditTarget(), target(group)));
             }
-            return null;
         });
     }
 
@@ -83,10 +82,10 @@ public final class AppAssignments {
         Group everyone = groups.find(h, Group.EVERYONE).orElseThrow();
         if (assign && store.assignGroup(h, app.id(), everyone.id(), null, now) == AssignmentStore.GroupChange.ADDED) {
             log.record(h, ctx, SystemLog.Entry.success("group.application_assignment.add", "Add assigned application to group",
-                    Apps.target(app), target(everyone)));
+                    app.auditTarget(), target(everyone)));
         } else if (!assign && store.unassignGroup(h, app.id(), everyone.id())) {
             log.record(h, ctx, SystemLog.Entry.success("group.application_assignment.remove",
-                    "Remove assigned application from group", Apps.target(app), target(everyone)));
+                    "Remove assigned application from group", app.auditTarget(), target(everyone)));
         }
     }
 
@@ -95,7 +94,7 @@ public final class AppAssignments {
             User user = users.find(h, userId).orElseThrow(() -> ApiError.notFound(userId, "User"));
             if (store.assignUser(h, app.id(), user.id(), now())) {
                 log.record(h, ctx, SystemLog.Entry.success("application.user_membership.add", "Add user to application membership",
-                        target(user), Apps.target(app)));
+                        target(user), app.auditTarget()));
             }
             return store.user(h, app.id(), user.id()).orElseThrow();
         }));
@@ -106,7 +105,7 @@ public final class AppAssignments {
             User user = users.find(h, userId).orElseThrow(() -> ApiError.notFound(userId, "User"));
             if (store.unassignUser(h, app.id(), user.id())) {
                 log.record(h, ctx, SystemLog.Entry.success("application.user_membership.remove",
-                        "Remove user from application membership", target(user), Apps.target(app)));
+                        "Remove user from application membership", target(user), app.auditTarget()));
             } else if (store.user(h, app.id(), user.id()).isPresent()) {
                 throw ApiError.validation("scope", "The user is assigned to this app through a group (scope GROUP), not directly; "
                         + "remove the group's assignment or the user's membership in the group instead");

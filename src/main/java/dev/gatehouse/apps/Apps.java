@@ -129,7 +129,7 @@ public final class Apps {
                 });
             }
             store.insert(h, app);
-            log.record(h, ctx, SystemLog.Entry.success("application.lifecycle.create", "Create application", target(app)));
+            log.record(h, ctx, SystemLog.Entry.success("application.lifecycle.create", "Create application", app.auditTarget()));
             if (Boolean.TRUE.equals(request.implicitAssignment())) {
                 assignments.everyone(h, ctx, app, true, now);
             }
@@ -186,7 +186,7 @@ public final class Apps {
                 if (!store.update(h, current.id(), accepted.label(), accepted.settings(), current.lastUpdated(), now)) {
                     return Optional.<App>empty();
                 }
-                log.record(h, ctx, SystemLog.Entry.success("application.lifecycle.update", "Update application", target(current)));
+                log.record(h, ctx, SystemLog.Entry.success("application.lifecycle.update", "Update application", current.auditTarget()));
                 if (request.implicitAssignment() != null) {
                     assignments.everyone(h, ctx, current, request.implicitAssignment(), now);
                 }
@@ -219,14 +219,13 @@ public final class Apps {
     /** Deletes an INACTIVE app with its assignments; an ACTIVE app is 403 E0000056 and stays. */
     public void delete(EventContext ctx, String id) {
         App current = get(id);
-        changes.write(CHANNEL, h -> {
+        changes.inTx(CHANNEL, h -> {
             if (!store.deleteInactive(h, current.id())) {
                 store.find(h, current.id()).orElseThrow(() -> ApiError.notFound(id, "AppInstance"));
                 throw new ApiError(ErrorCode.E0000056, ErrorCode.E0000056.summary(null),
                         List.of(new ApiError.Cause(null, "The application must be deactivated before deletion.")));
             }
-            log.record(h, ctx, SystemLog.Entry.success("application.lifecycle.delete", "Delete application", target(current)));
-            return null;
+            log.record(h, ctx, SystemLog.Entry.success("application.lifecycle.delete", "Delete application", current.auditTarget()));
         });
     }
 
@@ -239,15 +238,14 @@ public final class Apps {
         String secret = ids.base62(SECRET_LENGTH);
         App.ClientSecret stored = new App.ClientSecret(ids.next(SECRET_ID_PREFIX), Hashes.sha256(secret),
                 clock.instant().truncatedTo(ChronoUnit.MICROS));
-        changes.write(CHANNEL, h -> {
+        changes.inTx(CHANNEL, h -> {
             if (!store.replaceSecret(h, current.id(), stored)) {
                 store.find(h, current.id()).orElseThrow(() -> ApiError.notFound(id, "AppInstance"));
                 throw ApiError.validation("client_secret", current.settings().applicationType().description()
                         + " is a public client: it has no client secret to rotate");
             }
             log.record(h, ctx, SystemLog.Entry.success("app.oauth2.credentials.lifecycle.create",
-                    "Create client secret, replacing the previous one", target(current)).withDebug(Map.of("secretId", stored.id())));
-            return null;
+                    "Create client secret, replacing the previous one", current.auditTarget()).withDebug(Map.of("secretId", stored.id())));
         });
         return secret;
     }
@@ -335,7 +333,7 @@ public final class Apps {
         App current = get(id);
         return changes.write(CHANNEL, h -> {
             if (store.changeStatus(h, current.id(), from, to, later(clock.instant(), current.lastUpdated()))) {
-                log.record(h, ctx, SystemLog.Entry.success(eventType, message, target(current)));
+                log.record(h, ctx, SystemLog.Entry.success(eventType, message, current.auditTarget()));
                 if (to == App.Status.INACTIVE) {
                     revocation.revokeAppTokens(h, ctx, current, eventType);
                 }
@@ -391,9 +389,5 @@ public final class Apps {
     static Instant later(Instant now, Instant previous) {
         Instant stored = now.truncatedTo(ChronoUnit.MICROS);   // both databases keep microseconds
         return previous != null && !stored.isAfter(previous) ? previous.plus(1, ChronoUnit.MICROS) : stored;
-    }
-
-    static Target target(App app) {
-        return app.auditTarget();
     }
 }
