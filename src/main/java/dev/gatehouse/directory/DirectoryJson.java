@@ -8,9 +8,12 @@ import java.util.Map;
 public final class DirectoryJson {
 
     private final String baseUrl;
+    private final java.util.function.Predicate<String> hasFactors;
 
-    public DirectoryJson(String baseUrl) {
+    /** @param hasFactors whether a user (by id) has an MFA factor enrolled, pending or active (mfa/Factors) */
+    public DirectoryJson(String baseUrl, java.util.function.Predicate<String> hasFactors) {
         this.baseUrl = baseUrl;
+        this.hasFactors = hasFactors;
     }
 
     public Map<String, Object> user(User u) {
@@ -48,7 +51,8 @@ public final class DirectoryJson {
     }
 
     /**
-     * {@code self}, and a POST link for each lifecycle operation the user's status allows. No {@code groups} link: Okta's
+     * {@code self}, a POST link for each lifecycle operation the user's status allows, and {@code resetFactors} while the
+     * user has a factor (Okta: "This link is present only if the user is currently enrolled in one or more MFA factors"). No {@code groups} link: Okta's
      * User schema has none, and none of Okta's 578 recorded user responses (terraform-provider-okta VCR fixtures) has one.
      */
     private Map<String, Object> userLinks(User u) {
@@ -59,6 +63,9 @@ public final class DirectoryJson {
             if (op.allowedFrom(u.status())) {
                 links.put(op.operation(), Map.of("href", self + "/lifecycle/" + op.operation(), "method", "POST"));
             }
+        }
+        if (hasFactors.test(u.id())) {
+            links.put("resetFactors", Map.of("href", self + "/lifecycle/reset_factors", "method", "POST"));
         }
         return links;
     }
