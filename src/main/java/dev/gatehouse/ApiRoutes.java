@@ -140,6 +140,7 @@ public final class ApiRoutes implements Routes {
         r.get(AUTHENTICATORS, authenticators::list);
         r.get(AUTHENTICATOR, authenticators::get);
         r.put(AUTHENTICATOR, authenticators::replace);
+        r.get(AUTHENTICATOR + "/methods", authenticators::methods);
         r.post(AUTHENTICATOR + "/lifecycle/{operation}", authenticators::lifecycle);
         r.post(GROUPS, groups::create);
         r.get(GROUPS, groups::list);

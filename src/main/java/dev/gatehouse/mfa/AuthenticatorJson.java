@@ -41,6 +41,19 @@ public final class AuthenticatorJson {
         return m;
     }
 
+    /**
+     * {@code GET …/methods}: the one method of each authenticator, {@code password} or {@code otp} (Okta's method type
+     * for Google Authenticator), with the authenticator's status and a {@code self} link.
+     */
+    public List<Map<String, Object>> methods(Authenticator a) {
+        String type = Authenticator.PASSWORD.equals(a.key()) ? "password" : "otp";
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("type", type);
+        m.put("status", a.status().name());
+        m.put("_links", Map.of("self", link(baseUrl + "/api/v1/authenticators/" + a.id() + "/methods/" + type, "GET")));
+        return List.of(m);
+    }
+
     private static Map<String, Object> link(String href, String... allow) {
         return Map.of("href", href, "hints", Map.of("allow", List.of(allow)));
     }

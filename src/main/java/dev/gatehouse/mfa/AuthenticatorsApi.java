@@ -24,6 +24,11 @@ public final class AuthenticatorsApi {
         ctx.json(json.authenticator(authenticators.get(ctx.pathParam("id"))));
     }
 
+    /** {@code GET …/methods}: the authenticator's one method. */
+    public void methods(Context ctx) {
+        ctx.json(json.methods(authenticators.get(ctx.pathParam("id"))));
+    }
+
     /** {@code PUT}: Terraform sends {@code {id, key, name, settings, type}}; only {@code name} changes, the rest is ignored. */
     public void replace(Context ctx) {
         JsonNode body = ApiRequests.object(ctx);

@@ -105,6 +105,17 @@ class AuthenticatorsHttpTest {
     }
 
     @Test
+    void eachAuthenticatorListsItsOneMethod() {
+        for (String key : List.of("okta_password", "google_otp")) {
+            JsonNode a = api.authenticator(key);
+            JsonNode methods = ok(api.get(a.at("/_links/methods/href").asText().replace(server.wiring().config.baseUrl(), "")));
+            assertThat(methods).hasSize(1);
+            assertThat(methods.get(0).get("type").asText()).isEqualTo(key.equals("okta_password") ? "password" : "otp");
+            assertThat(methods.get(0).get("status").asText()).isEqualTo(a.get("status").asText());
+        }
+    }
+
+    @Test
     void thePasswordCannotBeDeactivated() {
         JsonNode password = api.authenticator("okta_password");
         Http.Response r = api.post(AUTHENTICATORS + "/" + password.get("id").asText() + "/lifecycle/deactivate", null);
