@@ -29,6 +29,7 @@ import dev.gatehouse.directory.GroupPages;
 import dev.gatehouse.directory.PeoplePages;
 import dev.gatehouse.http.Csrf;
 import dev.gatehouse.mfa.AuthenticatorJson;
+import dev.gatehouse.mfa.AuthenticatorPages;
 import dev.gatehouse.mfa.AuthenticatorStore;
 import dev.gatehouse.mfa.Authenticators;
 import dev.gatehouse.mfa.AuthenticatorsApi;
@@ -268,7 +269,7 @@ public final class Wiring implements AutoCloseable {
             Console console = new Console(consoleAccess(sessionCookie, db, users), csrf, pages, errors, config.orgName(), rateLimitFilter);
             ConsoleRoutes consoleRoutes = new ConsoleRoutes(console,
                     new DashboardPages(console, directoryUsers, db, log),
-                    new PeoplePages(console, directoryUsers, directoryGroups),
+                    new PeoplePages(console, directoryUsers, directoryGroups, factors::enrolled),
                     new GroupPages(console, directoryGroups, directoryUsers),
                     new ApiTokenPages(console, apiTokens),
                     new SystemLogPages(console, db, log),
@@ -276,7 +277,8 @@ public final class Wiring implements AutoCloseable {
                             () -> features.isEnabled(Feature.REFRESH_TOKEN_ROTATION_FOR_SPA), trustedOrigins),
                     new AuthorizationServerPages(console, authorizationServers, scopes, signingKeys),
                     new FeaturePages(console, features),
-                    new TrustedOriginPages(console, trustedOrigins));
+                    new TrustedOriginPages(console, trustedOrigins),
+                    new AuthenticatorPages(console, authenticators, factors, directoryUsers));
             ApiRoutes api = new ApiRoutes(
                     new ApiAuth(apiTokens::authenticate, ApiRoutes.COOKIE_ENDPOINTS),
                     new ApiTokensApi(apiTokens, new ApiTokenJson(config.baseUrl()), config.baseUrl()),

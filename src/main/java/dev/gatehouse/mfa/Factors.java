@@ -86,6 +86,13 @@ public final class Factors {
         return db.read(h -> store.ofUser(h, u.id()));
     }
 
+    /** The person's factors as their console page shows them (no user check: the page has found the user). */
+    public List<dev.gatehouse.directory.EnrolledFactors.Entry> enrolled(String userId) {
+        Instant now = clock.instant();
+        return db.read(h -> store.ofUser(h, userId)).stream()
+                .map(f -> new dev.gatehouse.directory.EnrolledFactors.Entry("Google Authenticator", f.shownStatus(now), f.created())).toList();
+    }
+
     /** Whether the user has any factor, pending or active (Okta's User {@code _links.resetFactors}). */
     public boolean hasAny(String userId) {
         return db.read(h -> store.hasAny(h, userId));
