@@ -66,8 +66,9 @@ public final class AuthenticatorPages {
                 throw e;
             }
             ctx.status(400);
-            render(ctx, null, List.of(activate ? "This authenticator is already active." : "This authenticator is already inactive, "
-                    + "or it cannot be deactivated."));
+            String message = !authenticators.get(id).hasLifecycle() ? "The password is always on: it cannot be deactivated."
+                    : activate ? "This authenticator is already active." : "This authenticator is already inactive.";
+            render(ctx, null, List.of(message));
         }
     }
 

@@ -98,11 +98,18 @@ public final class Factors {
         return db.read(h -> store.hasAny(h, userId));
     }
 
-    /** What the user may enroll: Google Authenticator while its authenticator is active and the user has no TOTP factor. */
-    public boolean canEnrollTotp(String userId) {
+    /**
+     * The user's catalog entry for Google Authenticator: empty while its authenticator is inactive (nothing can be
+     * enrolled), else the status of the user's TOTP factor, or NOT_SETUP.
+     */
+    public java.util.Optional<String> catalogStatus(String userId) {
         User u = users.get(userId);
-        return authenticators.isActive(Authenticator.GOOGLE_OTP)
-                && db.read(h -> store.ofUser(h, u.id())).stream().noneMatch(f -> f.factorType().equals(Factor.TOTP) && f.active());
+        if (!authenticators.isActive(Authenticator.GOOGLE_OTP)) {
+            return java.util.Optional.empty();
+        }
+        Instant now = clock.instant();
+        return java.util.Optional.of(db.read(h -> store.ofUser(h, u.id())).stream().filter(f -> f.factorType().equals(Factor.TOTP))
+                .findFirst().map(f -> f.shownStatus(now)).orElse("NOT_SETUP"));
     }
 
     /** One factor of the user; another user's factor is not found (404). */

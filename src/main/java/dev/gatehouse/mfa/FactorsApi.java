@@ -34,13 +34,7 @@ public final class FactorsApi {
     /** Google Authenticator while its authenticator is active; otherwise nothing can be enrolled (an empty list). */
     public void catalog(Context ctx) {
         User u = users.get(ctx.pathParam("id"));
-        if (!factors.canEnrollTotp(u.id()) && factors.list(u.id()).stream().noneMatch(f -> f.factorType().equals(Factor.TOTP))) {
-            ctx.json(List.of());
-            return;
-        }
-        String status = factors.list(u.id()).stream().filter(f -> f.factorType().equals(Factor.TOTP)).findFirst()
-                .map(f -> f.shownStatus(factors.now())).orElse("NOT_SETUP");
-        ctx.json(List.of(json.catalogEntry(u.id(), status)));
+        ctx.json(factors.catalogStatus(u.id()).map(status -> List.of(json.catalogEntry(u.id(), status))).orElse(List.of()));
     }
 
     /** {@code POST}: {@code {"factorType":"token:software:totp","provider":"GOOGLE"}} → 200 PENDING_ACTIVATION with the secret. */

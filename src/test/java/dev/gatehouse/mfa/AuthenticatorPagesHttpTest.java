@@ -65,7 +65,9 @@ class AuthenticatorPagesHttpTest {
         assertThat(deactivated.status()).isEqualTo(303);
         assertThat(api.authenticator("google_otp").get("status").asText()).isEqualTo("INACTIVE");
         String password = api.authenticator("okta_password").get("id").asText();
-        assertThat(b.post(LIST + "/" + password + "/deactivate", "csrf", Browser.csrf(page)).status()).isEqualTo(400);
+        Http.Response refused = b.post(LIST + "/" + password + "/deactivate", "csrf", Browser.csrf(page));
+        assertThat(refused.status()).isEqualTo(400);
+        assertThat(refused.body()).contains("The password is always on: it cannot be deactivated.");
         assertThat(api.authenticator("okta_password").get("status").asText()).isEqualTo("ACTIVE");
     }
 
