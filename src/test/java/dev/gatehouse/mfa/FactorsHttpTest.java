@@ -337,6 +337,17 @@ class FactorsHttpTest {
     }
 
     @Test
+    void deletingAUserDeletesTheirFactors() {
+        Enrolled e = api.active(api.newUser());
+        assertThat(api.delete("/api/v1/users/" + e.userId()).status()).isEqualTo(204);
+        assertThat(api.delete("/api/v1/users/" + e.userId()).status()).isEqualTo(204);
+        assertOktaError(api.get(factors(e.userId())), 404, "E0000007");
+        long left = server.wiring().db.read(h -> h.createQuery("SELECT COUNT(*) FROM user_factors WHERE user_id = :u")
+                .bind("u", e.userId()).mapTo(Long.class).one());
+        assertThat(left).isZero();
+    }
+
+    @Test
     void theCatalogOffersGoogleAuthenticatorWhileItsAuthenticatorIsActive() {
         String user = api.newUser();
         JsonNode catalog = ok(api.get(factors(user) + "/catalog"));
