@@ -261,7 +261,7 @@ public final class Wiring implements AutoCloseable {
                     db.isPostgres() ? Optional.of(new SharedBuckets.Store(config.jdbcUrl(), config.dbUser().orElse(null),
                             config.dbPassword().orElse(null))) : Optional.empty(), clock);
             Factors factors = new Factors(db, factorStore, authenticators, directoryUsers, keyEncryption, rateLimits, log, ids, clock);
-            DirectoryJson directoryJson = new DirectoryJson(config.baseUrl(), factors::hasAny);
+            DirectoryJson directoryJson = new DirectoryJson(config.baseUrl(), factors::withAny);
             RateLimitFilter rateLimitFilter = new RateLimitFilter(rateLimits, errors, signInPages::tooManyAttempts, Logins::key);
             OAuthRoutes oauth = oauthRoutes(config, db, log, ids, clock, apps, users, groupStore, assignmentStore, codeStore, issuedTokens,
                     directoryGroups, authorizationServers, scopes, signingKeys, sessions, sessionCookie, pages, errors, first.orgId(),

@@ -31,8 +31,10 @@ public final class FactorStore {
                 .map((rs, c) -> read(rs)).list();
     }
 
-    public boolean hasAny(Handle h, String userId) {
-        return h.createQuery("SELECT COUNT(*) FROM user_factors WHERE user_id = :u").bind("u", userId).mapTo(Long.class).one() > 0;
+    /** Of these users, those with at least one factor (pending or active). */
+    public java.util.Set<String> withAny(Handle h, java.util.Collection<String> userIds) {
+        return new java.util.HashSet<>(h.createQuery("SELECT DISTINCT user_id FROM user_factors WHERE user_id IN (<ids>)")
+                .bindList("ids", List.copyOf(userIds)).mapTo(String.class).list());
     }
 
     /** The factor, only if it is this user's: another user's factor id is not found. */

@@ -93,9 +93,9 @@ public final class Factors {
                 .map(f -> new dev.gatehouse.directory.EnrolledFactors.Entry("Google Authenticator", f.shownStatus(now), f.created())).toList();
     }
 
-    /** Whether the user has any factor, pending or active (Okta's User {@code _links.resetFactors}). */
-    public boolean hasAny(String userId) {
-        return db.read(h -> store.hasAny(h, userId));
+    /** Of these users, those with any factor, pending or active (Okta's User {@code _links.resetFactors}). */
+    public java.util.Set<String> withAny(java.util.Collection<String> userIds) {
+        return userIds.isEmpty() ? java.util.Set.of() : db.read(h -> store.withAny(h, userIds));
     }
 
     /**

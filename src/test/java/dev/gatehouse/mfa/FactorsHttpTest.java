@@ -141,6 +141,15 @@ class FactorsHttpTest {
         assertThat(ok(api.get(factors(user))).get(0).get("status").asText()).isEqualTo("ACTIVE");
         assertThat(ok(api.get("/api/v1/users/" + user)).at("/_links/resetFactors/href").asText())
                 .endsWith("/api/v1/users/" + user + "/lifecycle/reset_factors");
+        // In a list too (one query for the page), and only on the users with a factor.
+        String without = api.newUser();
+        for (String id : List.of(user, without)) {
+            String login = ok(api.get("/api/v1/users/" + id)).at("/profile/login").asText();
+            JsonNode listed = ok(api.get("/api/v1/users?q=" + login));
+            assertThat(listed).hasSize(1);
+            assertThat(listed.get(0).at("/_links").has("resetFactors")).as(id).isEqualTo(id.equals(user));
+        }
+        assertThat(ok(api.get("/api/v1/users/" + user)).at("/_links/resetFactors/method").asText()).isEqualTo("POST");
     }
 
     @Test
