@@ -6,6 +6,8 @@ import dev.gatehouse.apps.AppsApi;
 import dev.gatehouse.directory.GroupsApi;
 import dev.gatehouse.directory.UsersApi;
 import dev.gatehouse.features.FeaturesApi;
+import dev.gatehouse.mfa.AuthenticatorsApi;
+import dev.gatehouse.mfa.FactorsApi;
 import dev.gatehouse.oauth.issued.AppTokensApi;
 import dev.gatehouse.http.Routes;
 import dev.gatehouse.oauth.servers.AuthorizationServersApi;
@@ -29,6 +31,13 @@ public final class ApiRoutes implements Routes {
     public static final String USER_GROUPS = "/api/v1/users/{id}/groups";
     /** Okta's "Revoke all user sessions" (UserSessions). */
     public static final String USER_SESSIONS = "/api/v1/users/{id}/sessions";
+    /** Okta's Factors API (user factors): for now Google Authenticator TOTP. */
+    public static final String USER_FACTORS = "/api/v1/users/{id}/factors";
+    public static final String USER_FACTOR = "/api/v1/users/{id}/factors/{factorId}";
+    /** Okta's "Reset all factors"; routed before {@link #USER_LIFECYCLE}, whose {operation} would match it. */
+    public static final String USER_RESET_FACTORS = "/api/v1/users/{id}/lifecycle/reset_factors";
+    public static final String AUTHENTICATORS = "/api/v1/authenticators";
+    public static final String AUTHENTICATOR = "/api/v1/authenticators/{id}";
     public static final String GROUPS = "/api/v1/groups";
     public static final String GROUP = "/api/v1/groups/{id}";
     public static final String GROUP_USERS = "/api/v1/groups/{id}/users";
@@ -69,10 +78,14 @@ public final class ApiRoutes implements Routes {
     private final AppsApi apps;
     private final AuthorizationServersApi authorizationServers;
     private final ScopesApi scopes;
+    private final AuthenticatorsApi authenticators;
+    private final FactorsApi factors;
 
     public ApiRoutes(ApiAuth auth, ApiTokensApi apiTokens, LogsApi logs, UsersApi users, GroupsApi groups, SessionsApi sessions,
                      AppsApi apps, AuthorizationServersApi authorizationServers, ScopesApi scopes, FeaturesApi features,
-                     TrustedOriginsApi trustedOrigins, AppTokensApi appTokens) {
+                     TrustedOriginsApi trustedOrigins, AppTokensApi appTokens, AuthenticatorsApi authenticators, FactorsApi factors) {
+        this.authenticators = authenticators;
+        this.factors = factors;
         this.appTokens = appTokens;
         this.trustedOrigins = trustedOrigins;
         this.features = features;
@@ -112,9 +125,23 @@ public final class ApiRoutes implements Routes {
         r.post(USER, users::update);
         r.put(USER, users::replace);
         r.delete(USER, users::delete);
+        r.post(USER_RESET_FACTORS, factors::resetFactors);
         r.post(USER_LIFECYCLE, users::lifecycle);
         r.get(USER_GROUPS, users::groups);
         r.delete(USER_SESSIONS, users::clearSessions);
+        r.get(USER_FACTORS, factors::list);
+        r.post(USER_FACTORS, factors::enroll);
+        r.get(USER_FACTORS + "/catalog", factors::catalog);
+        r.get(USER_FACTOR, factors::get);
+        r.delete(USER_FACTOR, factors::delete);
+        r.post(USER_FACTOR + "/lifecycle/activate", factors::activate);
+        r.post(USER_FACTOR + "/verify", factors::verify);
+        r.get(USER_FACTOR + "/qr/{token}", factors::qrCode);
+        r.get(AUTHENTICATORS, authenticators::list);
+        r.get(AUTHENTICATOR, authenticators::get);
+        r.put(AUTHENTICATOR, authenticators::replace);
+        r.get(AUTHENTICATOR + "/methods", authenticators::methods);
+        r.post(AUTHENTICATOR + "/lifecycle/{operation}", authenticators::lifecycle);
         r.post(GROUPS, groups::create);
         r.get(GROUPS, groups::list);
         r.get(GROUP, groups::get);

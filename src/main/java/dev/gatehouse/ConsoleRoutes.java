@@ -9,6 +9,7 @@ import dev.gatehouse.apps.AppPages;
 import dev.gatehouse.directory.GroupPages;
 import dev.gatehouse.directory.PeoplePages;
 import dev.gatehouse.http.Routes;
+import dev.gatehouse.mfa.AuthenticatorPages;
 import dev.gatehouse.oauth.servers.AuthorizationServerPages;
 import dev.gatehouse.origins.TrustedOriginPages;
 import dev.gatehouse.reports.SystemLogPages;
@@ -27,10 +28,12 @@ public final class ConsoleRoutes implements Routes {
     private final TrustedOriginPages trustedOrigins;
     private final AppPages apps;
     private final AuthorizationServerPages authorizationServers;
+    private final AuthenticatorPages authenticators;
 
     public ConsoleRoutes(Console console, DashboardPages dashboard, PeoplePages people, GroupPages groups, ApiTokenPages tokens,
                          SystemLogPages systemLog, AppPages apps, AuthorizationServerPages authorizationServers,
-                         FeaturePages features, TrustedOriginPages trustedOrigins) {
+                         FeaturePages features, TrustedOriginPages trustedOrigins, AuthenticatorPages authenticators) {
+        this.authenticators = authenticators;
         this.trustedOrigins = trustedOrigins;
         this.features = features;
         this.authorizationServers = authorizationServers;
@@ -59,8 +62,12 @@ public final class ConsoleRoutes implements Routes {
         r.post(person + "/delete", people::delete);
         r.get(person + "/sessions", people::sessionsForm);
         r.post(person + "/sessions", people::clearSessions);
+        r.get(person + "/authenticators/reset", authenticators::resetForm);
+        r.post(person + "/authenticators/reset", authenticators::reset);
         r.post(person + "/groups", people::addToGroup);
         r.post(person + "/groups/{groupId}/remove", people::removeFromGroup);
+        r.get(Nav.AUTHENTICATORS.path(), authenticators::list);
+        r.post(Nav.AUTHENTICATORS.path() + "/{id}/{op}", authenticators::lifecycle);
         String group = Nav.GROUPS.path() + "/{id}";
         r.get(Nav.GROUPS.path(), groups::list);
         r.post(Nav.GROUPS.path(), groups::create);

@@ -28,6 +28,15 @@ import dev.gatehouse.directory.DirectoryJson;
 import dev.gatehouse.directory.GroupPages;
 import dev.gatehouse.directory.PeoplePages;
 import dev.gatehouse.http.Csrf;
+import dev.gatehouse.mfa.AuthenticatorJson;
+import dev.gatehouse.mfa.AuthenticatorPages;
+import dev.gatehouse.mfa.AuthenticatorStore;
+import dev.gatehouse.mfa.Authenticators;
+import dev.gatehouse.mfa.AuthenticatorsApi;
+import dev.gatehouse.mfa.FactorJson;
+import dev.gatehouse.mfa.FactorStore;
+import dev.gatehouse.mfa.Factors;
+import dev.gatehouse.mfa.FactorsApi;
 import dev.gatehouse.oauth.issued.LifecycleRevocation;
 import dev.gatehouse.sessions.SessionCookie;
 import dev.gatehouse.sessions.SessionSettings;
@@ -213,13 +222,14 @@ public final class Wiring implements AutoCloseable {
                     issuedTokens, log, clock);
             Users directoryUsers = new Users(db, users, groupStore, hasher, log, ids, clock, config.lockoutAttempts(), revocation);
             Groups directoryGroups = new Groups(db, groupStore, users, log, ids, clock);
-            DirectoryJson directoryJson = new DirectoryJson(config.baseUrl());
             Features features = new Features(db, new FeatureStore(), log, ids, clock);
             features.seed(Wiring.features(config.features()));
             Apps apps = new Apps(db, changes, new AppStore(), new AppAssignments(db, changes, assignmentStore, groupStore, users, log, clock),
                     log, ids, clock, () -> features.isEnabled(Feature.REFRESH_TOKEN_ROTATION_FOR_SPA), revocation);
             AppTokens appTokens = new AppTokens(db, issuedTokens, apps, log, clock);
             KeyEncryption keyEncryption = KeyEncryption.load(config.keyEncryptionKey(), config.dataDir(), random);
+            Authenticators authenticators = new Authenticators(db, new AuthenticatorStore(), log, clock);
+            FactorStore factorStore = new FactorStore();
             SigningKeys signingKeys = new SigningKeys(db, new SigningKeyStore(), keyEncryption, log, clock, random, KeyRotationSettings.DEFAULTS);
             signingKeys.checkKeyEncryption();
             Scopes scopes = new Scopes(db, changes, new ScopeStore(), log, ids, clock);
@@ -251,6 +261,8 @@ public final class Wiring implements AutoCloseable {
             RateLimits rateLimits = RateLimits.of(config.rateLimitMultiplier(), config.rateLimits(),
                     db.isPostgres() ? Optional.of(new SharedBuckets.Store(config.jdbcUrl(), config.dbUser().orElse(null),
                             config.dbPassword().orElse(null))) : Optional.empty(), clock);
+            Factors factors = new Factors(db, factorStore, authenticators, directoryUsers, keyEncryption, rateLimits, log, ids, clock);
+            DirectoryJson directoryJson = new DirectoryJson(config.baseUrl(), factors::withAny);
             RateLimitFilter rateLimitFilter = new RateLimitFilter(rateLimits, errors, signInPages::tooManyAttempts, Logins::key);
             OAuthRoutes oauth = oauthRoutes(config, db, log, ids, clock, apps, users, groupStore, assignmentStore, codeStore, issuedTokens,
                     directoryGroups, authorizationServers, scopes, signingKeys, sessions, sessionCookie, pages, errors, first.orgId(),
@@ -258,7 +270,7 @@ public final class Wiring implements AutoCloseable {
             Console console = new Console(consoleAccess(sessionCookie, db, users), csrf, pages, errors, config.orgName(), rateLimitFilter);
             ConsoleRoutes consoleRoutes = new ConsoleRoutes(console,
                     new DashboardPages(console, directoryUsers, db, log),
-                    new PeoplePages(console, directoryUsers, directoryGroups),
+                    new PeoplePages(console, directoryUsers, directoryGroups, factors::enrolled),
                     new GroupPages(console, directoryGroups, directoryUsers),
                     new ApiTokenPages(console, apiTokens),
                     new SystemLogPages(console, db, log),
@@ -266,7 +278,8 @@ public final class Wiring implements AutoCloseable {
                             () -> features.isEnabled(Feature.REFRESH_TOKEN_ROTATION_FOR_SPA), trustedOrigins),
                     new AuthorizationServerPages(console, authorizationServers, scopes, signingKeys),
                     new FeaturePages(console, features),
-                    new TrustedOriginPages(console, trustedOrigins));
+                    new TrustedOriginPages(console, trustedOrigins),
+                    new AuthenticatorPages(console, authenticators, factors, directoryUsers));
             ApiRoutes api = new ApiRoutes(
                     new ApiAuth(apiTokens::authenticate, ApiRoutes.COOKIE_ENDPOINTS),
                     new ApiTokensApi(apiTokens, new ApiTokenJson(config.baseUrl()), config.baseUrl()),
@@ -279,7 +292,9 @@ public final class Wiring implements AutoCloseable {
                     new ScopesApi(authorizationServers, scopes, authorizationServerJson),
                     new FeaturesApi(features, new FeatureJson(config.baseUrl())),
                     new TrustedOriginsApi(trustedOrigins, new TrustedOriginJson(config.baseUrl()), config.baseUrl()),
-                    new AppTokensApi(appTokens, new AppTokenJson(authorizationServers, config.baseUrl())));
+                    new AppTokensApi(appTokens, new AppTokenJson(authorizationServers, config.baseUrl())),
+                    new AuthenticatorsApi(authenticators, new AuthenticatorJson(config.baseUrl())),
+                    new FactorsApi(factors, directoryUsers, new FactorJson(config.baseUrl())));
             HttpServer server = new HttpServer(config, tls, ids, errors, metrics, List.of(
                     new Cors(originCache),
                     new ParameterLimits(errors),   // after CORS (a browser must read the refusal), before anything counts or stores

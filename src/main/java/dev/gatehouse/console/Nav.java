@@ -13,6 +13,7 @@ public enum Nav {
     PEOPLE("Directory", "People", "/admin/people"),
     GROUPS("Directory", "Groups", "/admin/groups"),
     APPLICATIONS("Applications", "Applications", "/admin/apps"),
+    AUTHENTICATORS("Security", "Authenticators", "/admin/security/authenticators"),
     AUTHORIZATION_SERVERS("Security › API", "Authorization Servers", "/admin/api/authorization-servers"),
     TOKENS("Security › API", "Tokens", "/admin/api/tokens"),
     TRUSTED_ORIGINS("Security › API", "Trusted Origins", "/admin/api/trusted-origins"),

@@ -8,12 +8,28 @@ import java.util.Map;
 public final class DirectoryJson {
 
     private final String baseUrl;
+    private final java.util.function.Function<java.util.Collection<String>, java.util.Set<String>> withFactors;
 
-    public DirectoryJson(String baseUrl) {
+    /**
+     * @param withFactors of the given user ids, those with an MFA factor enrolled, pending or active (mfa/Factors): one
+     *                    query for a whole page of users
+     */
+    public DirectoryJson(String baseUrl, java.util.function.Function<java.util.Collection<String>, java.util.Set<String>> withFactors) {
         this.baseUrl = baseUrl;
+        this.withFactors = withFactors;
     }
 
     public Map<String, Object> user(User u) {
+        return user(u, withFactors.apply(List.of(u.id())).contains(u.id()));
+    }
+
+    /** A page of users, asking once which of them have factors. */
+    public List<Map<String, Object>> users(List<User> page) {
+        java.util.Set<String> enrolled = page.isEmpty() ? java.util.Set.of() : withFactors.apply(page.stream().map(User::id).toList());
+        return page.stream().map(u -> user(u, enrolled.contains(u.id()))).toList();
+    }
+
+    private Map<String, Object> user(User u, boolean hasFactors) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("id", u.id());
         m.put("status", u.status().name());
@@ -30,7 +46,7 @@ public final class DirectoryJson {
         }
         credentials.put("provider", Map.of("type", "OKTA", "name", "OKTA"));
         m.put("credentials", credentials);
-        m.put("_links", userLinks(u));
+        m.put("_links", userLinks(u, hasFactors));
         return m;
     }
 
@@ -48,10 +64,11 @@ public final class DirectoryJson {
     }
 
     /**
-     * {@code self}, and a POST link for each lifecycle operation the user's status allows. No {@code groups} link: Okta's
+     * {@code self}, a POST link for each lifecycle operation the user's status allows, and {@code resetFactors} while the
+     * user has a factor (Okta: "This link is present only if the user is currently enrolled in one or more MFA factors"). No {@code groups} link: Okta's
      * User schema has none, and none of Okta's 578 recorded user responses (terraform-provider-okta VCR fixtures) has one.
      */
-    private Map<String, Object> userLinks(User u) {
+    private Map<String, Object> userLinks(User u, boolean hasFactors) {
         String self = baseUrl + "/api/v1/users/" + u.id();
         Map<String, Object> links = new LinkedHashMap<>();
         links.put("self", Map.of("href", self));
@@ -59,6 +76,9 @@ public final class DirectoryJson {
             if (op.allowedFrom(u.status())) {
                 links.put(op.operation(), Map.of("href", self + "/lifecycle/" + op.operation(), "method", "POST"));
             }
+        }
+        if (hasFactors) {
+            links.put("resetFactors", Map.of("href", self + "/lifecycle/reset_factors", "method", "POST"));
         }
         return links;
     }

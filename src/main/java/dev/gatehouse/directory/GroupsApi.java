@@ -55,7 +55,7 @@ public final class GroupsApi {
     public void members(Context ctx) {
         Paging paging = Paging.of(ctx, 200, 200);
         List<User> found = groups.members(ctx.pathParam("id"), paging.after(), paging.limit() + 1);
-        ctx.json(paging.respond(ctx, baseUrl, found, User::id).stream().map(json::user).toList());
+        ctx.json(json.users(paging.respond(ctx, baseUrl, found, User::id)));
     }
 
     /** {@code PUT /api/v1/groups/{id}/users/{userId}}: 204. */

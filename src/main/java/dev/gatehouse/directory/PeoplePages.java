@@ -34,11 +34,12 @@ public final class PeoplePages {
     /**
      * The model of {@code directory/person.jte}; {@code clearSessions} whether the page offers "Clear user sessions" (as
      * Okta: not on the admin's own page; and not for people who cannot hold a session or a token: STAGED, PROVISIONED,
-     * DEPROVISIONED); {@code passwordRules} are shown on the reset-password form.
+     * DEPROVISIONED); {@code passwordRules} are shown on the reset-password form; {@code factors} the person's enrolled
+     * MFA factors, with "Reset authenticators" while there is one.
      */
     public record PersonPage(ConsoleFrame frame, User user, Map<String, String> values, List<Lifecycle> actions,
                              List<Group> groups, List<Group> otherGroups, String notice, List<String> errors, boolean clearSessions,
-                             String passwordRules) {
+                             String passwordRules, List<EnrolledFactors.Entry> factors) {
     }
 
     /** The model of {@code directory/person-sessions.jte}: the confirmation before "Clear user sessions". */
@@ -51,9 +52,11 @@ public final class PeoplePages {
     private final Console console;
     private final Users users;
     private final Groups groups;
+    private final EnrolledFactors factors;
 
-    public PeoplePages(Console console, Users users, Groups groups) {
+    public PeoplePages(Console console, Users users, Groups groups, EnrolledFactors factors) {
         this.console = console;
+        this.factors = factors;
         this.users = users;
         this.groups = groups;
     }
@@ -189,7 +192,7 @@ public final class PeoplePages {
         boolean clearSessions = !u.id().equals(console.current(ctx).id())
                 && !List.of(User.Status.STAGED, User.Status.PROVISIONED, User.Status.DEPROVISIONED).contains(u.status());
         console.render(ctx, "directory/person.jte", new PersonPage(console.frame(ctx, Nav.PEOPLE), u, values, actions, memberOf, others,
-                notice, errors, clearSessions, users.passwordPolicy().formHelp()));
+                notice, errors, clearSessions, users.passwordPolicy().formHelp(), factors.of(u.id())));
     }
 
     private static Map<String, String> values(User u) {
@@ -232,6 +235,7 @@ public final class PeoplePages {
             case "suspend" -> "Person suspended. Their sessions were ended; they can no longer sign in until unsuspended.";
             case "unsuspend" -> "Person unsuspended.";
             case "unlock" -> "Account unlocked. The person can sign in again.";
+            case "factors-reset" -> "Authenticators reset. The person's enrolled factors were removed; they can set up an authenticator again.";
             default -> null;
         };
     }

@@ -415,6 +415,15 @@ public final class Users {
         return previous != null && !stored.isAfter(previous) ? previous.plus(1, ChronoUnit.MICROS) : stored;
     }
 
+    /**
+     * Counts a wrong factor code of the user toward the lockout, exactly as a wrong password counts (one counter, one
+     * maximum), in the caller's transaction; true when the user is now LOCKED_OUT (this attempt locked it). A user who
+     * is not ACTIVE is not counted.
+     */
+    public boolean recordFailedFactor(org.jdbi.v3.core.Handle h, EventContext ctx, User user) {
+        return Authentication.LOCKED_OUT.equals(signIn.failIn(h, ctx, user).failureReason());
+    }
+
     static Target target(User u) {
         return new Target(u.id(), "User", u.profile().login(), u.profile().name());
     }

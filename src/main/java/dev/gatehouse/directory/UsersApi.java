@@ -51,7 +51,7 @@ public final class UsersApi {
         Paging paging = Paging.of(ctx, 200, 200);
         List<User> found = users.list(new Users.Search(ctx.queryParam("q"), ctx.queryParam("filter"), ctx.queryParam("search"),
                 paging.after(), paging.limit() + 1));
-        ctx.json(paging.respond(ctx, baseUrl, found, User::id).stream().map(json::user).toList());
+        ctx.json(json.users(paging.respond(ctx, baseUrl, found, User::id)));
     }
 
     /** {@code GET /api/v1/users/{id}}: by id, by login, or {@code me} for the caller. */

@@ -16,7 +16,11 @@ public enum ErrorCode {
     E0000031(400, "Invalid search criteria."),
     E0000047(429, "API call exceeded rate limit due to too many requests."),
     E0000056(403, "Delete application forbidden."),
-    E0000141(400, "Feature cannot be enabled or disabled due to dependencies/dependents conflicts.");
+    E0000068(403, "Invalid Passcode/Answer"),
+    E0000069(403, "User Locked"),
+    E0000082(403, "Each code can only be used once. Please wait for a new code and try again."),
+    E0000141(400, "Feature cannot be enabled or disabled due to dependencies/dependents conflicts."),
+    E0000154(400, "Invalid factor id, it is not currently active.");
 
     private final int status;
     private final String summary;

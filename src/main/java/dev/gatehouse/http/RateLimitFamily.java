@@ -35,6 +35,12 @@ public enum RateLimitFamily {
     SIGNIN("signin", 200, Duration.ofMinutes(1), Scope.CLIENT_IP),
     /** {@code POST /signin} per username, whether or not it exists: Okta's per-username 4 per second. */
     SIGNIN_PER_USER("signin-user", 4, Duration.ofSeconds(1), Scope.USER),
+    /**
+     * Factor codes per user: Okta's "five activation attempts within five minutes" for a factor (Factors API), applied to
+     * every activate and verify of a user's factors, checked by mfa/Factors before the code is looked at; a refused
+     * attempt is 429 E0000047 and changes nothing. Wrong codes also count toward the user's lockout, as wrong passwords.
+     */
+    FACTOR_PER_USER("factor-user", 5, Duration.ofMinutes(5), Scope.USER),
     /** {@code /api/v1/users} and below: Okta 600 per minute. */
     USERS("users", 600, Duration.ofMinutes(1), Scope.ORG),
     /** {@code /api/v1/apps}, {@code /api/v1/apps/{id}/*}: Okta "create, list, or other app actions" 100 per minute. */

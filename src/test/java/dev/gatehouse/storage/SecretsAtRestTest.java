@@ -188,6 +188,38 @@ class SecretsAtRestTest {
         }
     }
 
+    /**
+     * A TOTP seed is stored only sealed with the key-encryption key: neither the base32 secret the enrollment showed nor
+     * the raw seed (hex, base64) nor the one-time QR token is in the dump; the factor's row is (positive control).
+     */
+    @Test
+    void totpSeedsAreOnlyStoredSealed() {
+        String[] ssws = Http.ssws(TestServer.API_TOKEN, "Content-Type", "application/json");
+        JsonNode google = null;
+        for (JsonNode a : http.send("GET", "/api/v1/authenticators", null, Http.ssws(TestServer.API_TOKEN)).json()) {
+            if (a.get("key").asText().equals("google_otp")) {
+                google = a;
+            }
+        }
+        if (!google.get("status").asText().equals("ACTIVE")) {
+            http.send("POST", "/api/v1/authenticators/" + google.get("id").asText() + "/lifecycle/activate", null, Http.ssws(TestServer.API_TOKEN));
+        }
+        String userId = People.create(http, "seed-" + System.nanoTime() + "@example.com", "Kept-Pass-" + System.nanoTime());
+        Http.Response enrolled = http.send("POST", "/api/v1/users/" + userId + "/factors",
+                "{\"factorType\":\"token:software:totp\",\"provider\":\"GOOGLE\"}", ssws);
+        assertThat(enrolled.status()).as(enrolled.body()).isEqualTo(200);
+        String secret = enrolled.json().at("/_embedded/activation/sharedSecret").asText();
+        String qr = enrolled.json().at("/_embedded/activation/_links/qrcode/href").asText();
+        byte[] seed = dev.gatehouse.mfa.Totp.fromBase32(secret);
+        String dump = dump();
+        assertThat(dump).contains(enrolled.json().get("id").asText());
+        assertThat(dump).doesNotContain(secret).doesNotContain(secret.toLowerCase())
+                .doesNotContain(HexFormat.of().formatHex(seed)).doesNotContain(HexFormat.of().withUpperCase().formatHex(seed))
+                .doesNotContain(Base64.getEncoder().withoutPadding().encodeToString(seed))
+                .doesNotContain(Base64.getUrlEncoder().withoutPadding().encodeToString(seed))
+                .doesNotContain(qr.substring(qr.lastIndexOf('/') + 1));
+    }
+
     /** The value itself and the encodings a careless store might use for it. */
     private static Map<String, String> encodings(String value) {
         byte[] bytes = value.getBytes(StandardCharsets.UTF_8);

@@ -22,7 +22,8 @@ import java.util.Base64;
 import java.util.Optional;
 
 /**
- * Seals signing keys at rest with AES-256-GCM under a key-encryption key (KEK). The KEK comes from
+ * Seals secrets at rest with AES-256-GCM under a key-encryption key (KEK): the authorization servers' signing keys
+ * and the users' TOTP seeds (mfa/Factors). The KEK comes from
  * {@code GATEHOUSE_KEY_ENCRYPTION_KEY} (base64 of 32 bytes) or, when that is unset, from
  * {@code {dataDir}/keys/key-encryption.key}, generated once with mode 0600. Several nodes on one database
  * must share the KEK, so a cluster sets the variable on every node; a node with another KEK cannot open the
@@ -102,7 +103,8 @@ public final class KeyEncryption {
         return source;
     }
 
-    Sealed seal(byte[] plaintext, String context) {
+    /** Seals {@code plaintext}, bound to {@code context} (GCM associated data): it opens only with the same context. */
+    public Sealed seal(byte[] plaintext, String context) {
         try {
             byte[] nonce = new byte[NONCE_BYTES];
             random.nextBytes(nonce);
@@ -117,9 +119,10 @@ public final class KeyEncryption {
         }
     }
 
-    byte[] open(Sealed sealed, String context) {
+    /** Opens what {@link #seal} sealed with the same context; altered, moved or foreign ciphertext is refused. */
+    public byte[] open(Sealed sealed, String context) {
         if (!kekId.equals(sealed.kekId())) {
-            throw new IllegalStateException("A signing key (" + context + ") was encrypted with key-encryption key " + sealed.kekId()
+            throw new IllegalStateException("A sealed secret (" + context + ") was encrypted with key-encryption key " + sealed.kekId()
                     + ", but this node uses " + kekId + " (from " + source + "). Every node must use the same key: set "
                     + "GATEHOUSE_KEY_ENCRYPTION_KEY to the same value everywhere, or restore the original " + KEK_FILE + ".");
         }
@@ -130,7 +133,7 @@ public final class KeyEncryption {
             c.updateAAD(context.getBytes(StandardCharsets.UTF_8));
             return c.doFinal(in, NONCE_BYTES, in.length - NONCE_BYTES);
         } catch (GeneralSecurityException | IllegalArgumentException e) {
-            throw new IllegalStateException("The sealed signing key " + context + " cannot be opened: it was altered or belongs elsewhere.", e);
+            throw new IllegalStateException("The sealed secret " + context + " cannot be opened: it was altered or belongs elsewhere.", e);
         }
     }
 

@@ -3,6 +3,8 @@ package dev.gatehouse.oauth.e2e;
 import com.okta.sdk.authc.credentials.TokenClientCredentials;
 import com.okta.sdk.helper.ApiExceptionHelper;
 import com.okta.sdk.resource.api.ApplicationApi;
+import com.okta.sdk.resource.api.AuthenticatorApi;
+import com.okta.sdk.resource.api.UserFactorApi;
 import com.okta.sdk.resource.api.ApplicationUsersApi;
 import com.okta.sdk.resource.api.TrustedOriginApi;
 import com.okta.sdk.resource.api.UserApi;
@@ -12,6 +14,19 @@ import com.okta.sdk.resource.application.OIDCApplicationBuilder;
 import com.okta.sdk.resource.client.ApiClient;
 import com.okta.sdk.resource.client.ApiException;
 import com.okta.sdk.resource.model.AppUser;
+import com.okta.sdk.resource.model.AuthenticatorBase;
+import com.okta.sdk.resource.model.AuthenticatorKeyEnum;
+import com.okta.sdk.resource.model.UserFactor;
+import com.okta.sdk.resource.model.UserFactorActivateRequest;
+import com.okta.sdk.resource.model.UserFactorActivateResponse;
+import com.okta.sdk.resource.model.UserFactorProvider;
+import com.okta.sdk.resource.model.UserFactorStatus;
+import com.okta.sdk.resource.model.UserFactorTokenSoftwareTOTP;
+import com.okta.sdk.resource.model.UserFactorType;
+import com.okta.sdk.resource.model.UserFactorVerifyRequest;
+import com.okta.sdk.resource.model.UserFactorVerifyResponse;
+import com.okta.sdk.resource.model.UserFactorVerifyResult;
+import dev.gatehouse.mfa.Totp;
 import com.okta.sdk.resource.model.AppUserAssignRequest;
 import com.okta.sdk.resource.model.Application;
 import com.okta.sdk.resource.model.ApplicationCredentialsOAuthClient;
@@ -142,6 +157,55 @@ class OktaManagementSdkTest {
         assertThat(reread.getProfile().getFirstName()).isEqualTo("Augusta");
         assertThat(reread.getProfile().getLastName()).isEqualTo("Lovelace");
         assertThat(reread.getProfile().getLogin()).isEqualTo(login);
+    }
+
+    /**
+     * Google Authenticator through the SDK as FactorsIT (okta-sdk-java's own integration test) does it: the admin
+     * activates the {@code google_otp} authenticator ({@code AuthenticatorApi}), enrolls a {@code token:software:totp}
+     * factor with provider GOOGLE, computes the code from the shared secret the answer carries, activates the factor with
+     * it, and verifies a later code; the SDK parses every answer into its own models.
+     */
+    @Test
+    void enrollsActivatesAndVerifiesAGoogleAuthenticatorFactor() {
+        AuthenticatorApi authenticators = new AuthenticatorApi(client);
+        AuthenticatorBase google = authenticators.listAuthenticators().stream()
+                .filter(a -> a.getKey() == AuthenticatorKeyEnum.GOOGLE_OTP).findFirst().orElseThrow();
+        if (google.getStatus() != LifecycleStatus.ACTIVE) {
+            assertThat(authenticators.activateAuthenticator(google.getId()).getStatus()).isEqualTo(LifecycleStatus.ACTIVE);
+        }
+        String login = "totp." + SEQ.incrementAndGet() + "@sdk.test";
+        User user = UserBuilder.instance().setEmail(login).setLogin(login).setFirstName("Tot").setLastName("P")
+                .setPassword(PASSWORD.toCharArray()).setActive(true).buildAndCreate(new UserApi(client));
+
+        UserFactorApi factors = new UserFactorApi(client);
+        UserFactorTokenSoftwareTOTP request = new UserFactorTokenSoftwareTOTP();
+        request.setFactorType(UserFactorType.TOKEN_SOFTWARE_TOTP);
+        request.setProvider(UserFactorProvider.GOOGLE);
+        UserFactor enrolled = factors.enrollFactor(user.getId(), request, null, null, null, null, null);
+        assertThat(enrolled.getId()).startsWith("ost").hasSize(20);
+        assertThat(enrolled.getStatus()).isEqualTo(UserFactorStatus.PENDING_ACTIVATION);
+        @SuppressWarnings("unchecked")
+        java.util.Map<String, Object> activation = (java.util.Map<String, Object>) enrolled.getEmbedded().get("activation");
+        byte[] seed = Totp.fromBase32((String) activation.get("sharedSecret"));
+
+        long step = Totp.step(https.server.clock.instant());
+        UserFactorActivateResponse activated = factors.activateFactor(user.getId(), enrolled.getId(),
+                new UserFactorActivateRequest().passCode(Totp.code(seed, step)));
+        assertThat(activated.getStatus()).isEqualTo("ACTIVE");
+        assertThat(factors.listFactors(user.getId())).extracting(UserFactor::getId).containsExactly(enrolled.getId());
+
+        https.server.clock.advance(java.time.Duration.ofSeconds(30));
+        UserFactorVerifyResponse verified = factors.verifyFactor(user.getId(), enrolled.getId(), null, null, null, null, null,
+                new UserFactorVerifyRequest().passCode(Totp.code(seed, step + 1)));
+        assertThat(verified.getFactorResult()).isEqualTo(UserFactorVerifyResult.SUCCESS);
+
+        ApiException replay = catchThrowableOfType(ApiException.class, () -> factors.verifyFactor(user.getId(), enrolled.getId(),
+                null, null, null, null, null, new UserFactorVerifyRequest().passCode(Totp.code(seed, step + 1))));
+        assertThat(replay.getCode()).isEqualTo(403);
+        assertThat(replay.getResponseBody()).contains("E0000082");
+
+        factors.unenrollFactor(user.getId(), enrolled.getId(), null);
+        assertThat(factors.listFactors(user.getId())).isEmpty();
     }
 
     /**

@@ -1,0 +1,60 @@
+package dev.gatehouse.mfa;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Okta's Authenticator JSON, in the key order a real org answers with ({@code type, id, key, status, name, created,
+ * lastUpdated, settings, _links}): {@code settings} only for {@code google_otp} (present and empty, as Okta's), and
+ * {@code _links} {@code self}, {@code methods} and {@code activate} or {@code deactivate} (none for the password).
+ */
+public final class AuthenticatorJson {
+
+    private final String baseUrl;
+
+    public AuthenticatorJson(String baseUrl) {
+        this.baseUrl = baseUrl;
+    }
+
+    public Map<String, Object> authenticator(Authenticator a) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("type", a.type());
+        m.put("id", a.id());
+        m.put("key", a.key());
+        m.put("status", a.status().name());
+        m.put("name", a.name());
+        m.put("created", a.created());
+        m.put("lastUpdated", a.lastUpdated());
+        if (Authenticator.GOOGLE_OTP.equals(a.key())) {
+            m.put("settings", Map.of());
+        }
+        String self = baseUrl + "/api/v1/authenticators/" + a.id();
+        Map<String, Object> links = new LinkedHashMap<>();
+        links.put("self", link(self, "GET", "PUT"));
+        if (a.hasLifecycle()) {
+            String op = a.active() ? "deactivate" : "activate";
+            links.put(op, link(self + "/lifecycle/" + op, "POST"));
+        }
+        links.put("methods", link(self + "/methods", "GET"));
+        m.put("_links", links);
+        return m;
+    }
+
+    /**
+     * {@code GET …/methods}: the one method of each authenticator, {@code password} or {@code otp} (Okta's method type
+     * for Google Authenticator), with the authenticator's status and a {@code self} link.
+     */
+    public List<Map<String, Object>> methods(Authenticator a) {
+        String type = Authenticator.PASSWORD.equals(a.key()) ? "password" : "otp";
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("type", type);
+        m.put("status", a.status().name());
+        m.put("_links", Map.of("self", link(baseUrl + "/api/v1/authenticators/" + a.id() + "/methods/" + type, "GET")));
+        return List.of(m);
+    }
+
+    private static Map<String, Object> link(String href, String... allow) {
+        return Map.of("href", href, "hints", Map.of("allow", List.of(allow)));
+    }
+}

@@ -1,0 +1,105 @@
+package dev.gatehouse.mfa;
+
+import dev.gatehouse.errors.ApiError;
+import dev.gatehouse.errors.ErrorCode;
+import dev.gatehouse.storage.Database;
+import dev.gatehouse.syslog.EventContext;
+import dev.gatehouse.syslog.SystemLog;
+import dev.gatehouse.syslog.Target;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * The authenticator use cases, shared by {@code /api/v1/authenticators} and Security › Authenticators: list, rename,
+ * activate and deactivate, each change with Okta's System Log event in its transaction. The password cannot be
+ * deactivated. Deactivating {@code google_otp} while people have it enrolled is allowed (Okta refuses only when a policy
+ * uses it, and there are no policies yet): their factors stay, but cannot be verified or enrolled until it is active again.
+ */
+public final class Authenticators {
+
+    static final String ACTIVATE = "security.authenticator.lifecycle.activate";
+    static final String DEACTIVATE = "security.authenticator.lifecycle.deactivate";
+    static final String UPDATE = "security.authenticator.lifecycle.update";
+    private static final int MAX_NAME = 255;
+
+    private final Database db;
+    private final AuthenticatorStore store;
+    private final SystemLog log;
+    private final Clock clock;
+
+    public Authenticators(Database db, AuthenticatorStore store, SystemLog log, Clock clock) {
+        this.db = db;
+        this.store = store;
+        this.log = log;
+        this.clock = clock;
+    }
+
+    public List<Authenticator> list() {
+        return db.read(store::list);
+    }
+
+    /** 404 E0000007 when there is no such authenticator. */
+    public Authenticator get(String id) {
+        return db.read(h -> store.find(h, id)).orElseThrow(() -> ApiError.notFound(id, "Authenticator"));
+    }
+
+    /** Whether the authenticator with this key is ACTIVE. */
+    public boolean isActive(String key) {
+        return db.read(h -> store.findByKey(h, key)).map(Authenticator::active).orElse(false);
+    }
+
+    /** PUT: only the name changes (the status has its own endpoints, key and type are fixed). */
+    public Authenticator rename(EventContext ctx, String id, String name) {
+        if (name == null || name.isBlank()) {
+            throw ApiError.validation("name", "The field cannot be left blank");
+        }
+        if (name.length() > MAX_NAME) {
+            throw ApiError.validation("name", "The name cannot be longer than " + MAX_NAME + " characters");
+        }
+        return db.tx(h -> {
+            Authenticator current = store.find(h, id).orElseThrow(() -> ApiError.notFound(id, "Authenticator"));
+            Instant now = later(clock.instant(), current.lastUpdated());
+            store.rename(h, id, name.strip(), now);
+            log.record(h, ctx, SystemLog.Entry.success(UPDATE, "Update authenticator", target(current)));
+            return store.find(h, id).orElseThrow();
+        });
+    }
+
+    public Authenticator activate(EventContext ctx, String id) {
+        return change(ctx, id, Authenticator.Status.ACTIVE);
+    }
+
+    public Authenticator deactivate(EventContext ctx, String id) {
+        return change(ctx, id, Authenticator.Status.INACTIVE);
+    }
+
+    private Authenticator change(EventContext ctx, String id, Authenticator.Status to) {
+        boolean activating = to == Authenticator.Status.ACTIVE;
+        return db.tx(h -> {
+            Authenticator current = store.find(h, id).orElseThrow(() -> ApiError.notFound(id, "Authenticator"));
+            if (!current.hasLifecycle() && !activating) {
+                throw new ApiError(ErrorCode.E0000001, ErrorCode.E0000001.summary(
+                        "The password authenticator is always active and cannot be deactivated."), List.of());
+            }
+            if (!store.changeStatus(h, id, to, later(clock.instant(), current.lastUpdated()))) {
+                // Okta's answer to deactivating an inactive authenticator (recorded traffic), mirrored for activate.
+                String detail = activating ? "api.authenticator.error.unsupported.inactive.activate"
+                        : "api.authenticator.error.unsupported.active.deactivate";
+                throw new ApiError(ErrorCode.E0000001, ErrorCode.E0000001.summary(detail), List.of());
+            }
+            log.record(h, ctx, SystemLog.Entry.success(activating ? ACTIVATE : DEACTIVATE,
+                    (activating ? "Activate" : "Deactivate") + " authenticator", target(current)));
+            return store.find(h, id).orElseThrow();
+        });
+    }
+
+    static Target target(Authenticator a) {
+        return new Target(a.id(), "Authenticator", a.key(), a.name());
+    }
+
+    private static Instant later(Instant now, Instant previous) {
+        return now.isAfter(previous) ? now : previous.plusMillis(1);
+    }
+}

@@ -1,0 +1,104 @@
+package dev.gatehouse.mfa;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.gatehouse.support.ApiClient;
+import dev.gatehouse.support.Http;
+import dev.gatehouse.support.People;
+import dev.gatehouse.support.TestServer;
+
+import java.time.Duration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The authenticators and factors APIs as the tests call them, and the codes an authenticator app would show. */
+final class MfaClient extends ApiClient {
+
+    static final String AUTHENTICATORS = "/api/v1/authenticators";
+    static final String TOTP = "{\"factorType\":\"token:software:totp\",\"provider\":\"GOOGLE\"}";
+
+    final TestServer server;
+
+    MfaClient(TestServer server) {
+        super(server.http(), TestServer.API_TOKEN);
+        this.server = server;
+    }
+
+    /** An enrolled TOTP factor: its user, id and seed. */
+    record Enrolled(String userId, String factorId, byte[] seed, JsonNode enrollment) {
+    }
+
+    JsonNode authenticator(String key) {
+        for (JsonNode a : ok(get(AUTHENTICATORS))) {
+            if (a.get("key").asText().equals(key)) {
+                return a;
+            }
+        }
+        throw new AssertionError("no authenticator " + key);
+    }
+
+    /** Activates google_otp unless it is already active. */
+    void googleOtpActive() {
+        JsonNode a = authenticator("google_otp");
+        if (!a.get("status").asText().equals("ACTIVE")) {
+            ok(post(AUTHENTICATORS + "/" + a.get("id").asText() + "/lifecycle/activate", null));
+        }
+    }
+
+    void googleOtpInactive() {
+        JsonNode a = authenticator("google_otp");
+        if (a.get("status").asText().equals("ACTIVE")) {
+            ok(post(AUTHENTICATORS + "/" + a.get("id").asText() + "/lifecycle/deactivate", null));
+        }
+    }
+
+    String newUser() {
+        return People.create(server.http(), "mfa-" + System.nanoTime() + "@example.com", "Correct-Horse-Battery-9");
+    }
+
+    static String factors(String userId) {
+        return "/api/v1/users/" + userId + "/factors";
+    }
+
+    Enrolled enroll(String userId) {
+        JsonNode e = ok(post(factors(userId), TOTP));
+        return new Enrolled(userId, e.get("id").asText(), Totp.fromBase32(e.at("/_embedded/activation/sharedSecret").asText()), e);
+    }
+
+    /** Enrolled and activated with the current code. */
+    Enrolled active(String userId) {
+        Enrolled e = enroll(userId);
+        ok(activate(e, code(e, 0)));
+        return e;
+    }
+
+    Http.Response activate(Enrolled e, String passCode) {
+        return post(factors(e.userId()) + "/" + e.factorId() + "/lifecycle/activate", passCode(passCode));
+    }
+
+    Http.Response verify(Enrolled e, String passCode) {
+        return post(factors(e.userId()) + "/" + e.factorId() + "/verify", passCode(passCode));
+    }
+
+    static String passCode(String code) {
+        return "{\"passCode\":\"" + code + "\"}";
+    }
+
+    /** The code of the step {@code offset} steps from the server's now. */
+    String code(Enrolled e, int offset) {
+        return Totp.code(e.seed(), Totp.step(server.clock.instant()) + offset);
+    }
+
+    /** Moves the server's clock to later steps, so codes of steps not used yet are at hand. */
+    void nextSteps(int steps) {
+        server.clock.advance(Duration.ofSeconds(30L * steps));
+    }
+
+    long events(String type) {
+        return server.wiring().db.read(h -> server.wiring().systemLog.count(h, type));
+    }
+
+    static void assertSuccess(Http.Response r) {
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        assertThat(r.body()).isEqualTo("{\"factorResult\":\"SUCCESS\"}");
+    }
+}
