@@ -35,3 +35,7 @@ CREATE TABLE user_factors (
     last_updated_at TIMESTAMP WITH TIME ZONE NOT NULL,
     CONSTRAINT user_factors_one_per_type UNIQUE (user_id, factor_type)
 );
+
+-- Wrong factor codes have their own counter: a successful password sign-in resets failed_sign_ins, so sharing it would
+-- let someone who knows the password guess codes for ever, a few at a time. Reset by an accepted code or an unlock.
+ALTER TABLE users ADD COLUMN failed_factor_attempts INT DEFAULT 0 NOT NULL;

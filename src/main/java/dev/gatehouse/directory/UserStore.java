@@ -149,6 +149,7 @@ public final class UserStore {
         return h.createUpdate("UPDATE users SET status = " + target + ", status_changed_at = :now, last_updated_at = :now,"
                         + " activated_at = " + (activation ? ":now" : "activated_at") + ","
                         + " failed_sign_ins = CASE WHEN " + target + " = 'ACTIVE' THEN 0 ELSE failed_sign_ins END"
+                        + ", failed_factor_attempts = CASE WHEN " + target + " = 'ACTIVE' THEN 0 ELSE failed_factor_attempts END"
                         + " WHERE id = :id AND status IN (" + in + ")")
                 .bind("id", id).bind("to", to.name()).bind("now", now).execute() == 1;
     }
@@ -171,6 +172,36 @@ public final class UserStore {
         }
         return Optional.of(User.Status.valueOf(h.createQuery("SELECT status FROM users WHERE id = :id").bind("id", id)
                 .mapTo(String.class).one()));
+    }
+
+    /**
+     * Counts one wrong factor code of an ACTIVE user on its own counter (a password sign-in does not reset it) and, when
+     * the count reaches {@code max}, locks the user, in one statement. The status it left the user in, or empty when the
+     * user was not ACTIVE.
+     */
+    public Optional<User.Status> recordFailedFactor(Handle h, String id, int max, Instant now) {
+        int rows = h.createUpdate("""
+                        UPDATE users SET failed_factor_attempts = failed_factor_attempts + 1,
+                            status = CASE WHEN failed_factor_attempts + 1 >= :max THEN 'LOCKED_OUT' ELSE status END,
+                            status_changed_at = CASE WHEN failed_factor_attempts + 1 >= :max THEN :now ELSE status_changed_at END,
+                            last_updated_at = CASE WHEN failed_factor_attempts + 1 >= :max THEN :now ELSE last_updated_at END
+                        WHERE id = :id AND status = 'ACTIVE'""")
+                .bind("id", id).bind("max", max).bind("now", now).execute();
+        if (rows == 0) {
+            return Optional.empty();
+        }
+        return Optional.of(User.Status.valueOf(h.createQuery("SELECT status FROM users WHERE id = :id").bind("id", id)
+                .mapTo(String.class).one()));
+    }
+
+    /** An accepted factor code: the wrong-code counter starts again. */
+    public void resetFailedFactors(Handle h, String id) {
+        h.createUpdate("UPDATE users SET failed_factor_attempts = 0 WHERE id = :id AND failed_factor_attempts <> 0").bind("id", id).execute();
+    }
+
+    /** The user's status, read in the caller's transaction (after {@link #lock}, it cannot change until it ends). */
+    public Optional<User.Status> status(Handle h, String id) {
+        return h.createQuery("SELECT status FROM users WHERE id = :id").bind("id", id).mapTo(String.class).findOne().map(User.Status::valueOf);
     }
 
     /** Records a successful sign-in if the user is still ACTIVE with the password that was verified. */

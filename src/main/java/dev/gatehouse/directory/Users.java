@@ -7,6 +7,7 @@ import dev.gatehouse.storage.Contention;
 import dev.gatehouse.storage.Database;
 import dev.gatehouse.storage.Ids;
 import dev.gatehouse.syslog.EventContext;
+import dev.gatehouse.syslog.LogEvent;
 import dev.gatehouse.syslog.SystemLog;
 import dev.gatehouse.syslog.Target;
 
@@ -96,6 +97,7 @@ public final class Users {
     private final Ids ids;
     private final Clock clock;
     private final PasswordSignIn signIn;
+    private final int maxFailedSignIns;
     private final AccessRevocation access;
 
     /**
@@ -114,6 +116,7 @@ public final class Users {
         this.ids = ids;
         this.clock = clock;
         this.signIn = new PasswordSignIn(db, store, hasher, log, clock, maxFailedSignIns);
+        this.maxFailedSignIns = maxFailedSignIns;
     }
 
     public Users(Database db, UserStore store, GroupStore groups, PasswordHasher hasher, SystemLog log, Ids ids, Clock clock,
@@ -421,7 +424,28 @@ public final class Users {
      * is not ACTIVE is not counted.
      */
     public boolean recordFailedFactor(org.jdbi.v3.core.Handle h, EventContext ctx, User user) {
-        return Authentication.LOCKED_OUT.equals(signIn.failIn(h, ctx, user).failureReason());
+        Optional<User.Status> now = store.recordFailedFactor(h, user.id(), maxFailedSignIns, clock.instant());
+        if (now.isPresent() && now.get() == User.Status.LOCKED_OUT) {
+            log.record(h, ctx, new SystemLog.Entry("user.account.lock", "Max sign in attempts exceeded",
+                    LogEvent.Severity.WARN, LogEvent.Outcome.SUCCESS, List.of(target(user)),
+                    Map.of("failedFactorAttempts", maxFailedSignIns)));
+            return true;
+        }
+        return false;
+    }
+
+    /**
+     * Locks the user's row for a factor attempt and answers its status: attempts of one user run one after another, so
+     * a burst of guesses cannot pass the lockout, and a user suspended, deactivated or locked meanwhile is seen. Empty
+     * when there is no such user.
+     */
+    public Optional<User.Status> lockForFactorAttempt(org.jdbi.v3.core.Handle h, String id) {
+        return store.lock(h, id) ? store.status(h, id) : Optional.empty();
+    }
+
+    /** An accepted factor code, in the caller's transaction: the wrong-code counter starts again. */
+    public void factorAccepted(org.jdbi.v3.core.Handle h, String id) {
+        store.resetFailedFactors(h, id);
     }
 
     static Target target(User u) {

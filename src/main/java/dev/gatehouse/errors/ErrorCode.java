@@ -15,6 +15,7 @@ public enum ErrorCode {
     E0000030(400, "Bad request. Invalid date. Dates must be of the form yyyy-MM-dd'T'HH:mm:ss.SSSZZ, e.g. 2013-01-01T12:00:00.000-07:00."),
     E0000031(400, "Invalid search criteria."),
     E0000047(429, "API call exceeded rate limit due to too many requests."),
+    E0000038(403, "This operation is not allowed in the user's current status."),
     E0000056(403, "Delete application forbidden."),
     E0000068(403, "Invalid Passcode/Answer"),
     E0000069(403, "User Locked"),

@@ -181,58 +181,86 @@ public final class Factors {
     /** Activates a pending enrollment with a code from the app (200 with the ACTIVE factor). */
     public Factor activate(EventContext ctx, String userId, String factorId, String passCode) {
         User u = users.get(userId);
-        Factor f = find(u, factorId);
+        find(u, factorId);
         checkAttempt(u, passCode);
-        Instant now = clock.instant();
-        if (f.active()) {
-            throw new ApiError(ErrorCode.E0000001, ErrorCode.E0000001.summary("factor"),
-                    List.of(new ApiError.Cause(null, "The factor is already active.")));
-        }
-        if (f.expired(now)) {
-            throw new ApiError(ErrorCode.E0000001, ErrorCode.E0000001.summary("factor"),
-                    List.of(new ApiError.Cause(null, "The enrollment expired after " + ENROLLMENT_LIFETIME.toMinutes()
-                            + " minutes: enroll the factor again for a new secret.")));
-        }
-        OptionalLong step = Totp.match(open(f), passCode, now);
-        if (step.isEmpty()) {
-            throw wrongCode(ctx, u, f, "Activate factor");
-        }
-        boolean activated = db.tx(h -> {
-            if (!store.activate(h, f.id(), step.getAsLong(), now)) {
-                return false;
-            }
-            log.record(h, ctx, SystemLog.Entry.success(ACTIVATE, "Activate factor", userTarget(u), factorTarget(f)));
-            return true;
-        });
-        if (!activated) {
-            // Another request activated it with this code first (or it expired meanwhile): this code was used.
-            throw replayed(ctx, u, f, "Activate factor");
-        }
+        attempt(ctx, u, factorId, passCode, true);
         return find(u, factorId);
     }
 
     /** Verifies an ACTIVE factor's code: normal return is Okta's {@code factorResult: SUCCESS}. */
     public void verify(EventContext ctx, String userId, String factorId, String passCode) {
         User u = users.get(userId);
-        Factor f = find(u, factorId);
+        find(u, factorId);
         checkAttempt(u, passCode);
-        if (!f.active()) {
-            throw new ApiError(ErrorCode.E0000154, ErrorCode.E0000154.summary(null),
-                    List.of(new ApiError.Cause(null, "The factor is pending activation: activate it with a code first.")));
-        }
-        OptionalLong step = Totp.match(open(f), passCode, clock.instant());
-        if (step.isEmpty()) {
-            throw wrongCode(ctx, u, f, "Verify factor");
-        }
-        boolean accepted = db.tx(h -> {
-            if (!store.accept(h, f.id(), step.getAsLong())) {
-                return false;
+        attempt(ctx, u, factorId, passCode, false);
+    }
+
+    private enum Outcome { ACCEPTED, WRONG, REPLAYED, LOCKED, NOT_ACTIVE, GONE }
+
+    /**
+     * One code attempt, in one transaction that first locks the user's row: attempts of one user run one after another,
+     * so a burst of parallel guesses cannot compare more codes than the lockout allows, and a user suspended, deactivated
+     * or locked meanwhile is refused before the code is looked at. A wrong code is counted (and may lock the user) in the
+     * same transaction; an accepted one moves the factor's last step by one conditional UPDATE (a replay finds 0 rows).
+     * The refusal is thrown after the transaction, so what was counted and logged stays.
+     */
+    private void attempt(EventContext ctx, User u, String factorId, String passCode, boolean activation) {
+        String what = activation ? "Activate factor" : "Verify factor";
+        Instant now = clock.instant();
+        Outcome outcome = db.tx(h -> {
+            java.util.Optional<User.Status> status = users.lockForFactorAttempt(h, u.id());
+            if (status.isEmpty()) {
+                return Outcome.GONE;
             }
-            log.record(h, ctx, SystemLog.Entry.success(AUTH_VIA_MFA, "Authentication of user via MFA", userTarget(u), factorTarget(f)));
-            return true;
+            if (status.get() == User.Status.LOCKED_OUT) {
+                return Outcome.LOCKED;
+            }
+            if (status.get() != User.Status.ACTIVE) {
+                return Outcome.NOT_ACTIVE;
+            }
+            Factor f = store.find(h, u.id(), factorId).orElse(null);
+            if (f == null) {
+                return Outcome.GONE;
+            }
+            if (activation && f.active()) {
+                throw new ApiError(ErrorCode.E0000001, ErrorCode.E0000001.summary("factor"),
+                        List.of(new ApiError.Cause(null, "The factor is already active.")));
+            }
+            if (activation && f.expired(now)) {
+                throw new ApiError(ErrorCode.E0000001, ErrorCode.E0000001.summary("factor"),
+                        List.of(new ApiError.Cause(null, "The enrollment expired after " + ENROLLMENT_LIFETIME.toMinutes()
+                                + " minutes: enroll the factor again for a new secret.")));
+            }
+            if (!activation && !f.active()) {
+                throw new ApiError(ErrorCode.E0000154, ErrorCode.E0000154.summary(null),
+                        List.of(new ApiError.Cause(null, "The factor is pending activation: activate it with a code first.")));
+            }
+            OptionalLong step = Totp.match(open(f), passCode, now);
+            if (step.isEmpty()) {
+                log.record(h, ctx, SystemLog.Entry.failure(AUTH_VIA_MFA, what + ": wrong passcode", "INVALID_CREDENTIALS",
+                        userTarget(u), factorTarget(f)));
+                users.recordFailedFactor(h, ctx, u);
+                return Outcome.WRONG;
+            }
+            boolean taken = activation ? store.activate(h, f.id(), step.getAsLong(), now) : store.accept(h, f.id(), step.getAsLong());
+            if (!taken) {
+                log.record(h, ctx, SystemLog.Entry.failure(AUTH_VIA_MFA, what + ": passcode already used", "PASSCODE_REPLAYED",
+                        userTarget(u), factorTarget(f)));
+                return Outcome.REPLAYED;
+            }
+            users.factorAccepted(h, u.id());
+            log.record(h, ctx, activation
+                    ? SystemLog.Entry.success(ACTIVATE, "Activate factor", userTarget(u), factorTarget(f))
+                    : SystemLog.Entry.success(AUTH_VIA_MFA, "Authentication of user via MFA", userTarget(u), factorTarget(f)));
+            return Outcome.ACCEPTED;
         });
-        if (!accepted) {
-            throw replayed(ctx, u, f, "Verify factor");
+        switch (outcome) {
+            case ACCEPTED -> { }
+            case WRONG -> throw new ApiError(ErrorCode.E0000068, ErrorCode.E0000068.summary(null), List.of(new ApiError.Cause(null, WRONG_CODE)));
+            case REPLAYED -> throw ApiError.of(ErrorCode.E0000082);
+            case LOCKED -> throw ApiError.of(ErrorCode.E0000069);
+            case NOT_ACTIVE -> throw ApiError.of(ErrorCode.E0000038);
+            case GONE -> throw ApiError.notFound(factorId, "UserFactor");
         }
     }
 
@@ -267,6 +295,9 @@ public final class Factors {
         if (u.status() == User.Status.LOCKED_OUT) {
             throw ApiError.of(ErrorCode.E0000069);
         }
+        if (u.status() != User.Status.ACTIVE) {
+            throw ApiError.of(ErrorCode.E0000038);   // suspended, deactivated, not yet active: no factor is verified
+        }
         if (!authenticators.isActive(Authenticator.GOOGLE_OTP)) {
             throw new ApiError(ErrorCode.E0000001, ErrorCode.E0000001.summary("factor"),
                     List.of(new ApiError.Cause(null, inactiveAuthenticator())));
@@ -274,22 +305,6 @@ public final class Factors {
         if (passCode == null || passCode.isEmpty()) {
             throw ApiError.validation("passCode", "The passcode is required.");
         }
-    }
-
-    /** A wrong code: counted toward the lockout with its FAILURE event, in one transaction; then 403 E0000068. */
-    private ApiError wrongCode(EventContext ctx, User u, Factor f, String what) {
-        db.inTx(h -> {
-            log.record(h, ctx, SystemLog.Entry.failure(AUTH_VIA_MFA, what + ": wrong passcode", "INVALID_CREDENTIALS",
-                    userTarget(u), factorTarget(f)));
-            users.recordFailedFactor(h, ctx, u);
-        });
-        return new ApiError(ErrorCode.E0000068, ErrorCode.E0000068.summary(null), List.of(new ApiError.Cause(null, WRONG_CODE)));
-    }
-
-    private ApiError replayed(EventContext ctx, User u, Factor f, String what) {
-        db.inTx(h -> log.record(h, ctx, SystemLog.Entry.failure(AUTH_VIA_MFA, what + ": passcode already used", "PASSCODE_REPLAYED",
-                userTarget(u), factorTarget(f))));
-        return ApiError.of(ErrorCode.E0000082);
     }
 
     private Factor find(User u, String factorId) {
