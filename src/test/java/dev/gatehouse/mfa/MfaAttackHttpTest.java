@@ -23,7 +23,8 @@ import static dev.gatehouse.support.ApiClient.ok;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A reviewer's attacks on the Factors API that the slice does not withstand (each test names the bug it shows). The
+ * A reviewer's attacks on the Factors API that the first version of the slice did not withstand (each test names the bug
+ * it showed; all are fixed). The
  * server runs with the lockout after three failures and the rate limits off, as GATEHOUSE_RATE_LIMIT_MULTIPLIER=0 allows,
  * so the lockout is the one guard against guessing.
  */
