@@ -109,7 +109,7 @@ public final class HttpServer implements AutoCloseable {
                 Timer.builder("http.server.requests").tag("method", methodTag(ctx.method().name())).tag("route", route)
                         .tag("status", statusTag(ctx.statusCode())).register(metrics)
                         .record((long) (ms * 1_000_000), TimeUnit.NANOSECONDS);
-                ACCESS.info("{} {} {} {}ms id={} ip={}", ctx.method(), ctx.path(), ctx.statusCode(), Math.round(ms),
+                ACCESS.info("{} {} {} {}ms id={} ip={}", ctx.method(), loggedPath(ctx.path()), ctx.statusCode(), Math.round(ms),
                         Edge.requestId(ctx), ctx.ip());
             });
             c.routes.before(ctx -> {
@@ -183,5 +183,13 @@ public final class HttpServer implements AutoCloseable {
             headerTimeout.close();
         }
         app.stop();
+    }
+
+    /** One-time link tokens in a path (the TOTP QR link's {@code …/qr/{token}}): secrets, so never in the access log. */
+    private static final java.util.regex.Pattern PATH_SECRET = java.util.regex.Pattern.compile("(/qr/)[^/]+");
+
+    /** The path as the access log writes it: with any one-time token replaced by {@code {token}}. */
+    public static String loggedPath(String path) {
+        return path == null ? null : PATH_SECRET.matcher(path).replaceAll("$1{token}");
     }
 }

@@ -53,7 +53,7 @@ final class JettyErrors extends ErrorHandler {
         SecurityHeaders.apply(overTls(request), headers::put);
         headers.put(Edge.REQUEST_ID_HEADER, id);
         Object reason = request.getAttribute(ERROR_MESSAGE);
-        ACCESS.info("{} {} {} id={} ip={} (answered by Jetty: {})", bounded(request.getMethod()), bounded(request.getHttpURI().getPath()),
+        ACCESS.info("{} {} {} id={} ip={} (answered by Jetty: {})", bounded(request.getMethod()), bounded(HttpServer.loggedPath(request.getHttpURI().getPath())),
                 status, id, Request.getRemoteAddr(request), bounded(String.valueOf(reason)));
         if (HttpStatus.hasNoBody(status) || HttpMethod.HEAD.is(request.getMethod())) {
             response.write(true, null, callback);

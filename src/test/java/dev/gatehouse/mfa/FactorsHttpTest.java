@@ -96,8 +96,25 @@ class FactorsHttpTest {
         assertThat(qr).startsWith(self + "/qr/");
         assertThat(api.events("user.mfa.factor.update")).isEqualTo(updates + 1);
 
-        // The QR link: a PNG, once.
-        HttpResponse<byte[]> png = fetch(qr);
+        // The QR link: a PNG, once; its token (a one-time secret) is never written to the access log.
+        ch.qos.logback.classic.Logger access = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("gatehouse.access");
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> lines = new ch.qos.logback.core.read.ListAppender<>();
+        lines.start();
+        access.addAppender(lines);
+        HttpResponse<byte[]> png;
+        try {
+            png = fetch(qr);
+            long until = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
+            while (lines.list.stream().noneMatch(l -> l.getFormattedMessage().contains("/qr/")) && System.nanoTime() < until) {
+                Thread.onSpinWait();
+            }
+        } finally {
+            access.detachAppender(lines);
+        }
+        String token = qr.substring(qr.lastIndexOf('/') + 1);
+        assertThat(lines.list.stream().map(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage).filter(l -> l.contains("/qr/")).toList())
+                .as("the access log line of the QR fetch").isNotEmpty()
+                .allSatisfy(l -> assertThat(l).doesNotContain(token).contains("/qr/{token}"));
         assertThat(png.statusCode()).isEqualTo(200);
         assertThat(png.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("image/png"));
         assertThat(ImageIO.read(new ByteArrayInputStream(png.body())).getWidth()).isGreaterThan(100);
