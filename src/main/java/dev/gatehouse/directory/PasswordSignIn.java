@@ -64,22 +64,22 @@ final class PasswordSignIn {
     }
 
     private Authentication fail(EventContext ctx, User user) {
-        return db.tx(h -> failIn(h, ctx, user));
+        return db.tx(h -> failIn(h, ctx, user, UserStore.FailureCounter.SIGN_IN));
     }
 
     /**
-     * Counts a failure of {@code user} (a wrong password, or a wrong factor code) in the caller's transaction, locking the
-     * account at the maximum with its {@code user.account.lock} event.
+     * Counts a failure of {@code user} on {@code counter} (wrong passwords, or wrong factor codes) in the caller's
+     * transaction, locking the account at the maximum with its {@code user.account.lock} event.
      */
-    Authentication failIn(org.jdbi.v3.core.Handle h, EventContext ctx, User user) {
-        Optional<User.Status> now = store.recordFailedSignIn(h, user.id(), maxFailedSignIns, clock.instant());
+    Authentication failIn(org.jdbi.v3.core.Handle h, EventContext ctx, User user, UserStore.FailureCounter counter) {
+        Optional<User.Status> now = store.recordFailure(h, user.id(), counter, maxFailedSignIns, clock.instant());
         if (now.isEmpty()) {
             return Authentication.failure(Authentication.INVALID_CREDENTIALS);
         }
         if (now.get() == User.Status.LOCKED_OUT) {
             log.record(h, ctx, new SystemLog.Entry("user.account.lock", "Max sign in attempts exceeded",
                     LogEvent.Severity.WARN, LogEvent.Outcome.SUCCESS, List.of(Users.target(user)),
-                    Map.of("failedSignIns", maxFailedSignIns)));
+                    Map.of(counter.logName, maxFailedSignIns)));
             return Authentication.failure(Authentication.LOCKED_OUT);
         }
         return Authentication.failure(Authentication.INVALID_CREDENTIALS);

@@ -155,43 +155,40 @@ public final class UserStore {
     }
 
     /**
-     * Counts one failed sign-in of an ACTIVE user and, when the count reaches {@code max}, locks it, in one
-     * statement. Returns the status it left the user in, or empty when the user was not ACTIVE.
-     * The caller's transaction holds the row lock from here on, so the status read back is its own doing.
+     * The two failure counters toward the lockout: wrong passwords (reset by a successful sign-in) and wrong factor codes
+     * (their own counter, so a password sign-in between guesses does not reset it; reset by an accepted code). Either
+     * reaching the maximum locks the user; an unlock resets both.
      */
-    public Optional<User.Status> recordFailedSignIn(Handle h, String id, int max, Instant now) {
-        int rows = h.createUpdate("""
-                        UPDATE users SET failed_sign_ins = failed_sign_ins + 1,
-                            status = CASE WHEN failed_sign_ins + 1 >= :max THEN 'LOCKED_OUT' ELSE status END,
-                            status_changed_at = CASE WHEN failed_sign_ins + 1 >= :max THEN :now ELSE status_changed_at END,
-                            last_updated_at = CASE WHEN failed_sign_ins + 1 >= :max THEN :now ELSE last_updated_at END
-                        WHERE id = :id AND status = 'ACTIVE'""")
-                .bind("id", id).bind("max", max).bind("now", now).execute();
-        if (rows == 0) {
-            return Optional.empty();
+    public enum FailureCounter {
+        SIGN_IN("failed_sign_ins", "failedSignIns"), FACTOR("failed_factor_attempts", "failedFactorAttempts");
+
+        private final String column;
+        /** Its name in the {@code user.account.lock} event's debug data. */
+        public final String logName;
+
+        FailureCounter(String column, String logName) {
+            this.column = column;
+            this.logName = logName;
         }
-        return Optional.of(User.Status.valueOf(h.createQuery("SELECT status FROM users WHERE id = :id").bind("id", id)
-                .mapTo(String.class).one()));
     }
 
     /**
-     * Counts one wrong factor code of an ACTIVE user on its own counter (a password sign-in does not reset it) and, when
-     * the count reaches {@code max}, locks the user, in one statement. The status it left the user in, or empty when the
-     * user was not ACTIVE.
+     * Counts one failure of an ACTIVE user on {@code counter} and, when the count reaches {@code max}, locks it, in one
+     * statement. Returns the status it left the user in, or empty when the user was not ACTIVE.
+     * The caller's transaction holds the row lock from here on, so the status read back is its own doing.
      */
-    public Optional<User.Status> recordFailedFactor(Handle h, String id, int max, Instant now) {
-        int rows = h.createUpdate("""
-                        UPDATE users SET failed_factor_attempts = failed_factor_attempts + 1,
-                            status = CASE WHEN failed_factor_attempts + 1 >= :max THEN 'LOCKED_OUT' ELSE status END,
-                            status_changed_at = CASE WHEN failed_factor_attempts + 1 >= :max THEN :now ELSE status_changed_at END,
-                            last_updated_at = CASE WHEN failed_factor_attempts + 1 >= :max THEN :now ELSE last_updated_at END
-                        WHERE id = :id AND status = 'ACTIVE'""")
+    public Optional<User.Status> recordFailure(Handle h, String id, FailureCounter counter, int max, Instant now) {
+        String c = counter.column;   // one of the enum's two column names, never input
+        int rows = h.createUpdate("UPDATE users SET " + c + " = " + c + " + 1,"
+                        + " status = CASE WHEN " + c + " + 1 >= :max THEN 'LOCKED_OUT' ELSE status END,"
+                        + " status_changed_at = CASE WHEN " + c + " + 1 >= :max THEN :now ELSE status_changed_at END,"
+                        + " last_updated_at = CASE WHEN " + c + " + 1 >= :max THEN :now ELSE last_updated_at END"
+                        + " WHERE id = :id AND status = 'ACTIVE'")
                 .bind("id", id).bind("max", max).bind("now", now).execute();
         if (rows == 0) {
             return Optional.empty();
         }
-        return Optional.of(User.Status.valueOf(h.createQuery("SELECT status FROM users WHERE id = :id").bind("id", id)
-                .mapTo(String.class).one()));
+        return status(h, id);
     }
 
     /** An accepted factor code: the wrong-code counter starts again. */

@@ -7,7 +7,6 @@ import dev.gatehouse.storage.Contention;
 import dev.gatehouse.storage.Database;
 import dev.gatehouse.storage.Ids;
 import dev.gatehouse.syslog.EventContext;
-import dev.gatehouse.syslog.LogEvent;
 import dev.gatehouse.syslog.SystemLog;
 import dev.gatehouse.syslog.Target;
 
@@ -97,7 +96,6 @@ public final class Users {
     private final Ids ids;
     private final Clock clock;
     private final PasswordSignIn signIn;
-    private final int maxFailedSignIns;
     private final AccessRevocation access;
 
     /**
@@ -116,7 +114,6 @@ public final class Users {
         this.ids = ids;
         this.clock = clock;
         this.signIn = new PasswordSignIn(db, store, hasher, log, clock, maxFailedSignIns);
-        this.maxFailedSignIns = maxFailedSignIns;
     }
 
     public Users(Database db, UserStore store, GroupStore groups, PasswordHasher hasher, SystemLog log, Ids ids, Clock clock,
@@ -419,19 +416,12 @@ public final class Users {
     }
 
     /**
-     * Counts a wrong factor code of the user toward the lockout, exactly as a wrong password counts (one counter, one
-     * maximum), in the caller's transaction; true when the user is now LOCKED_OUT (this attempt locked it). A user who
-     * is not ACTIVE is not counted.
+     * Counts a wrong factor code of the user toward the lockout (the same maximum as wrong passwords, its own counter),
+     * in the caller's transaction; true when the user is now LOCKED_OUT (this attempt locked it). A user who is not
+     * ACTIVE is not counted.
      */
     public boolean recordFailedFactor(org.jdbi.v3.core.Handle h, EventContext ctx, User user) {
-        Optional<User.Status> now = store.recordFailedFactor(h, user.id(), maxFailedSignIns, clock.instant());
-        if (now.isPresent() && now.get() == User.Status.LOCKED_OUT) {
-            log.record(h, ctx, new SystemLog.Entry("user.account.lock", "Max sign in attempts exceeded",
-                    LogEvent.Severity.WARN, LogEvent.Outcome.SUCCESS, List.of(target(user)),
-                    Map.of("failedFactorAttempts", maxFailedSignIns)));
-            return true;
-        }
-        return false;
+        return Authentication.LOCKED_OUT.equals(signIn.failIn(h, ctx, user, UserStore.FailureCounter.FACTOR).failureReason());
     }
 
     /**
