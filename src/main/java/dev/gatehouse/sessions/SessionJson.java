@@ -26,8 +26,8 @@ public final class SessionJson {
         m.put("createdAt", s.created());
         m.put("expiresAt", s.expiresAt(settings.idle()));
         m.put("lastPasswordVerification", s.passwordVerified());
-        m.put("lastFactorVerification", null);
-        m.put("amr", List.of("pwd"));
+        m.put("lastFactorVerification", s.factorVerified());
+        m.put("amr", s.amr());
         m.put("idp", Map.of("id", orgId, "type", "OKTA"));
         m.put("mfaActive", false);
         String me = baseUrl + "/api/v1/sessions/me";

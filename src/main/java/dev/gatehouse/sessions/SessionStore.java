@@ -14,10 +14,10 @@ public final class SessionStore {
 
     public void insert(Handle h, Session s, String tokenHash) {
         h.createUpdate("""
-                        INSERT INTO sessions (id, token_hash, user_id, created_at, last_seen_at, expires_at, password_verified_at)
-                        VALUES (:id, :hash, :userId, :created, :lastSeen, :expires, :pwd)""")
+                        INSERT INTO sessions (id, token_hash, user_id, created_at, last_seen_at, expires_at, password_verified_at, amr)
+                        VALUES (:id, :hash, :userId, :created, :lastSeen, :expires, :pwd, :amr)""")
                 .bind("id", s.id()).bind("hash", tokenHash).bind("userId", s.userId()).bind("created", s.created())
-                .bind("lastSeen", s.lastSeen()).bind("expires", s.absoluteExpiry()).bind("pwd", s.passwordVerified())
+                .bind("lastSeen", s.lastSeen()).bind("expires", s.absoluteExpiry()).bind("pwd", s.passwordVerified()).bind("amr", String.join(" ", s.amr()))
                 .execute();
     }
 
@@ -34,6 +34,17 @@ public final class SessionStore {
     /** Unconditionally refreshes last-seen (the session refresh endpoint). */
     public void refresh(Handle h, String id, Instant now) {
         h.createUpdate("UPDATE sessions SET last_seen_at = :now WHERE id = :id").bind("id", id).bind("now", now).execute();
+    }
+
+    /**
+     * Records a second-factor verification: the new methods, the time, and a new cookie token (the old cookie no longer
+     * names the session, so a cookie planted or seen before the step-up cannot ride on it). False when the session is gone.
+     */
+    public boolean stepUp(Handle h, String id, String newTokenHash, List<String> amr, Instant now) {
+        return h.createUpdate("""
+                        UPDATE sessions SET token_hash = :hash, amr = :amr, factor_verified_at = :now, last_seen_at = :now
+                        WHERE id = :id""")
+                .bind("id", id).bind("hash", newTokenHash).bind("amr", String.join(" ", amr)).bind("now", now).execute() == 1;
     }
 
     public boolean delete(Handle h, String id) {
@@ -60,7 +71,9 @@ public final class SessionStore {
     private static Session read(ResultSet rs) throws SQLException {
         return new Session(rs.getString("id"), rs.getString("user_id"), instant(rs.getTimestamp("created_at")),
                 instant(rs.getTimestamp("last_seen_at")), instant(rs.getTimestamp("expires_at")),
-                instant(rs.getTimestamp("password_verified_at")));
+                instant(rs.getTimestamp("password_verified_at")),
+                java.util.Arrays.stream(rs.getString("amr").split(" ")).filter(m -> !m.isEmpty()).toList(),
+                instant(rs.getTimestamp("factor_verified_at")));
     }
 
     private static Instant instant(Timestamp t) {

@@ -15,6 +15,7 @@ import dev.gatehouse.syslog.Target;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -78,7 +79,7 @@ public final class Sessions {
         Instant now = clock.instant();
         String cookie = ids.base62(43);
         Session session = new Session(ids.next(Ids.SESSION), user.id(), now, now,
-                settings.limited() ? now.plus(settings.maxLifetime()) : null, now);
+                settings.limited() ? now.plus(settings.maxLifetime()) : null, now, List.of("pwd"), null);
         boolean started = db.tx(h -> {
             // The user row is locked while the session is written: a suspension, deactivation or password reset committed
             // since the password was checked refuses it here, and one running now waits and then ends it with the others.
@@ -149,7 +150,20 @@ public final class Sessions {
             store.refresh(h, current.session().id(), now);
         });
         Session s = current.session();
-        return new Session(s.id(), s.userId(), s.created(), now, s.absoluteExpiry(), s.passwordVerified());
+        return new Session(s.id(), s.userId(), s.created(), now, s.absoluteExpiry(), s.passwordVerified(), s.amr(), s.factorVerified());
+    }
+
+    /**
+     * A second factor was verified in this session (the caller has checked it: {@code Factors.verify} or WebAuthn): adds
+     * its methods to the session's amr and gives the session a new cookie value, returned here, which the caller sets.
+     * Empty when the session ended meanwhile.
+     */
+    public Optional<String> verifiedFactor(Current current, List<String> methods) {
+        Instant now = clock.instant();
+        String cookie = ids.base62(43);
+        List<String> amr = Session.withMethods(current.session().amr(), methods);
+        boolean done = db.tx(h -> store.stepUp(h, current.session().id(), Hashes.sha256(cookie), amr, now));
+        return done ? Optional.of(cookie) : Optional.empty();
     }
 
     public void end(EventContext ctx, Current current) {

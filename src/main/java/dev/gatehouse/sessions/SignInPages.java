@@ -56,6 +56,11 @@ public final class SignInPages {
         render(ctx, 200, hint == null ? "" : hint, null, notice, fromUri == null ? "/" : fromUri);
     }
 
+    /** Where a sign-in step goes next: {@code fromUri} under the return-target rules (see {@link #follow}). */
+    public void proceed(Context ctx, String fromUri, String heading) {
+        follow(ctx, returnTargets.check(fromUri == null || fromUri.isBlank() ? "/" : fromUri), heading);
+    }
+
     public void submit(Context ctx) {
         String target = ctx.formParam("fromURI") == null ? "/" : ctx.formParam("fromURI");
         String username = ctx.formParam("username");
@@ -133,7 +138,7 @@ public final class SignInPages {
      * Goes to a return target that {@link ReturnTargets} allows (303: the browser follows with a GET and never re-posts
      * credentials, RFC 9700 §4.12); a refused one leaves the person on a Gatehouse page that says why, never elsewhere.
      */
-    private void follow(Context ctx, ReturnTarget target, String heading) {
+    public void follow(Context ctx, ReturnTarget target, String heading) {
         switch (target) {
             case ReturnTarget.Gatehouse g -> ctx.redirect(g.path(), HttpStatus.SEE_OTHER);
             case ReturnTarget.Trusted t -> ctx.redirect(t.url(), HttpStatus.SEE_OTHER);

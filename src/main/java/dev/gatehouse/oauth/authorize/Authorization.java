@@ -23,6 +23,7 @@ import dev.gatehouse.syslog.LogText;
 import dev.gatehouse.syslog.SystemLog;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -46,6 +47,8 @@ public final class Authorization {
     private static final Set<String> PROMPTS = Set.of("none", "login", "consent", "login consent", "consent login");
     /** The description of a request whose PKCE challenge this client used for a code that still lives. */
     public static final String CHALLENGE_REUSED = "The PKCE code challenge was already used. Each authorization request needs a new code_verifier.";
+    /** Okta's wording for a max_age that is not a whole number from 0 to 2^31-1. */
+    public static final String MAX_AGE_INVALID = "Invalid value for 'max_age' parameter. It should be within range 0 - 2^31-1.";
     /** The description of a request whose nonce this client used for a code that still lives. */
     public static final String NONCE_REUSED = "The 'nonce' parameter was already used. Each authorization request needs a new nonce.";
 
@@ -59,6 +62,16 @@ public final class Authorization {
     private final Clock clock;
     private final String baseUrl;
     private final OAuthRefusals refusals;
+    private final SignOnRules rules;
+
+    /** Okta's answer to prompt=none when the session exists but lacks a factor or is too old for the app's policy. */
+    public static final String APP_SIGN_ON_REQUIRED = "The client specified not to prompt, but the client app requires re-authentication or MFA.";
+    /** Okta's answer when acr_values asks for more than the person can do (OpenID Connect Unmet Authentication Requirements). */
+    public static final String UNMET = "Unable to meet the authentication requirements imposed by 'acr_values' parameter.";
+    /** Okta's answer when a policy asks for a second factor nobody can use or enroll. */
+    public static final String NO_FACTORS = "The authorize request required an MFA prompt but the org has no factors configured.";
+    /** Okta's E0000057 wording, for an app sign-in policy rule that denies access. */
+    public static final String DENIED_BY_POLICY = "Access to this application is denied due to a policy.";
 
     /**
      * @param customScopes  the names of a server's custom (non-system) scopes
@@ -66,7 +79,8 @@ public final class Authorization {
      */
     public Authorization(Apps apps, Function<AuthorizationServer, Set<String>> customScopes,
                          Function<AuthorizationServer, Set<String>> consentScopes, Database db, CodeStore codes,
-                         SystemLog log, Ids ids, Clock clock, String baseUrl) {
+                         SystemLog log, Ids ids, Clock clock, String baseUrl, SignOnRules rules) {
+        this.rules = rules;
         this.apps = apps;
         this.customScopes = customScopes;
         this.consentScopes = consentScopes;
@@ -124,6 +138,10 @@ public final class Authorization {
             if (!apps.isAssigned(app.id(), current.user().id())) {
                 throw OAuthError.ACCESS_DENIED.because("User is not assigned to the client application.");
             }
+            Optional<AuthorizeOutcome> stepUp = assurance(app, current, accepted.acr(), r.prompt(), now);
+            if (stepUp.isPresent()) {
+                return stepUp.get();
+            }
             CodeStore.Reuse reuse = r.codeChallenge() == null && r.nonce() == null ? new CodeStore.Reuse(false, false)
                     : db.read(h -> codes.inUse(h, app.clientId(), r.codeChallenge(), r.nonce(), now));
             if (reuse.challenge()) {
@@ -143,7 +161,8 @@ public final class Authorization {
             String code = ids.base62(43);
             AuthorizationCode stored = new AuthorizationCode(Hashes.sha256(code), server.id(), app.clientId(), current.user().id(),
                     current.session().id(), r.redirectUri(), accepted.scopes(), r.codeChallenge(), r.nonce(),
-                    current.session().passwordVerified(), now, now.plus(AuthorizationCode.LIFETIME), null);
+                    current.session().passwordVerified(), current.session().amr(), accepted.acr() == null ? null : accepted.acr().value,
+                    now, now.plus(AuthorizationCode.LIFETIME), null);
             db.inTx(h -> {
                 codes.insert(h, stored);
                 log.record(h, ctx.as(current.actor()), SystemLog.Entry.success(OAuthEvents.type(server, "authorize.code"),
@@ -167,8 +186,58 @@ public final class Authorization {
         }
     }
 
-    /** What passed validation: the scopes to grant and max_age. */
-    record Accepted(List<String> scopes, Integer maxAge) {
+    /** What passed validation: the scopes to grant, max_age, and the chosen acr_values value (or null). */
+    record Accepted(List<String> scopes, Integer maxAge, AcrValues acr) {
+    }
+
+    /**
+     * Whether the session is strong enough for this app and this request, in Okta's order (the app sign-in policy, then
+     * acr_values): empty when it is; else where the person goes (sign in again, verify a factor, enroll one), or a refusal
+     * sent back to the client. The policy's re-authentication frequency applies to the password and to the second factor.
+     */
+    private Optional<AuthorizeOutcome> assurance(App app, Sessions.Current current, AcrValues acr, String prompt, Instant now) {
+        String userId = current.user().id();
+        SignOnRules.Requirement req = rules.forApp(app.id(), userId);
+        if (!req.allowed()) {
+            throw OAuthError.ACCESS_DENIED.because(DENIED_BY_POLICY, "denied by app sign-in policy " + req.policy());
+        }
+        boolean none = "none".equals(prompt);
+        Duration window = req.reauthenticateAfter();
+        if (window != null && current.session().passwordVerified().plus(window).isBefore(now.minusSeconds(1))) {
+            if (none) {
+                throw OAuthError.LOGIN_REQUIRED.because(APP_SIGN_ON_REQUIRED, "password older than the policy allows");
+            }
+            return Optional.of(new AuthorizeOutcome.SignIn(true, null));
+        }
+        boolean hasFactor = rules.hasSecondFactor(userId);
+        int needed = Math.max(req.factors(), acr == null ? 1 : acr.factors(hasFactor));
+        if (needed >= 2) {
+            Instant verified = current.session().factorVerified();
+            boolean met = current.session().multifactor() && verified != null
+                    && (window == null || !verified.plus(window).isBefore(now.minusSeconds(1)));
+            if (!met) {
+                if (none) {
+                    throw OAuthError.LOGIN_REQUIRED.because(APP_SIGN_ON_REQUIRED, "a second factor is required");
+                }
+                if (hasFactor) {
+                    return Optional.of(new AuthorizeOutcome.StepUp(false));
+                }
+                if (rules.canEnrollSecondFactor(userId)) {
+                    return Optional.of(new AuthorizeOutcome.StepUp(true));
+                }
+                if (req.factors() < 2) {
+                    throw OAuthError.UNMET_AUTHENTICATION_REQUIREMENTS.because(UNMET, "no second factor to verify or enroll");
+                }
+                throw OAuthError.ACCESS_DENIED.because(NO_FACTORS, "policy " + req.policy() + " requires two factors; none can be enrolled");
+            }
+        }
+        if (rules.mustEnroll(userId)) {
+            if (none) {
+                throw OAuthError.LOGIN_REQUIRED.because(APP_SIGN_ON_REQUIRED, "the enrollment policy requires an authenticator");
+            }
+            return Optional.of(new AuthorizeOutcome.StepUp(true));
+        }
+        return Optional.empty();
     }
 
     private Accepted validate(AuthorizationServer server, App app, AuthorizeRequest r) {
@@ -230,8 +299,14 @@ public final class Authorization {
                     throw new NumberFormatException();
                 }
             } catch (NumberFormatException e) {
-                throw OAuthError.INVALID_REQUEST.because("The 'max_age' parameter must be a whole number of seconds.");
+                throw OAuthError.INVALID_REQUEST.because(MAX_AGE_INVALID);
             }
+            if (maxAge == 0 && "none".equals(r.prompt())) {
+                throw OAuthError.INVALID_REQUEST.because("'prompt' parameter must not have the value 'none' for request with 'zero' as max_age.");
+            }
+        }
+        if (r.acrValues() != null && r.acrValues().length() > 512) {
+            throw OAuthError.INVALID_REQUEST.because("The 'acr_values' parameter is too long.");
         }
         if (r.nonce() != null && r.nonce().length() > 512) {
             throw OAuthError.INVALID_REQUEST.because("The 'nonce' parameter is too long.");
@@ -248,6 +323,6 @@ public final class Authorization {
                         + "(consent_method TRUSTED) or the scope's consent to implicit.", "consent required for " + asked + ", no consent screen");
             }
         }
-        return new Accepted(List.copyOf(granted), maxAge);
+        return new Accepted(List.copyOf(granted), maxAge, AcrValues.choose(r.acrValues()));
     }
 }

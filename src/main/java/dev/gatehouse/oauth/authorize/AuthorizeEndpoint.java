@@ -35,6 +35,10 @@ public final class AuthorizeEndpoint {
         }
     }
 
+    /** The hosted pages where a signed-in person verifies a second factor, or enrolls one, and comes back. */
+    public static final String VERIFY = "/signin/verify";
+    public static final String ENROLL = "/signin/enroll";
+
     private final AuthorizationServers servers;
     private final Authorization authorization;
     private final SessionCookie sessions;
@@ -68,6 +72,8 @@ public final class AuthorizeEndpoint {
             case AuthorizeOutcome.ErrorPage e -> errors.writePage(ctx, e.status(), "Sign-in request not accepted",
                     "Error code " + e.error() + ": " + e.description());
             case AuthorizeOutcome.SignIn s -> signIn(ctx, params, s);
+            case AuthorizeOutcome.StepUp s -> ctx.redirect((s.enroll() ? ENROLL : VERIFY) + "?fromURI="
+                    + enc(ctx.path() + "?" + query(params)), HttpStatus.FOUND);
             case AuthorizeOutcome.Respond r -> respond(ctx, r);
         }
     }

@@ -13,6 +13,13 @@ public sealed interface AuthorizeOutcome {
     record SignIn(boolean reauthenticate, String loginHint) implements AuthorizeOutcome {
     }
 
+    /**
+     * The person is signed in but must verify a second factor first ({@code enroll}: enroll one first, because they have
+     * none or the enrollment policy requires one they lack); then the same request runs again.
+     */
+    record StepUp(boolean enroll) implements AuthorizeOutcome {
+    }
+
     /** An answer for the client at its registered redirect URI: a code or an error, with state and iss. */
     record Respond(String redirectUri, ResponseMode mode, Map<String, String> params) implements AuthorizeOutcome {
     }

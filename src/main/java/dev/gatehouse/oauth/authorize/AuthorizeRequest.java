@@ -12,7 +12,7 @@ import java.util.Set;
  */
 public record AuthorizeRequest(String clientId, String redirectUri, String responseType, String scope, String state,
                                String codeChallenge, String codeChallengeMethod, String nonce, String prompt,
-                               String responseMode, String maxAge, String loginHint, Set<String> repeated) {
+                               String responseMode, String maxAge, String loginHint, String acrValues, Set<String> repeated) {
 
     public AuthorizeRequest {
         repeated = repeated == null ? Set.of() : Set.copyOf(repeated);
@@ -36,6 +36,6 @@ public record AuthorizeRequest(String clientId, String redirectUri, String respo
     private static AuthorizeRequest of(Map<String, String> p, Set<String> repeated) {
         return new AuthorizeRequest(p.get("client_id"), p.get("redirect_uri"), p.get("response_type"), p.get("scope"),
                 p.get("state"), p.get("code_challenge"), p.get("code_challenge_method"), p.get("nonce"), p.get("prompt"),
-                p.get("response_mode"), p.get("max_age"), p.get("login_hint"), repeated);
+                p.get("response_mode"), p.get("max_age"), p.get("login_hint"), p.get("acr_values"), repeated);
     }
 }

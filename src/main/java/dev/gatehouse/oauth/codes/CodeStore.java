@@ -15,11 +15,12 @@ public final class CodeStore {
     public void insert(Handle h, AuthorizationCode c) {
         h.createUpdate("""
                         INSERT INTO authorization_codes (code_hash, server_id, client_id, user_id, session_id, redirect_uri, scopes,
-                            code_challenge, nonce, auth_time, created_at, expires_at)
-                        VALUES (:hash, :server, :client, :user, :session, :redirect, :scopes, :challenge, :nonce, :authTime, :created, :expires)""")
+                            code_challenge, nonce, auth_time, amr, acr, created_at, expires_at)
+                        VALUES (:hash, :server, :client, :user, :session, :redirect, :scopes, :challenge, :nonce, :authTime, :amr, :acr, :created, :expires)""")
                 .bind("hash", c.codeHash()).bind("server", c.serverId()).bind("client", c.clientId()).bind("user", c.userId())
                 .bind("session", c.sessionId()).bind("redirect", c.redirectUri()).bind("scopes", String.join(" ", c.scopes()))
                 .bind("challenge", c.codeChallenge()).bind("nonce", c.nonce()).bind("authTime", c.authTime())
+                .bind("amr", String.join(" ", c.amr())).bind("acr", c.acr())
                 .bind("created", c.created()).bind("expires", c.expires())
                 .execute();
     }
@@ -86,6 +87,7 @@ public final class CodeStore {
                 rs.getString("user_id"), rs.getString("session_id"), rs.getString("redirect_uri"),
                 Arrays.stream(rs.getString("scopes").split(" ")).filter(s -> !s.isEmpty()).toList(),
                 rs.getString("code_challenge"), rs.getString("nonce"), instant(rs.getTimestamp("auth_time")),
+                Arrays.stream(rs.getString("amr").split(" ")).filter(s -> !s.isEmpty()).toList(), rs.getString("acr"),
                 instant(rs.getTimestamp("created_at")), instant(rs.getTimestamp("expires_at")), instant(rs.getTimestamp("used_at")));
     }
 

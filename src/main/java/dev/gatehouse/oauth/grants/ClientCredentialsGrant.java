@@ -50,7 +50,7 @@ public final class ClientCredentialsGrant {
             throw OAuthError.INVALID_SCOPE.because("The following scopes are not allowed: " + bad.stream().map(s -> LogText.ifPlausible(s, 128)).toList()
                     + (server.org() ? ". Use a custom authorization server, such as default, for client credentials." : "."));
         }
-        ClaimsSigner.Signed signed = signer.sign(new ClaimsSigner.Grant(server, issuerUrl, client.clientId(), null, r.scope(), Instant.EPOCH, null, null));
+        ClaimsSigner.Signed signed = signer.sign(new ClaimsSigner.Grant(server, issuerUrl, client.clientId(), null, r.scope(), Instant.EPOCH, List.of(), null, null, null));
         db.inTx(h -> {
             recorder.record(h, signed, null);
             log.record(h, ctx, SystemLog.Entry.success(OAuthEvents.type(server, "token.grant"), "OAuth2 token granted", client.auditTarget())

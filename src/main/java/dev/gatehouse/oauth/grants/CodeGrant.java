@@ -104,7 +104,7 @@ public final class CodeGrant {
         checkPkce(code.codeChallenge(), r.codeVerifier());
         User user = found.user().filter(u -> u.status() == User.Status.ACTIVE)
                 .orElseThrow(() -> OAuthError.INVALID_GRANT.because(INVALID_CODE, "user no longer active"));
-        ClaimsSigner.Grant grant = new ClaimsSigner.Grant(server, issuerUrl, client.clientId(), user, code.scopes(), code.authTime(),
+        ClaimsSigner.Grant grant = new ClaimsSigner.Grant(server, issuerUrl, client.clientId(), user, code.scopes(), code.authTime(), code.amr(), code.acr(),
                 code.nonce(), found.groupNames());
         ClaimsSigner.Signed signed = signer.sign(grant);
         boolean refresh = code.scopes().contains(OidcScopes.OFFLINE_ACCESS) && client.settings().allows(GrantType.REFRESH_TOKEN);

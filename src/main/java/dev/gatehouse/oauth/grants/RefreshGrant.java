@@ -112,7 +112,7 @@ public final class RefreshGrant {
         if (!presented.assigned()) {
             throw OAuthError.INVALID_GRANT.because(INVALID, "user no longer assigned to the app");
         }
-        ClaimsSigner.Grant grant = new ClaimsSigner.Grant(server, issuerUrl, client.clientId(), user, scopes, rt.authTime(), null,
+        ClaimsSigner.Grant grant = new ClaimsSigner.Grant(server, issuerUrl, client.clientId(), user, scopes, rt.authTime(), rt.amr(), rt.acr(), null,
                 scopes.contains(OidcScopes.GROUPS) ? presented.groups() : null);
         ClaimsSigner.Signed signed = signer.sign(grant);
         EventContext asUser = ctx.as(Actor.user(user.id(), user.profile().login(), user.profile().name()));

@@ -27,7 +27,7 @@ public final class ClaimsSigner {
 
     /** Who and what a token is for. {@code user} is null for client-credentials tokens. */
     public record Grant(AuthorizationServer server, String issuer, String clientId, User user, List<String> scopes,
-                        Instant authTime, String nonce, List<String> groups) {
+                        Instant authTime, List<String> amr, String acr, String nonce, List<String> groups) {
     }
 
     public record AccessToken(String value, String jti, Instant issued, Instant expires) {
@@ -77,6 +77,12 @@ public final class ClaimsSigner {
         c.claim("scp", g.scopes());
         if (g.user() != null) {
             c.claim("auth_time", g.authTime().getEpochSecond()).subject(g.user().profile().login());
+            // amr in the access token too (issue #18; Okta's examples show only acr there): resource servers that need to
+            // know whether a second factor was used can read it without the ID token. acr only when acr_values was asked.
+            c.claim("amr", g.amr());
+            if (g.acr() != null) {
+                c.claim("acr", g.acr());
+            }
         } else {
             c.subject(g.clientId());
         }
@@ -102,7 +108,7 @@ public final class ClaimsSigner {
                 .issueTime(seconds(now))
                 .expirationTime(seconds(now.plus(g.server().lifetimes().idToken())))
                 .jwtID(TokenKind.ID_TOKEN.newJti(ids))
-                .claim("amr", List.of("pwd"))
+                .claim("amr", g.amr())
                 .claim("idp", orgId);
         if (g.nonce() != null) {
             c.claim("nonce", g.nonce());
@@ -111,6 +117,9 @@ public final class ClaimsSigner {
             c.claim("preferred_username", u.profile().login());
         }
         c.claim("auth_time", g.authTime().getEpochSecond());
+        if (g.acr() != null) {
+            c.claim("acr", g.acr());
+        }
         if (accessToken != null) {
             c.claim("at_hash", atHash(accessToken));
         }

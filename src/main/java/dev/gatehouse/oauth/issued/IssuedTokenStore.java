@@ -23,7 +23,7 @@ public final class IssuedTokenStore {
 
     /** A refresh token; its family carries the absolute expiry and revocation. */
     public record RefreshToken(String id, String tokenHash, String familyId, String serverId, String clientId, String userId, List<String> scopes,
-                               Instant authTime, Instant created, Instant idleExpires, Instant firstUsed, Instant revoked,
+                               Instant authTime, List<String> amr, String acr, Instant created, Instant idleExpires, Instant firstUsed, Instant revoked,
                                Instant familyExpires, Instant familyRevoked) {
         public boolean activeAt(Instant now) {
             return revoked == null && familyRevoked == null && idleExpires.isAfter(now) && (familyExpires == null || familyExpires.isAfter(now));
@@ -75,12 +75,14 @@ public final class IssuedTokenStore {
     }
 
     public void insertRefreshToken(Handle h, String id, String tokenHash, String familyId, String serverId, String clientId, String userId,
-                                   List<String> scopes, Instant authTime, Instant now, Instant idleExpires) {
+                                   List<String> scopes, Instant authTime, List<String> amr, String acr, Instant now, Instant idleExpires) {
         h.createUpdate("""
-                        INSERT INTO refresh_tokens (id, token_hash, family_id, server_id, client_id, user_id, scopes, auth_time, created_at, idle_expires_at)
-                        VALUES (:id, :hash, :family, :server, :client, :user, :scopes, :authTime, :now, :idle)""")
+                        INSERT INTO refresh_tokens (id, token_hash, family_id, server_id, client_id, user_id, scopes, auth_time, amr, acr,
+                            created_at, idle_expires_at)
+                        VALUES (:id, :hash, :family, :server, :client, :user, :scopes, :authTime, :amr, :acr, :now, :idle)""")
                 .bind("id", id).bind("hash", tokenHash).bind("family", familyId).bind("server", serverId).bind("client", clientId)
                 .bind("user", userId).bind("scopes", String.join(" ", scopes)).bind("authTime", authTime).bind("now", now)
+                .bind("amr", String.join(" ", amr)).bind("acr", acr)
                 .bind("idle", idleExpires).execute();
     }
 
@@ -214,7 +216,7 @@ public final class IssuedTokenStore {
     private static RefreshToken refresh(ResultSet rs) throws SQLException {
         return new RefreshToken(rs.getString("id"), rs.getString("token_hash"), rs.getString("family_id"), rs.getString("server_id"), rs.getString("client_id"),
                 rs.getString("user_id"), scopes(rs.getString("scopes")), instant(rs.getTimestamp("auth_time")),
-                instant(rs.getTimestamp("created_at")), instant(rs.getTimestamp("idle_expires_at")), instant(rs.getTimestamp("first_used_at")),
+                scopes(rs.getString("amr")), rs.getString("acr"), instant(rs.getTimestamp("created_at")), instant(rs.getTimestamp("idle_expires_at")), instant(rs.getTimestamp("first_used_at")),
                 instant(rs.getTimestamp("revoked_at")), instant(rs.getTimestamp("family_expires_at")), instant(rs.getTimestamp("family_revoked_at")));
     }
 

@@ -219,11 +219,11 @@ class AuthorizeErrorsHttpTest {
                 arguments("prompt none with login", "spa", new String[]{"prompt", "none login"}, "invalid_request",
                         "The 'prompt' parameter is invalid. Valid values: [none, login, consent].", true),
                 arguments("max_age negative", "spa", new String[]{"max_age", "-1"}, "invalid_request",
-                        "The 'max_age' parameter must be a whole number of seconds.", true),
+                        "Invalid value for 'max_age' parameter. It should be within range 0 - 2^31-1.", true),
                 arguments("max_age not a number", "spa", new String[]{"max_age", "soon"}, "invalid_request",
-                        "The 'max_age' parameter must be a whole number of seconds.", true),
+                        "Invalid value for 'max_age' parameter. It should be within range 0 - 2^31-1.", true),
                 arguments("max_age fraction", "spa", new String[]{"max_age", "1.5"}, "invalid_request",
-                        "The 'max_age' parameter must be a whole number of seconds.", true),
+                        "Invalid value for 'max_age' parameter. It should be within range 0 - 2^31-1.", true),
                 arguments("nonce too long", "spa", new String[]{"nonce", "n".repeat(513)}, "invalid_request",
                         "The 'nonce' parameter is too long.", true));
     }

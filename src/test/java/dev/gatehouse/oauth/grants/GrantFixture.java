@@ -159,7 +159,7 @@ final class GrantFixture implements AutoCloseable {
     String code(AuthorizationServer server, App client, User user, List<String> scopes, String challenge, String nonce) {
         String value = ids.base62(43);
         db.inTx(h -> codes.insert(h, new AuthorizationCode(Hashes.sha256(value), server.id(), client.clientId(), user.id(), null, REDIRECT,
-                scopes, challenge, nonce, clock.instant(), clock.instant(), clock.instant().plus(AuthorizationCode.LIFETIME), null)));
+                scopes, challenge, nonce, clock.instant(), List.of("pwd"), null, clock.instant(), clock.instant().plus(AuthorizationCode.LIFETIME), null)));
         return value;
     }
 

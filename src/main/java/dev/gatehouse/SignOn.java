@@ -1,0 +1,44 @@
+package dev.gatehouse;
+
+import dev.gatehouse.mfa.Authenticator;
+import dev.gatehouse.mfa.Authenticators;
+import dev.gatehouse.mfa.Factor;
+import dev.gatehouse.mfa.Factors;
+import dev.gatehouse.oauth.authorize.SignOnRules;
+
+/**
+ * The sign-on rules /authorize applies, put together from the capabilities that own them: the policies decide what an
+ * app asks, the factors say what a person has and could enroll. Lives in the composition root so that oauth/ imports
+ * neither mfa/ nor the policies.
+ */
+final class SignOn implements SignOnRules {
+
+    private final Factors factors;
+    private final Authenticators authenticators;
+
+    SignOn(Factors factors, Authenticators authenticators) {
+        this.factors = factors;
+        this.authenticators = authenticators;
+    }
+
+    @Override
+    public Requirement forApp(String appId, String userId) {
+        return Requirement.PASSWORD_ONLY;
+    }
+
+    @Override
+    public boolean hasSecondFactor(String userId) {
+        return factors.list(userId).stream().anyMatch(Factor::active);
+    }
+
+    @Override
+    public boolean canEnrollSecondFactor(String userId) {
+        return authenticators.isActive(Authenticator.GOOGLE_OTP)
+                && factors.list(userId).stream().noneMatch(f -> f.active() && f.factorType().equals(Factor.TOTP));
+    }
+
+    @Override
+    public boolean mustEnroll(String userId) {
+        return false;
+    }
+}

@@ -1,0 +1,306 @@
+package dev.gatehouse.mfa;
+
+import dev.gatehouse.errors.ApiError;
+import dev.gatehouse.errors.ErrorCode;
+import dev.gatehouse.http.Csrf;
+import dev.gatehouse.http.Edge;
+import dev.gatehouse.http.Pages;
+import dev.gatehouse.http.Routes;
+import dev.gatehouse.sessions.SessionCookie;
+import dev.gatehouse.sessions.Sessions;
+import dev.gatehouse.sessions.SignInPages;
+import dev.gatehouse.syslog.EventContext;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import io.javalin.http.HttpStatus;
+
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The hosted sign-in's second step: a signed-in person verifies a second factor ({@code /signin/verify}) or enrolls one
+ * ({@code /signin/enroll}) because an app's sign-in policy, the global session policy, the enrollment policy or the
+ * client's {@code acr_values} asks for it; then goes on to {@code fromURI} (usually the same /authorize request) under the
+ * sign-in page's return-target rules. Every form goes through the one CSRF filter; the session's cookie gets a new value
+ * after each verification (Sessions.verifiedFactor), so a cookie from before the step-up does not carry its strength.
+ */
+public final class FactorSignInPages implements Routes {
+
+    public static final String VERIFY = "/signin/verify";
+    public static final String ENROLL = "/signin/enroll";
+    public static final String ENROLL_TOTP = "/signin/enroll/google_otp";
+    public static final String ACTIVATE_TOTP = "/signin/enroll/google_otp/activate";
+
+    /**
+     * How recent the proof must be to enroll a new factor in an existing session: a second factor verified this recently
+     * when the person already has one, else the password (issue #18: "enrollment of a new factor in an existing session
+     * requires a fresh factor"), so a borrowed, unlocked browser cannot add an attacker's phone to someone's account.
+     */
+    public static final Duration ENROLL_FRESHNESS = Duration.ofMinutes(15);
+
+    /** One security method the person can verify with: the model's row. */
+    public record Method(String factorId, String key, String name) {
+    }
+
+    /** The model of {@code mfa/verify.jte}. */
+    public record VerifyPage(String orgName, String login, List<Method> methods, String fromUri, String csrf, String error) {
+    }
+
+    /** One authenticator the person can set up now. */
+    public record Choice(String key, String name, String description, String action) {
+    }
+
+    /** The model of {@code mfa/enroll.jte}. */
+    public record EnrollPage(String orgName, String login, List<Choice> choices, String fromUri, String csrf, String error) {
+    }
+
+    /** The model of {@code mfa/enroll-totp.jte}: the QR code and the secret are present only right after enrollment. */
+    public record TotpPage(String orgName, String login, String factorId, String qrDataUri, String secretGroups, String fromUri,
+                           String csrf, String error) {
+    }
+
+    private final Factors factors;
+    private final Authenticators authenticators;
+    private final Sessions sessions;
+    private final SessionCookie cookie;
+    private final SignInPages signIn;
+    private final Csrf csrf;
+    private final Pages pages;
+    private final String orgName;
+
+    public FactorSignInPages(Factors factors, Authenticators authenticators, Sessions sessions, SessionCookie cookie, SignInPages signIn,
+                             Csrf csrf, Pages pages, String orgName) {
+        this.factors = factors;
+        this.authenticators = authenticators;
+        this.sessions = sessions;
+        this.cookie = cookie;
+        this.signIn = signIn;
+        this.csrf = csrf;
+        this.pages = pages;
+        this.orgName = orgName;
+    }
+
+    @Override
+    public void register(RoutesConfig r) {
+        r.get(VERIFY, this::showVerify);
+        r.post(VERIFY, this::verify);
+        r.get(ENROLL, this::showEnroll);
+        r.post(ENROLL_TOTP, this::enrollTotp);
+        r.post(ACTIVATE_TOTP, this::activateTotp);
+    }
+
+    // ---- verify ----
+
+    void showVerify(Context ctx) {
+        Optional<Sessions.Current> current = signedIn(ctx);
+        if (current.isEmpty()) {
+            return;
+        }
+        String fromUri = fromUri(ctx);
+        List<Method> methods = methods(current.get());
+        if (methods.isEmpty()) {
+            ctx.redirect(ENROLL + "?fromURI=" + enc(fromUri), HttpStatus.FOUND);
+            return;
+        }
+        renderVerify(ctx, 200, current.get(), methods, fromUri, null);
+    }
+
+    void verify(Context ctx) {
+        Optional<Sessions.Current> current = signedIn(ctx);
+        if (current.isEmpty()) {
+            return;
+        }
+        String fromUri = fromUri(ctx);
+        String factorId = ctx.formParam("factorId");
+        List<Method> methods = methods(current.get());
+        if (factorId == null || methods.stream().noneMatch(m -> m.factorId().equals(factorId))) {
+            renderVerify(ctx, 400, current.get(), methods, fromUri, "Choose one of your security methods.");
+            return;
+        }
+        try {
+            factors.verify(event(ctx, current.get()), current.get().user().id(), factorId, ctx.formParam("passCode"));
+        } catch (ApiError e) {
+            renderVerify(ctx, e.code().status(), current.get(), methods, fromUri, message(e));
+            return;
+        }
+        stepUp(ctx, current.get(), List.of("otp"), fromUri);
+    }
+
+    // ---- enroll ----
+
+    void showEnroll(Context ctx) {
+        Optional<Sessions.Current> current = signedIn(ctx);
+        if (current.isEmpty() || !fresh(ctx, current.get())) {
+            return;
+        }
+        renderEnroll(ctx, 200, current.get(), fromUri(ctx), null);
+    }
+
+    void enrollTotp(Context ctx) {
+        Optional<Sessions.Current> current = signedIn(ctx);
+        if (current.isEmpty() || !fresh(ctx, current.get())) {
+            return;
+        }
+        String fromUri = fromUri(ctx);
+        Factors.Enrollment e;
+        try {
+            e = factors.enroll(event(ctx, current.get()), current.get().user().id(), Factor.TOTP, Factor.GOOGLE);
+        } catch (ApiError refused) {
+            renderEnroll(ctx, refused.code().status(), current.get(), fromUri, message(refused));
+            return;
+        }
+        String login = current.get().user().profile().login();
+        String qr = "data:image/png;base64," + Base64.getEncoder().encodeToString(QrCodes.png(Factors.otpauthUri(login, e.sharedSecret())));
+        noStore(ctx);
+        pages.render(ctx, "mfa/enroll-totp.jte", new TotpPage(orgName, login, e.factor().id(), qr, groups(e.sharedSecret()), fromUri,
+                csrf.token(ctx), null));
+    }
+
+    void activateTotp(Context ctx) {
+        Optional<Sessions.Current> current = signedIn(ctx);
+        if (current.isEmpty() || !fresh(ctx, current.get())) {
+            return;
+        }
+        String fromUri = fromUri(ctx);
+        String factorId = ctx.formParam("factorId");
+        String login = current.get().user().profile().login();
+        try {
+            if (factorId == null || factorId.length() > 40) {
+                throw ApiError.notFound(String.valueOf(factorId), "UserFactor");
+            }
+            factors.activate(event(ctx, current.get()), current.get().user().id(), factorId, ctx.formParam("passCode"));
+        } catch (ApiError e) {
+            ctx.status(e.code().status());
+            noStore(ctx);
+            pages.render(ctx, "mfa/enroll-totp.jte", new TotpPage(orgName, login, factorId == null ? "" : factorId, null, null, fromUri,
+                    csrf.token(ctx), message(e)));
+            return;
+        }
+        stepUp(ctx, current.get(), List.of("otp"), fromUri);
+    }
+
+    // ---- shared ----
+
+    /** The verification counts for the session: new methods, new cookie value; then on to where the person was going. */
+    private void stepUp(Context ctx, Sessions.Current current, List<String> methods, String fromUri) {
+        Optional<String> value = sessions.verifiedFactor(current, methods);
+        if (value.isEmpty()) {
+            ctx.redirect("/signin?fromURI=" + enc(fromUri), HttpStatus.SEE_OTHER);
+            return;
+        }
+        cookie.set(ctx, value.get());
+        signIn.proceed(ctx, fromUri, "You are signed in");
+    }
+
+    /** The session, or a redirect to the sign-in page that comes back here (this request's own address for a GET). */
+    private Optional<Sessions.Current> signedIn(Context ctx) {
+        Optional<Sessions.Current> current = cookie.current(ctx);
+        if (current.isEmpty()) {
+            String back = ctx.method().name().equals("GET") ? ctx.path() + (ctx.queryString() == null ? "" : "?" + ctx.queryString())
+                    : fromUri(ctx);
+            ctx.redirect("/signin?fromURI=" + enc(back), ctx.method().name().equals("GET") ? HttpStatus.FOUND : HttpStatus.SEE_OTHER);
+        }
+        return current;
+    }
+
+    /**
+     * Enrolling needs a recent proof ({@link #ENROLL_FRESHNESS}): a second factor when the person has one (else verify
+     * first, then come back), the password otherwise (else sign in again, then come back). False when sent away.
+     */
+    private boolean fresh(Context ctx, Sessions.Current current) {
+        Instant since = factors.now().minus(ENROLL_FRESHNESS);
+        String here = ENROLL + "?fromURI=" + enc(fromUri(ctx));
+        if (!methods(current).isEmpty()) {
+            Instant verified = current.session().factorVerified();
+            if (verified == null || verified.isBefore(since)) {
+                ctx.redirect(VERIFY + "?fromURI=" + enc(here), HttpStatus.SEE_OTHER);
+                return false;
+            }
+            return true;
+        }
+        if (current.session().passwordVerified().isBefore(since)) {
+            ctx.redirect("/signin?prompt=login&fromURI=" + enc(here), HttpStatus.SEE_OTHER);
+            return false;
+        }
+        return true;
+    }
+
+    /** The person's ACTIVE factors, as the methods they can verify with. */
+    private List<Method> methods(Sessions.Current current) {
+        return factors.list(current.user().id()).stream().filter(Factor::active)
+                .filter(f -> f.factorType().equals(Factor.TOTP))
+                .map(f -> new Method(f.id(), Authenticator.GOOGLE_OTP, "Google Authenticator")).toList();
+    }
+
+    /** What the person can set up now: active authenticators they have not enrolled. */
+    private List<Choice> choices(Sessions.Current current) {
+        boolean hasTotp = factors.list(current.user().id()).stream().anyMatch(f -> f.active() && f.factorType().equals(Factor.TOTP));
+        if (!hasTotp && authenticators.isActive(Authenticator.GOOGLE_OTP)) {
+            return List.of(new Choice(Authenticator.GOOGLE_OTP, "Google Authenticator",
+                    "Enter a temporary code generated from the Google Authenticator app (or any authenticator app).", ENROLL_TOTP));
+        }
+        return List.of();
+    }
+
+    private void renderVerify(Context ctx, int status, Sessions.Current current, List<Method> methods, String fromUri, String error) {
+        ctx.status(status);
+        noStore(ctx);
+        pages.render(ctx, "mfa/verify.jte", new VerifyPage(orgName, current.user().profile().login(), methods, fromUri, csrf.token(ctx), error));
+    }
+
+    private void renderEnroll(Context ctx, int status, Sessions.Current current, String fromUri, String error) {
+        ctx.status(status);
+        noStore(ctx);
+        pages.render(ctx, "mfa/enroll.jte", new EnrollPage(orgName, current.user().profile().login(), choices(current), fromUri,
+                csrf.token(ctx), error));
+    }
+
+    /** A readable sentence for each refusal a code can get (the API's E-codes stay in the System Log). */
+    static String message(ApiError e) {
+        if (e.code() == ErrorCode.E0000068) {
+            return "That code didn't match. Check the code in your authenticator app and try again.";
+        }
+        if (e.code() == ErrorCode.E0000082) {
+            return "That code was already used. Wait for the next code in your authenticator app, then enter it.";
+        }
+        if (e.code() == ErrorCode.E0000069) {
+            return "Your account is locked after too many attempts. Ask your administrator to unlock it.";
+        }
+        if (e.code() == ErrorCode.E0000047) {
+            return "Too many attempts. Wait a few minutes, then try again.";
+        }
+        if (e.code() == ErrorCode.E0000007) {
+            return "This setup is no longer pending. Start again.";
+        }
+        return e.causes().isEmpty() ? e.summary() : e.causes().getFirst().summary();
+    }
+
+    private static EventContext event(Context ctx, Sessions.Current current) {
+        return Edge.event(ctx, current.actor());
+    }
+
+    /** Where to go afterwards: the form's or the query's fromURI; "/" when absent; at most 8 KB is carried along. */
+    private static String fromUri(Context ctx) {
+        String v = ctx.method().name().equals("GET") ? ctx.queryParam("fromURI") : ctx.formParam("fromURI");
+        return v == null || v.isBlank() || v.length() > 8192 ? "/" : v;
+    }
+
+    /** A page that shows a secret or asks for a code is never cached. */
+    private static void noStore(Context ctx) {
+        ctx.header("Cache-Control", "no-store");
+    }
+
+    /** The base32 secret in groups of four, as authenticator apps show it for typing. */
+    static String groups(String secret) {
+        return secret.replaceAll("(.{4})(?!$)", "$1 ");
+    }
+
+    private static String enc(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8);
+    }
+}
