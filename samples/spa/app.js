@@ -8,22 +8,25 @@ const app = document.getElementById('app');
 const CONFIG_KEY = 'gatehouse-sample-spa-config';
 
 /**
- * issuer, clientId and scopes: the query string (remembered for this tab), else sessionStorage, else config.js.
+ * issuer, clientId, scopes and acrValues: the query string (remembered for this tab), else sessionStorage, else config.js.
  * scopes is space-separated, e.g. ?scopes=openid%20profile%20email (without offline_access there is no refresh
- * token, so okta-auth-js renews in a hidden iframe instead).
+ * token, so okta-auth-js renews in a hidden iframe instead). acrValues asks every sign-in for a level of assurance,
+ * e.g. ?acrValues=urn:okta:loa:2fa:any (two factors).
  */
 function loadConfig() {
   const url = new URL(window.location.href);
   const issuer = url.searchParams.get('issuer');
   const clientId = url.searchParams.get('clientId');
   const scopes = url.searchParams.get('scopes')?.split(/[\s,]+/).filter(Boolean);
-  if (issuer || clientId || scopes?.length) {
+  const acrValues = url.searchParams.get('acrValues');
+  if (issuer || clientId || scopes?.length || acrValues) {
     const saved = JSON.parse(sessionStorage.getItem(CONFIG_KEY) || '{}');
     sessionStorage.setItem(CONFIG_KEY, JSON.stringify({ ...saved, ...(issuer && { issuer }), ...(clientId && { clientId }),
-      ...(scopes?.length && { scopes }) }));
+      ...(scopes?.length && { scopes }), ...(acrValues && { acrValues }) }));
     url.searchParams.delete('issuer');
     url.searchParams.delete('clientId');
     url.searchParams.delete('scopes');
+    url.searchParams.delete('acrValues');
     window.history.replaceState(null, '', url.pathname + url.search + url.hash);
   }
   return { ...defaults, ...JSON.parse(sessionStorage.getItem(CONFIG_KEY) || '{}') };
@@ -67,6 +70,7 @@ try {
     issuer: config.issuer,
     clientId: config.clientId,
     scopes: config.scopes,
+    ...(config.acrValues && { acrValues: config.acrValues }),
     redirectUri: window.location.origin + '/login/callback',
     postLogoutRedirectUri: window.location.origin,
     // After the callback, go back to where sign-in started without reloading the page.
@@ -80,6 +84,13 @@ try {
 
 function signIn(originalUri) {
   return authClient.signInWithRedirect({ originalUri }).catch((e) => show(errorBox('Sign-in could not start', e), home()));
+}
+
+/** Step-up: sign in again asking for two factors; the existing session only has to add the second one. */
+const TWO_FACTORS = 'urn:okta:loa:2fa:any';
+function stepUp() {
+  return authClient.signInWithRedirect({ originalUri: '/profile', acrValues: TWO_FACTORS })
+    .catch((e) => app.prepend(errorBox('Step-up could not start', e)));
 }
 
 function signInButton(originalUri = '/profile') {
@@ -112,6 +123,14 @@ async function renderProfile(message) {
   }
   const { idToken, accessToken, refreshToken } = await authClient.tokenManager.getTokens();
   const expires = new Date(accessToken.expiresAt * 1000);
+  const amr = idToken.claims.amr || [];
+  const assurance = el('section', { id: 'assurance', 'aria-label': 'How you signed in' }, el('h2', {}, 'How you signed in'),
+    table({
+      'Methods (amr)': amr.join(', '),
+      'Assurance (acr)': idToken.claims.acr || '(none asked)',
+    }),
+    amr.includes('mfa') ? null : el('p', {},
+      el('button', { type: 'button', class: 'secondary', onclick: stepUp }, 'Verify with a second factor')));
   const tokens = el('section', { id: 'tokens', 'aria-label': 'Access token' }, el('h2', {}, 'Access token'),
     table({
       'Expires at': `${expires.toLocaleString()} (in ${Math.round((expires - Date.now()) / 1000)} s)`,
@@ -123,7 +142,7 @@ async function renderProfile(message) {
       el('button', { type: 'button', class: 'secondary', onclick: renew }, 'Renew now'), ' ',
       el('button', { type: 'button', onclick: signOut }, 'Sign out')));
   const userinfo = el('section', { id: 'userinfo', 'aria-label': 'User info' }, el('h2', {}, 'User info (getUser → /userinfo)'), el('p', {}, 'Loading…'));
-  show(tokens, el('section', { id: 'claims', 'aria-label': 'ID token claims' }, el('h2', {}, 'ID token claims'), table(idToken.claims)), userinfo);
+  show(assurance, tokens, el('section', { id: 'claims', 'aria-label': 'ID token claims' }, el('h2', {}, 'ID token claims'), table(idToken.claims)), userinfo);
   try {
     const { headers, ...claims } = await authClient.getUser(); // okta-auth-js adds the response headers
     userinfo.replaceChildren(el('h2', {}, 'User info (getUser → /userinfo)'), table(claims));

@@ -6,7 +6,9 @@ import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.options.AriaRole;
 import com.microsoft.playwright.options.RequestOptions;
+import dev.gatehouse.mfa.Totp;
 import dev.gatehouse.support.Chromium;
+import dev.gatehouse.support.People;
 import dev.gatehouse.support.Http;
 import dev.gatehouse.support.OAuthFlow;
 import dev.gatehouse.support.TestDatabase;
@@ -174,6 +176,122 @@ class SampleSpaBrowserTest {
             assertThat(page.locator("main")).containsText("You are signed out.");
             assertThat(consoleErrors).as("browser console errors").isEmpty();
         }
+    }
+
+    /**
+     * Issue #18 with okta-auth-js: the SPA asks for {@code acr_values=urn:okta:loa:2fa:any}; a person without a second
+     * factor enrolls Google Authenticator on the hosted pages (the test reads the shown secret and computes the code, as
+     * the app would), okta-auth-js accepts the tokens (it checks {@code acr} against what it asked), and the next sign-in
+     * asks for the code. Screenshots: sample-spa-10 … 13.
+     */
+    @Test
+    void twoFactorSignInFromOktaAuthJsEnrollsGoogleAuthenticatorThenAsksForItsCode() {
+        activateGoogleAuthenticator();
+        String login = "two-factors-" + System.nanoTime() + "@example.com";
+        People.create(server.http(), login, PERSON_PASSWORD);
+        String clientId = spaApp(true);
+        try (BrowserContext context = Chromium.newContext()) {
+            Page page = context.newPage();
+            page.navigate(spa + "/?issuer=" + OAuthFlow.enc(server.url() + "/oauth2/default") + "&clientId=" + OAuthFlow.enc(clientId)
+                    + "&acrValues=" + OAuthFlow.enc("urn:okta:loa:2fa:any"));
+            signInAs(page, login);
+            page.waitForURL(Pattern.compile(Pattern.quote(server.url()) + "/signin/enroll.*"));
+            assertThat(page.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("Set up security methods"))).isVisible();
+            Chromium.screenshot(page, "sample-spa-10-enroll-choose");
+            page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Set up Google Authenticator")).click();
+            assertThat(page.getByRole(AriaRole.IMG, new Page.GetByRoleOptions().setName("QR code for setting up Google Authenticator"))).isVisible();
+            byte[] seed = Totp.fromBase32(page.locator("[data-secret]").textContent().replace(" ", ""));
+            Chromium.screenshot(page, "sample-spa-11-enroll-google-authenticator");
+            page.getByLabel("Enter code").fill("000000".equals(code(seed)) ? "111111" : "000000");
+            page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Verify")).click();
+            assertThat(page.getByRole(AriaRole.ALERT)).containsText("That code didn't match");
+            page.getByLabel("Enter code").fill(code(seed));
+            page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Verify")).click();
+
+            page.waitForURL(spa + "/profile", new Page.WaitForURLOptions().setTimeout(20_000));
+            assertThat(page.locator("#assurance")).containsText("pwd, otp, mfa");
+            assertThat(page.locator("#assurance")).containsText("urn:okta:loa:2fa:any");
+            Chromium.screenshot(page, "sample-spa-12-profile-two-factors");
+
+            page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Sign out")).click();
+            page.waitForURL(spa + "/", new Page.WaitForURLOptions().setTimeout(20_000));
+            server.clock.advance(Duration.ofSeconds(60));   // the next code: the first one was used
+            page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Sign in")).click();
+            signInAs(page, login);
+            page.waitForURL(Pattern.compile(Pattern.quote(server.url()) + "/signin/verify.*"));
+            assertThat(page.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("Verify it's you with a security method"))).isVisible();
+            Chromium.screenshot(page, "sample-spa-13-verify-code");
+            page.getByLabel("Enter the code shown in your authenticator app").fill(code(seed));
+            page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Verify")).click();
+            page.waitForURL(spa + "/profile", new Page.WaitForURLOptions().setTimeout(20_000));
+            assertThat(page.locator("#assurance")).containsText("pwd, otp, mfa");
+        }
+    }
+
+    /**
+     * A step-up from a password-only session: signed in with the password, the SPA's "Verify with a second factor" asks
+     * okta-auth-js for {@code urn:okta:loa:2fa:any}; the existing session only adds the code. Screenshot: sample-spa-14.
+     */
+    @Test
+    void aPasswordOnlySessionStepsUpToTwoFactorsWhenTheAppAsks() {
+        activateGoogleAuthenticator();
+        String login = "step-up-" + System.nanoTime() + "@example.com";
+        String userId = People.create(server.http(), login, PERSON_PASSWORD);
+        byte[] seed = enrollTotp(userId);
+        server.clock.advance(Duration.ofSeconds(60));
+        String clientId = spaApp(true);
+        try (BrowserContext context = Chromium.newContext()) {
+            Page page = context.newPage();
+            page.navigate(spa + "/?issuer=" + OAuthFlow.enc(server.url() + "/oauth2/default") + "&clientId=" + OAuthFlow.enc(clientId));
+            signInAs(page, login);
+            page.waitForURL(spa + "/profile", new Page.WaitForURLOptions().setTimeout(20_000));
+            assertThat(page.locator("#assurance")).containsText("pwd");
+            assertThat(page.locator("#assurance")).not().containsText("mfa");
+            page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Verify with a second factor")).click();
+            page.waitForURL(Pattern.compile(Pattern.quote(server.url()) + "/signin/verify.*"));
+            Chromium.screenshot(page, "sample-spa-14-step-up-verify");
+            page.getByLabel("Enter the code shown in your authenticator app").fill(code(seed));
+            page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Verify")).click();
+            page.waitForURL(spa + "/profile", new Page.WaitForURLOptions().setTimeout(20_000));
+            assertThat(page.locator("#assurance")).containsText("pwd, otp, mfa");
+            assertThat(page.locator("#assurance")).containsText("urn:okta:loa:2fa:any");
+        }
+    }
+
+    static final String PERSON_PASSWORD = "Correct-Horse-Battery-9";
+
+    /** From the SPA's home page: Sign in, then the hosted page's form. */
+    private static void signInAs(Page page, String login) {
+        if (!page.url().startsWith(server.url())) {
+            page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Sign in")).click();
+        }
+        page.waitForURL(Pattern.compile(Pattern.quote(server.url()) + "/signin.*"));
+        page.getByLabel("Username").fill(login);
+        page.getByLabel("Password").fill(PERSON_PASSWORD);
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Sign in")).click();
+    }
+
+    /** The code an authenticator app shows now (the server's clock). */
+    private static String code(byte[] seed) {
+        return Totp.code(seed, Totp.step(server.clock.instant()));
+    }
+
+    private static void activateGoogleAuthenticator() {
+        Http.Response r = server.http().send("POST", "/api/v1/authenticators/aut1Gatehouse0Google/lifecycle/activate", "",
+                Http.ssws(TestServer.API_TOKEN, "Content-Type", "application/json"));
+        assertThat(r.status()).as(r.body()).isIn(200, 400);   // 400: already active
+    }
+
+    /** Enrolls and activates Google Authenticator for a user through the Factors API; the seed. */
+    private static byte[] enrollTotp(String userId) {
+        Http.Response e = server.http().send("POST", "/api/v1/users/" + userId + "/factors",
+                "{\"factorType\":\"token:software:totp\",\"provider\":\"GOOGLE\"}", Http.ssws(TestServer.API_TOKEN, "Content-Type", "application/json"));
+        assertThat(e.status()).as(e.body()).isEqualTo(200);
+        byte[] seed = Totp.fromBase32(e.json().at("/_embedded/activation/sharedSecret").asText());
+        Http.Response a = server.http().send("POST", "/api/v1/users/" + userId + "/factors/" + e.json().get("id").asText() + "/lifecycle/activate",
+                "{\"passCode\":\"" + code(seed) + "\"}", Http.ssws(TestServer.API_TOKEN, "Content-Type", "application/json"));
+        assertThat(a.status()).as(a.body()).isEqualTo(200);
+        return seed;
     }
 
     @Test

@@ -88,6 +88,9 @@ public final class DiscoveryDocuments {
         m.put("token_endpoint_auth_methods_supported", AUTH_METHODS);
         m.put("claims_supported", oidc ? OIDC_CLAIMS : ACCESS_TOKEN_CLAIMS);
         m.put("code_challenge_methods_supported", List.of("S256"));
+        // Not in Okta's documents (its examples list none); added because step-up is supported (issue #18) and RFC 8414 /
+        // OpenID Connect Discovery define the member: a client can see which acr_values this server honours.
+        m.put("acr_values_supported", dev.gatehouse.oauth.authorize.AcrValues.SUPPORTED);
         m.put("introspection_endpoint", v1 + "/introspect");
         m.put("introspection_endpoint_auth_methods_supported", AUTH_METHODS);
         m.put("revocation_endpoint", v1 + "/revoke");

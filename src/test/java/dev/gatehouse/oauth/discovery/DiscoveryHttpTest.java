@@ -76,6 +76,8 @@ class DiscoveryHttpTest {
         m.put("token_endpoint_auth_methods_supported", AUTH_METHODS);
         m.put("claims_supported", oidc ? OIDC_CLAIMS : ACCESS_TOKEN_CLAIMS);
         m.put("code_challenge_methods_supported", List.of("S256"));
+        m.put("acr_values_supported", List.of("urn:okta:loa:1fa:any", "urn:okta:loa:1fa:pwd", "urn:okta:loa:2fa:any",
+                "urn:okta:loa:2fa:any:ifpossible"));
         m.put("introspection_endpoint", v1 + "/introspect");
         m.put("introspection_endpoint_auth_methods_supported", AUTH_METHODS);
         m.put("revocation_endpoint", v1 + "/revoke");
