@@ -95,5 +95,12 @@ final class KeyMaker implements AutoCloseable {
     @Override
     public void close() {
         thread.shutdownNow();
+        // Waits for a key being made to finish (RSA generation does not stop on interrupt): closing the database under it
+        // made it fail to commit, and left files behind in a data directory being removed (seen on a loaded machine).
+        try {
+            thread.awaitTermination(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }
