@@ -41,4 +41,12 @@ final class SignOn implements SignOnRules {
     public boolean mustEnroll(String userId) {
         return false;
     }
+
+    /**
+     * The hosted step the global session policy still asks of this session before the Admin Console (or any surface
+     * without an app) may be used: {@code /signin/verify}, {@code /signin/enroll}, or null.
+     */
+    String pendingStep(dev.gatehouse.sessions.Sessions.Current current) {
+        return null;
+    }
 }

@@ -263,11 +263,12 @@ public final class Wiring implements AutoCloseable {
                             config.dbPassword().orElse(null))) : Optional.empty(), clock);
             Factors factors = new Factors(db, factorStore, authenticators, directoryUsers, keyEncryption, rateLimits, log, ids, clock);
             DirectoryJson directoryJson = new DirectoryJson(config.baseUrl(), factors::withAny);
+            SignOn signOn = new SignOn(factors, authenticators);
             RateLimitFilter rateLimitFilter = new RateLimitFilter(rateLimits, errors, signInPages::tooManyAttempts, Logins::key);
             OAuthRoutes oauth = oauthRoutes(config, db, log, ids, clock, apps, users, groupStore, assignmentStore, codeStore, issuedTokens,
                     directoryGroups, authorizationServers, scopes, signingKeys, sessions, sessionCookie, pages, errors, first.orgId(),
-                    rateLimitFilter, new SignOn(factors, authenticators));
-            Console console = new Console(consoleAccess(sessionCookie, db, users), csrf, pages, errors, config.orgName(), rateLimitFilter);
+                    rateLimitFilter, signOn);
+            Console console = new Console(consoleAccess(sessionCookie, db, users, signOn), csrf, pages, errors, config.orgName(), rateLimitFilter);
             ConsoleRoutes consoleRoutes = new ConsoleRoutes(console,
                     new DashboardPages(console, directoryUsers, db, log),
                     new PeoplePages(console, directoryUsers, directoryGroups, factors::enrolled),
@@ -321,9 +322,10 @@ public final class Wiring implements AutoCloseable {
     }
 
     /** Who uses the console: the session's person, and whether they hold the super admin role (read once per request). */
-    private static Console.Access consoleAccess(SessionCookie sessions, Database db, UserStore users) {
+    private static Console.Access consoleAccess(SessionCookie sessions, Database db, UserStore users, SignOn signOn) {
         return ctx -> sessions.current(ctx).map(c -> new ConsoleUser(c.user().id(), c.user().profile().login(), c.user().profile().name(),
-                c.session().id(), db.read(h -> users.hasRole(h, c.user().id(), UserStore.SUPER_ADMIN))));
+                c.session().id(), db.read(h -> users.hasRole(h, c.user().id(), UserStore.SUPER_ADMIN)), signOn.hasSecondFactor(c.user().id()),
+                signOn.pendingStep(c)));
     }
 
     /** GATEHOUSE_FEATURES names, checked against the catalog. */

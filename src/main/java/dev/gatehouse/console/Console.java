@@ -69,6 +69,15 @@ public final class Console {
             ctx.skipRemainingHandlers();
             return;
         }
+        if (current.get().pendingStep() != null) {
+            // The global session policy asks this session for a second factor (or an enrollment) first: the hosted step,
+            // then back here. A POST goes back to the console's home: its form is not re-sent.
+            String back = ctx.method() == HandlerType.GET ? ctx.path() + (ctx.queryString() == null ? "" : "?" + ctx.queryString()) : "/admin";
+            ctx.redirect(current.get().pendingStep() + "?fromURI=" + URLEncoder.encode(back, StandardCharsets.UTF_8),
+                    ctx.method() == HandlerType.GET ? HttpStatus.FOUND : HttpStatus.SEE_OTHER);
+            ctx.skipRemainingHandlers();
+            return;
+        }
         // Per person and per route, as Okta's "40 requests per user per 10 seconds per endpoint" for its Admin Console.
         if (!rateLimits.admit(ctx, RateLimitFamily.CONSOLE, userId + " " + ctx.method().name() + " " + route(ctx))) {
             ctx.skipRemainingHandlers();
@@ -97,7 +106,7 @@ public final class Console {
 
     public ConsoleFrame frame(Context ctx, Nav active) {
         var u = current(ctx);
-        return new ConsoleFrame(orgName, u.name(), u.login(), csrf.token(ctx), active);
+        return new ConsoleFrame(orgName, u.name(), u.login(), csrf.token(ctx), active, u.secondFactor());
     }
 
     public void render(Context ctx, String template, Object page) {
