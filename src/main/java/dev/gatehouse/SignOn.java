@@ -49,4 +49,10 @@ final class SignOn implements SignOnRules {
     String pendingStep(dev.gatehouse.sessions.Sessions.Current current) {
         return null;
     }
+
+    /** Okta's session status for /api/v1/sessions/me: MFA_REQUIRED or MFA_ENROLL while a step is pending, else ACTIVE. */
+    String sessionStatus(dev.gatehouse.sessions.Sessions.Current current) {
+        String step = pendingStep(current);
+        return step == null ? "ACTIVE" : step.endsWith("/enroll") ? "MFA_ENROLL" : "MFA_REQUIRED";
+    }
 }

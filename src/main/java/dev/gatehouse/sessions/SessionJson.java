@@ -11,7 +11,18 @@ public final class SessionJson {
     private final String orgId;
     private final SessionSettings settings;
 
-    public SessionJson(String baseUrl, String orgId, SessionSettings settings) {
+    private final java.util.function.Function<Sessions.Current, String> status;
+    private final java.util.function.Predicate<String> mfaActive;
+
+    /**
+     * @param status    Okta's session status: ACTIVE, or MFA_REQUIRED / MFA_ENROLL while the global session policy still
+     *                  asks this session for a second factor or an enrollment
+     * @param mfaActive whether a user has an active second factor
+     */
+    public SessionJson(String baseUrl, String orgId, SessionSettings settings, java.util.function.Function<Sessions.Current, String> status,
+                       java.util.function.Predicate<String> mfaActive) {
+        this.status = status;
+        this.mfaActive = mfaActive;
         this.baseUrl = baseUrl;
         this.orgId = orgId;
         this.settings = settings;
@@ -22,14 +33,14 @@ public final class SessionJson {
         m.put("id", s.id());
         m.put("login", current.user().profile().login());
         m.put("userId", s.userId());
-        m.put("status", "ACTIVE");
+        m.put("status", status.apply(current));
         m.put("createdAt", s.created());
         m.put("expiresAt", s.expiresAt(settings.idle()));
         m.put("lastPasswordVerification", s.passwordVerified());
         m.put("lastFactorVerification", s.factorVerified());
         m.put("amr", s.amr());
         m.put("idp", Map.of("id", orgId, "type", "OKTA"));
-        m.put("mfaActive", false);
+        m.put("mfaActive", mfaActive.test(s.userId()));
         String me = baseUrl + "/api/v1/sessions/me";
         m.put("_links", Map.of(
                 "refresh", Map.of("href", me + "/lifecycle/refresh", "hints", Map.of("allow", List.of("POST"))),

@@ -175,6 +175,8 @@ class StepUpHttpTest {
         JsonNode me = sessionMe(p.browser());
         assertThat(me.get("amr").toString()).isEqualTo("[\"pwd\",\"otp\",\"mfa\"]");
         assertThat(me.get("lastFactorVerification").isNull()).isFalse();
+        assertThat(me.get("mfaActive").asBoolean()).isTrue();
+        assertThat(me.get("status").asText()).isEqualTo("ACTIVE");
 
         // Refreshed tokens reflect the original authentication (Okta: "tokens reflect the acr_values … sent in the original request").
         Http.Response refreshed = spa.refresh(tokens.get("refresh_token").asText());
