@@ -26,9 +26,17 @@ final class SignOn implements SignOnRules {
         return Requirement.PASSWORD_ONLY;
     }
 
+    /**
+     * An ACTIVE factor whose authenticator is active too: a factor of a deactivated authenticator cannot be verified, so
+     * counting it would send the person to a verify page that can never succeed (outside review of the step-up slice).
+     */
     @Override
     public boolean hasSecondFactor(String userId) {
-        return factors.list(userId).stream().anyMatch(Factor::active);
+        return factors.list(userId).stream().anyMatch(f -> f.active() && usable(f));
+    }
+
+    private boolean usable(Factor f) {
+        return f.factorType().equals(Factor.TOTP) && authenticators.isActive(Authenticator.GOOGLE_OTP);
     }
 
     @Override

@@ -267,7 +267,7 @@ public final class Wiring implements AutoCloseable {
             RateLimitFilter rateLimitFilter = new RateLimitFilter(rateLimits, errors, signInPages::tooManyAttempts, Logins::key);
             OAuthRoutes oauth = oauthRoutes(config, db, log, ids, clock, apps, users, groupStore, assignmentStore, codeStore, issuedTokens,
                     directoryGroups, authorizationServers, scopes, signingKeys, sessions, sessionCookie, pages, errors, first.orgId(),
-                    rateLimitFilter, signOn);
+                    rateLimitFilter, signOn, keyEncryption.derive("authorize-started"));
             Console console = new Console(consoleAccess(sessionCookie, db, users, signOn), csrf, pages, errors, config.orgName(), rateLimitFilter);
             ConsoleRoutes consoleRoutes = new ConsoleRoutes(console,
                     new DashboardPages(console, directoryUsers, db, log),
@@ -345,7 +345,8 @@ public final class Wiring implements AutoCloseable {
                                            UserStore users, GroupStore groupStore, AssignmentStore assignments, CodeStore codes,
                                            IssuedTokenStore issued, Groups groups, AuthorizationServers servers, Scopes scopes,
                                            SigningKeys keys, Sessions sessions, SessionCookie sessionCookie, Pages pages, ErrorMapper errors,
-                                           String orgId, RateLimitFilter rateLimits, dev.gatehouse.oauth.authorize.SignOnRules signOn) {
+                                           String orgId, RateLimitFilter rateLimits, dev.gatehouse.oauth.authorize.SignOnRules signOn,
+                                           byte[] startKey) {
         java.util.function.Function<dev.gatehouse.oauth.servers.AuthorizationServer, Set<String>> customScopes = s -> scopes.list(s.id()).stream()
                 .filter(scope -> !scope.system()).map(dev.gatehouse.oauth.servers.Scope::name).collect(java.util.stream.Collectors.toSet());
         java.util.function.Function<dev.gatehouse.oauth.servers.AuthorizationServer, Set<String>> consentScopes = s -> scopes.list(s.id()).stream()
@@ -358,7 +359,7 @@ public final class Wiring implements AutoCloseable {
         dev.gatehouse.oauth.issued.TokenVerifier verifier = new dev.gatehouse.oauth.issued.TokenVerifier(db, issued, keys, apps, users, clock);
         return new OAuthRoutes(servers,
                 new AuthorizeEndpoint(servers, new Authorization(apps, customScopes, consentScopes, db, codes, log, ids, clock, config.baseUrl(), signOn),
-                        sessionCookie, pages, errors, ids),
+                        sessionCookie, pages, errors, ids, new dev.gatehouse.oauth.authorize.RequestStart(startKey, clock)),
                 new TokenEndpoint(servers, clients,
                         new CodeGrant(db, codes, issued, signer, recorder, users, groupStore, log, ids, clock, apps::findByClientId),
                         new RefreshGrant(db, issued, signer, recorder, users, groupStore, assignments, log, clock),

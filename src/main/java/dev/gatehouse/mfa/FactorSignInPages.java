@@ -232,8 +232,11 @@ public final class FactorSignInPages implements Routes {
 
     /** The person's ACTIVE factors, as the methods they can verify with. */
     private List<Method> methods(Sessions.Current current) {
+        // Only factors that can be verified now: a factor whose authenticator is inactive is not offered (and SignOn does
+        // not count it), so nobody lands on a page whose every code is refused.
+        boolean totp = authenticators.isActive(Authenticator.GOOGLE_OTP);
         return factors.list(current.user().id()).stream().filter(Factor::active)
-                .filter(f -> f.factorType().equals(Factor.TOTP))
+                .filter(f -> totp && f.factorType().equals(Factor.TOTP))
                 .map(f -> new Method(f.id(), Authenticator.GOOGLE_OTP, "Google Authenticator")).toList();
     }
 

@@ -94,7 +94,7 @@ public final class Authorization {
     }
 
     public AuthorizeOutcome decide(AuthorizationServer server, String issuer, AuthorizeRequest r, Optional<Sessions.Current> session,
-                                   EventContext ctx) {
+                                   EventContext ctx, Instant began) {
         if (r.repeated().contains("client_id") || r.repeated().contains("redirect_uri")) {
             // Which client, or where to send the answer, is not known for sure: a page, never a redirect.
             return new AuthorizeOutcome.ErrorPage(400, "invalid_request", RepeatedParameters.DESCRIPTION);
@@ -127,18 +127,22 @@ public final class Authorization {
             }
             Sessions.Current current = session.get();
             Instant now = clock.instant();
+            Instant start = began == null ? now : began;
+            // Freshness (max_age here, the policy's re-authentication below) is measured from when this request began, not
+            // from now: a person who signs in or verifies while the request waits has met it, however long that took, so
+            // "every time" (zero) or max_age=0 cannot loop back to the sign-in page (outside review of the step-up slice).
             boolean tooOld = accepted.maxAge() != null
-                    && current.session().passwordVerified().plusSeconds(accepted.maxAge()).isBefore(now.minusSeconds(1));
+                    && current.session().passwordVerified().plusSeconds(accepted.maxAge()).isBefore(start.minusSeconds(1));
             if (r.prompt() != null && r.prompt().contains("login") || tooOld) {
                 if ("none".equals(r.prompt())) {
-                    throw OAuthError.LOGIN_REQUIRED.because("The client specified not to prompt, but the user is not logged in.");
+                    throw OAuthError.LOGIN_REQUIRED.because(tooOld ? APP_SIGN_ON_REQUIRED : "The client specified not to prompt, but the user is not logged in.");
                 }
                 return new AuthorizeOutcome.SignIn(true, r.loginHint());
             }
             if (!apps.isAssigned(app.id(), current.user().id())) {
                 throw OAuthError.ACCESS_DENIED.because("User is not assigned to the client application.");
             }
-            Optional<AuthorizeOutcome> stepUp = assurance(app, current, accepted.acr(), r.prompt(), now);
+            Optional<AuthorizeOutcome> stepUp = assurance(app, current, accepted.acr(), r.prompt(), start);
             if (stepUp.isPresent()) {
                 return stepUp.get();
             }
@@ -195,7 +199,7 @@ public final class Authorization {
      * acr_values): empty when it is; else where the person goes (sign in again, verify a factor, enroll one), or a refusal
      * sent back to the client. The policy's re-authentication frequency applies to the password and to the second factor.
      */
-    private Optional<AuthorizeOutcome> assurance(App app, Sessions.Current current, AcrValues acr, String prompt, Instant now) {
+    private Optional<AuthorizeOutcome> assurance(App app, Sessions.Current current, AcrValues acr, String prompt, Instant start) {
         String userId = current.user().id();
         SignOnRules.Requirement req = rules.forApp(app.id(), userId);
         if (!req.allowed()) {
@@ -203,7 +207,7 @@ public final class Authorization {
         }
         boolean none = "none".equals(prompt);
         Duration window = req.reauthenticateAfter();
-        if (window != null && current.session().passwordVerified().plus(window).isBefore(now.minusSeconds(1))) {
+        if (window != null && current.session().passwordVerified().plus(window).isBefore(start.minusSeconds(1))) {
             if (none) {
                 throw OAuthError.LOGIN_REQUIRED.because(APP_SIGN_ON_REQUIRED, "password older than the policy allows");
             }
@@ -214,7 +218,7 @@ public final class Authorization {
         if (needed >= 2) {
             Instant verified = current.session().factorVerified();
             boolean met = current.session().multifactor() && verified != null
-                    && (window == null || !verified.plus(window).isBefore(now.minusSeconds(1)));
+                    && (window == null || !verified.plus(window).isBefore(start.minusSeconds(1)));
             if (!met) {
                 if (none) {
                     throw OAuthError.LOGIN_REQUIRED.because(APP_SIGN_ON_REQUIRED, "a second factor is required");
@@ -294,10 +298,10 @@ public final class Authorization {
         Integer maxAge = null;
         if (r.maxAge() != null) {
             try {
-                maxAge = Integer.parseInt(r.maxAge());
-                if (maxAge < 0) {
+                if (!r.maxAge().matches("[0-9]{1,10}")) {   // parseInt alone takes "+5", "-0" and non-ASCII digits
                     throw new NumberFormatException();
                 }
+                maxAge = Integer.parseInt(r.maxAge());
             } catch (NumberFormatException e) {
                 throw OAuthError.INVALID_REQUEST.because(MAX_AGE_INVALID);
             }

@@ -37,7 +37,20 @@ public final class AuthorizeEndpoint {
 
     /** The hosted pages where a signed-in person verifies a second factor, or enrolls one, and comes back. */
     public static final String VERIFY = "/signin/verify";
+    /** The parameter that carries when an authorization request began through the hosted pages (see {@link RequestStart}). */
+    public static final String STARTED = "gh_started";
     public static final String ENROLL = "/signin/enroll";
+
+    /**
+     * The /authorize parameters carried through the hosted sign-in and step-up pages; anything else is dropped, so the
+     * way back stays within the 8 KB a header may take (an outside review found a request of junk parameters, doubled by
+     * encoding, made the redirect too large for Jetty: 500).
+     */
+    static final java.util.Set<String> CARRIED = java.util.Set.of("client_id", "redirect_uri", "response_type", "response_mode", "scope",
+            "state", "nonce", "code_challenge", "code_challenge_method", "prompt", "max_age", "login_hint", "acr_values", "idp",
+            "sessionToken", STARTED);
+    /** The longest redirect to the hosted pages Gatehouse sends; a longer one is an error page instead. */
+    static final int MAX_LOCATION = 7_500;
 
     private final AuthorizationServers servers;
     private final Authorization authorization;
@@ -45,9 +58,11 @@ public final class AuthorizeEndpoint {
     private final Pages pages;
     private final ErrorMapper errors;
     private final Ids ids;
+    private final RequestStart started;
 
     public AuthorizeEndpoint(AuthorizationServers servers, Authorization authorization, SessionCookie sessions, Pages pages,
-                             ErrorMapper errors, Ids ids) {
+                             ErrorMapper errors, Ids ids, RequestStart started) {
+        this.started = started;
         this.servers = servers;
         this.authorization = authorization;
         this.sessions = sessions;
@@ -66,21 +81,22 @@ public final class AuthorizeEndpoint {
         Map<String, String> params = params(all);
         AuthorizeRequest request = AuthorizeRequest.ofAll(all);
         var session = sessions.current(ctx);
+        java.time.Instant began = started.read(params.get(STARTED));
         AuthorizeOutcome outcome = authorization.decide(server.get(), servers.issuer(server.get()), request, session,
-                Edge.event(ctx, session.map(s -> s.actor()).orElse(Actor.anonymous())));
+                Edge.event(ctx, session.map(s -> s.actor()).orElse(Actor.anonymous())), began);
         switch (outcome) {
             case AuthorizeOutcome.ErrorPage e -> errors.writePage(ctx, e.status(), "Sign-in request not accepted",
                     "Error code " + e.error() + ": " + e.description());
-            case AuthorizeOutcome.SignIn s -> signIn(ctx, params, s);
-            case AuthorizeOutcome.StepUp s -> ctx.redirect((s.enroll() ? ENROLL : VERIFY) + "?fromURI="
-                    + enc(ctx.path() + "?" + query(params)), HttpStatus.FOUND);
+            case AuthorizeOutcome.SignIn s -> signIn(ctx, params, s, began);
+            case AuthorizeOutcome.StepUp s -> away(ctx, (s.enroll() ? ENROLL : VERIFY) + "?fromURI="
+                    + enc(ctx.path() + "?" + query(carried(params, began))));
             case AuthorizeOutcome.Respond r -> respond(ctx, r);
         }
     }
 
     /** Sends the person to the hosted sign-in page, which returns to this same request (without prompt/max_age once satisfied). */
-    private void signIn(Context ctx, Map<String, String> params, AuthorizeOutcome.SignIn s) {
-        Map<String, String> again = new LinkedHashMap<>(params);
+    private void signIn(Context ctx, Map<String, String> params, AuthorizeOutcome.SignIn s, java.time.Instant began) {
+        Map<String, String> again = carried(params, began);
         if (s.reauthenticate()) {
             again.remove("prompt");
             again.remove("max_age");
@@ -88,7 +104,29 @@ public final class AuthorizeEndpoint {
         String back = ctx.path() + "?" + query(again);
         String target = "/signin?fromURI=" + enc(back) + (s.reauthenticate() ? "&prompt=login" : "")
                 + (s.loginHint() == null ? "" : "&login_hint=" + enc(s.loginHint()));
-        ctx.redirect(target, HttpStatus.FOUND);
+        away(ctx, target);
+    }
+
+    /** The known parameters, and when this authorization request began (signed), for the way back. */
+    private Map<String, String> carried(Map<String, String> params, java.time.Instant began) {
+        Map<String, String> out = new LinkedHashMap<>();
+        params.forEach((k, v) -> {
+            if (CARRIED.contains(k) && !k.equals(STARTED)) {
+                out.put(k, v);
+            }
+        });
+        out.put(STARTED, started.mark(began));
+        return out;
+    }
+
+    /** A redirect to a hosted page, unless it would be too long for a header: then a page that says so. */
+    private void away(Context ctx, String location) {
+        if (location.length() > MAX_LOCATION) {
+            errors.writePage(ctx, 400, "Sign-in request not accepted",
+                    "Error code invalid_request: The authorization request is too long to continue through the sign-in page.");
+            return;
+        }
+        ctx.redirect(location, HttpStatus.FOUND);
     }
 
     private void respond(Context ctx, AuthorizeOutcome.Respond r) {
