@@ -38,6 +38,11 @@ import dev.gatehouse.mfa.FactorStore;
 import dev.gatehouse.mfa.Factors;
 import dev.gatehouse.mfa.FactorsApi;
 import dev.gatehouse.oauth.issued.LifecycleRevocation;
+import dev.gatehouse.policies.PoliciesApi;
+import dev.gatehouse.policies.Policies;
+import dev.gatehouse.policies.PolicyJson;
+import dev.gatehouse.policies.PolicyStore;
+import dev.gatehouse.policies.SignOnPolicies;
 import dev.gatehouse.sessions.SessionCookie;
 import dev.gatehouse.sessions.SessionSettings;
 import dev.gatehouse.sessions.SessionJson;
@@ -228,7 +233,20 @@ public final class Wiring implements AutoCloseable {
                     log, ids, clock, () -> features.isEnabled(Feature.REFRESH_TOKEN_ROTATION_FOR_SPA), revocation);
             AppTokens appTokens = new AppTokens(db, issuedTokens, apps, log, clock);
             KeyEncryption keyEncryption = KeyEncryption.load(config.keyEncryptionKey(), config.dataDir(), random);
-            Authenticators authenticators = new Authenticators(db, new AuthenticatorStore(), log, clock);
+            // Policies (issue 18): the store first, so that deactivating an authenticator can ask which enrollment policies use it.
+            PolicyStore policyStore = new PolicyStore();
+            Authenticators authenticators = new Authenticators(db, new AuthenticatorStore(), log, clock,
+                    key -> db.read(h -> policyStore.enrollingPolicies(h, key)));
+            java.util.function.Supplier<java.util.Map<String, Boolean>> authenticatorCatalog = () -> authenticators.list().stream()
+                    .collect(java.util.stream.Collectors.toMap(dev.gatehouse.mfa.Authenticator::key, dev.gatehouse.mfa.Authenticator::active,
+                            (a, b) -> a, java.util.LinkedHashMap::new));
+            Policies policies = new Policies(db, changes, policyStore, apps, groupId -> db.read(h -> groupStore.find(h, groupId)).isPresent(),
+                    authenticatorCatalog, log, ids, clock);
+            SignOnPolicies signOnPolicies = new SignOnPolicies(db, changes, policyStore,
+                    userId -> db.read(h -> groupStore.groupsOf(h, userId)).stream().map(dev.gatehouse.directory.Group::id)
+                            .collect(java.util.stream.Collectors.toSet()),
+                    authenticatorCatalog);
+            PolicyJson policyJson = new PolicyJson(config.baseUrl(), authenticatorCatalog);
             FactorStore factorStore = new FactorStore();
             SigningKeys signingKeys = new SigningKeys(db, new SigningKeyStore(), keyEncryption, log, clock, random, KeyRotationSettings.DEFAULTS);
             signingKeys.checkKeyEncryption();
@@ -287,14 +305,15 @@ public final class Wiring implements AutoCloseable {
                     new UsersApi(directoryUsers, directoryGroups, directoryJson, config.baseUrl()),
                     new GroupsApi(directoryGroups, directoryJson, config.baseUrl()),
                     new SessionsApi(sessions, sessionCookie, new SessionJson(config.baseUrl(), first.orgId(), sessionSettings)),
-                    new AppsApi(apps, new AppJson(config.baseUrl()), config.baseUrl()),
+                    new AppsApi(apps, new AppJson(config.baseUrl(), app -> accessPolicyHref(app, signOnPolicies, policyJson)), config.baseUrl()),
                     new AuthorizationServersApi(authorizationServers, authorizationServerJson, config.baseUrl()),
                     new ScopesApi(authorizationServers, scopes, authorizationServerJson),
                     new FeaturesApi(features, new FeatureJson(config.baseUrl())),
                     new TrustedOriginsApi(trustedOrigins, new TrustedOriginJson(config.baseUrl()), config.baseUrl()),
                     new AppTokensApi(appTokens, new AppTokenJson(authorizationServers, config.baseUrl())),
                     new AuthenticatorsApi(authenticators, new AuthenticatorJson(config.baseUrl())),
-                    new FactorsApi(factors, directoryUsers, new FactorJson(config.baseUrl())));
+                    new FactorsApi(factors, directoryUsers, new FactorJson(config.baseUrl())),
+                    new PoliciesApi(policies, policyJson));
             HttpServer server = new HttpServer(config, tls, ids, errors, metrics, List.of(
                     new Cors(originCache),
                     new ParameterLimits(errors),   // after CORS (a browser must read the refusal), before anything counts or stores
@@ -322,6 +341,17 @@ public final class Wiring implements AutoCloseable {
     private static Console.Access consoleAccess(SessionCookie sessions, Database db, UserStore users) {
         return ctx -> sessions.current(ctx).map(c -> new ConsoleUser(c.user().id(), c.user().profile().login(), c.user().profile().name(),
                 c.session().id(), db.read(h -> users.hasRole(h, c.user().id(), UserStore.SUPER_ADMIN))));
+    }
+
+    /**
+     * An app's {@code _links.accessPolicy}: its assigned app sign-in policy, else the default; API service apps without an
+     * assignment have none, as at Okta ("API service apps aren't automatically assigned a default app sign-in policy").
+     */
+    private static Optional<String> accessPolicyHref(dev.gatehouse.apps.App app, SignOnPolicies policies, PolicyJson json) {
+        if (app.settings().applicationType() == dev.gatehouse.apps.AppSettings.ApplicationType.SERVICE && !policies.hasAssignment(app.id())) {
+            return Optional.empty();
+        }
+        return Optional.of(json.href(policies.accessPolicyIdFor(app.id())));
     }
 
     /** GATEHOUSE_FEATURES names, checked against the catalog. */
