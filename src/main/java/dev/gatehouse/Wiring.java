@@ -159,12 +159,18 @@ public final class Wiring implements AutoCloseable {
     public final Features features;
     public final LogRetention logRetention;
     private final RateLimits rateLimits;
+    /** The policy evaluator (issue 18): what the sign-in and /authorize ask of the app sign-in, session and enrollment policies. */
+    public final SignOnPolicies signOnPolicies;
+    public final Policies policies;
 
     private Wiring(GatehouseConfig config, Database db, OrgBootstrap.FirstStart firstStart, ApiTokens apiTokens, SystemLog systemLog,
                    Optional<Tls.Material> tls, boolean certificateGenerated, HttpServer server,
                    Users users, Groups groups, Apps apps, AuthorizationServers authorizationServers, SigningKeys signingKeys,
                    KeyRotationSchedule keyRotation, TrustedOrigins trustedOrigins, ChangeFeed changes,
-                   Features features, LogRetention logRetention, RateLimits rateLimits) {
+                   Features features, LogRetention logRetention, RateLimits rateLimits, Policies policies,
+                   SignOnPolicies signOnPolicies) {
+        this.policies = policies;
+        this.signOnPolicies = signOnPolicies;
         this.features = features;
         this.logRetention = logRetention;
         this.rateLimits = rateLimits;
@@ -329,7 +335,7 @@ public final class Wiring implements AutoCloseable {
             return new Wiring(config, db, first, apiTokens, log, tls, generated, server, directoryUsers, directoryGroups, apps,
                     authorizationServers, signingKeys, KeyRotationSchedule.start(signingKeys), trustedOrigins, changes,
                     features, new LogRetention(db, log, clock, config.logRetentionDays()).start(),
-                    rateLimits);
+                    rateLimits, policies, signOnPolicies);
         } catch (RuntimeException e) {
             changes.close();
             db.close();
