@@ -39,6 +39,7 @@ import dev.gatehouse.mfa.Factors;
 import dev.gatehouse.mfa.FactorsApi;
 import dev.gatehouse.oauth.issued.LifecycleRevocation;
 import dev.gatehouse.policies.PoliciesApi;
+import dev.gatehouse.policies.PolicyPages;
 import dev.gatehouse.policies.Policies;
 import dev.gatehouse.policies.PolicyJson;
 import dev.gatehouse.policies.PolicyStore;
@@ -299,11 +300,15 @@ public final class Wiring implements AutoCloseable {
                     new ApiTokenPages(console, apiTokens),
                     new SystemLogPages(console, db, log),
                     new AppPages(console, apps, appTokens, directoryGroups, directoryUsers, config.baseUrl(),
-                            () -> features.isEnabled(Feature.REFRESH_TOKEN_ROTATION_FOR_SPA), trustedOrigins),
+                            () -> features.isEnabled(Feature.REFRESH_TOKEN_ROTATION_FOR_SPA), trustedOrigins,
+                            appId -> signOnPolicy(appId, policies, signOnPolicies)),
                     new AuthorizationServerPages(console, authorizationServers, scopes, signingKeys),
                     new FeaturePages(console, features),
                     new TrustedOriginPages(console, trustedOrigins),
-                    new AuthenticatorPages(console, authenticators, factors, directoryUsers));
+                    new AuthenticatorPages(console, authenticators, factors, directoryUsers),
+                    new PolicyPages(console, policies, () -> authenticators.list().stream()
+                            .map(a -> new PolicyPages.Authenticator(a.key(), a.name(), a.active())).toList(),
+                            () -> db.read(h -> users.withRole(h, UserStore.SUPER_ADMIN))));
             ApiRoutes api = new ApiRoutes(
                     new ApiAuth(apiTokens::authenticate, ApiRoutes.COOKIE_ENDPOINTS),
                     new ApiTokensApi(apiTokens, new ApiTokenJson(config.baseUrl()), config.baseUrl()),
@@ -358,6 +363,16 @@ public final class Wiring implements AutoCloseable {
             return Optional.empty();
         }
         return Optional.of(json.href(policies.accessPolicyIdFor(app.id())));
+    }
+
+    /** The app page's Sign On tab: the app sign-in policy that applies and the active ones to choose from. */
+    private static dev.gatehouse.apps.AppPages.SignOnPolicy signOnPolicy(String appId, Policies policies, SignOnPolicies signOn) {
+        String current = signOn.accessPolicyIdFor(appId);
+        List<dev.gatehouse.policies.Policy> all = policies.list("ACCESS_POLICY", null, null);
+        return new dev.gatehouse.apps.AppPages.SignOnPolicy(current,
+                all.stream().filter(p -> p.id().equals(current)).map(dev.gatehouse.policies.Policy::name).findFirst().orElse(current),
+                all.stream().filter(dev.gatehouse.policies.Policy::active)
+                        .map(p -> new dev.gatehouse.apps.AppPages.SignOnPolicy.Choice(p.id(), p.name())).toList());
     }
 
     /** GATEHOUSE_FEATURES names, checked against the catalog. */
