@@ -93,6 +93,26 @@ final class PolicyInput {
         if (t != null && !t.isNull() && !type.ruleType.equals(t.asText())) {
             causes.add(new Cause("type", "A rule of a " + type.name() + " policy has type " + type.ruleType));
         }
+        JsonNode given = body.get("actions");
+        if (given != null && !given.isNull() && !given.isObject()) {
+            causes.add(new Cause("actions", "Must be an object"));
+        }
+        if (given != null && given.isObject()) {
+            String expected = switch (type) {
+                case ACCESS_POLICY -> "appSignOn";
+                case MFA_ENROLL -> "enroll";
+                case OKTA_SIGN_ON -> "signon";
+            };
+            given.fieldNames().forEachRemaining(f -> {
+                if (!f.equals(expected)) {
+                    causes.add(new Cause("actions." + clip(f), "Not an action of a " + type.ruleType + " rule (it has " + expected + ")"));
+                }
+            });
+        }
+        JsonNode enroll = body.path("actions").get("enroll");
+        if (type == PolicyType.MFA_ENROLL && enroll != null && !enroll.isNull() && !enroll.isObject()) {
+            causes.add(new Cause("actions.enroll", "Must be an object such as {\"self\":\"CHALLENGE\"}"));
+        }
         JsonNode conditions = ruleConditions(body.get("conditions"), type, catalog, causes);
         JsonNode actions = switch (type) {
             case ACCESS_POLICY -> appSignOn(body.path("actions").get("appSignOn"), causes);
@@ -221,7 +241,11 @@ final class PolicyInput {
             groups.set("exclude", exclude);
         }
         if (c != null && !c.isNull()) {
-            unsupported(c, Set.of("people"), "conditions", causes);
+            if (!c.isObject()) {
+                causes.add(new Cause("conditions", "Must be an object"));
+            } else {
+                unsupported(c, Set.of("people"), "conditions", causes);
+            }
         }
         ObjectNode out = F.objectNode();
         out.set("people", F.objectNode().set("groups", groups));
@@ -315,6 +339,10 @@ final class PolicyInput {
         if (s == null || s.isNull()) {
             return previous != null ? previous : out;
         }
+        if (!s.isObject()) {
+            causes.add(new Cause("settings", "Must be an object such as {\"type\":\"AUTHENTICATORS\",\"authenticators\":[…]}"));
+            return out;
+        }
         String type = s.path("type").asText("AUTHENTICATORS");
         if (!"AUTHENTICATORS".equals(type)) {
             causes.add(new Cause("settings.type", "Only AUTHENTICATORS (Identity Engine) is supported"));
@@ -330,6 +358,10 @@ final class PolicyInput {
         }
         Set<String> seen = new LinkedHashSet<>();
         for (JsonNode a : given) {
+            if (!a.isObject() || (a.has("enroll") && !a.get("enroll").isObject())) {
+                causes.add(new Cause("settings.authenticators", "Each entry is {key, enroll:{self}}"));
+                continue;
+            }
             String key = a.path("key").asText("");
             String self = a.path("enroll").path("self").asText("NOT_ALLOWED");
             if (!AUTHENTICATOR_KEYS.contains(key)) {

@@ -322,6 +322,41 @@ class PoliciesHttpTest {
     }
 
     @Test
+    void oddBodiesAreRefusedAsBadInputNeverAServerError() {
+        String id = createAccessPolicy(unique("Odd")).get("id").asText();
+        String mfa = only(list("MFA_ENROLL"), "Default Policy").get("id").asText();
+        String signOn = only(list("OKTA_SIGN_ON"), "Default Policy").get("id").asText();
+        List<String> bodies = List.of("{}", "{\"name\":5}", "{\"name\":\"x\",\"conditions\":\"everyone\"}",
+                "{\"name\":\"x\",\"conditions\":{\"people\":{\"users\":{\"include\":\"me\"}}}}",
+                "{\"name\":\"x\",\"conditions\":{\"people\":{\"groups\":{\"include\":[5]}}}}",
+                "{\"name\":\"x\",\"priority\":99999999999}", "{\"name\":\"x\",\"actions\":[]}",
+                "{\"name\":\"x\",\"actions\":{\"appSignOn\":{\"access\":\"ALLOW\",\"verificationMethod\":{\"factorMode\":\"2FA\","
+                        + "\"constraints\":{\"knowledge\":1}}}}}",
+                "{\"name\":\"x\",\"actions\":{\"signon\":{\"access\":\"ALLOW\",\"requireFactor\":\"yes\",\"session\":\"long\"}}}",
+                "{\"name\":\"x\",\"actions\":{\"signon\":{\"access\":\"ALLOW\",\"requireFactor\":true,\"factorPromptMode\":\"SESSION\","
+                        + "\"factorLifetime\":-5}}}",
+                "{\"name\":\"x\",\"actions\":{\"enroll\":{\"self\":\"SOMETIMES\"}}}");
+        for (String policy : List.of(id, mfa, signOn)) {
+            int rules = ok(api.get(POLICIES + "/" + policy + "/rules")).size();
+            for (String body : bodies) {
+                assertThat(api.post(POLICIES + "/" + policy + "/rules", body).status()).as(policy + " " + body).isEqualTo(400);
+            }
+            assertThat(ok(api.get(POLICIES + "/" + policy + "/rules"))).hasSize(rules);
+        }
+        for (String body : List.of("{\"type\":\"MFA_ENROLL\",\"name\":\"x\",\"settings\":5}",
+                "{\"type\":\"MFA_ENROLL\",\"name\":\"x\",\"settings\":{\"type\":\"FACTORS\"}}",
+                "{\"type\":\"MFA_ENROLL\",\"name\":\"x\",\"settings\":{\"authenticators\":[{\"key\":\"google_otp\",\"enroll\":\"x\"}]}}",
+                "{\"type\":\"MFA_ENROLL\",\"name\":\"x\",\"settings\":{\"authenticators\":[{\"key\":\"okta_password\",\"enroll\":{\"self\":\"OPTIONAL\"}}]}}",
+                "{\"type\":\"OKTA_SIGN_ON\",\"name\":\"x\",\"conditions\":{\"people\":{\"groups\":{\"include\":{}}}}}",
+                "{\"type\":\"ACCESS_POLICY\",\"name\":\"x\",\"conditions\":{\"people\":{}}}",
+                "{\"type\":5,\"name\":\"x\"}", "{\"type\":\"ACCESS_POLICY\",\"name\":\"x\",\"status\":\"ON\"}")) {
+            Http.Response r = api.post(POLICIES, body);
+            assertThat(r.status()).as(body).isEqualTo(400);
+        }
+        assertOktaError(api.post(POLICIES + "?activate=maybe", "{\"type\":\"ACCESS_POLICY\",\"name\":\"" + unique("x") + "\"}"), 400, "E0000001");
+    }
+
+    @Test
     void enrollmentPoliciesAreOrderedByPriorityWithTheDefaultLast() {
         JsonNode a = ok(api.post(POLICIES, "{\"type\":\"MFA_ENROLL\",\"name\":\"" + unique("A") + "\"}"));
         JsonNode b = ok(api.post(POLICIES, "{\"type\":\"MFA_ENROLL\",\"name\":\"" + unique("B") + "\",\"priority\":1}"));
