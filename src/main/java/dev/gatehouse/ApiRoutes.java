@@ -9,6 +9,7 @@ import dev.gatehouse.features.FeaturesApi;
 import dev.gatehouse.mfa.AuthenticatorsApi;
 import dev.gatehouse.mfa.FactorsApi;
 import dev.gatehouse.oauth.issued.AppTokensApi;
+import dev.gatehouse.policies.PoliciesApi;
 import dev.gatehouse.http.Routes;
 import dev.gatehouse.oauth.servers.AuthorizationServersApi;
 import dev.gatehouse.oauth.servers.ScopesApi;
@@ -38,6 +39,12 @@ public final class ApiRoutes implements Routes {
     public static final String USER_RESET_FACTORS = "/api/v1/users/{id}/lifecycle/reset_factors";
     public static final String AUTHENTICATORS = "/api/v1/authenticators";
     public static final String AUTHENTICATOR = "/api/v1/authenticators/{id}";
+    /** Okta's Policies API (ACCESS_POLICY, MFA_ENROLL, OKTA_SIGN_ON) and app sign-in policy assignment. */
+    public static final String POLICIES = "/api/v1/policies";
+    public static final String POLICY = "/api/v1/policies/{id}";
+    public static final String POLICY_RULES = "/api/v1/policies/{id}/rules";
+    public static final String POLICY_RULE = "/api/v1/policies/{id}/rules/{ruleId}";
+    public static final String APP_POLICY = "/api/v1/apps/{id}/policies/{policyId}";
     public static final String GROUPS = "/api/v1/groups";
     public static final String GROUP = "/api/v1/groups/{id}";
     public static final String GROUP_USERS = "/api/v1/groups/{id}/users";
@@ -80,10 +87,13 @@ public final class ApiRoutes implements Routes {
     private final ScopesApi scopes;
     private final AuthenticatorsApi authenticators;
     private final FactorsApi factors;
+    private final PoliciesApi policies;
 
     public ApiRoutes(ApiAuth auth, ApiTokensApi apiTokens, LogsApi logs, UsersApi users, GroupsApi groups, SessionsApi sessions,
                      AppsApi apps, AuthorizationServersApi authorizationServers, ScopesApi scopes, FeaturesApi features,
-                     TrustedOriginsApi trustedOrigins, AppTokensApi appTokens, AuthenticatorsApi authenticators, FactorsApi factors) {
+                     TrustedOriginsApi trustedOrigins, AppTokensApi appTokens, AuthenticatorsApi authenticators, FactorsApi factors,
+                     PoliciesApi policies) {
+        this.policies = policies;
         this.authenticators = authenticators;
         this.factors = factors;
         this.appTokens = appTokens;
@@ -142,6 +152,19 @@ public final class ApiRoutes implements Routes {
         r.put(AUTHENTICATOR, authenticators::replace);
         r.get(AUTHENTICATOR + "/methods", authenticators::methods);
         r.post(AUTHENTICATOR + "/lifecycle/{operation}", authenticators::lifecycle);
+        r.get(POLICIES, policies::list);
+        r.post(POLICIES, policies::create);
+        r.get(POLICY, policies::get);
+        r.put(POLICY, policies::replace);
+        r.delete(POLICY, policies::delete);
+        r.post(POLICY + "/lifecycle/{operation}", policies::lifecycle);
+        r.get(POLICY_RULES, policies::rules);
+        r.post(POLICY_RULES, policies::createRule);
+        r.get(POLICY_RULE, policies::rule);
+        r.put(POLICY_RULE, policies::replaceRule);
+        r.delete(POLICY_RULE, policies::deleteRule);
+        r.post(POLICY_RULE + "/lifecycle/{operation}", policies::ruleLifecycle);
+        r.put(APP_POLICY, policies::assign);
         r.post(GROUPS, groups::create);
         r.get(GROUPS, groups::list);
         r.get(GROUP, groups::get);

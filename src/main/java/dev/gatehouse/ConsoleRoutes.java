@@ -10,6 +10,7 @@ import dev.gatehouse.directory.GroupPages;
 import dev.gatehouse.directory.PeoplePages;
 import dev.gatehouse.http.Routes;
 import dev.gatehouse.mfa.AuthenticatorPages;
+import dev.gatehouse.policies.PolicyPages;
 import dev.gatehouse.oauth.servers.AuthorizationServerPages;
 import dev.gatehouse.origins.TrustedOriginPages;
 import dev.gatehouse.reports.SystemLogPages;
@@ -29,10 +30,13 @@ public final class ConsoleRoutes implements Routes {
     private final AppPages apps;
     private final AuthorizationServerPages authorizationServers;
     private final AuthenticatorPages authenticators;
+    private final PolicyPages policies;
 
     public ConsoleRoutes(Console console, DashboardPages dashboard, PeoplePages people, GroupPages groups, ApiTokenPages tokens,
                          SystemLogPages systemLog, AppPages apps, AuthorizationServerPages authorizationServers,
-                         FeaturePages features, TrustedOriginPages trustedOrigins, AuthenticatorPages authenticators) {
+                         FeaturePages features, TrustedOriginPages trustedOrigins, AuthenticatorPages authenticators,
+                         PolicyPages policies) {
+        this.policies = policies;
         this.authenticators = authenticators;
         this.trustedOrigins = trustedOrigins;
         this.features = features;
@@ -68,6 +72,13 @@ public final class ConsoleRoutes implements Routes {
         r.post(person + "/groups/{groupId}/remove", people::removeFromGroup);
         r.get(Nav.AUTHENTICATORS.path(), authenticators::list);
         r.post(Nav.AUTHENTICATORS.path() + "/{id}/{op}", authenticators::lifecycle);
+        r.get(Nav.AUTHENTICATION_POLICIES.path(), policies::list);
+        r.post(Nav.AUTHENTICATION_POLICIES.path() + "/any-two-factors", policies::anyTwoFactors);
+        r.get(Nav.AUTHENTICATION_POLICIES.path() + "/{id}", policies::show);
+        r.get(Nav.AUTHENTICATOR_ENROLLMENT.path(), policies::enrollment);
+        r.post(Nav.AUTHENTICATOR_ENROLLMENT.path(), policies::saveEnrollment);
+        r.get(Nav.GLOBAL_SESSION_POLICY.path(), policies::sessions);
+        r.post(Nav.GLOBAL_SESSION_POLICY.path() + "/administrators", policies::requireFactorForAdministrators);
         String group = Nav.GROUPS.path() + "/{id}";
         r.get(Nav.GROUPS.path(), groups::list);
         r.post(Nav.GROUPS.path(), groups::create);
@@ -95,6 +106,7 @@ public final class ConsoleRoutes implements Routes {
         r.post(app + "/deactivate", apps::deactivate);
         r.post(app + "/delete", apps::delete);
         r.post(app + "/secret", apps::rotateSecret);
+        r.post(app + "/sign-on-policy", policies::assignToApp);
         r.post(app + "/groups", apps::assignGroup);
         r.post(app + "/groups/{groupId}/remove", apps::unassignGroup);
         r.post(app + "/users", apps::assignUser);

@@ -5,25 +5,43 @@ import dev.gatehouse.mfa.Authenticators;
 import dev.gatehouse.mfa.Factor;
 import dev.gatehouse.mfa.Factors;
 import dev.gatehouse.oauth.authorize.SignOnRules;
+import dev.gatehouse.policies.SignOnPolicies;
+import dev.gatehouse.sessions.Sessions;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 /**
- * The sign-on rules /authorize applies, put together from the capabilities that own them: the policies decide what an
- * app asks, the factors say what a person has and could enroll. Lives in the composition root so that oauth/ imports
- * neither mfa/ nor the policies.
+ * The sign-on rules, put together from the capabilities that own them: the policies (app sign-in, global session,
+ * enrollment) decide what is asked, the factors say what a person has and could enroll. Lives in the composition root
+ * so that oauth/ imports neither mfa/ nor policies/, and mfa/'s pages ask it through plain functions.
+ *
+ * <p>At /authorize the requirement is the app sign-in policy's rule, raised to two factors where the global session
+ * policy requires a factor (Okta evaluates the global session policy first, then the app's). The Admin Console has no
+ * app: there only the global session policy applies ({@link #pendingStep}).
  */
 final class SignOn implements SignOnRules {
 
     private final Factors factors;
     private final Authenticators authenticators;
+    private final SignOnPolicies policies;
 
-    SignOn(Factors factors, Authenticators authenticators) {
+    SignOn(Factors factors, Authenticators authenticators, SignOnPolicies policies) {
         this.factors = factors;
         this.authenticators = authenticators;
+        this.policies = policies;
     }
 
     @Override
     public Requirement forApp(String appId, String userId) {
-        return Requirement.PASSWORD_ONLY;
+        SignOnPolicies.AppSignOn app = policies.forApp(appId, userId);
+        SignOnPolicies.GlobalSignOn global = policies.forSession(userId);
+        int needed = Math.max(app.factors(), global.requireFactor() ? 2 : 1);
+        return new Requirement(app.allowed() && global.allowed(), needed, app.reauthenticateAfter(), app.policyName());
     }
 
     /**
@@ -32,35 +50,89 @@ final class SignOn implements SignOnRules {
      */
     @Override
     public boolean hasSecondFactor(String userId) {
-        return factors.list(userId).stream().anyMatch(f -> f.active() && usable(f));
-    }
-
-    private boolean usable(Factor f) {
-        return f.factorType().equals(Factor.TOTP) && authenticators.isActive(Authenticator.GOOGLE_OTP);
+        return !usableKeys(userId).isEmpty();
     }
 
     @Override
     public boolean canEnrollSecondFactor(String userId) {
-        return authenticators.isActive(Authenticator.GOOGLE_OTP)
-                && factors.list(userId).stream().noneMatch(f -> f.active() && f.factorType().equals(Factor.TOTP));
+        return !enrollable(userId).isEmpty();
     }
 
     @Override
     public boolean mustEnroll(String userId) {
-        return false;
+        Set<String> have = usableKeys(userId);
+        return policies.enrollment(userId).entrySet().stream()
+                .anyMatch(e -> !e.getKey().equals(Authenticator.PASSWORD) && e.getValue() == SignOnPolicies.Enrollment.REQUIRED
+                        && !have.contains(e.getKey()) && authenticators.isActive(e.getKey()));
     }
 
     /**
-     * The hosted step the global session policy still asks of this session before the Admin Console (or any surface
-     * without an app) may be used: {@code /signin/verify}, {@code /signin/enroll}, or null.
+     * The authenticator keys this person may set up now: active, not disabled by the enrollment policy, and not enrolled
+     * yet (Google Authenticator once per person).
      */
-    String pendingStep(dev.gatehouse.sessions.Sessions.Current current) {
-        return null;
+    Set<String> enrollable(String userId) {
+        Set<String> have = usableKeys(userId);
+        Set<String> out = new LinkedHashSet<>();
+        for (Map.Entry<String, SignOnPolicies.Enrollment> e : policies.enrollment(userId).entrySet()) {
+            String key = e.getKey();
+            if (!key.equals(Authenticator.PASSWORD) && e.getValue() != SignOnPolicies.Enrollment.NOT_ALLOWED
+                    && authenticators.isActive(key) && !(have.contains(key) && key.equals(Authenticator.GOOGLE_OTP))) {
+                out.add(key);
+            }
+        }
+        return out;
+    }
+
+    /** The authenticator keys of this person's ACTIVE factors whose authenticator is active. */
+    private Set<String> usableKeys(String userId) {
+        Set<String> out = new LinkedHashSet<>();
+        for (Factor f : factors.list(userId)) {
+            String key = keyOf(f);
+            if (f.active() && key != null && authenticators.isActive(key)) {
+                out.add(key);
+            }
+        }
+        return out;
+    }
+
+    private static String keyOf(Factor f) {
+        return f.factorType().equals(Factor.TOTP) ? Authenticator.GOOGLE_OTP : null;
+    }
+
+    /**
+     * The hosted step the global session policy (or the enrollment policy) still asks of this session before a surface
+     * without an app, the Admin Console, may be used: {@code /signin/enroll}, {@code /signin/verify}, or null. "Every
+     * sign-in" (ALWAYS) is met once per session; a factor lifetime in minutes from the last verification. A requirement
+     * nobody can meet (no authenticator to enroll) still asks: the enroll page says so; the console stays closed rather
+     * than open without the factor the policy requires.
+     */
+    String pendingStep(Sessions.Current current) {
+        String userId = current.user().id();
+        if (mustEnroll(userId)) {
+            return "/signin/enroll";
+        }
+        SignOnPolicies.GlobalSignOn global = policies.forSession(userId);
+        if (!global.requireFactor()) {
+            return null;
+        }
+        Instant verified = current.session().factorVerified();
+        Duration lifetime = global.factorLifetime();
+        boolean met = current.session().multifactor() && verified != null
+                && (lifetime == null || lifetime.isZero() || !verified.plus(lifetime).isBefore(factors.now()));
+        if (met) {
+            return null;
+        }
+        return hasSecondFactor(userId) ? "/signin/verify" : "/signin/enroll";
     }
 
     /** Okta's session status for /api/v1/sessions/me: MFA_REQUIRED or MFA_ENROLL while a step is pending, else ACTIVE. */
-    String sessionStatus(dev.gatehouse.sessions.Sessions.Current current) {
+    String sessionStatus(Sessions.Current current) {
         String step = pendingStep(current);
         return step == null ? "ACTIVE" : step.endsWith("/enroll") ? "MFA_ENROLL" : "MFA_REQUIRED";
+    }
+
+    /** For the hosted pages: which of these keys may be enrolled now. */
+    List<String> enrollableKeys(String userId) {
+        return List.copyOf(enrollable(userId));
     }
 }

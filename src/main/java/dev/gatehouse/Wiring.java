@@ -38,6 +38,12 @@ import dev.gatehouse.mfa.FactorStore;
 import dev.gatehouse.mfa.Factors;
 import dev.gatehouse.mfa.FactorsApi;
 import dev.gatehouse.oauth.issued.LifecycleRevocation;
+import dev.gatehouse.policies.PoliciesApi;
+import dev.gatehouse.policies.PolicyPages;
+import dev.gatehouse.policies.Policies;
+import dev.gatehouse.policies.PolicyJson;
+import dev.gatehouse.policies.PolicyStore;
+import dev.gatehouse.policies.SignOnPolicies;
 import dev.gatehouse.sessions.SessionCookie;
 import dev.gatehouse.sessions.SessionSettings;
 import dev.gatehouse.sessions.SessionJson;
@@ -154,12 +160,18 @@ public final class Wiring implements AutoCloseable {
     public final Features features;
     public final LogRetention logRetention;
     private final RateLimits rateLimits;
+    /** The policy evaluator (issue 18): what the sign-in and /authorize ask of the app sign-in, session and enrollment policies. */
+    public final SignOnPolicies signOnPolicies;
+    public final Policies policies;
 
     private Wiring(GatehouseConfig config, Database db, OrgBootstrap.FirstStart firstStart, ApiTokens apiTokens, SystemLog systemLog,
                    Optional<Tls.Material> tls, boolean certificateGenerated, HttpServer server,
                    Users users, Groups groups, Apps apps, AuthorizationServers authorizationServers, SigningKeys signingKeys,
                    KeyRotationSchedule keyRotation, TrustedOrigins trustedOrigins, ChangeFeed changes,
-                   Features features, LogRetention logRetention, RateLimits rateLimits) {
+                   Features features, LogRetention logRetention, RateLimits rateLimits, Policies policies,
+                   SignOnPolicies signOnPolicies) {
+        this.policies = policies;
+        this.signOnPolicies = signOnPolicies;
         this.features = features;
         this.logRetention = logRetention;
         this.rateLimits = rateLimits;
@@ -228,7 +240,20 @@ public final class Wiring implements AutoCloseable {
                     log, ids, clock, () -> features.isEnabled(Feature.REFRESH_TOKEN_ROTATION_FOR_SPA), revocation);
             AppTokens appTokens = new AppTokens(db, issuedTokens, apps, log, clock);
             KeyEncryption keyEncryption = KeyEncryption.load(config.keyEncryptionKey(), config.dataDir(), random);
-            Authenticators authenticators = new Authenticators(db, new AuthenticatorStore(), log, clock);
+            // Policies (issue 18): the store first, so that deactivating an authenticator can ask which enrollment policies use it.
+            PolicyStore policyStore = new PolicyStore();
+            Authenticators authenticators = new Authenticators(db, new AuthenticatorStore(), log, clock,
+                    key -> db.read(h -> policyStore.enrollingPolicies(h, key)));
+            java.util.function.Supplier<java.util.Map<String, Boolean>> authenticatorCatalog = () -> authenticators.list().stream()
+                    .collect(java.util.stream.Collectors.toMap(dev.gatehouse.mfa.Authenticator::key, dev.gatehouse.mfa.Authenticator::active,
+                            (a, b) -> a, java.util.LinkedHashMap::new));
+            Policies policies = new Policies(db, changes, policyStore, apps, groupId -> db.read(h -> groupStore.find(h, groupId)).isPresent(),
+                    authenticatorCatalog, log, ids, clock);
+            SignOnPolicies signOnPolicies = new SignOnPolicies(db, changes, policyStore,
+                    userId -> db.read(h -> groupStore.groupsOf(h, userId)).stream().map(dev.gatehouse.directory.Group::id)
+                            .collect(java.util.stream.Collectors.toSet()),
+                    authenticatorCatalog);
+            PolicyJson policyJson = new PolicyJson(config.baseUrl(), authenticatorCatalog);
             FactorStore factorStore = new FactorStore();
             SigningKeys signingKeys = new SigningKeys(db, new SigningKeyStore(), keyEncryption, log, clock, random, KeyRotationSettings.DEFAULTS);
             signingKeys.checkKeyEncryption();
@@ -263,7 +288,7 @@ public final class Wiring implements AutoCloseable {
                             config.dbPassword().orElse(null))) : Optional.empty(), clock);
             Factors factors = new Factors(db, factorStore, authenticators, directoryUsers, keyEncryption, rateLimits, log, ids, clock);
             DirectoryJson directoryJson = new DirectoryJson(config.baseUrl(), factors::withAny);
-            SignOn signOn = new SignOn(factors, authenticators);
+            SignOn signOn = new SignOn(factors, authenticators, signOnPolicies);
             RateLimitFilter rateLimitFilter = new RateLimitFilter(rateLimits, errors, signInPages::tooManyAttempts, Logins::key);
             OAuthRoutes oauth = oauthRoutes(config, db, log, ids, clock, apps, users, groupStore, assignmentStore, codeStore, issuedTokens,
                     directoryGroups, authorizationServers, scopes, signingKeys, sessions, sessionCookie, pages, errors, first.orgId(),
@@ -276,11 +301,15 @@ public final class Wiring implements AutoCloseable {
                     new ApiTokenPages(console, apiTokens),
                     new SystemLogPages(console, db, log),
                     new AppPages(console, apps, appTokens, directoryGroups, directoryUsers, config.baseUrl(),
-                            () -> features.isEnabled(Feature.REFRESH_TOKEN_ROTATION_FOR_SPA), trustedOrigins),
+                            () -> features.isEnabled(Feature.REFRESH_TOKEN_ROTATION_FOR_SPA), trustedOrigins,
+                            appId -> signOnPolicy(appId, policies, signOnPolicies)),
                     new AuthorizationServerPages(console, authorizationServers, scopes, signingKeys),
                     new FeaturePages(console, features),
                     new TrustedOriginPages(console, trustedOrigins),
-                    new AuthenticatorPages(console, authenticators, factors, directoryUsers));
+                    new AuthenticatorPages(console, authenticators, factors, directoryUsers),
+                    new PolicyPages(console, policies, () -> authenticators.list().stream()
+                            .map(a -> new PolicyPages.Authenticator(a.key(), a.name(), a.active())).toList(),
+                            () -> db.read(h -> users.withRole(h, UserStore.SUPER_ADMIN))));
             ApiRoutes api = new ApiRoutes(
                     new ApiAuth(apiTokens::authenticate, ApiRoutes.COOKIE_ENDPOINTS),
                     new ApiTokensApi(apiTokens, new ApiTokenJson(config.baseUrl()), config.baseUrl()),
@@ -289,14 +318,15 @@ public final class Wiring implements AutoCloseable {
                     new GroupsApi(directoryGroups, directoryJson, config.baseUrl()),
                     new SessionsApi(sessions, sessionCookie, new SessionJson(config.baseUrl(), first.orgId(), sessionSettings,
                             signOn::sessionStatus, signOn::hasSecondFactor)),
-                    new AppsApi(apps, new AppJson(config.baseUrl()), config.baseUrl()),
+                    new AppsApi(apps, new AppJson(config.baseUrl(), app -> accessPolicyHref(app, signOnPolicies, policyJson)), config.baseUrl()),
                     new AuthorizationServersApi(authorizationServers, authorizationServerJson, config.baseUrl()),
                     new ScopesApi(authorizationServers, scopes, authorizationServerJson),
                     new FeaturesApi(features, new FeatureJson(config.baseUrl())),
                     new TrustedOriginsApi(trustedOrigins, new TrustedOriginJson(config.baseUrl()), config.baseUrl()),
                     new AppTokensApi(appTokens, new AppTokenJson(authorizationServers, config.baseUrl())),
                     new AuthenticatorsApi(authenticators, new AuthenticatorJson(config.baseUrl())),
-                    new FactorsApi(factors, directoryUsers, new FactorJson(config.baseUrl())));
+                    new FactorsApi(factors, directoryUsers, new FactorJson(config.baseUrl())),
+                    new PoliciesApi(policies, policyJson));
             HttpServer server = new HttpServer(config, tls, ids, errors, metrics, List.of(
                     new Cors(originCache),
                     new ParameterLimits(errors),   // after CORS (a browser must read the refusal), before anything counts or stores
@@ -306,7 +336,7 @@ public final class Wiring implements AutoCloseable {
                     new HomeRoutes(config, pages),
                     new SignInRoutes(signInPages),
                     new dev.gatehouse.mfa.FactorSignInPages(factors, authenticators, sessions, sessionCookie, signInPages, csrf, pages,
-                            config.orgName()),
+                            config.orgName(), signOn::enrollableKeys),
                     consoleRoutes,
                     api,
                     oauth,
@@ -314,7 +344,7 @@ public final class Wiring implements AutoCloseable {
             return new Wiring(config, db, first, apiTokens, log, tls, generated, server, directoryUsers, directoryGroups, apps,
                     authorizationServers, signingKeys, KeyRotationSchedule.start(signingKeys), trustedOrigins, changes,
                     features, new LogRetention(db, log, clock, config.logRetentionDays()).start(),
-                    rateLimits);
+                    rateLimits, policies, signOnPolicies);
         } catch (RuntimeException e) {
             changes.close();
             db.close();
@@ -327,6 +357,27 @@ public final class Wiring implements AutoCloseable {
         return ctx -> sessions.current(ctx).map(c -> new ConsoleUser(c.user().id(), c.user().profile().login(), c.user().profile().name(),
                 c.session().id(), db.read(h -> users.hasRole(h, c.user().id(), UserStore.SUPER_ADMIN)), signOn.hasSecondFactor(c.user().id()),
                 signOn.pendingStep(c)));
+    }
+
+    /**
+     * An app's {@code _links.accessPolicy}: its assigned app sign-in policy, else the default; API service apps without an
+     * assignment have none, as at Okta ("API service apps aren't automatically assigned a default app sign-in policy").
+     */
+    private static Optional<String> accessPolicyHref(dev.gatehouse.apps.App app, SignOnPolicies policies, PolicyJson json) {
+        if (app.settings().applicationType() == dev.gatehouse.apps.AppSettings.ApplicationType.SERVICE && !policies.hasAssignment(app.id())) {
+            return Optional.empty();
+        }
+        return Optional.of(json.href(policies.accessPolicyIdFor(app.id())));
+    }
+
+    /** The app page's Sign On tab: the app sign-in policy that applies and the active ones to choose from. */
+    private static dev.gatehouse.apps.AppPages.SignOnPolicy signOnPolicy(String appId, Policies policies, SignOnPolicies signOn) {
+        String current = signOn.accessPolicyIdFor(appId);
+        List<dev.gatehouse.policies.Policy> all = policies.list("ACCESS_POLICY", null, null);
+        return new dev.gatehouse.apps.AppPages.SignOnPolicy(current,
+                all.stream().filter(p -> p.id().equals(current)).map(dev.gatehouse.policies.Policy::name).findFirst().orElse(current),
+                all.stream().filter(dev.gatehouse.policies.Policy::active)
+                        .map(p -> new dev.gatehouse.apps.AppPages.SignOnPolicy.Choice(p.id(), p.name())).toList());
     }
 
     /** GATEHOUSE_FEATURES names, checked against the catalog. */

@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * Okta's {@code OpenIdConnectApplication}, AppUser and ApplicationGroupAssignment JSON, with {@code _links} to this
@@ -16,9 +17,12 @@ import java.util.Optional;
 public final class AppJson {
 
     private final String baseUrl;
+    private final Function<App, Optional<String>> accessPolicyHref;
 
-    public AppJson(String baseUrl) {
+    /** {@code accessPolicyHref}: the href of the app sign-in policy an app uses ({@code _links.accessPolicy}), if any. */
+    public AppJson(String baseUrl, Function<App, Optional<String>> accessPolicyHref) {
         this.baseUrl = baseUrl;
+        this.accessPolicyHref = accessPolicyHref;
     }
 
     public Map<String, Object> app(App app) {
@@ -103,6 +107,7 @@ public final class AppJson {
     private Map<String, Object> links(App app) {
         String self = self(app.id());
         Map<String, Object> links = new LinkedHashMap<>();
+        accessPolicyHref.apply(app).ifPresent(href -> links.put("accessPolicy", Map.of("href", href)));
         links.put("self", Map.of("href", self));
         links.put("users", Map.of("href", self + "/users"));
         links.put("groups", Map.of("href", self + "/groups"));

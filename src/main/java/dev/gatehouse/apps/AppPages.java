@@ -102,7 +102,17 @@ public final class AppPages {
 
     public record AppPage(ConsoleFrame frame, App app, String tab, EditForm edit, String newSecret, Assignments assignments,
                           List<Group> groups, String orgIssuer, String defaultIssuer, String authJsConfig,
-                          String notice, List<String> errors, List<dev.gatehouse.oauth.issued.IssuedTokenStore.RefreshToken> grants) {
+                          String notice, List<String> errors, List<dev.gatehouse.oauth.issued.IssuedTokenStore.RefreshToken> grants,
+                          SignOnPolicy signOnPolicy) {
+    }
+
+    /**
+     * The Sign On tab's app sign-in policy: the one that applies and those that could (the policies package answers,
+     * through the function Wiring gives).
+     */
+    public record SignOnPolicy(String id, String name, List<Choice> choices) {
+        public record Choice(String id, String name) {
+        }
     }
 
     /** What the wizard suggests, as Okta's: the local-development URIs of the SPA guide. */
@@ -117,9 +127,12 @@ public final class AppPages {
     private final java.util.function.BooleanSupplier spaRefreshTokens;
     private final dev.gatehouse.oauth.issued.AppTokens tokens;
     private final TrustedOrigins trustedOrigins;
+    private final java.util.function.Function<String, SignOnPolicy> signOnPolicy;
 
     public AppPages(Console console, Apps apps, dev.gatehouse.oauth.issued.AppTokens tokens, Groups groups, Users users, String baseUrl,
-                    java.util.function.BooleanSupplier spaRefreshTokens, TrustedOrigins trustedOrigins) {
+                    java.util.function.BooleanSupplier spaRefreshTokens, TrustedOrigins trustedOrigins,
+                    java.util.function.Function<String, SignOnPolicy> signOnPolicy) {
+        this.signOnPolicy = signOnPolicy;
         this.trustedOrigins = trustedOrigins;
         this.spaRefreshTokens = spaRefreshTokens;
         this.tokens = tokens;
@@ -393,7 +406,7 @@ public final class AppPages {
                 app.settings().redirectUris().isEmpty() ? "window.location.origin + '/login/callback'" : app.settings().redirectUris().getFirst());
         console.render(ctx, "apps/app.jte", new AppPage(console.frame(ctx, Nav.APPLICATIONS), app, tab, edit, newSecret,
                 apps.assignments(app.id()), groups.list(null, null, null, 200), baseUrl, defaultIssuer, config, notice, errors,
-                "assignments".equals(tab) ? tokens.active(app.id()) : List.of()));
+                "assignments".equals(tab) ? tokens.active(app.id()) : List.of(), "sign-on".equals(tab) ? signOnPolicy.apply(app.id()) : null));
     }
 
     /** The grant types an admin may pick for this type of app, in Okta's order and wording. */
@@ -459,6 +472,7 @@ public final class AppPages {
             case "activated" -> "App activated.";
             case "deactivated" -> "App deactivated. People can no longer sign in to it.";
             case "assignments" -> "Assignments saved.";
+            case "sign-on-policy" -> "App sign-in policy saved.";
             default -> null;
         };
     }

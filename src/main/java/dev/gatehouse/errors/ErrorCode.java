@@ -11,6 +11,7 @@ public enum ErrorCode {
     E0000011(401, "Invalid token provided"),
     E0000015(401, "You do not have permission to access the feature you are requesting"),
     E0000021(400, "Bad request.  Accept and/or Content-Type headers likely do not match supported values."),
+    E0000028(400, "The request is missing a required parameter."),
     E0000022(405, "The endpoint does not support the provided HTTP method"),
     E0000030(400, "Bad request. Invalid date. Dates must be of the form yyyy-MM-dd'T'HH:mm:ss.SSSZZ, e.g. 2013-01-01T12:00:00.000-07:00."),
     E0000031(400, "Invalid search criteria."),
@@ -21,6 +22,7 @@ public enum ErrorCode {
     E0000069(403, "User Locked"),
     E0000082(403, "Each code can only be used once. Please wait for a new code and try again."),
     E0000141(400, "Feature cannot be enabled or disabled due to dependencies/dependents conflicts."),
+    E0000148(403, "Cannot modify/disable this authenticator because it is enabled in one or more policies. To continue, disable the authenticator in these policies."),
     E0000154(400, "Invalid factor id, it is not currently active.");
 
     private final int status;

@@ -6,9 +6,11 @@ import dev.gatehouse.console.Nav;
 import dev.gatehouse.directory.User;
 import dev.gatehouse.directory.Users;
 import dev.gatehouse.errors.ApiError;
+import dev.gatehouse.errors.ErrorCode;
 import io.javalin.http.Context;
 
 import java.util.List;
+import java.util.stream.Collectors;
 
 /**
  * Security › Authenticators (activate and deactivate Google Authenticator; the password is always on) and, on a person's
@@ -66,7 +68,11 @@ public final class AuthenticatorPages {
                 throw e;
             }
             ctx.status(400);
-            String message = !authenticators.get(id).hasLifecycle() ? "The password is always on: it cannot be deactivated."
+            String message = e.code() == ErrorCode.E0000148
+                    ? "It cannot be deactivated while enrollment policies offer or require it (" + e.causes().stream()
+                            .map(c -> c.message().replaceFirst("^Authenticator Enrollment Policies: ", "")).collect(Collectors.joining("; "))
+                            + "): set it to Disabled there first."
+                    : !authenticators.get(id).hasLifecycle() ? "The password is always on: it cannot be deactivated."
                     : activate ? "This authenticator is already active." : "This authenticator is already inactive.";
             render(ctx, null, List.of(message));
         }

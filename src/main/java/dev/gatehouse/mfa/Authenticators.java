@@ -10,12 +10,14 @@ import dev.gatehouse.syslog.Target;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * The authenticator use cases, shared by {@code /api/v1/authenticators} and Security › Authenticators: list, rename,
  * activate and deactivate, each change with Okta's System Log event in its transaction. The password cannot be
- * deactivated. Deactivating {@code google_otp} while people have it enrolled is allowed (Okta refuses only when a policy
- * uses it, and there are no policies yet): their factors stay, but cannot be verified or enrolled until it is active again.
+ * deactivated. Deactivating one that an active enrollment policy (MFA_ENROLL) has REQUIRED or OPTIONAL is refused
+ * as Okta refuses it (403 E0000148 naming the policies); otherwise it is allowed while people have it enrolled: their
+ * factors stay, but cannot be verified or enrolled until it is active again.
  */
 public final class Authenticators {
 
@@ -28,8 +30,14 @@ public final class Authenticators {
     private final AuthenticatorStore store;
     private final SystemLog log;
     private final Clock clock;
+    private final Function<String, List<String>> enrollingPolicies;
 
-    public Authenticators(Database db, AuthenticatorStore store, SystemLog log, Clock clock) {
+    /**
+     * {@code enrollingPolicies}: authenticator key → the names of the ACTIVE enrollment policies that have it REQUIRED
+     * or OPTIONAL (the policies package answers; asked through a function so mfa does not depend on it).
+     */
+    public Authenticators(Database db, AuthenticatorStore store, SystemLog log, Clock clock, Function<String, List<String>> enrollingPolicies) {
+        this.enrollingPolicies = enrollingPolicies;
         this.db = db;
         this.store = store;
         this.log = log;
@@ -82,6 +90,13 @@ public final class Authenticators {
             if (!current.hasLifecycle() && !activating) {
                 throw new ApiError(ErrorCode.E0000001, ErrorCode.E0000001.summary(
                         "The password authenticator is always active and cannot be deactivated."), List.of());
+            }
+            if (!activating && current.active()) {
+                List<String> policies = enrollingPolicies.apply(current.key());
+                if (!policies.isEmpty()) {
+                    throw new ApiError(ErrorCode.E0000148, ErrorCode.E0000148.summary(null),
+                            List.of(new ApiError.Cause(null, "Authenticator Enrollment Policies: " + String.join(", ", policies))));
+                }
             }
             if (!store.changeStatus(h, id, to, later(clock.instant(), current.lastUpdated()))) {
                 // Okta's answer to deactivating an inactive authenticator (recorded traffic), mirrored for activate.

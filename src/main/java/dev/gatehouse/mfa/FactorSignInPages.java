@@ -72,9 +72,12 @@ public final class FactorSignInPages implements Routes {
     private final Csrf csrf;
     private final Pages pages;
     private final String orgName;
+    private final java.util.function.Function<String, List<String>> enrollable;
 
+    /** @param enrollable the authenticator keys a person may set up now (the enrollment policy, what they have) */
     public FactorSignInPages(Factors factors, Authenticators authenticators, Sessions sessions, SessionCookie cookie, SignInPages signIn,
-                             Csrf csrf, Pages pages, String orgName) {
+                             Csrf csrf, Pages pages, String orgName, java.util.function.Function<String, List<String>> enrollable) {
+        this.enrollable = enrollable;
         this.factors = factors;
         this.authenticators = authenticators;
         this.sessions = sessions;
@@ -147,6 +150,12 @@ public final class FactorSignInPages implements Routes {
             return;
         }
         String fromUri = fromUri(ctx);
+        if (!enrollable.apply(current.get().user().id()).contains(Authenticator.GOOGLE_OTP)) {
+            // Disabled by the enrollment policy, inactive, or already set up: nothing is created.
+            renderEnroll(ctx, 403, current.get(), fromUri, "Google Authenticator can't be set up for your account now. "
+                    + "If you expected to, ask your administrator.");
+            return;
+        }
         Factors.Enrollment e;
         try {
             e = factors.enroll(event(ctx, current.get()), current.get().user().id(), Factor.TOTP, Factor.GOOGLE);
@@ -242,8 +251,7 @@ public final class FactorSignInPages implements Routes {
 
     /** What the person can set up now: active authenticators they have not enrolled. */
     private List<Choice> choices(Sessions.Current current) {
-        boolean hasTotp = factors.list(current.user().id()).stream().anyMatch(f -> f.active() && f.factorType().equals(Factor.TOTP));
-        if (!hasTotp && authenticators.isActive(Authenticator.GOOGLE_OTP)) {
+        if (enrollable.apply(current.user().id()).contains(Authenticator.GOOGLE_OTP)) {
             return List.of(new Choice(Authenticator.GOOGLE_OTP, "Google Authenticator",
                     "Enter a temporary code generated from the Google Authenticator app (or any authenticator app).", ENROLL_TOTP));
         }

@@ -61,6 +61,14 @@ class AuthenticatorPagesHttpTest {
         assertThat(again.status()).isEqualTo(400);
         assertThat(again.body()).contains("already active");
 
+        // While the default enrollment policy offers it, deactivating is refused with the policy named (Okta's E0000148).
+        api.defaultEnrollmentPolicyOffersGoogle("OPTIONAL");
+        Http.Response used = b.post(LIST + "/" + id + "/deactivate", "csrf", Browser.csrf(page));
+        assertThat(used.status()).isEqualTo(400);
+        assertThat(used.body()).contains("enrollment policies offer or require it (Default Policy)");
+        assertThat(api.authenticator("google_otp").get("status").asText()).isEqualTo("ACTIVE");
+
+        api.defaultEnrollmentPolicyOffersGoogle("NOT_ALLOWED");
         Http.Response deactivated = b.post(LIST + "/" + id + "/deactivate", "csrf", Browser.csrf(page));
         assertThat(deactivated.status()).isEqualTo(303);
         assertThat(api.authenticator("google_otp").get("status").asText()).isEqualTo("INACTIVE");

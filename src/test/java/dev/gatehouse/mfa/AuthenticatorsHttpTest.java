@@ -91,6 +91,7 @@ class AuthenticatorsHttpTest {
                 .isEqualTo("Api validation failed: api.authenticator.error.unsupported.inactive.activate");
         assertThat(api.events("security.authenticator.lifecycle.activate")).isEqualTo(activations + 1);
 
+        api.defaultEnrollmentPolicyOffersGoogle("NOT_ALLOWED");   // else 403 E0000148 (PoliciesHttpTest)
         JsonNode inactive = ok(api.post(path + "/lifecycle/deactivate", null));
         assertThat(inactive.get("status").asText()).isEqualTo("INACTIVE");
         assertThat(fields(inactive.get("_links"))).containsExactly("self", "activate", "methods");

@@ -36,18 +36,39 @@ final class MfaClient extends ApiClient {
         throw new AssertionError("no authenticator " + key);
     }
 
-    /** Activates google_otp unless it is already active. */
+    /** Activates google_otp unless it is already active, and lets the default enrollment policy offer it (as seeded). */
     void googleOtpActive() {
         JsonNode a = authenticator("google_otp");
         if (!a.get("status").asText().equals("ACTIVE")) {
             ok(post(AUTHENTICATORS + "/" + a.get("id").asText() + "/lifecycle/activate", null));
+            defaultEnrollmentPolicyOffersGoogle("OPTIONAL");
         }
     }
 
+    /**
+     * Deactivates google_otp unless it is already inactive: first the default enrollment policy stops offering it, as
+     * Okta refuses to deactivate an authenticator an enrollment policy uses (403 E0000148).
+     */
     void googleOtpInactive() {
         JsonNode a = authenticator("google_otp");
         if (a.get("status").asText().equals("ACTIVE")) {
+            defaultEnrollmentPolicyOffersGoogle("NOT_ALLOWED");
             ok(post(AUTHENTICATORS + "/" + a.get("id").asText() + "/lifecycle/deactivate", null));
+        }
+    }
+
+    /** The default MFA_ENROLL policy with google_otp at {@code level} (REQUIRED, OPTIONAL or NOT_ALLOWED). */
+    void defaultEnrollmentPolicyOffersGoogle(String level) {
+        defaultEnrollmentPolicyOffersGoogle(this, level);
+    }
+
+    static void defaultEnrollmentPolicyOffersGoogle(ApiClient api, String level) {
+        for (JsonNode p : ok(api.get("/api/v1/policies?type=MFA_ENROLL"))) {
+            if (p.get("system").asBoolean()) {
+                ok(api.put("/api/v1/policies/" + p.get("id").asText(), "{\"type\":\"MFA_ENROLL\",\"name\":\"Default Policy\","
+                        + "\"settings\":{\"type\":\"AUTHENTICATORS\",\"authenticators\":[{\"key\":\"okta_password\",\"enroll\":"
+                        + "{\"self\":\"REQUIRED\"}},{\"key\":\"google_otp\",\"enroll\":{\"self\":\"" + level + "\"}}]}}"));
+            }
         }
     }
 
