@@ -37,6 +37,10 @@ import java.util.function.Supplier;
  * changes what they do but not their name or place. An app sign-in policy still assigned to apps is neither deleted nor
  * deactivated (400 naming the apps): Terraform re-assigns the apps first, and a silent move to the default would
  * weaken their sign-in.
+ *
+ * <p>Somewhat over 400 lines because policies, rules and app assignments share one set of locks, priority rules and
+ * events; the JSON checks live in {@link PolicyInput} and {@link RuleActions}, the console's presets in
+ * {@link PolicyPresets}.
  */
 public final class Policies {
 
@@ -337,74 +341,9 @@ public final class Policies {
         return db.read(h -> store.enrollingPolicies(h, authenticatorKey));
     }
 
-    /**
-     * The console's one-click preset: Okta's "Any two factors" app sign-in policy (not system: Gatehouse's default stays
-     * Password only), its Catch-all 2FA; the existing one when it is already there.
-     */
-    public Policy anyTwoFactors(EventContext ctx) {
-        Optional<Policy> existing = list("ACCESS_POLICY", null, null).stream().filter(p -> p.name().equals("Any two factors")).findFirst();
-        if (existing.isPresent()) {
-            return existing.get();
-        }
-        ObjectNode body = F.objectNode().put("type", "ACCESS_POLICY").put("name", "Any two factors")
-                .put("description", "Require two factors to access.");
-        return create(ctx, body, true);
-    }
-
     /** The system policy of a type (there is exactly one). */
     public Policy defaultPolicy(PolicyType type) {
         return list(type.name(), null, null).stream().filter(Policy::system).findFirst().orElseThrow();
-    }
-
-    /**
-     * The console's Authenticator Enrollment: the default MFA_ENROLL policy with each authenticator at the level given
-     * (REQUIRED, OPTIONAL or NOT_ALLOWED), through {@link #replace} and its checks.
-     */
-    public Policy setDefaultEnrollment(EventContext ctx, Map<String, String> levels) {
-        Policy d = defaultPolicy(PolicyType.MFA_ENROLL);
-        ObjectNode body = F.objectNode().put("type", "MFA_ENROLL").put("name", d.name());
-        if (d.description() != null) {
-            body.put("description", d.description());
-        }
-        ObjectNode settings = body.putObject("settings").put("type", "AUTHENTICATORS");
-        var list = settings.putArray("authenticators");
-        levels.forEach((key, level) -> list.addObject().put("key", key).putObject("enroll").put("self", level));
-        return replace(ctx, d.id(), body);
-    }
-
-    static final String ADMINS_POLICY = "Administrators";
-    static final String ADMINS_RULE = "Second factor for administrators";
-
-    /**
-     * The console's one click "Require a second factor for administrators": an OKTA_SIGN_ON policy "Administrators"
-     * (first, for Everyone) whose rule requires a second factor at every sign-in of the people listed, the super admins
-     * of the moment. Super admin is a role, not a group, in Gatehouse: the rule names the people, and clicking again
-     * brings the list up to date.
-     */
-    public Policy requireSecondFactorFor(EventContext ctx, List<String> adminIds) {
-        if (adminIds.isEmpty()) {
-            throw ApiError.validation("people", "There is no administrator to require it of");
-        }
-        Policy p = list("OKTA_SIGN_ON", null, null).stream().filter(x -> x.name().equals(ADMINS_POLICY)).findFirst()
-                .orElseGet(() -> create(ctx, F.objectNode().put("type", "OKTA_SIGN_ON").put("name", ADMINS_POLICY).put("priority", 1)
-                        .put("description", "Administrators sign in with a second factor."), true));
-        if (!p.active()) {
-            lifecycle(ctx, p.id(), true);
-        }
-        ObjectNode rule = F.objectNode().put("name", ADMINS_RULE).put("type", "SIGN_ON");
-        var include = rule.putObject("conditions").putObject("people").putObject("users").putArray("include");
-        adminIds.stream().limit(100).forEach(include::add);
-        rule.putObject("actions").putObject("signon").put("access", "ALLOW").put("requireFactor", true).put("factorPromptMode", "ALWAYS");
-        Optional<PolicyRule> existing = rules(p.id()).stream().filter(r -> r.name().equals(ADMINS_RULE)).findFirst();
-        if (existing.isPresent()) {
-            replaceRule(ctx, p.id(), existing.get().id(), rule);
-            if (!existing.get().active()) {
-                ruleLifecycle(ctx, p.id(), existing.get().id(), true);
-            }
-        } else {
-            createRule(ctx, p.id(), rule, true);
-        }
-        return get(p.id());
     }
 
     // ── priorities ──────────────────────────────────────────────────────────────────────────────────────────────

@@ -7,13 +7,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.gatehouse.errors.ApiError;
 import dev.gatehouse.errors.ApiError.Cause;
 
-import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -23,7 +20,8 @@ import java.util.function.Predicate;
  * Okta's policy and rule JSON, read into what Gatehouse stores: every field checked (a refusal is 400 E0000001 with one
  * cause per field, and nothing is written), the JSON normalised to the shape Okta answers with (its defaults filled).
  * Conditions Gatehouse cannot evaluate (networks zones, devices, risk, expressions) are refused unless they say
- * "anything", so a rule never looks stricter than it is.
+ * "anything", so a rule never looks stricter than it is. (About 400 lines: one checker per field of three policy
+ * types; the rule actions are in {@link RuleActions}.)
  */
 final class PolicyInput {
 
@@ -36,8 +34,6 @@ final class PolicyInput {
             "okta_verify", "onprem_mfa", "phone_number", "security_key", "security_question", "smart_card_idp", "symantec_vip", "webauthn",
             "yubikey_token", "tac", "custom_otp");
     static final Set<String> ENROLL_SELF = Set.of("REQUIRED", "OPTIONAL", "NOT_ALLOWED");
-    private static final Set<String> CONSTRAINT_TYPES = Set.of("SECURITY_KEY", "PHONE", "EMAIL", "PASSWORD", "SECURITY_QUESTION", "APP",
-            "FEDERATED");
 
     record PolicyBody(String name, String description, Integer priority, Boolean active, JsonNode conditions, JsonNode settings) {
     }
@@ -115,9 +111,9 @@ final class PolicyInput {
         }
         JsonNode conditions = ruleConditions(body.get("conditions"), type, catalog, causes);
         JsonNode actions = switch (type) {
-            case ACCESS_POLICY -> appSignOn(body.path("actions").get("appSignOn"), causes);
-            case MFA_ENROLL -> enrollAction(body.path("actions").get("enroll"), causes);
-            case OKTA_SIGN_ON -> signOn(body.path("actions").get("signon"), causes);
+            case ACCESS_POLICY -> RuleActions.appSignOn(body.path("actions").get("appSignOn"), causes);
+            case MFA_ENROLL -> RuleActions.enrollAction(body.path("actions").get("enroll"), causes);
+            case OKTA_SIGN_ON -> RuleActions.signOn(body.path("actions").get("signon"), causes);
         };
         if (!causes.isEmpty()) {
             throw ApiError.validation(causes);
@@ -401,145 +397,7 @@ final class PolicyInput {
         return out;
     }
 
-    // ── rule actions ────────────────────────────────────────────────────────────────────────────────────────────
-    private static JsonNode appSignOn(JsonNode a, List<Cause> causes) {
-        ObjectNode out = F.objectNode();
-        if (a == null || !a.isObject()) {
-            causes.add(new Cause("actions.appSignOn", "The field cannot be left blank"));
-            return out;
-        }
-        String access = a.path("access").asText("");
-        if (!Set.of("ALLOW", "DENY").contains(access)) {
-            causes.add(new Cause("actions.appSignOn.access", "Must be ALLOW or DENY"));
-        }
-        out.put("access", access);
-        JsonNode vm = a.get("verificationMethod");
-        if (vm != null && !vm.isNull()) {
-            ObjectNode v = F.objectNode();
-            String factorMode = vm.path("factorMode").asText("");
-            if (!Set.of("1FA", "2FA").contains(factorMode)) {
-                causes.add(new Cause("actions.appSignOn.verificationMethod.factorMode", "Must be 1FA or 2FA"));
-            }
-            v.put("factorMode", factorMode);
-            String type = vm.path("type").asText("ASSURANCE");
-            if (!"ASSURANCE".equals(type)) {
-                causes.add(new Cause("actions.appSignOn.verificationMethod.type", "Only ASSURANCE is supported"));
-            }
-            v.put("type", type);
-            duration(vm, "reauthenticateIn", "actions.appSignOn.verificationMethod.reauthenticateIn", causes).ifPresent(d -> v.put("reauthenticateIn", d));
-            duration(vm, "inactivityPeriod", "actions.appSignOn.verificationMethod.inactivityPeriod", causes).ifPresent(d -> v.put("inactivityPeriod", d));
-            JsonNode constraints = vm.get("constraints");
-            if (constraints != null && !constraints.isNull()) {
-                if (!constraints.isArray() || constraints.size() > 10) {
-                    causes.add(new Cause("actions.appSignOn.verificationMethod.constraints", "Must be a list of {knowledge, possession}"));
-                } else {
-                    for (JsonNode c : constraints) {
-                        for (String kind : List.of("knowledge", "possession")) {
-                            for (JsonNode t : c.path(kind).path("types")) {
-                                if (!CONSTRAINT_TYPES.contains(t.asText().toUpperCase(Locale.ROOT))) {
-                                    causes.add(new Cause("actions.appSignOn.verificationMethod.constraints",
-                                            "Unknown " + kind + " type '" + clip(t.asText()) + "'"));
-                                }
-                            }
-                        }
-                    }
-                    v.set("constraints", constraints);
-                }
-            }
-            out.set("verificationMethod", v);
-        } else if ("ALLOW".equals(access)) {
-            causes.add(new Cause("actions.appSignOn.verificationMethod", "An ALLOW rule says how people verify (factorMode 1FA or 2FA)"));
-        }
-        JsonNode keep = a.get("keepMeSignedIn");
-        out.set("keepMeSignedIn", keep != null && keep.isObject() ? keep : F.objectNode().put("postAuth", "NOT_ALLOWED"));
-        return F.objectNode().set("appSignOn", out);
-    }
-
-    private static JsonNode enrollAction(JsonNode e, List<Cause> causes) {
-        String self = e == null ? "CHALLENGE" : e.path("self").asText("CHALLENGE");
-        if (!Set.of("CHALLENGE", "LOGIN", "NEVER", "NEVER_INCLUDING_RECOVERY").contains(self)) {
-            causes.add(new Cause("actions.enroll.self", "Must be CHALLENGE, LOGIN, NEVER or NEVER_INCLUDING_RECOVERY"));
-        }
-        return F.objectNode().set("enroll", F.objectNode().put("self", self));
-    }
-
-    private static JsonNode signOn(JsonNode s, List<Cause> causes) {
-        ObjectNode out = F.objectNode();
-        if (s == null || !s.isObject()) {
-            causes.add(new Cause("actions.signon", "The field cannot be left blank"));
-            return F.objectNode().set("signon", out);
-        }
-        String access = s.path("access").asText("");
-        if (!Set.of("ALLOW", "DENY").contains(access)) {
-            causes.add(new Cause("actions.signon.access", "Must be ALLOW or DENY"));
-        }
-        out.put("access", access);
-        JsonNode rf = s.get("requireFactor");
-        if (rf != null && !rf.isNull() && !rf.isBoolean()) {
-            causes.add(new Cause("actions.signon.requireFactor", "Must be true or false"));
-        }
-        boolean requireFactor = rf != null && rf.asBoolean(false);
-        out.put("requireFactor", requireFactor);
-        if (requireFactor) {
-            String mode = s.path("factorPromptMode").asText("");
-            if (!Set.of("ALWAYS", "DEVICE", "SESSION").contains(mode)) {
-                causes.add(new Cause("actions.signon.factorPromptMode", "Must be ALWAYS, DEVICE or SESSION when a factor is required"));
-            }
-            out.put("factorPromptMode", mode);
-            if ("SESSION".equals(mode)) {
-                JsonNode life = s.get("factorLifetime");
-                if (life == null || !life.canConvertToInt() || !life.isIntegralNumber() || life.asInt() < 1) {
-                    causes.add(new Cause("actions.signon.factorLifetime", "Minutes, 1 or more, when factorPromptMode is SESSION"));
-                } else {
-                    out.put("factorLifetime", life.asInt());
-                }
-            }
-            out.put("rememberDeviceByDefault", s.path("rememberDeviceByDefault").asBoolean(false));
-        }
-        String primary = s.path("primaryFactor").asText("PASSWORD_IDP");
-        if (!Set.of("PASSWORD_IDP", "PASSWORD_IDP_ANY_FACTOR").contains(primary)) {
-            causes.add(new Cause("actions.signon.primaryFactor", "Must be PASSWORD_IDP or PASSWORD_IDP_ANY_FACTOR"));
-        }
-        out.put("primaryFactor", primary);
-        JsonNode session = s.path("session");
-        ObjectNode so = F.objectNode();
-        so.put("usePersistentCookie", session.path("usePersistentCookie").asBoolean(false));
-        so.put("maxSessionIdleMinutes", minutes(session, "maxSessionIdleMinutes", 120, 1, causes));
-        so.put("maxSessionLifetimeMinutes", minutes(session, "maxSessionLifetimeMinutes", 1440, 0, causes));
-        out.set("session", so);
-        return F.objectNode().set("signon", out);
-    }
-
-    private static int minutes(JsonNode session, String field, int dflt, int min, List<Cause> causes) {
-        JsonNode n = session.get(field);
-        if (n == null || n.isNull()) {
-            return dflt;
-        }
-        if (!n.isIntegralNumber() || !n.canConvertToInt() || n.asInt() < min || n.asInt() > 60 * 24 * 365 * 10) {
-            causes.add(new Cause("actions.signon.session." + field, "Minutes, " + min + " or more"));
-            return dflt;
-        }
-        return n.asInt();
-    }
-
-    private static Optional<String> duration(JsonNode parent, String field, String path, List<Cause> causes) {
-        JsonNode n = parent.get(field);
-        if (n == null || n.isNull()) {
-            return Optional.empty();
-        }
-        try {
-            Duration d = Duration.parse(n.asText());
-            if (d.isNegative() || !n.isTextual()) {
-                throw new DateTimeParseException("negative", n.asText(), 0);
-            }
-            return Optional.of(n.asText());
-        } catch (DateTimeParseException e) {
-            causes.add(new Cause(path, "An ISO-8601 duration such as PT2H or PT0S"));
-            return Optional.empty();
-        }
-    }
-
-    private static String clip(String s) {
+    static String clip(String s) {
         return s.length() > 40 ? s.substring(0, 40) + "…" : s;
     }
 }

@@ -50,6 +50,7 @@ public final class PolicyPages {
 
     private final Console console;
     private final Policies policies;
+    private final PolicyPresets presets;
     private final Supplier<List<Authenticator>> authenticators;
     private final Supplier<List<String>> administrators;
 
@@ -57,6 +58,7 @@ public final class PolicyPages {
     public PolicyPages(Console console, Policies policies, Supplier<List<Authenticator>> authenticators, Supplier<List<String>> administrators) {
         this.console = console;
         this.policies = policies;
+        this.presets = new PolicyPresets(policies);
         this.authenticators = authenticators;
         this.administrators = administrators;
     }
@@ -78,7 +80,7 @@ public final class PolicyPages {
     /** The one-click preset: Okta's "Any two factors" (the existing one when it is there). */
     public void anyTwoFactors(Context ctx) {
         try {
-            Policy p = policies.anyTwoFactors(console.event(ctx));
+            Policy p = presets.anyTwoFactors(console.event(ctx));
             Console.seeOther(ctx, Nav.AUTHENTICATION_POLICIES.path() + "/" + p.id());
         } catch (ApiError e) {
             ctx.status(400);
@@ -113,7 +115,7 @@ public final class PolicyPages {
             levels.put(a.key(), level == null ? "NOT_ALLOWED" : level);
         }
         try {
-            policies.setDefaultEnrollment(console.event(ctx), levels);
+            presets.setDefaultEnrollment(console.event(ctx), levels);
             Console.seeOther(ctx, Nav.AUTHENTICATOR_ENROLLMENT.path() + "?notice=saved");
         } catch (ApiError e) {
             ctx.status(400);
@@ -137,7 +139,7 @@ public final class PolicyPages {
 
     public void requireFactorForAdministrators(Context ctx) {
         try {
-            policies.requireSecondFactorFor(console.event(ctx), administrators.get());
+            presets.requireSecondFactorFor(console.event(ctx), administrators.get());
             Console.seeOther(ctx, Nav.GLOBAL_SESSION_POLICY.path() + "?notice=admins");
         } catch (ApiError e) {
             ctx.status(400);
