@@ -37,6 +37,8 @@ import dev.gatehouse.mfa.FactorJson;
 import dev.gatehouse.mfa.FactorStore;
 import dev.gatehouse.mfa.Factors;
 import dev.gatehouse.mfa.FactorsApi;
+import dev.gatehouse.mfa.WebAuthn;
+import dev.gatehouse.mfa.WebAuthnStore;
 import dev.gatehouse.oauth.issued.LifecycleRevocation;
 import dev.gatehouse.sessions.SessionCookie;
 import dev.gatehouse.sessions.SessionSettings;
@@ -154,12 +156,15 @@ public final class Wiring implements AutoCloseable {
     public final Features features;
     public final LogRetention logRetention;
     private final RateLimits rateLimits;
+    /** WebAuthn's use cases, for the sign-in pages to come and for tests. */
+    public final WebAuthn webAuthn;
 
     private Wiring(GatehouseConfig config, Database db, OrgBootstrap.FirstStart firstStart, ApiTokens apiTokens, SystemLog systemLog,
                    Optional<Tls.Material> tls, boolean certificateGenerated, HttpServer server,
                    Users users, Groups groups, Apps apps, AuthorizationServers authorizationServers, SigningKeys signingKeys,
                    KeyRotationSchedule keyRotation, TrustedOrigins trustedOrigins, ChangeFeed changes,
-                   Features features, LogRetention logRetention, RateLimits rateLimits) {
+                   Features features, LogRetention logRetention, RateLimits rateLimits, WebAuthn webAuthn) {
+        this.webAuthn = webAuthn;
         this.features = features;
         this.logRetention = logRetention;
         this.rateLimits = rateLimits;
@@ -262,6 +267,8 @@ public final class Wiring implements AutoCloseable {
                     db.isPostgres() ? Optional.of(new SharedBuckets.Store(config.jdbcUrl(), config.dbUser().orElse(null),
                             config.dbPassword().orElse(null))) : Optional.empty(), clock);
             Factors factors = new Factors(db, factorStore, authenticators, directoryUsers, keyEncryption, rateLimits, log, ids, clock);
+            WebAuthn webAuthn = new WebAuthn(db, factorStore, new WebAuthnStore(), authenticators, directoryUsers, rateLimits, log, ids, clock,
+                    config.baseUrl(), config.webauthnRpId().orElse(config.baseUri().getHost()), config.orgName());
             DirectoryJson directoryJson = new DirectoryJson(config.baseUrl(), factors::withAny);
             RateLimitFilter rateLimitFilter = new RateLimitFilter(rateLimits, errors, signInPages::tooManyAttempts, Logins::key);
             OAuthRoutes oauth = oauthRoutes(config, db, log, ids, clock, apps, users, groupStore, assignmentStore, codeStore, issuedTokens,
@@ -294,7 +301,7 @@ public final class Wiring implements AutoCloseable {
                     new TrustedOriginsApi(trustedOrigins, new TrustedOriginJson(config.baseUrl()), config.baseUrl()),
                     new AppTokensApi(appTokens, new AppTokenJson(authorizationServers, config.baseUrl())),
                     new AuthenticatorsApi(authenticators, new AuthenticatorJson(config.baseUrl())),
-                    new FactorsApi(factors, directoryUsers, new FactorJson(config.baseUrl())));
+                    new FactorsApi(factors, webAuthn, directoryUsers, new FactorJson(config.baseUrl())));
             HttpServer server = new HttpServer(config, tls, ids, errors, metrics, List.of(
                     new Cors(originCache),
                     new ParameterLimits(errors),   // after CORS (a browser must read the refusal), before anything counts or stores
@@ -310,7 +317,7 @@ public final class Wiring implements AutoCloseable {
             return new Wiring(config, db, first, apiTokens, log, tls, generated, server, directoryUsers, directoryGroups, apps,
                     authorizationServers, signingKeys, KeyRotationSchedule.start(signingKeys), trustedOrigins, changes,
                     features, new LogRetention(db, log, clock, config.logRetentionDays()).start(),
-                    rateLimits);
+                    rateLimits, webAuthn);
         } catch (RuntimeException e) {
             changes.close();
             db.close();

@@ -21,7 +21,8 @@ public enum ErrorCode {
     E0000069(403, "User Locked"),
     E0000082(403, "Each code can only be used once. Please wait for a new code and try again."),
     E0000141(400, "Feature cannot be enabled or disabled due to dependencies/dependents conflicts."),
-    E0000154(400, "Invalid factor id, it is not currently active.");
+    E0000154(400, "Invalid factor id, it is not currently active."),
+    E0000158(400, "Invalid Enrollment. User verification required.");
 
     private final int status;
     private final String summary;
