@@ -163,12 +163,12 @@ public final class WebAuthn {
         });
         Map<String, Object> o = new LinkedHashMap<>();
         o.put("attestation", "none");
-        o.put("authenticatorSelection", Map.of("userVerification", uv.webAuthnName(), "requireResidentKey", false));
+        o.put("authenticatorSelection", ordered("userVerification", uv.webAuthnName(), "requireResidentKey", false));
         o.put("challenge", challenge);
-        o.put("excludeCredentials", exclude.stream().map(c -> Map.of("type", "public-key", "id", c)).toList());
-        o.put("pubKeyCredParams", ALGORITHMS.stream().map(p -> Map.of("type", "public-key", "alg", p.getAlg().getValue())).toList());
-        o.put("rp", Map.of("name", rpName, "id", rpId));
-        o.put("user", Map.of("displayName", displayName(u), "name", u.profile().login(), "id", userHandle(u.id())));
+        o.put("excludeCredentials", exclude.stream().map(WebAuthn::descriptor).toList());
+        o.put("pubKeyCredParams", ALGORITHMS.stream().map(p -> ordered("type", "public-key", "alg", p.getAlg().getValue())).toList());
+        o.put("rp", ordered("name", rpName, "id", rpId));
+        o.put("user", ordered("displayName", displayName(u), "name", u.profile().login(), "id", userHandle(u.id())));
         o.put("timeout", TIMEOUT_MILLIS);
         return new Registration(id, json(o));
     }
@@ -284,7 +284,7 @@ public final class WebAuthn {
         Map<String, Object> o = new LinkedHashMap<>();
         o.put("challenge", challenge);
         o.put("rpId", rpId);
-        o.put("allowCredentials", p.credentials().stream().map(c -> Map.of("type", "public-key", "id", c)).toList());
+        o.put("allowCredentials", p.credentials().stream().map(WebAuthn::descriptor).toList());
         o.put("userVerification", uv.webAuthnName());
         o.put("timeout", TIMEOUT_MILLIS);
         return new FactorChallenge(p.factor(), challenge, json(o));
@@ -491,6 +491,19 @@ public final class WebAuthn {
 
     static String b64u(byte[] b) {
         return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
+    }
+
+    private static Map<String, Object> descriptor(String credentialId) {
+        return ordered("type", "public-key", "id", credentialId);
+    }
+
+    /** A JSON object in the order given (key, value, key, value …). */
+    private static Map<String, Object> ordered(Object... kv) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        for (int i = 0; i < kv.length; i += 2) {
+            m.put((String) kv[i], kv[i + 1]);
+        }
+        return m;
     }
 
     private static String json(Object o) {
