@@ -75,6 +75,10 @@ public final class WebAuthn {
     public static final String DEFAULT_NAME = "Security Key or Biometric";
     static final String ID_PREFIX = "fwf";
     private static final int CHALLENGE_BYTES = 32;
+    private static final java.util.Set<String> TRANSPORTS = java.util.Set.of("usb", "nfc", "ble", "smart-card", "hybrid", "internal");
+    /** Longest stored forms (the columns): a credential id of 1023 bytes (WebAuthn's limit) and a COSE key. */
+    private static final int MAX_CREDENTIAL_ID = 1364;
+    private static final int MAX_PUBLIC_KEY = 4000;
     private static final long TIMEOUT_MILLIS = CHALLENGE_LIFETIME.toMillis();
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final List<PublicKeyCredentialParameters> ALGORITHMS = List.of(
@@ -149,7 +153,7 @@ public final class WebAuthn {
         String id = ids.next(ID_PREFIX);
         String challenge = b64u(ids.bytes(CHALLENGE_BYTES));
         Instant now = clock.instant();
-        List<String> exclude = db.tx(h -> {
+        List<Factor.Credential> exclude = db.tx(h -> {
             if (users.lockForFactorAttempt(h, u.id()).isEmpty()) {
                 throw ApiError.notFound(userId, "User");
             }
@@ -159,7 +163,7 @@ public final class WebAuthn {
             Factor pending = factors.find(h, u.id(), id).orElseThrow();
             log.record(h, ctx, SystemLog.Entry.success(Factors.UPDATE, "Enroll factor: pending activation", Factors.userTarget(u),
                     Factors.factorTarget(pending)));
-            return store.activeCredentialIds(h, u.id());
+            return activeCredentials(h, u.id());
         });
         Map<String, Object> o = new LinkedHashMap<>();
         o.put("attestation", "none");
@@ -180,6 +184,18 @@ public final class WebAuthn {
      */
     public Factor finishRegistration(EventContext ctx, String userId, String factorId, String clientDataJsonB64u,
                                      String attestationObjectB64u) {
+        return finishRegistration(ctx, userId, factorId, clientDataJsonB64u, attestationObjectB64u, null);
+    }
+
+    /**
+     * As {@link #finishRegistration(EventContext, String, String, String, String)}, keeping the transports the browser
+     * reported ({@code getTransports()}, comma-separated as webauthn.js posts them; unknown values are dropped). They are
+     * handed back in allowCredentials, so a browser knows to offer a USB key or a phone.
+     */
+    public Factor finishRegistration(EventContext ctx, String userId, String factorId, String clientDataJsonB64u,
+                                     String attestationObjectB64u, String transports) {
+        List<String> kept = transports == null ? List.of() : java.util.Arrays.stream(transports.split(",")).map(String::strip)
+                .filter(TRANSPORTS::contains).distinct().toList();
         User u = users.get(userId);
         checkAttempt(u);
         required("clientData", clientDataJsonB64u);
@@ -225,12 +241,15 @@ public final class WebAuthn {
             AuthenticatorData<?> ad = data.getAttestationObject().getAuthenticatorData();
             AttestedCredentialData acd = ad.getAttestedCredentialData();
             String credentialId = b64u(acd.getCredentialId());
+            String publicKey = b64u(converter.getCborConverter().writeValueAsBytes(acd.getCOSEKey()));
+            if (credentialId.length() > MAX_CREDENTIAL_ID || publicKey.length() > MAX_PUBLIC_KEY) {
+                return fail(h, ctx, u, f, "Activate factor", Refusal.BAD, false);
+            }
             if (store.credentialTaken(h, credentialId)) {
                 return fail(h, ctx, u, f, "Activate factor", Refusal.DUPLICATE, false);
             }
-            Factor.Credential credential = new Factor.Credential(credentialId,
-                    b64u(converter.getCborConverter().writeValueAsBytes(acd.getCOSEKey())), ad.getSignCount(),
-                    acd.getAaguid().getValue().toString(), ad.isFlagUV(), ad.isFlagBE(), ad.isFlagBS(), List.of(), DEFAULT_NAME);
+            Factor.Credential credential = new Factor.Credential(credentialId, publicKey, ad.getSignCount(),
+                    acd.getAaguid().getValue().toString(), ad.isFlagUV(), ad.isFlagBE(), ad.isFlagBS(), kept, DEFAULT_NAME);
             if (!store.activate(h, f.id(), credential, now)) {
                 return Refusal.GONE;
             }
@@ -256,23 +275,23 @@ public final class WebAuthn {
         Authenticator.UserVerification uv = activeAuthenticator(false).userVerification();
         String challenge = b64u(ids.bytes(CHALLENGE_BYTES));
         Instant now = clock.instant();
-        record Prepared(Factor factor, List<String> credentials) {
+        record Prepared(Factor factor, List<Factor.Credential> credentials) {
         }
         Prepared p = db.tx(h -> {
             if (users.lockForFactorAttempt(h, u.id()).isEmpty()) {
                 throw ApiError.notFound(userId, "User");
             }
             Factor f = null;
-            List<String> credentials;
+            List<Factor.Credential> credentials;
             if (factorId != null) {
                 f = factors.find(h, u.id(), factorId).filter(Factor::webAuthn).orElseThrow(() -> ApiError.notFound(factorId, "UserFactor"));
                 if (!f.active()) {
                     throw new ApiError(ErrorCode.E0000154, ErrorCode.E0000154.summary(null),
                             List.of(new ApiError.Cause(null, "The factor is pending activation: activate it first.")));
                 }
-                credentials = List.of(f.credential().credentialId());
+                credentials = List.of(f.credential());
             } else {
-                credentials = store.activeCredentialIds(h, u.id());
+                credentials = activeCredentials(h, u.id());
                 if (credentials.isEmpty()) {
                     throw new ApiError(ErrorCode.E0000001, ErrorCode.E0000001.summary("factor"),
                             List.of(new ApiError.Cause(null, "The user has no active webauthn factor.")));
@@ -493,8 +512,17 @@ public final class WebAuthn {
         return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
     }
 
-    private static Map<String, Object> descriptor(String credentialId) {
-        return ordered("type", "public-key", "id", credentialId);
+    /** A PublicKeyCredentialDescriptor: type, id and, when the browser reported them, transports. */
+    private static Map<String, Object> descriptor(Factor.Credential c) {
+        Map<String, Object> d = ordered("type", "public-key", "id", c.credentialId());
+        if (!c.transports().isEmpty()) {
+            d.put("transports", c.transports());
+        }
+        return d;
+    }
+
+    private List<Factor.Credential> activeCredentials(org.jdbi.v3.core.Handle h, String userId) {
+        return factors.ofUser(h, userId).stream().filter(f -> f.webAuthn() && f.active()).map(Factor::credential).toList();
     }
 
     /** A JSON object in the order given (key, value, key, value …). */

@@ -36,12 +36,6 @@ public final class WebAuthnStore {
         return h.createUpdate("DELETE FROM webauthn_factors WHERE user_id = :u AND status = 'PENDING_ACTIVATION'").bind("u", userId).execute();
     }
 
-    /** The user's ACTIVE credentials' ids (base64url), oldest first. */
-    public List<String> activeCredentialIds(Handle h, String userId) {
-        return h.createQuery("SELECT credential_id FROM webauthn_factors WHERE user_id = :u AND status = 'ACTIVE' ORDER BY created_at, id")
-                .bind("u", userId).mapTo(String.class).list();
-    }
-
     /** The user's ACTIVE factor with this credential id: another user's credential is not found. */
     public Optional<Factor> byCredential(Handle h, String userId, String credentialId) {
         return h.createQuery("SELECT * FROM webauthn_factors WHERE user_id = :u AND credential_id = :c AND status = 'ACTIVE'")

@@ -141,6 +141,17 @@ class WebAuthnTest {
     }
 
     @Test
+    void theTransportsTheBrowserReportedComeBackInAllowCredentials() throws Exception {
+        String user = api.newUser();
+        SoftAuthenticator key = new SoftAuthenticator(false);
+        WebAuthn.Registration r = webAuthn.startRegistration(CTX, user);
+        SoftAuthenticator.Response a = key.register(JSON.readTree(r.optionsJson()).get("challenge").asText(), origin, "127.0.0.1", UP, false);
+        webAuthn.finishRegistration(CTX, user, r.factorId(), a.clientData(), a.attestation(), "usb, nfc,warp-drive");
+        JsonNode allow = JSON.readTree(webAuthn.startAssertion(user)).get("allowCredentials");
+        assertThat(allow.toString()).isEqualTo("[{\"type\":\"public-key\",\"id\":\"" + key.credentialIdB64u() + "\",\"transports\":[\"usb\",\"nfc\"]}]");
+    }
+
+    @Test
     void aUserWithoutCredentialsGetsNoAssertionOptions() {
         assertRefused(() -> webAuthn.startAssertion(api.newUser()), ErrorCode.E0000001);
     }
