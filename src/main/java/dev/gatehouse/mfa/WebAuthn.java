@@ -197,6 +197,9 @@ public final class WebAuthn {
         List<String> kept = transports == null ? List.of() : java.util.Arrays.stream(transports.split(",")).map(String::strip)
                 .filter(TRANSPORTS::contains).distinct().toList();
         User u = users.get(userId);
+        if (factorId == null || factorId.length() > 40) {
+            throw ApiError.notFound("factor", "UserFactor");
+        }
         checkAttempt(u);
         required("clientData", clientDataJsonB64u);
         required("attestation", attestationObjectB64u);

@@ -13,6 +13,7 @@ import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import java.time.Duration;
+import java.util.List;
 
 import static dev.gatehouse.mfa.SoftAuthenticator.UP;
 import static dev.gatehouse.mfa.SoftAuthenticator.UV;
@@ -182,6 +183,27 @@ class WebAuthnHttpTest {
         assertOktaError(verify(en, s), 403, "E0000068");
         // Even with a higher counter, the used challenge stays used.
         assertOktaError(verify(en, en.authenticator().assertion(c, origin, rpId, UP | UV, 2, null)), 403, "E0000068");
+    }
+
+    @Test
+    void twoRacingUsesOfOneResponseSucceedOnce() throws Exception {
+        Enrolled en = enrolled(new SoftAuthenticator(false), UP | UV);
+        String c = ok(challenge(en)).at("/_embedded/challenge/challenge").asText();
+        SoftAuthenticator.Response s = en.authenticator().assertion(c, origin, rpId, UP | UV, 1, null);
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+        try {
+            List<java.util.concurrent.Future<Integer>> results = new java.util.ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                results.add(pool.submit(() -> verify(en, s).status()));
+            }
+            List<Integer> statuses = new java.util.ArrayList<>();
+            for (java.util.concurrent.Future<Integer> f : results) {
+                statuses.add(f.get());
+            }
+            assertThat(statuses).containsExactlyInAnyOrder(200, 403, 403, 403);
+        } finally {
+            pool.shutdown();
+        }
     }
 
     @Test
