@@ -151,6 +151,8 @@ public final class ApiRoutes implements Routes {
         r.get(AUTHENTICATOR, authenticators::get);
         r.put(AUTHENTICATOR, authenticators::replace);
         r.get(AUTHENTICATOR + "/methods", authenticators::methods);
+        r.get(AUTHENTICATOR + "/methods/{methodType}", authenticators::method);
+        r.put(AUTHENTICATOR + "/methods/{methodType}", authenticators::replaceMethod);
         r.post(AUTHENTICATOR + "/lifecycle/{operation}", authenticators::lifecycle);
         r.get(POLICIES, policies::list);
         r.post(POLICIES, policies::create);

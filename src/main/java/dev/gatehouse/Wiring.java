@@ -37,6 +37,8 @@ import dev.gatehouse.mfa.FactorJson;
 import dev.gatehouse.mfa.FactorStore;
 import dev.gatehouse.mfa.Factors;
 import dev.gatehouse.mfa.FactorsApi;
+import dev.gatehouse.mfa.WebAuthn;
+import dev.gatehouse.mfa.WebAuthnStore;
 import dev.gatehouse.oauth.issued.LifecycleRevocation;
 import dev.gatehouse.policies.PoliciesApi;
 import dev.gatehouse.policies.PolicyPages;
@@ -163,15 +165,18 @@ public final class Wiring implements AutoCloseable {
     /** The policy evaluator (issue 18): what the sign-in and /authorize ask of the app sign-in, session and enrollment policies. */
     public final SignOnPolicies signOnPolicies;
     public final Policies policies;
+    /** WebAuthn's use cases, for the sign-in pages to come and for tests. */
+    public final WebAuthn webAuthn;
 
     private Wiring(GatehouseConfig config, Database db, OrgBootstrap.FirstStart firstStart, ApiTokens apiTokens, SystemLog systemLog,
                    Optional<Tls.Material> tls, boolean certificateGenerated, HttpServer server,
                    Users users, Groups groups, Apps apps, AuthorizationServers authorizationServers, SigningKeys signingKeys,
                    KeyRotationSchedule keyRotation, TrustedOrigins trustedOrigins, ChangeFeed changes,
                    Features features, LogRetention logRetention, RateLimits rateLimits, Policies policies,
-                   SignOnPolicies signOnPolicies) {
+                   SignOnPolicies signOnPolicies, WebAuthn webAuthn) {
         this.policies = policies;
         this.signOnPolicies = signOnPolicies;
+        this.webAuthn = webAuthn;
         this.features = features;
         this.logRetention = logRetention;
         this.rateLimits = rateLimits;
@@ -287,6 +292,8 @@ public final class Wiring implements AutoCloseable {
                     db.isPostgres() ? Optional.of(new SharedBuckets.Store(config.jdbcUrl(), config.dbUser().orElse(null),
                             config.dbPassword().orElse(null))) : Optional.empty(), clock);
             Factors factors = new Factors(db, factorStore, authenticators, directoryUsers, keyEncryption, rateLimits, log, ids, clock);
+            WebAuthn webAuthn = new WebAuthn(db, factorStore, new WebAuthnStore(), authenticators, directoryUsers, rateLimits, log, ids, clock,
+                    config.baseUrl(), config.webauthnRpId().orElse(config.baseUri().getHost()), config.orgName());
             DirectoryJson directoryJson = new DirectoryJson(config.baseUrl(), factors::withAny);
             SignOn signOn = new SignOn(factors, authenticators, signOnPolicies);
             RateLimitFilter rateLimitFilter = new RateLimitFilter(rateLimits, errors, signInPages::tooManyAttempts, Logins::key);
@@ -325,7 +332,7 @@ public final class Wiring implements AutoCloseable {
                     new TrustedOriginsApi(trustedOrigins, new TrustedOriginJson(config.baseUrl()), config.baseUrl()),
                     new AppTokensApi(appTokens, new AppTokenJson(authorizationServers, config.baseUrl())),
                     new AuthenticatorsApi(authenticators, new AuthenticatorJson(config.baseUrl())),
-                    new FactorsApi(factors, directoryUsers, new FactorJson(config.baseUrl())),
+                    new FactorsApi(factors, webAuthn, directoryUsers, new FactorJson(config.baseUrl())),
                     new PoliciesApi(policies, policyJson));
             HttpServer server = new HttpServer(config, tls, ids, errors, metrics, List.of(
                     new Cors(originCache),
@@ -344,7 +351,7 @@ public final class Wiring implements AutoCloseable {
             return new Wiring(config, db, first, apiTokens, log, tls, generated, server, directoryUsers, directoryGroups, apps,
                     authorizationServers, signingKeys, KeyRotationSchedule.start(signingKeys), trustedOrigins, changes,
                     features, new LogRetention(db, log, clock, config.logRetentionDays()).start(),
-                    rateLimits, policies, signOnPolicies);
+                    rateLimits, policies, signOnPolicies, webAuthn);
         } catch (RuntimeException e) {
             changes.close();
             db.close();

@@ -64,7 +64,9 @@ public final class ConfigLoader {
                     + "further ones wait until one closes"),
             new Setting("GATEHOUSE_IDLE_TIMEOUT_SECONDS", "30", "a connection with nothing to read or write for this long is closed"),
             new Setting("GATEHOUSE_HEADER_TIMEOUT_SECONDS", "20", "a request's line and headers must arrive within this long "
-                    + "of its first byte, else the connection is closed (slow-header attacks)"));
+                    + "of its first byte, else the connection is closed (slow-header attacks)"),
+            new Setting("GATEHOUSE_WEBAUTHN_RP_ID", null, "WebAuthn relying party id: the base URL's host (default) or a domain it is "
+                    + "under, e.g. example.com for https://login.example.com"));
 
     private ConfigLoader() {
     }
@@ -131,7 +133,24 @@ public final class ConfigLoader {
                 integer(v, "GATEHOUSE_LOG_RETENTION_DAYS", 0, 36500),
                 rateLimitMultiplier(v.get("GATEHOUSE_RATE_LIMIT_MULTIPLIER")), rateLimits(v.get("GATEHOUSE_RATE_LIMITS")),
                 integer(v, "GATEHOUSE_MAX_CONNECTIONS", 1, 100_000), integer(v, "GATEHOUSE_IDLE_TIMEOUT_SECONDS", 1, 3600),
-                integer(v, "GATEHOUSE_HEADER_TIMEOUT_SECONDS", 1, 600));
+                integer(v, "GATEHOUSE_HEADER_TIMEOUT_SECONDS", 1, 600), webauthnRpId(v.get("GATEHOUSE_WEBAUTHN_RP_ID"), baseUrl));
+    }
+
+    /**
+     * The WebAuthn relying party id, when set: a browser accepts only the page's host or a registrable suffix of it
+     * (login.example.com may use example.com), so anything else is refused at start rather than by every browser.
+     */
+    private static Optional<String> webauthnRpId(String raw, String baseUrl) {
+        if (raw == null || raw.isBlank()) {
+            return Optional.empty();
+        }
+        String rpId = raw.strip().toLowerCase(Locale.ROOT);
+        String host = java.net.URI.create(baseUrl).getHost().toLowerCase(Locale.ROOT);
+        if (!rpId.matches("[a-z0-9.-]+") || rpId.startsWith(".") || rpId.endsWith(".") || !(host.equals(rpId) || host.endsWith("." + rpId))) {
+            throw new ConfigException("GATEHOUSE_WEBAUTHN_RP_ID must be the base URL's host (" + host + ") or a domain it is under "
+                    + "(got '" + raw.strip() + "').");
+        }
+        return Optional.of(rpId);
     }
 
     /** A non-negative number (decimals allowed: 0.5 halves the limits); 0 turns rate limiting off. */

@@ -19,6 +19,7 @@ import java.util.Optional;
  * @param maxConnections connections Jetty keeps open at once over HTTP and HTTPS together; beyond it new ones wait
  * @param idleTimeoutSeconds a connection with nothing to read or write for this long is closed
  * @param headerTimeoutSeconds a request's line and headers must be complete this long after its first byte
+ * @param webauthnRpId WebAuthn relying party id: the base URL's host or a registrable suffix of it; empty: the host
  */
 public record GatehouseConfig(
         int port,
@@ -50,7 +51,8 @@ public record GatehouseConfig(
         java.util.Map<String, Integer> rateLimits,
         int maxConnections,
         int idleTimeoutSeconds,
-        int headerTimeoutSeconds) {
+        int headerTimeoutSeconds,
+        Optional<String> webauthnRpId) {
 
     public enum LogFormat { TEXT, JSON }
 

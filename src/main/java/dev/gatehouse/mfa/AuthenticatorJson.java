@@ -33,6 +33,7 @@ public final class AuthenticatorJson {
         Map<String, Object> links = new LinkedHashMap<>();
         links.put("self", link(self, "GET", "PUT"));
         if (a.hasLifecycle()) {
+            // Okta's real org shows activate on an inactive authenticator, deactivate on an active one (§2.3).
             String op = a.active() ? "deactivate" : "activate";
             links.put(op, link(self + "/lifecycle/" + op, "POST"));
         }
@@ -46,12 +47,37 @@ public final class AuthenticatorJson {
      * for Google Authenticator), with the authenticator's status and a {@code self} link.
      */
     public List<Map<String, Object>> methods(Authenticator a) {
-        String type = Authenticator.PASSWORD.equals(a.key()) ? "password" : "otp";
+        return List.of(method(a));
+    }
+
+    /**
+     * The one method: {@code password}, {@code otp}, or {@code webauthn} with its settings ({@code userVerification} as
+     * set, {@code attachment} ANY: Gatehouse does not restrict it) and a self link that allows PUT (§2.4).
+     */
+    public Map<String, Object> method(Authenticator a) {
+        String type = methodType(a);
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("type", type);
         m.put("status", a.status().name());
-        m.put("_links", Map.of("self", link(baseUrl + "/api/v1/authenticators/" + a.id() + "/methods/" + type, "GET")));
-        return List.of(m);
+        String self = baseUrl + "/api/v1/authenticators/" + a.id() + "/methods/" + type;
+        if (Authenticator.WEBAUTHN.equals(a.key())) {
+            Map<String, Object> settings = new LinkedHashMap<>();
+            settings.put("userVerification", (a.userVerification() == null ? Authenticator.UserVerification.PREFERRED : a.userVerification()).name());
+            settings.put("attachment", "ANY");
+            m.put("settings", settings);
+            m.put("_links", Map.of("self", link(self, "GET", "PUT")));
+        } else {
+            m.put("_links", Map.of("self", link(self, "GET")));
+        }
+        return m;
+    }
+
+    public static String methodType(Authenticator a) {
+        return switch (a.key()) {
+            case Authenticator.PASSWORD -> "password";
+            case Authenticator.WEBAUTHN -> "webauthn";
+            default -> "otp";
+        };
     }
 
     private static Map<String, Object> link(String href, String... allow) {

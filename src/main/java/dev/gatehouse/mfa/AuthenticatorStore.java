@@ -34,9 +34,16 @@ public final class AuthenticatorStore {
                 .bind("id", id).bind("to", to.name()).bind("now", now).execute() == 1;
     }
 
+    /** The webauthn method's {@code userVerification}. */
+    public boolean setUserVerification(Handle h, String id, Authenticator.UserVerification uv, Instant now) {
+        return h.createUpdate("UPDATE authenticators SET user_verification = :uv, last_updated_at = :now WHERE id = :id")
+                .bind("id", id).bind("uv", uv.name()).bind("now", now).execute() == 1;
+    }
+
     private static Authenticator read(ResultSet rs) throws SQLException {
         return new Authenticator(rs.getString("id"), rs.getString("authenticator_key"), rs.getString("type"), rs.getString("name"),
                 Authenticator.Status.valueOf(rs.getString("status")), rs.getTimestamp("created_at").toInstant(),
-                rs.getTimestamp("last_updated_at").toInstant());
+                rs.getTimestamp("last_updated_at").toInstant(),
+                rs.getString("user_verification") == null ? null : Authenticator.UserVerification.valueOf(rs.getString("user_verification")));
     }
 }

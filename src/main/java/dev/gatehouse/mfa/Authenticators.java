@@ -75,6 +75,33 @@ public final class Authenticators {
         });
     }
 
+    /** The authenticator with this key (every key the catalog has is seeded). */
+    public Authenticator byKey(String key) {
+        return db.read(h -> store.findByKey(h, key)).orElseThrow(() -> ApiError.notFound(key, "Authenticator"));
+    }
+
+    /**
+     * {@code PUT …/methods/webauthn}: sets the method's {@code userVerification} (DISCOURAGED, PREFERRED, REQUIRED); any
+     * other method, or another value, is refused. Logged as Okta's authenticator update.
+     */
+    public Authenticator setUserVerification(EventContext ctx, String id, String methodType, String userVerification) {
+        Authenticator.UserVerification uv;
+        try {
+            uv = Authenticator.UserVerification.valueOf(String.valueOf(userVerification));
+        } catch (IllegalArgumentException e) {
+            throw ApiError.validation("settings.userVerification", "Must be one of DISCOURAGED, PREFERRED, REQUIRED");
+        }
+        return db.tx(h -> {
+            Authenticator current = store.find(h, id).orElseThrow(() -> ApiError.notFound(id, "Authenticator"));
+            if (!Authenticator.WEBAUTHN.equals(current.key()) || !"webauthn".equals(methodType)) {
+                throw ApiError.notFound(String.valueOf(methodType).length() > 40 ? "method" : String.valueOf(methodType), "AuthenticatorMethod");
+            }
+            store.setUserVerification(h, id, uv, later(clock.instant(), current.lastUpdated()));
+            log.record(h, ctx, SystemLog.Entry.success(UPDATE, "Update authenticator method", target(current)));
+            return store.find(h, id).orElseThrow();
+        });
+    }
+
     public Authenticator activate(EventContext ctx, String id) {
         return change(ctx, id, Authenticator.Status.ACTIVE);
     }

@@ -29,6 +29,26 @@ public final class AuthenticatorsApi {
         ctx.json(json.methods(authenticators.get(ctx.pathParam("id"))));
     }
 
+    /** {@code GET …/methods/{methodType}}: the one method, 404 for another type. */
+    public void method(Context ctx) {
+        Authenticator a = authenticators.get(ctx.pathParam("id"));
+        if (!AuthenticatorJson.methodType(a).equals(ctx.pathParam("methodType"))) {
+            throw ApiError.notFound(ctx.pathParam("methodType").length() > 40 ? "method" : ctx.pathParam("methodType"), "AuthenticatorMethod");
+        }
+        ctx.json(json.method(a));
+    }
+
+    /** {@code PUT …/methods/webauthn} with {@code {"settings":{"userVerification":…}}}: only userVerification is kept. */
+    public void replaceMethod(Context ctx) {
+        JsonNode body = ApiRequests.object(ctx);
+        JsonNode uv = body.path("settings").path("userVerification");
+        if (!uv.isMissingNode() && !uv.isNull() && !uv.isTextual()) {
+            throw ApiError.validation("settings.userVerification", "Does not match required type: string");
+        }
+        ctx.json(json.method(authenticators.setUserVerification(ApiRequests.event(ctx), ctx.pathParam("id"), ctx.pathParam("methodType"),
+                uv.isTextual() ? uv.asText() : null)));
+    }
+
     /** {@code PUT}: Terraform sends {@code {id, key, name, settings, type}}; only {@code name} changes, the rest is ignored. */
     public void replace(Context ctx) {
         JsonNode body = ApiRequests.object(ctx);

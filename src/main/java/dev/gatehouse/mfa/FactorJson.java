@@ -47,7 +47,11 @@ public final class FactorJson {
         m.put("status", f.shownStatus(now));
         m.put("created", f.created());
         m.put("lastUpdated", f.lastUpdated());
-        m.put("profile", Map.of("credentialId", login));
+        if (!f.webAuthn()) {
+            m.put("profile", Map.of("credentialId", login));
+        } else if (f.credential() != null) {
+            m.put("profile", webAuthnProfile(f));
+        }
         String self = self(f);
         Map<String, Object> links = new LinkedHashMap<>();
         if (f.active()) {
@@ -60,6 +64,71 @@ public final class FactorJson {
         m.put("_links", links);
         return m;
     }
+
+    /**
+     * The answer to a WebAuthn enrollment (§3.5): the pending factor with {@code _embedded.activation}, the
+     * PublicKeyCredentialCreationOptions in Okta's field names ({@code challenge} and {@code user.id} as text: base64url,
+     * the user id itself for {@code user.id}), with {@code rp.id} and {@code timeout} added.
+     */
+    public Map<String, Object> webAuthnEnrollment(Factor f, String optionsJson, String login, Instant now) {
+        Map<String, Object> m = factor(f, login, now);
+        m.put("_embedded", Map.of("activation", tree(optionsJson)));
+        return m;
+    }
+
+    /** The first verify call's answer (§3.5): {@code factorResult: CHALLENGE} with the challenge to sign. */
+    public Map<String, Object> webAuthnChallenge(WebAuthn.FactorChallenge c) {
+        Factor f = c.factor();
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("factorResult", "CHALLENGE");
+        m.put("profile", webAuthnProfile(f));
+        Map<String, Object> links = new LinkedHashMap<>();
+        links.put("verify", link(self(f) + "/verify", "POST"));
+        links.put("factor", link(self(f), "GET", "DELETE"));
+        m.put("_links", links);
+        Map<String, Object> challenge = new LinkedHashMap<>();
+        challenge.put("challenge", c.challenge());
+        challenge.put("extensions", Map.of());
+        m.put("_embedded", Map.of("challenge", challenge));
+        return m;
+    }
+
+    /** The second verify call's answer: {@code factorResult: SUCCESS} and the factor's profile. */
+    public Map<String, Object> webAuthnSuccess(Factor f) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("factorResult", "SUCCESS");
+        m.put("profile", webAuthnProfile(f));
+        return m;
+    }
+
+    /** The catalog entry of WebAuthn: ACTIVE once the user has one, else NOT_SETUP (more can always be enrolled). */
+    public Map<String, Object> webAuthnCatalogEntry(String userId, String status) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("factorType", Factor.WEBAUTHN);
+        m.put("provider", Factor.FIDO);
+        m.put("vendorName", Factor.FIDO);
+        m.put("enrollment", "OPTIONAL");
+        m.put("status", status);
+        m.put("_links", Map.of("enroll", link(baseUrl + "/api/v1/users/" + userId + "/factors", "POST")));
+        return m;
+    }
+
+    private static Map<String, Object> webAuthnProfile(Factor f) {
+        Map<String, Object> p = new LinkedHashMap<>();
+        p.put("credentialId", f.credential() == null ? null : f.credential().credentialId());
+        p.put("authenticatorName", f.displayName());
+        return p;
+    }
+
+    private static com.fasterxml.jackson.databind.JsonNode tree(String json) {
+        try {
+            return MAPPER.readTree(json);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static final com.fasterxml.jackson.databind.ObjectMapper MAPPER = new com.fasterxml.jackson.databind.ObjectMapper();
 
     /** The catalog entry of Google Authenticator: {@code status} the user's factor's, or NOT_SETUP. */
     public Map<String, Object> catalogEntry(String userId, String status) {

@@ -9,7 +9,9 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * SQL for {@code user_factors}. One factor per user and type is the table's unique key. Accepting a code is one
+ * SQL for the users' factors: {@code user_factors} (TOTP, one per user and type: the table's unique key) and, for
+ * reading and removing, {@code webauthn_factors} (several per user; their own writes are in {@link WebAuthnStore}), so
+ * a user's list, one factor, a delete and a reset cover both. Accepting a code is one
  * conditional UPDATE ({@link #accept}, {@link #activate}): only for a later time step than the last accepted one, so two
  * requests racing with one code cannot both succeed.
  */
@@ -26,21 +28,31 @@ public final class FactorStore {
                 .execute();
     }
 
+    /** Both kinds, oldest first. */
     public List<Factor> ofUser(Handle h, String userId) {
-        return h.createQuery("SELECT * FROM user_factors WHERE user_id = :u ORDER BY created_at, id").bind("u", userId)
-                .map((rs, c) -> read(rs)).list();
+        List<Factor> all = new java.util.ArrayList<>(h.createQuery("SELECT * FROM user_factors WHERE user_id = :u ORDER BY created_at, id")
+                .bind("u", userId).map((rs, c) -> read(rs)).list());
+        all.addAll(h.createQuery("SELECT * FROM webauthn_factors WHERE user_id = :u ORDER BY created_at, id").bind("u", userId)
+                .map((rs, c) -> WebAuthnStore.read(rs)).list());
+        all.sort(java.util.Comparator.comparing(Factor::created).thenComparing(Factor::id));
+        return all;
     }
 
     /** Of these users, those with at least one factor (pending or active). */
     public java.util.Set<String> withAny(Handle h, java.util.Collection<String> userIds) {
-        return new java.util.HashSet<>(h.createQuery("SELECT DISTINCT user_id FROM user_factors WHERE user_id IN (<ids>)")
+        java.util.Set<String> out = new java.util.HashSet<>(h.createQuery("SELECT DISTINCT user_id FROM user_factors WHERE user_id IN (<ids>)")
                 .bindList("ids", List.copyOf(userIds)).mapTo(String.class).list());
+        out.addAll(h.createQuery("SELECT DISTINCT user_id FROM webauthn_factors WHERE user_id IN (<ids>)")
+                .bindList("ids", List.copyOf(userIds)).mapTo(String.class).list());
+        return out;
     }
 
     /** The factor, only if it is this user's: another user's factor id is not found. */
     public Optional<Factor> find(Handle h, String userId, String id) {
-        return h.createQuery("SELECT * FROM user_factors WHERE id = :id AND user_id = :u").bind("id", id).bind("u", userId)
+        Optional<Factor> totp = h.createQuery("SELECT * FROM user_factors WHERE id = :id AND user_id = :u").bind("id", id).bind("u", userId)
                 .map((rs, c) -> read(rs)).findOne();
+        return totp.isPresent() ? totp : h.createQuery("SELECT * FROM webauthn_factors WHERE id = :id AND user_id = :u")
+                .bind("id", id).bind("u", userId).map((rs, c) -> WebAuthnStore.read(rs)).findOne();
     }
 
     /** Removes the user's pending enrollment of this type (a new enrollment replaces it); how many rows went. */
@@ -75,12 +87,15 @@ public final class FactorStore {
     }
 
     public boolean delete(Handle h, String userId, String id) {
-        return h.createUpdate("DELETE FROM user_factors WHERE id = :id AND user_id = :u").bind("id", id).bind("u", userId).execute() == 1;
+        return h.createUpdate("DELETE FROM user_factors WHERE id = :id AND user_id = :u").bind("id", id).bind("u", userId).execute()
+                + h.createUpdate("DELETE FROM webauthn_factors WHERE id = :id AND user_id = :u").bind("id", id).bind("u", userId).execute() == 1;
     }
 
     /** Every factor of the user, pending or active; how many. */
     public int deleteAll(Handle h, String userId) {
-        return h.createUpdate("DELETE FROM user_factors WHERE user_id = :u").bind("u", userId).execute();
+        h.createUpdate("DELETE FROM webauthn_challenges WHERE user_id = :u").bind("u", userId).execute();
+        return h.createUpdate("DELETE FROM user_factors WHERE user_id = :u").bind("u", userId).execute()
+                + h.createUpdate("DELETE FROM webauthn_factors WHERE user_id = :u").bind("u", userId).execute();
     }
 
     private static Factor read(ResultSet rs) throws SQLException {

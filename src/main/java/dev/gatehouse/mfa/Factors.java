@@ -90,7 +90,7 @@ public final class Factors {
     public List<dev.gatehouse.directory.EnrolledFactors.Entry> enrolled(String userId) {
         Instant now = clock.instant();
         return db.read(h -> store.ofUser(h, userId)).stream()
-                .map(f -> new dev.gatehouse.directory.EnrolledFactors.Entry("Google Authenticator", f.shownStatus(now), f.created())).toList();
+                .map(f -> new dev.gatehouse.directory.EnrolledFactors.Entry(f.displayName(), f.shownStatus(now), f.created())).toList();
     }
 
     /** Of these users, those with any factor, pending or active (Okta's User {@code _links.resetFactors}). */
@@ -112,6 +112,18 @@ public final class Factors {
                 .findFirst().map(f -> f.shownStatus(now)).orElse("NOT_SETUP"));
     }
 
+    /**
+     * The user's catalog entry for WebAuthn: empty while its authenticator is inactive, else ACTIVE when the user has an
+     * active webauthn factor (more may still be enrolled), or NOT_SETUP.
+     */
+    public java.util.Optional<String> webAuthnCatalogStatus(String userId) {
+        User u = users.get(userId);
+        if (!authenticators.isActive(Authenticator.WEBAUTHN)) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of(db.read(h -> store.ofUser(h, u.id())).stream().anyMatch(f -> f.webAuthn() && f.active()) ? "ACTIVE" : "NOT_SETUP");
+    }
+
     /** One factor of the user; another user's factor is not found (404). */
     public Factor get(String userId, String factorId) {
         User u = users.get(userId);
@@ -121,8 +133,8 @@ public final class Factors {
     public Enrollment enroll(EventContext ctx, String userId, String factorType, String provider) {
         User u = users.get(userId);
         if (!Factor.TOTP.equals(factorType)) {
-            throw enrollRefused("Gatehouse supports only the factor type token:software:totp with provider GOOGLE (Google "
-                    + "Authenticator) for now; " + (factorType == null ? "no factorType was given." : "'" + shorten(factorType)
+            throw enrollRefused("Gatehouse supports only the factor types token:software:totp with provider GOOGLE (Google "
+                    + "Authenticator) and webauthn with provider FIDO; " + (factorType == null ? "no factorType was given." : "'" + shorten(factorType)
                     + "' is not supported."));
         }
         if (!Factor.GOOGLE.equals(provider)) {
@@ -219,7 +231,7 @@ public final class Factors {
                 return Outcome.NOT_ACTIVE;
             }
             Factor f = store.find(h, u.id(), factorId).orElse(null);
-            if (f == null) {
+            if (f == null || f.webAuthn()) {   // a webauthn factor is activated and verified by WebAuthn, never with a passCode
                 return Outcome.GONE;
             }
             if (activation && f.active()) {
@@ -337,7 +349,7 @@ public final class Factors {
     }
 
     static Target factorTarget(Factor f) {
-        return new Target(f.id(), "UserFactor", f.factorType(), "Google Authenticator");
+        return new Target(f.id(), "UserFactor", f.factorType(), f.displayName());
     }
 
     private static String shorten(String s) {

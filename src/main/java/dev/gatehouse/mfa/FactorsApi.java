@@ -17,11 +17,13 @@ import java.util.Map;
 public final class FactorsApi {
 
     private final Factors factors;
+    private final WebAuthn webAuthn;
     private final Users users;
     private final FactorJson json;
 
-    public FactorsApi(Factors factors, Users users, FactorJson json) {
+    public FactorsApi(Factors factors, WebAuthn webAuthn, Users users, FactorJson json) {
         this.factors = factors;
+        this.webAuthn = webAuthn;
         this.users = users;
         this.json = json;
     }
@@ -31,18 +33,36 @@ public final class FactorsApi {
         ctx.json(factors.list(u.id()).stream().map(f -> json.factor(f, u.profile().login(), factors.now())).toList());
     }
 
-    /** Google Authenticator while its authenticator is active; otherwise nothing can be enrolled (an empty list). */
+    /** Google Authenticator and WebAuthn, each while its authenticator is active (none active: an empty list). */
     public void catalog(Context ctx) {
         User u = users.get(ctx.pathParam("id"));
-        ctx.json(factors.catalogStatus(u.id()).map(status -> List.of(json.catalogEntry(u.id(), status))).orElse(List.of()));
+        List<Object> entries = new java.util.ArrayList<>();
+        factors.catalogStatus(u.id()).ifPresent(status -> entries.add(json.catalogEntry(u.id(), status)));
+        factors.webAuthnCatalogStatus(u.id()).ifPresent(status -> entries.add(json.webAuthnCatalogEntry(u.id(), status)));
+        ctx.json(entries);
     }
 
     /** {@code POST}: {@code {"factorType":"token:software:totp","provider":"GOOGLE"}} → 200 PENDING_ACTIVATION with the secret. */
     public void enroll(Context ctx) {
         JsonNode body = ApiRequests.object(ctx);
         User u = users.get(ctx.pathParam("id"));
+        if (Factor.WEBAUTHN.equals(text(body, "factorType"))) {
+            enrollWebAuthn(ctx, u, text(body, "provider"));
+            return;
+        }
         Factors.Enrollment e = factors.enroll(ApiRequests.event(ctx), u.id(), text(body, "factorType"), text(body, "provider"));
         ctx.json(json.enrollment(e, u.profile().login(), factors.now()));
+    }
+
+    /** {@code {"factorType":"webauthn","provider":"FIDO"}} → 200 PENDING_ACTIVATION with the creation options. */
+    private void enrollWebAuthn(Context ctx, User u, String provider) {
+        if (!Factor.FIDO.equals(provider)) {
+            throw new ApiError(dev.gatehouse.errors.ErrorCode.E0000001, dev.gatehouse.errors.ErrorCode.E0000001.summary(Factors.ENROLL_REQUEST),
+                    List.of(new ApiError.Cause(null, "For webauthn Gatehouse supports only the provider FIDO; "
+                            + (provider == null ? "no provider was given." : "this one is not supported."))));
+        }
+        WebAuthn.Registration r = webAuthn.startRegistration(ApiRequests.event(ctx), u.id());
+        ctx.json(json.webAuthnEnrollment(factors.get(u.id(), r.factorId()), r.optionsJson(), u.profile().login(), factors.now()));
     }
 
     public void get(Context ctx) {
@@ -54,13 +74,31 @@ public final class FactorsApi {
     public void activate(Context ctx) {
         JsonNode body = ApiRequests.object(ctx);
         User u = users.get(ctx.pathParam("id"));
-        Factor f = factors.activate(ApiRequests.event(ctx), u.id(), ctx.pathParam("factorId"), text(body, "passCode"));
+        Factor f = factors.get(u.id(), ctx.pathParam("factorId")).webAuthn()
+                ? webAuthn.finishRegistration(ApiRequests.event(ctx), u.id(), ctx.pathParam("factorId"), text(body, "clientData"), text(body, "attestation"))
+                : factors.activate(ApiRequests.event(ctx), u.id(), ctx.pathParam("factorId"), text(body, "passCode"));
         ctx.json(json.factor(f, u.profile().login(), factors.now()));
     }
 
     /** {@code POST …/verify} with {@code {"passCode"}}: 200 {@code {"factorResult":"SUCCESS"}} and nothing else. */
     public void verify(Context ctx) {
         JsonNode body = ctx.body().isBlank() ? null : ApiRequests.object(ctx);
+        User u = users.get(ctx.pathParam("id"));
+        Factor factor = factors.get(u.id(), ctx.pathParam("factorId"));
+        if (factor.webAuthn()) {
+            if (body == null || body.get("clientData") == null || body.get("clientData").isNull()) {
+                ctx.json(json.webAuthnChallenge(webAuthn.challenge(u.id(), factor.id())));
+                return;
+            }
+            String credentialId = factor.credential() == null ? null : factor.credential().credentialId();
+            if (credentialId == null) {
+                throw new ApiError(dev.gatehouse.errors.ErrorCode.E0000154, dev.gatehouse.errors.ErrorCode.E0000154.summary(null), List.of());
+            }
+            WebAuthn.Verified v = webAuthn.finishAssertion(ApiRequests.event(ctx), u.id(), credentialId, text(body, "clientData"),
+                    text(body, "authenticatorData"), text(body, "signatureData"), text(body, "userHandle"));
+            ctx.json(json.webAuthnSuccess(v.factor()));
+            return;
+        }
         factors.verify(ApiRequests.event(ctx), ctx.pathParam("id"), ctx.pathParam("factorId"), body == null ? null : text(body, "passCode"));
         ctx.json(Map.of("factorResult", "SUCCESS"));
     }

@@ -42,11 +42,11 @@ class AuthenticatorsHttpTest {
     }
 
     @Test
-    void aNewOrgHasThePasswordActiveAndGoogleAuthenticatorInactiveAndNothingElse() {
+    void aNewOrgHasThePasswordActiveAndGoogleAuthenticatorAndWebAuthnInactiveAndNothingElse() {
         JsonNode list = ok(api.get(AUTHENTICATORS));
         List<String> keys = new ArrayList<>();
         list.forEach(a -> keys.add(a.get("key").asText()));
-        assertThat(keys).containsExactly("okta_password", "google_otp");
+        assertThat(keys).containsExactly("okta_password", "google_otp", "webauthn");
 
         JsonNode password = list.get(0);
         assertThat(fields(password)).containsExactly("type", "id", "key", "status", "name", "created", "lastUpdated", "_links");
@@ -69,6 +69,15 @@ class AuthenticatorsHttpTest {
         assertThat(google.get("name").asText()).isEqualTo("Google Authenticator");
         assertThat(google.get("settings").toString()).isEqualTo("{}");
         assertThat(ok(api.get(AUTHENTICATORS + "/" + google.get("id").asText()))).isEqualTo(google);
+
+        JsonNode webauthn = api.authenticator("webauthn");
+        assertThat(fields(webauthn)).containsExactly("type", "id", "key", "status", "name", "created", "lastUpdated", "_links");
+        assertThat(webauthn.get("id").asText()).isEqualTo("aut2Gatehouse0WebAtn");
+        assertThat(webauthn.get("type").asText()).isEqualTo("security_key");
+        assertThat(webauthn.get("name").asText()).isEqualTo("Security Key or Biometric");
+        if (webauthn.get("status").asText().equals("INACTIVE")) {
+            assertThat(fields(webauthn.get("_links"))).containsExactly("self", "activate", "methods");
+        }
     }
 
     @Test

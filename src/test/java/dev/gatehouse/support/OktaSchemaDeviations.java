@@ -88,7 +88,15 @@ public final class OktaSchemaDeviations {
                     "Declared non-nullable, but every Session example of Okta's Sessions API reference (okta/okta-developer-docs, "
                             + "`docs/reference/api/sessions/index.md`; OKTA-REFERENCE §15.3) sends `\"lastFactorVerification\": null` for a "
                             + "session without a second factor.",
-                    spec -> nullable(spec, "/components/schemas/Session/properties/lastFactorVerification")));
+                    spec -> nullable(spec, "/components/schemas/Session/properties/lastFactorVerification")),
+            new Entry("`UserFactorVerifyResponse.profile` and `_embedded` members",
+                    "Declared as maps of empty objects, but the spec's own WebAuthn examples (`UserFactorChallengeWebauthnResponse`, "
+                            + "`UserFactorVerifyWebauthnResponse`) send `profile` strings (`credentialId`, `authenticatorName`) and "
+                            + "`_embedded.challenge` with `challenge` and `extensions`; both are open objects here.",
+                    spec -> {
+                        set(spec, "/components/schemas/UserFactorVerifyResponse/properties", "profile", "{\"type\":\"object\",\"readOnly\":true}");
+                        set(spec, "/components/schemas/UserFactorVerifyResponse/properties", "_embedded", "{\"type\":\"object\",\"readOnly\":true}");
+                    }));
 
     /** Gatehouse's deliberate deviations from the spec, each backed by Okta's real responses. */
     public static final List<Entry> GATEHOUSE = List.of(
