@@ -96,7 +96,7 @@ final class SignOn implements SignOnRules {
     }
 
     private static String keyOf(Factor f) {
-        return f.factorType().equals(Factor.TOTP) ? Authenticator.GOOGLE_OTP : null;
+        return f.factorType().equals(Factor.TOTP) ? Authenticator.GOOGLE_OTP : f.webAuthn() ? Authenticator.WEBAUTHN : null;
     }
 
     /**

@@ -342,7 +342,7 @@ public final class Wiring implements AutoCloseable {
                     new HealthRoutes(db, metrics),
                     new HomeRoutes(config, pages),
                     new SignInRoutes(signInPages),
-                    new dev.gatehouse.mfa.FactorSignInPages(factors, authenticators, sessions, sessionCookie, signInPages, csrf, pages,
+                    new dev.gatehouse.mfa.FactorSignInPages(factors, webAuthn, authenticators, sessions, sessionCookie, signInPages, csrf, pages,
                             config.orgName(), signOn::enrollableKeys),
                     consoleRoutes,
                     api,

@@ -35,6 +35,9 @@ public final class FactorSignInPages implements Routes {
     public static final String ENROLL = "/signin/enroll";
     public static final String ENROLL_TOTP = "/signin/enroll/google_otp";
     public static final String ACTIVATE_TOTP = "/signin/enroll/google_otp/activate";
+    public static final String VERIFY_WEBAUTHN = "/signin/verify/webauthn";
+    public static final String ENROLL_WEBAUTHN = "/signin/enroll/webauthn";
+    public static final String ACTIVATE_WEBAUTHN = "/signin/enroll/webauthn/activate";
 
     /**
      * How recent the proof must be to enroll a new factor in an existing session: a second factor verified this recently
@@ -43,8 +46,12 @@ public final class FactorSignInPages implements Routes {
      */
     public static final Duration ENROLL_FRESHNESS = Duration.ofMinutes(15);
 
-    /** One security method the person can verify with: the model's row. */
-    public record Method(String factorId, String key, String name) {
+    /**
+     * One security method the person can verify with: the model's row. A TOTP factor is one method each; the person's
+     * WebAuthn credentials are one method together ({@code factorId} null), whose assertion options ({@code options})
+     * let the browser offer any of them.
+     */
+    public record Method(String factorId, String key, String name, String options) {
     }
 
     /** The model of {@code mfa/verify.jte}. */
@@ -57,6 +64,10 @@ public final class FactorSignInPages implements Routes {
 
     /** The model of {@code mfa/enroll.jte}. */
     public record EnrollPage(String orgName, String login, List<Choice> choices, String fromUri, String csrf, String error) {
+    }
+
+    /** The model of {@code mfa/enroll-webauthn.jte}: the registration options for the browser, or an error after a refusal. */
+    public record WebAuthnPage(String orgName, String login, String factorId, String options, String fromUri, String csrf, String error) {
     }
 
     /** The model of {@code mfa/enroll-totp.jte}: the QR code and the secret are present only right after enrollment. */
@@ -73,10 +84,13 @@ public final class FactorSignInPages implements Routes {
     private final Pages pages;
     private final String orgName;
     private final java.util.function.Function<String, List<String>> enrollable;
+    private final WebAuthn webAuthn;
 
     /** @param enrollable the authenticator keys a person may set up now (the enrollment policy, what they have) */
-    public FactorSignInPages(Factors factors, Authenticators authenticators, Sessions sessions, SessionCookie cookie, SignInPages signIn,
-                             Csrf csrf, Pages pages, String orgName, java.util.function.Function<String, List<String>> enrollable) {
+    public FactorSignInPages(Factors factors, WebAuthn webAuthn, Authenticators authenticators, Sessions sessions, SessionCookie cookie,
+                             SignInPages signIn, Csrf csrf, Pages pages, String orgName,
+                             java.util.function.Function<String, List<String>> enrollable) {
+        this.webAuthn = webAuthn;
         this.enrollable = enrollable;
         this.factors = factors;
         this.authenticators = authenticators;
@@ -95,6 +109,9 @@ public final class FactorSignInPages implements Routes {
         r.get(ENROLL, this::showEnroll);
         r.post(ENROLL_TOTP, this::enrollTotp);
         r.post(ACTIVATE_TOTP, this::activateTotp);
+        r.post(VERIFY_WEBAUTHN, this::verifyWebAuthn);
+        r.post(ENROLL_WEBAUTHN, this::enrollWebAuthn);
+        r.post(ACTIVATE_WEBAUTHN, this::activateWebAuthn);
     }
 
     // ---- verify ----
@@ -121,7 +138,7 @@ public final class FactorSignInPages implements Routes {
         String fromUri = fromUri(ctx);
         String factorId = ctx.formParam("factorId");
         List<Method> methods = methods(current.get());
-        if (factorId == null || methods.stream().noneMatch(m -> m.factorId().equals(factorId))) {
+        if (factorId == null || methods.stream().noneMatch(m -> factorId.equals(m.factorId()))) {
             renderVerify(ctx, 400, current.get(), methods, fromUri, "Choose one of your security methods.");
             return;
         }
@@ -132,6 +149,25 @@ public final class FactorSignInPages implements Routes {
             return;
         }
         stepUp(ctx, current.get(), List.of("otp"), fromUri);
+    }
+
+    /** The browser's assertion for one of the person's passkeys or security keys (webauthn.js posted it). */
+    void verifyWebAuthn(Context ctx) {
+        Optional<Sessions.Current> current = signedIn(ctx);
+        if (current.isEmpty()) {
+            return;
+        }
+        String fromUri = fromUri(ctx);
+        WebAuthn.Verified verified;
+        try {
+            verified = webAuthn.finishAssertion(event(ctx, current.get()), current.get().user().id(), ctx.formParam("credentialId"),
+                    ctx.formParam("clientDataJSON"), ctx.formParam("authenticatorData"), ctx.formParam("signature"),
+                    ctx.formParam("userHandle"));
+        } catch (ApiError e) {
+            renderVerify(ctx, e.code().status(), current.get(), methods(current.get()), fromUri, webAuthnMessage(e));
+            return;
+        }
+        stepUp(ctx, current.get(), verified.amr(), fromUri);
     }
 
     // ---- enroll ----
@@ -193,6 +229,66 @@ public final class FactorSignInPages implements Routes {
         stepUp(ctx, current.get(), List.of("otp"), fromUri);
     }
 
+    void enrollWebAuthn(Context ctx) {
+        Optional<Sessions.Current> current = signedIn(ctx);
+        if (current.isEmpty() || !fresh(ctx, current.get())) {
+            return;
+        }
+        String fromUri = fromUri(ctx);
+        if (!enrollable.apply(current.get().user().id()).contains(Authenticator.WEBAUTHN)) {
+            renderEnroll(ctx, 403, current.get(), fromUri, "A security key or biometric can't be set up for your account now. "
+                    + "If you expected to, ask your administrator.");
+            return;
+        }
+        WebAuthn.Registration r;
+        try {
+            r = webAuthn.startRegistration(event(ctx, current.get()), current.get().user().id());
+        } catch (ApiError refused) {
+            renderEnroll(ctx, refused.code().status(), current.get(), fromUri, message(refused));
+            return;
+        }
+        noStore(ctx);
+        pages.render(ctx, "mfa/enroll-webauthn.jte", new WebAuthnPage(orgName, current.get().user().profile().login(), r.factorId(),
+                r.optionsJson(), fromUri, csrf.token(ctx), null));
+    }
+
+    void activateWebAuthn(Context ctx) {
+        Optional<Sessions.Current> current = signedIn(ctx);
+        if (current.isEmpty() || !fresh(ctx, current.get())) {
+            return;
+        }
+        String fromUri = fromUri(ctx);
+        Factor f;
+        try {
+            f = webAuthn.finishRegistration(event(ctx, current.get()), current.get().user().id(), ctx.formParam("factorId"),
+                    ctx.formParam("clientDataJSON"), ctx.formParam("attestationObject"), ctx.formParam("transports"));
+        } catch (ApiError e) {
+            // The challenge is used up by any attempt: the page offers to start again rather than to retry.
+            ctx.status(e.code().status());
+            noStore(ctx);
+            pages.render(ctx, "mfa/enroll-webauthn.jte", new WebAuthnPage(orgName, current.get().user().profile().login(), null, null,
+                    fromUri, csrf.token(ctx), webAuthnMessage(e)));
+            return;
+        }
+        // Registering proves possession of the new authenticator, as activating a TOTP factor does.
+        List<String> amr = new java.util.ArrayList<>(List.of(f.credential() != null && f.credential().backupEligible() ? "swk" : "hwk"));
+        if (f.credential() != null && f.credential().userVerified()) {
+            amr.add("user");
+        }
+        stepUp(ctx, current.get(), amr, fromUri);
+    }
+
+    /** A readable sentence for a refused WebAuthn ceremony. */
+    static String webAuthnMessage(ApiError e) {
+        if (e.code() == ErrorCode.E0000069 || e.code() == ErrorCode.E0000047) {
+            return message(e);
+        }
+        if (e.code() == ErrorCode.E0000158) {
+            return "Your security key or device did not verify you (PIN or biometric). Try again and confirm it's you when asked.";
+        }
+        return "Your security key or biometric could not be verified. Try again, or use another security method.";
+    }
+
     // ---- shared ----
 
     /** The verification counts for the session: new methods, new cookie value; then on to where the person was going. */
@@ -244,18 +340,30 @@ public final class FactorSignInPages implements Routes {
         // Only factors that can be verified now: a factor whose authenticator is inactive is not offered (and SignOn does
         // not count it), so nobody lands on a page whose every code is refused.
         boolean totp = authenticators.isActive(Authenticator.GOOGLE_OTP);
-        return factors.list(current.user().id()).stream().filter(Factor::active)
-                .filter(f -> totp && f.factorType().equals(Factor.TOTP))
-                .map(f -> new Method(f.id(), Authenticator.GOOGLE_OTP, "Google Authenticator")).toList();
+        boolean keys = authenticators.isActive(Authenticator.WEBAUTHN);
+        List<Factor> active = factors.list(current.user().id()).stream().filter(Factor::active).toList();
+        List<Method> out = new java.util.ArrayList<>();
+        if (keys && active.stream().anyMatch(Factor::webAuthn)) {
+            out.add(new Method(null, Authenticator.WEBAUTHN, WebAuthn.DEFAULT_NAME, webAuthn.startAssertion(current.user().id())));
+        }
+        active.stream().filter(f -> totp && f.factorType().equals(Factor.TOTP))
+                .forEach(f -> out.add(new Method(f.id(), Authenticator.GOOGLE_OTP, "Google Authenticator", null)));
+        return out;
     }
 
     /** What the person can set up now: active authenticators they have not enrolled. */
     private List<Choice> choices(Sessions.Current current) {
-        if (enrollable.apply(current.user().id()).contains(Authenticator.GOOGLE_OTP)) {
-            return List.of(new Choice(Authenticator.GOOGLE_OTP, "Google Authenticator",
+        List<String> keys = enrollable.apply(current.user().id());
+        List<Choice> out = new java.util.ArrayList<>();
+        if (keys.contains(Authenticator.WEBAUTHN)) {
+            out.add(new Choice(Authenticator.WEBAUTHN, WebAuthn.DEFAULT_NAME,
+                    "Use a passkey, your device's fingerprint or face recognition, or a security key.", ENROLL_WEBAUTHN));
+        }
+        if (keys.contains(Authenticator.GOOGLE_OTP)) {
+            out.add(new Choice(Authenticator.GOOGLE_OTP, "Google Authenticator",
                     "Enter a temporary code generated from the Google Authenticator app (or any authenticator app).", ENROLL_TOTP));
         }
-        return List.of();
+        return out;
     }
 
     private void renderVerify(Context ctx, int status, Sessions.Current current, List<Method> methods, String fromUri, String error) {
