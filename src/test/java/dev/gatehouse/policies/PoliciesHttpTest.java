@@ -412,6 +412,13 @@ class PoliciesHttpTest {
         assertOktaError(api.put("/api/v1/apps/" + appId + "/policies/rstNoSuchPolicy00000", null), 404, "E0000007");
         String mfaDefault = only(list("MFA_ENROLL"), "Default Policy").get("id").asText();
         assertOktaError(api.put("/api/v1/apps/" + appId + "/policies/" + mfaDefault, null), 400, "E0000001");
+
+        // A deleted app takes its assignment with it: the policy can then be deleted.
+        String other = createAccessPolicy(unique("Outlives its app")).get("id").asText();
+        ok(api.put("/api/v1/apps/" + appId + "/policies/" + other, null));
+        ok(api.post("/api/v1/apps/" + appId + "/lifecycle/deactivate", null));
+        assertThat(api.delete("/api/v1/apps/" + appId).status()).isEqualTo(204);
+        assertThat(api.delete(POLICIES + "/" + other).status()).isEqualTo(204);
     }
 
     @Test

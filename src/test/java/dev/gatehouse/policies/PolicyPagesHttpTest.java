@@ -74,6 +74,10 @@ class PolicyPagesHttpTest {
                    "response_types":["code"],"grant_types":["authorization_code"]}}}""")).get("id").asText();
         Http.Response tab = b.get("/admin/apps/" + appId + "?tab=sign-on");
         assertThat(tab.body()).contains("App sign-in policy").contains(">Default Policy</a>");
+        long mapped = events("policy.mapping.create");
+        Http.Response unknown = b.post("/admin/apps/" + appId + "/sign-on-policy", "csrf", Browser.csrf(tab), "policyId", "rstNoSuchPolicy00000");
+        assertThat(unknown.status()).isEqualTo(404);
+        assertThat(events("policy.mapping.create")).isEqualTo(mapped);
         Http.Response chosen = b.post("/admin/apps/" + appId + "/sign-on-policy", "csrf", Browser.csrf(tab), "policyId", policyId);
         assertThat(chosen.status()).isEqualTo(303);
         assertThat(b.get(chosen.header("Location")).body()).contains("App sign-in policy saved.").contains(">Any two factors</a>");
