@@ -291,7 +291,8 @@ public final class Wiring implements AutoCloseable {
             RateLimits rateLimits = RateLimits.of(config.rateLimitMultiplier(), config.rateLimits(),
                     db.isPostgres() ? Optional.of(new SharedBuckets.Store(config.jdbcUrl(), config.dbUser().orElse(null),
                             config.dbPassword().orElse(null))) : Optional.empty(), clock);
-            Factors factors = new Factors(db, factorStore, authenticators, directoryUsers, keyEncryption, rateLimits, log, ids, clock);
+            Factors factors = new Factors(db, factorStore, authenticators, directoryUsers, keyEncryption, rateLimits, log, ids, clock,
+                    sessionStore::forgetFactors);
             WebAuthn webAuthn = new WebAuthn(db, factorStore, new WebAuthnStore(), authenticators, directoryUsers, rateLimits, log, ids, clock,
                     config.baseUrl(), config.webauthnRpId().orElse(config.baseUri().getHost()), config.orgName());
             DirectoryJson directoryJson = new DirectoryJson(config.baseUrl(), factors::withAny);

@@ -64,7 +64,8 @@ public final class Factors {
     private final Clock clock;
 
     public Factors(Database db, FactorStore store, Authenticators authenticators, Users users, KeyEncryption keys, RateLimits limits,
-                   SystemLog log, Ids ids, Clock clock) {
+                   SystemLog log, Ids ids, Clock clock, java.util.function.BiConsumer<org.jdbi.v3.core.Handle, String> removed) {
+        this.removed = removed;
         this.db = db;
         this.store = store;
         this.authenticators = authenticators;
@@ -75,6 +76,13 @@ public final class Factors {
         this.ids = ids;
         this.clock = clock;
     }
+
+    /**
+     * Called in the transaction that removes a user's active factor (DELETE, reset_factors): the user's sessions forget
+     * the second factors they verified, so a session that counted a lost or stolen phone no longer does (outside review
+     * of the step-up slice). Tokens already issued keep their acr, as Okta documents for refresh.
+     */
+    private final java.util.function.BiConsumer<org.jdbi.v3.core.Handle, String> removed;
 
     public Instant now() {
         return clock.instant();
@@ -284,6 +292,9 @@ public final class Factors {
             if (!store.delete(h, u.id(), f.id())) {
                 throw ApiError.notFound(factorId, "UserFactor");
             }
+            if (f.active()) {
+                removed.accept(h, u.id());
+            }
             log.record(h, ctx, SystemLog.Entry.success(DEACTIVATE, "Reset factor for user", userTarget(u), factorTarget(f)));
         });
     }
@@ -292,10 +303,13 @@ public final class Factors {
     public int resetAll(EventContext ctx, String userId) {
         User u = users.get(userId);
         return db.tx(h -> {
-            int removed = store.deleteAll(h, u.id());
+            int count = store.deleteAll(h, u.id());
+            if (count > 0) {
+                removed.accept(h, u.id());
+            }
             log.record(h, ctx, SystemLog.Entry.success(RESET_ALL, "Reset all factors for user", userTarget(u))
-                    .withDebug(java.util.Map.of("factorsRemoved", removed)));
-            return removed;
+                    .withDebug(java.util.Map.of("factorsRemoved", count)));
+            return count;
         });
     }
 

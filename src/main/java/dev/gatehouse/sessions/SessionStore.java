@@ -47,6 +47,11 @@ public final class SessionStore {
                 .bind("id", id).bind("hash", newTokenHash).bind("amr", String.join(" ", amr)).bind("now", now).execute() == 1;
     }
 
+    /** The user's sessions no longer count any second factor (their factors were removed): amr back to the password. */
+    public void forgetFactors(Handle h, String userId) {
+        h.createUpdate("UPDATE sessions SET amr = 'pwd', factor_verified_at = NULL WHERE user_id = :u").bind("u", userId).execute();
+    }
+
     public boolean delete(Handle h, String id) {
         return h.createUpdate("DELETE FROM sessions WHERE id = :id").bind("id", id).execute() == 1;
     }
