@@ -258,6 +258,48 @@ class SampleSpaBrowserTest {
         }
     }
 
+    /**
+     * A step-up the app's policy asks for (issue #18): signed in to one app with the password only, the person opens a
+     * second app whose app sign-in policy asks for two factors (a new ACCESS_POLICY: Okta's Catch-all Rule is 2FA); the
+     * existing session only adds the code. Screenshot: sample-spa-15.
+     */
+    @Test
+    void anAppWhosePolicyAsksForTwoFactorsStepsUpAPasswordOnlySession() {
+        activateGoogleAuthenticator();
+        String login = "policy-" + System.nanoTime() + "@example.com";
+        String userId = People.create(server.http(), login, PERSON_PASSWORD);
+        byte[] seed = enrollTotp(userId);
+        server.clock.advance(Duration.ofSeconds(60));
+        String first = spaApp(true);
+        JsonNode secondApp = spaAppJson(true);
+        String second = secondApp.at("/credentials/oauthClient/client_id").asText();
+        String secondAppId = secondApp.get("id").asText();
+        Http.Response policy = server.http().send("POST", "/api/v1/policies", "{\"type\":\"ACCESS_POLICY\",\"name\":\"Two factors "
+                + System.nanoTime() + "\"}", Http.ssws(TestServer.API_TOKEN, "Content-Type", "application/json"));
+        assertThat(policy.status()).as(policy.body()).isEqualTo(200);
+        Http.Response assigned = server.http().send("PUT", "/api/v1/apps/" + secondAppId + "/policies/" + policy.json().get("id").asText(), "",
+                Http.ssws(TestServer.API_TOKEN, "Content-Type", "application/json"));
+        assertThat(assigned.status()).as(assigned.body()).isEqualTo(204);
+        try (BrowserContext context = Chromium.newContext()) {
+            Page page = context.newPage();
+            page.navigate(spa + "/?issuer=" + OAuthFlow.enc(server.url() + "/oauth2/default") + "&clientId=" + OAuthFlow.enc(first));
+            signInAs(page, login);
+            page.waitForURL(spa + "/profile", new Page.WaitForURLOptions().setTimeout(20_000));
+            assertThat(page.locator("#assurance")).not().containsText("mfa");
+
+            page.evaluate("() => localStorage.clear()");   // the sample keeps one app's tokens; now it is the other app
+            page.navigate(spa + "/?clientId=" + OAuthFlow.enc(second));
+            page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Sign in")).click();
+            page.waitForURL(Pattern.compile(Pattern.quote(server.url()) + "/signin/verify.*"));
+            Chromium.screenshot(page, "sample-spa-15-app-policy-step-up");
+            page.getByLabel("Enter the code shown in your authenticator app").fill(code(seed));
+            page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Verify")).click();
+            page.waitForURL(spa + "/profile", new Page.WaitForURLOptions().setTimeout(20_000));
+            assertThat(page.locator("#assurance")).containsText("pwd, otp, mfa");
+            assertThat(page.locator("#assurance")).containsText("(none asked)");
+        }
+    }
+
     static final String PERSON_PASSWORD = "Correct-Horse-Battery-9";
 
     /** From the SPA's home page: Sign in, then the hosted page's form. */
@@ -380,6 +422,11 @@ class SampleSpaBrowserTest {
 
     /** The sample's app integration, as Okta's SPA guide makes it: PKCE, refresh tokens with rotation, assigned to everyone. */
     private static String spaApp(boolean assignedToEveryone) {
+        return spaAppJson(assignedToEveryone).get("credentials").get("oauthClient").get("client_id").asText();
+    }
+
+    /** As {@link #spaApp}, the whole app JSON. */
+    private static JsonNode spaAppJson(boolean assignedToEveryone) {
         String body = """
                 {"name":"oidc_client","label":"Sample SPA","signOnMode":"OPENID_CONNECT",
                  "credentials":{"oauthClient":{"token_endpoint_auth_method":"none","pkce_required":true}},
@@ -389,7 +436,7 @@ class SampleSpaBrowserTest {
                    "refresh_token":{"rotation_type":"ROTATE","leeway":30},"consent_method":"TRUSTED"}}}""".formatted(assignedToEveryone, spa, spa);
         Http.Response r = server.http().send("POST", "/api/v1/apps", body, Http.ssws(TestServer.API_TOKEN, "Content-Type", "application/json"));
         assertThat(r.status()).as(r.body()).isEqualTo(200);
-        return r.json().get("credentials").get("oauthClient").get("client_id").asText();
+        return r.json();
     }
 
     /** A trusted origin for CORS (okta-auth-js's XHRs) and Redirect. */
