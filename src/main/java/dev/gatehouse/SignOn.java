@@ -106,12 +106,18 @@ final class SignOn implements SignOnRules {
      * nobody can meet (no authenticator to enroll) still asks: the enroll page says so; the console stays closed rather
      * than open without the factor the policy requires.
      */
+    /** {@link #pendingStep}'s answer when the global session policy's rule denies this person. */
+    static final String DENIED = "denied";
+
     String pendingStep(Sessions.Current current) {
         String userId = current.user().id();
         if (mustEnroll(userId)) {
             return "/signin/enroll";
         }
         SignOnPolicies.GlobalSignOn global = policies.forSession(userId);
+        if (!global.allowed()) {
+            return DENIED;
+        }
         if (!global.requireFactor()) {
             return null;
         }
@@ -128,7 +134,12 @@ final class SignOn implements SignOnRules {
     /** Okta's session status for /api/v1/sessions/me: MFA_REQUIRED or MFA_ENROLL while a step is pending, else ACTIVE. */
     String sessionStatus(Sessions.Current current) {
         String step = pendingStep(current);
-        return step == null ? "ACTIVE" : step.endsWith("/enroll") ? "MFA_ENROLL" : "MFA_REQUIRED";
+        return step == null || step.equals(DENIED) ? "ACTIVE" : step.endsWith("/enroll") ? "MFA_ENROLL" : "MFA_REQUIRED";
+    }
+
+    /** The person has a second factor, or could set one up now (so a rule requiring one does not shut them out). */
+    boolean canMeetSecondFactor(String userId) {
+        return hasSecondFactor(userId) || canEnrollSecondFactor(userId);
     }
 
     /** For the hosted pages: which of these keys may be enrolled now. */

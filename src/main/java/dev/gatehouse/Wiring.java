@@ -286,7 +286,8 @@ public final class Wiring implements AutoCloseable {
             // The one CSRF filter for every form (console, sign-in, sign-out, and any added later): see http/Csrf.
             Csrf csrf = new Csrf(ids, config.publicHttps(), config.baseUrl(), keyEncryption.derive("csrf"),
                     ctx -> sessionCookie.current(ctx).map(c -> c.session().id()), errors::formExpired);
-            SignInPages signInPages = new SignInPages(sessions, sessionCookie, csrf, pages, config.orgName(), new ReturnTargets(originCache));
+            SignInPages signInPages = new SignInPages(sessions, sessionCookie, csrf, pages, config.orgName(), new ReturnTargets(originCache),
+                    userId -> signOnPolicies.forSession(userId).allowed());
             csrf.signInForm(SignInRoutes.SIGN_IN, signInPages::formExpired).onRefused(SignInRoutes.SIGN_OUT, signInPages::signOutExpired);
             RateLimits rateLimits = RateLimits.of(config.rateLimitMultiplier(), config.rateLimits(),
                     db.isPostgres() ? Optional.of(new SharedBuckets.Store(config.jdbcUrl(), config.dbUser().orElse(null),
@@ -317,7 +318,7 @@ public final class Wiring implements AutoCloseable {
                     new AuthenticatorPages(console, authenticators, factors, directoryUsers),
                     new PolicyPages(console, policies, () -> authenticators.list().stream()
                             .map(a -> new PolicyPages.Authenticator(a.key(), a.name(), a.active())).toList(),
-                            () -> db.read(h -> users.withRole(h, UserStore.SUPER_ADMIN))));
+                            () -> db.read(h -> users.withRole(h, UserStore.SUPER_ADMIN)), signOn::canMeetSecondFactor));
             ApiRoutes api = new ApiRoutes(
                     new ApiAuth(apiTokens::authenticate, ApiRoutes.COOKIE_ENDPOINTS),
                     new ApiTokensApi(apiTokens, new ApiTokenJson(config.baseUrl()), config.baseUrl()),
@@ -418,7 +419,8 @@ public final class Wiring implements AutoCloseable {
         dev.gatehouse.oauth.issued.TokenVerifier verifier = new dev.gatehouse.oauth.issued.TokenVerifier(db, issued, keys, apps, users, clock);
         return new OAuthRoutes(servers,
                 new AuthorizeEndpoint(servers, new Authorization(apps, customScopes, consentScopes, db, codes, log, ids, clock, config.baseUrl(), signOn),
-                        sessionCookie, pages, errors, ids, new dev.gatehouse.oauth.authorize.RequestStart(startKey, clock)),
+                        sessionCookie, pages, errors, ids, new dev.gatehouse.oauth.authorize.RequestStart(startKey, clock),
+                        config.publicHttps()),
                 new TokenEndpoint(servers, clients,
                         new CodeGrant(db, codes, issued, signer, recorder, users, groupStore, log, ids, clock, apps::findByClientId),
                         new RefreshGrant(db, issued, signer, recorder, users, groupStore, assignments, log, clock),

@@ -69,6 +69,12 @@ public final class Console {
             ctx.skipRemainingHandlers();
             return;
         }
+        if ("denied".equals(current.get().pendingStep())) {
+            errors.writePage(ctx, 403, "Sign-in not allowed", "Your organization's global session policy does not allow "
+                    + current.get().login() + " to use the Admin Console. Ask another administrator for help.");
+            ctx.skipRemainingHandlers();
+            return;
+        }
         if (current.get().pendingStep() != null) {
             // The global session policy asks this session for a second factor (or an enrollment) first: the hosted step,
             // then back here. A POST goes back to the console's home: its form is not re-sent.

@@ -214,6 +214,12 @@ public final class FactorSignInPages implements Routes {
         String fromUri = fromUri(ctx);
         String factorId = ctx.formParam("factorId");
         String login = current.get().user().profile().login();
+        if (!enrollable.apply(current.get().user().id()).contains(Authenticator.GOOGLE_OTP)) {
+            // Disabled (or deactivated) since the setup began: the pending factor is not activated.
+            renderEnroll(ctx, 403, current.get(), fromUri, "Google Authenticator can't be set up for your account now. "
+                    + "If you expected to, ask your administrator.");
+            return;
+        }
         try {
             if (factorId == null || factorId.length() > 40) {
                 throw ApiError.notFound(String.valueOf(factorId), "UserFactor");
@@ -258,6 +264,11 @@ public final class FactorSignInPages implements Routes {
             return;
         }
         String fromUri = fromUri(ctx);
+        if (!enrollable.apply(current.get().user().id()).contains(Authenticator.WEBAUTHN)) {
+            renderEnroll(ctx, 403, current.get(), fromUri, "A security key or biometric can't be set up for your account now. "
+                    + "If you expected to, ask your administrator.");
+            return;
+        }
         Factor f;
         try {
             f = webAuthn.finishRegistration(event(ctx, current.get()), current.get().user().id(), ctx.formParam("factorId"),
@@ -320,7 +331,7 @@ public final class FactorSignInPages implements Routes {
     private boolean fresh(Context ctx, Sessions.Current current) {
         Instant since = factors.now().minus(ENROLL_FRESHNESS);
         String here = ENROLL + "?fromURI=" + enc(fromUri(ctx));
-        if (!methods(current).isEmpty()) {
+        if (hasMethods(current)) {
             Instant verified = current.session().factorVerified();
             if (verified == null || verified.isBefore(since)) {
                 ctx.redirect(VERIFY + "?fromURI=" + enc(here), HttpStatus.SEE_OTHER);
@@ -349,6 +360,14 @@ public final class FactorSignInPages implements Routes {
         active.stream().filter(f -> totp && f.factorType().equals(Factor.TOTP))
                 .forEach(f -> out.add(new Method(f.id(), Authenticator.GOOGLE_OTP, "Google Authenticator", null)));
         return out;
+    }
+
+    /** Whether the person has a factor to verify with (no WebAuthn challenge is made for asking). */
+    private boolean hasMethods(Sessions.Current current) {
+        boolean totp = authenticators.isActive(Authenticator.GOOGLE_OTP);
+        boolean keys = authenticators.isActive(Authenticator.WEBAUTHN);
+        return factors.list(current.user().id()).stream().filter(Factor::active)
+                .anyMatch(f -> keys && f.webAuthn() || totp && f.factorType().equals(Factor.TOTP));
     }
 
     /** What the person can set up now: active authenticators they have not enrolled. */

@@ -55,7 +55,13 @@ public final class PolicyPages {
     private final Supplier<List<String>> administrators;
 
     /** {@code administrators}: the ids of the people who hold the super admin role (the console's administrators). */
-    public PolicyPages(Console console, Policies policies, Supplier<List<Authenticator>> authenticators, Supplier<List<String>> administrators) {
+    /**
+     * @param canMeetSecondFactor whether a person has a second factor or could set one up now: "Require a second factor
+     *                            for administrators" is refused while an administrator could not, so nobody is shut out
+     */
+    public PolicyPages(Console console, Policies policies, Supplier<List<Authenticator>> authenticators, Supplier<List<String>> administrators,
+                       java.util.function.Predicate<String> canMeetSecondFactor) {
+        this.canMeetSecondFactor = canMeetSecondFactor;
         this.console = console;
         this.policies = policies;
         this.presets = new PolicyPresets(policies);
@@ -64,6 +70,8 @@ public final class PolicyPages {
     }
 
     // ── Authentication Policies ─────────────────────────────────────────────────────────────────────────────────
+    private final java.util.function.Predicate<String> canMeetSecondFactor;
+
     public void list(Context ctx) {
         String notice = "created".equals(ctx.queryParam("notice")) ? "Policy created." : null;
         renderList(ctx, notice, List.of());
@@ -134,10 +142,20 @@ public final class PolicyPages {
     // ── Global Session Policy ───────────────────────────────────────────────────────────────────────────────────
     public void sessions(Context ctx) {
         renderSessions(ctx, "admins".equals(ctx.queryParam("notice"))
-                ? "Administrators now sign in with a second factor (the hosted sign-in asks for it once that step is available)." : null, List.of());
+                ? "Administrators now sign in with a second factor: the console asks each of them for it, or to set one up, before it goes on." : null, List.of());
     }
 
     public void requireFactorForAdministrators(Context ctx) {
+        long stuck = administrators.get().stream().filter(id -> !canMeetSecondFactor.test(id)).count();
+        if (stuck > 0) {
+            // An administrator with no second factor who could not set one up would be shut out of the console.
+            ctx.status(400);
+            renderSessions(ctx, null, List.of("Activate Google Authenticator or Security Key or Biometric first (Security › "
+                    + "Authenticators), and let the enrollment policy offer it (Security › Authenticator Enrollment): "
+                    + (stuck == 1 ? "an administrator" : stuck + " administrators")
+                    + " could not set up a second factor and would be shut out of the console. Nothing was changed."));
+            return;
+        }
         try {
             presets.requireSecondFactorFor(console.event(ctx), administrators.get());
             Console.seeOther(ctx, Nav.GLOBAL_SESSION_POLICY.path() + "?notice=admins");

@@ -38,7 +38,9 @@ public final class SessionJson {
         m.put("expiresAt", s.expiresAt(settings.idle()));
         m.put("lastPasswordVerification", s.passwordVerified());
         m.put("lastFactorVerification", s.factorVerified());
-        m.put("amr", s.amr());
+        // Okta's session AMR values (pwd, swk, hwk, otp, sms, tel, geo, fpt, kba, mfa, mca, sc): the tokens' "user"
+        // (user verification by a passkey, RFC 8176) is not one of them, so the session leaves it out.
+        m.put("amr", s.amr().stream().filter(a -> !a.equals("user")).toList());
         m.put("idp", Map.of("id", orgId, "type", "OKTA"));
         m.put("mfaActive", mfaActive.test(s.userId()));
         String me = baseUrl + "/api/v1/sessions/me";

@@ -30,7 +30,15 @@ public final class SignInPages {
     private final String orgName;
     private final ReturnTargets returnTargets;
 
-    public SignInPages(Sessions sessions, SessionCookie cookie, Csrf csrf, Pages pages, String orgName, ReturnTargets returnTargets) {
+    private final java.util.function.Predicate<String> mayStartSession;
+
+    /** Shown when the global session policy's rule denies the person (after the password was right). */
+    public static final String DENIED = "Your organization's sign-in policy does not allow you to sign in. Ask your administrator for help.";
+
+    /** @param mayStartSession whether the global session policy lets this user (by id) have a session at all */
+    public SignInPages(Sessions sessions, SessionCookie cookie, Csrf csrf, Pages pages, String orgName, ReturnTargets returnTargets,
+                       java.util.function.Predicate<String> mayStartSession) {
+        this.mayStartSession = mayStartSession;
         this.returnTargets = returnTargets;
         this.sessions = sessions;
         this.cookie = cookie;
@@ -67,6 +75,13 @@ public final class SignInPages {
         var started = sessions.signIn(Edge.event(ctx, Actor.anonymous()), username, ctx.formParam("password"));
         if (started.isEmpty()) {
             render(ctx, 401, username, FAILED, null, target);
+            return;
+        }
+        if (!mayStartSession.test(started.get().user().id())) {
+            // The global session policy denies this person: the session just made ends at once (and is logged as ended).
+            sessions.end(Edge.event(ctx, Actor.user(started.get().user().id(), started.get().user().profile().login(),
+                    started.get().user().profile().name())), new Sessions.Current(started.get().session(), started.get().user()));
+            render(ctx, 403, username, DENIED, null, target);
             return;
         }
         cookie.set(ctx, started.get().cookieValue());

@@ -73,9 +73,28 @@ class PoliciesBrowserTest {
 
             GuideOrg.sideNav(page, "Security", "Global Session Policy").click();
             page.getByRole(AriaRole.BUTTON, named("Require a second factor for administrators")).click();
+            // No second-factor authenticator is active: nobody could meet it, so it is refused (no admin is shut out).
+            assertThat(page.getByRole(AriaRole.ALERT)).containsText("Activate Google Authenticator or Security Key or Biometric first");
+            Chromium.screenshot(page, "policies-5-global-session-refused");
+
+            for (var a : ApiClient.ok(api.get("/api/v1/authenticators"))) {
+                if (a.get("key").asText().equals("google_otp")) {
+                    ApiClient.ok(api.post("/api/v1/authenticators/" + a.get("id").asText() + "/lifecycle/activate", null));
+                }
+            }
+            GuideOrg.sideNav(page, "Security", "Global Session Policy").click();
+            page.getByRole(AriaRole.BUTTON, named("Require a second factor for administrators")).click();
+            // In force at once: this admin has no second factor, so the console asks them to set one up first.
+            assertThat(page.getByRole(AriaRole.HEADING, named("Set up security methods"))).isVisible();
+            Chromium.screenshot(page, "policies-6-admin-asked-to-enroll");
+            page.getByRole(AriaRole.BUTTON, named("Set up Google Authenticator")).click();
+            byte[] seed = dev.gatehouse.mfa.Totp.fromBase32(page.locator("[data-secret]").textContent().replace(" ", ""));
+            page.getByLabel("Enter code").fill(dev.gatehouse.mfa.Totp.code(seed, dev.gatehouse.mfa.Totp.step(server.clock.instant())));
+            page.getByRole(AriaRole.BUTTON, named("Verify")).click();
             assertThat(page.getByRole(AriaRole.STATUS)).containsText("Administrators now sign in with a second factor");
             assertThat(page.locator("body")).containsText("Required (ALWAYS)");
-            Chromium.screenshot(page, "policies-5-global-session");
+            assertThat(page.locator("[data-banner]")).hasCount(0);   // the admin has a second factor now
+            Chromium.screenshot(page, "policies-7-global-session");
         }
     }
 }

@@ -97,7 +97,10 @@ class PolicyPagesHttpTest {
                 google = a;
             }
         }
-        assertThat(google.get("status").asText()).isEqualTo("INACTIVE");   // as seeded
+        if (google.get("status").asText().equals("ACTIVE")) {   // as seeded, unless another test of the class activated it
+            enrollmentOffersGoogle("NOT_ALLOWED");
+            ok(api.post("/api/v1/authenticators/" + google.get("id").asText() + "/lifecycle/deactivate", null));
+        }
         long updates = events("policy.lifecycle.update");
         Http.Response refused = b.post(ENROLLMENT_PAGE, "csrf", Browser.csrf(page), "okta_password", "REQUIRED", "google_otp", "REQUIRED");
         assertThat(refused.status()).isEqualTo(400);
@@ -121,6 +124,15 @@ class PolicyPagesHttpTest {
         }
     }
 
+    private static JsonNode authenticator(String key) {
+        for (JsonNode a : ok(api.get("/api/v1/authenticators"))) {
+            if (a.get("key").asText().equals(key)) {
+                return a;
+            }
+        }
+        throw new AssertionError("no authenticator " + key);
+    }
+
     /** The default MFA_ENROLL policy with google_otp at {@code level}, through the API. */
     private static void enrollmentOffersGoogle(String level) {
         for (JsonNode p : ok(api.get("/api/v1/policies?type=MFA_ENROLL"))) {
@@ -138,6 +150,19 @@ class PolicyPagesHttpTest {
         Http.Response page = b.get(SESSION_PAGE);
         assertThat(page.status()).isEqualTo(200);
         assertThat(page.body()).contains("Default Policy").contains("Require a second factor for administrators");
+        // Without a second-factor authenticator nobody could meet it: refused, nothing written.
+        enrollmentOffersGoogle("NOT_ALLOWED");
+        JsonNode google = authenticator("google_otp");
+        if (google.get("status").asText().equals("ACTIVE")) {
+            ok(api.post("/api/v1/authenticators/" + google.get("id").asText() + "/lifecycle/deactivate", null));
+        }
+        long before = events("policy.lifecycle.create") + events("policy.rule.add");
+        Http.Response refused = b.post(SESSION_PAGE + "/administrators", "csrf", Browser.csrf(page));
+        assertThat(refused.status()).isEqualTo(400);
+        assertThat(refused.body()).contains("Activate Google Authenticator or Security Key or Biometric first");
+        assertThat(events("policy.lifecycle.create") + events("policy.rule.add")).isEqualTo(before);
+        ok(api.post("/api/v1/authenticators/" + google.get("id").asText() + "/lifecycle/activate", null));
+        enrollmentOffersGoogle("OPTIONAL");
         Http.Response done = b.post(SESSION_PAGE + "/administrators", "csrf", Browser.csrf(page));
         assertThat(done.status()).isEqualTo(303);
         // In force at once: this admin has no second factor, so the console sends them to set one up first.

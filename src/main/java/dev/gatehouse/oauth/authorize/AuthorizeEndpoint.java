@@ -59,10 +59,15 @@ public final class AuthorizeEndpoint {
     private final ErrorMapper errors;
     private final Ids ids;
     private final RequestStart started;
+    private final boolean publicHttps;
+
+    /** The cookie that binds a request's start mark to this browser (see {@link RequestStart}). */
+    public static final String BROWSER_COOKIE = "gh_authz";
 
     public AuthorizeEndpoint(AuthorizationServers servers, Authorization authorization, SessionCookie sessions, Pages pages,
-                             ErrorMapper errors, Ids ids, RequestStart started) {
+                             ErrorMapper errors, Ids ids, RequestStart started, boolean publicHttps) {
         this.started = started;
+        this.publicHttps = publicHttps;
         this.servers = servers;
         this.authorization = authorization;
         this.sessions = sessions;
@@ -81,7 +86,7 @@ public final class AuthorizeEndpoint {
         Map<String, String> params = params(all);
         AuthorizeRequest request = AuthorizeRequest.ofAll(all);
         var session = sessions.current(ctx);
-        java.time.Instant began = started.read(params.get(STARTED));
+        java.time.Instant began = started.read(params.get(STARTED), dev.gatehouse.http.Cookies.get(ctx, BROWSER_COOKIE, publicHttps));
         AuthorizeOutcome outcome = authorization.decide(server.get(), servers.issuer(server.get()), request, session,
                 Edge.event(ctx, session.map(s -> s.actor()).orElse(Actor.anonymous())), began);
         switch (outcome) {
@@ -89,14 +94,14 @@ public final class AuthorizeEndpoint {
                     "Error code " + e.error() + ": " + e.description());
             case AuthorizeOutcome.SignIn s -> signIn(ctx, params, s, began);
             case AuthorizeOutcome.StepUp s -> away(ctx, (s.enroll() ? ENROLL : VERIFY) + "?fromURI="
-                    + enc(ctx.path() + "?" + query(carried(params, began))));
+                    + enc(ctx.path() + "?" + query(carried(ctx, params, began))));
             case AuthorizeOutcome.Respond r -> respond(ctx, r);
         }
     }
 
     /** Sends the person to the hosted sign-in page, which returns to this same request (without prompt/max_age once satisfied). */
     private void signIn(Context ctx, Map<String, String> params, AuthorizeOutcome.SignIn s, java.time.Instant began) {
-        Map<String, String> again = carried(params, began);
+        Map<String, String> again = carried(ctx, params, began);
         if (s.reauthenticate()) {
             again.remove("prompt");
             again.remove("max_age");
@@ -108,14 +113,19 @@ public final class AuthorizeEndpoint {
     }
 
     /** The known parameters, and when this authorization request began (signed), for the way back. */
-    private Map<String, String> carried(Map<String, String> params, java.time.Instant began) {
+    private Map<String, String> carried(Context ctx, Map<String, String> params, java.time.Instant began) {
         Map<String, String> out = new LinkedHashMap<>();
         params.forEach((k, v) -> {
             if (CARRIED.contains(k) && !k.equals(STARTED)) {
                 out.put(k, v);
             }
         });
-        out.put(STARTED, started.mark(began));
+        String browser = dev.gatehouse.http.Cookies.get(ctx, BROWSER_COOKIE, publicHttps);
+        if (browser == null || browser.length() > 64) {
+            browser = ids.base62(32);
+            dev.gatehouse.http.Cookies.set(ctx, BROWSER_COOKIE, browser, publicHttps, dev.gatehouse.http.Cookies.SameSite.LAX);
+        }
+        out.put(STARTED, started.mark(began, browser));
         return out;
     }
 

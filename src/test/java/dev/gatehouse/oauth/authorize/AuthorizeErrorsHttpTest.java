@@ -289,7 +289,7 @@ class AuthorizeErrorsHttpTest {
         p.put("prompt", "none");
         p.put("max_age", "60");
         assertRedirectedError(b, DEFAULT, p, spa, "login_required",
-                "The client specified not to prompt, but the user is not logged in.", p.get("state"));
+                "The client specified not to prompt, but the client app requires re-authentication or MFA.", p.get("state"));
     }
 
     @Test
