@@ -72,6 +72,31 @@ final class MfaClient extends ApiClient {
         }
     }
 
+    /**
+     * The default MFA_ENROLL policy with {@code key} at {@code level}, the other authenticators as they are (read, change
+     * one entry, write back, as Terraform does).
+     */
+    void enrollmentLevel(String key, String level) {
+        for (JsonNode p : ok(get("/api/v1/policies?type=MFA_ENROLL"))) {
+            if (p.get("system").asBoolean()) {
+                com.fasterxml.jackson.databind.node.ObjectNode body = new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode();
+                body.put("type", "MFA_ENROLL").put("name", p.get("name").asText());
+                com.fasterxml.jackson.databind.node.ObjectNode settings = body.putObject("settings").put("type", "AUTHENTICATORS");
+                com.fasterxml.jackson.databind.node.ArrayNode list = settings.putArray("authenticators");
+                boolean found = false;
+                for (JsonNode a : p.at("/settings/authenticators")) {
+                    String k = a.get("key").asText();
+                    found |= k.equals(key);
+                    list.addObject().put("key", k).putObject("enroll").put("self", k.equals(key) ? level : a.at("/enroll/self").asText());
+                }
+                if (!found) {
+                    list.addObject().put("key", key).putObject("enroll").put("self", level);
+                }
+                ok(put("/api/v1/policies/" + p.get("id").asText(), body.toString()));
+            }
+        }
+    }
+
     String newUser() {
         return People.create(server.http(), "mfa-" + System.nanoTime() + "@example.com", "Correct-Horse-Battery-9");
     }

@@ -336,7 +336,13 @@ class WebAuthnHttpTest {
     private static void setStatus(String status) {
         JsonNode a = api.authenticator("webauthn");
         if (!a.get("status").asText().equals(status)) {
+            if (!status.equals("ACTIVE")) {
+                api.enrollmentLevel("webauthn", "NOT_ALLOWED");   // Okta refuses to deactivate one an enrollment policy offers (E0000148)
+            }
             ok(api.post(MfaClient.AUTHENTICATORS + "/" + a.get("id").asText() + "/lifecycle/" + (status.equals("ACTIVE") ? "activate" : "deactivate"), null));
+            if (status.equals("ACTIVE")) {
+                api.enrollmentLevel("webauthn", "OPTIONAL");
+            }
         }
     }
 
