@@ -60,10 +60,14 @@ final class SignOn implements SignOnRules {
 
     @Override
     public boolean mustEnroll(String userId) {
+        List<String> required = policies.enrollment(userId).entrySet().stream()
+                .filter(e -> !e.getKey().equals(Authenticator.PASSWORD) && e.getValue() == SignOnPolicies.Enrollment.REQUIRED)
+                .map(Map.Entry::getKey).toList();   // the evaluator already counts an inactive authenticator NOT_ALLOWED
+        if (required.isEmpty()) {
+            return false;   // the usual case: no query for the person's factors
+        }
         Set<String> have = usableKeys(userId);
-        return policies.enrollment(userId).entrySet().stream()
-                .anyMatch(e -> !e.getKey().equals(Authenticator.PASSWORD) && e.getValue() == SignOnPolicies.Enrollment.REQUIRED
-                        && !have.contains(e.getKey()) && authenticators.isActive(e.getKey()));
+        return required.stream().anyMatch(k -> !have.contains(k));
     }
 
     /**

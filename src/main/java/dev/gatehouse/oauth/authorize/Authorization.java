@@ -213,7 +213,9 @@ public final class Authorization {
             }
             return Optional.of(new AuthorizeOutcome.SignIn(true, null));
         }
-        boolean hasFactor = rules.hasSecondFactor(userId);
+        // Whether the person has a second factor is read only when the answer matters (a query per /authorize otherwise).
+        boolean asksTwo = req.factors() >= 2 || acr != null && acr.factors(true) >= 2;
+        boolean hasFactor = asksTwo && rules.hasSecondFactor(userId);
         int needed = Math.max(req.factors(), acr == null ? 1 : acr.factors(hasFactor));
         if (needed >= 2) {
             Instant verified = current.session().factorVerified();
