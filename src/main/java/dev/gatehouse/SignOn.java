@@ -60,6 +60,9 @@ final class SignOn implements SignOnRules {
 
     @Override
     public boolean mustEnroll(String userId) {
+        if (!policies.requiresMoreThanPassword(userId)) {
+            return false;   // the usual case: from the cached policies alone, no query
+        }
         List<String> required = policies.enrollment(userId).entrySet().stream()
                 .filter(e -> !e.getKey().equals(Authenticator.PASSWORD) && e.getValue() == SignOnPolicies.Enrollment.REQUIRED)
                 .map(Map.Entry::getKey).toList();   // the evaluator already counts an inactive authenticator NOT_ALLOWED

@@ -146,8 +146,28 @@ public final class SignOnPolicies {
      * are NOT_ALLOWED; the password is always REQUIRED (Gatehouse signs in with it first).
      */
     public Map<String, Enrollment> enrollment(String userId) {
+        return enrollment(userId, authenticators.get());
+    }
+
+    /**
+     * Whether the enrollment policy that applies REQUIRES anything besides the password, before asking which
+     * authenticators are active (a query): false on every sign-in of an org whose policy requires nothing more.
+     */
+    public boolean requiresMoreThanPassword(String userId) {
+        List<Policy> applicable = applicable(snapshot(), PolicyType.MFA_ENROLL, new Person(userId));
+        if (applicable.isEmpty() || applicable.getFirst().settings() == null) {
+            return false;
+        }
+        for (JsonNode a : toList(applicable.getFirst().settings().path("authenticators"))) {
+            if (!"okta_password".equals(a.path("key").asText()) && "REQUIRED".equals(a.path("enroll").path("self").asText())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private Map<String, Enrollment> enrollment(String userId, Map<String, Boolean> catalog) {
         Snapshot s = snapshot();
-        Map<String, Boolean> catalog = authenticators.get();
         Map<String, Enrollment> out = new LinkedHashMap<>();
         catalog.keySet().forEach(k -> out.put(k, Enrollment.NOT_ALLOWED));
         List<Policy> applicable = applicable(s, PolicyType.MFA_ENROLL, new Person(userId));
