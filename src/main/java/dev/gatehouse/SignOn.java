@@ -3,6 +3,7 @@ package dev.gatehouse;
 import dev.gatehouse.mfa.Authenticator;
 import dev.gatehouse.mfa.Authenticators;
 import dev.gatehouse.mfa.Factor;
+import dev.gatehouse.mfa.FactorSignInPages;
 import dev.gatehouse.mfa.Factors;
 import dev.gatehouse.oauth.authorize.SignOnRules;
 import dev.gatehouse.policies.SignOnPolicies;
@@ -82,8 +83,9 @@ final class SignOn implements SignOnRules {
         Set<String> out = new LinkedHashSet<>();
         for (Map.Entry<String, SignOnPolicies.Enrollment> e : policies.enrollment(userId).entrySet()) {
             String key = e.getKey();
+            // The evaluator already counts an inactive authenticator NOT_ALLOWED.
             if (!key.equals(Authenticator.PASSWORD) && e.getValue() != SignOnPolicies.Enrollment.NOT_ALLOWED
-                    && authenticators.isActive(key) && !(have.contains(key) && key.equals(Authenticator.GOOGLE_OTP))) {
+                    && !(have.contains(key) && key.equals(Authenticator.GOOGLE_OTP))) {
                 out.add(key);
             }
         }
@@ -92,10 +94,16 @@ final class SignOn implements SignOnRules {
 
     /** The authenticator keys of this person's ACTIVE factors whose authenticator is active. */
     private Set<String> usableKeys(String userId) {
+        List<Factor> active = factors.list(userId).stream().filter(Factor::active).toList();
         Set<String> out = new LinkedHashSet<>();
-        for (Factor f : factors.list(userId)) {
+        if (active.isEmpty()) {
+            return out;   // no second query for the usual person without a factor
+        }
+        Set<String> on = new java.util.HashSet<>();
+        authenticators.list().stream().filter(Authenticator::active).forEach(a -> on.add(a.key()));   // one query, not one per factor
+        for (Factor f : active) {
             String key = keyOf(f);
-            if (f.active() && key != null && authenticators.isActive(key)) {
+            if (key != null && on.contains(key)) {
                 out.add(key);
             }
         }
@@ -114,12 +122,12 @@ final class SignOn implements SignOnRules {
      * than open without the factor the policy requires.
      */
     /** {@link #pendingStep}'s answer when the global session policy's rule denies this person. */
-    static final String DENIED = "denied";
+    static final String DENIED = dev.gatehouse.console.ConsoleUser.DENIED;
 
     String pendingStep(Sessions.Current current) {
         String userId = current.user().id();
         if (mustEnroll(userId)) {
-            return "/signin/enroll";
+            return FactorSignInPages.ENROLL;
         }
         SignOnPolicies.GlobalSignOn global = policies.forSession(userId);
         if (!global.allowed()) {
@@ -135,13 +143,13 @@ final class SignOn implements SignOnRules {
         if (met) {
             return null;
         }
-        return hasSecondFactor(userId) ? "/signin/verify" : "/signin/enroll";
+        return hasSecondFactor(userId) ? FactorSignInPages.VERIFY : FactorSignInPages.ENROLL;
     }
 
     /** Okta's session status for /api/v1/sessions/me: MFA_REQUIRED or MFA_ENROLL while a step is pending, else ACTIVE. */
     String sessionStatus(Sessions.Current current) {
         String step = pendingStep(current);
-        return step == null || step.equals(DENIED) ? "ACTIVE" : step.endsWith("/enroll") ? "MFA_ENROLL" : "MFA_REQUIRED";
+        return step == null || step.equals(DENIED) ? "ACTIVE" : step.equals(FactorSignInPages.ENROLL) ? "MFA_ENROLL" : "MFA_REQUIRED";
     }
 
     /** The person has a second factor, or could set one up now (so a rule requiring one does not shut them out). */

@@ -69,7 +69,7 @@ public final class Console {
             ctx.skipRemainingHandlers();
             return;
         }
-        if ("denied".equals(current.get().pendingStep())) {
+        if (ConsoleUser.DENIED.equals(current.get().pendingStep())) {
             errors.writePage(ctx, 403, "Sign-in not allowed", "Your organization's global session policy does not allow "
                     + current.get().login() + " to use the Admin Console. Ask another administrator for help.");
             ctx.skipRemainingHandlers();

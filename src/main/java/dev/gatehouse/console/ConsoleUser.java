@@ -10,6 +10,9 @@ import dev.gatehouse.syslog.Actor;
  */
 public record ConsoleUser(String id, String login, String name, String sessionId, boolean superAdmin, boolean secondFactor,
                           String pendingStep) {
+    /** {@code pendingStep} when the global session policy denies this person the console altogether. */
+    public static final String DENIED = "denied";
+
     public Actor actor() {
         return Actor.user(id, login, name);
     }

@@ -181,17 +181,11 @@ public final class FactorSignInPages implements Routes {
     }
 
     void enrollTotp(Context ctx) {
-        Optional<Sessions.Current> current = signedIn(ctx);
-        if (current.isEmpty() || !fresh(ctx, current.get())) {
+        Optional<Sessions.Current> current = mayEnroll(ctx, Authenticator.GOOGLE_OTP);
+        if (current.isEmpty()) {
             return;
         }
         String fromUri = fromUri(ctx);
-        if (!enrollable.apply(current.get().user().id()).contains(Authenticator.GOOGLE_OTP)) {
-            // Disabled by the enrollment policy, inactive, or already set up: nothing is created.
-            renderEnroll(ctx, 403, current.get(), fromUri, "Google Authenticator can't be set up for your account now. "
-                    + "If you expected to, ask your administrator.");
-            return;
-        }
         Factors.Enrollment e;
         try {
             e = factors.enroll(event(ctx, current.get()), current.get().user().id(), Factor.TOTP, Factor.GOOGLE);
@@ -207,19 +201,13 @@ public final class FactorSignInPages implements Routes {
     }
 
     void activateTotp(Context ctx) {
-        Optional<Sessions.Current> current = signedIn(ctx);
-        if (current.isEmpty() || !fresh(ctx, current.get())) {
+        Optional<Sessions.Current> current = mayEnroll(ctx, Authenticator.GOOGLE_OTP);
+        if (current.isEmpty()) {
             return;
         }
         String fromUri = fromUri(ctx);
         String factorId = ctx.formParam("factorId");
         String login = current.get().user().profile().login();
-        if (!enrollable.apply(current.get().user().id()).contains(Authenticator.GOOGLE_OTP)) {
-            // Disabled (or deactivated) since the setup began: the pending factor is not activated.
-            renderEnroll(ctx, 403, current.get(), fromUri, "Google Authenticator can't be set up for your account now. "
-                    + "If you expected to, ask your administrator.");
-            return;
-        }
         try {
             if (factorId == null || factorId.length() > 40) {
                 throw ApiError.notFound(String.valueOf(factorId), "UserFactor");
@@ -236,16 +224,11 @@ public final class FactorSignInPages implements Routes {
     }
 
     void enrollWebAuthn(Context ctx) {
-        Optional<Sessions.Current> current = signedIn(ctx);
-        if (current.isEmpty() || !fresh(ctx, current.get())) {
+        Optional<Sessions.Current> current = mayEnroll(ctx, Authenticator.WEBAUTHN);
+        if (current.isEmpty()) {
             return;
         }
         String fromUri = fromUri(ctx);
-        if (!enrollable.apply(current.get().user().id()).contains(Authenticator.WEBAUTHN)) {
-            renderEnroll(ctx, 403, current.get(), fromUri, "A security key or biometric can't be set up for your account now. "
-                    + "If you expected to, ask your administrator.");
-            return;
-        }
         WebAuthn.Registration r;
         try {
             r = webAuthn.startRegistration(event(ctx, current.get()), current.get().user().id());
@@ -259,16 +242,11 @@ public final class FactorSignInPages implements Routes {
     }
 
     void activateWebAuthn(Context ctx) {
-        Optional<Sessions.Current> current = signedIn(ctx);
-        if (current.isEmpty() || !fresh(ctx, current.get())) {
+        Optional<Sessions.Current> current = mayEnroll(ctx, Authenticator.WEBAUTHN);
+        if (current.isEmpty()) {
             return;
         }
         String fromUri = fromUri(ctx);
-        if (!enrollable.apply(current.get().user().id()).contains(Authenticator.WEBAUTHN)) {
-            renderEnroll(ctx, 403, current.get(), fromUri, "A security key or biometric can't be set up for your account now. "
-                    + "If you expected to, ask your administrator.");
-            return;
-        }
         Factor f;
         try {
             f = webAuthn.finishRegistration(event(ctx, current.get()), current.get().user().id(), ctx.formParam("factorId"),
@@ -282,11 +260,8 @@ public final class FactorSignInPages implements Routes {
             return;
         }
         // Registering proves possession of the new authenticator, as activating a TOTP factor does.
-        List<String> amr = new java.util.ArrayList<>(List.of(f.credential() != null && f.credential().backupEligible() ? "swk" : "hwk"));
-        if (f.credential() != null && f.credential().userVerified()) {
-            amr.add("user");
-        }
-        stepUp(ctx, current.get(), amr, fromUri);
+        stepUp(ctx, current.get(), WebAuthn.amr(f.credential() != null && f.credential().backupEligible(),
+                f.credential() != null && f.credential().userVerified()), fromUri);
     }
 
     /** A readable sentence for a refused WebAuthn ceremony. */
@@ -311,6 +286,25 @@ public final class FactorSignInPages implements Routes {
         }
         cookie.set(ctx, value.get());
         signIn.proceed(ctx, fromUri, "You are signed in");
+    }
+
+    /**
+     * The session of a person who may set up {@code key} now (each enroll and activate post, so a setup begun before the
+     * authenticator was disabled is not finished): signed in, a fresh proof ({@link #fresh}), and the enrollment policy
+     * allowing it; otherwise the person was sent on, or shown the enroll page with why (403), and nothing was created.
+     */
+    private Optional<Sessions.Current> mayEnroll(Context ctx, String key) {
+        Optional<Sessions.Current> current = signedIn(ctx);
+        if (current.isEmpty() || !fresh(ctx, current.get())) {
+            return Optional.empty();
+        }
+        if (!enrollable.apply(current.get().user().id()).contains(key)) {
+            String name = key.equals(Authenticator.WEBAUTHN) ? "A security key or biometric" : "Google Authenticator";
+            renderEnroll(ctx, 403, current.get(), fromUri(ctx), name + " can't be set up for your account now. "
+                    + "If you expected to, ask your administrator.");
+            return Optional.empty();
+        }
+        return current;
     }
 
     /** The session, or a redirect to the sign-in page that comes back here (this request's own address for a GET). */

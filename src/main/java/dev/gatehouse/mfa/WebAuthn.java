@@ -139,6 +139,14 @@ public final class WebAuthn {
         return u.getScheme() + "://" + u.getHost() + (u.getPort() == -1 ? "" : ":" + u.getPort());
     }
 
+    /**
+     * RFC 8176 methods a WebAuthn proof stands for: {@code swk} for a backup-eligible (synced) credential, else {@code hwk};
+     * plus {@code user} when user verification was performed. One rule for a registration and an assertion.
+     */
+    public static List<String> amr(boolean backupEligible, boolean userVerified) {
+        return userVerified ? List.of(backupEligible ? "swk" : "hwk", "user") : List.of(backupEligible ? "swk" : "hwk");
+    }
+
     public String rpId() {
         return rpId;
     }
@@ -382,10 +390,7 @@ public final class WebAuthn {
             users.factorAccepted(h, u.id());
             log.record(h, ctx, SystemLog.Entry.success(Factors.AUTH_VIA_MFA, "Authentication of user via MFA", Factors.userTarget(u),
                     Factors.factorTarget(f)));
-            amr.add(c.backupEligible() || ad.isFlagBE() ? "swk" : "hwk");
-            if (ad.isFlagUV()) {
-                amr.add("user");
-            }
+            amr.addAll(amr(c.backupEligible() || ad.isFlagBE(), ad.isFlagUV()));
             accepted[0] = f;
             return null;
         });
