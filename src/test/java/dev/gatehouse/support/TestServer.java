@@ -42,8 +42,8 @@ public final class TestServer implements AutoCloseable {
     /** A server whose clock tests can move forward with {@link #clock}. */
     public static TestServer start(TestDatabase database, String... extraArgs) {
         try {
-            TestServer s = new TestServer(database, Files.createTempDirectory("gatehouse-test"), database.freshUrl(),
-                    MutableClock.startingNow(), List.of(extraArgs));
+            Path dataDir = Files.createTempDirectory("gatehouse-test");
+            TestServer s = new TestServer(database, dataDir, database.prepare(dataDir), MutableClock.startingNow(), List.of(extraArgs));
             s.restart();
             return s;
         } catch (IOException e) {
