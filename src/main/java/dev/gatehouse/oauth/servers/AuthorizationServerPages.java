@@ -39,8 +39,10 @@ public final class AuthorizationServerPages {
     private final AuthorizationServers servers;
     private final Scopes scopes;
     private final SigningKeys keys;
+    private final AccessPolicies policies;
 
-    public AuthorizationServerPages(Console console, AuthorizationServers servers, Scopes scopes, SigningKeys keys) {
+    public AuthorizationServerPages(Console console, AuthorizationServers servers, Scopes scopes, SigningKeys keys, AccessPolicies policies) {
+        this.policies = policies;
         this.console = console;
         this.servers = servers;
         this.scopes = scopes;
