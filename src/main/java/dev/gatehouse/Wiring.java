@@ -323,13 +323,14 @@ public final class Wiring implements AutoCloseable {
                     new AppPages(console, apps, appTokens, directoryGroups, directoryUsers, config.baseUrl(),
                             () -> features.isEnabled(Feature.REFRESH_TOKEN_ROTATION_FOR_SPA), trustedOrigins,
                             appId -> signOnPolicy(appId, policies, signOnPolicies)),
-                    new AuthorizationServerPages(console, authorizationServers, scopes, signingKeys, accessPolicies),
+                    new AuthorizationServerPages(console, authorizationServers, scopes, signingKeys),
                     new FeaturePages(console, features),
                     new TrustedOriginPages(console, trustedOrigins),
                     new AuthenticatorPages(console, authenticators, factors, directoryUsers),
                     new PolicyPages(console, policies, () -> authenticators.list().stream()
                             .map(a -> new PolicyPages.Authenticator(a.key(), a.name(), a.active())).toList(),
-                            () -> db.read(h -> users.withRole(h, UserStore.SUPER_ADMIN)), signOn::canMeetSecondFactor));
+                            () -> db.read(h -> users.withRole(h, UserStore.SUPER_ADMIN)), signOn::canMeetSecondFactor),
+                    new dev.gatehouse.oauth.servers.AccessPolicyPages(console, authorizationServers, accessPolicies, scopes));
             ApiRoutes api = new ApiRoutes(
                     new ApiAuth(apiTokens::authenticate, ApiRoutes.COOKIE_ENDPOINTS),
                     new ApiTokensApi(apiTokens, new ApiTokenJson(config.baseUrl()), config.baseUrl()),

@@ -66,7 +66,7 @@ public final class AccessPolicyEvaluator {
                     (int) server.lifetimes().refreshTokenMax().toMinutes(), (int) server.lifetimes().refreshTokenIdle().toMinutes()));
         }
         Snapshot s = cache.get(Boolean.TRUE).orElseThrow();
-        Set<String>[] groups = new Set[1];
+        Groups groups = new Groups();
         for (AccessPolicy p : s.policies().getOrDefault(server.id(), List.of())) {
             if (!p.active() || !p.appliesTo(clientId)) {
                 continue;
@@ -87,17 +87,22 @@ public final class AccessPolicyEvaluator {
         return scopes.stream().allMatch(x -> OidcScopes.OIDC.contains(x) || r.scopes().contains(x));
     }
 
-    private boolean admits(AccessRule r, String userId, Set<String>[] groups) {
+    /** The person's group ids, read at most once per evaluation and only when a rule needs them. */
+    private static final class Groups {
+        Set<String> ids;
+    }
+
+    private boolean admits(AccessRule r, String userId, Groups groups) {
         if (userId == null) {
             return r.usersInclude().isEmpty() && r.groupsInclude().stream().allMatch(AccessRule.EVERYONE::equals);
         }
         if (r.usersExclude().contains(userId)) {
             return false;
         }
-        if (r.namesGroups() && groups[0] == null) {
-            groups[0] = groupsOf.apply(userId);
+        if (r.namesGroups() && groups.ids == null) {
+            groups.ids = groupsOf.apply(userId);
         }
-        Set<String> mine = groups[0] == null ? Set.of() : groups[0];
+        Set<String> mine = groups.ids == null ? Set.of() : groups.ids;
         if (r.groupsExclude().stream().anyMatch(mine::contains)) {
             return false;
         }

@@ -39,10 +39,8 @@ public final class AuthorizationServerPages {
     private final AuthorizationServers servers;
     private final Scopes scopes;
     private final SigningKeys keys;
-    private final AccessPolicies policies;
 
-    public AuthorizationServerPages(Console console, AuthorizationServers servers, Scopes scopes, SigningKeys keys, AccessPolicies policies) {
-        this.policies = policies;
+    public AuthorizationServerPages(Console console, AuthorizationServers servers, Scopes scopes, SigningKeys keys) {
         this.console = console;
         this.servers = servers;
         this.scopes = scopes;

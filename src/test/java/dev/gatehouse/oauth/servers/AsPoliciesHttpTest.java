@@ -149,7 +149,11 @@ class AsPoliciesHttpTest {
 
     @Test
     void aNewCustomServerHasNoPoliciesAndTheOrgServerIsNotAddressable() {
-        assertThat(ok(api.get(policies(newServer())))).isEmpty();
+        String as = newServer();
+        assertThat(ok(api.get(policies(as)))).isEmpty();
+        JsonNode links = ok(api.get(AS + "/" + as)).get("_links");
+        assertThat(links.at("/policies/href").asText()).isEqualTo(base + policies(as));
+        assertThat(links.at("/policies/hints/allow").toString()).isEqualTo("[\"GET\"]");
         assertOktaError(api.get(policies("org")), 404, "E0000007");
         assertOktaError(api.get(policies("ausNoSuchServer000001")), 404, "E0000007");
         assertOktaError(api.post(policies("org"), policyBody("x", null, "[\"ALL_CLIENTS\"]")), 404, "E0000007");
