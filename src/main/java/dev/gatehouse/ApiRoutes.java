@@ -12,6 +12,7 @@ import dev.gatehouse.oauth.issued.AppTokensApi;
 import dev.gatehouse.policies.PoliciesApi;
 import dev.gatehouse.http.Routes;
 import dev.gatehouse.oauth.servers.AuthorizationServersApi;
+import dev.gatehouse.oauth.servers.AccessPoliciesApi;
 import dev.gatehouse.oauth.servers.ScopesApi;
 import dev.gatehouse.origins.TrustedOriginsApi;
 import dev.gatehouse.sessions.SessionsApi;
@@ -65,6 +66,12 @@ public final class ApiRoutes implements Routes {
     public static final String AUTHORIZATION_SERVER_KEY_ROTATE = "/api/v1/authorizationServers/{id}/credentials/lifecycle/keyRotate";
     public static final String AUTHORIZATION_SERVER_SCOPES = "/api/v1/authorizationServers/{id}/scopes";
     public static final String AUTHORIZATION_SERVER_SCOPE = "/api/v1/authorizationServers/{id}/scopes/{scopeId}";
+    public static final String AS_POLICIES = "/api/v1/authorizationServers/{id}/policies";
+    public static final String AS_POLICY = AS_POLICIES + "/{policyId}";
+    public static final String AS_POLICY_LIFECYCLE = AS_POLICY + "/lifecycle/{operation}";
+    public static final String AS_POLICY_RULES = AS_POLICY + "/rules";
+    public static final String AS_POLICY_RULE = AS_POLICY_RULES + "/{ruleId}";
+    public static final String AS_POLICY_RULE_LIFECYCLE = AS_POLICY_RULE + "/lifecycle/{operation}";
     public static final String TRUSTED_ORIGINS = "/api/v1/trustedOrigins";
     public static final String TRUSTED_ORIGIN = "/api/v1/trustedOrigins/{id}";
     public static final String TRUSTED_ORIGIN_LIFECYCLE = "/api/v1/trustedOrigins/{id}/lifecycle/{operation}";
@@ -88,12 +95,14 @@ public final class ApiRoutes implements Routes {
     private final AuthenticatorsApi authenticators;
     private final FactorsApi factors;
     private final PoliciesApi policies;
+    private final AccessPoliciesApi asPolicies;
 
     public ApiRoutes(ApiAuth auth, ApiTokensApi apiTokens, LogsApi logs, UsersApi users, GroupsApi groups, SessionsApi sessions,
                      AppsApi apps, AuthorizationServersApi authorizationServers, ScopesApi scopes, FeaturesApi features,
                      TrustedOriginsApi trustedOrigins, AppTokensApi appTokens, AuthenticatorsApi authenticators, FactorsApi factors,
-                     PoliciesApi policies) {
+                     PoliciesApi policies, AccessPoliciesApi asPolicies) {
         this.policies = policies;
+        this.asPolicies = asPolicies;
         this.authenticators = authenticators;
         this.factors = factors;
         this.appTokens = appTokens;
@@ -208,6 +217,18 @@ public final class ApiRoutes implements Routes {
         r.get(AUTHORIZATION_SERVER_SCOPE, scopes::get);
         r.put(AUTHORIZATION_SERVER_SCOPE, scopes::update);
         r.delete(AUTHORIZATION_SERVER_SCOPE, scopes::delete);
+        r.get(AS_POLICIES, asPolicies::list);
+        r.post(AS_POLICIES, asPolicies::create);
+        r.get(AS_POLICY, asPolicies::get);
+        r.put(AS_POLICY, asPolicies::replace);
+        r.delete(AS_POLICY, asPolicies::delete);
+        r.post(AS_POLICY_LIFECYCLE, asPolicies::lifecycle);
+        r.get(AS_POLICY_RULES, asPolicies::rules);
+        r.post(AS_POLICY_RULES, asPolicies::createRule);
+        r.get(AS_POLICY_RULE, asPolicies::rule);
+        r.put(AS_POLICY_RULE, asPolicies::replaceRule);
+        r.delete(AS_POLICY_RULE, asPolicies::deleteRule);
+        r.post(AS_POLICY_RULE_LIFECYCLE, asPolicies::ruleLifecycle);
         r.get(SESSION_ME, sessions::get);
         r.delete(SESSION_ME, sessions::delete);
         r.post(SESSION_ME_REFRESH, sessions::refresh);

@@ -11,6 +11,7 @@ import dev.gatehouse.directory.PeoplePages;
 import dev.gatehouse.http.Routes;
 import dev.gatehouse.mfa.AuthenticatorPages;
 import dev.gatehouse.policies.PolicyPages;
+import dev.gatehouse.oauth.servers.AccessPolicyPages;
 import dev.gatehouse.oauth.servers.AuthorizationServerPages;
 import dev.gatehouse.origins.TrustedOriginPages;
 import dev.gatehouse.reports.SystemLogPages;
@@ -31,12 +32,14 @@ public final class ConsoleRoutes implements Routes {
     private final AuthorizationServerPages authorizationServers;
     private final AuthenticatorPages authenticators;
     private final PolicyPages policies;
+    private final AccessPolicyPages accessPolicies;
 
     public ConsoleRoutes(Console console, DashboardPages dashboard, PeoplePages people, GroupPages groups, ApiTokenPages tokens,
                          SystemLogPages systemLog, AppPages apps, AuthorizationServerPages authorizationServers,
                          FeaturePages features, TrustedOriginPages trustedOrigins, AuthenticatorPages authenticators,
-                         PolicyPages policies) {
+                         PolicyPages policies, AccessPolicyPages accessPolicies) {
         this.policies = policies;
+        this.accessPolicies = accessPolicies;
         this.authenticators = authenticators;
         this.trustedOrigins = trustedOrigins;
         this.features = features;
@@ -121,6 +124,17 @@ public final class ConsoleRoutes implements Routes {
         r.post(server + "/keys/rotate", authorizationServers::rotate);
         r.post(server + "/lifecycle/{op}", authorizationServers::lifecycle);
         r.post(server + "/delete", authorizationServers::delete);
+        String policy = server + "/policies/{policyId}";
+        r.get(server + "/policies", accessPolicies::list);
+        r.post(server + "/policies", accessPolicies::createPolicy);
+        r.get(policy + "/edit", accessPolicies::editPolicy);
+        r.post(policy, accessPolicies::updatePolicy);
+        r.get(policy + "/rules/new", accessPolicies::newRule);
+        r.post(policy + "/rules", accessPolicies::createRule);
+        r.get(policy + "/rules/{ruleId}/edit", accessPolicies::editRule);
+        r.post(policy + "/rules/{ruleId}", accessPolicies::updateRule);
+        r.post(policy + "/rules/{ruleId}/{op}", accessPolicies::ruleAction);
+        r.post(policy + "/{op}", accessPolicies::policyAction);   // after ".../rules": routes match in the order they are added
         String origin = Nav.TRUSTED_ORIGINS.path() + "/{id}";
         r.get(Nav.TRUSTED_ORIGINS.path(), trustedOrigins::list);
         r.post(Nav.TRUSTED_ORIGINS.path(), trustedOrigins::create);

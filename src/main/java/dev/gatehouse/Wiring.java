@@ -266,6 +266,17 @@ public final class Wiring implements AutoCloseable {
             AuthorizationServers authorizationServers = new AuthorizationServers(db, changes, new AuthorizationServerStore(), scopes, signingKeys,
                     log, ids, clock, config.baseUrl());
             authorizationServers.ensureBuiltIns();
+            // Authorization-server access policies (issue 17): the use cases, and the evaluator /authorize and /token ask.
+            dev.gatehouse.oauth.servers.AccessPolicyStore accessPolicyStore = new dev.gatehouse.oauth.servers.AccessPolicyStore();
+            dev.gatehouse.oauth.servers.AccessPolicies accessPolicies = new dev.gatehouse.oauth.servers.AccessPolicies(db, changes,
+                    accessPolicyStore, scopes, clientId -> apps.findByClientId(clientId).isPresent(),
+                    userId -> db.read(h -> users.find(h, userId)).isPresent(), groupId -> db.read(h -> groupStore.find(h, groupId)).isPresent(),
+                    log, ids, clock);
+            accessPolicies.ensureDefaultPolicy(authorizationServers.find(AuthorizationServers.DEFAULT).orElseThrow());
+            dev.gatehouse.oauth.servers.AccessPolicyEvaluator accessPolicyEvaluator = new dev.gatehouse.oauth.servers.AccessPolicyEvaluator(db,
+                    changes, accessPolicyStore, userId -> db.read(h -> groupStore.groupsOf(h, userId)).stream()
+                            .map(dev.gatehouse.directory.Group::id).collect(java.util.stream.Collectors.toSet()));
+            dev.gatehouse.oauth.servers.AccessPolicyJson accessPolicyJson = new dev.gatehouse.oauth.servers.AccessPolicyJson(config.baseUrl());
             signingKeys.makeMissingKeysSoon();   // off the request path: the first token request need not make them
             AuthorizationServerJson authorizationServerJson = new AuthorizationServerJson(authorizationServers, signingKeys, config.baseUrl());
 
@@ -301,7 +312,7 @@ public final class Wiring implements AutoCloseable {
             RateLimitFilter rateLimitFilter = new RateLimitFilter(rateLimits, errors, signInPages::tooManyAttempts, Logins::key);
             OAuthRoutes oauth = oauthRoutes(config, db, log, ids, clock, apps, users, groupStore, assignmentStore, codeStore, issuedTokens,
                     directoryGroups, authorizationServers, scopes, signingKeys, sessions, sessionCookie, pages, errors, first.orgId(),
-                    rateLimitFilter, signOn, keyEncryption.derive("authorize-started"));
+                    rateLimitFilter, signOn, keyEncryption.derive("authorize-started"), accessPolicyEvaluator);
             Console console = new Console(consoleAccess(sessionCookie, db, users, signOn), csrf, pages, errors, config.orgName(), rateLimitFilter);
             ConsoleRoutes consoleRoutes = new ConsoleRoutes(console,
                     new DashboardPages(console, directoryUsers, db, log),
@@ -318,7 +329,8 @@ public final class Wiring implements AutoCloseable {
                     new AuthenticatorPages(console, authenticators, factors, directoryUsers),
                     new PolicyPages(console, policies, () -> authenticators.list().stream()
                             .map(a -> new PolicyPages.Authenticator(a.key(), a.name(), a.active())).toList(),
-                            () -> db.read(h -> users.withRole(h, UserStore.SUPER_ADMIN)), signOn::canMeetSecondFactor));
+                            () -> db.read(h -> users.withRole(h, UserStore.SUPER_ADMIN)), signOn::canMeetSecondFactor),
+                    new dev.gatehouse.oauth.servers.AccessPolicyPages(console, authorizationServers, accessPolicies, scopes));
             ApiRoutes api = new ApiRoutes(
                     new ApiAuth(apiTokens::authenticate, ApiRoutes.COOKIE_ENDPOINTS),
                     new ApiTokensApi(apiTokens, new ApiTokenJson(config.baseUrl()), config.baseUrl()),
@@ -335,7 +347,8 @@ public final class Wiring implements AutoCloseable {
                     new AppTokensApi(appTokens, new AppTokenJson(authorizationServers, config.baseUrl())),
                     new AuthenticatorsApi(authenticators, new AuthenticatorJson(config.baseUrl())),
                     new FactorsApi(factors, webAuthn, directoryUsers, new FactorJson(config.baseUrl())),
-                    new PoliciesApi(policies, policyJson));
+                    new PoliciesApi(policies, policyJson),
+                    new dev.gatehouse.oauth.servers.AccessPoliciesApi(authorizationServers, accessPolicies, accessPolicyJson));
             HttpServer server = new HttpServer(config, tls, ids, errors, metrics, List.of(
                     new Cors(originCache),
                     new ParameterLimits(errors),   // after CORS (a browser must read the refusal), before anything counts or stores
@@ -406,7 +419,7 @@ public final class Wiring implements AutoCloseable {
                                            IssuedTokenStore issued, Groups groups, AuthorizationServers servers, Scopes scopes,
                                            SigningKeys keys, Sessions sessions, SessionCookie sessionCookie, Pages pages, ErrorMapper errors,
                                            String orgId, RateLimitFilter rateLimits, dev.gatehouse.oauth.authorize.SignOnRules signOn,
-                                           byte[] startKey) {
+                                           byte[] startKey, dev.gatehouse.oauth.servers.AccessPolicyEvaluator accessPolicies) {
         java.util.function.Function<dev.gatehouse.oauth.servers.AuthorizationServer, Set<String>> customScopes = s -> scopes.list(s.id()).stream()
                 .filter(scope -> !scope.system()).map(dev.gatehouse.oauth.servers.Scope::name).collect(java.util.stream.Collectors.toSet());
         java.util.function.Function<dev.gatehouse.oauth.servers.AuthorizationServer, Set<String>> consentScopes = s -> scopes.list(s.id()).stream()
@@ -418,13 +431,13 @@ public final class Wiring implements AutoCloseable {
         dev.gatehouse.oauth.OAuthRefusals refusals = new dev.gatehouse.oauth.OAuthRefusals(db, log);
         dev.gatehouse.oauth.issued.TokenVerifier verifier = new dev.gatehouse.oauth.issued.TokenVerifier(db, issued, keys, apps, users, clock);
         return new OAuthRoutes(servers,
-                new AuthorizeEndpoint(servers, new Authorization(apps, customScopes, consentScopes, db, codes, log, ids, clock, config.baseUrl(), signOn),
+                new AuthorizeEndpoint(servers, new Authorization(apps, customScopes, consentScopes, db, codes, log, ids, clock, config.baseUrl(), signOn, accessPolicies),
                         sessionCookie, pages, errors, ids, new dev.gatehouse.oauth.authorize.RequestStart(startKey, clock),
                         config.publicHttps()),
                 new TokenEndpoint(servers, clients,
                         new CodeGrant(db, codes, issued, signer, recorder, users, groupStore, log, ids, clock, apps::findByClientId),
                         new RefreshGrant(db, issued, signer, recorder, users, groupStore, assignments, log, clock),
-                        new ClientCredentialsGrant(db, signer, recorder, customScopes, log), refusals, rateLimits),
+                        new ClientCredentialsGrant(db, signer, recorder, customScopes, log, accessPolicies), refusals, rateLimits),
                 new dev.gatehouse.oauth.userinfo.UserInfoEndpoint(servers, verifier, groups, db, log, refusals),
                 new dev.gatehouse.oauth.introspect.IntrospectEndpoint(servers, clients,
                         new dev.gatehouse.oauth.introspect.Introspection(db, issued, verifier, users, clock), db, log, refusals),

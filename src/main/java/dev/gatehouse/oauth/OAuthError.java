@@ -15,6 +15,8 @@ public enum OAuthError {
     UNSUPPORTED_RESPONSE_MODE("unsupported_response_mode", 400),
     INVALID_SCOPE("invalid_scope", 400),
     ACCESS_DENIED("access_denied", 403),
+    /** Okta's {@code no_matching_policy}: no access policy and rule of the authorization server admit the request (401 at /token). */
+    NO_MATCHING_POLICY("access_denied", 401),
     LOGIN_REQUIRED("login_required", 400),
     /** OpenID Connect Unmet Authentication Requirements 1.0: acr_values asked for more than the person can do. */
     UNMET_AUTHENTICATION_REQUIREMENTS("unmet_authentication_requirements", 400),

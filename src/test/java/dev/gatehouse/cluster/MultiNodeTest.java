@@ -120,6 +120,9 @@ class MultiNodeTest {
         String server = json(a, "POST", "/api/v1/authorizationServers",
                 "{\"name\":\"cluster-" + System.nanoTime() + "\",\"audiences\":[\"api://cluster\"]}").get("id").asText();
         String scopeId = json(a, "POST", "/api/v1/authorizationServers/" + server + "/scopes", "{\"name\":\"jobs:run\"}").get("id").asText();
+        // A new custom server issues nothing without an access policy (issue 17): allow everything.
+        String policyId = json(a, "POST", "/api/v1/authorizationServers/" + server + "/policies", OAuthFlow.ALLOW_ALL_POLICY).get("id").asText();
+        json(a, "POST", "/api/v1/authorizationServers/" + server + "/policies/" + policyId + "/rules", OAuthFlow.ALLOW_ALL_RULE);
         JsonNode app = json(a, "POST", "/api/v1/apps", "{\"label\":\"Cluster job " + System.nanoTime()
                 + "\",\"settings\":{\"oauthClient\":{\"application_type\":\"service\"}}}");
         String clientId = app.get("credentials").get("oauthClient").get("client_id").asText();

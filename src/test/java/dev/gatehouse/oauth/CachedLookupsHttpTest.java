@@ -61,6 +61,7 @@ class CachedLookupsHttpTest {
                 "{\"name\":\"cache-" + n + "-" + System.nanoTime() + "\",\"audiences\":[\"api://cache" + n + "\"]}"));
         String serverId = server.get("id").asText();
         JsonNode scope = ok(api.send("POST", "/api/v1/authorizationServers/" + serverId + "/scopes", "{\"name\":\"reports:read\"}"));
+        dev.gatehouse.support.OAuthFlow.allowAll(api, serverId);   // a new custom server issues nothing without an access policy
         JsonNode app = ok(api.send("POST", "/api/v1/apps",
                 "{\"label\":\"Cache " + n + "\",\"settings\":{\"oauthClient\":{\"application_type\":\"service\"}}}"));
         JsonNode credentials = app.get("credentials").get("oauthClient");

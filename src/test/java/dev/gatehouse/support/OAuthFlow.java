@@ -358,6 +358,20 @@ public final class OAuthFlow {
         return app.withObjectProperty("settings").withObjectProperty("oauthClient");
     }
 
+    /** The policy body {@link #allowAll} creates (a new custom server has no access policy, as at Okta: it issues nothing). */
+    public static final String ALLOW_ALL_POLICY = "{\"name\":\"Allow all\",\"description\":\"tests\",\"conditions\":{\"clients\":{\"include\":[\"ALL_CLIENTS\"]}}}";
+    /** The rule body {@link #allowAll} creates: everyone, the grant types Gatehouse issues, any scope, Okta's default lifetimes. */
+    public static final String ALLOW_ALL_RULE = "{\"name\":\"Allow all\",\"conditions\":{\"people\":{\"groups\":{\"include\":[\"EVERYONE\"]}},"
+            + "\"grantTypes\":{\"include\":[\"authorization_code\",\"client_credentials\",\"refresh_token\"]},\"scopes\":{\"include\":[\"*\"]}}}";
+
+    /** Gives a new custom authorization server an access policy and rule that admit every client, person and scope. */
+    public static void allowAll(ApiClient api, String serverId) {
+        Http.Response p = api.post("/api/v1/authorizationServers/" + serverId + "/policies", ALLOW_ALL_POLICY);
+        assertThat(p.status()).as(p.body()).isEqualTo(201);
+        Http.Response r = api.post("/api/v1/authorizationServers/" + serverId + "/policies/" + p.json().get("id").asText() + "/rules", ALLOW_ALL_RULE);
+        assertThat(r.status()).as(r.body()).isEqualTo(201);
+    }
+
     /** Adds a custom scope to an authorization server; returns its name. */
     public String customScope(String serverId, String name) {
         return customScope(ApiClient.of(server), serverId, name);

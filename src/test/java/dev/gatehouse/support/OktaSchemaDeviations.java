@@ -177,6 +177,16 @@ public final class OktaSchemaDeviations {
                         set(spec, "/components/schemas/Session/properties", "_links", "{\"allOf\":[{\"$ref\":\"#/components/schemas/LinksSelf\"},"
                                 + "{\"type\":\"object\",\"properties\":{\"refresh\":" + HREF + ",\"user\":" + HREF + "}}]}");
                     }),
+            new Entry("`conditions.people.users.exclude` and `conditions.people.groups.exclude` of an authorization server policy rule",
+                    "The spec declares only `include`, but a live org answers both members with `exclude` (`\"users\":{\"exclude\":[]}`; "
+                            + "terraform-provider-okta VCR fixture `TestAccResourceOktaAuthServerPolicyRule_create`), the legacy reference "
+                            + "and Terraform (`user_blacklist`, `group_blacklist`) send them, and the evaluation honours them.",
+                    spec -> {
+                        declare(spec, "/components/schemas/AuthorizationServerPolicyRuleUserCondition", "exclude",
+                                "{\"type\":\"array\",\"items\":{\"type\":\"string\"}}");
+                        declare(spec, "/components/schemas/AuthorizationServerPolicyRuleGroupCondition", "exclude",
+                                "{\"type\":\"array\",\"items\":{\"type\":\"string\"}}");
+                    }),
             new Entry("`GET /api/v1/api-tokens/current`",
                     "The spec has only `DELETE` on `/api/v1/api-tokens/current` (revoke the token in the request). Gatehouse "
                             + "also answers `GET` with that token's metadata, exactly as `GET /api/v1/api-tokens/{apiTokenId}` "

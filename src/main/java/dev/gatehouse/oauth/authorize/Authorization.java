@@ -13,7 +13,9 @@ import dev.gatehouse.oauth.OidcScopes;
 import dev.gatehouse.oauth.RepeatedParameters;
 import dev.gatehouse.oauth.codes.AuthorizationCode;
 import dev.gatehouse.oauth.codes.CodeStore;
+import dev.gatehouse.oauth.servers.AccessPolicyEvaluator;
 import dev.gatehouse.oauth.servers.AuthorizationServer;
+import dev.gatehouse.oauth.servers.RuleLifetimes;
 import dev.gatehouse.sessions.Sessions;
 import dev.gatehouse.storage.Database;
 import dev.gatehouse.storage.Hashes;
@@ -63,6 +65,7 @@ public final class Authorization {
     private final String baseUrl;
     private final OAuthRefusals refusals;
     private final SignOnRules rules;
+    private final AccessPolicyEvaluator accessPolicies;
 
     /** Okta's answer to prompt=none when the session exists but lacks a factor or is too old for the app's policy. */
     public static final String APP_SIGN_ON_REQUIRED = "The client specified not to prompt, but the client app requires re-authentication or MFA.";
@@ -79,8 +82,9 @@ public final class Authorization {
      */
     public Authorization(Apps apps, Function<AuthorizationServer, Set<String>> customScopes,
                          Function<AuthorizationServer, Set<String>> consentScopes, Database db, CodeStore codes,
-                         SystemLog log, Ids ids, Clock clock, String baseUrl, SignOnRules rules) {
+                         SystemLog log, Ids ids, Clock clock, String baseUrl, SignOnRules rules, AccessPolicyEvaluator accessPolicies) {
         this.rules = rules;
+        this.accessPolicies = accessPolicies;
         this.apps = apps;
         this.customScopes = customScopes;
         this.consentScopes = consentScopes;
@@ -146,6 +150,11 @@ public final class Authorization {
             if (stepUp.isPresent()) {
                 return stepUp.get();
             }
+            // The authorization server's access policies, once the person is known and strong enough (Okta evaluates them at
+            // the end of authentication): the matched rule's lifetimes travel with the code; no match issues nothing.
+            RuleLifetimes rule = accessPolicies.evaluate(server, app.clientId(), current.user().id(), GrantType.AUTHORIZATION_CODE.wire(),
+                    accepted.scopes()).orElseThrow(() -> OAuthError.NO_MATCHING_POLICY.because(AccessPolicyEvaluator.NO_MATCH,
+                    "no access policy rule matched"));
             CodeStore.Reuse reuse = r.codeChallenge() == null && r.nonce() == null ? new CodeStore.Reuse(false, false)
                     : db.read(h -> codes.inUse(h, app.clientId(), r.codeChallenge(), r.nonce(), now));
             if (reuse.challenge()) {
@@ -166,7 +175,7 @@ public final class Authorization {
             AuthorizationCode stored = new AuthorizationCode(Hashes.sha256(code), server.id(), app.clientId(), current.user().id(),
                     current.session().id(), r.redirectUri(), accepted.scopes(), r.codeChallenge(), r.nonce(),
                     current.session().passwordVerified(), current.session().amr(), accepted.acr() == null ? null : accepted.acr().value,
-                    now, now.plus(AuthorizationCode.LIFETIME), null);
+                    now, now.plus(AuthorizationCode.LIFETIME), null, server.org() ? null : rule);
             db.inTx(h -> {
                 codes.insert(h, stored);
                 log.record(h, ctx.as(current.actor()), SystemLog.Entry.success(OAuthEvents.type(server, "authorize.code"),

@@ -1,5 +1,6 @@
 package dev.gatehouse.oauth.codes;
 
+import dev.gatehouse.oauth.servers.RuleLifetimes;
 import org.jdbi.v3.core.Handle;
 
 import java.sql.ResultSet;
@@ -15,13 +16,19 @@ public final class CodeStore {
     public void insert(Handle h, AuthorizationCode c) {
         h.createUpdate("""
                         INSERT INTO authorization_codes (code_hash, server_id, client_id, user_id, session_id, redirect_uri, scopes,
-                            code_challenge, nonce, auth_time, amr, acr, created_at, expires_at)
-                        VALUES (:hash, :server, :client, :user, :session, :redirect, :scopes, :challenge, :nonce, :authTime, :amr, :acr, :created, :expires)""")
+                            code_challenge, nonce, auth_time, amr, acr, created_at, expires_at, policy_rule_id, access_token_minutes,
+                            refresh_token_minutes, refresh_window_minutes)
+                        VALUES (:hash, :server, :client, :user, :session, :redirect, :scopes, :challenge, :nonce, :authTime, :amr, :acr, :created, :expires,
+                            :rule, :access, :refresh, :window)""")
                 .bind("hash", c.codeHash()).bind("server", c.serverId()).bind("client", c.clientId()).bind("user", c.userId())
                 .bind("session", c.sessionId()).bind("redirect", c.redirectUri()).bind("scopes", String.join(" ", c.scopes()))
                 .bind("challenge", c.codeChallenge()).bind("nonce", c.nonce()).bind("authTime", c.authTime())
                 .bind("amr", String.join(" ", c.amr())).bind("acr", c.acr())
                 .bind("created", c.created()).bind("expires", c.expires())
+                .bind("rule", c.rule() == null ? null : c.rule().ruleId())
+                .bind("access", c.rule() == null ? null : c.rule().accessTokenMinutes())
+                .bind("refresh", c.rule() == null ? null : c.rule().refreshTokenMinutes())
+                .bind("window", c.rule() == null ? null : c.rule().refreshWindowMinutes())
                 .execute();
     }
 
@@ -88,7 +95,17 @@ public final class CodeStore {
                 Arrays.stream(rs.getString("scopes").split(" ")).filter(s -> !s.isEmpty()).toList(),
                 rs.getString("code_challenge"), rs.getString("nonce"), instant(rs.getTimestamp("auth_time")),
                 Arrays.stream(rs.getString("amr").split(" ")).filter(s -> !s.isEmpty()).toList(), rs.getString("acr"),
-                instant(rs.getTimestamp("created_at")), instant(rs.getTimestamp("expires_at")), instant(rs.getTimestamp("used_at")));
+                instant(rs.getTimestamp("created_at")), instant(rs.getTimestamp("expires_at")), instant(rs.getTimestamp("used_at")),
+                rule(rs));
+    }
+
+    /** The rule's lifetimes stored with a code or family; null for rows from before V30. */
+    private static RuleLifetimes rule(ResultSet rs) throws SQLException {
+        int access = rs.getInt("access_token_minutes");
+        if (rs.wasNull()) {
+            return null;
+        }
+        return new RuleLifetimes(rs.getString("policy_rule_id"), access, rs.getInt("refresh_token_minutes"), rs.getInt("refresh_window_minutes"));
     }
 
     private static Instant instant(Timestamp t) {

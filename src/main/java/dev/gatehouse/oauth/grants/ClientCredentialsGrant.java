@@ -6,7 +6,9 @@ import dev.gatehouse.oauth.GrantTypes;
 import dev.gatehouse.oauth.OAuthError;
 import dev.gatehouse.oauth.OAuthEvents;
 import dev.gatehouse.oauth.OidcScopes;
+import dev.gatehouse.oauth.servers.AccessPolicyEvaluator;
 import dev.gatehouse.oauth.servers.AuthorizationServer;
+import dev.gatehouse.oauth.servers.RuleLifetimes;
 import dev.gatehouse.oauth.token.TokenRequest.ClientCredentialsRequest;
 import dev.gatehouse.oauth.token.TokenResponse;
 import dev.gatehouse.oauth.issued.ClaimsSigner;
@@ -29,8 +31,11 @@ public final class ClientCredentialsGrant {
     private final TokenRecorder recorder;
     private final Function<AuthorizationServer, Set<String>> customScopes;
     private final SystemLog log;
+    private final AccessPolicyEvaluator policies;
 
-    public ClientCredentialsGrant(Database db, ClaimsSigner signer, TokenRecorder recorder, Function<AuthorizationServer, Set<String>> customScopes, SystemLog log) {
+    public ClientCredentialsGrant(Database db, ClaimsSigner signer, TokenRecorder recorder, Function<AuthorizationServer, Set<String>> customScopes, SystemLog log,
+                                  AccessPolicyEvaluator policies) {
+        this.policies = policies;
         this.db = db;
         this.signer = signer;
         this.recorder = recorder;
@@ -50,7 +55,11 @@ public final class ClientCredentialsGrant {
             throw OAuthError.INVALID_SCOPE.because("The following scopes are not allowed: " + bad.stream().map(s -> LogText.ifPlausible(s, 128)).toList()
                     + (server.org() ? ". Use a custom authorization server, such as default, for client credentials." : "."));
         }
-        ClaimsSigner.Signed signed = signer.sign(new ClaimsSigner.Grant(server, issuerUrl, client.clientId(), null, r.scope(), Instant.EPOCH, List.of(), null, null, null));
+        // The client is the subject: only rules that name no particular person can match (research notes §10.7).
+        RuleLifetimes rule = policies.evaluate(server, client.clientId(), null, GrantType.CLIENT_CREDENTIALS.wire(), r.scope())
+                .orElseThrow(() -> OAuthError.NO_MATCHING_POLICY.because(AccessPolicyEvaluator.NO_MATCH, "no access policy rule matched"));
+        ClaimsSigner.Signed signed = signer.sign(new ClaimsSigner.Grant(server, issuerUrl, client.clientId(), null, r.scope(), Instant.EPOCH, List.of(),
+                null, null, null, RuleLifetimes.effective(rule, server)));
         db.inTx(h -> {
             recorder.record(h, signed, null);
             log.record(h, ctx, SystemLog.Entry.success(OAuthEvents.type(server, "token.grant"), "OAuth2 token granted", client.auditTarget())

@@ -13,6 +13,8 @@ import dev.gatehouse.oauth.OidcScopes;
 import dev.gatehouse.oauth.codes.AuthorizationCode;
 import dev.gatehouse.oauth.codes.CodeStore;
 import dev.gatehouse.oauth.servers.AuthorizationServer;
+import dev.gatehouse.oauth.servers.RuleLifetimes;
+import dev.gatehouse.oauth.servers.TokenLifetimes;
 import dev.gatehouse.oauth.token.TokenRequest.CodeExchange;
 import dev.gatehouse.oauth.token.TokenResponse;
 import dev.gatehouse.oauth.issued.IssuedTokenStore;
@@ -104,8 +106,10 @@ public final class CodeGrant {
         checkPkce(code.codeChallenge(), r.codeVerifier());
         User user = found.user().filter(u -> u.status() == User.Status.ACTIVE)
                 .orElseThrow(() -> OAuthError.INVALID_GRANT.because(INVALID_CODE, "user no longer active"));
+        // The access-policy rule chosen at sign-in sets the lifetimes (a code from before access policies: the server's).
+        TokenLifetimes lifetimes = RuleLifetimes.effective(code.rule(), server);
         ClaimsSigner.Grant grant = new ClaimsSigner.Grant(server, issuerUrl, client.clientId(), user, code.scopes(), code.authTime(), code.amr(), code.acr(),
-                code.nonce(), found.groupNames());
+                code.nonce(), found.groupNames(), lifetimes);
         ClaimsSigner.Signed signed = signer.sign(grant);
         boolean refresh = code.scopes().contains(OidcScopes.OFFLINE_ACCESS) && client.settings().allows(GrantType.REFRESH_TOKEN);
         String familyId = "fam" + ids.base62(30);
@@ -113,8 +117,8 @@ public final class CodeGrant {
             if (!codes.consume(h, hash, now)) {
                 return null;
             }
-            Instant familyEnd = server.lifetimes().refreshTokenMax().isZero() ? null : now.plus(server.lifetimes().refreshTokenMax());
-            tokens.insertFamily(h, familyId, server.id(), client.clientId(), user.id(), hash, now, familyEnd);
+            Instant familyEnd = lifetimes.refreshTokenMax().isZero() ? null : now.plus(lifetimes.refreshTokenMax());
+            tokens.insertFamily(h, familyId, server.id(), client.clientId(), user.id(), hash, now, familyEnd, code.rule());
             recorder.record(h, signed, familyId);
             String rt = refresh ? recorder.newRefreshToken(h, signed, familyId, now) : "";
             log.record(h, ctx.as(dev.gatehouse.syslog.Actor.user(user.id(), user.profile().login(), user.profile().name())),

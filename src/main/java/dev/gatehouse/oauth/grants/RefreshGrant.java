@@ -13,6 +13,7 @@ import dev.gatehouse.oauth.OAuthError;
 import dev.gatehouse.oauth.OAuthEvents;
 import dev.gatehouse.oauth.OidcScopes;
 import dev.gatehouse.oauth.servers.AuthorizationServer;
+import dev.gatehouse.oauth.servers.RuleLifetimes;
 import dev.gatehouse.oauth.token.TokenRequest.RefreshRequest;
 import dev.gatehouse.oauth.token.TokenResponse;
 import dev.gatehouse.oauth.issued.IssuedTokenStore;
@@ -112,8 +113,9 @@ public final class RefreshGrant {
         if (!presented.assigned()) {
             throw OAuthError.INVALID_GRANT.because(INVALID, "user no longer assigned to the app");
         }
+        // The family keeps the lifetimes of the rule chosen at sign-in: a refresh never evaluates the policies again.
         ClaimsSigner.Grant grant = new ClaimsSigner.Grant(server, issuerUrl, client.clientId(), user, scopes, rt.authTime(), rt.amr(), rt.acr(), null,
-                scopes.contains(OidcScopes.GROUPS) ? presented.groups() : null);
+                scopes.contains(OidcScopes.GROUPS) ? presented.groups() : null, RuleLifetimes.effective(rt.familyRule(), server));
         ClaimsSigner.Signed signed = signer.sign(grant);
         EventContext asUser = ctx.as(Actor.user(user.id(), user.profile().login(), user.profile().name()));
         AppSettings.RefreshToken policy = client.settings().refreshToken();
@@ -149,7 +151,7 @@ public final class RefreshGrant {
     /** STATIC: the same refresh token comes back; its idle window slides, the family's absolute end does not. */
     private Outcome persistent(Handle h, RefreshRequest r, IssuedTokenStore.RefreshToken rt, AuthorizationServer server, App client,
                                ClaimsSigner.Signed signed, EventContext ctx, Instant now) {
-        Instant idle = now.plus(server.lifetimes().refreshTokenIdle());
+        Instant idle = now.plus(signed.grant().lifetimes().refreshTokenIdle());
         if (!tokens.extendIdle(h, rt.id(), now, idle)) {
             throw OAuthError.INVALID_GRANT.because(INVALID, "refresh token revoked meanwhile");   // nothing written: the rollback is empty
         }

@@ -35,7 +35,7 @@ public final class TokenRecorder {
         ClaimsSigner.Grant g = s.grant();
         String value = ids.base62(44);   // 261 bits
         store.insertRefreshToken(h, ids.next(Ids.REFRESH_TOKEN), Hashes.sha256(value), familyId, g.server().id(), g.clientId(),
-                g.user().id(), g.scopes(), g.authTime(), g.amr(), g.acr(), now, now.plus(g.server().lifetimes().refreshTokenIdle()));
+                g.user().id(), g.scopes(), g.authTime(), g.amr(), g.acr(), now, now.plus(g.lifetimes().refreshTokenIdle()));
         return value;
     }
 

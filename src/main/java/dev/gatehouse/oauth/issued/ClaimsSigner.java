@@ -5,6 +5,7 @@ import dev.gatehouse.directory.User;
 import dev.gatehouse.oauth.OidcScopes;
 import dev.gatehouse.oauth.keys.SigningKeys;
 import dev.gatehouse.oauth.servers.AuthorizationServer;
+import dev.gatehouse.oauth.servers.TokenLifetimes;
 import dev.gatehouse.storage.Ids;
 
 import java.nio.charset.StandardCharsets;
@@ -25,9 +26,18 @@ import java.util.List;
  */
 public final class ClaimsSigner {
 
-    /** Who and what a token is for. {@code user} is null for client-credentials tokens. */
+    /**
+     * Who and what a token is for. {@code user} is null for client-credentials tokens. {@code lifetimes}: the access-policy
+     * rule's, chosen at sign-in (the server's for the org AS and for codes and families from before access policies).
+     */
     public record Grant(AuthorizationServer server, String issuer, String clientId, User user, List<String> scopes,
-                        Instant authTime, List<String> amr, String acr, String nonce, List<String> groups) {
+                        Instant authTime, List<String> amr, String acr, String nonce, List<String> groups, TokenLifetimes lifetimes) {
+
+        /** With the server's lifetimes. */
+        public Grant(AuthorizationServer server, String issuer, String clientId, User user, List<String> scopes,
+                     Instant authTime, List<String> amr, String acr, String nonce, List<String> groups) {
+            this(server, issuer, clientId, user, scopes, authTime, amr, acr, nonce, groups, server.lifetimes());
+        }
     }
 
     public record AccessToken(String value, String jti, Instant issued, Instant expires) {
@@ -61,7 +71,7 @@ public final class ClaimsSigner {
 
     public AccessToken accessToken(Grant g) {
         Instant now = clock.instant();
-        Instant exp = now.plus(g.server().lifetimes().accessToken());
+        Instant exp = now.plus(g.lifetimes().accessToken());
         String jti = TokenKind.ACCESS_TOKEN.newJti(ids);
         JWTClaimsSet.Builder c = new JWTClaimsSet.Builder()
                 .claim("ver", 1)
@@ -106,7 +116,7 @@ public final class ClaimsSigner {
                 .issuer(g.issuer())
                 .audience(g.clientId())
                 .issueTime(seconds(now))
-                .expirationTime(seconds(now.plus(g.server().lifetimes().idToken())))
+                .expirationTime(seconds(now.plus(g.lifetimes().idToken())))
                 .jwtID(TokenKind.ID_TOKEN.newJti(ids))
                 .claim("amr", g.amr())
                 .claim("idp", orgId);

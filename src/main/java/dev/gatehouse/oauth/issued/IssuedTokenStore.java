@@ -1,5 +1,6 @@
 package dev.gatehouse.oauth.issued;
 
+import dev.gatehouse.oauth.servers.RuleLifetimes;
 import org.jdbi.v3.core.Handle;
 
 import java.sql.ResultSet;
@@ -24,18 +25,30 @@ public final class IssuedTokenStore {
     /** A refresh token; its family carries the absolute expiry and revocation. */
     public record RefreshToken(String id, String tokenHash, String familyId, String serverId, String clientId, String userId, List<String> scopes,
                                Instant authTime, List<String> amr, String acr, Instant created, Instant idleExpires, Instant firstUsed, Instant revoked,
-                               Instant familyExpires, Instant familyRevoked) {
+                               Instant familyExpires, Instant familyRevoked, RuleLifetimes familyRule) {
         public boolean activeAt(Instant now) {
             return revoked == null && familyRevoked == null && idleExpires.isAfter(now) && (familyExpires == null || familyExpires.isAfter(now));
         }
     }
 
     public void insertFamily(Handle h, String id, String serverId, String clientId, String userId, String codeHash, Instant now, Instant expires) {
+        insertFamily(h, id, serverId, clientId, userId, codeHash, now, expires, null);
+    }
+
+    /** A family with the access-policy rule's lifetimes chosen at sign-in ({@code rule} null: the server's, as before V30). */
+    public void insertFamily(Handle h, String id, String serverId, String clientId, String userId, String codeHash, Instant now, Instant expires,
+                             RuleLifetimes rule) {
         h.createUpdate("""
-                        INSERT INTO token_families (id, server_id, client_id, user_id, code_hash, created_at, expires_at)
-                        VALUES (:id, :server, :client, :user, :code, :now, :expires)""")
+                        INSERT INTO token_families (id, server_id, client_id, user_id, code_hash, created_at, expires_at, policy_rule_id,
+                            access_token_minutes, refresh_token_minutes, refresh_window_minutes)
+                        VALUES (:id, :server, :client, :user, :code, :now, :expires, :rule, :access, :refresh, :window)""")
                 .bind("id", id).bind("server", serverId).bind("client", clientId).bind("user", userId).bind("code", codeHash)
-                .bind("now", now).bind("expires", expires).execute();
+                .bind("now", now).bind("expires", expires)
+                .bind("rule", rule == null ? null : rule.ruleId())
+                .bind("access", rule == null ? null : rule.accessTokenMinutes())
+                .bind("refresh", rule == null ? null : rule.refreshTokenMinutes())
+                .bind("window", rule == null ? null : rule.refreshWindowMinutes())
+                .execute();
     }
 
     public void insertAccessToken(Handle h, AccessToken t) {
@@ -88,7 +101,8 @@ public final class IssuedTokenStore {
 
     public Optional<RefreshToken> findRefreshToken(Handle h, String tokenHash) {
         return h.createQuery("""
-                        SELECT r.*, f.expires_at AS family_expires_at, f.revoked_at AS family_revoked_at
+                        SELECT r.*, f.expires_at AS family_expires_at, f.revoked_at AS family_revoked_at, f.policy_rule_id,
+                            f.access_token_minutes, f.refresh_token_minutes, f.refresh_window_minutes
                         FROM refresh_tokens r JOIN token_families f ON f.id = r.family_id WHERE r.token_hash = :hash""")
                 .bind("hash", tokenHash).map((rs, c) -> refresh(rs)).findOne();
     }
@@ -127,7 +141,8 @@ public final class IssuedTokenStore {
     /** The usable refresh tokens of a client (not revoked, family not revoked, not expired), oldest first. */
     public List<RefreshToken> activeRefreshTokensOfClient(Handle h, String clientId, Instant now) {
         return h.createQuery("""
-                        SELECT r.*, f.expires_at AS family_expires_at, f.revoked_at AS family_revoked_at
+                        SELECT r.*, f.expires_at AS family_expires_at, f.revoked_at AS family_revoked_at, f.policy_rule_id,
+                            f.access_token_minutes, f.refresh_token_minutes, f.refresh_window_minutes
                         FROM refresh_tokens r JOIN token_families f ON f.id = r.family_id
                         WHERE r.client_id = :client AND r.revoked_at IS NULL AND f.revoked_at IS NULL AND r.idle_expires_at > :now
                           AND (f.expires_at IS NULL OR f.expires_at > :now)
@@ -137,7 +152,8 @@ public final class IssuedTokenStore {
 
     public Optional<RefreshToken> findRefreshTokenById(Handle h, String id) {
         return h.createQuery("""
-                        SELECT r.*, f.expires_at AS family_expires_at, f.revoked_at AS family_revoked_at
+                        SELECT r.*, f.expires_at AS family_expires_at, f.revoked_at AS family_revoked_at, f.policy_rule_id,
+                            f.access_token_minutes, f.refresh_token_minutes, f.refresh_window_minutes
                         FROM refresh_tokens r JOIN token_families f ON f.id = r.family_id WHERE r.id = :id""")
                 .bind("id", id).map((rs, c) -> refresh(rs)).findOne();
     }
@@ -217,7 +233,17 @@ public final class IssuedTokenStore {
         return new RefreshToken(rs.getString("id"), rs.getString("token_hash"), rs.getString("family_id"), rs.getString("server_id"), rs.getString("client_id"),
                 rs.getString("user_id"), scopes(rs.getString("scopes")), instant(rs.getTimestamp("auth_time")),
                 scopes(rs.getString("amr")), rs.getString("acr"), instant(rs.getTimestamp("created_at")), instant(rs.getTimestamp("idle_expires_at")), instant(rs.getTimestamp("first_used_at")),
-                instant(rs.getTimestamp("revoked_at")), instant(rs.getTimestamp("family_expires_at")), instant(rs.getTimestamp("family_revoked_at")));
+                instant(rs.getTimestamp("revoked_at")), instant(rs.getTimestamp("family_expires_at")), instant(rs.getTimestamp("family_revoked_at")),
+                familyRule(rs));
+    }
+
+    /** The family's rule lifetimes; null for families from before V30. */
+    private static RuleLifetimes familyRule(ResultSet rs) throws SQLException {
+        int access = rs.getInt("access_token_minutes");
+        if (rs.wasNull()) {
+            return null;
+        }
+        return new RuleLifetimes(rs.getString("policy_rule_id"), access, rs.getInt("refresh_token_minutes"), rs.getInt("refresh_window_minutes"));
     }
 
     static List<String> scopes(String s) {

@@ -9,7 +9,7 @@ import java.util.Map;
 
 /**
  * Okta's AuthorizationServer, OAuth2Scope and key JSON, with {@code _links} to this server. Links point only at
- * what Gatehouse serves (no {@code claims} or {@code policies} links: those APIs do not exist here yet).
+ * what Gatehouse serves.
  */
 public final class AuthorizationServerJson {
 
@@ -49,6 +49,7 @@ public final class AuthorizationServerJson {
         m.put("default", s.id().equals(AuthorizationServers.DEFAULT));
         Map<String, Object> links = new LinkedHashMap<>();
         links.put("scopes", link(self + "/scopes", "GET"));
+        links.put("policies", link(self + "/policies", "GET"));
         links.put("self", link(self, "GET", "DELETE", "PUT"));
         links.put("metadata", List.of(
                 named("oauth-authorization-server", servers.issuer(s) + "/.well-known/oauth-authorization-server"),

@@ -109,7 +109,15 @@ final class GrantFixture implements AutoCloseable {
         codeGrant = new CodeGrant(db, codes, issued, signer, recorder, userStore, groupStore, log, ids, clock, apps::findByClientId);
         refreshGrant = new RefreshGrant(db, issued, signer, recorder, userStore, groupStore, new AssignmentStore(), log, clock);
         clientCredentialsGrant = new ClientCredentialsGrant(db, signer, recorder, s -> scopes.list(s.id()).stream().filter(x -> !x.system())
-                .map(dev.gatehouse.oauth.servers.Scope::name).collect(Collectors.toSet()), log);
+                .map(dev.gatehouse.oauth.servers.Scope::name).collect(Collectors.toSet()), log, accessPolicies(changes));
+    }
+
+    /** The default server's seeded access policy, and the evaluator client credentials ask. */
+    private dev.gatehouse.oauth.servers.AccessPolicyEvaluator accessPolicies(ChangeFeed changes) {
+        dev.gatehouse.oauth.servers.AccessPolicyStore store = new dev.gatehouse.oauth.servers.AccessPolicyStore();
+        new dev.gatehouse.oauth.servers.AccessPolicies(db, changes, store, scopes, x -> true, x -> true, x -> true, log, ids, clock)
+                .ensureDefaultPolicy(servers.get(AuthorizationServers.DEFAULT));
+        return new dev.gatehouse.oauth.servers.AccessPolicyEvaluator(db, changes, store, userId -> java.util.Set.of());
     }
 
     AuthorizationServer defaultServer() {

@@ -117,7 +117,7 @@ class AuthorizationServerPagesTest {
         assertThat(location).matches(LIST + "/aus[A-Za-z0-9]{17}\\?notice=created");
         String id = location.substring(LIST.length() + 1, location.indexOf('?'));
         assertThat(b.get(location).body()).contains("Authorization server created.").contains(name)
-                .contains("<code>" + base + "/oauth2/" + id + "</code>").contains("60 minutes").contains("7 days").contains("unlimited");
+                .contains("<code>" + base + "/oauth2/" + id + "</code>").contains("60 minutes").contains("Set by the matching");
 
         Http.Response deactivated = b.post(LIST + "/" + id + "/lifecycle/deactivate", "csrf", Browser.csrf(list));
         assertThat(deactivated.status()).isEqualTo(303);
@@ -129,5 +129,46 @@ class AuthorizationServerPagesTest {
     @Test
     void anUnknownServerIsAPageNotFound() {
         assertThat(admin().get(LIST + "/ausNoSuchServer000001").status()).isEqualTo(404);
+    }
+
+    /**
+     * The Access Policies tab (issue 17) over plain HTTP: a form without the CSRF token is refused and writes nothing, a bad
+     * rule is answered on the page with the API's causes and writes nothing, a good one is saved; the org AS has no tab.
+     */
+    @Test
+    void theAccessPoliciesTabUsesTheConsolesCsrfAndTheApisValidation() {
+        Browser b = admin();
+        String tab = LIST + "/default/policies";
+        Http.Response page = b.get(tab);
+        assertThat(page.status()).isEqualTo(200);
+        assertThat(page.body()).contains("Default Policy").contains("Default Policy Rule").contains("Access 60 minutes");
+        String rows = Sql.count(server.wiring().db, "SELECT COUNT(*) FROM as_policies") + "/"
+                + Sql.count(server.wiring().db, "SELECT COUNT(*) FROM as_policy_rules");
+        Http.Response forged = b.post(tab, "name", "Forged", "description", "no token", "clients", "all");
+        assertThat(forged.status()).isEqualTo(403);
+        Http.Response bad = b.post(tab, "csrf", Browser.csrf(page), "name", "Console " + database, "description", "d", "clients", "some",
+                "clientIds", "0oaNoSuchClient000001");
+        assertThat(bad.status()).isEqualTo(400);
+        assertThat(bad.body()).contains("Invalid client id: 0oaNoSuchClient000001").contains("value=\"Console " + database + "\"");
+        assertThat(Sql.count(server.wiring().db, "SELECT COUNT(*) FROM as_policies") + "/"
+                + Sql.count(server.wiring().db, "SELECT COUNT(*) FROM as_policy_rules")).isEqualTo(rows);
+        Http.Response created = b.post(tab, "csrf", Browser.csrf(page), "name", "Console " + database, "description", "d", "clients", "all");
+        assertThat(created.status()).as(created.body()).isEqualTo(303);
+        String policyId = Sql.count(server.wiring().db, "SELECT COUNT(*) FROM as_policies WHERE name = 'Console " + database + "'") == 1
+                ? server.wiring().db.read(h -> h.createQuery("SELECT id FROM as_policies WHERE name = :n").bind("n", "Console " + database)
+                        .mapTo(String.class).one()) : null;
+        Http.Response badRule = b.post(tab + "/" + policyId + "/rules", "csrf", Browser.csrf(page), "name", "r", "grantTypes", "authorization_code",
+                "people", "everyone", "scopeMode", "any", "accessMinutes", "5", "refreshMinutes", "0", "windowMinutes", "9");
+        assertThat(badRule.status()).isEqualTo(400);
+        assertThat(badRule.body()).contains("Refresh token window must be between 10 and 2628000 minutes.");
+        Http.Response rule = b.post(tab + "/" + policyId + "/rules", "csrf", Browser.csrf(page), "name", "r", "grantTypes", "authorization_code",
+                "people", "everyone", "scopeMode", "any", "accessMinutes", "5", "refreshMinutes", "0", "windowMinutes", "10");
+        assertThat(rule.status()).as(rule.body()).isEqualTo(303);
+        assertThat(b.post(tab + "/" + policyId + "/down", "csrf", Browser.csrf(page)).status()).isEqualTo(303);
+        assertThat(b.post(tab + "/" + policyId + "/delete", "csrf", Browser.csrf(page)).status()).isEqualTo(303);
+        Http.Response system = b.post(tab + "/00p0Gatehouse0AsDflt/delete", "csrf", Browser.csrf(page));
+        assertThat(system.status()).isEqualTo(400);
+        assertThat(system.body()).contains("system policy");
+        assertThat(b.get(LIST + "/org/policies").status()).isEqualTo(404);
     }
 }
