@@ -13,6 +13,7 @@ import dev.gatehouse.policies.PoliciesApi;
 import dev.gatehouse.http.Routes;
 import dev.gatehouse.oauth.servers.AuthorizationServersApi;
 import dev.gatehouse.oauth.servers.ScopesApi;
+import dev.gatehouse.oauth.servers.ClaimsApi;
 import dev.gatehouse.origins.TrustedOriginsApi;
 import dev.gatehouse.sessions.SessionsApi;
 import dev.gatehouse.reports.LogsApi;
@@ -65,6 +66,8 @@ public final class ApiRoutes implements Routes {
     public static final String AUTHORIZATION_SERVER_KEY_ROTATE = "/api/v1/authorizationServers/{id}/credentials/lifecycle/keyRotate";
     public static final String AUTHORIZATION_SERVER_SCOPES = "/api/v1/authorizationServers/{id}/scopes";
     public static final String AUTHORIZATION_SERVER_SCOPE = "/api/v1/authorizationServers/{id}/scopes/{scopeId}";
+    public static final String AUTHORIZATION_SERVER_CLAIMS = "/api/v1/authorizationServers/{id}/claims";
+    public static final String AUTHORIZATION_SERVER_CLAIM = "/api/v1/authorizationServers/{id}/claims/{claimId}";
     public static final String TRUSTED_ORIGINS = "/api/v1/trustedOrigins";
     public static final String TRUSTED_ORIGIN = "/api/v1/trustedOrigins/{id}";
     public static final String TRUSTED_ORIGIN_LIFECYCLE = "/api/v1/trustedOrigins/{id}/lifecycle/{operation}";
@@ -88,12 +91,14 @@ public final class ApiRoutes implements Routes {
     private final AuthenticatorsApi authenticators;
     private final FactorsApi factors;
     private final PoliciesApi policies;
+    private final ClaimsApi claims;
 
     public ApiRoutes(ApiAuth auth, ApiTokensApi apiTokens, LogsApi logs, UsersApi users, GroupsApi groups, SessionsApi sessions,
                      AppsApi apps, AuthorizationServersApi authorizationServers, ScopesApi scopes, FeaturesApi features,
                      TrustedOriginsApi trustedOrigins, AppTokensApi appTokens, AuthenticatorsApi authenticators, FactorsApi factors,
-                     PoliciesApi policies) {
+                     PoliciesApi policies, ClaimsApi claims) {
         this.policies = policies;
+        this.claims = claims;
         this.authenticators = authenticators;
         this.factors = factors;
         this.appTokens = appTokens;
@@ -208,6 +213,11 @@ public final class ApiRoutes implements Routes {
         r.get(AUTHORIZATION_SERVER_SCOPE, scopes::get);
         r.put(AUTHORIZATION_SERVER_SCOPE, scopes::update);
         r.delete(AUTHORIZATION_SERVER_SCOPE, scopes::delete);
+        r.get(AUTHORIZATION_SERVER_CLAIMS, claims::list);
+        r.post(AUTHORIZATION_SERVER_CLAIMS, claims::create);
+        r.get(AUTHORIZATION_SERVER_CLAIM, claims::get);
+        r.put(AUTHORIZATION_SERVER_CLAIM, claims::update);
+        r.delete(AUTHORIZATION_SERVER_CLAIM, claims::delete);
         r.get(SESSION_ME, sessions::get);
         r.delete(SESSION_ME, sessions::delete);
         r.post(SESSION_ME_REFRESH, sessions::refresh);

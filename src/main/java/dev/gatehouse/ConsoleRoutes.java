@@ -31,12 +31,14 @@ public final class ConsoleRoutes implements Routes {
     private final AuthorizationServerPages authorizationServers;
     private final AuthenticatorPages authenticators;
     private final PolicyPages policies;
+    private final dev.gatehouse.oauth.servers.ClaimPages claims;
 
     public ConsoleRoutes(Console console, DashboardPages dashboard, PeoplePages people, GroupPages groups, ApiTokenPages tokens,
                          SystemLogPages systemLog, AppPages apps, AuthorizationServerPages authorizationServers,
                          FeaturePages features, TrustedOriginPages trustedOrigins, AuthenticatorPages authenticators,
-                         PolicyPages policies) {
+                         PolicyPages policies, dev.gatehouse.oauth.servers.ClaimPages claims) {
         this.policies = policies;
+        this.claims = claims;
         this.authenticators = authenticators;
         this.trustedOrigins = trustedOrigins;
         this.features = features;
@@ -121,6 +123,10 @@ public final class ConsoleRoutes implements Routes {
         r.post(server + "/keys/rotate", authorizationServers::rotate);
         r.post(server + "/lifecycle/{op}", authorizationServers::lifecycle);
         r.post(server + "/delete", authorizationServers::delete);
+        r.get(server + "/claims", claims::show);
+        r.post(server + "/claims", claims::create);
+        r.post(server + "/claims/{claimId}", claims::update);
+        r.post(server + "/claims/{claimId}/delete", claims::delete);
         String origin = Nav.TRUSTED_ORIGINS.path() + "/{id}";
         r.get(Nav.TRUSTED_ORIGINS.path(), trustedOrigins::list);
         r.post(Nav.TRUSTED_ORIGINS.path(), trustedOrigins::create);
