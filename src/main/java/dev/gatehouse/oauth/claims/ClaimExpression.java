@@ -42,6 +42,7 @@ import org.springframework.expression.spel.ast.RealLiteral;
 import org.springframework.expression.spel.ast.Selection;
 import org.springframework.expression.spel.ast.StringLiteral;
 import org.springframework.expression.spel.ast.Ternary;
+import org.springframework.expression.spel.ast.VariableReference;
 import org.springframework.expression.spel.standard.SpelExpression;
 import org.springframework.expression.spel.standard.SpelExpressionParser;
 import org.springframework.expression.spel.support.ReflectiveMethodResolver;
@@ -66,7 +67,7 @@ import java.util.Set;
  *   <li><b>At parse time</b> the tree may hold only the node types of {@link #ALLOWED}: literals, property reads,
  *       method calls, indexing, inline lists, projection and selection, arithmetic, comparison, boolean operators,
  *       {@code matches}, the ternary and Elvis. So no {@code T(…)} types, {@code new}, {@code @bean} references,
- *       {@code #variables} ({@code #root}, {@code #this}), assignment, {@code ++}/{@code --}, inline maps,
+ *       {@code #variables} ({@code #root}; {@code #this} only for the element inside a projection or selection), assignment, {@code ++}/{@code --}, inline maps,
  *       {@code instanceof} or {@code ^}. At most {@link #MAX_LENGTH} characters, {@link #MAX_NODES} nodes, and
  *       {@link #MAX_DEPTH} levels; a projection or selection never inside another (their work would multiply).</li>
  *   <li><b>At evaluation</b> a {@link SimpleEvaluationContext} with only two resolvers of Gatehouse's own: a property
@@ -183,7 +184,8 @@ public final class ClaimExpression {
         if (depth > MAX_DEPTH) {
             throw new Invalid("The expression is nested too deeply (more than " + MAX_DEPTH + " levels)", node.getStartPosition());
         }
-        if (!ALLOWED.contains(node.getClass())) {
+        boolean element = inProjection && node instanceof VariableReference && "#this".equals(node.toStringAST());
+        if (!ALLOWED.contains(node.getClass()) && !element) {
             throw new Invalid(forbidden(node), Math.max(node.getStartPosition(), 0));
         }
         boolean projection = node instanceof Projection || node instanceof Selection;
