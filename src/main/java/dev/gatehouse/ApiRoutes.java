@@ -14,6 +14,7 @@ import dev.gatehouse.http.Routes;
 import dev.gatehouse.oauth.servers.AuthorizationServersApi;
 import dev.gatehouse.oauth.servers.AccessPoliciesApi;
 import dev.gatehouse.oauth.servers.ScopesApi;
+import dev.gatehouse.oauth.servers.ClaimsApi;
 import dev.gatehouse.origins.TrustedOriginsApi;
 import dev.gatehouse.sessions.SessionsApi;
 import dev.gatehouse.reports.LogsApi;
@@ -72,6 +73,8 @@ public final class ApiRoutes implements Routes {
     public static final String AS_POLICY_RULES = AS_POLICY + "/rules";
     public static final String AS_POLICY_RULE = AS_POLICY_RULES + "/{ruleId}";
     public static final String AS_POLICY_RULE_LIFECYCLE = AS_POLICY_RULE + "/lifecycle/{operation}";
+    public static final String AUTHORIZATION_SERVER_CLAIMS = "/api/v1/authorizationServers/{id}/claims";
+    public static final String AUTHORIZATION_SERVER_CLAIM = "/api/v1/authorizationServers/{id}/claims/{claimId}";
     public static final String TRUSTED_ORIGINS = "/api/v1/trustedOrigins";
     public static final String TRUSTED_ORIGIN = "/api/v1/trustedOrigins/{id}";
     public static final String TRUSTED_ORIGIN_LIFECYCLE = "/api/v1/trustedOrigins/{id}/lifecycle/{operation}";
@@ -96,13 +99,15 @@ public final class ApiRoutes implements Routes {
     private final FactorsApi factors;
     private final PoliciesApi policies;
     private final AccessPoliciesApi asPolicies;
+    private final ClaimsApi claims;
 
     public ApiRoutes(ApiAuth auth, ApiTokensApi apiTokens, LogsApi logs, UsersApi users, GroupsApi groups, SessionsApi sessions,
                      AppsApi apps, AuthorizationServersApi authorizationServers, ScopesApi scopes, FeaturesApi features,
                      TrustedOriginsApi trustedOrigins, AppTokensApi appTokens, AuthenticatorsApi authenticators, FactorsApi factors,
-                     PoliciesApi policies, AccessPoliciesApi asPolicies) {
+                     PoliciesApi policies, AccessPoliciesApi asPolicies, ClaimsApi claims) {
         this.policies = policies;
         this.asPolicies = asPolicies;
+        this.claims = claims;
         this.authenticators = authenticators;
         this.factors = factors;
         this.appTokens = appTokens;
@@ -229,6 +234,11 @@ public final class ApiRoutes implements Routes {
         r.put(AS_POLICY_RULE, asPolicies::replaceRule);
         r.delete(AS_POLICY_RULE, asPolicies::deleteRule);
         r.post(AS_POLICY_RULE_LIFECYCLE, asPolicies::ruleLifecycle);
+        r.get(AUTHORIZATION_SERVER_CLAIMS, claims::list);
+        r.post(AUTHORIZATION_SERVER_CLAIMS, claims::create);
+        r.get(AUTHORIZATION_SERVER_CLAIM, claims::get);
+        r.put(AUTHORIZATION_SERVER_CLAIM, claims::update);
+        r.delete(AUTHORIZATION_SERVER_CLAIM, claims::delete);
         r.get(SESSION_ME, sessions::get);
         r.delete(SESSION_ME, sessions::delete);
         r.post(SESSION_ME_REFRESH, sessions::refresh);

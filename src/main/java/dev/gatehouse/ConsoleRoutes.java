@@ -33,13 +33,16 @@ public final class ConsoleRoutes implements Routes {
     private final AuthenticatorPages authenticators;
     private final PolicyPages policies;
     private final AccessPolicyPages accessPolicies;
+    private final dev.gatehouse.oauth.servers.ClaimPages claims;
 
     public ConsoleRoutes(Console console, DashboardPages dashboard, PeoplePages people, GroupPages groups, ApiTokenPages tokens,
                          SystemLogPages systemLog, AppPages apps, AuthorizationServerPages authorizationServers,
                          FeaturePages features, TrustedOriginPages trustedOrigins, AuthenticatorPages authenticators,
-                         PolicyPages policies, AccessPolicyPages accessPolicies) {
+                         PolicyPages policies, AccessPolicyPages accessPolicies,
+                         dev.gatehouse.oauth.servers.ClaimPages claims) {
         this.policies = policies;
         this.accessPolicies = accessPolicies;
+        this.claims = claims;
         this.authenticators = authenticators;
         this.trustedOrigins = trustedOrigins;
         this.features = features;
@@ -135,6 +138,10 @@ public final class ConsoleRoutes implements Routes {
         r.post(policy + "/rules/{ruleId}", accessPolicies::updateRule);
         r.post(policy + "/rules/{ruleId}/{op}", accessPolicies::ruleAction);
         r.post(policy + "/{op}", accessPolicies::policyAction);   // after ".../rules": routes match in the order they are added
+        r.get(server + "/claims", claims::show);
+        r.post(server + "/claims", claims::create);
+        r.post(server + "/claims/{claimId}", claims::update);
+        r.post(server + "/claims/{claimId}/delete", claims::delete);
         String origin = Nav.TRUSTED_ORIGINS.path() + "/{id}";
         r.get(Nav.TRUSTED_ORIGINS.path(), trustedOrigins::list);
         r.post(Nav.TRUSTED_ORIGINS.path(), trustedOrigins::create);

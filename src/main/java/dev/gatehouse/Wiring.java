@@ -263,6 +263,12 @@ public final class Wiring implements AutoCloseable {
             SigningKeys signingKeys = new SigningKeys(db, new SigningKeyStore(), keyEncryption, log, clock, random, KeyRotationSettings.DEFAULTS);
             signingKeys.checkKeyEncryption();
             Scopes scopes = new Scopes(db, changes, new ScopeStore(), log, ids, clock);
+            dev.gatehouse.oauth.servers.Claims claims = new dev.gatehouse.oauth.servers.Claims(db, changes,
+                    new dev.gatehouse.oauth.servers.ClaimStore(), scopes, log, ids, clock);
+            // Custom claims on the token path: the claims from Claims' snapshot, a user's groups only when a claim needs them.
+            dev.gatehouse.oauth.claims.CustomClaims customClaims = new dev.gatehouse.oauth.claims.CustomClaims(claims::rules,
+                    userId -> db.read(h -> groupStore.groupsOf(h, userId)), apps::findByClientId,
+                    new dev.gatehouse.oauth.claims.ClaimSubject.Org(config.orgName(), config.baseUri().getHost().split("\\.")[0]));
             AuthorizationServers authorizationServers = new AuthorizationServers(db, changes, new AuthorizationServerStore(), scopes, signingKeys,
                     log, ids, clock, config.baseUrl());
             authorizationServers.ensureBuiltIns();
@@ -312,7 +318,7 @@ public final class Wiring implements AutoCloseable {
             RateLimitFilter rateLimitFilter = new RateLimitFilter(rateLimits, errors, signInPages::tooManyAttempts, Logins::key);
             OAuthRoutes oauth = oauthRoutes(config, db, log, ids, clock, apps, users, groupStore, assignmentStore, codeStore, issuedTokens,
                     directoryGroups, authorizationServers, scopes, signingKeys, sessions, sessionCookie, pages, errors, first.orgId(),
-                    rateLimitFilter, signOn, keyEncryption.derive("authorize-started"), accessPolicyEvaluator);
+                    rateLimitFilter, signOn, keyEncryption.derive("authorize-started"), accessPolicyEvaluator, customClaims);
             Console console = new Console(consoleAccess(sessionCookie, db, users, signOn), csrf, pages, errors, config.orgName(), rateLimitFilter);
             ConsoleRoutes consoleRoutes = new ConsoleRoutes(console,
                     new DashboardPages(console, directoryUsers, db, log),
@@ -330,7 +336,8 @@ public final class Wiring implements AutoCloseable {
                     new PolicyPages(console, policies, () -> authenticators.list().stream()
                             .map(a -> new PolicyPages.Authenticator(a.key(), a.name(), a.active())).toList(),
                             () -> db.read(h -> users.withRole(h, UserStore.SUPER_ADMIN)), signOn::canMeetSecondFactor),
-                    new dev.gatehouse.oauth.servers.AccessPolicyPages(console, authorizationServers, accessPolicies, scopes));
+                    new dev.gatehouse.oauth.servers.AccessPolicyPages(console, authorizationServers, accessPolicies, scopes),
+                    new dev.gatehouse.oauth.servers.ClaimPages(console, authorizationServers, claims, customClaims, directoryUsers::find));
             ApiRoutes api = new ApiRoutes(
                     new ApiAuth(apiTokens::authenticate, ApiRoutes.COOKIE_ENDPOINTS),
                     new ApiTokensApi(apiTokens, new ApiTokenJson(config.baseUrl()), config.baseUrl()),
@@ -348,7 +355,8 @@ public final class Wiring implements AutoCloseable {
                     new AuthenticatorsApi(authenticators, new AuthenticatorJson(config.baseUrl())),
                     new FactorsApi(factors, webAuthn, directoryUsers, new FactorJson(config.baseUrl())),
                     new PoliciesApi(policies, policyJson),
-                    new dev.gatehouse.oauth.servers.AccessPoliciesApi(authorizationServers, accessPolicies, accessPolicyJson));
+                    new dev.gatehouse.oauth.servers.AccessPoliciesApi(authorizationServers, accessPolicies, accessPolicyJson),
+                    new dev.gatehouse.oauth.servers.ClaimsApi(authorizationServers, claims, new dev.gatehouse.oauth.servers.ClaimJson(config.baseUrl())));
             HttpServer server = new HttpServer(config, tls, ids, errors, metrics, List.of(
                     new Cors(originCache),
                     new ParameterLimits(errors),   // after CORS (a browser must read the refusal), before anything counts or stores
@@ -419,13 +427,14 @@ public final class Wiring implements AutoCloseable {
                                            IssuedTokenStore issued, Groups groups, AuthorizationServers servers, Scopes scopes,
                                            SigningKeys keys, Sessions sessions, SessionCookie sessionCookie, Pages pages, ErrorMapper errors,
                                            String orgId, RateLimitFilter rateLimits, dev.gatehouse.oauth.authorize.SignOnRules signOn,
-                                           byte[] startKey, dev.gatehouse.oauth.servers.AccessPolicyEvaluator accessPolicies) {
+                                           byte[] startKey, dev.gatehouse.oauth.servers.AccessPolicyEvaluator accessPolicies,
+                                           dev.gatehouse.oauth.claims.CustomClaims customClaims) {
         java.util.function.Function<dev.gatehouse.oauth.servers.AuthorizationServer, Set<String>> customScopes = s -> scopes.list(s.id()).stream()
                 .filter(scope -> !scope.system()).map(dev.gatehouse.oauth.servers.Scope::name).collect(java.util.stream.Collectors.toSet());
         java.util.function.Function<dev.gatehouse.oauth.servers.AuthorizationServer, Set<String>> consentScopes = s -> scopes.list(s.id()).stream()
                 .filter(scope -> scope.consent() == dev.gatehouse.oauth.servers.Scope.Consent.REQUIRED)
                 .map(dev.gatehouse.oauth.servers.Scope::name).collect(java.util.stream.Collectors.toSet());
-        ClaimsSigner signer = new ClaimsSigner(keys, ids, clock, orgId);
+        ClaimsSigner signer = new ClaimsSigner(keys, ids, clock, orgId, customClaims);
         TokenRecorder recorder = new TokenRecorder(issued, ids);
         ClientAuthentication clients = new ClientAuthentication(apps);
         dev.gatehouse.oauth.OAuthRefusals refusals = new dev.gatehouse.oauth.OAuthRefusals(db, log);
@@ -438,7 +447,7 @@ public final class Wiring implements AutoCloseable {
                         new CodeGrant(db, codes, issued, signer, recorder, users, groupStore, log, ids, clock, apps::findByClientId),
                         new RefreshGrant(db, issued, signer, recorder, users, groupStore, assignments, log, clock),
                         new ClientCredentialsGrant(db, signer, recorder, customScopes, log, accessPolicies), refusals, rateLimits),
-                new dev.gatehouse.oauth.userinfo.UserInfoEndpoint(servers, verifier, groups, db, log, refusals),
+                new dev.gatehouse.oauth.userinfo.UserInfoEndpoint(servers, verifier, groups, db, log, refusals, customClaims),
                 new dev.gatehouse.oauth.introspect.IntrospectEndpoint(servers, clients,
                         new dev.gatehouse.oauth.introspect.Introspection(db, issued, verifier, users, clock), db, log, refusals),
                 new dev.gatehouse.oauth.revoke.RevokeEndpoint(servers, clients,

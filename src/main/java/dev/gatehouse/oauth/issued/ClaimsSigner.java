@@ -3,6 +3,8 @@ package dev.gatehouse.oauth.issued;
 import com.nimbusds.jwt.JWTClaimsSet;
 import dev.gatehouse.directory.User;
 import dev.gatehouse.oauth.OidcScopes;
+import dev.gatehouse.oauth.claims.ClaimSubject;
+import dev.gatehouse.oauth.claims.CustomClaims;
 import dev.gatehouse.oauth.keys.SigningKeys;
 import dev.gatehouse.oauth.servers.AuthorizationServer;
 import dev.gatehouse.oauth.servers.TokenLifetimes;
@@ -50,26 +52,38 @@ public final class ClaimsSigner {
     private final Ids ids;
     private final Clock clock;
     private final String orgId;
+    private final CustomClaims custom;
 
     /** Tokens signed but not yet recorded. */
     public record Signed(Grant grant, AccessToken accessToken, String idToken) {
     }
 
     public ClaimsSigner(SigningKeys keys, Ids ids, Clock clock, String orgId) {
+        this(keys, ids, clock, orgId, CustomClaims.NONE);
+    }
+
+    /** @param custom the server's custom claims (issue #17): RESOURCE ones in access tokens, IDENTITY ones in ID tokens */
+    public ClaimsSigner(SigningKeys keys, Ids ids, Clock clock, String orgId, CustomClaims custom) {
         this.keys = keys;
         this.ids = ids;
         this.clock = clock;
         this.orgId = orgId;
+        this.custom = custom;
     }
 
     /** The access token, and an ID token for user grants with {@code openid}. */
     public Signed sign(Grant g) {
-        AccessToken at = accessToken(g);
-        String id = g.user() != null && g.scopes().contains(OidcScopes.OPENID) ? idToken(g, at.value()) : null;
+        ClaimSubject subject = subject(g);
+        AccessToken at = accessToken(g, subject);
+        String id = g.user() != null && g.scopes().contains(OidcScopes.OPENID) ? idToken(g, at.value(), subject) : null;
         return new Signed(g, at, id);
     }
 
     public AccessToken accessToken(Grant g) {
+        return accessToken(g, subject(g));
+    }
+
+    private AccessToken accessToken(Grant g, ClaimSubject subject) {
         Instant now = clock.instant();
         Instant exp = now.plus(g.lifetimes().accessToken());
         String jti = TokenKind.ACCESS_TOKEN.newJti(ids);
@@ -96,11 +110,16 @@ public final class ClaimsSigner {
         } else {
             c.subject(g.clientId());
         }
+        custom.accessToken(g.server().id(), subject, c.build().getClaims().keySet()).forEach(c::claim);
         return new AccessToken(keys.activeSigner(g.server().id()).sign(c.build()), jti, seconds(now).toInstant(), seconds(exp).toInstant());
     }
 
     /** The ID token for a user grant that includes {@code openid}; {@code accessToken} feeds {@code at_hash}. */
     public String idToken(Grant g, String accessToken) {
+        return idToken(g, accessToken, subject(g));
+    }
+
+    private String idToken(Grant g, String accessToken, ClaimSubject subject) {
         Instant now = clock.instant();
         User u = g.user();
         JWTClaimsSet.Builder c = new JWTClaimsSet.Builder()
@@ -136,7 +155,14 @@ public final class ClaimsSigner {
         if (g.scopes().contains(OidcScopes.GROUPS) && g.groups() != null) {
             c.claim("groups", g.groups());
         }
+        // Every grant issues the ID token with an access token: Okta's "thin" ID token (only alwaysIncludeInToken claims).
+        custom.idToken(g.server().id(), subject, java.util.Set.copyOf(c.build().getClaims().keySet()), accessToken != null)
+                .forEach(c::claim);
         return keys.activeSigner(g.server().id()).sign(c.build());
+    }
+
+    private ClaimSubject subject(Grant g) {
+        return custom.subject(g.user(), g.clientId(), g.scopes(), g.amr());
     }
 
     /** OIDC Core §3.1.3.6: base64url of the left half of SHA-256 of the access token's ASCII octets. */

@@ -73,6 +73,18 @@ public final class UserInfoClaims {
         return c;
     }
 
+    /**
+     * {@code standard} plus the server's custom IDENTITY claims for the token's scopes (issue #17: "The UserInfo
+     * endpoint always contains a full set of claims for the requested scopes"); a custom claim never replaces a
+     * standard one.
+     */
+    public static Map<String, Object> withCustom(Map<String, Object> standard,
+                                                 java.util.function.Function<java.util.Set<String>, Map<String, Object>> custom) {
+        Map<String, Object> c = new LinkedHashMap<>(standard);
+        custom.apply(java.util.Set.copyOf(standard.keySet())).forEach(c::putIfAbsent);
+        return c;
+    }
+
     private static void put(Map<String, Object> m, String name, String value) {
         if (value != null && !value.isBlank()) {
             m.put(name, value);

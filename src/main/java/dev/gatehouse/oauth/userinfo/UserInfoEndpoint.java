@@ -9,6 +9,7 @@ import dev.gatehouse.oauth.OAuthEvents;
 import dev.gatehouse.oauth.OAuthFailure;
 import dev.gatehouse.oauth.OAuthRefusals;
 import dev.gatehouse.oauth.OidcScopes;
+import dev.gatehouse.oauth.claims.CustomClaims;
 import dev.gatehouse.oauth.servers.AuthorizationServer;
 import dev.gatehouse.oauth.servers.AuthorizationServers;
 import dev.gatehouse.oauth.issued.TokenVerifier;
@@ -42,9 +43,17 @@ public final class UserInfoEndpoint {
     private final Database db;
     private final SystemLog log;
     private final OAuthRefusals refusals;
+    private final CustomClaims custom;
 
     public UserInfoEndpoint(AuthorizationServers servers, TokenVerifier verifier, Groups groups, Database db, SystemLog log,
                             OAuthRefusals refusals) {
+        this(servers, verifier, groups, db, log, refusals, CustomClaims.NONE);
+    }
+
+    /** @param custom the server's custom claims: its IDENTITY claims for the token's scopes are added (issue #17) */
+    public UserInfoEndpoint(AuthorizationServers servers, TokenVerifier verifier, Groups groups, Database db, SystemLog log,
+                            OAuthRefusals refusals, CustomClaims custom) {
+        this.custom = custom;
         this.servers = servers;
         this.verifier = verifier;
         this.groups = groups;
@@ -68,7 +77,8 @@ public final class UserInfoEndpoint {
             }
             List<String> groupNames = scopes.contains(OidcScopes.GROUPS)
                     ? groups.namesOf(user.id()) : null;
-            Map<String, Object> claims = UserInfoClaims.of(user, scopes, groupNames);
+            Map<String, Object> claims = UserInfoClaims.withCustom(UserInfoClaims.of(user, scopes, groupNames),
+                    present -> custom.userInfo(as.id(), custom.subject(user, token.client().clientId(), scopes, List.of()), present));
             db.inTx(h -> log.record(h, event.as(Actor.user(user.id(), user.profile().login(), user.profile().name())),
                     SystemLog.Entry.success(OAuthEvents.type(as, EVENT), "OAuth2 userinfo read", token.client().auditTarget())
                             .withDebug(Map.of("jti", token.recorded().jti(), "scopes", OidcScopes.join(scopes)))));
