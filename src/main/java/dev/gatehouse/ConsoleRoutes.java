@@ -34,15 +34,17 @@ public final class ConsoleRoutes implements Routes {
     private final PolicyPages policies;
     private final AccessPolicyPages accessPolicies;
     private final dev.gatehouse.oauth.servers.ClaimPages claims;
+    private final dev.gatehouse.oauth.servers.TokenPreviewPages tokenPreview;
 
     public ConsoleRoutes(Console console, DashboardPages dashboard, PeoplePages people, GroupPages groups, ApiTokenPages tokens,
                          SystemLogPages systemLog, AppPages apps, AuthorizationServerPages authorizationServers,
                          FeaturePages features, TrustedOriginPages trustedOrigins, AuthenticatorPages authenticators,
                          PolicyPages policies, AccessPolicyPages accessPolicies,
-                         dev.gatehouse.oauth.servers.ClaimPages claims) {
+                         dev.gatehouse.oauth.servers.ClaimPages claims, dev.gatehouse.oauth.servers.TokenPreviewPages tokenPreview) {
         this.policies = policies;
         this.accessPolicies = accessPolicies;
         this.claims = claims;
+        this.tokenPreview = tokenPreview;
         this.authenticators = authenticators;
         this.trustedOrigins = trustedOrigins;
         this.features = features;
@@ -142,6 +144,8 @@ public final class ConsoleRoutes implements Routes {
         r.post(server + "/claims", claims::create);
         r.post(server + "/claims/{claimId}", claims::update);
         r.post(server + "/claims/{claimId}/delete", claims::delete);
+        r.get(server + "/preview", tokenPreview::show);
+        r.post(server + "/preview", tokenPreview::preview);
         String origin = Nav.TRUSTED_ORIGINS.path() + "/{id}";
         r.get(Nav.TRUSTED_ORIGINS.path(), trustedOrigins::list);
         r.post(Nav.TRUSTED_ORIGINS.path(), trustedOrigins::create);

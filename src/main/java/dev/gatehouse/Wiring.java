@@ -337,7 +337,12 @@ public final class Wiring implements AutoCloseable {
                             .map(a -> new PolicyPages.Authenticator(a.key(), a.name(), a.active())).toList(),
                             () -> db.read(h -> users.withRole(h, UserStore.SUPER_ADMIN)), signOn::canMeetSecondFactor),
                     new dev.gatehouse.oauth.servers.AccessPolicyPages(console, authorizationServers, accessPolicies, scopes),
-                    new dev.gatehouse.oauth.servers.ClaimPages(console, authorizationServers, claims, customClaims, directoryUsers::find));
+                    new dev.gatehouse.oauth.servers.ClaimPages(console, authorizationServers, claims, customClaims, directoryUsers::find),
+                    new dev.gatehouse.oauth.servers.TokenPreviewPages(console, authorizationServers, scopes, apps, accessPolicyEvaluator,
+                            new ClaimsSigner(signingKeys, ids, clock, first.orgId(), customClaims), directoryUsers::find,
+                            userId -> db.read(h -> groupStore.groupsOf(h, userId)).stream().map(dev.gatehouse.directory.Group::name)
+                                    .limit(100).toList(),
+                            apps::isAssigned, clock));
             ApiRoutes api = new ApiRoutes(
                     new ApiAuth(apiTokens::authenticate, ApiRoutes.COOKIE_ENDPOINTS),
                     new ApiTokensApi(apiTokens, new ApiTokenJson(config.baseUrl()), config.baseUrl()),

@@ -87,6 +87,27 @@ public final class ClaimsSigner {
         Instant now = clock.instant();
         Instant exp = now.plus(g.lifetimes().accessToken());
         String jti = TokenKind.ACCESS_TOKEN.newJti(ids);
+        JWTClaimsSet claims = accessClaims(g, subject, now, exp, jti);
+        return new AccessToken(keys.activeSigner(g.server().id()).sign(claims), jti, seconds(now).toInstant(), seconds(exp).toInstant());
+    }
+
+    /**
+     * What {@link #sign} would put in the tokens of this grant, neither signed nor recorded (the console's Token Preview).
+     * The ID token's {@code at_hash} is left out: it is a hash of the signed access token.
+     */
+    public Preview preview(Grant g) {
+        ClaimSubject subject = subject(g);
+        Instant now = clock.instant();
+        JWTClaimsSet at = accessClaims(g, subject, now, now.plus(g.lifetimes().accessToken()), TokenKind.ACCESS_TOKEN.newJti(ids));
+        JWTClaimsSet id = g.user() != null && g.scopes().contains(OidcScopes.OPENID) ? idClaims(g, null, true, subject) : null;
+        return new Preview(at, id);
+    }
+
+    /** {@link #preview}'s answer; {@code idToken} is null when the grant gets none. */
+    public record Preview(JWTClaimsSet accessToken, JWTClaimsSet idToken) {
+    }
+
+    private JWTClaimsSet accessClaims(Grant g, ClaimSubject subject, Instant now, Instant exp, String jti) {
         JWTClaimsSet.Builder c = new JWTClaimsSet.Builder()
                 .claim("ver", 1)
                 .jwtID(jti)
@@ -111,7 +132,7 @@ public final class ClaimsSigner {
             c.subject(g.clientId());
         }
         custom.accessToken(g.server().id(), subject, c.build().getClaims().keySet()).forEach(c::claim);
-        return new AccessToken(keys.activeSigner(g.server().id()).sign(c.build()), jti, seconds(now).toInstant(), seconds(exp).toInstant());
+        return c.build();
     }
 
     /** The ID token for a user grant that includes {@code openid}; {@code accessToken} feeds {@code at_hash}. */
@@ -120,6 +141,11 @@ public final class ClaimsSigner {
     }
 
     private String idToken(Grant g, String accessToken, ClaimSubject subject) {
+        return keys.activeSigner(g.server().id()).sign(idClaims(g, accessToken == null ? null : atHash(accessToken), accessToken != null, subject));
+    }
+
+    /** @param withAccessToken issued together with an access token: Okta's "thin" ID token */
+    private JWTClaimsSet idClaims(Grant g, String atHash, boolean withAccessToken, ClaimSubject subject) {
         Instant now = clock.instant();
         User u = g.user();
         JWTClaimsSet.Builder c = new JWTClaimsSet.Builder()
@@ -149,16 +175,16 @@ public final class ClaimsSigner {
         if (g.acr() != null) {
             c.claim("acr", g.acr());
         }
-        if (accessToken != null) {
-            c.claim("at_hash", atHash(accessToken));
+        if (atHash != null) {
+            c.claim("at_hash", atHash);
         }
         if (g.scopes().contains(OidcScopes.GROUPS) && g.groups() != null) {
             c.claim("groups", g.groups());
         }
         // Every grant issues the ID token with an access token: Okta's "thin" ID token (only alwaysIncludeInToken claims).
-        custom.idToken(g.server().id(), subject, java.util.Set.copyOf(c.build().getClaims().keySet()), accessToken != null)
+        custom.idToken(g.server().id(), subject, java.util.Set.copyOf(c.build().getClaims().keySet()), withAccessToken)
                 .forEach(c::claim);
-        return keys.activeSigner(g.server().id()).sign(c.build());
+        return c.build();
     }
 
     private ClaimSubject subject(Grant g) {

@@ -80,6 +80,57 @@ public final class AccessPolicyEvaluator {
         return Optional.empty();
     }
 
+    /**
+     * What {@link #evaluate} would decide, step by step, for the console's Token Preview: each policy and rule looked at, in
+     * order, and why it did or did not apply. The same snapshot and the same tests as {@link #evaluate}.
+     */
+    public Explanation explain(AuthorizationServer server, String clientId, String userId, String grantType, List<String> scopes) {
+        List<String> steps = new ArrayList<>();
+        if (server.org()) {
+            steps.add("The org authorization server has no access policies: its own lifetimes apply.");
+            return new Explanation(true, null, null, steps);
+        }
+        Snapshot s = cache.get(Boolean.TRUE).orElseThrow();
+        Groups groups = new Groups();
+        List<AccessPolicy> policies = s.policies().getOrDefault(server.id(), List.of());
+        if (policies.isEmpty()) {
+            steps.add("This authorization server has no access policies, so it issues no tokens.");
+        }
+        for (AccessPolicy p : policies) {
+            if (!p.active()) {
+                steps.add("Policy \"" + p.name() + "\" is skipped: it is inactive.");
+                continue;
+            }
+            if (!p.appliesTo(clientId)) {
+                steps.add("Policy \"" + p.name() + "\" is skipped: it is not assigned to this client.");
+                continue;
+            }
+            List<AccessRule> rules = s.rules().getOrDefault(p.id(), List.of());
+            if (rules.isEmpty()) {
+                steps.add("Policy \"" + p.name() + "\" is skipped: it has no rules.");
+                continue;
+            }
+            for (AccessRule r : rules) {
+                String why = !r.active() ? "it is inactive"
+                        : !r.grantTypes().contains(grantType) ? "it does not include the grant type " + grantType
+                        : !coversScopes(r, scopes) ? "it does not allow every requested scope"
+                        : !admits(r, userId, groups) ? (userId == null ? "it names people, and a client credentials request has none"
+                        : "the person is not among its people (or is excluded)") : null;
+                if (why == null) {
+                    steps.add("Policy \"" + p.name() + "\", rule \"" + r.name() + "\" matches.");
+                    return new Explanation(true, p, r, steps);
+                }
+                steps.add("Policy \"" + p.name() + "\", rule \"" + r.name() + "\" does not match: " + why + ".");
+            }
+        }
+        steps.add("No policy and rule match: the request is refused (" + NO_MATCH + ")");
+        return new Explanation(false, null, null, steps);
+    }
+
+    /** {@link #explain}'s answer: whether tokens would be issued, the matched policy and rule (null on the org server), the steps. */
+    public record Explanation(boolean matched, AccessPolicy policy, AccessRule rule, List<String> steps) {
+    }
+
     private static boolean coversScopes(AccessRule r, List<String> scopes) {
         if (r.scopes().contains(AccessRule.ANY_SCOPE)) {
             return true;
