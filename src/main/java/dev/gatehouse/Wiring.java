@@ -228,6 +228,7 @@ public final class Wiring implements AutoCloseable {
             SessionStore sessionStore = new SessionStore();
             CodeStore codeStore = new CodeStore();
             IssuedTokenStore issuedTokens = new IssuedTokenStore();
+            dev.gatehouse.oauth.consent.ConsentStore consentStore = new dev.gatehouse.oauth.consent.ConsentStore();
             PasswordHasher hasher = new PasswordHasher(
                     new PasswordHasher.Params(config.argon2MemoryKib(), config.argon2Iterations(), config.argon2Parallelism()), random);
             ApiTokens apiTokens = new ApiTokens(db, new ApiTokenStore(), log, ids, clock);
@@ -236,7 +237,7 @@ public final class Wiring implements AutoCloseable {
                     Duration.ofMinutes(config.sessionMaxMinutes()));
             // What ends when a user's or an app's standing changes (sessions, codes, tokens): one object, handed to both.
             LifecycleRevocation revocation = new LifecycleRevocation(sessionStore, sessionSettings, codeStore,
-                    issuedTokens, log, clock);
+                    issuedTokens, log, clock, consentStore);
             Users directoryUsers = new Users(db, users, groupStore, hasher, log, ids, clock, config.lockoutAttempts(), revocation);
             Groups directoryGroups = new Groups(db, groupStore, users, log, ids, clock);
             Features features = new Features(db, new FeatureStore(), log, ids, clock);
@@ -299,9 +300,14 @@ public final class Wiring implements AutoCloseable {
             DirectoryJson directoryJson = new DirectoryJson(config.baseUrl(), factors::withAny);
             SignOn signOn = new SignOn(factors, authenticators, signOnPolicies);
             RateLimitFilter rateLimitFilter = new RateLimitFilter(rateLimits, errors, signInPages::tooManyAttempts, Logins::key);
+            // Consent and User Grants (issue 17): the consent page's requests, the grants, and their revocation.
+            dev.gatehouse.oauth.consent.Consents consents = new dev.gatehouse.oauth.consent.Consents(db, consentStore, issuedTokens, scopes,
+                    apps, authorizationServers::find, userId -> db.read(h -> users.find(h, userId)).isPresent(), log, ids, clock);
+            dev.gatehouse.oauth.authorize.ConsentPages consentPages = new dev.gatehouse.oauth.authorize.ConsentPages(consents, sessionCookie,
+                    csrf, pages, errors, ids, new dev.gatehouse.oauth.OAuthRefusals(db, log), config.orgName());
             OAuthRoutes oauth = oauthRoutes(config, db, log, ids, clock, apps, users, groupStore, assignmentStore, codeStore, issuedTokens,
                     directoryGroups, authorizationServers, scopes, signingKeys, sessions, sessionCookie, pages, errors, first.orgId(),
-                    rateLimitFilter, signOn, keyEncryption.derive("authorize-started"));
+                    rateLimitFilter, signOn, keyEncryption.derive("authorize-started"), consents, consentPages);
             Console console = new Console(consoleAccess(sessionCookie, db, users, signOn), csrf, pages, errors, config.orgName(), rateLimitFilter);
             ConsoleRoutes consoleRoutes = new ConsoleRoutes(console,
                     new DashboardPages(console, directoryUsers, db, log),
@@ -335,7 +341,10 @@ public final class Wiring implements AutoCloseable {
                     new AppTokensApi(appTokens, new AppTokenJson(authorizationServers, config.baseUrl())),
                     new AuthenticatorsApi(authenticators, new AuthenticatorJson(config.baseUrl())),
                     new FactorsApi(factors, webAuthn, directoryUsers, new FactorJson(config.baseUrl())),
-                    new PoliciesApi(policies, policyJson));
+                    new PoliciesApi(policies, policyJson),
+                    new dev.gatehouse.oauth.consent.UserGrantsApi(consents, new dev.gatehouse.oauth.consent.UserGrantJson(config.baseUrl(),
+                            authorizationServers, authorizationServerJson, consents,
+                            userId -> db.read(h -> users.find(h, userId)).map(u -> u.profile().name())), config.baseUrl()));
             HttpServer server = new HttpServer(config, tls, ids, errors, metrics, List.of(
                     new Cors(originCache),
                     new ParameterLimits(errors),   // after CORS (a browser must read the refusal), before anything counts or stores
@@ -344,6 +353,7 @@ public final class Wiring implements AutoCloseable {
                     new HealthRoutes(db, metrics),
                     new HomeRoutes(config, pages),
                     new SignInRoutes(signInPages),
+                    consentPages,
                     new dev.gatehouse.mfa.FactorSignInPages(factors, webAuthn, authenticators, sessions, sessionCookie, signInPages, csrf, pages,
                             config.orgName(), signOn::enrollableKeys),
                     consoleRoutes,
@@ -406,21 +416,19 @@ public final class Wiring implements AutoCloseable {
                                            IssuedTokenStore issued, Groups groups, AuthorizationServers servers, Scopes scopes,
                                            SigningKeys keys, Sessions sessions, SessionCookie sessionCookie, Pages pages, ErrorMapper errors,
                                            String orgId, RateLimitFilter rateLimits, dev.gatehouse.oauth.authorize.SignOnRules signOn,
-                                           byte[] startKey) {
+                                           byte[] startKey, dev.gatehouse.oauth.consent.Consents consents,
+                                           dev.gatehouse.oauth.authorize.ConsentPages consentPages) {
         java.util.function.Function<dev.gatehouse.oauth.servers.AuthorizationServer, Set<String>> customScopes = s -> scopes.list(s.id()).stream()
                 .filter(scope -> !scope.system()).map(dev.gatehouse.oauth.servers.Scope::name).collect(java.util.stream.Collectors.toSet());
-        java.util.function.Function<dev.gatehouse.oauth.servers.AuthorizationServer, Set<String>> consentScopes = s -> scopes.list(s.id()).stream()
-                .filter(scope -> scope.consent() == dev.gatehouse.oauth.servers.Scope.Consent.REQUIRED)
-                .map(dev.gatehouse.oauth.servers.Scope::name).collect(java.util.stream.Collectors.toSet());
         ClaimsSigner signer = new ClaimsSigner(keys, ids, clock, orgId);
         TokenRecorder recorder = new TokenRecorder(issued, ids);
         ClientAuthentication clients = new ClientAuthentication(apps);
         dev.gatehouse.oauth.OAuthRefusals refusals = new dev.gatehouse.oauth.OAuthRefusals(db, log);
         dev.gatehouse.oauth.issued.TokenVerifier verifier = new dev.gatehouse.oauth.issued.TokenVerifier(db, issued, keys, apps, users, clock);
         return new OAuthRoutes(servers,
-                new AuthorizeEndpoint(servers, new Authorization(apps, customScopes, consentScopes, db, codes, log, ids, clock, config.baseUrl(), signOn),
+                new AuthorizeEndpoint(servers, new Authorization(apps, customScopes, consents::toAsk, db, codes, log, ids, clock, config.baseUrl(), signOn),
                         sessionCookie, pages, errors, ids, new dev.gatehouse.oauth.authorize.RequestStart(startKey, clock),
-                        config.publicHttps()),
+                        config.publicHttps(), consentPages),
                 new TokenEndpoint(servers, clients,
                         new CodeGrant(db, codes, issued, signer, recorder, users, groupStore, log, ids, clock, apps::findByClientId),
                         new RefreshGrant(db, issued, signer, recorder, users, groupStore, assignments, log, clock),

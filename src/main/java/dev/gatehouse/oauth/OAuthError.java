@@ -16,6 +16,8 @@ public enum OAuthError {
     INVALID_SCOPE("invalid_scope", 400),
     ACCESS_DENIED("access_denied", 403),
     LOGIN_REQUIRED("login_required", 400),
+    /** OpenID Connect Core §3.1.2.6: prompt=none, but the person would have to consent first. */
+    CONSENT_REQUIRED("consent_required", 400),
     /** OpenID Connect Unmet Authentication Requirements 1.0: acr_values asked for more than the person can do. */
     UNMET_AUTHENTICATION_REQUIREMENTS("unmet_authentication_requirements", 400),
     INVALID_TOKEN("invalid_token", 401),
