@@ -343,7 +343,7 @@ public final class Wiring implements AutoCloseable {
                     new FactorsApi(factors, webAuthn, directoryUsers, new FactorJson(config.baseUrl())),
                     new PoliciesApi(policies, policyJson),
                     new dev.gatehouse.oauth.consent.UserGrantsApi(consents, new dev.gatehouse.oauth.consent.UserGrantJson(config.baseUrl(),
-                            authorizationServers, authorizationServerJson, consents,
+                            authorizationServers, consents,
                             userId -> db.read(h -> users.find(h, userId)).map(u -> u.profile().name())), config.baseUrl()));
             HttpServer server = new HttpServer(config, tls, ids, errors, metrics, List.of(
                     new Cors(originCache),

@@ -282,11 +282,6 @@ public final class Consents {
         return store.revokeServer(h, serverId, clock.instant());
     }
 
-    /** The scope a grant is for, as the API embeds it (null when it was deleted meanwhile). */
-    public Optional<Scope> scope(ConsentGrant g) {
-        return scopes.list(g.serverId()).stream().filter(s -> s.id().equals(g.scopeId())).findFirst();
-    }
-
     public Optional<AuthorizationServer> server(String id) {
         return servers.apply(id);
     }

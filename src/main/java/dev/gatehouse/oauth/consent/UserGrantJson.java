@@ -2,7 +2,6 @@ package dev.gatehouse.oauth.consent;
 
 import dev.gatehouse.apps.App;
 import dev.gatehouse.oauth.servers.AuthorizationServer;
-import dev.gatehouse.oauth.servers.AuthorizationServerJson;
 import dev.gatehouse.oauth.servers.AuthorizationServers;
 
 import java.util.LinkedHashMap;
@@ -16,15 +15,13 @@ public final class UserGrantJson {
 
     private final String baseUrl;
     private final AuthorizationServers servers;
-    private final AuthorizationServerJson serverJson;
     private final Consents consents;
     private final Function<String, Optional<String>> userName;
 
-    public UserGrantJson(String baseUrl, AuthorizationServers servers, AuthorizationServerJson serverJson, Consents consents,
+    public UserGrantJson(String baseUrl, AuthorizationServers servers, Consents consents,
                          Function<String, Optional<String>> userName) {
         this.baseUrl = baseUrl;
         this.servers = servers;
-        this.serverJson = serverJson;
         this.consents = consents;
         this.userName = userName;
     }
@@ -44,8 +41,7 @@ public final class UserGrantJson {
         m.put("scopeId", g.scopeId());
         m.put("source", g.source());
         if (expandScope) {
-            Map<String, Object> scope = consents.scope(g).map(serverJson::scope).orElseGet(() -> new LinkedHashMap<>(Map.of("id", g.scopeId())));
-            m.put("_embedded", Map.of("scope", scope));
+            m.put("_embedded", Map.of("scope", Map.of("id", g.scopeId())));   // Okta's schema: the embedded scope is its id
         }
         Map<String, Object> links = new LinkedHashMap<>();
         String appTitle = app.map(App::label).orElse(g.clientId());

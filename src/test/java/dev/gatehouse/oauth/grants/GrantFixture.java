@@ -92,7 +92,7 @@ final class GrantFixture implements AutoCloseable {
         ChangeFeed changes = new ChangeFeed(db);
         GroupStore groupStore = new GroupStore();
         LifecycleRevocation revocation = new LifecycleRevocation(new SessionStore(),
-                new SessionSettings(Duration.ofHours(2), Duration.ofHours(24)), codes, issued, log, clock);
+                new SessionSettings(Duration.ofHours(2), Duration.ofHours(24)), codes, issued, log, clock, new dev.gatehouse.oauth.consent.ConsentStore());
         users = new Users(db, userStore, groupStore, new PasswordHasher(new PasswordHasher.Params(8, 1, 1), random), log, ids, clock, revocation);
         groups = new dev.gatehouse.directory.Groups(db, groupStore, userStore, log, ids, clock);
         apps = new Apps(db, changes, new AppStore(), new AppAssignments(db, changes, new AssignmentStore(), groupStore, userStore, log, clock),
