@@ -265,7 +265,7 @@ public final class Wiring implements AutoCloseable {
             signingKeys.checkKeyEncryption();
             Scopes scopes = new Scopes(db, changes, new ScopeStore(), log, ids, clock);
             AuthorizationServers authorizationServers = new AuthorizationServers(db, changes, new AuthorizationServerStore(), scopes, signingKeys,
-                    log, ids, clock, config.baseUrl());
+                    log, ids, clock, config.baseUrl(), (h, serverId) -> consentStore.revokeServer(h, serverId, clock.instant()));
             authorizationServers.ensureBuiltIns();
             signingKeys.makeMissingKeysSoon();   // off the request path: the first token request need not make them
             AuthorizationServerJson authorizationServerJson = new AuthorizationServerJson(authorizationServers, signingKeys, config.baseUrl());
@@ -432,7 +432,9 @@ public final class Wiring implements AutoCloseable {
                 new TokenEndpoint(servers, clients,
                         new CodeGrant(db, codes, issued, signer, recorder, users, groupStore, log, ids, clock, apps::findByClientId),
                         new RefreshGrant(db, issued, signer, recorder, users, groupStore, assignments, log, clock),
-                        new ClientCredentialsGrant(db, signer, recorder, customScopes, log), refusals, rateLimits),
+                        new ClientCredentialsGrant(db, signer, recorder, customScopes, log,
+                                server -> java.util.Set.copyOf(consents.requiredForClients(server, List.copyOf(customScopes.apply(server))))),
+                        refusals, rateLimits),
                 new dev.gatehouse.oauth.userinfo.UserInfoEndpoint(servers, verifier, groups, db, log, refusals),
                 new dev.gatehouse.oauth.introspect.IntrospectEndpoint(servers, clients,
                         new dev.gatehouse.oauth.introspect.Introspection(db, issued, verifier, users, clock), db, log, refusals),

@@ -29,8 +29,19 @@ public final class ClientCredentialsGrant {
     private final TokenRecorder recorder;
     private final Function<AuthorizationServer, Set<String>> customScopes;
     private final SystemLog log;
+    private final Function<AuthorizationServer, Set<String>> consentRequired;
+
+    /** Okta's consent_required text for client credentials (research notes §7.1); {0}: the scopes. */
+    public static final String CONSENT_REQUIRED = "The following scopes require user consent and cannot be granted for the client credentials grant type: [%s].";
 
     public ClientCredentialsGrant(Database db, ClaimsSigner signer, TokenRecorder recorder, Function<AuthorizationServer, Set<String>> customScopes, SystemLog log) {
+        this(db, signer, recorder, customScopes, log, s -> Set.of());
+    }
+
+    /** @param consentRequired the names of a server's scopes whose consent is REQUIRED: a service has no user to ask */
+    public ClientCredentialsGrant(Database db, ClaimsSigner signer, TokenRecorder recorder, Function<AuthorizationServer, Set<String>> customScopes,
+                                  SystemLog log, Function<AuthorizationServer, Set<String>> consentRequired) {
+        this.consentRequired = consentRequired;
         this.db = db;
         this.signer = signer;
         this.recorder = recorder;
@@ -49,6 +60,12 @@ public final class ClientCredentialsGrant {
             // Echoed as Okta does, but a scope that could not be one is shown only described (LogText): it is also logged.
             throw OAuthError.INVALID_SCOPE.because("The following scopes are not allowed: " + bad.stream().map(s -> LogText.ifPlausible(s, 128)).toList()
                     + (server.org() ? ". Use a custom authorization server, such as default, for client credentials." : "."));
+        }
+        // FLEXIBLE scopes are granted to services without consent; REQUIRED ones cannot be (Okta: "Block services from requesting this scope").
+        Set<String> needConsent = server.org() ? Set.of() : consentRequired.apply(server);
+        List<String> asked = r.scope().stream().filter(needConsent::contains).toList();
+        if (!asked.isEmpty()) {
+            throw OAuthError.CONSENT_REQUIRED.because(CONSENT_REQUIRED.formatted(String.join(", ", asked)));
         }
         ClaimsSigner.Signed signed = signer.sign(new ClaimsSigner.Grant(server, issuerUrl, client.clientId(), null, r.scope(), Instant.EPOCH, List.of(), null, null, null));
         db.inTx(h -> {

@@ -379,13 +379,60 @@ class ConsentHttpTest {
     }
 
     @Test
-    void deactivatingTheAppEndsItsGrants() {
+    void deactivatingTheAppTheUserOrTheServerEndsTheirGrantsAndDeletingTheScopeRemovesThem() {
         App app = app("REQUIRED");
         Scope a = scope("REQUIRED");
         allow(signedIn, consentPage(signedIn, request(app, a.name())), null);
         assertThat(grants(app)).isEqualTo(1);
         assertThat(api.post("/api/v1/apps/" + app.client().appId() + "/lifecycle/deactivate", "").status()).isEqualTo(200);
         assertThat(grants(app)).isZero();
+
+        // The user: deactivated, their consent ends.
+        String login = "consenter" + SEQ.incrementAndGet() + "@gatehouse.test";
+        String userId = People.create(server.http(), login, "Another-Horse-42");
+        Browser person = OAuthFlow.signedIn(server, login, "Another-Horse-42");
+        App second = app("REQUIRED");
+        allow(person, consentPage(person, request(second, a.name())), null);
+        assertThat(grants(second)).isEqualTo(1);
+        assertThat(api.post("/api/v1/users/" + userId + "/lifecycle/deactivate", "").status()).isEqualTo(200);
+        assertThat(grants(second)).isZero();
+
+        // The scope: deleted, its grants go with it.
+        App third = app("REQUIRED");
+        Scope b = scope("REQUIRED");
+        allow(signedIn, consentPage(signedIn, request(third, b.name())), null);
+        assertThat(grants(third)).isEqualTo(1);
+        assertThat(api.delete("/api/v1/authorizationServers/default/scopes/" + b.id()).status()).isEqualTo(204);
+        assertThat(flow.count("SELECT COUNT(*) FROM oauth2_consent_grants WHERE scope_id = '" + b.id() + "'")).isZero();
+
+        // The server: deactivated, every consent on it ends (and stays ended when it comes back).
+        App fourth = app("REQUIRED");
+        allow(signedIn, consentPage(signedIn, request(fourth, a.name())), null);
+        assertThat(grants(fourth)).isEqualTo(1);
+        try {
+            assertThat(api.post("/api/v1/authorizationServers/default/lifecycle/deactivate", "").status()).isEqualTo(204);
+        } finally {
+            assertThat(api.post("/api/v1/authorizationServers/default/lifecycle/activate", "").status()).isEqualTo(204);
+        }
+        assertThat(grants(fourth)).isZero();
+        assertThat(signedIn.get(authorizeUrl(DEFAULT, request(fourth, a.name()))).header("Location")).startsWith(ConsentPages.PATH);
+    }
+
+    @Test
+    void clientCredentialsRefusesRequiredScopesAndGrantsFlexibleOnes() {
+        Client service = flow.serviceClient();
+        Scope required = scope("REQUIRED");
+        Scope flexible = scope("FLEXIBLE");
+        String basic = OAuthFlow.basic(service.clientId(), service.secret());
+        Http.Response refused = flow.token(DEFAULT, OAuthFlow.fields("grant_type", "client_credentials", "scope",
+                flexible.name() + " " + required.name()), "Authorization", basic);
+        assertThat(refused.status()).as(refused.body()).isEqualTo(400);
+        assertThat(refused.json().get("error").asText()).isEqualTo("consent_required");
+        assertThat(refused.json().get("error_description").asText()).isEqualTo("The following scopes require user consent and cannot be "
+                + "granted for the client credentials grant type: [" + required.name() + "].");
+        Http.Response ok = flow.token(DEFAULT, OAuthFlow.fields("grant_type", "client_credentials", "scope", flexible.name()),
+                "Authorization", basic);
+        assertThat(ok.status()).as(ok.body()).isEqualTo(200);
     }
 
     // ---- helpers --------------------------------------------------------------------------------------------------------
