@@ -97,7 +97,10 @@ public final class AuthorizeEndpoint {
             case AuthorizeOutcome.SignIn s -> signIn(ctx, params, s, began);
             case AuthorizeOutcome.StepUp s -> away(ctx, (s.enroll() ? ENROLL : VERIFY) + "?fromURI="
                     + enc(ctx.path() + "?" + query(carried(ctx, params, began))));
-            case AuthorizeOutcome.Consent c -> away(ctx, consent.open(c, ctx.path() + "?" + query(afterConsent(carried(ctx, params, began)))));
+            case AuthorizeOutcome.Consent c -> {
+                String back = ctx.path() + "?" + query(afterConsent(carried(ctx, params, began)));
+                away(ctx, back.length() > MAX_LOCATION ? back : consent.open(c, back));   // too long: the page that says so
+            }
             case AuthorizeOutcome.Respond r -> respond(ctx, r);
         }
     }
