@@ -103,6 +103,18 @@ class ConsentHttpTest {
     }
 
     @Test
+    void promptLoginConsentSignsInAgainAndStillAsks() {
+        App app = app("TRUSTED");
+        Scope a = scope("REQUIRED");
+        Map<String, String> p = request(app, a.name());
+        p.put("prompt", "login consent");
+        Http.Response r = signedIn.get(authorizeUrl(DEFAULT, p));
+        assertThat(r.status()).isEqualTo(302);
+        String fromUri = OAuthFlow.query(URI.create(r.header("Location")).getRawQuery()).get("fromURI");
+        assertThat(fromUri).as("the way back after the sign-in still asks for consent").contains("prompt=consent");
+    }
+
+    @Test
     void theOrgServerNeverAsks() {
         App app = app("REQUIRED");
         Map<String, String> p = params(app.client(), randomVerifier());
