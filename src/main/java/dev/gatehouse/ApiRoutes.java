@@ -36,6 +36,10 @@ public final class ApiRoutes implements Routes {
     public static final String USER_SESSIONS = "/api/v1/users/{id}/sessions";
     /** Okta's Factors API (user factors): for now Google Authenticator TOTP. */
     public static final String USER_FACTORS = "/api/v1/users/{id}/factors";
+    public static final String USER_GRANTS = "/api/v1/users/{id}/grants";
+    public static final String USER_GRANT = "/api/v1/users/{id}/grants/{grantId}";
+    public static final String USER_CLIENTS = "/api/v1/users/{id}/clients";
+    public static final String USER_CLIENT_GRANTS = "/api/v1/users/{id}/clients/{clientId}/grants";
     public static final String USER_FACTOR = "/api/v1/users/{id}/factors/{factorId}";
     /** Okta's "Reset all factors"; routed before {@link #USER_LIFECYCLE}, whose {operation} would match it. */
     public static final String USER_RESET_FACTORS = "/api/v1/users/{id}/lifecycle/reset_factors";
@@ -100,14 +104,17 @@ public final class ApiRoutes implements Routes {
     private final PoliciesApi policies;
     private final AccessPoliciesApi asPolicies;
     private final ClaimsApi claims;
+    private final dev.gatehouse.oauth.consent.UserGrantsApi grants;
 
     public ApiRoutes(ApiAuth auth, ApiTokensApi apiTokens, LogsApi logs, UsersApi users, GroupsApi groups, SessionsApi sessions,
                      AppsApi apps, AuthorizationServersApi authorizationServers, ScopesApi scopes, FeaturesApi features,
                      TrustedOriginsApi trustedOrigins, AppTokensApi appTokens, AuthenticatorsApi authenticators, FactorsApi factors,
-                     PoliciesApi policies, AccessPoliciesApi asPolicies, ClaimsApi claims) {
+                     PoliciesApi policies, AccessPoliciesApi asPolicies, ClaimsApi claims,
+                     dev.gatehouse.oauth.consent.UserGrantsApi grants) {
         this.policies = policies;
         this.asPolicies = asPolicies;
         this.claims = claims;
+        this.grants = grants;
         this.authenticators = authenticators;
         this.factors = factors;
         this.appTokens = appTokens;
@@ -153,6 +160,13 @@ public final class ApiRoutes implements Routes {
         r.post(USER_LIFECYCLE, users::lifecycle);
         r.get(USER_GROUPS, users::groups);
         r.delete(USER_SESSIONS, users::clearSessions);
+        r.get(USER_GRANTS, grants::list);
+        r.delete(USER_GRANTS, grants::revokeAll);
+        r.get(USER_GRANT, grants::get);
+        r.delete(USER_GRANT, grants::revoke);
+        r.get(USER_CLIENTS, grants::clients);
+        r.get(USER_CLIENT_GRANTS, grants::listForClient);
+        r.delete(USER_CLIENT_GRANTS, grants::revokeForClient);
         r.get(USER_FACTORS, factors::list);
         r.post(USER_FACTORS, factors::enroll);
         r.get(USER_FACTORS + "/catalog", factors::catalog);

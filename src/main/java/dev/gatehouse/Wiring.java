@@ -228,6 +228,7 @@ public final class Wiring implements AutoCloseable {
             SessionStore sessionStore = new SessionStore();
             CodeStore codeStore = new CodeStore();
             IssuedTokenStore issuedTokens = new IssuedTokenStore();
+            dev.gatehouse.oauth.consent.ConsentStore consentStore = new dev.gatehouse.oauth.consent.ConsentStore();
             PasswordHasher hasher = new PasswordHasher(
                     new PasswordHasher.Params(config.argon2MemoryKib(), config.argon2Iterations(), config.argon2Parallelism()), random);
             ApiTokens apiTokens = new ApiTokens(db, new ApiTokenStore(), log, ids, clock);
@@ -236,7 +237,7 @@ public final class Wiring implements AutoCloseable {
                     Duration.ofMinutes(config.sessionMaxMinutes()));
             // What ends when a user's or an app's standing changes (sessions, codes, tokens): one object, handed to both.
             LifecycleRevocation revocation = new LifecycleRevocation(sessionStore, sessionSettings, codeStore,
-                    issuedTokens, log, clock);
+                    issuedTokens, log, clock, consentStore);
             Users directoryUsers = new Users(db, users, groupStore, hasher, log, ids, clock, config.lockoutAttempts(), revocation);
             Groups directoryGroups = new Groups(db, groupStore, users, log, ids, clock);
             Features features = new Features(db, new FeatureStore(), log, ids, clock);
@@ -270,7 +271,7 @@ public final class Wiring implements AutoCloseable {
                     userId -> db.read(h -> groupStore.groupsOf(h, userId)), apps::findByClientId,
                     new dev.gatehouse.oauth.claims.ClaimSubject.Org(config.orgName(), config.baseUri().getHost().split("\\.")[0]));
             AuthorizationServers authorizationServers = new AuthorizationServers(db, changes, new AuthorizationServerStore(), scopes, signingKeys,
-                    log, ids, clock, config.baseUrl());
+                    log, ids, clock, config.baseUrl(), (h, serverId) -> consentStore.revokeServer(h, serverId, clock.instant()));
             authorizationServers.ensureBuiltIns();
             // Authorization-server access policies (issue 17): the use cases, and the evaluator /authorize and /token ask.
             dev.gatehouse.oauth.servers.AccessPolicyStore accessPolicyStore = new dev.gatehouse.oauth.servers.AccessPolicyStore();
@@ -316,9 +317,14 @@ public final class Wiring implements AutoCloseable {
             DirectoryJson directoryJson = new DirectoryJson(config.baseUrl(), factors::withAny);
             SignOn signOn = new SignOn(factors, authenticators, signOnPolicies);
             RateLimitFilter rateLimitFilter = new RateLimitFilter(rateLimits, errors, signInPages::tooManyAttempts, Logins::key);
+            // Consent and User Grants (issue 17): the consent page's requests, the grants, and their revocation.
+            dev.gatehouse.oauth.consent.Consents consents = new dev.gatehouse.oauth.consent.Consents(db, consentStore, issuedTokens, scopes,
+                    apps, authorizationServers::find, userId -> db.read(h -> users.find(h, userId)).isPresent(), log, ids, clock);
+            dev.gatehouse.oauth.authorize.ConsentPages consentPages = new dev.gatehouse.oauth.authorize.ConsentPages(consents, sessionCookie,
+                    csrf, pages, errors, ids, new dev.gatehouse.oauth.OAuthRefusals(db, log), config.orgName());
             OAuthRoutes oauth = oauthRoutes(config, db, log, ids, clock, apps, users, groupStore, assignmentStore, codeStore, issuedTokens,
                     directoryGroups, authorizationServers, scopes, signingKeys, sessions, sessionCookie, pages, errors, first.orgId(),
-                    rateLimitFilter, signOn, keyEncryption.derive("authorize-started"), accessPolicyEvaluator, customClaims);
+                    rateLimitFilter, signOn, keyEncryption.derive("authorize-started"), accessPolicyEvaluator, customClaims, consents, consentPages);
             Console console = new Console(consoleAccess(sessionCookie, db, users, signOn), csrf, pages, errors, config.orgName(), rateLimitFilter);
             ConsoleRoutes consoleRoutes = new ConsoleRoutes(console,
                     new DashboardPages(console, directoryUsers, db, log),
@@ -361,7 +367,10 @@ public final class Wiring implements AutoCloseable {
                     new FactorsApi(factors, webAuthn, directoryUsers, new FactorJson(config.baseUrl())),
                     new PoliciesApi(policies, policyJson),
                     new dev.gatehouse.oauth.servers.AccessPoliciesApi(authorizationServers, accessPolicies, accessPolicyJson),
-                    new dev.gatehouse.oauth.servers.ClaimsApi(authorizationServers, claims, new dev.gatehouse.oauth.servers.ClaimJson(config.baseUrl())));
+                    new dev.gatehouse.oauth.servers.ClaimsApi(authorizationServers, claims, new dev.gatehouse.oauth.servers.ClaimJson(config.baseUrl())),
+                    new dev.gatehouse.oauth.consent.UserGrantsApi(consents, new dev.gatehouse.oauth.consent.UserGrantJson(config.baseUrl(),
+                            authorizationServers, consents,
+                            userId -> db.read(h -> users.find(h, userId)).map(u -> u.profile().name())), config.baseUrl()));
             HttpServer server = new HttpServer(config, tls, ids, errors, metrics, List.of(
                     new Cors(originCache),
                     new ParameterLimits(errors),   // after CORS (a browser must read the refusal), before anything counts or stores
@@ -370,6 +379,7 @@ public final class Wiring implements AutoCloseable {
                     new HealthRoutes(db, metrics),
                     new HomeRoutes(config, pages),
                     new SignInRoutes(signInPages),
+                    consentPages,
                     new dev.gatehouse.mfa.FactorSignInPages(factors, webAuthn, authenticators, sessions, sessionCookie, signInPages, csrf, pages,
                             config.orgName(), signOn::enrollableKeys),
                     consoleRoutes,
@@ -433,25 +443,26 @@ public final class Wiring implements AutoCloseable {
                                            SigningKeys keys, Sessions sessions, SessionCookie sessionCookie, Pages pages, ErrorMapper errors,
                                            String orgId, RateLimitFilter rateLimits, dev.gatehouse.oauth.authorize.SignOnRules signOn,
                                            byte[] startKey, dev.gatehouse.oauth.servers.AccessPolicyEvaluator accessPolicies,
-                                           dev.gatehouse.oauth.claims.CustomClaims customClaims) {
+                                           dev.gatehouse.oauth.claims.CustomClaims customClaims, dev.gatehouse.oauth.consent.Consents consents,
+                                           dev.gatehouse.oauth.authorize.ConsentPages consentPages) {
         java.util.function.Function<dev.gatehouse.oauth.servers.AuthorizationServer, Set<String>> customScopes = s -> scopes.list(s.id()).stream()
                 .filter(scope -> !scope.system()).map(dev.gatehouse.oauth.servers.Scope::name).collect(java.util.stream.Collectors.toSet());
-        java.util.function.Function<dev.gatehouse.oauth.servers.AuthorizationServer, Set<String>> consentScopes = s -> scopes.list(s.id()).stream()
-                .filter(scope -> scope.consent() == dev.gatehouse.oauth.servers.Scope.Consent.REQUIRED)
-                .map(dev.gatehouse.oauth.servers.Scope::name).collect(java.util.stream.Collectors.toSet());
         ClaimsSigner signer = new ClaimsSigner(keys, ids, clock, orgId, customClaims);
         TokenRecorder recorder = new TokenRecorder(issued, ids);
         ClientAuthentication clients = new ClientAuthentication(apps);
         dev.gatehouse.oauth.OAuthRefusals refusals = new dev.gatehouse.oauth.OAuthRefusals(db, log);
         dev.gatehouse.oauth.issued.TokenVerifier verifier = new dev.gatehouse.oauth.issued.TokenVerifier(db, issued, keys, apps, users, clock);
         return new OAuthRoutes(servers,
-                new AuthorizeEndpoint(servers, new Authorization(apps, customScopes, consentScopes, db, codes, log, ids, clock, config.baseUrl(), signOn, accessPolicies),
+                new AuthorizeEndpoint(servers, new Authorization(apps, customScopes, consents::toAsk, db, codes, log, ids, clock, config.baseUrl(), signOn,
+                        accessPolicies),
                         sessionCookie, pages, errors, ids, new dev.gatehouse.oauth.authorize.RequestStart(startKey, clock),
-                        config.publicHttps()),
+                        config.publicHttps(), consentPages),
                 new TokenEndpoint(servers, clients,
                         new CodeGrant(db, codes, issued, signer, recorder, users, groupStore, log, ids, clock, apps::findByClientId),
                         new RefreshGrant(db, issued, signer, recorder, users, groupStore, assignments, log, clock),
-                        new ClientCredentialsGrant(db, signer, recorder, customScopes, log, accessPolicies), refusals, rateLimits),
+                        new ClientCredentialsGrant(db, signer, recorder, customScopes, log, accessPolicies,
+                                server -> java.util.Set.copyOf(consents.requiredForClients(server, List.copyOf(customScopes.apply(server))))),
+                        refusals, rateLimits),
                 new dev.gatehouse.oauth.userinfo.UserInfoEndpoint(servers, verifier, groups, db, log, refusals, customClaims),
                 new dev.gatehouse.oauth.introspect.IntrospectEndpoint(servers, clients,
                         new dev.gatehouse.oauth.introspect.Introspection(db, issued, verifier, users, clock), db, log, refusals),

@@ -18,6 +18,8 @@ public enum OAuthError {
     /** Okta's {@code no_matching_policy}: no access policy and rule of the authorization server admit the request (401 at /token). */
     NO_MATCHING_POLICY("access_denied", 401),
     LOGIN_REQUIRED("login_required", 400),
+    /** OpenID Connect Core §3.1.2.6: prompt=none, but the person would have to consent first. */
+    CONSENT_REQUIRED("consent_required", 400),
     /** OpenID Connect Unmet Authentication Requirements 1.0: acr_values asked for more than the person can do. */
     UNMET_AUTHENTICATION_REQUIREMENTS("unmet_authentication_requirements", 400),
     INVALID_TOKEN("invalid_token", 401),

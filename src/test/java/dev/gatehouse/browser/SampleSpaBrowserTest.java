@@ -300,6 +300,48 @@ class SampleSpaBrowserTest {
         }
     }
 
+    /**
+     * Consent (issue 17) with okta-auth-js: an app whose consent_method is REQUIRED asks for a scope whose consent is
+     * REQUIRED; the first sign-in shows the hosted consent page, Allow Access continues to the tokens, and after signing out
+     * and in again the page is not shown (the grant is remembered). Screenshot: sample-spa-16.
+     */
+    @Test
+    void theFirstSignInAsksForConsentAndTheSecondDoesNot() {
+        String login = "consent-" + System.nanoTime() + "@example.com";
+        People.create(server.http(), login, PERSON_PASSWORD);
+        String scope = "photos.read." + System.nanoTime();
+        Http.Response created = server.http().send("POST", "/api/v1/authorizationServers/default/scopes", """
+                {"name":"%s","displayName":"View your photos","description":"This allows the app to see the photos in your albums.",
+                 "consent":"REQUIRED"}""".formatted(scope), Http.ssws(TestServer.API_TOKEN, "Content-Type", "application/json"));
+        assertThat(created.status()).as(created.body()).isEqualTo(201);
+        JsonNode app = spaAppJson(true, "REQUIRED");
+        String clientId = app.at("/credentials/oauthClient/client_id").asText();
+        try (BrowserContext context = Chromium.newContext()) {
+            Page page = context.newPage();
+            List<String> visited = new ArrayList<>();
+            page.onFrameNavigated(f -> visited.add(f.url()));
+            page.navigate(spa + "/?issuer=" + OAuthFlow.enc(server.url() + "/oauth2/default") + "&clientId=" + OAuthFlow.enc(clientId)
+                    + "&scopes=" + OAuthFlow.enc("openid profile email offline_access " + scope));
+            signInAs(page, login);
+            page.waitForURL(Pattern.compile(Pattern.quote(server.url()) + "/signin/consent.*"), new Page.WaitForURLOptions().setTimeout(20_000));
+            assertThat(page.locator("h1")).containsText(app.get("label").asText() + " would like to access:");
+            assertThat(page.locator("main")).containsText("View your photos");
+            assertThat(page.locator("main")).containsText("This allows the app to see the photos in your albums.");
+            Chromium.screenshot(page, "sample-spa-16-consent");
+            page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Allow Access")).click();
+            page.waitForURL(spa + "/profile", new Page.WaitForURLOptions().setTimeout(20_000));
+            assertThat(page.locator("#tokens")).containsText(scope);
+
+            page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Sign out")).click();
+            page.waitForURL(spa + "/", new Page.WaitForURLOptions().setTimeout(20_000));
+            visited.clear();
+            signInAs(page, login);
+            page.waitForURL(spa + "/profile", new Page.WaitForURLOptions().setTimeout(20_000));
+            assertThat(page.locator("#tokens")).containsText(scope);
+            assertThat(visited).as("the second sign-in does not show the consent page").noneMatch(u -> u.contains("/signin/consent"));
+        }
+    }
+
     static final String PERSON_PASSWORD = "Correct-Horse-Battery-9";
 
     /** From the SPA's home page: Sign in, then the hosted page's form. */
@@ -427,13 +469,19 @@ class SampleSpaBrowserTest {
 
     /** As {@link #spaApp}, the whole app JSON. */
     private static JsonNode spaAppJson(boolean assignedToEveryone) {
+        return spaAppJson(assignedToEveryone, "TRUSTED");
+    }
+
+    /** As {@link #spaApp}, the whole app JSON, with this {@code consent_method}. */
+    private static JsonNode spaAppJson(boolean assignedToEveryone, String consentMethod) {
         String body = """
                 {"name":"oidc_client","label":"Sample SPA","signOnMode":"OPENID_CONNECT",
                  "credentials":{"oauthClient":{"token_endpoint_auth_method":"none","pkce_required":true}},
                  "settings":{"implicitAssignment":%s,"oauthClient":{"application_type":"browser",
                    "redirect_uris":["%s/login/callback"],"post_logout_redirect_uris":["%s"],
                    "response_types":["code"],"grant_types":["authorization_code","refresh_token"],
-                   "refresh_token":{"rotation_type":"ROTATE","leeway":30},"consent_method":"TRUSTED"}}}""".formatted(assignedToEveryone, spa, spa);
+                   "refresh_token":{"rotation_type":"ROTATE","leeway":30},"consent_method":"%s"}}}""".formatted(assignedToEveryone, spa, spa,
+                consentMethod);
         Http.Response r = server.http().send("POST", "/api/v1/apps", body, Http.ssws(TestServer.API_TOKEN, "Content-Type", "application/json"));
         assertThat(r.status()).as(r.body()).isEqualTo(200);
         return r.json();

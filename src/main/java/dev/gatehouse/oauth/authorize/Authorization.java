@@ -1,7 +1,6 @@
 package dev.gatehouse.oauth.authorize;
 
 import dev.gatehouse.apps.App;
-import dev.gatehouse.apps.AppSettings.ConsentMethod;
 import dev.gatehouse.apps.AppSettings.GrantType;
 import dev.gatehouse.apps.Apps;
 import dev.gatehouse.oauth.GrantTypes;
@@ -56,7 +55,7 @@ public final class Authorization {
 
     private final Apps apps;
     private final Function<AuthorizationServer, Set<String>> customScopes;
-    private final Function<AuthorizationServer, Set<String>> consentScopes;
+    private final ConsentRules consent;
     private final Database db;
     private final CodeStore codes;
     private final SystemLog log;
@@ -73,21 +72,23 @@ public final class Authorization {
     public static final String UNMET = "Unable to meet the authentication requirements imposed by 'acr_values' parameter.";
     /** Okta's answer when a policy asks for a second factor nobody can use or enroll. */
     public static final String NO_FACTORS = "The authorize request required an MFA prompt but the org has no factors configured.";
+    /** Okta's consent_required text for prompt=none (research notes §7.1, errjson consent_required); {0}: the scopes. */
+    public static final String CONSENT_REQUIRED = "The following scopes require user consent: [%s].";
     /** Okta's E0000057 wording, for an app sign-in policy rule that denies access. */
     public static final String DENIED_BY_POLICY = "Access to this application is denied due to a policy.";
 
     /**
      * @param customScopes  the names of a server's custom (non-system) scopes
-     * @param consentScopes the names of a server's scopes whose {@code consent} is {@code REQUIRED}
+     * @param consent       which requested scopes the person must consent to first
      */
     public Authorization(Apps apps, Function<AuthorizationServer, Set<String>> customScopes,
-                         Function<AuthorizationServer, Set<String>> consentScopes, Database db, CodeStore codes,
+                         ConsentRules consent, Database db, CodeStore codes,
                          SystemLog log, Ids ids, Clock clock, String baseUrl, SignOnRules rules, AccessPolicyEvaluator accessPolicies) {
         this.rules = rules;
         this.accessPolicies = accessPolicies;
         this.apps = apps;
         this.customScopes = customScopes;
-        this.consentScopes = consentScopes;
+        this.consent = consent;
         this.db = db;
         this.codes = codes;
         this.log = log;
@@ -155,6 +156,11 @@ public final class Authorization {
             RuleLifetimes rule = accessPolicies.evaluate(server, app.clientId(), current.user().id(), GrantType.AUTHORIZATION_CODE.wire(),
                     accepted.scopes()).orElseThrow(() -> OAuthError.NO_MATCHING_POLICY.because(AccessPolicyEvaluator.NO_MATCH,
                     "no access policy rule matched"));
+            // Then consent (after the policy: nobody is asked to consent to a request the policy refuses).
+            Optional<AuthorizeOutcome> ask = consent(server, issuer, app, r, current, accepted, mode);
+            if (ask.isPresent()) {
+                return ask.get();
+            }
             CodeStore.Reuse reuse = r.codeChallenge() == null && r.nonce() == null ? new CodeStore.Reuse(false, false)
                     : db.read(h -> codes.inUse(h, app.clientId(), r.codeChallenge(), r.nonce(), now));
             if (reuse.challenge()) {
@@ -197,6 +203,24 @@ public final class Authorization {
             params.put("iss", issuer);
             return new AuthorizeOutcome.Respond(r.redirectUri(), mode, params);
         }
+    }
+
+    /**
+     * Okta's consent table (research notes §7.1, {@link ConsentRules}): empty when nothing must be asked; the hosted consent
+     * page when something must; with {@code prompt=none}, Okta's {@code consent_required}.
+     */
+    private Optional<AuthorizeOutcome> consent(AuthorizationServer server, String issuer, App app, AuthorizeRequest r,
+                                               Sessions.Current current, Accepted accepted, ResponseMode mode) {
+        List<String> ask = consent.toAsk(server, app, current.user().id(), accepted.scopes(),
+                r.prompt() != null && r.prompt().contains("consent"));
+        if (ask.isEmpty()) {
+            return Optional.empty();
+        }
+        if ("none".equals(r.prompt())) {
+            throw OAuthError.CONSENT_REQUIRED.because(CONSENT_REQUIRED.formatted(String.join(", ", ask)), "consent required for " + ask);
+        }
+        return Optional.of(new AuthorizeOutcome.Consent(current.session().id(), current.user().id(), server.id(), app.clientId(), ask,
+                r.redirectUri(), mode, r.state(), issuer));
     }
 
     /** What passed validation: the scopes to grant, max_age, and the chosen acr_values value (or null). */
@@ -325,18 +349,6 @@ public final class Authorization {
         }
         if (r.nonce() != null && r.nonce().length() > 512) {
             throw OAuthError.INVALID_REQUEST.because("The 'nonce' parameter is too long.");
-        }
-        if (app.settings().consentMethod() == ConsentMethod.REQUIRED && !server.org()) {
-            // Okta shows its consent screen only when the app requires consent AND a requested scope does (scopes default
-            // to IMPLICIT, so an app with consent_method REQUIRED signs in as usual for openid/profile/email). Gatehouse has
-            // no consent screen yet, so exactly that case is refused (fail closed, BBA §6.3.3.2) instead of approved unasked.
-            Set<String> needConsent = consentScopes.apply(server);
-            List<String> asked = granted.stream().filter(needConsent::contains).toList();
-            if (!asked.isEmpty()) {
-                throw OAuthError.ACCESS_DENIED.because("The app requires user consent for " + String.join(", ", asked)
-                        + ", which this authorization server cannot ask for. Set the app's User Consent to not required "
-                        + "(consent_method TRUSTED) or the scope's consent to implicit.", "consent required for " + asked + ", no consent screen");
-            }
         }
         return new Accepted(List.copyOf(granted), maxAge, AcrValues.choose(r.acrValues()));
     }

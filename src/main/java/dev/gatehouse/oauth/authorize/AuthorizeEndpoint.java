@@ -60,12 +60,14 @@ public final class AuthorizeEndpoint {
     private final Ids ids;
     private final RequestStart started;
     private final boolean publicHttps;
+    private final ConsentPages consent;
 
     /** The cookie that binds a request's start mark to this browser (see {@link RequestStart}). */
     public static final String BROWSER_COOKIE = "gh_authz";
 
     public AuthorizeEndpoint(AuthorizationServers servers, Authorization authorization, SessionCookie sessions, Pages pages,
-                             ErrorMapper errors, Ids ids, RequestStart started, boolean publicHttps) {
+                             ErrorMapper errors, Ids ids, RequestStart started, boolean publicHttps, ConsentPages consent) {
+        this.consent = consent;
         this.started = started;
         this.publicHttps = publicHttps;
         this.servers = servers;
@@ -95,15 +97,30 @@ public final class AuthorizeEndpoint {
             case AuthorizeOutcome.SignIn s -> signIn(ctx, params, s, began);
             case AuthorizeOutcome.StepUp s -> away(ctx, (s.enroll() ? ENROLL : VERIFY) + "?fromURI="
                     + enc(ctx.path() + "?" + query(carried(ctx, params, began))));
+            case AuthorizeOutcome.Consent c -> {
+                String back = ctx.path() + "?" + query(afterConsent(carried(ctx, params, began)));
+                away(ctx, back.length() > MAX_LOCATION ? back : consent.open(c, back));   // too long: the page that says so
+            }
             case AuthorizeOutcome.Respond r -> respond(ctx, r);
         }
+    }
+
+    /** The consent page was answered with Allow: the request continues without asking again (prompt=consent is spent). */
+    private static Map<String, String> afterConsent(Map<String, String> carried) {
+        if (carried.containsKey("prompt") && carried.get("prompt").contains("consent")) {
+            carried.remove("prompt");
+        }
+        return carried;
     }
 
     /** Sends the person to the hosted sign-in page, which returns to this same request (without prompt/max_age once satisfied). */
     private void signIn(Context ctx, Map<String, String> params, AuthorizeOutcome.SignIn s, java.time.Instant began) {
         Map<String, String> again = carried(ctx, params, began);
         if (s.reauthenticate()) {
-            again.remove("prompt");
+            String prompt = again.remove("prompt");
+            if (prompt != null && prompt.contains("consent")) {
+                again.put("prompt", "consent");   // "login consent": the sign-in is done, the consent is still to ask
+            }
             again.remove("max_age");
         }
         String back = ctx.path() + "?" + query(again);
@@ -140,6 +157,11 @@ public final class AuthorizeEndpoint {
     }
 
     private void respond(Context ctx, AuthorizeOutcome.Respond r) {
+        respond(ctx, r, pages, ids);
+    }
+
+    /** Delivers an answer at the client's redirect URI in its response mode (the consent page's refusal too). */
+    static void respond(Context ctx, AuthorizeOutcome.Respond r, Pages pages, Ids ids) {
         switch (r.mode()) {
             case QUERY -> ctx.redirect(r.redirectUri() + (r.redirectUri().contains("?") ? "&" : "?") + query(r.params()), HttpStatus.FOUND);
             case FRAGMENT -> ctx.redirect(r.redirectUri() + "#" + query(r.params()), HttpStatus.FOUND);

@@ -20,6 +20,14 @@ public sealed interface AuthorizeOutcome {
     record StepUp(boolean enroll) implements AuthorizeOutcome {
     }
 
+    /**
+     * The person must consent to {@code scopes} on the hosted consent page first; Allow continues this same request,
+     * Don't Allow sends {@code access_denied} to the redirect URI (the rest is what that refusal needs).
+     */
+    record Consent(String sessionId, String userId, String serverId, String clientId, java.util.List<String> scopes,
+                   String redirectUri, ResponseMode mode, String state, String issuer) implements AuthorizeOutcome {
+    }
+
     /** An answer for the client at its registered redirect URI: a code or an error, with state and iss. */
     record Respond(String redirectUri, ResponseMode mode, Map<String, String> params) implements AuthorizeOutcome {
     }

@@ -32,10 +32,16 @@ public final class ClientCredentialsGrant {
     private final Function<AuthorizationServer, Set<String>> customScopes;
     private final SystemLog log;
     private final AccessPolicyEvaluator policies;
+    private final Function<AuthorizationServer, Set<String>> consentRequired;
 
+    /** Okta's consent_required text for client credentials (research notes §7.1); {0}: the scopes. */
+    public static final String CONSENT_REQUIRED = "The following scopes require user consent and cannot be granted for the client credentials grant type: [%s].";
+
+    /** @param consentRequired the names of a server's scopes whose consent is REQUIRED: a service has no user to ask */
     public ClientCredentialsGrant(Database db, ClaimsSigner signer, TokenRecorder recorder, Function<AuthorizationServer, Set<String>> customScopes, SystemLog log,
-                                  AccessPolicyEvaluator policies) {
+                                  AccessPolicyEvaluator policies, Function<AuthorizationServer, Set<String>> consentRequired) {
         this.policies = policies;
+        this.consentRequired = consentRequired;
         this.db = db;
         this.signer = signer;
         this.recorder = recorder;
@@ -58,6 +64,12 @@ public final class ClientCredentialsGrant {
         // The client is the subject: only rules that name no particular person can match (research notes §10.7).
         RuleLifetimes rule = policies.evaluate(server, client.clientId(), null, GrantType.CLIENT_CREDENTIALS.wire(), r.scope())
                 .orElseThrow(() -> OAuthError.NO_MATCHING_POLICY.because(AccessPolicyEvaluator.NO_MATCH, "no access policy rule matched"));
+        // FLEXIBLE scopes are granted to services without consent; REQUIRED ones cannot be (Okta: "Block services from requesting this scope").
+        Set<String> needConsent = server.org() ? Set.of() : consentRequired.apply(server);
+        List<String> asked = r.scope().stream().filter(needConsent::contains).toList();
+        if (!asked.isEmpty()) {
+            throw OAuthError.CONSENT_REQUIRED.because(CONSENT_REQUIRED.formatted(String.join(", ", asked)));
+        }
         ClaimsSigner.Signed signed = signer.sign(new ClaimsSigner.Grant(server, issuerUrl, client.clientId(), null, r.scope(), Instant.EPOCH, List.of(),
                 null, null, null, RuleLifetimes.effective(rule, server)));
         db.inTx(h -> {

@@ -41,9 +41,11 @@ public final class LifecycleRevocation implements AccessRevocation, AppRevocatio
     private final IssuedTokenStore tokens;
     private final SystemLog log;
     private final Clock clock;
+    private final dev.gatehouse.oauth.consent.ConsentStore consents;
 
     public LifecycleRevocation(SessionStore sessions, SessionSettings sessionSettings, CodeStore codes, IssuedTokenStore tokens,
-                               SystemLog log, Clock clock) {
+                               SystemLog log, Clock clock, dev.gatehouse.oauth.consent.ConsentStore consents) {
+        this.consents = consents;
         this.sessions = sessions;
         this.sessionSettings = sessionSettings;
         this.codes = codes;
@@ -73,6 +75,9 @@ public final class LifecycleRevocation implements AccessRevocation, AppRevocatio
         Instant now = clock.instant();
         int unexchanged = codes.expireUnusedOfUser(h, user.id(), null, now);
         IssuedTokenStore.Revoked revoked = tokens.revokeUserTokens(h, user.id(), now);
+        if (cause.endsWith(".deactivate")) {
+            consents.revokeUser(h, user.id(), now);   // Okta: consent ends when the user is deactivated (notes §7.1)
+        }
         if (asked || revoked.any() || unexchanged > 0) {
             log.record(h, ctx, SystemLog.Entry.success("app.oauth2.token.revoke.implicit.user", "Revoked tokens for user.", userTarget(user))
                     .withDebug(counts(cause, revoked, unexchanged)));
@@ -84,6 +89,7 @@ public final class LifecycleRevocation implements AccessRevocation, AppRevocatio
         Instant now = clock.instant();
         int unexchanged = codes.expireUnusedOfClient(h, app.clientId(), now);
         IssuedTokenStore.Revoked revoked = tokens.revokeClientTokens(h, app.clientId(), now);
+        consents.revokeClient(h, app.clientId(), now);   // Okta: consent ends when the app is deactivated (notes §7.1)
         if (revoked.any() || unexchanged > 0) {
             log.record(h, ctx, SystemLog.Entry.success("app.oauth2.token.revoke.implicit.client", "Revoked tokens for client.",
                     app.auditTarget()).withDebug(counts(cause, revoked, unexchanged)));

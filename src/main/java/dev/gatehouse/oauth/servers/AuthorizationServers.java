@@ -54,8 +54,18 @@ public final class AuthorizationServers {
     private final Clock clock;
     private final String baseUrl;
 
+    private final java.util.function.BiConsumer<org.jdbi.v3.core.Handle, String> deactivated;
+
     public AuthorizationServers(Database db, ChangeFeed changes, AuthorizationServerStore store, Scopes scopes, SigningKeys keys,
                                 SystemLog log, Ids ids, Clock clock, String baseUrl) {
+        this(db, changes, store, scopes, keys, log, ids, clock, baseUrl, (h, id) -> { });
+    }
+
+    /** @param deactivated what else ends, in the same transaction, when a server is deactivated (its consent grants) */
+    public AuthorizationServers(Database db, ChangeFeed changes, AuthorizationServerStore store, Scopes scopes, SigningKeys keys,
+                                SystemLog log, Ids ids, Clock clock, String baseUrl,
+                                java.util.function.BiConsumer<org.jdbi.v3.core.Handle, String> deactivated) {
+        this.deactivated = deactivated;
         this.db = db;
         this.changes = changes;
         this.byId = new ChangeCache<>(this::stored);
@@ -255,6 +265,9 @@ public final class AuthorizationServers {
         changes.inTx(CHANNEL, h -> {
             if (store.changeStatus(h, s.id(), from, to, clock.instant())) {
                 log.record(h, ctx, SystemLog.Entry.success(eventType, message, target(s)));
+                if (to == AuthorizationServer.Status.INACTIVE) {
+                    deactivated.accept(h, s.id());   // Okta: consent ends when the authorization server is deactivated
+                }
             }
         });
     }

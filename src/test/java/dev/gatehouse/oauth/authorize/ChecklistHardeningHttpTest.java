@@ -29,7 +29,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The checklist items that were "not covered yet" (SECURITY.md): 13 constant PKCE challenges are detected, 21 an app
- * that asks for consent is refused rather than approved without it, 22 no token pretends to be sender-constrained,
+ * that asks for consent goes to the consent page (or, with prompt=none, is refused) rather than approved without it, 22 no token pretends to be sender-constrained,
  * 24 there is no dynamic client registration to abuse. On H2 and PostgreSQL.
  */
 @ParameterizedClass
@@ -161,12 +161,12 @@ class ChecklistHardeningHttpTest {
     // ---- 21: consent -----------------------------------------------------------------------------------
 
     @Test
-    void aScopeThatNeedsConsentIsRefusedForAnAppThatRequiresItRatherThanApprovedWithoutIt() throws Exception {
+    void aScopeThatNeedsConsentGoesToTheConsentPageForAnAppThatRequiresItRatherThanApprovedWithoutIt() throws Exception {
         // As at Okta, an app with consent_method REQUIRED asking only for scopes of IMPLICIT consent signs in as usual.
         Client asksConsent = flow.spaClient(a -> OAuthFlow.oauthClient(a).put("consent_method", "REQUIRED"));
         flow.code(signedIn, DEFAULT, params(asksConsent, randomVerifier()));
 
-        // Once a requested scope needs consent, Okta would show its consent screen; Gatehouse has none, so it refuses.
+        // Once a requested scope needs consent, Okta shows its consent screen, and so does Gatehouse (ConsentHttpTest has the rest).
         String scopeId = null;
         for (var scope : server.http().get("/api/v1/authorizationServers/default/scopes", Http.ssws(TestServer.API_TOKEN)).json()) {
             if ("email".equals(scope.get("name").asText())) {
@@ -177,9 +177,13 @@ class ChecklistHardeningHttpTest {
         try {
             long refusals = flow.events("app.oauth2.as.authorize");
             long codes = Sql.count(server.wiring().db, "SELECT COUNT(*) FROM authorization_codes");
-            assertRefused(params(asksConsent, randomVerifier()), "access_denied", "The app requires user consent for email, which this "
-                    + "authorization server cannot ask for. Set the app's User Consent to not required (consent_method TRUSTED) "
-                    + "or the scope's consent to implicit.");
+            Http.Response asked = signedIn.get(authorizeUrl(DEFAULT, params(asksConsent, randomVerifier())));
+            assertThat(asked.status()).as(asked.body()).isEqualTo(302);
+            assertThat(asked.header("Location")).startsWith("/signin/consent?request=");
+            assertThat(Sql.count(server.wiring().db, "SELECT COUNT(*) FROM authorization_codes")).isEqualTo(codes);
+            Map<String, String> none = params(asksConsent, randomVerifier());
+            none.put("prompt", "none");
+            assertRefused(none, "consent_required", "The following scopes require user consent: [email].");
             assertThat(flow.events("app.oauth2.as.authorize")).isEqualTo(refusals + 1);
             assertThat(Sql.count(server.wiring().db, "SELECT COUNT(*) FROM authorization_codes")).isEqualTo(codes);
 

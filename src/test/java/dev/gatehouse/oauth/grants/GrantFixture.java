@@ -92,7 +92,7 @@ final class GrantFixture implements AutoCloseable {
         ChangeFeed changes = new ChangeFeed(db);
         GroupStore groupStore = new GroupStore();
         LifecycleRevocation revocation = new LifecycleRevocation(new SessionStore(),
-                new SessionSettings(Duration.ofHours(2), Duration.ofHours(24)), codes, issued, log, clock);
+                new SessionSettings(Duration.ofHours(2), Duration.ofHours(24)), codes, issued, log, clock, new dev.gatehouse.oauth.consent.ConsentStore());
         users = new Users(db, userStore, groupStore, new PasswordHasher(new PasswordHasher.Params(8, 1, 1), random), log, ids, clock, revocation);
         groups = new dev.gatehouse.directory.Groups(db, groupStore, userStore, log, ids, clock);
         apps = new Apps(db, changes, new AppStore(), new AppAssignments(db, changes, new AssignmentStore(), groupStore, userStore, log, clock),
@@ -109,7 +109,7 @@ final class GrantFixture implements AutoCloseable {
         codeGrant = new CodeGrant(db, codes, issued, signer, recorder, userStore, groupStore, log, ids, clock, apps::findByClientId);
         refreshGrant = new RefreshGrant(db, issued, signer, recorder, userStore, groupStore, new AssignmentStore(), log, clock);
         clientCredentialsGrant = new ClientCredentialsGrant(db, signer, recorder, s -> scopes.list(s.id()).stream().filter(x -> !x.system())
-                .map(dev.gatehouse.oauth.servers.Scope::name).collect(Collectors.toSet()), log, accessPolicies(changes));
+                .map(dev.gatehouse.oauth.servers.Scope::name).collect(Collectors.toSet()), log, accessPolicies(changes), s -> java.util.Set.of());
     }
 
     /** The default server's seeded access policy, and the evaluator client credentials ask. */
