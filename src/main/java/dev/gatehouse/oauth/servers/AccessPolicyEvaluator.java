@@ -80,6 +80,18 @@ public final class AccessPolicyEvaluator {
         return Optional.empty();
     }
 
+    /**
+     * Whether the rule lists the {@code refresh_token} grant type (Okta issues refresh tokens only then). A rule deleted
+     * meanwhile, or none (org AS): true, the app's own settings decide as before.
+     */
+    public boolean allowsRefresh(String ruleId) {
+        if (ruleId == null) {
+            return true;
+        }
+        return cache.get(Boolean.TRUE).orElseThrow().rules().values().stream().flatMap(List::stream)
+                .filter(r -> r.id().equals(ruleId)).findFirst().map(r -> r.grantTypes().contains("refresh_token")).orElse(true);
+    }
+
     private static boolean coversScopes(AccessRule r, List<String> scopes) {
         if (r.scopes().contains(AccessRule.ANY_SCOPE)) {
             return true;
