@@ -1,8 +1,10 @@
 package dev.gatehouse.browser;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.options.AriaRole;
+import dev.gatehouse.support.ApiClient;
 import dev.gatehouse.support.Chromium;
 import dev.gatehouse.support.Http;
 import dev.gatehouse.support.TestDatabase;
@@ -12,6 +14,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
+import static dev.gatehouse.browser.BrowserSteps.named;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -98,5 +101,61 @@ class ConsoleBrowserTest {
             page.navigate(server.url() + "/admin");
             assertThat(page).hasURL(java.util.regex.Pattern.compile(".*/signin.*"));
         }
+    }
+
+    /**
+     * Issue #17: the Access Policies tab of an authorization server: a policy and a rule added through the forms (a refused
+     * lifetime shown on the page first), the rule deactivated, the order changed. Screenshots {@code as-policies-*.png}.
+     */
+    @Test
+    void anAdminAddsAnAccessPolicyAndARuleToAnAuthorizationServer() {
+        ApiClient api = ApiClient.of(server);
+        String as = ApiClient.ok(api.post("/api/v1/authorizationServers",
+                "{\"name\":\"Orders API\",\"audiences\":[\"api://orders\"]}")).get("id").asText();
+        ApiClient.ok(api.post("/api/v1/authorizationServers/" + as + "/scopes", "{\"name\":\"orders:read\"}"));
+        try (BrowserContext admin = Chromium.newContext()) {
+            Page page = admin.newPage();
+            page.navigate(server.url() + "/admin");
+            BrowserSteps.signIn(page, TestServer.ADMIN, TestServer.ADMIN_PASSWORD);
+            assertThat(page).hasURL(server.url() + "/admin");
+            page.navigate(server.url() + "/admin/api/authorization-servers/" + as);
+            Chromium.screenshot(page, "as-policies-0-server");
+            page.getByRole(AriaRole.LINK, named("Access Policies")).click();
+            assertThat(page.locator("p.alert")).containsText("no access policies");
+            page.getByLabel("Name").fill("Orders clients");
+            page.getByLabel("Description").fill("Every client of the orders API");
+            page.getByRole(AriaRole.BUTTON, named("Create policy")).click();
+            assertThat(page.getByRole(AriaRole.STATUS)).containsText("Saved");
+            assertThat(page.locator("section.panel")).containsText("Orders clients");
+            assertThat(page.locator("section.panel")).containsText("No rules: this policy is never applied.");
+
+            page.getByRole(AriaRole.LINK, named("Add rule")).click();
+            page.getByLabel("Name").fill("Ten minutes");
+            page.getByLabel("Refresh token lifetime (minutes, 0 = unlimited)").fill("30");   // shorter than the access token's 60
+            page.getByRole(AriaRole.BUTTON, named("Create rule")).click();
+            assertThat(page.getByRole(AriaRole.ALERT)).containsText("Refresh token lifetime must be 0 (unlimited) or at least the access token lifetime");
+            assertThat(page.getByLabel("Name")).hasValue("Ten minutes");
+            Chromium.screenshot(page, "as-policies-1-rule-refused");
+            page.getByLabel("Access token lifetime (minutes)").fill("10");
+            page.getByLabel("Refresh token lifetime (minutes, 0 = unlimited)").fill("0");
+            page.getByLabel("The following scopes").check();
+            page.getByLabel("orders:read").check();
+            page.getByRole(AriaRole.BUTTON, named("Create rule")).click();
+            assertThat(page.getByRole(AriaRole.STATUS)).containsText("Saved");
+            assertThat(page.locator("table.list")).containsText("Ten minutes");
+            assertThat(page.locator("table.list")).containsText("Access 10 minutes");
+            assertThat(page.locator("table.list")).containsText("orders:read");
+            Chromium.screenshot(page, "as-policies-2-list");
+
+            page.getByRole(AriaRole.BUTTON, named("Deactivate")).nth(1).click();
+            assertThat(page.getByRole(AriaRole.STATUS)).containsText("Deactivated");
+            assertThat(page.locator("table.list")).containsText("INACTIVE");
+            Chromium.screenshot(page, "as-policies-3-rule-deactivated");
+        }
+        JsonNode rules = ApiClient.ok(api.get("/api/v1/authorizationServers/" + as + "/policies/"
+                + ApiClient.ok(api.get("/api/v1/authorizationServers/" + as + "/policies")).get(0).get("id").asText() + "/rules"));
+        org.assertj.core.api.Assertions.assertThat(rules.get(0).at("/actions/token/accessTokenLifetimeMinutes").asInt()).isEqualTo(10);
+        org.assertj.core.api.Assertions.assertThat(rules.get(0).get("status").asText()).isEqualTo("INACTIVE");
+        org.assertj.core.api.Assertions.assertThat(rules.get(0).at("/conditions/scopes/include/0").asText()).isEqualTo("orders:read");
     }
 }

@@ -156,6 +156,10 @@ public final class Authorization {
             RuleLifetimes rule = accessPolicies.evaluate(server, app.clientId(), current.user().id(), GrantType.AUTHORIZATION_CODE.wire(),
                     accepted.scopes()).orElseThrow(() -> OAuthError.NO_MATCHING_POLICY.because(AccessPolicyEvaluator.NO_MATCH,
                     "no access policy rule matched"));
+            // Okta issues refresh tokens only when the matched rule lists the refresh_token grant: offline_access is then
+            // silently not granted, as when the app itself may not refresh.
+            List<String> scopes = rule.ruleId() != null && !accessPolicies.allowsRefresh(rule.ruleId())
+                    ? accepted.scopes().stream().filter(x -> !OidcScopes.OFFLINE_ACCESS.equals(x)).toList() : accepted.scopes();
             // Then consent (after the policy: nobody is asked to consent to a request the policy refuses).
             Optional<AuthorizeOutcome> ask = consent(server, issuer, app, r, current, accepted, mode);
             if (ask.isPresent()) {
@@ -179,13 +183,13 @@ public final class Authorization {
             }
             String code = ids.base62(43);
             AuthorizationCode stored = new AuthorizationCode(Hashes.sha256(code), server.id(), app.clientId(), current.user().id(),
-                    current.session().id(), r.redirectUri(), accepted.scopes(), r.codeChallenge(), r.nonce(),
+                    current.session().id(), r.redirectUri(), scopes, r.codeChallenge(), r.nonce(),
                     current.session().passwordVerified(), current.session().amr(), accepted.acr() == null ? null : accepted.acr().value,
                     now, now.plus(AuthorizationCode.LIFETIME), null, server.org() ? null : rule);
             db.inTx(h -> {
                 codes.insert(h, stored);
                 log.record(h, ctx.as(current.actor()), SystemLog.Entry.success(OAuthEvents.type(server, "authorize.code"),
-                        "OAuth2 authorization code request", app.auditTarget()).withDebug(Map.of("scopes", OidcScopes.join(accepted.scopes()))));
+                        "OAuth2 authorization code request", app.auditTarget()).withDebug(Map.of("scopes", OidcScopes.join(scopes))));
             });
             Map<String, String> params = new LinkedHashMap<>();
             params.put("code", code);

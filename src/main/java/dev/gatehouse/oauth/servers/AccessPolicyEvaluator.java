@@ -81,6 +81,18 @@ public final class AccessPolicyEvaluator {
     }
 
     /**
+     * Whether the rule lists the {@code refresh_token} grant type (Okta issues refresh tokens only then). A rule deleted
+     * meanwhile, or none (org AS): true, the app's own settings decide as before.
+     */
+    public boolean allowsRefresh(String ruleId) {
+        if (ruleId == null) {
+            return true;
+        }
+        return cache.get(Boolean.TRUE).orElseThrow().rules().values().stream().flatMap(List::stream)
+                .filter(r -> r.id().equals(ruleId)).findFirst().map(r -> r.grantTypes().contains("refresh_token")).orElse(true);
+    }
+
+    /**
      * What {@link #evaluate} would decide, step by step, for the console's Token Preview: each policy and rule looked at, in
      * order, and why it did or did not apply. The same snapshot and the same tests as {@link #evaluate}.
      */

@@ -337,8 +337,8 @@ public final class AccessPolicyPages {
 
     /** Lifetimes as people read them. */
     public static String lifetimes(AccessRule r) {
-        return "Access " + minutesText(r.accessTokenMinutes()) + " · refresh " + (r.refreshTokenMinutes() == 0 ? "unlimited"
-                : minutesText(r.refreshTokenMinutes())) + " · expires if unused for " + minutesText(r.refreshWindowMinutes());
+        return "Access " + minutesText(r.accessTokenMinutes()) + "; refresh " + (r.refreshTokenMinutes() == 0 ? "unlimited"
+                : minutesText(r.refreshTokenMinutes())) + ", idle " + minutesText(r.refreshWindowMinutes());
     }
 
     private static String minutesText(int minutes) {

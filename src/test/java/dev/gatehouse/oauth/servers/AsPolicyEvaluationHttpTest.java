@@ -289,6 +289,17 @@ class AsPolicyEvaluationHttpTest {
         assertThat(again.json().get("expires_in").asLong()).isEqualTo(600);
     }
 
+    @Test
+    void aRuleWithoutTheRefreshTokenGrantIssuesNoRefreshToken() {
+        String as = newServer();
+        OAuthFlow.Client c = spa();
+        String p = policy(as, null, "[\"ALL_CLIENTS\"]");
+        rule(as, p, everyone(), "[\"authorization_code\"]", "[\"*\"]", 60, 10080);
+        JsonNode tokens = exchange(as, c, authorize(as, c, "openid offline_access"));
+        assertThat(tokens.has("refresh_token")).isFalse();
+        assertThat(tokens.get("scope").asText()).isEqualTo("openid");
+    }
+
     static Http.Response refresh(String as, OAuthFlow.Client c, String refreshToken) {
         return flow.token("/oauth2/" + as + "/v1", OAuthFlow.fields("grant_type", "refresh_token", "client_id", c.clientId(),
                 "refresh_token", refreshToken, "scope", "openid offline_access"));

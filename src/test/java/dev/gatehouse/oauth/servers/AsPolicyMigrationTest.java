@@ -83,7 +83,8 @@ class AsPolicyMigrationTest {
         }
         try (Database db = Database.open(url, null, null, 2, dev.gatehouse.Wiring.JAVA_MIGRATIONS)) {
             AccessPolicyStore store = new AccessPolicyStore();
-            assertThat(db.read(h -> store.policies(h, "org"))).isEmpty();
+            List<AccessPolicy> org = db.read(h -> store.policies(h, "org"));
+            assertThat(org).isEmpty();
             List<AccessPolicy> upgraded = db.read(h -> store.policies(h, "ausUpgraded000000001"));
             assertThat(upgraded).singleElement().satisfies(p -> {
                 assertThat(p.id()).isEqualTo("00pUpgraded000000001").hasSize(20);
@@ -101,7 +102,8 @@ class AsPolicyMigrationTest {
             assertThat(List.of(rule.accessTokenMinutes(), rule.refreshTokenMinutes(), rule.refreshWindowMinutes())).containsExactly(15, 240, 120);
             List<AccessPolicy> dflt = db.read(h -> store.policies(h, "default"));
             assertThat(dflt).singleElement().extracting(AccessPolicy::id).isEqualTo(AccessPolicies.DEFAULT_POLICY_ID);
-            assertThat(db.read(h -> store.rules(h, AccessPolicies.DEFAULT_POLICY_ID))).singleElement()
+            List<AccessRule> dfltRules = db.read(h -> store.rules(h, AccessPolicies.DEFAULT_POLICY_ID));
+            assertThat(dfltRules).singleElement()
                     .satisfies(r -> assertThat(List.of(r.accessTokenMinutes(), r.refreshTokenMinutes(), r.refreshWindowMinutes()))
                             .containsExactly(60, 0, 10080));
         }
