@@ -35,9 +35,11 @@ import java.util.function.Function;
  */
 public final class TokenPreviewPages {
 
-    /** The grant types a preview may ask about: those that issue tokens at sign-in (refresh keeps the sign-in's rule). */
-    static final List<GrantType> GRANT_TYPES = List.of(GrantType.AUTHORIZATION_CODE, GrantType.IMPLICIT, GrantType.CLIENT_CREDENTIALS,
-            GrantType.PASSWORD);
+    /**
+     * The grant types a preview may ask about: those Gatehouse issues tokens for at sign-in (a refresh keeps the sign-in's
+     * rule and is never evaluated again; Gatehouse has no implicit or password grant).
+     */
+    static final List<GrantType> GRANT_TYPES = List.of(GrantType.AUTHORIZATION_CODE, GrantType.CLIENT_CREDENTIALS);
 
     /** The form's fields, as typed. */
     public record Form(String clientId, String grantType, String user, String scopes) {
