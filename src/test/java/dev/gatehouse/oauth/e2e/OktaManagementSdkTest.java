@@ -10,6 +10,12 @@ import com.okta.sdk.resource.api.TrustedOriginApi;
 import com.okta.sdk.resource.api.UserApi;
 import com.okta.sdk.resource.api.UserLifecycleApi;
 import com.okta.sdk.resource.api.UserSessionsApi;
+import com.okta.sdk.resource.api.AuthorizationServerClaimsApi;
+import com.okta.sdk.resource.model.OAuth2Claim;
+import com.okta.sdk.resource.model.OAuth2ClaimConditions;
+import com.okta.sdk.resource.model.OAuth2ClaimGroupFilterType;
+import com.okta.sdk.resource.model.OAuth2ClaimType;
+import com.okta.sdk.resource.model.OAuth2ClaimValueType;
 import com.okta.sdk.resource.application.OIDCApplicationBuilder;
 import com.okta.sdk.resource.client.ApiClient;
 import com.okta.sdk.resource.client.ApiException;
@@ -457,6 +463,40 @@ class OktaManagementSdkTest {
         ApiException missing = catchThrowableOfType(ApiException.class, () -> users.getUser("00uNoSuchUser0000000", null, null));
         assertThat(missing.getCode()).isEqualTo(404);
         assertThat(ApiExceptionHelper.getError(missing).getErrorCode()).isEqualTo("E0000007");
+    }
+
+    /** Issue #17: the SDK's AuthorizationServerClaimsApi makes, reads, lists, replaces and deletes a GROUPS claim. */
+    @Test
+    void theSdkCreatesAGroupsClaimOnTheDefaultServer() {
+        AuthorizationServerClaimsApi claims = new AuthorizationServerClaimsApi(client);
+        String name = "sdk_groups_" + SEQ.incrementAndGet();
+        OAuth2Claim request = new OAuth2Claim().name(name).status(LifecycleStatus.ACTIVE).claimType(OAuth2ClaimType.RESOURCE)
+                .valueType(OAuth2ClaimValueType.GROUPS).groupFilterType(OAuth2ClaimGroupFilterType.STARTS_WITH).value("Eng")
+                .alwaysIncludeInToken(true).conditions(new OAuth2ClaimConditions().scopes(List.of("profile")));
+        OAuth2Claim created = claims.createOAuth2Claim("default", request);
+        assertThat(created.getId()).matches("ocl[A-Za-z0-9]{17}");
+        assertThat(created.getName()).isEqualTo(name);
+        assertThat(created.getValueType()).isEqualTo(OAuth2ClaimValueType.GROUPS);
+        assertThat(created.getGroupFilterType()).isEqualTo(OAuth2ClaimGroupFilterType.STARTS_WITH);
+        assertThat(created.getConditions().getScopes()).containsExactly("profile");
+        assertThat(created.getSystem()).isFalse();
+        assertThat(created.getLinks().getSelf().getHref()).endsWith("/api/v1/authorizationServers/default/claims/" + created.getId());
+        assertThat(claims.getOAuth2Claim("default", created.getId()).getValue()).isEqualTo("Eng");
+        assertThat(claims.listOAuth2Claims("default")).extracting(OAuth2Claim::getId).contains(created.getId());
+
+        OAuth2Claim replaced = claims.replaceOAuth2Claim("default", created.getId(),
+                request.groupFilterType(OAuth2ClaimGroupFilterType.REGEX).value("Eng.*").status(LifecycleStatus.INACTIVE));
+        assertThat(replaced.getGroupFilterType()).isEqualTo(OAuth2ClaimGroupFilterType.REGEX);
+        assertThat(replaced.getStatus()).isEqualTo(LifecycleStatus.INACTIVE);
+
+        ApiException reserved = catchThrowableOfType(ApiException.class, () -> claims.createOAuth2Claim("default",
+                new OAuth2Claim().name("sub").claimType(OAuth2ClaimType.RESOURCE).valueType(OAuth2ClaimValueType.EXPRESSION).value("'x'")));
+        assertThat(reserved.getCode()).isEqualTo(400);
+        assertThat(ApiExceptionHelper.getError(reserved).getErrorCauses()).extracting(c -> c.getErrorSummary())
+                .containsExactly("name: The claim name 'sub' is reserved");
+
+        claims.deleteOAuth2Claim("default", created.getId());
+        assertThat(catchThrowableOfType(ApiException.class, () -> claims.getOAuth2Claim("default", created.getId())).getCode()).isEqualTo(404);
     }
 
     private static TrustedOriginScope scope(TrustedOriginScopeType type) {

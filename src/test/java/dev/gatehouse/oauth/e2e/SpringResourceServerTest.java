@@ -3,6 +3,7 @@ package dev.gatehouse.oauth.e2e;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.gatehouse.support.Http;
 import dev.gatehouse.support.OAuthFlow;
+import dev.gatehouse.support.People;
 import dev.gatehouse.support.TestDatabase;
 import dev.gatehouse.support.TestServer;
 import dev.gatehouse.support.TrustedHttps;
@@ -12,6 +13,7 @@ import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
 import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.springframework.security.authorization.AuthorityAuthorizationManager;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.AuthenticationException;
 import org.springframework.security.core.GrantedAuthority;
@@ -126,6 +128,81 @@ class SpringResourceServerTest {
         String tampered = tamperedSubject(tokens.get("access_token").asText());
         assertThatThrownBy(() -> provider.authenticate(new BearerTokenAuthenticationToken(tampered)))
                 .isInstanceOf(AuthenticationException.class).hasMessageContaining("Invalid signature");
+    }
+
+    /**
+     * Issue #17: a GROUPS claim named {@code groups} in the access token (filter STARTS_WITH), mapped by Spring's
+     * {@code JwtGrantedAuthoritiesConverter} ({@code setAuthoritiesClaimName("groups")}, prefix {@code GROUP_}) to
+     * authorities, and an endpoint of a small resource server that requires one: a member gets 200, a non-member 403,
+     * no token 401.
+     */
+    @Test
+    void aGroupsClaimBecomesSpringAuthoritiesThatGuardAnEndpoint() throws Exception {
+        dev.gatehouse.support.ApiClient api = dev.gatehouse.support.ApiClient.of(https.server);
+        String group = "Spring-Admins-" + database + "-" + System.nanoTime() % 100_000;
+        Http.Response g = api.post("/api/v1/groups", "{\"profile\":{\"name\":\"" + group + "\"}}");
+        assertThat(g.status()).as(g.body()).isEqualTo(200);
+        String adminId = api.get("/api/v1/users/" + TestServer.ADMIN).json().get("id").asText();
+        assertThat(api.put("/api/v1/groups/" + g.json().get("id").asText() + "/users/" + adminId, null).status()).isEqualTo(204);
+        Http.Response claim = api.post("/api/v1/authorizationServers/default/claims", "{\"name\":\"groups\",\"claimType\":\"RESOURCE\","
+                + "\"valueType\":\"GROUPS\",\"group_filter_type\":\"STARTS_WITH\",\"value\":\"spring-\",\"status\":\"ACTIVE\"}");
+        assertThat(claim.status()).as(claim.body()).isEqualTo(201);
+        String outsider = "outsider." + System.nanoTime() + "@gatehouse.test";
+        People.create(https.server.http(), outsider, "Correct-Horse-42");
+
+        JwtGrantedAuthoritiesConverter groups = new JwtGrantedAuthoritiesConverter();
+        groups.setAuthoritiesClaimName("groups");
+        groups.setAuthorityPrefix("GROUP_");
+        JwtAuthenticationConverter converter = new JwtAuthenticationConverter();
+        converter.setJwtGrantedAuthoritiesConverter(groups);
+        JwtAuthenticationProvider provider = new JwtAuthenticationProvider(decoder);
+        provider.setJwtAuthenticationConverter(converter);
+        AuthorityAuthorizationManager<Object> admins = AuthorityAuthorizationManager.hasAuthority("GROUP_" + group);
+
+        com.sun.net.httpserver.HttpServer api2 = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        api2.createContext("/admin-only", exchange -> {
+            String header = exchange.getRequestHeaders().getFirst("Authorization");
+            int status;
+            if (header == null || !header.startsWith("Bearer ")) {
+                exchange.sendResponseHeaders(401, -1);   // what Spring's BearerTokenAuthenticationEntryPoint answers
+                exchange.close();
+                return;
+            }
+            try {
+                Authentication a = provider.authenticate(new BearerTokenAuthenticationToken(header == null ? "" : header.substring(7)));
+                status = admins.authorize(() -> a, exchange).isGranted() ? 200 : 403;
+            } catch (AuthenticationException e) {
+                status = 401;
+            }
+            exchange.sendResponseHeaders(status, -1);
+            exchange.close();
+        });
+        api2.start();
+        try {
+            String url = "http://127.0.0.1:" + api2.getAddress().getPort() + "/admin-only";
+            String member = spa.tokens(OAuthFlow.signedIn(https.server), "openid").get("access_token").asText();
+            assertThat(decoder.decode(member).getClaimAsStringList("groups")).containsExactly(group);
+            String other = spa.tokens(OAuthFlow.signedIn(https.server, outsider, "Correct-Horse-42"), "openid").get("access_token").asText();
+            assertThat(decoder.decode(other).getClaimAsStringList("groups")).as("matches none of the outsider's groups").isEmpty();
+            java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+            java.util.function.Function<String, Integer> call = token -> {
+                try {
+                    java.net.http.HttpRequest.Builder r = java.net.http.HttpRequest.newBuilder(java.net.URI.create(url));
+                    if (token != null) {
+                        r.header("Authorization", "Bearer " + token);
+                    }
+                    return http.send(r.build(), java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode();
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            };
+            assertThat(call.apply(member)).isEqualTo(200);
+            assertThat(call.apply(other)).isEqualTo(403);
+            assertThat(call.apply(null)).isEqualTo(401);
+        } finally {
+            api2.stop(0);
+            assertThat(api.delete("/api/v1/authorizationServers/default/claims/" + claim.json().get("id").asText()).status()).isEqualTo(204);
+        }
     }
 
     @Test
