@@ -48,7 +48,7 @@ public final class CustomClaims {
 
     /** The subject of a token for {@code user} (null for client credentials) and {@code clientId}. */
     public ClaimSubject subject(User user, String clientId, List<String> scopes, List<String> amr) {
-        Optional<App> app = apps.apply(clientId);
+        Optional<App> app = clientId == null ? Optional.empty() : apps.apply(clientId);
         return new ClaimSubject(user, app.map(App::id).orElse(clientId), clientId, app.map(App::label).orElse(null), scopes, amr,
                 () -> user == null ? List.of() : groupsOf.apply(user.id()), org);
     }
