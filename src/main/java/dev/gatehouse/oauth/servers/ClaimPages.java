@@ -130,7 +130,10 @@ public final class ClaimPages {
     Check check(AuthorizationServer s, Form form) {
         ClaimRule rule;
         try {
-            rule = claims.compile(s, form.request());
+            // The name does not change the value: a check needs none.
+            Form named = form.name().isBlank() ? new Form("checked_claim", form.claimType(), form.valueType(), form.value(),
+                    form.groupFilterType(), form.scopes(), form.alwaysIncludeInToken(), form.active(), form.user()) : form;
+            rule = claims.compile(s, named.request());
         } catch (ApiError e) {
             return new Check(false, String.join(" ", Console.messages(e)));
         }

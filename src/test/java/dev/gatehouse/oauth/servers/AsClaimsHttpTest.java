@@ -298,6 +298,45 @@ class AsClaimsHttpTest {
     }
 
     @Test
+    void aClaimStoredUnderABuiltInNameNeverReplacesTheBuiltInClaim() {
+        // The API refuses these names; a row written around it (an older release, a hand edit) must still not win.
+        java.time.Instant now = java.time.Instant.now();
+        server.wiring().db.inTx(h -> {
+            for (String[] row : new String[][] {{"oclForgedSub00000001", "sub", "RESOURCE"}, {"oclForgedCid00000001", "cid", "RESOURCE"},
+                    {"oclForgedNonce000001", "nonce", "IDENTITY"}, {"oclForgedSub00000002", "sub", "IDENTITY"}}) {
+                h.createUpdate("INSERT INTO authorization_server_claims (id, authorization_server_id, name, claim_type, value_type, claim_value, "
+                                + "scopes, always_include_in_token, status, created_at, last_updated_at) VALUES (:id, 'default', :name, :type, "
+                                + "'EXPRESSION', '''mallory''', '', TRUE, 'ACTIVE', :now, :now)")
+                        .bind("id", row[0]).bind("name", row[1]).bind("type", row[2]).bind("now", now).execute();
+            }
+        });
+        create("{\"claimType\":\"RESOURCE\",\"name\":\"marker\",\"valueType\":\"EXPRESSION\",\"value\":\"'m'\"}");   // drops the snapshot
+        JsonNode tokens = spa.tokens(person, "openid");
+        JsonNode at = OAuthFlow.claims(tokens.get("access_token").asText());
+        assertThat(at.get("marker").asText()).isEqualTo("m");
+        assertThat(at.get("sub").asText()).isEqualTo(login);
+        assertThat(at.get("cid").asText()).isEqualTo(spa.clientId());
+        JsonNode id = OAuthFlow.claims(tokens.get("id_token").asText());
+        assertThat(id.get("sub").asText()).startsWith("00u");
+        assertThat(id.get("nonce").asText()).isNotEqualTo("mallory");
+    }
+
+    @Test
+    void oversizedAndMistypedInputIsRefused() {
+        long before = rows();
+        String many = "[" + "\"profile\",".repeat(300) + "\"email\"]";
+        assertOktaError(api.post(CLAIMS, "{\"claimType\":\"RESOURCE\",\"name\":\"a\",\"valueType\":\"EXPRESSION\",\"value\":\"'x'\","
+                + "\"conditions\":{\"scopes\":" + many + "}}"), 400, "E0000001");
+        assertOktaError(api.post(CLAIMS, "{\"claimType\":\"RESOURCE\",\"name\":\"a\",\"valueType\":\"EXPRESSION\",\"value\":\"'x'\","
+                + "\"conditions\":{\"scopes\":[\"" + "s".repeat(300) + "\"]}}"), 400, "E0000001");
+        assertOktaError(api.post(CLAIMS, "{\"claimType\":\"RESOURCE\",\"name\":\"a\",\"valueType\":\"EXPRESSION\",\"value\":[\"'x'\"]}"),
+                400, "E0000001");
+        assertOktaError(api.post(CLAIMS, "{\"claimType\":\"RESOURCE\",\"name\":\"a\",\"valueType\":\"EXPRESSION\",\"value\":\"{"
+                + "1,".repeat(450) + "1}\"}"), 400, "E0000001");
+        assertThat(rows()).isEqualTo(before);
+    }
+
+    @Test
     void clientCredentialsTokensUseTheAppWhereThereIsNoUser() {
         create("{\"claimType\":\"RESOURCE\",\"name\":\"actor\",\"valueType\":\"EXPRESSION\",\"value\":\"(appuser != null) ? appuser.userName : app.clientId\"}");
         create("{\"claimType\":\"RESOURCE\",\"name\":\"mail\",\"valueType\":\"EXPRESSION\",\"value\":\"user.email\"}");
