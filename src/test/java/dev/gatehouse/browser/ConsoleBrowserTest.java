@@ -113,6 +113,7 @@ class ConsoleBrowserTest {
         String as = ApiClient.ok(api.post("/api/v1/authorizationServers",
                 "{\"name\":\"Orders API\",\"audiences\":[\"api://orders\"]}")).get("id").asText();
         ApiClient.ok(api.post("/api/v1/authorizationServers/" + as + "/scopes", "{\"name\":\"orders:read\"}"));
+        String clientId = dev.gatehouse.support.OAuthFlow.spa(server).clientId();
         try (BrowserContext admin = Chromium.newContext()) {
             Page page = admin.newPage();
             page.navigate(server.url() + "/admin");
@@ -146,6 +147,20 @@ class ConsoleBrowserTest {
             assertThat(page.locator("table.list")).containsText("Access 10 minutes");
             assertThat(page.locator("table.list")).containsText("orders:read");
             Chromium.screenshot(page, "as-policies-2-list");
+
+            // Token Preview: which policy and rule a request would match, and the payloads, without issuing anything.
+            page.navigate(server.url() + "/admin/api/authorization-servers/" + as);
+            page.getByRole(AriaRole.LINK, named("Token Preview")).click();
+            page.getByLabel("App (client)").selectOption(clientId);
+            page.getByLabel("User (username)").fill(TestServer.ADMIN);
+            page.getByLabel("Scopes").fill("openid email orders:read");
+            page.getByRole(AriaRole.BUTTON, named("Preview token")).click();
+            assertThat(page.locator("#preview-result")).containsText("Tokens would be issued");
+            assertThat(page.locator("#preview-result")).containsText("rule Ten minutes");
+            assertThat(page.locator("#preview-access-token")).containsText("\"scp\"");
+            assertThat(page.locator("#preview-id-token")).containsText(TestServer.ADMIN);
+            Chromium.screenshot(page, "as-token-preview");
+            page.navigate(server.url() + "/admin/api/authorization-servers/" + as + "/policies");
 
             page.getByRole(AriaRole.BUTTON, named("Deactivate")).nth(1).click();
             assertThat(page.getByRole(AriaRole.STATUS)).containsText("Deactivated");

@@ -51,10 +51,10 @@ public final class TokenPreviewPages {
     }
 
     /** The answer: the problems with the form, or the evaluation's steps and (when it matched) the two payloads as JSON. */
-    public record Result(List<String> problems, List<String> steps, boolean matched, String policy, String rule,
+    public record Result(List<String> problems, List<String> steps, boolean matched, String policy, String rule, String lifetimes,
                          String accessToken, String idToken) {
         static Result problems(List<String> problems) {
-            return new Result(problems, List.of(), false, null, null, null, null);
+            return new Result(problems, List.of(), false, null, null, null, null, null);
         }
     }
 
@@ -157,9 +157,12 @@ public final class TokenPreviewPages {
         String userId = withUser ? user.get().id() : null;
         AccessPolicyEvaluator.Explanation e = evaluator.explain(s, a.clientId(), userId, grant.get().wire(), asked);
         if (!e.matched()) {
-            return new Result(List.of(), e.steps(), false, null, null, null, null);
+            return new Result(List.of(), e.steps(), false, null, null, null, null, null);
         }
         TokenLifetimes lifetimes = e.rule() == null ? s.lifetimes() : RuleLifetimes.of(e.rule()).on(s);
+        String said = "Access token " + minutes(lifetimes.accessToken()) + "; refresh token " + (lifetimes.refreshTokensUnlimited()
+                ? "without a lifetime limit" : "for at most " + minutes(lifetimes.refreshTokenMax())) + ", expiring when unused for "
+                + minutes(lifetimes.refreshTokenIdle()) + ".";
         List<String> groups = withUser && asked.contains("groups") ? groupNames.apply(userId) : null;
         ClaimsSigner.Grant g = new ClaimsSigner.Grant(s, servers.issuer(s), a.clientId(), withUser ? user.get() : null, asked,
                 clock.instant(), withUser ? List.of("pwd") : List.of(), null, null, groups, lifetimes);
@@ -168,10 +171,16 @@ public final class TokenPreviewPages {
             p = signer.preview(g);
         } catch (RuntimeException ex) {
             return new Result(List.of("The tokens cannot be built: " + ex.getMessage()), e.steps(), true, name(e.policy()), ruleName(e.rule()),
-                    null, null);
+                    said, null, null);
         }
-        return new Result(List.of(), e.steps(), true, name(e.policy()), ruleName(e.rule()), json(p.accessToken()),
+        return new Result(List.of(), e.steps(), true, name(e.policy()), ruleName(e.rule()), said, json(p.accessToken()),
                 p.idToken() == null ? null : json(p.idToken()));
+    }
+
+    private static String minutes(java.time.Duration d) {
+        long m = d.toMinutes();
+        return m % 1440 == 0 ? (m / 1440) + (m == 1440 ? " day" : " days") : m % 60 == 0 ? (m / 60) + (m == 60 ? " hour" : " hours")
+                : m + (m == 1 ? " minute" : " minutes");
     }
 
     private static String name(AccessPolicy p) {

@@ -105,7 +105,8 @@ class TokenPreviewHttpTest {
         long events = Sql.count(server.wiring().db, "SELECT COUNT(*) FROM system_log_events");
 
         Http.Response matched = preview("authorization_code", member, "openid profile email");
-        assertThat(matched.body()).contains("Tokens would be issued").contains("Readers get ten minutes");
+        assertThat(matched.body()).contains("Tokens would be issued").contains("Readers get ten minutes")
+                .contains("Access token 10 minutes; refresh token without a lifetime limit, expiring when unused for 1 hour.");
         JsonNode at = payload(matched, "preview-access-token");
         assertThat(at.get("exp").asLong() - at.get("iat").asLong()).isEqualTo(600);
         assertThat(at.get("cid").asText()).isEqualTo(clientId);
