@@ -348,7 +348,18 @@ public final class Wiring implements AutoCloseable {
                             new ClaimsSigner(signingKeys, ids, clock, first.orgId(), customClaims), directoryUsers::find,
                             userId -> db.read(h -> groupStore.groupsOf(h, userId)).stream().map(dev.gatehouse.directory.Group::name)
                                     .limit(100).toList(),
-                            apps::isAssigned, clock));
+                            apps::isAssigned, new dev.gatehouse.oauth.servers.TokenPreviewPages.Consent() {
+                                @Override
+                                public List<String> toAsk(dev.gatehouse.oauth.servers.AuthorizationServer server, dev.gatehouse.apps.App app,
+                                                          String userId, List<String> scopes) {
+                                    return consents.toAsk(server, app, userId, scopes, false);
+                                }
+
+                                @Override
+                                public List<String> refusedToClients(dev.gatehouse.oauth.servers.AuthorizationServer server, List<String> scopes) {
+                                    return consents.requiredForClients(server, scopes);
+                                }
+                            }, clock));
             ApiRoutes api = new ApiRoutes(
                     new ApiAuth(apiTokens::authenticate, ApiRoutes.COOKIE_ENDPOINTS),
                     new ApiTokensApi(apiTokens, new ApiTokenJson(config.baseUrl()), config.baseUrl()),

@@ -49,6 +49,7 @@ public final class AuthorizationServerJson {
         m.put("default", s.id().equals(AuthorizationServers.DEFAULT));
         Map<String, Object> links = new LinkedHashMap<>();
         links.put("scopes", link(self + "/scopes", "GET"));
+        links.put("claims", link(self + "/claims", "GET"));
         links.put("policies", link(self + "/policies", "GET"));
         links.put("self", link(self, "GET", "DELETE", "PUT"));
         links.put("metadata", List.of(

@@ -11,6 +11,7 @@ import dev.gatehouse.console.Console;
 import dev.gatehouse.console.ConsoleFrame;
 import dev.gatehouse.console.Nav;
 import dev.gatehouse.directory.User;
+import dev.gatehouse.oauth.OidcScopes;
 import dev.gatehouse.oauth.issued.ClaimsSigner;
 import io.javalin.http.Context;
 
@@ -40,6 +41,15 @@ public final class TokenPreviewPages {
      * rule and is never evaluated again; Gatehouse has no implicit or password grant).
      */
     static final List<GrantType> GRANT_TYPES = List.of(GrantType.AUTHORIZATION_CODE, GrantType.CLIENT_CREDENTIALS);
+
+    /** Which scopes need consent first, as /authorize and /token ask it (the consent package's Consents). */
+    public interface Consent {
+        /** The requested scopes the person must consent to before a code is issued (none when already granted). */
+        List<String> toAsk(AuthorizationServer server, App app, String userId, List<String> scopes);
+
+        /** The requested scopes a service may never get (consent REQUIRED: there is nobody to ask). */
+        List<String> refusedToClients(AuthorizationServer server, List<String> scopes);
+    }
 
     /** The form's fields, as typed. */
     public record Form(String clientId, String grantType, String user, String scopes) {
@@ -75,6 +85,7 @@ public final class TokenPreviewPages {
     private final Function<String, Optional<User>> users;
     private final Function<String, List<String>> groupNames;
     private final BiFunction<String, String, Boolean> assigned;
+    private final Consent consent;
     private final Clock clock;
 
     /**
@@ -84,7 +95,7 @@ public final class TokenPreviewPages {
      */
     public TokenPreviewPages(Console console, AuthorizationServers servers, Scopes scopes, Apps apps, AccessPolicyEvaluator evaluator,
                              ClaimsSigner signer, Function<String, Optional<User>> users, Function<String, List<String>> groupNames,
-                             BiFunction<String, String, Boolean> assigned, Clock clock) {
+                             BiFunction<String, String, Boolean> assigned, Consent consent, Clock clock) {
         this.console = console;
         this.servers = servers;
         this.scopes = scopes;
@@ -94,6 +105,7 @@ public final class TokenPreviewPages {
         this.users = users;
         this.groupNames = groupNames;
         this.assigned = assigned;
+        this.consent = consent;
         this.clock = clock;
     }
 
@@ -154,10 +166,40 @@ public final class TokenPreviewPages {
         if (!problems.isEmpty()) {
             return Result.problems(problems);
         }
+        if (!withUser) {
+            // As ClientCredentialsGrant: only this server's custom scopes, and none whose consent is REQUIRED.
+            Set<String> custom = Set.copyOf(scopes.list(s.id()).stream().filter(x -> !x.system()).map(Scope::name).toList());
+            List<String> notAllowed = asked.stream().filter(x -> !custom.contains(x)).toList();
+            if (asked.isEmpty() || !notAllowed.isEmpty()) {
+                problems.add(asked.isEmpty() ? "Client credentials need at least one custom scope."
+                        : "The following scopes are not allowed for client credentials: " + notAllowed + ".");
+            }
+            List<String> refused = consent.refusedToClients(s, asked);
+            if (!refused.isEmpty()) {
+                problems.add("The following scopes require user consent and cannot be granted for the client credentials grant type: "
+                        + refused + ".");
+            }
+            if (!problems.isEmpty()) {
+                return Result.problems(problems);
+            }
+        }
         String userId = withUser ? user.get().id() : null;
         AccessPolicyEvaluator.Explanation e = evaluator.explain(s, a.clientId(), userId, grant.get().wire(), asked);
         if (!e.matched()) {
             return new Result(List.of(), e.steps(), false, null, null, null, null, null);
+        }
+        List<String> steps = new ArrayList<>(e.steps());
+        if (asked.contains(OidcScopes.OFFLINE_ACCESS) && (!a.settings().grantTypes().contains(GrantType.REFRESH_TOKEN)
+                || (e.rule() != null && !e.rule().grantTypes().contains(GrantType.REFRESH_TOKEN.wire())))) {
+            asked = asked.stream().filter(x -> !OidcScopes.OFFLINE_ACCESS.equals(x)).toList();
+            steps.add("offline_access would not be granted (no refresh token): the " + (a.settings().grantTypes().contains(GrantType.REFRESH_TOKEN)
+                    ? "rule" : "app") + " does not allow the refresh_token grant.");
+        }
+        if (withUser) {
+            List<String> ask = consent.toAsk(s, a, userId, asked);
+            if (!ask.isEmpty()) {
+                steps.add("The person would first be asked to consent to " + String.join(", ", ask) + " (Allow Access issues the tokens below).");
+            }
         }
         TokenLifetimes lifetimes = e.rule() == null ? s.lifetimes() : RuleLifetimes.of(e.rule()).on(s);
         String said = "Access token " + minutes(lifetimes.accessToken()) + "; refresh token " + (lifetimes.refreshTokensUnlimited()
@@ -170,10 +212,10 @@ public final class TokenPreviewPages {
         try {
             p = signer.preview(g);
         } catch (RuntimeException ex) {
-            return new Result(List.of("The tokens cannot be built: " + ex.getMessage()), e.steps(), true, name(e.policy()), ruleName(e.rule()),
+            return new Result(List.of("The tokens cannot be built: " + ex.getMessage()), steps, true, name(e.policy()), ruleName(e.rule()),
                     said, null, null);
         }
-        return new Result(List.of(), e.steps(), true, name(e.policy()), ruleName(e.rule()), said, json(p.accessToken()),
+        return new Result(List.of(), steps, true, name(e.policy()), ruleName(e.rule()), said, json(p.accessToken()),
                 p.idToken() == null ? null : json(p.idToken()));
     }
 

@@ -91,6 +91,8 @@ class AuthorizationServersHttpTest {
         JsonNode links = s.get("_links");
         assertThat(links.get("self").get("href").asText()).isEqualTo(self);
         assertThat(links.get("scopes").get("href").asText()).isEqualTo(self + "/scopes");
+        assertThat(links.get("claims").get("href").asText()).isEqualTo(self + "/claims");
+        assertThat(links.get("policies").get("href").asText()).isEqualTo(self + "/policies");
         assertThat(links.get("rotateKey").get("href").asText()).isEqualTo(self + "/credentials/lifecycle/keyRotate");
         assertThat(links.get("keys").get("href").asText()).isEqualTo(self + "/credentials/keys");
         assertThat(links.get("deactivate").get("href").asText()).isEqualTo(self + "/lifecycle/deactivate");

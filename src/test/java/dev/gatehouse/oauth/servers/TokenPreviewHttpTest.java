@@ -100,6 +100,11 @@ class TokenPreviewHttpTest {
                         + "\"value\":\"String.toUpperCase(user.email)\",\"conditions\":{\"scopes\":[]},\"alwaysIncludeInToken\":true}");
         assertThat(claim.status()).as(claim.body()).isEqualTo(201);
 
+        assertThat(api.post("/api/v1/authorizationServers/" + serverId + "/scopes",
+                "{\"name\":\"preview:write\",\"consent\":\"REQUIRED\"}").status()).isIn(200, 201);
+        String consenting = new OAuthFlow(server).spaClient(app -> OAuthFlow.oauthClient(app).put("consent_method", "REQUIRED")).clientId();
+        String service = new OAuthFlow(server).serviceClient().clientId();
+        assertThat(api.post("/api/v1/authorizationServers/" + serverId + "/scopes", "{\"name\":\"preview:read\"}").status()).isIn(200, 201);
         long tokens = Sql.count(server.wiring().db, "SELECT COUNT(*) FROM access_tokens");
         long codes = Sql.count(server.wiring().db, "SELECT COUNT(*) FROM authorization_codes");
         long events = Sql.count(server.wiring().db, "SELECT COUNT(*) FROM system_log_events");
@@ -121,6 +126,28 @@ class TokenPreviewHttpTest {
         Http.Response refused = preview("authorization_code", outsider, "openid");
         assertThat(refused.body()).contains("The request would be refused").contains("the person is not among its people")
                 .contains(AccessPolicyEvaluator.NO_MATCH).doesNotContain("preview-access-token");
+
+        // offline_access: the rule does not list refresh_token, so no refresh token (as /authorize drops it).
+        Http.Response offline = preview("authorization_code", member, "openid offline_access");
+        assertThat(offline.body()).contains("offline_access would not be granted (no refresh token): the rule does not allow");
+        assertThat(payload(offline, "preview-access-token").get("scp").toString()).doesNotContain("offline_access");
+
+        // Consent: an app that requires it and a scope whose consent is REQUIRED: the person would be asked first.
+        Http.Response form = admin.get(page);
+        Http.Response asked = admin.post(page, "csrf", Browser.csrf(form), "clientId", consenting, "grantType", "authorization_code",
+                "user", member, "scopes", "openid preview:write");
+        assertThat(asked.body()).contains("The person would first be asked to consent to preview:write");
+
+        // Client credentials: OpenID scopes and REQUIRED-consent scopes are refused as at /token; the rule lists only authorization_code.
+        Http.Response cc = admin.post(page, "csrf", Browser.csrf(form), "clientId", service, "grantType", "client_credentials",
+                "user", "", "scopes", "openid");
+        assertThat(cc.body()).contains("The following scopes are not allowed for client credentials: [openid].");
+        Http.Response ccWrite = admin.post(page, "csrf", Browser.csrf(form), "clientId", service, "grantType", "client_credentials",
+                "user", "", "scopes", "preview:write");
+        assertThat(ccWrite.body()).contains("require user consent and cannot be granted for the client credentials grant type: [preview:write]");
+        Http.Response ccRead = admin.post(page, "csrf", Browser.csrf(form), "clientId", service, "grantType", "client_credentials",
+                "user", "", "scopes", "preview:read");
+        assertThat(ccRead.body()).contains("The request would be refused").contains("does not include the grant type client_credentials");
 
         // Nothing issued, recorded or logged by any preview.
         assertThat(Sql.count(server.wiring().db, "SELECT COUNT(*) FROM access_tokens")).isEqualTo(tokens);
