@@ -8,9 +8,12 @@ import dev.gatehouse.support.OAuthFlow;
 import dev.gatehouse.support.People;
 import dev.gatehouse.support.TestDatabase;
 import dev.gatehouse.support.TestServer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.AfterParameterizedClassInvocation;
+import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import java.time.Duration;
 import java.util.Map;
@@ -22,9 +25,14 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Access-policy evaluation at {@code /authorize} and {@code /token} (research notes §4): a table of cases, each on a fresh
  * custom authorization server, asserting Okta's exact refusal and that nothing was issued (no code, family or token
  * rows); the matched rule's lifetimes in the tokens, with a moving clock; and that a refresh keeps the rule chosen at
- * sign-in after the rule is edited. H2 only: storage is covered by {@link AsPoliciesHttpTest} and the refresh tests.
+ * sign-in after the rule is edited. On H2 and PostgreSQL: the rule's lifetimes are stored on the code and the refresh family.
  */
+@ParameterizedClass
+@MethodSource("dev.gatehouse.support.TestDatabase#all")
 class AsPolicyEvaluationHttpTest {
+
+    @Parameter
+    TestDatabase database;
 
     static final String NO_MATCH = "Policy evaluation failed for this request, please check the policy configurations.";
     static final String PASSWORD = "Correct-Horse-42!";
@@ -36,9 +44,9 @@ class AsPolicyEvaluationHttpTest {
     static String login;
     static Browser browser;
 
-    @BeforeAll
-    static void start() {
-        server = TestServer.start(TestDatabase.H2);
+    @BeforeParameterizedClassInvocation
+    static void start(TestDatabase database) {
+        server = TestServer.start(database);
         api = ApiClient.of(server);
         flow = new OAuthFlow(server);
         login = "eval" + System.nanoTime() + "@example.com";
@@ -46,7 +54,7 @@ class AsPolicyEvaluationHttpTest {
         browser = OAuthFlow.signedIn(server, login, PASSWORD);
     }
 
-    @AfterAll
+    @AfterParameterizedClassInvocation
     static void stop() {
         server.close();
     }
