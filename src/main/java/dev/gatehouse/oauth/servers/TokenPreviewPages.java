@@ -160,8 +160,11 @@ public final class TokenPreviewPages {
             return new Result(List.of(), e.steps(), false, null, null, null, null);
         }
         TokenLifetimes lifetimes = e.rule() == null ? s.lifetimes() : RuleLifetimes.of(e.rule()).on(s);
-        List<String> groups = withUser && asked.contains("groups") ? groupNames.apply(userId) : null;
-        ClaimsSigner.Grant g = new ClaimsSigner.Grant(s, servers.issuer(s), a.clientId(), withUser ? user.get() : null, asked,
+        // As /authorize: offline_access is silently not granted when the app may not refresh or the rule lacks refresh_token.
+        boolean refresh = a.settings().allows(GrantType.REFRESH_TOKEN) && (e.rule() == null || e.rule().grantTypes().contains("refresh_token"));
+        List<String> granted = refresh ? asked : asked.stream().filter(x -> !x.equals("offline_access")).toList();
+        List<String> groups = withUser && granted.contains("groups") ? groupNames.apply(userId) : null;
+        ClaimsSigner.Grant g = new ClaimsSigner.Grant(s, servers.issuer(s), a.clientId(), withUser ? user.get() : null, granted,
                 clock.instant(), withUser ? List.of("pwd") : List.of(), null, null, groups, lifetimes);
         ClaimsSigner.Preview p;
         try {

@@ -117,6 +117,10 @@ class TokenPreviewHttpTest {
         assertThat(id.get("email").asText()).isEqualTo(member);
         assertThat(id.has("at_hash")).isFalse();
 
+        // The rule lacks the refresh_token grant: /authorize drops offline_access, so the preview must not show it granted.
+        JsonNode offline = payload(preview("authorization_code", member, "openid offline_access"), "preview-access-token");
+        assertThat(offline.get("scp").toString()).isEqualTo("[\"openid\"]");
+
         Http.Response refused = preview("authorization_code", outsider, "openid");
         assertThat(refused.body()).contains("The request would be refused").contains("the person is not among its people")
                 .contains(AccessPolicyEvaluator.NO_MATCH).doesNotContain("preview-access-token");
