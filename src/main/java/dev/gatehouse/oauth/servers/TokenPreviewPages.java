@@ -151,6 +151,19 @@ public final class TokenPreviewPages {
         if (withUser && user.get().status() != User.Status.ACTIVE) {
             problems.add("The person " + user.get().profile().login() + " is not active and cannot sign in.");
         }
+        if (!withUser) {
+            // What /token refuses before any policy for a service: the reserved OIDC scopes, and scopes whose consent is REQUIRED.
+            List<String> reserved = scopes.list(s.id()).stream().filter(Scope::system).map(Scope::name).filter(asked::contains).toList();
+            if (!reserved.isEmpty()) {
+                problems.add("The following scopes are not allowed: " + reserved + ". (Client credentials cannot ask for OpenID Connect scopes.)");
+            }
+            List<String> consent = scopes.list(s.id()).stream().filter(x -> !x.system() && x.consent() == Scope.Consent.REQUIRED)
+                    .map(Scope::name).filter(asked::contains).toList();
+            if (!consent.isEmpty()) {
+                problems.add("The following scopes require user consent and cannot be granted for the client credentials grant type: ["
+                        + String.join(", ", consent) + "].");
+            }
+        }
         if (!problems.isEmpty()) {
             return Result.problems(problems);
         }

@@ -140,6 +140,14 @@ class TokenPreviewHttpTest {
         assertThat(preview("authorization_code", member, "openid no:such:scope").body())
                 .contains("This authorization server has no scope no:such:scope.");
         assertThat(preview("urn:bogus", member, "openid").body()).contains("Choose a grant type");
+        // A service: /token refuses OpenID Connect scopes for client credentials before any policy; so must the preview.
+        Http.Response app = api.post("/api/v1/apps", "{\"name\":\"oidc_client\",\"label\":\"Preview service\",\"signOnMode\":\"OPENID_CONNECT\","
+                + "\"settings\":{\"oauthClient\":{\"application_type\":\"service\",\"grant_types\":[\"client_credentials\"],\"response_types\":[\"token\"]}}}");
+        assertThat(app.status()).as(app.body()).isEqualTo(200);
+        Http.Response f = admin.get(page);
+        Http.Response service = admin.post(page, "csrf", Browser.csrf(f), "clientId", app.json().get("credentials").get("oauthClient")
+                .get("client_id").asText(), "grantType", "client_credentials", "user", "", "scopes", "openid");
+        assertThat(service.body()).contains("The following scopes are not allowed: [openid].").doesNotContain("preview-access-token");
         Http.Response form = admin.get(page);
         Http.Response noApp = admin.post(page, "csrf", Browser.csrf(form), "clientId", "0oaNoSuchClient", "grantType",
                 "authorization_code", "user", member, "scopes", "openid");
