@@ -161,7 +161,7 @@ public final class Authorization {
             List<String> scopes = rule.ruleId() != null && !accessPolicies.allowsRefresh(rule.ruleId())
                     ? accepted.scopes().stream().filter(x -> !OidcScopes.OFFLINE_ACCESS.equals(x)).toList() : accepted.scopes();
             // Then consent (after the policy: nobody is asked to consent to a request the policy refuses).
-            Optional<AuthorizeOutcome> ask = consent(server, issuer, app, r, current, accepted, mode);
+            Optional<AuthorizeOutcome> ask = consent(server, issuer, app, r, current, scopes, mode);
             if (ask.isPresent()) {
                 return ask.get();
             }
@@ -214,8 +214,10 @@ public final class Authorization {
      * page when something must; with {@code prompt=none}, Okta's {@code consent_required}.
      */
     private Optional<AuthorizeOutcome> consent(AuthorizationServer server, String issuer, App app, AuthorizeRequest r,
-                                               Sessions.Current current, Accepted accepted, ResponseMode mode) {
-        List<String> ask = consent.toAsk(server, app, current.user().id(), accepted.scopes(),
+                                               Sessions.Current current, List<String> scopes, ResponseMode mode) {
+        // The scopes the code will carry (offline_access already dropped when the rule does not grant refresh tokens):
+        // nobody is asked to consent to a scope that is not issued.
+        List<String> ask = consent.toAsk(server, app, current.user().id(), scopes,
                 r.prompt() != null && r.prompt().contains("consent"));
         if (ask.isEmpty()) {
             return Optional.empty();

@@ -53,6 +53,15 @@ public final class CustomClaims {
                 () -> user == null ? List.of() : groupsOf.apply(user.id()), org);
     }
 
+    /**
+     * Whether an ACTIVE IDENTITY claim named {@code name} applies to these scopes. Such a claim named {@code groups} takes
+     * the place of the built-in {@code groups} scope claim in the ID token and /userinfo (at Okta a custom server's
+     * groups come only from its claims): the admin's filter must not be bypassed by a client asking for the scope.
+     */
+    public boolean replacesIdentityClaim(String serverId, String name, List<String> scopes) {
+        return rules.apply(serverId).stream().anyMatch(r -> !r.accessToken() && r.name().equals(name) && r.appliesTo(scopes));
+    }
+
     /** The RESOURCE claims for an access token. */
     public Map<String, Object> accessToken(String serverId, ClaimSubject s, java.util.Set<String> present) {
         return evaluate(serverId, s, present, true, false);

@@ -178,7 +178,8 @@ public final class ClaimsSigner {
         if (atHash != null) {
             c.claim("at_hash", atHash);
         }
-        if (g.scopes().contains(OidcScopes.GROUPS) && g.groups() != null) {
+        if (g.scopes().contains(OidcScopes.GROUPS) && g.groups() != null
+                && !custom.replacesIdentityClaim(g.server().id(), OidcScopes.GROUPS, g.scopes())) {
             c.claim("groups", g.groups());
         }
         // Every grant issues the ID token with an access token: Okta's "thin" ID token (only alwaysIncludeInToken claims).

@@ -78,7 +78,7 @@ public final class AccessPolicies {
 
     public AccessPolicy create(EventContext ctx, AuthorizationServer server, JsonNode body) {
         AccessPolicyInput.PolicyBody in = AccessPolicyInput.policy(body, catalog(server));
-        return unique(() -> changes.write(AuthorizationServers.CHANNEL, h -> {
+        return Scopes.uniqueName(() -> changes.write(AuthorizationServers.CHANNEL, h -> {
             lockServer(h, server);
             List<AccessPolicy> existing = store.policies(h, server.id());
             if (existing.size() >= MAX_POLICIES) {
@@ -102,7 +102,7 @@ public final class AccessPolicies {
     public AccessPolicy replace(EventContext ctx, AuthorizationServer server, String policyId, JsonNode body) {
         get(server, policyId);
         AccessPolicyInput.PolicyBody in = AccessPolicyInput.policy(body, catalog(server));
-        return unique(() -> changes.write(AuthorizationServers.CHANNEL, h -> {
+        return Scopes.uniqueName(() -> changes.write(AuthorizationServers.CHANNEL, h -> {
             lockServer(h, server);
             AccessPolicy p = store.policy(h, server.id(), policyId).orElseThrow(() -> ApiError.notFound(policyId, POLICY_TYPE));
             if (store.nameTaken(h, server.id(), in.name(), policyId)) {
@@ -169,7 +169,7 @@ public final class AccessPolicies {
     public AccessRule createRule(EventContext ctx, AuthorizationServer server, String policyId, JsonNode body) {
         AccessPolicy policy = get(server, policyId);
         AccessPolicyInput.RuleBody in = AccessPolicyInput.rule(body, catalog(server));
-        return unique(() -> changes.write(AuthorizationServers.CHANNEL, h -> {
+        return Scopes.uniqueName(() -> changes.write(AuthorizationServers.CHANNEL, h -> {
             if (!store.lockPolicy(h, policyId)) {
                 throw ApiError.notFound(policyId, POLICY_TYPE);
             }
@@ -193,7 +193,7 @@ public final class AccessPolicies {
         AccessPolicy policy = get(server, policyId);
         rule(server, policyId, ruleId);
         AccessPolicyInput.RuleBody in = AccessPolicyInput.rule(body, catalog(server));
-        return unique(() -> changes.write(AuthorizationServers.CHANNEL, h -> {
+        return Scopes.uniqueName(() -> changes.write(AuthorizationServers.CHANNEL, h -> {
             store.lockPolicy(h, policyId);
             AccessRule current = store.rule(h, policyId, ruleId).orElseThrow(() -> ApiError.notFound(ruleId, RULE_TYPE));
             if (store.ruleNameTaken(h, policyId, in.name(), ruleId)) {
@@ -336,16 +336,6 @@ public final class AccessPolicies {
         return now.isAfter(previous) ? now : previous.plusMillis(1);
     }
 
-    private static <T> T unique(java.util.function.Supplier<T> write) {
-        try {
-            return write.get();
-        } catch (RuntimeException e) {
-            if (Database.isUniqueViolation(e)) {
-                throw ApiError.validation("name", Scopes.DUPLICATE);
-            }
-            throw e;
-        }
-    }
 
     static Target target(AccessPolicy p) {
         return new Target(p.id(), "PolicyEntity", AccessPolicy.TYPE, p.name());

@@ -26,9 +26,4 @@ public record AccessRule(String id, String policyId, String name, boolean active
     public boolean namesGroups() {
         return groupsInclude.stream().anyMatch(g -> !g.equals(EVERYONE)) || !groupsExclude.isEmpty();
     }
-
-    /** The rule's lifetimes; the ID token keeps the server's (Okta: 60 minutes, not configurable). */
-    public TokenLifetimes lifetimes(TokenLifetimes server) {
-        return TokenLifetimes.ofMinutes(accessTokenMinutes, server.idToken().toMinutes(), refreshWindowMinutes, refreshTokenMinutes);
-    }
 }

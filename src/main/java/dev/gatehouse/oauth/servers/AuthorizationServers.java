@@ -18,7 +18,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.function.Supplier;
 
 /**
  * The authorization-server use cases, shared by the management API, the console and the protocol endpoints.
@@ -141,7 +140,7 @@ public final class AuthorizationServers {
         AuthorizationServer s = new AuthorizationServer(ids.next(Ids.AUTHORIZATION_SERVER), AuthorizationServer.Kind.CUSTOM, r.name().strip(),
                 blankToNull(r.description()), r.audiences().getFirst().strip(), AuthorizationServer.Status.ACTIVE, TokenLifetimes.DEFAULTS,
                 now, now);
-        return uniqueName(() -> changes.write(CHANNEL, h -> {
+        return Scopes.uniqueName(() -> changes.write(CHANNEL, h -> {
             insert(h, ctx, s);
             if (mode != null) {
                 keys.setRotationMode(h, s.id(), mode);
@@ -154,7 +153,7 @@ public final class AuthorizationServers {
     public AuthorizationServer update(EventContext ctx, String id, AuthorizationServerRequest r) {
         AuthorizationServer current = get(id);
         RotationMode mode = validate(r);
-        return uniqueName(() -> changes.write(CHANNEL, h -> {
+        return Scopes.uniqueName(() -> changes.write(CHANNEL, h -> {
             if (!store.update(h, current.id(), r.name().strip(), blankToNull(r.description()), r.audiences().getFirst().strip(), clock.instant())) {
                 throw ApiError.notFound(id, TYPE);
             }
@@ -303,16 +302,6 @@ public final class AuthorizationServers {
         return mode;
     }
 
-    private static <T> T uniqueName(Supplier<T> write) {
-        try {
-            return write.get();
-        } catch (RuntimeException e) {
-            if (Database.isUniqueViolation(e)) {
-                throw ApiError.validation("name", Scopes.DUPLICATE);
-            }
-            throw e;
-        }
-    }
 
     private AuthorizationServer resolved(AuthorizationServer s) {
         return s.org() ? s.withAudience(baseUrl) : s;

@@ -19,7 +19,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
 /**
@@ -95,7 +94,7 @@ public final class Claims {
     public Claim create(EventContext ctx, AuthorizationServer server, ClaimRequest r) {
         Instant now = clock.instant();
         Claim c = validate(server, r, ids.next(ID_PREFIX), now, now);
-        return uniqueName(() -> changes.write(AuthorizationServers.CHANNEL, h -> {
+        return Scopes.uniqueName(() -> changes.write(AuthorizationServers.CHANNEL, h -> {
             if (store.count(h, server.id()) >= MAX_CLAIMS) {
                 throw ApiError.validation("name", "An authorization server can have at most " + MAX_CLAIMS + " claims");
             }
@@ -109,7 +108,7 @@ public final class Claims {
     public Claim update(EventContext ctx, AuthorizationServer server, String claimId, ClaimRequest r) {
         Claim current = get(server.id(), claimId);
         Claim c = validate(server, r, current.id(), current.created(), clock.instant());
-        return uniqueName(() -> changes.write(AuthorizationServers.CHANNEL, h -> {
+        return Scopes.uniqueName(() -> changes.write(AuthorizationServers.CHANNEL, h -> {
             if (!store.update(h, c)) {
                 throw ApiError.notFound(claimId, TYPE);
             }
@@ -238,16 +237,6 @@ public final class Claims {
         return null;
     }
 
-    private static <T> T uniqueName(Supplier<T> write) {
-        try {
-            return write.get();
-        } catch (RuntimeException e) {
-            if (Database.isUniqueViolation(e)) {
-                throw ApiError.validation("name", Scopes.DUPLICATE);
-            }
-            throw e;
-        }
-    }
 
     private static String abbreviate(String s) {
         return s.length() > 80 ? s.substring(0, 80) + "…" : s;

@@ -212,7 +212,8 @@ public final class Scopes {
                 "The scope " + s.name() + " is a system scope: it cannot " + what + ".")));
     }
 
-    private static <T> T uniqueName(Supplier<T> write) {
+    /** A write whose unique-name constraint fails is Okta's duplicate-name 400 (scopes, servers, claims, policies, rules). */
+    static <T> T uniqueName(Supplier<T> write) {
         try {
             return write.get();
         } catch (RuntimeException e) {

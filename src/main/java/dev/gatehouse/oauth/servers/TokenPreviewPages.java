@@ -163,16 +163,13 @@ public final class TokenPreviewPages {
         if (withUser && user.get().status() != User.Status.ACTIVE) {
             problems.add("The person " + user.get().profile().login() + " is not active and cannot sign in.");
         }
-        if (!problems.isEmpty()) {
-            return Result.problems(problems);
-        }
         if (!withUser) {
             // As ClientCredentialsGrant: only this server's custom scopes, and none whose consent is REQUIRED.
             Set<String> custom = Set.copyOf(scopes.list(s.id()).stream().filter(x -> !x.system()).map(Scope::name).toList());
             List<String> notAllowed = asked.stream().filter(x -> !custom.contains(x)).toList();
             if (asked.isEmpty() || !notAllowed.isEmpty()) {
                 problems.add(asked.isEmpty() ? "Client credentials need at least one custom scope."
-                        : "The following scopes are not allowed for client credentials: " + notAllowed + ".");
+                        : "The following scopes are not allowed: " + notAllowed + ". (Client credentials ask only for this server's custom scopes.)");
             }
             List<String> refused = consent.refusedToClients(s, asked);
             if (!refused.isEmpty()) {

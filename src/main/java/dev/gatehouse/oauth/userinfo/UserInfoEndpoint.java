@@ -75,7 +75,7 @@ public final class UserInfoEndpoint {
             if (!scopes.contains(OidcScopes.OPENID)) {
                 throw OAuthError.INSUFFICIENT_SCOPE.because(INSUFFICIENT_SCOPE, "no openid scope: " + scopes);
             }
-            List<String> groupNames = scopes.contains(OidcScopes.GROUPS)
+            List<String> groupNames = scopes.contains(OidcScopes.GROUPS) && !custom.replacesIdentityClaim(as.id(), OidcScopes.GROUPS, scopes)
                     ? groups.namesOf(user.id()) : null;
             Map<String, Object> claims = UserInfoClaims.withCustom(UserInfoClaims.of(user, scopes, groupNames),
                     present -> custom.userInfo(as.id(), custom.subject(user, token.client().clientId(), scopes, List.of()), present));

@@ -286,6 +286,19 @@ class AsClaimsHttpTest {
     }
 
     @Test
+    void anIdentityGroupsClaimFiltersTheGroupsScopeToo() {
+        // The admin limits the ID token's and /userinfo's groups to a filter (Okta's way to give groups on a custom server):
+        // a client asking for the groups scope must not get every group name past that filter.
+        create("{\"claimType\":\"IDENTITY\",\"name\":\"groups\",\"valueType\":\"GROUPS\",\"group_filter_type\":\"STARTS_WITH\",\"value\":\""
+                + groupPrefix + "-B\",\"alwaysIncludeInToken\":true}");
+        JsonNode tokens = spa.tokens(person, "openid groups");
+        JsonNode id = OAuthFlow.claims(tokens.get("id_token").asText());
+        assertThat(id.get("groups").toString()).isEqualTo("[\"" + groupPrefix + "-Backend\"]");
+        Http.Response info = server.http().get("/oauth2/default/v1/userinfo", "Authorization", "Bearer " + tokens.get("access_token").asText());
+        assertThat(info.json().get("groups").toString()).isEqualTo("[\"" + groupPrefix + "-Backend\"]");
+    }
+
+    @Test
     void aChangedClaimIsInTheNextTokenAndTheStandardClaimsStayTheirs() {
         String id = create("{\"claimType\":\"RESOURCE\",\"name\":\"tier\",\"valueType\":\"EXPRESSION\",\"value\":\"'gold'\"}").get("id").asText();
         assertThat(OAuthFlow.claims(spa.tokens(person, "openid").get("access_token").asText()).get("tier").asText()).isEqualTo("gold");

@@ -308,6 +308,32 @@ class AsPolicyEvaluationHttpTest {
         assertThat(tokens.get("scope").asText()).isEqualTo("openid");
     }
 
+    @Test
+    void nobodyIsAskedToConsentToOfflineAccessTheRuleDoesNotGrant() {
+        String as = newServer();
+        OAuthFlow.Client c = spa();
+        String p = policy(as, null, "[\"ALL_CLIENTS\"]");
+        rule(as, p, everyone(), "[\"authorization_code\"]", "[\"*\"]", 60, 10080);
+        JsonNode offline = null;
+        for (JsonNode s : ok(api.get("/api/v1/authorizationServers/" + as + "/scopes"))) {
+            if (s.get("name").asText().equals("offline_access")) {
+                offline = s;
+            }
+        }
+        assertThat(offline).isNotNull();
+        Http.Response put = api.put("/api/v1/authorizationServers/" + as + "/scopes/" + offline.get("id").asText(),
+                "{\"name\":\"offline_access\",\"consent\":\"REQUIRED\"}");
+        assertThat(put.status()).as(put.body()).isEqualTo(200);
+        Map<String, String> params = OAuthFlow.params(c, OAuthFlow.randomVerifier());
+        params.put("scope", "openid offline_access");
+        params.put("prompt", "consent");
+        Http.Response r = browser.get(OAuthFlow.authorizeUrl("/oauth2/" + as + "/v1", params));
+        assertThat(r.status()).as(r.body()).isEqualTo(302);
+        assertThat(r.header("Location")).as("offline_access is not granted by this rule: nothing to consent to")
+                .doesNotStartWith("/signin/consent");
+        assertThat(OAuthFlow.parameters(r.header("Location"))).containsKey("code");
+    }
+
     static Http.Response refresh(String as, OAuthFlow.Client c, String refreshToken) {
         return flow.token("/oauth2/" + as + "/v1", OAuthFlow.fields("grant_type", "refresh_token", "client_id", c.clientId(),
                 "refresh_token", refreshToken, "scope", "openid offline_access"));

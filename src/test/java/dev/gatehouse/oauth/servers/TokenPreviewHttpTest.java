@@ -130,7 +130,7 @@ class TokenPreviewHttpTest {
         // offline_access: the rule does not list refresh_token, so no refresh token (as /authorize drops it).
         Http.Response offline = preview("authorization_code", member, "openid offline_access");
         assertThat(offline.body()).contains("offline_access would not be granted (no refresh token): the rule does not allow");
-        assertThat(payload(offline, "preview-access-token").get("scp").toString()).doesNotContain("offline_access");
+        assertThat(payload(offline, "preview-access-token").get("scp").toString()).isEqualTo("[\"openid\"]");
 
         // Consent: an app that requires it and a scope whose consent is REQUIRED: the person would be asked first.
         Http.Response form = admin.get(page);
@@ -141,7 +141,7 @@ class TokenPreviewHttpTest {
         // Client credentials: OpenID scopes and REQUIRED-consent scopes are refused as at /token; the rule lists only authorization_code.
         Http.Response cc = admin.post(page, "csrf", Browser.csrf(form), "clientId", service, "grantType", "client_credentials",
                 "user", "", "scopes", "openid");
-        assertThat(cc.body()).contains("The following scopes are not allowed for client credentials: [openid].");
+        assertThat(cc.body()).contains("The following scopes are not allowed: [openid].");
         Http.Response ccWrite = admin.post(page, "csrf", Browser.csrf(form), "clientId", service, "grantType", "client_credentials",
                 "user", "", "scopes", "preview:write");
         assertThat(ccWrite.body()).contains("require user consent and cannot be granted for the client credentials grant type: [preview:write]");
@@ -164,6 +164,14 @@ class TokenPreviewHttpTest {
         assertThat(preview("authorization_code", member, "openid no:such:scope").body())
                 .contains("This authorization server has no scope no:such:scope.");
         assertThat(preview("urn:bogus", member, "openid").body()).contains("Choose a grant type");
+        // A service: /token refuses OpenID Connect scopes for client credentials before any policy; so must the preview.
+        Http.Response app = api.post("/api/v1/apps", "{\"name\":\"oidc_client\",\"label\":\"Preview service\",\"signOnMode\":\"OPENID_CONNECT\","
+                + "\"settings\":{\"oauthClient\":{\"application_type\":\"service\",\"grant_types\":[\"client_credentials\"],\"response_types\":[\"token\"]}}}");
+        assertThat(app.status()).as(app.body()).isEqualTo(200);
+        Http.Response f = admin.get(page);
+        Http.Response service = admin.post(page, "csrf", Browser.csrf(f), "clientId", app.json().get("credentials").get("oauthClient")
+                .get("client_id").asText(), "grantType", "client_credentials", "user", "", "scopes", "openid");
+        assertThat(service.body()).contains("The following scopes are not allowed: [openid].").doesNotContain("preview-access-token");
         Http.Response form = admin.get(page);
         Http.Response noApp = admin.post(page, "csrf", Browser.csrf(form), "clientId", "0oaNoSuchClient", "grantType",
                 "authorization_code", "user", member, "scopes", "openid");
