@@ -256,6 +256,35 @@ class ConsentHttpTest {
     }
 
     @Test
+    void consentsAnsweredAtOnceInSeveralTabsEachContinueWithOneGrantPerScope() throws Exception {
+        // Two tabs of one session asked for the same scopes: both Allow at once. Each used to insert the grant it did not yet
+        // see, and the slower one failed on the one-ACTIVE-grant key with a 500.
+        App app = app("REQUIRED");
+        Scope a = scope("REQUIRED");
+        Scope b = scope("REQUIRED");
+        List<Http.Response> pages = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            pages.add(consentPage(signedIn, request(app, a.name() + " " + b.name())));
+        }
+        java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+        List<java.util.concurrent.Future<Integer>> answers = new ArrayList<>();
+        try (var pool = java.util.concurrent.Executors.newFixedThreadPool(pages.size())) {
+            for (Http.Response page : pages) {
+                answers.add(pool.submit(() -> {
+                    go.await();
+                    return signedIn.post(ConsentPages.PATH, "csrf", Browser.csrf(page), "request", requestId(page), "consent", "allow")
+                            .status();
+                }));
+            }
+            go.countDown();
+            for (var answer : answers) {
+                assertThat(answer.get()).isEqualTo(303);
+            }
+        }
+        assertThat(grants(app)).isEqualTo(2);
+    }
+
+    @Test
     void aConsentIsForTheScopesAndClientItWasShownFor() {
         // The form carries only the id: what is granted is what the stored request asked, whatever else is posted.
         App app = app("REQUIRED");
