@@ -160,8 +160,9 @@ public final class Authorization {
             // silently not granted, as when the app itself may not refresh.
             List<String> scopes = rule.ruleId() != null && !accessPolicies.allowsRefresh(rule.ruleId())
                     ? accepted.scopes().stream().filter(x -> !OidcScopes.OFFLINE_ACCESS.equals(x)).toList() : accepted.scopes();
-            // Then consent (after the policy: nobody is asked to consent to a request the policy refuses).
-            Optional<AuthorizeOutcome> ask = consent(server, issuer, app, r, current, accepted, mode);
+            // Then consent (after the policy: nobody is asked to consent to a request the policy refuses), for the scopes the
+            // code will carry: not for an offline_access the rule just dropped.
+            Optional<AuthorizeOutcome> ask = consent(server, issuer, app, r, current, scopes, mode);
             if (ask.isPresent()) {
                 return ask.get();
             }
@@ -214,8 +215,8 @@ public final class Authorization {
      * page when something must; with {@code prompt=none}, Okta's {@code consent_required}.
      */
     private Optional<AuthorizeOutcome> consent(AuthorizationServer server, String issuer, App app, AuthorizeRequest r,
-                                               Sessions.Current current, Accepted accepted, ResponseMode mode) {
-        List<String> ask = consent.toAsk(server, app, current.user().id(), accepted.scopes(),
+                                               Sessions.Current current, List<String> scopes, ResponseMode mode) {
+        List<String> ask = consent.toAsk(server, app, current.user().id(), scopes,
                 r.prompt() != null && r.prompt().contains("consent"));
         if (ask.isEmpty()) {
             return Optional.empty();
