@@ -160,7 +160,8 @@ public final class Authorization {
             // silently not granted, as when the app itself may not refresh.
             List<String> scopes = rule.ruleId() != null && !accessPolicies.allowsRefresh(rule.ruleId())
                     ? accepted.scopes().stream().filter(x -> !OidcScopes.OFFLINE_ACCESS.equals(x)).toList() : accepted.scopes();
-            // Then consent (after the policy: nobody is asked to consent to a request the policy refuses).
+            // Then consent (after the policy: nobody is asked to consent to a request the policy refuses), for the scopes the
+            // code will carry: not for an offline_access the rule just dropped.
             Optional<AuthorizeOutcome> ask = consent(server, issuer, app, r, current, scopes, mode);
             if (ask.isPresent()) {
                 return ask.get();

@@ -69,7 +69,7 @@ import java.util.Set;
  *       {@code matches}, the ternary and Elvis. So no {@code T(…)} types, {@code new}, {@code @bean} references,
  *       {@code #variables} ({@code #root}; {@code #this} only for the element inside a projection or selection), assignment, {@code ++}/{@code --}, inline maps,
  *       {@code instanceof} or {@code ^}. At most {@link #MAX_LENGTH} characters, {@link #MAX_NODES} nodes, and
- *       {@link #MAX_DEPTH} levels; a projection or selection never inside another (their work would multiply).</li>
+ *       {@link #MAX_DEPTH} levels; a projection or selection never inside another, and no {@code matches} inside one (their work would multiply).</li>
  *   <li><b>At evaluation</b> a {@link SimpleEvaluationContext} with only two resolvers of Gatehouse's own: a property
  *       accessor that reads only the {@link ClaimFunctions.Namespace}s ({@code user}, {@code appuser}, {@code app},
  *       {@code access}, {@code org}, {@code session}, {@code String}, {@code Arrays}, {@code Convert},
@@ -192,6 +192,11 @@ public final class ClaimExpression {
         if (projection && inProjection) {
             // One level only: nested projections multiply their lists' sizes (the work would grow as n^depth).
             throw new Invalid("A projection or selection cannot be nested in another", Math.max(node.getStartPosition(), 0));
+        }
+        if (node instanceof OperatorMatches && inProjection) {
+            // SpEL bounds one match (about a million character reads), not a list of them: per element of a
+            // thousand-element list a near-catastrophic pattern held a token request for seconds.
+            throw new Invalid("'matches' cannot be used inside a projection or selection", Math.max(node.getStartPosition(), 0));
         }
         for (int i = 0; i < node.getChildCount(); i++) {
             check(node.getChild(i), depth + 1, nodes, inProjection || projection);

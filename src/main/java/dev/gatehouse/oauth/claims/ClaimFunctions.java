@@ -93,7 +93,7 @@ public final class ClaimFunctions {
 
         public boolean isMemberOfGroupNameRegex(String regex) {
             BoundedRegex r = BoundedRegex.compile(regex);
-            return s.groupNames().stream().anyMatch(r::matches);
+            return r.anyMatch(s.groupNames());
         }
 
         // Okta's deprecated bare forms.

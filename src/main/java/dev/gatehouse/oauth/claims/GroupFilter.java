@@ -21,21 +21,26 @@ public record GroupFilter(Type type, String value, BoundedRegex regex) {
     }
 
     public boolean matches(String name) {
+        return matches(name, new int[1]);
+    }
+
+    private boolean matches(String name, int[] reads) {
         String n = name.toLowerCase(Locale.ROOT);
         String v = value.toLowerCase(Locale.ROOT);
         return switch (type) {
             case STARTS_WITH -> n.startsWith(v);
             case EQUALS -> n.equals(v);
             case CONTAINS -> n.contains(v);
-            case REGEX -> regex.matches(name);
+            case REGEX -> regex.matches(name, reads);
         };
     }
 
     /** The matching names in the given order; more than {@link #MAX_GROUPS} is a failure (the claim is not issued). */
     public List<String> apply(List<String> names) {
         List<String> out = new ArrayList<>();
+        int[] reads = new int[1]; // one regex budget for all the names (BoundedRegex)
         for (String name : names) {
-            if (matches(name)) {
+            if (matches(name, reads)) {
                 out.add(name);
                 if (out.size() > MAX_GROUPS) {
                     throw new IllegalStateException("The groups claim matched too many groups and must be configured to match fewer groups.");

@@ -191,6 +191,23 @@ public final class Consents {
         }
         String hash = Hashes.sha256(requestId);
         Instant now = clock.instant();
+        // Two tabs of one session answering consent pages for the same scopes at once: the slower one's grant hits the
+        // one-ACTIVE-grant key of the faster one's (committed) grant, and its whole answer rolls back. Answered again, it
+        // sees that grant and records only what is still missing (each further conflict means one more tab committed).
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return answerOnce(ctx, hash, sessionId, userId, allow, now);
+            } catch (RuntimeException e) {
+                if (attempt >= MAX_ANSWER_ATTEMPTS || !Database.isUniqueViolation(e)) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private static final int MAX_ANSWER_ATTEMPTS = 8;
+
+    private Answer answerOnce(EventContext ctx, String hash, String sessionId, String userId, boolean allow, Instant now) {
         return db.tx(h -> {
             Optional<ConsentRequest> found = store.findOpen(h, hash, sessionId, now);
             if (found.isEmpty() || !found.get().userId().equals(userId) || !store.answer(h, hash, sessionId, now)) {

@@ -184,6 +184,9 @@ class ClaimExpressionTest {
             "1 between {0, 2}",
             "{1,2}.![{3,4}.![#this]]",
             "{1,2}.?[{3,4}.?[true] != null]",
+            "{'a','b'}.?[#this matches 'a']",
+            "{'a','b'}.![#this matches 'a']",
+            "Arrays.size(Arrays.remove(',,,', 'x').![ 'aaaaaaaaaaaaaaaa!' matches '(.*a){12}'])",
     })
     void forbiddenConstructsAreRefusedAtParseTimeWithAPosition(String expression) {
         assertThatThrownBy(() -> ClaimExpression.parse(expression)).isInstanceOf(ClaimExpression.Invalid.class)
@@ -289,5 +292,27 @@ class ClaimExpressionTest {
             assertThatThrownBy(() -> ClaimExpression.parse("user.firstName matches '(.*a){12}'").evaluate(s))
                     .isInstanceOf(ClaimExpression.Failed.class);
         });
+    }
+
+    @Test
+    void oneRegexBudgetCoversAllOfAUsersGroups() {
+        // Each name alone stays under the per-name budget of (.*a){12}; a thousand of them used to get a budget each
+        // and held one token request for a second (and every isMemberOfGroupNameRegex call again).
+        List<Group> many = new ArrayList<>();
+        for (int i = 0; i < 1000; i++) {
+            many.add(group("00gMany" + i, "a".repeat(14) + "!"));
+        }
+        List<String> names = many.stream().map(Group::name).toList();
+        ClaimSubject s = new ClaimSubject(ALICE, "0oa", "0oa", null, List.of(), List.of(), () -> many, null);
+        assertThat(GroupFilter.of(GroupFilter.Type.REGEX, "(.*a){12}").matches(names.getFirst())).isFalse();
+        assertTimeoutPreemptively(Duration.ofSeconds(2), () -> {
+            assertThatThrownBy(() -> GroupFilter.of(GroupFilter.Type.REGEX, "(.*a){12}").apply(names))
+                    .isInstanceOf(IllegalStateException.class);
+            assertThatThrownBy(() -> ClaimExpression.parse("isMemberOfGroupNameRegex('(.*a){12}')").evaluate(s))
+                    .isInstanceOf(ClaimExpression.Failed.class);
+        });
+        // An ordinary pattern still reads all thousand names within the shared budget.
+        assertThat(GroupFilter.of(GroupFilter.Type.REGEX, "a+[?]").apply(names)).isEmpty();
+        assertThat(ClaimExpression.parse("isMemberOfGroupNameRegex('b|a{14}!')").evaluate(s)).isEqualTo(true);
     }
 }

@@ -256,6 +256,62 @@ class ConsentHttpTest {
     }
 
     @Test
+    void consentsAnsweredAtOnceInSeveralTabsEachContinueWithOneGrantPerScope() throws Exception {
+        // Two tabs of one session asked for the same scopes: both Allow at once. Each used to insert the grant it did not yet
+        // see, and the slower one failed on the one-ACTIVE-grant key with a 500.
+        App app = app("REQUIRED");
+        Scope a = scope("REQUIRED");
+        Scope b = scope("REQUIRED");
+        List<Http.Response> pages = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            pages.add(consentPage(signedIn, request(app, a.name() + " " + b.name())));
+        }
+        java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+        List<java.util.concurrent.Future<Integer>> answers = new ArrayList<>();
+        try (var pool = java.util.concurrent.Executors.newFixedThreadPool(pages.size())) {
+            for (Http.Response page : pages) {
+                answers.add(pool.submit(() -> {
+                    go.await();
+                    return signedIn.post(ConsentPages.PATH, "csrf", Browser.csrf(page), "request", requestId(page), "consent", "allow")
+                            .status();
+                }));
+            }
+            go.countDown();
+            for (var answer : answers) {
+                assertThat(answer.get()).isEqualTo(303);
+            }
+        }
+        assertThat(grants(app)).isEqualTo(2);
+    }
+
+    @Test
+    void offlineAccessTheRuleDoesNotGrantIsNotAskedFor() {
+        // A rule without the refresh_token grant silently drops offline_access (Okta). Consent was asked before that drop:
+        // the person was asked to "keep you signed in" and a grant was recorded for a scope the code never carried.
+        String as = api.post("/api/v1/authorizationServers", "{\"name\":\"consent " + System.nanoTime() + "\",\"audiences\":[\"api://c"
+                + System.nanoTime() + "\"]}").json().get("id").asText();
+        String policy = api.post("/api/v1/authorizationServers/" + as + "/policies", OAuthFlow.ALLOW_ALL_POLICY).json().get("id").asText();
+        assertThat(api.post("/api/v1/authorizationServers/" + as + "/policies/" + policy + "/rules", OAuthFlow.ALLOW_ALL_RULE
+                .replace("\"authorization_code\",\"client_credentials\",\"refresh_token\"", "\"authorization_code\"")).status()).isEqualTo(201);
+        String offline = null;
+        for (JsonNode s : api.get("/api/v1/authorizationServers/" + as + "/scopes").json()) {
+            if (s.get("name").asText().equals("offline_access")) {
+                offline = s.get("id").asText();
+            }
+        }
+        Http.Response put = api.send("PUT", "/api/v1/authorizationServers/" + as + "/scopes/" + offline,
+                "{\"name\":\"offline_access\",\"consent\":\"REQUIRED\"}");
+        assertThat(put.status()).as(put.body()).isEqualTo(200);
+        App app = app("REQUIRED");
+        Map<String, String> p = params(app.client(), randomVerifier());
+        p.put("scope", "openid offline_access");
+        Http.Response r = signedIn.get(authorizeUrl("/oauth2/" + as + "/v1", p));
+        assertThat(r.status()).as(r.body()).isEqualTo(302);
+        assertThat(parameters(r.header("Location"))).as(r.header("Location")).containsKey("code");
+        assertThat(grants(app)).isZero();
+    }
+
+    @Test
     void aConsentIsForTheScopesAndClientItWasShownFor() {
         // The form carries only the id: what is granted is what the stored request asked, whatever else is posted.
         App app = app("REQUIRED");

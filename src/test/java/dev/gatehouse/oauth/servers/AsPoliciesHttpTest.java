@@ -353,6 +353,79 @@ class AsPoliciesHttpTest {
         assertThat(many.json().get("errorCauses")).hasSize(3);
     }
 
+    /** Every field of a valid policy, rule and claim body replaced by each JSON kind: a 400 (or a 2xx), never a 500. */
+    @Test
+    void mistypedBodiesAreNeverAServerError() throws Exception {
+        String as = newServer();
+        String policyId = createPolicy(as, "Fuzzed", null).get("id").asText();
+        String rules = policies(as) + "/" + policyId + "/rules";
+        String ruleId = ok(api.post(rules, everyoneRule("Fuzzed rule", null))).get("id").asText();
+        String rule = ruleBody("r", 1, "{\"users\":{\"include\":[],\"exclude\":[]},\"groups\":{\"include\":[\"EVERYONE\"],\"exclude\":[]}}",
+                "[\"authorization_code\"]", "[\"*\"]", "{\"accessTokenLifetimeMinutes\":60,\"refreshTokenLifetimeMinutes\":0,"
+                        + "\"refreshTokenWindowMinutes\":10080}");
+        String claim = "{\"name\":\"c\",\"status\":\"ACTIVE\",\"claimType\":\"RESOURCE\",\"valueType\":\"EXPRESSION\","
+                + "\"value\":\"user.email\",\"alwaysIncludeInToken\":true,\"conditions\":{\"scopes\":[]}}";
+        String groups = "{\"name\":\"g\",\"status\":\"ACTIVE\",\"claimType\":\"IDENTITY\",\"valueType\":\"GROUPS\","
+                + "\"value\":\"a\",\"group_filter_type\":\"REGEX\",\"alwaysIncludeInToken\":true,\"conditions\":{\"scopes\":[]}}";
+        com.fasterxml.jackson.databind.ObjectMapper mapper = new com.fasterxml.jackson.databind.ObjectMapper();
+        // The kinds that reached a cast or an unchecked lookup in other APIs (each run costs a request per field).
+        List<String> kinds = List.of("null", "1.5", "\"x\"", "[null]", "{}");
+        List<String[]> targets = List.of(
+                new String[] {"POST", policies(as), policyBody("p", 1, "[\"ALL_CLIENTS\"]")},
+                new String[] {"PUT", policies(as) + "/" + policyId, policyBody("p", 1, "[\"ALL_CLIENTS\"]")},
+                new String[] {"POST", rules, rule},
+                new String[] {"PUT", rules + "/" + ruleId, rule},
+                new String[] {"POST", AS + "/" + as + "/claims", claim},
+                new String[] {"POST", AS + "/" + as + "/claims", groups});
+        List<String> errors = new ArrayList<>();
+        for (String[] t : targets) {
+            JsonNode valid = mapper.readTree(t[2]);
+            List<String> paths = new ArrayList<>();
+            leaves(valid, "", paths);
+            for (String path : paths) {
+                for (String kind : kinds) {
+                    JsonNode body = valid.deepCopy();
+                    replace(body, path, mapper.readTree(kind));
+                    Http.Response r = api.send(t[0], t[1], body.toString());
+                    if (r.status() >= 500) {
+                        errors.add(t[0] + " " + t[1] + " " + path + "=" + kind + " -> " + r.status());
+                    }
+                }
+            }
+            for (String whole : List.of("null", "\"x\"", "[]", "{}", "{\"conditions\":{\"people\":null}}")) {
+                Http.Response r = api.send(t[0], t[1], whole);
+                if (r.status() >= 500) {
+                    errors.add(t[0] + " " + t[1] + " body=" + whole + " -> " + r.status());
+                }
+            }
+        }
+        assertThat(errors).isEmpty();
+    }
+
+    private static void leaves(JsonNode n, String at, List<String> out) {
+        if (!at.isEmpty()) {
+            out.add(at);
+        }
+        if (n.isObject()) {
+            n.fieldNames().forEachRemaining(f -> leaves(n.get(f), at + "/" + f, out));
+        } else if (n.isArray()) {
+            for (int i = 0; i < n.size(); i++) {
+                leaves(n.get(i), at + "/" + i, out);
+            }
+        }
+    }
+
+    private static void replace(JsonNode root, String path, JsonNode value) {
+        int cut = path.lastIndexOf('/');
+        JsonNode parent = root.at(path.substring(0, cut));
+        String last = path.substring(cut + 1);
+        if (parent instanceof com.fasterxml.jackson.databind.node.ObjectNode o) {
+            o.set(last, value);
+        } else if (parent instanceof com.fasterxml.jackson.databind.node.ArrayNode a) {
+            a.set(Integer.parseInt(last), value);
+        }
+    }
+
     private static void refuseRule(String path, String body, String cause) {
         String before = written();
         Http.Response r = api.post(path, body);
