@@ -472,7 +472,7 @@ public final class Wiring implements AutoCloseable {
                         new CodeGrant(db, codes, issued, signer, recorder, users, groupStore, log, ids, clock, apps::findByClientId),
                         new RefreshGrant(db, issued, signer, recorder, users, groupStore, assignments, log, clock),
                         new ClientCredentialsGrant(db, signer, recorder, customScopes, log, accessPolicies,
-                                server -> java.util.Set.copyOf(consents.requiredForClients(server, List.copyOf(customScopes.apply(server))))),
+                                consents::requiredForClients),
                         refusals, rateLimits),
                 new dev.gatehouse.oauth.userinfo.UserInfoEndpoint(servers, verifier, groups, db, log, refusals, customClaims),
                 new dev.gatehouse.oauth.introspect.IntrospectEndpoint(servers, clients,

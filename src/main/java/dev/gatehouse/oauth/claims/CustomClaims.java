@@ -62,6 +62,11 @@ public final class CustomClaims {
         return rules.apply(serverId).stream().anyMatch(r -> !r.accessToken() && r.name().equals(name) && r.appliesTo(scopes));
     }
 
+    /** Whether the server has no ACTIVE custom claim: the token path then skips the custom-claims work altogether. */
+    public boolean none(String serverId) {
+        return rules.apply(serverId).isEmpty();
+    }
+
     /** The RESOURCE claims for an access token. */
     public Map<String, Object> accessToken(String serverId, ClaimSubject s, java.util.Set<String> present) {
         return evaluate(serverId, s, present, true, false);

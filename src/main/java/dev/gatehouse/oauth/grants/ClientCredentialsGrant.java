@@ -32,14 +32,14 @@ public final class ClientCredentialsGrant {
     private final Function<AuthorizationServer, Set<String>> customScopes;
     private final SystemLog log;
     private final AccessPolicyEvaluator policies;
-    private final Function<AuthorizationServer, Set<String>> consentRequired;
+    private final java.util.function.BiFunction<AuthorizationServer, List<String>, List<String>> consentRequired;
 
     /** Okta's consent_required text for client credentials (research notes §7.1); {0}: the scopes. */
     public static final String CONSENT_REQUIRED = "The following scopes require user consent and cannot be granted for the client credentials grant type: [%s].";
 
-    /** @param consentRequired the names of a server's scopes whose consent is REQUIRED: a service has no user to ask */
+    /** @param consentRequired the requested scopes whose consent is REQUIRED on the server: a service has no user to ask */
     public ClientCredentialsGrant(Database db, ClaimsSigner signer, TokenRecorder recorder, Function<AuthorizationServer, Set<String>> customScopes, SystemLog log,
-                                  AccessPolicyEvaluator policies, Function<AuthorizationServer, Set<String>> consentRequired) {
+                                  AccessPolicyEvaluator policies, java.util.function.BiFunction<AuthorizationServer, List<String>, List<String>> consentRequired) {
         this.policies = policies;
         this.consentRequired = consentRequired;
         this.db = db;
@@ -65,8 +65,7 @@ public final class ClientCredentialsGrant {
         RuleLifetimes rule = policies.evaluate(server, client.clientId(), null, GrantType.CLIENT_CREDENTIALS.wire(), r.scope())
                 .orElseThrow(() -> OAuthError.NO_MATCHING_POLICY.because(AccessPolicyEvaluator.NO_MATCH, "no access policy rule matched"));
         // FLEXIBLE scopes are granted to services without consent; REQUIRED ones cannot be (Okta: "Block services from requesting this scope").
-        Set<String> needConsent = server.org() ? Set.of() : consentRequired.apply(server);
-        List<String> asked = r.scope().stream().filter(needConsent::contains).toList();
+        List<String> asked = server.org() ? List.of() : consentRequired.apply(server, r.scope());
         if (!asked.isEmpty()) {
             throw OAuthError.CONSENT_REQUIRED.because(CONSENT_REQUIRED.formatted(String.join(", ", asked)));
         }

@@ -131,7 +131,9 @@ public final class ClaimsSigner {
         } else {
             c.subject(g.clientId());
         }
-        custom.accessToken(g.server().id(), subject, c.build().getClaims().keySet()).forEach(c::claim);
+        if (subject != null) {
+            custom.accessToken(g.server().id(), subject, c.build().getClaims().keySet()).forEach(c::claim);
+        }
         return c.build();
     }
 
@@ -183,13 +185,16 @@ public final class ClaimsSigner {
             c.claim("groups", g.groups());
         }
         // Every grant issues the ID token with an access token: Okta's "thin" ID token (only alwaysIncludeInToken claims).
-        custom.idToken(g.server().id(), subject, java.util.Set.copyOf(c.build().getClaims().keySet()), withAccessToken)
-                .forEach(c::claim);
+        if (subject != null) {
+            custom.idToken(g.server().id(), subject, java.util.Set.copyOf(c.build().getClaims().keySet()), withAccessToken)
+                    .forEach(c::claim);
+        }
         return c.build();
     }
 
+    /** What the server's custom claims are evaluated against; null when it has none (no app lookup, nothing to evaluate). */
     private ClaimSubject subject(Grant g) {
-        return custom.subject(g.user(), g.clientId(), g.scopes(), g.amr());
+        return custom.none(g.server().id()) ? null : custom.subject(g.user(), g.clientId(), g.scopes(), g.amr());
     }
 
     /** OIDC Core §3.1.3.6: base64url of the left half of SHA-256 of the access token's ASCII octets. */

@@ -109,7 +109,7 @@ final class GrantFixture implements AutoCloseable {
         codeGrant = new CodeGrant(db, codes, issued, signer, recorder, userStore, groupStore, log, ids, clock, apps::findByClientId);
         refreshGrant = new RefreshGrant(db, issued, signer, recorder, userStore, groupStore, new AssignmentStore(), log, clock);
         clientCredentialsGrant = new ClientCredentialsGrant(db, signer, recorder, s -> scopes.list(s.id()).stream().filter(x -> !x.system())
-                .map(dev.gatehouse.oauth.servers.Scope::name).collect(Collectors.toSet()), log, accessPolicies(changes), s -> java.util.Set.of());
+                .map(dev.gatehouse.oauth.servers.Scope::name).collect(Collectors.toSet()), log, accessPolicies(changes), (s, scopes) -> java.util.List.of());
     }
 
     /** The default server's seeded access policy, and the evaluator client credentials ask. */
