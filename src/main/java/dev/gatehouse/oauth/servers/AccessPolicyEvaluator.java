@@ -32,7 +32,7 @@ public final class AccessPolicyEvaluator {
     /** Okta's {@code no_matching_policy} text, verbatim. */
     public static final String NO_MATCH = "Policy evaluation failed for this request, please check the policy configurations.";
 
-    private record Snapshot(Map<String, List<AccessPolicy>> policies, Map<String, List<AccessRule>> rules) {
+    private record Snapshot(Map<String, List<AccessPolicy>> policies, Map<String, List<AccessRule>> rules, Map<String, AccessRule> rulesById) {
     }
 
     private final ChangeCache<Boolean, Snapshot> cache;
@@ -47,10 +47,12 @@ public final class AccessPolicyEvaluator {
                 policies.computeIfAbsent(p.authorizationServerId(), s -> new ArrayList<>()).add(p);
             }
             Map<String, List<AccessRule>> rules = new HashMap<>();
+            Map<String, AccessRule> byId = new HashMap<>();
             for (AccessRule r : store.allRules(h)) {
                 rules.computeIfAbsent(r.policyId(), p -> new ArrayList<>()).add(r);
+                byId.put(r.id(), r);
             }
-            return new Snapshot(policies, rules);
+            return new Snapshot(policies, rules, byId);
         })));
         changes.onChange(AuthorizationServers.CHANNEL, cache::invalidate);
     }
@@ -88,8 +90,8 @@ public final class AccessPolicyEvaluator {
         if (ruleId == null) {
             return true;
         }
-        return cache.get(Boolean.TRUE).orElseThrow().rules().values().stream().flatMap(List::stream)
-                .filter(r -> r.id().equals(ruleId)).findFirst().map(r -> r.grantTypes().contains("refresh_token")).orElse(true);
+        AccessRule r = cache.get(Boolean.TRUE).orElseThrow().rulesById().get(ruleId);
+        return r == null || r.grantTypes().contains("refresh_token");
     }
 
     /**
