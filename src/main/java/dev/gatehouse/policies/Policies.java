@@ -1,5 +1,6 @@
 package dev.gatehouse.policies;
 
+import dev.gatehouse.api.Priorities;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -356,10 +357,7 @@ public final class Policies {
             return;
         }
         List<Policy> all = store.policies(h, type);
-        List<String> order = new ArrayList<>(all.stream().filter(p -> !p.system() && !p.id().equals(id)).map(Policy::id).toList());
-        if (id != null) {
-            order.add(Math.max(0, Math.min(order.size(), wanted - 1)), id);
-        }
+        List<String> order = Priorities.place(all.stream().filter(p -> !p.system() && !p.id().equals(id)).map(Policy::id).toList(), id, wanted, 1);
         for (int i = 0; i < order.size(); i++) {
             store.setPriority(h, order.get(i), i + 1);
         }
@@ -370,11 +368,8 @@ public final class Policies {
     private void placeRule(Handle h, PolicyType type, String policyId, String id, Integer wanted) {
         List<PolicyRule> all = store.rules(h, policyId);
         int base = type.firstRulePriority;
-        List<String> order = new ArrayList<>(all.stream().filter(r -> !r.system() && !r.id().equals(id)).map(PolicyRule::id).toList());
-        if (id != null) {
-            long position = Math.max(0L, Math.min((long) order.size(), (long) wanted - base));
-            order.add((int) position, id);
-        }
+        List<String> order = Priorities.place(all.stream().filter(r -> !r.system() && !r.id().equals(id)).map(PolicyRule::id).toList(), id, wanted,
+                base);
         for (int i = 0; i < order.size(); i++) {
             store.setRulePriority(h, order.get(i), i + base);
         }

@@ -1,5 +1,6 @@
 package dev.gatehouse.oauth.servers;
 
+import dev.gatehouse.api.Priorities;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.gatehouse.errors.ApiError;
 import dev.gatehouse.errors.ApiError.Cause;
@@ -279,31 +280,19 @@ public final class AccessPolicies {
 
     // ── priorities ──────────────────────────────────────────────────────────────────────────────────────────────
     private void placePolicy(Handle h, String serverId, String id, Integer wanted) {
-        List<String> order = new ArrayList<>(store.policies(h, serverId).stream().map(AccessPolicy::id).filter(x -> !x.equals(id)).toList());
-        if (id != null) {
-            order.add(position(wanted, order.size()), id);
-        }
+        List<String> order = Priorities.place(store.policies(h, serverId).stream().map(AccessPolicy::id).filter(x -> !x.equals(id)).toList(),
+                id, wanted, 1);
         for (int i = 0; i < order.size(); i++) {
             store.setPriority(h, order.get(i), i + 1);
         }
     }
 
     private void placeRule(Handle h, String policyId, String id, Integer wanted) {
-        List<String> order = new ArrayList<>(store.rules(h, policyId).stream().map(AccessRule::id).filter(x -> !x.equals(id)).toList());
-        if (id != null) {
-            order.add(position(wanted, order.size()), id);
-        }
+        List<String> order = Priorities.place(store.rules(h, policyId).stream().map(AccessRule::id).filter(x -> !x.equals(id)).toList(),
+                id, wanted, 1);
         for (int i = 0; i < order.size(); i++) {
             store.setRulePriority(h, order.get(i), i + 1);
         }
-    }
-
-    /** Index for priority {@code wanted} among {@code others}: none or past the end = last, below 1 = first. */
-    private static int position(Integer wanted, int others) {
-        if (wanted == null) {
-            return others;
-        }
-        return (int) Math.max(0L, Math.min((long) others, (long) wanted - 1));
     }
 
     // ── helpers ─────────────────────────────────────────────────────────────────────────────────────────────────
