@@ -238,6 +238,10 @@ public final class Wiring implements AutoCloseable {
             // What ends when a user's or an app's standing changes (sessions, codes, tokens): one object, handed to both.
             LifecycleRevocation revocation = new LifecycleRevocation(sessionStore, sessionSettings, codeStore,
                     issuedTokens, log, clock, consentStore);
+            // Email (issue #19). PLACEHOLDER until the mail module lands: queues nothing, logs the template and recipient.
+            dev.gatehouse.mail.Mail mail = (h, ctx, email) -> org.slf4j.LoggerFactory.getLogger("dev.gatehouse.mail")
+                    .info("mail placeholder: {} to {}", email.template(), email.to());
+            dev.gatehouse.directory.UserTokens userTokens = new dev.gatehouse.directory.UserTokens(ids);
             Users directoryUsers = new Users(db, users, groupStore, hasher, log, ids, clock, config.lockoutAttempts(), revocation);
             Groups directoryGroups = new Groups(db, groupStore, users, log, ids, clock);
             Features features = new Features(db, new FeatureStore(), log, ids, clock);

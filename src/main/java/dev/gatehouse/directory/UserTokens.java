@@ -1,0 +1,87 @@
+package dev.gatehouse.directory;
+
+import dev.gatehouse.storage.Hashes;
+import dev.gatehouse.storage.Ids;
+import org.jdbi.v3.core.Handle;
+
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * The single-use secrets Gatehouse sends to a person in a link (issue #19): Okta's {@code activationToken} and
+ * {@code recoveryToken}. A token is 20 base62 characters (about 119 bits, Okta's tokens have this shape); only its
+ * SHA-256 is stored, so the table leaks nothing usable. A user has at most one live token per purpose: issuing a new one
+ * replaces the old (Okta: a new activation email invalidates the earlier link). {@link #peek} checks a token without
+ * using it (a mail scanner that fetches the link changes nothing); {@link #consume} uses it up, once, in the caller's
+ * transaction, so the change it authorizes and the token's end commit together.
+ */
+public final class UserTokens {
+
+    /** What a token is for; a token of one purpose is never accepted for another. */
+    public enum Purpose { ACTIVATION, RECOVERY }
+
+    /** A token's owner and expiry. */
+    public record Live(String userId, Purpose purpose, Instant expires) {
+    }
+
+    static final int LENGTH = 20;
+    private static final java.util.regex.Pattern SHAPE = java.util.regex.Pattern.compile("[A-Za-z0-9]{" + LENGTH + "}");
+
+    private final Ids ids;
+
+    public UserTokens(Ids ids) {
+        this.ids = ids;
+    }
+
+    /** A new token for the user and purpose, valid for {@code lifetime}; the user's earlier token of that purpose ends. */
+    public String issue(Handle h, String userId, Purpose purpose, Instant now, Duration lifetime) {
+        String token = ids.base62(LENGTH);
+        revoke(h, userId, purpose);
+        h.createUpdate("""
+                        INSERT INTO user_tokens (token_hash, user_id, purpose, created_at, expires_at)
+                        VALUES (:hash, :user, :purpose, :now, :expires)""")
+                .bind("hash", Hashes.sha256(token)).bind("user", userId).bind("purpose", purpose.name())
+                .bind("now", Timestamp.from(now)).bind("expires", Timestamp.from(now.plus(lifetime))).execute();
+        return token;
+    }
+
+    /** The live token's owner, without using it up; empty for a malformed, unknown, expired or other-purpose token. */
+    public Optional<Live> peek(Handle h, String token, Purpose purpose, Instant now) {
+        if (token == null || !SHAPE.matcher(token).matches()) {
+            return Optional.empty();
+        }
+        return h.createQuery("""
+                        SELECT user_id, expires_at FROM user_tokens
+                        WHERE token_hash = :hash AND purpose = :purpose AND expires_at > :now""")
+                .bind("hash", Hashes.sha256(token)).bind("purpose", purpose.name()).bind("now", Timestamp.from(now))
+                .map((rs, c) -> new Live(rs.getString("user_id"), purpose, rs.getTimestamp("expires_at").toInstant()))
+                .findOne();
+    }
+
+    /**
+     * Uses the token up: its owner if it was live, and it is gone afterwards (two concurrent uses: exactly one wins, the
+     * delete being conditional on the row). Runs in the caller's transaction; a rollback brings the token back.
+     */
+    public Optional<Live> consume(Handle h, String token, Purpose purpose, Instant now) {
+        Optional<Live> live = peek(h, token, purpose, now);
+        if (live.isEmpty()) {
+            return live;
+        }
+        int deleted = h.createUpdate("DELETE FROM user_tokens WHERE token_hash = :hash AND purpose = :purpose AND expires_at > :now")
+                .bind("hash", Hashes.sha256(token)).bind("purpose", purpose.name()).bind("now", Timestamp.from(now)).execute();
+        return deleted == 1 ? live : Optional.empty();
+    }
+
+    /** Ends the user's token of this purpose, if any (e.g. the password was set another way). */
+    public void revoke(Handle h, String userId, Purpose purpose) {
+        h.createUpdate("DELETE FROM user_tokens WHERE user_id = :user AND purpose = :purpose")
+                .bind("user", userId).bind("purpose", purpose.name()).execute();
+    }
+
+    /** Deletes expired tokens (called by the periodic cleanup); how many. */
+    public int purgeExpired(Handle h, Instant now) {
+        return h.createUpdate("DELETE FROM user_tokens WHERE expires_at <= :now").bind("now", Timestamp.from(now)).execute();
+    }
+}
