@@ -66,7 +66,16 @@ public final class ConfigLoader {
             new Setting("GATEHOUSE_HEADER_TIMEOUT_SECONDS", "20", "a request's line and headers must arrive within this long "
                     + "of its first byte, else the connection is closed (slow-header attacks)"),
             new Setting("GATEHOUSE_WEBAUTHN_RP_ID", null, "WebAuthn relying party id: the base URL's host (default) or a domain it is "
-                    + "under, e.g. example.com for https://login.example.com"));
+                    + "under, e.g. example.com for https://login.example.com"),
+            new Setting("GATEHOUSE_SMTP_HOST", null, "SMTP server for the emails Gatehouse sends; unset: they stay in the dev mailbox "
+                    + "(Admin Console, Settings > Emails) and the log prints their links"),
+            new Setting("GATEHOUSE_SMTP_PORT", "587", "SMTP port"),
+            new Setting("GATEHOUSE_SMTP_USER", null, "SMTP user, if the server asks for authentication"),
+            new Setting("GATEHOUSE_SMTP_PASSWORD", null, "SMTP password"),
+            new Setting("GATEHOUSE_SMTP_TLS", "starttls", "starttls (required upgrade), tls (implicit, e.g. port 465) or none"),
+            new Setting("GATEHOUSE_SMTP_FROM", null, "From address of the emails (default: Gatehouse <noreply@host of the base URL>)"),
+            new Setting("GATEHOUSE_ACTIVATION_LINK_DAYS", "7", "days an activation link stays valid (Okta's default: 7)"),
+            new Setting("GATEHOUSE_RECOVERY_LINK_MINUTES", "60", "minutes a password reset link stays valid (Okta's default: 60)"));
 
     private ConfigLoader() {
     }
@@ -133,7 +142,24 @@ public final class ConfigLoader {
                 integer(v, "GATEHOUSE_LOG_RETENTION_DAYS", 0, 36500),
                 rateLimitMultiplier(v.get("GATEHOUSE_RATE_LIMIT_MULTIPLIER")), rateLimits(v.get("GATEHOUSE_RATE_LIMITS")),
                 integer(v, "GATEHOUSE_MAX_CONNECTIONS", 1, 100_000), integer(v, "GATEHOUSE_IDLE_TIMEOUT_SECONDS", 1, 3600),
-                integer(v, "GATEHOUSE_HEADER_TIMEOUT_SECONDS", 1, 600), webauthnRpId(v.get("GATEHOUSE_WEBAUTHN_RP_ID"), baseUrl));
+                integer(v, "GATEHOUSE_HEADER_TIMEOUT_SECONDS", 1, 600), webauthnRpId(v.get("GATEHOUSE_WEBAUTHN_RP_ID"), baseUrl),
+                mail(v, baseUrl));
+    }
+
+    private static MailSettings mail(Map<String, String> v, String baseUrl) {
+        MailSettings.Tls tls = switch (v.get("GATEHOUSE_SMTP_TLS").toLowerCase(Locale.ROOT)) {
+            case "starttls" -> MailSettings.Tls.STARTTLS;
+            case "tls" -> MailSettings.Tls.TLS;
+            case "none" -> MailSettings.Tls.NONE;
+            default -> throw new ConfigException("GATEHOUSE_SMTP_TLS must be 'starttls', 'tls' or 'none' (got '" + v.get("GATEHOUSE_SMTP_TLS") + "').");
+        };
+        String from = v.get("GATEHOUSE_SMTP_FROM");
+        if (from == null) {
+            from = "Gatehouse <noreply@" + java.net.URI.create(baseUrl).getHost() + ">";
+        }
+        return new MailSettings(Optional.ofNullable(v.get("GATEHOUSE_SMTP_HOST")), integer(v, "GATEHOUSE_SMTP_PORT", 1, 65535),
+                Optional.ofNullable(v.get("GATEHOUSE_SMTP_USER")), Optional.ofNullable(v.get("GATEHOUSE_SMTP_PASSWORD")), tls, from,
+                integer(v, "GATEHOUSE_ACTIVATION_LINK_DAYS", 1, 365), integer(v, "GATEHOUSE_RECOVERY_LINK_MINUTES", 5, 60 * 24 * 7));
     }
 
     /**

@@ -20,6 +20,7 @@ import java.util.Optional;
  * @param idleTimeoutSeconds a connection with nothing to read or write for this long is closed
  * @param headerTimeoutSeconds a request's line and headers must be complete this long after its first byte
  * @param webauthnRpId WebAuthn relying party id: the base URL's host or a registrable suffix of it; empty: the host
+ * @param mail SMTP settings (none: the dev mailbox) and the lifetimes of the links Gatehouse emails
  */
 public record GatehouseConfig(
         int port,
@@ -52,7 +53,8 @@ public record GatehouseConfig(
         int maxConnections,
         int idleTimeoutSeconds,
         int headerTimeoutSeconds,
-        Optional<String> webauthnRpId) {
+        Optional<String> webauthnRpId,
+        MailSettings mail) {
 
     public enum LogFormat { TEXT, JSON }
 
