@@ -19,6 +19,16 @@ public final class DirectoryJson {
         this.withFactors = withFactors;
     }
 
+    /** Okta's ResetPasswordToken: {@code {"resetPasswordUrl": ...}} ({@code sendEmail=false}), or {@code {}} when emailed. */
+    public Map<String, Object> resetPasswordToken(java.util.Optional<String> url) {
+        return url.<Map<String, Object>>map(u -> Map.of("resetPasswordUrl", u)).orElseGet(Map::of);
+    }
+
+    /** Okta's TempPassword: {@code {"tempPassword": ...}}. */
+    public Map<String, Object> tempPassword(String temp) {
+        return Map.of("tempPassword", temp);
+    }
+
     public Map<String, Object> user(User u) {
         return user(u, withFactors.apply(List.of(u.id())).contains(u.id()));
     }
