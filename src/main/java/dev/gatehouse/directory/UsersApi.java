@@ -117,14 +117,12 @@ public final class UsersApi {
                 null, users::find)));
     }
 
-    /** {@code POST /api/v1/users/{id}/lifecycle/expire_password}: PASSWORD_EXPIRED; answers the user, as Okta's expirePassword. */
+    /**
+     * {@code POST /api/v1/users/{id}/lifecycle/expire_password}: PASSWORD_EXPIRED; answers the user, as Okta's
+     * expirePassword. The older {@code ?tempPassword=true} form is not in Okta's current spec (its response would not
+     * conform): the temporary password is the separate {@code expire_password_with_temp_password} operation.
+     */
     public void expirePassword(Context ctx) {
-        if (ctx.queryParam("tempPassword") != null && bool(ctx, "tempPassword", false)) {
-            // Okta's older form of expirePasswordWithTempPassword (the v2 SDKs send ?tempPassword=true)
-            ctx.json(json.tempPassword(recovery.expireWithTempPassword(ApiRequests.event(ctx), ctx.pathParam("id"),
-                    bool(ctx, "revokeSessions", false), null, users::find)));
-            return;
-        }
         ctx.json(json.user(recovery.expire(ApiRequests.event(ctx), ctx.pathParam("id"), users::find)));
     }
 
