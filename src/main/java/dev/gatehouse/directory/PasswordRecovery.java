@@ -9,7 +9,6 @@ import dev.gatehouse.mail.Mail;
 import dev.gatehouse.storage.Database;
 import dev.gatehouse.storage.Ids;
 import dev.gatehouse.syslog.EventContext;
-import dev.gatehouse.syslog.LogText;
 import dev.gatehouse.syslog.SystemLog;
 
 import java.time.Clock;
@@ -28,16 +27,27 @@ import java.util.Set;
  * its System Log event, ends what it must, and queues its email in one transaction; a token is used up in the transaction
  * that sets the password, so a rollback leaves it usable and a committed reset leaves it gone.
  *
- * <p>Decisions (Okta documents no more): self-service recovery is offered to ACTIVE, PASSWORD_EXPIRED, RECOVERY and
- * LOCKED_OUT users (Okta unlocks a locked-out user who resets by email; a reset ends the lockout, both counters at zero);
- * never to STAGED, PROVISIONED (they need activation), SUSPENDED or DEPROVISIONED users, nor to a user without an email.
+ * <p>Who may recover (docs/okta/email.md §6): "Forgot password?" sends a link to ACTIVE and PASSWORD_EXPIRED users with an
+ * email only. Not to a LOCKED_OUT user (Okta: "Users in a LOCKED status can't perform password resets"; self-service unlock
+ * is a separate rule, DENY by default), not to a RECOVERY user (Okta: after an admin's reset_password the user "is not able
+ * to ... initiate a forgot password flow until they complete the reset flow"), never to STAGED, PROVISIONED (they need
+ * activation), SUSPENDED or DEPROVISIONED users. A link, once sent, works for ACTIVE, PASSWORD_EXPIRED and RECOVERY users
+ * (the admin's link puts the user in RECOVERY); a user locked out or suspended meanwhile cannot use it.
+ *
+ * <p>Events (Okta's catalogue, docs/okta/email.md §3): the admin's reset is {@code user.account.reset_password}; the person
+ * setting a new password (with a link, or an expired one at sign-in) is {@code user.account.update_password}; an expired,
+ * used or tampered link posted is {@code user.account.use_token} (FAILURE); expiring is {@code user.account.expire_password}.
+ * The request itself has no event of Okta's beyond the email's ({@code system.email.password_reset.sent_message}, the mail
+ * module's), so an unknown login leaves no trace of its own, as at Okta.
  */
 public final class PasswordRecovery {
 
-    /** Who "Forgot password?" sends a link to; who a reset link still works for. */
-    public static final Set<Status> RECOVERABLE = EnumSet.of(Status.ACTIVE, Status.PASSWORD_EXPIRED, Status.RECOVERY, Status.LOCKED_OUT);
-    /** Okta's reset_password: from these statuses (Okta refuses a user not yet activated or suspended/deactivated). */
-    static final Set<Status> ADMIN_RESETTABLE = RECOVERABLE;
+    /** Who "Forgot password?" sends a link to. */
+    static final Set<Status> SELF_SERVICE = EnumSet.of(Status.ACTIVE, Status.PASSWORD_EXPIRED);
+    /** Who a reset link still works for (and who may verify a factor for it). */
+    public static final Set<Status> RECOVERABLE = EnumSet.of(Status.ACTIVE, Status.PASSWORD_EXPIRED, Status.RECOVERY);
+    /** Okta's reset_password: from these statuses (an admin may reset a locked-out user; not one not yet activated, suspended or deactivated). */
+    static final Set<Status> ADMIN_RESETTABLE = EnumSet.of(Status.ACTIVE, Status.PASSWORD_EXPIRED, Status.RECOVERY, Status.LOCKED_OUT);
     /** Okta's expire_password: an ACTIVE user (again on an expired one: no change of meaning, answered the same). */
     static final Set<Status> EXPIRABLE = EnumSet.of(Status.ACTIVE, Status.PASSWORD_EXPIRED);
     /** How long the "your password has expired" form stays bound to the sign-in that proved the old password. */
@@ -47,6 +57,7 @@ public final class PasswordRecovery {
     static final String RESET_PASSWORD = "user.account.reset_password";
     static final String UPDATE_PASSWORD = "user.account.update_password";
     static final String EXPIRE_PASSWORD = "user.account.expire_password";
+    static final String USE_TOKEN = "user.account.use_token";
 
     /** A reset link (or expired-password form) that is no longer good: unknown, used, expired, or its user changed. */
     public static final class LinkInvalid extends RuntimeException {
@@ -117,24 +128,27 @@ public final class PasswordRecovery {
      */
     public void requestReset(EventContext ctx, String login) {
         Instant now = clock.instant();
-        String attempted = LogText.ifPlausible(login, 256);
         db.inTx(h -> {
-            Optional<User> found = login == null || login.length() > 256 ? Optional.empty() : store.findByLogin(h, login);
-            Optional<User> eligible = found.filter(u -> RECOVERABLE.contains(u.status()))
+            Optional<User> eligible = (login == null || login.length() > 256 ? Optional.<User>empty() : store.findByLogin(h, login))
+                    .filter(u -> SELF_SERVICE.contains(u.status()))
                     .filter(u -> u.profile().email() != null && !u.profile().email().isBlank());
             if (eligible.isEmpty()) {
-                String reason = found.isEmpty() ? "UNKNOWN_USER" : "NOT_ELIGIBLE";
-                log.record(h, ctx, SystemLog.Entry.failure(RESET_PASSWORD, "Self-service password reset requested", reason)
-                        .withDebug(Map.of("loginAttempted", attempted == null ? "" : attempted,
-                                "status", found.map(u -> u.status().name()).orElse(""))));
                 return;
             }
             User u = eligible.get();
             String token = tokens.issue(h, u.id(), UserTokens.Purpose.RECOVERY, now, recoveryLifetime);
-            log.record(h, ctx, SystemLog.Entry.success(RESET_PASSWORD, "Self-service password reset requested", Users.target(u)));
             mail.send(h, ctx, new Email(EmailTemplate.ForgotPassword, u.profile().email(), u.profile().name(), u.id(),
-                    Map.of("resetPasswordLink", resetUrl(token), "recoveryToken", token)));
+                    Map.of("resetPasswordLink", resetUrl(token))));
         });
+    }
+
+    /**
+     * Records {@code user.account.use_token} (FAILURE) for a reset link or expired-password form posted when it is no
+     * longer good (Okta: "Invalid self service recovery token used by user"); the token itself is never logged.
+     */
+    public void invalidTokenUsed(EventContext ctx) {
+        db.inTx(h -> log.record(h, ctx, SystemLog.Entry.failure(USE_TOKEN, "Invalid self service recovery token used by user",
+                "INVALID_TOKEN")));
     }
 
     /** The live reset link's user (still recoverable), without using it up: a mail scanner's GET changes nothing. */
@@ -162,8 +176,8 @@ public final class PasswordRecovery {
      */
     public User reset(EventContext ctx, String token, String newPassword, boolean factorRequired) {
         Link link = check(token).orElseThrow(LinkInvalid::new);
-        return setRecovered(ctx, token, UserTokens.Purpose.RECOVERY, link.user(), newPassword, factorRequired, RESET_PASSWORD,
-                "Reset password for Okta");
+        return setRecovered(ctx, token, UserTokens.Purpose.RECOVERY, link.user(), newPassword, factorRequired, UPDATE_PASSWORD,
+                "User update password for Okta");
     }
 
     // ---- expired password at sign-in ----
@@ -251,7 +265,7 @@ public final class PasswordRecovery {
             }
             if (sendEmail) {
                 mail.send(h, ctx, new Email(EmailTemplate.PasswordResetByAdmin, user.profile().email(), user.profile().name(), user.id(),
-                        Map.of("resetPasswordLink", resetUrl(token), "recoveryToken", token)));
+                        Map.of("resetPasswordLink", resetUrl(token))));
                 return Optional.<String>empty();
             }
             return Optional.of(resetUrl(token));

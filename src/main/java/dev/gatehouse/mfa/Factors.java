@@ -218,8 +218,9 @@ public final class Factors {
     /**
      * Verifies an ACTIVE TOTP factor's code for a password recovery (issue #19: a user with another factor proves it before
      * the reset). As {@link #verify}, with the same per-user rate limit, replay protection and lockout counting, except
-     * that a user in RECOVERY, PASSWORD_EXPIRED or LOCKED_OUT may verify (that is who recovers); wrong codes of a user that
-     * is not ACTIVE are logged and rate-limited but do not move the lockout counter (only ACTIVE users count).
+     * that a user in RECOVERY or PASSWORD_EXPIRED may verify too (who a reset link works for; never a LOCKED_OUT one); wrong
+     * codes of a user that is not ACTIVE are logged and rate-limited but do not move the lockout counter (only ACTIVE users
+     * count).
      */
     public void verifyForRecovery(EventContext ctx, String userId, String factorId, String passCode) {
         User u = users.get(userId);
@@ -336,7 +337,7 @@ public final class Factors {
         limits.take(RateLimitFamily.FACTOR_PER_USER, u.id()).filter(d -> !d.allowed()).ifPresent(d -> {
             throw ApiError.of(ErrorCode.E0000047);
         });
-        // A recovering user (recovery: RECOVERY, PASSWORD_EXPIRED, LOCKED_OUT) may verify; otherwise the sign-in's checks.
+        // A recovering user (PasswordRecovery.RECOVERABLE: ACTIVE, PASSWORD_EXPIRED, RECOVERY) may verify; else the sign-in's checks.
         boolean recovering = recovery && dev.gatehouse.directory.PasswordRecovery.RECOVERABLE.contains(u.status());
         if (!recovering && u.status() == User.Status.LOCKED_OUT) {
             throw ApiError.of(ErrorCode.E0000069);

@@ -256,6 +256,10 @@ public final class RecoveryPages implements Routes {
 
     /** An unknown, used, expired or tampered link: a clear page that offers to start again; nothing changed. */
     private void invalid(Context ctx) {
+        if (ctx.method() == io.javalin.http.HandlerType.POST) {
+            recovery.invalidTokenUsed(new EventContext(Actor.anonymous(), ctx.ip(), ctx.header("User-Agent"), Edge.requestId(ctx),
+                    HttpServer.loggedPath(ctx.path())));
+        }
         render(ctx, 410, page("invalid", null, "", FORGOT, null, "/", List.of()));
     }
 
