@@ -59,7 +59,7 @@ class RecoveryBrowserTest {
             page.navigate(url);
             assertThat(page.locator("h1")).containsText("Reset your password");
             assertThat(page.locator("#policy")).containsText("at least 8 characters");
-            page.getByLabel("New password").fill("Fresh-Lantern-Quay-71");
+            page.getByLabel("New password", new Page.GetByLabelOptions().setExact(true)).fill("Fresh-Lantern-Quay-71");
             page.getByLabel("Repeat the new password").fill("Fresh-Lantern-Quay-71");
             shot(page, "reset-password");
             page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Reset password")).click();
