@@ -87,6 +87,13 @@ public final class DirectoryJson {
                 links.put(op.operation(), Map.of("href", self + "/lifecycle/" + op.operation(), "method", "POST"));
             }
         }
+        // The password lifecycle (issue #19), as Okta lists them on a user it allows them for.
+        if (PasswordRecovery.ADMIN_RESETTABLE.contains(u.status())) {
+            links.put("resetPassword", Map.of("href", self + "/lifecycle/reset_password", "method", "POST"));
+        }
+        if (u.hasPassword() && PasswordRecovery.EXPIRABLE.contains(u.status())) {
+            links.put("expirePassword", Map.of("href", self + "/lifecycle/expire_password", "method", "POST"));
+        }
         if (hasFactors) {
             links.put("resetFactors", Map.of("href", self + "/lifecycle/reset_factors", "method", "POST"));
         }

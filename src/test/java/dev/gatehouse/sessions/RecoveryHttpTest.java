@@ -352,6 +352,9 @@ class RecoveryHttpTest {
     @Test
     void resetPasswordByEmailAnswersAnEmptyObjectAndNeedsSendEmail() {
         String id = People.create(server.http(), unique("admin-reset"), PASSWORD);
+        JsonNode links = api.get("/api/v1/users/" + id).json().get("_links");
+        assertThat(links.at("/resetPassword/href").asText()).endsWith("/api/v1/users/" + id + "/lifecycle/reset_password");
+        assertThat(links.at("/expirePassword/method").asText()).isEqualTo("POST");
         Http.Response missing = api.post("/api/v1/users/" + id + "/lifecycle/reset_password", null);
         assertThat(missing.status()).isEqualTo(400);
         assertThat(missing.json().get("errorCode").asText()).isEqualTo("E0000028");
@@ -432,6 +435,28 @@ class RecoveryHttpTest {
         assertThat(server.browser().signIn(login, PASSWORD, "/").status()).isEqualTo(401);
         assertThat(server.browser().signIn(login, temp, "/").body()).contains("Your password has expired");
         assertThat(recoveryTokens(id)).isZero();
+    }
+
+    // ---- console ----
+
+    @Test
+    void theConsoleEmailsAResetLinkAndExpiresAPassword() {
+        String id = People.create(server.http(), unique("console"), PASSWORD);
+        Browser admin = server.browser();
+        assertThat(admin.signIn(TestServer.ADMIN, TestServer.ADMIN_PASSWORD, "/admin").status()).isEqualTo(303);
+        Http.Response person = admin.get("/admin/people/" + id);
+        assertThat(person.body()).contains("Email a reset link").contains("Expire password");
+        Http.Response forged = admin.post("/admin/people/" + id + "/password/expire");
+        assertThat(forged.status()).as("no CSRF token: refused").isEqualTo(403);
+        assertThat(status(id)).isEqualTo("ACTIVE");
+        Http.Response expired = admin.post("/admin/people/" + id + "/password/expire", "csrf", Browser.csrf(person));
+        assertThat(expired.status()).isEqualTo(303);
+        assertThat(admin.get(expired.header("Location")).body()).contains("Password expired.");
+        assertThat(status(id)).isEqualTo("PASSWORD_EXPIRED");
+        Http.Response emailed = admin.post("/admin/people/" + id + "/password/email", "csrf", Browser.csrf(person));
+        assertThat(emailed.status()).isEqualTo(303);
+        assertThat(status(id)).isEqualTo("RECOVERY");
+        assertThat(recoveryTokens(id)).isEqualTo(1);
     }
 
     private static String field(Http.Response page, String name) {
