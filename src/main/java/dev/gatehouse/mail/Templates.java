@@ -90,11 +90,12 @@ public final class Templates {
     public void save(EventContext ctx, EmailTemplate template, Text text) {
         check(template, text);
         db.tx(h -> {
+            boolean existed = store.editedText(h, template.name()).isPresent();
             store.saveText(h, template.name(), text.subject().strip(), text.text(), text.html(), clock.instant());
-            // Okta has no System Log event type for editing an email template's text that this could be checked against;
-            // Gatehouse's own name in Okta's style.
-            log.record(h, ctx, SystemLog.Entry.success("system.email.template.update", "Email template updated",
-                    new Target(template.name(), "EmailTemplate", template.name(), template.name())));
+            // Okta's event-type catalogue: system.email.template.create / .update / .delete for a custom template (its
+            // "customization"); the first edit creates one, later edits update it, "reset to default" deletes it.
+            log.record(h, ctx, SystemLog.Entry.success(existed ? "system.email.template.update" : "system.email.template.create",
+                    "Email template " + (existed ? "updated" : "customized"), target(template)));
             return null;
         });
     }
@@ -103,11 +104,15 @@ public final class Templates {
     public void reset(EventContext ctx, EmailTemplate template) {
         db.tx(h -> {
             if (store.deleteText(h, template.name())) {
-                log.record(h, ctx, SystemLog.Entry.success("system.email.template.reset", "Email template reset to its default",
-                        new Target(template.name(), "EmailTemplate", template.name(), template.name())));
+                log.record(h, ctx, SystemLog.Entry.success("system.email.template.delete", "Email template reset to its default",
+                        target(template)));
             }
             return null;
         });
+    }
+
+    private static Target target(EmailTemplate template) {
+        return new Target(template.name(), "EmailTemplate", template.name(), template.name());
     }
 
     /** Refuses empty or oversized texts and {@code ${...}} names the template does not know, saying which. */
