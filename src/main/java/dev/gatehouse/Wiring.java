@@ -382,7 +382,10 @@ public final class Wiring implements AutoCloseable {
                                 public List<String> refusedToClients(dev.gatehouse.oauth.servers.AuthorizationServer server, List<String> scopes) {
                                     return consents.requiredForClients(server, scopes);
                                 }
-                            }, clock));
+                            }, clock),
+                    new dev.gatehouse.mail.MailPages(console, mail, mailTemplates, config.orgName(), config.baseUrl(),
+                            config.mail().smtpHost().map(host -> host + ":" + config.mail().smtpPort() + " ("
+                                    + config.mail().tls().name().toLowerCase(java.util.Locale.ROOT) + ")").orElse("")));
             ApiRoutes api = new ApiRoutes(
                     new ApiAuth(apiTokens::authenticate, ApiRoutes.COOKIE_ENDPOINTS),
                     new ApiTokensApi(apiTokens, new ApiTokenJson(config.baseUrl()), config.baseUrl()),
