@@ -3,10 +3,10 @@ package dev.gatehouse.browser;
 import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.options.AriaRole;
-import dev.gatehouse.support.ApiClient;
 import dev.gatehouse.support.Chromium;
 import dev.gatehouse.support.People;
 import dev.gatehouse.support.TestDatabase;
+import dev.gatehouse.support.TestMail;
 import dev.gatehouse.support.TestServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -26,22 +26,25 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class RecoveryBrowserTest {
 
+    static TestMail mail;
     static TestServer server;
 
     @BeforeAll
     static void start() {
-        server = TestServer.start(TestDatabase.H2);
+        mail = TestMail.start();
+        server = TestServer.start(TestDatabase.H2, mail);
     }
 
     @AfterAll
     static void stop() {
         server.close();
+        mail.close();
     }
 
     @Test
     void forgotPasswordThenAResetLinkEndsSignedIn() throws Exception {
-        String login = "browser-reset-" + System.nanoTime() + "@example.com";
-        String id = People.create(server.http(), login, "Correct-Horse-Battery-9");
+        String login = "alex.rivera@example.com";
+        People.create(server.http(), login, "Correct-Horse-Battery-9");
         try (BrowserContext context = Chromium.newContext()) {
             Page page = context.newPage();
             page.navigate(server.url() + "/signin");
@@ -53,9 +56,10 @@ class RecoveryBrowserTest {
             assertThat(page.getByRole(AriaRole.STATUS)).containsText("valid for 60 minutes");
             shot(page, "forgot-password");
 
-            // The link as the admin's reset_password?sendEmail=false gives it (the same kind of link the email carries).
-            String url = ApiClient.of(server).post("/api/v1/users/" + id + "/lifecycle/reset_password?sendEmail=false", null)
-                    .json().get("resetPasswordUrl").asText();
+            // The link from the email the real SMTP server received.
+            var email = mail.awaitOne(login);
+            assertThat(TestMail.subject(email)).isEqualTo("Account password reset");
+            String url = TestMail.firstLink(email);
             page.navigate(url);
             assertThat(page.locator("h1")).containsText("Reset your password");
             assertThat(page.locator("#policy")).containsText("at least 8 characters");

@@ -9,7 +9,9 @@ import dev.gatehouse.support.OAuthFlow;
 import dev.gatehouse.support.People;
 import dev.gatehouse.support.Sql;
 import dev.gatehouse.support.TestDatabase;
+import dev.gatehouse.support.TestMail;
 import dev.gatehouse.support.TestServer;
+import jakarta.mail.internet.MimeMessage;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.AfterParameterizedClassInvocation;
 import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
@@ -44,18 +46,21 @@ class RecoveryHttpTest {
     @Parameter
     TestDatabase database;
 
+    static TestMail mail;
     static TestServer server;
     static ApiClient api;
 
     @BeforeParameterizedClassInvocation
     static void start(TestDatabase database) {
-        server = TestServer.start(database, "--rate-limit-multiplier", "1", "--rate-limits", LIMITS);
+        mail = TestMail.start();
+        server = TestServer.start(database, mail, "--rate-limit-multiplier", "1", "--rate-limits", LIMITS);
         api = ApiClient.of(server);
     }
 
     @AfterParameterizedClassInvocation
     static void stop() {
         server.close();
+        mail.close();
     }
 
     private static String unique(String prefix) {
@@ -133,6 +138,19 @@ class RecoveryHttpTest {
         assertThat(recoveryTokens(knownId)).isEqualTo(1);
         assertThat(recoveryTokens(stagedId)).isZero();
         assertThat(server.browser().get(adminLink).status()).as("the admin's link still works").isEqualTo(200);
+        // The known person gets the ForgotPassword email, from the real SMTP server, with a link on the base URL.
+        MimeMessage email = mail.awaitOne(known);
+        assertThat(TestMail.subject(email)).isEqualTo("Account password reset");
+        assertThat(TestMail.firstLink(email)).startsWith(server.url() + "/reset_password/");
+        assertThat(TestMail.html(email)).contains(TestMail.firstLink(email));
+        // A later email to someone else arrives; by then none went to the others.
+        String later = unique("later2");
+        People.create(server.http(), later, PASSWORD);
+        forgot(server.browser(), later);
+        mail.awaitOne(later);
+        assertThat(mail.messagesTo(staged)).isEmpty();
+        assertThat(mail.messagesTo(unknown)).isEmpty();
+        assertThat(mail.messagesTo(recovering)).isEmpty();
         // Asking is not a reset: Okta's user.account.reset_password is not written (the mail module logs the email's sending).
         assertThat(events("user.account.reset_password", "SUCCESS") + events("user.account.reset_password", "FAILURE")).isEqualTo(resetEvents);
         assertThat(status(knownId)).isEqualTo("ACTIVE");   // asking changes nothing about the account
@@ -255,6 +273,23 @@ class RecoveryHttpTest {
     }
 
     @Test
+    void theEmailedLinkResetsThePasswordAndANoticeFollows() {
+        String login = unique("emailed");
+        String id = People.create(server.http(), login, PASSWORD);
+        Browser b = server.browser();
+        forgot(b, login);
+        String link = TestMail.firstLink(mail.awaitOne(login)).substring(server.url().length());
+        Http.Response done = setPassword(b, link, NEW_PASSWORD, NEW_PASSWORD);
+        assertThat(done.status()).as(done.body()).isEqualTo(303);
+        assertThat(b.get("/api/v1/sessions/me").status()).isEqualTo(200);
+        assertThat(status(id)).isEqualTo("ACTIVE");
+        List<MimeMessage> both = mail.awaitMessages(login, 2);
+        MimeMessage notice = both.get(1);
+        assertThat(TestMail.text(notice)).doesNotContain("/reset_password/");
+        assertThat(server.browser().get(link).status()).isEqualTo(410);
+    }
+
+    @Test
     void aTamperedOrExpiredLinkChangesNothing() {
         String login = unique("expired-link");
         String id = People.create(server.http(), login, PASSWORD);
@@ -364,6 +399,11 @@ class RecoveryHttpTest {
         assertThat(r.body()).isEqualTo("{}");
         assertThat(status(id)).isEqualTo("RECOVERY");
         assertThat(recoveryTokens(id)).isEqualTo(1);
+        String login = api.get("/api/v1/users/" + id).json().at("/profile/login").asText();
+        MimeMessage email = mail.awaitOne(login);
+        assertThat(TestMail.subject(email)).isEqualTo("Account password reset");
+        assertThat(TestMail.firstLink(email)).startsWith(server.url() + "/reset_password/");
+        assertThat(server.browser().get(TestMail.firstLink(email).substring(server.url().length())).status()).isEqualTo(200);
 
         Http.Response staged = api.post("/api/v1/users?activate=false",
                 "{\"profile\":{\"firstName\":\"S\",\"lastName\":\"P\",\"email\":\"s@example.com\",\"login\":\"" + unique("staged-reset") + "\"}}");
