@@ -308,6 +308,9 @@ class RecoveryHttpTest {
         assertThat(late.body()).contains("Send a new reset link");
         assertThat(events("user.account.use_token", "FAILURE")).isEqualTo(used + 1);
         assertThat(status(id)).isEqualTo("RECOVERY");
+        // The access log writes the path without the token.
+        assertThat(dev.gatehouse.http.HttpServer.loggedPath(link)).isEqualTo("/reset_password/{token}");
+        assertThat(dev.gatehouse.http.HttpServer.loggedPath(link + "/verify")).isEqualTo("/reset_password/{token}/verify");
         // Okta's newer path leads to the same page
         assertThat(server.browser().get("/signin/reset-password/" + link.substring("/reset_password/".length())).header("Location"))
                 .isEqualTo(link);
