@@ -335,7 +335,7 @@ public final class Wiring implements AutoCloseable {
             Console console = new Console(consoleAccess(sessionCookie, db, users, signOn), csrf, pages, errors, config.orgName(), rateLimitFilter);
             ConsoleRoutes consoleRoutes = new ConsoleRoutes(console,
                     new DashboardPages(console, directoryUsers, db, log),
-                    new PeoplePages(console, directoryUsers, directoryGroups, factors::enrolled),
+                    new PeoplePages(console, directoryUsers, activations, directoryGroups, factors::enrolled),
                     new GroupPages(console, directoryGroups, directoryUsers),
                     new ApiTokenPages(console, apiTokens),
                     new SystemLogPages(console, db, log),

@@ -329,4 +329,50 @@ class ActivationHttpTest {
         assertThat(api.status(id)).isEqualTo("ACTIVE");
         assertThat(tokens(id)).isZero();
     }
+
+    private static String tokenHash(String userId) {
+        return server.wiring().db.read(h -> h.createQuery("SELECT token_hash FROM user_tokens WHERE purpose = 'ACTIVATION' AND user_id = :u")
+                .bind("u", userId).mapTo(String.class).findOne().orElse(null));
+    }
+
+    @Test
+    void theConsoleAddsAPersonByActivationEmailAndResendsIt() {
+        Browser admin = server.browser();
+        assertThat(admin.signIn(TestServer.ADMIN, TestServer.ADMIN_PASSWORD, "/admin").status()).isEqualTo(303);
+        Http.Response form = admin.get("/admin/people/new");
+        assertThat(form.body()).contains("Activate now and send an activation email").contains("Set password");
+        String csrf = Browser.csrf(form);
+        String login = login();
+        Http.Response both = admin.post("/admin/people", "csrf", csrf, "firstName", "Mary", "lastName", "Jackson", "login", login,
+                "email", login, "setup", "email", "password", NEW_PASSWORD, "activate", "on");
+        assertThat(both.status()).as("an activation email and a typed password contradict").isEqualTo(400);
+        assertThat(api.get("/api/v1/users/" + DirectoryClient.enc(login)).status()).isEqualTo(404);
+
+        Http.Response added = admin.post("/admin/people", "csrf", csrf, "firstName", "Mary", "lastName", "Jackson", "login", login,
+                "email", login, "setup", "email", "activate", "on");
+        assertThat(added.status()).as(added.body()).isEqualTo(303);
+        assertThat(added.header("Location")).endsWith("?notice=created-email");
+        String id = userIdOf(login);
+        assertThat(api.status(id)).isEqualTo("PROVISIONED");
+        String firstHash = tokenHash(id);
+        assertThat(firstHash).isNotNull();
+
+        Http.Response page = admin.get("/admin/people/" + id);
+        assertThat(page.body()).contains("Resend activation email");
+        Http.Response forged = admin.post("/admin/people/" + id + "/activation");
+        assertThat(forged.status()).isEqualTo(403);
+        assertThat(tokenHash(id)).isEqualTo(firstHash);
+        Http.Response resent = admin.post("/admin/people/" + id + "/activation", "csrf", Browser.csrf(page));
+        assertThat(resent.status()).isEqualTo(303);
+        assertThat(resent.header("Location")).endsWith("?notice=activation-sent");
+        assertThat(tokenHash(id)).isNotNull().isNotEqualTo(firstHash);
+        assertThat(admin.get(resent.header("Location")).body()).contains("Activation email sent");
+
+        String stagedId = staged(login()).get("id").asText();
+        Http.Response stagedPage = admin.get("/admin/people/" + stagedId);
+        assertThat(stagedPage.body()).contains("Send activation email").doesNotContain("Resend activation email");
+        assertThat(admin.post("/admin/people/" + stagedId + "/activation", "csrf", Browser.csrf(stagedPage)).status()).isEqualTo(303);
+        assertThat(api.status(stagedId)).isEqualTo("PROVISIONED");
+        assertThat(tokens(stagedId)).isEqualTo(1);
+    }
 }
