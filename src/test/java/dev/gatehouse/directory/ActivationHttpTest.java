@@ -375,4 +375,39 @@ class ActivationHttpTest {
         assertThat(api.status(stagedId)).isEqualTo("PROVISIONED");
         assertThat(tokens(stagedId)).isEqualTo(1);
     }
+
+    @Test
+    void whereTheEnrollmentPolicyRequiresAnAuthenticatorTheWelcomeContinuesToItsEnrollment() {
+        for (JsonNode a : api.get("/api/v1/authenticators").json()) {
+            if (a.get("key").asText().equals("google_otp") && !a.get("status").asText().equals("ACTIVE")) {
+                assertThat(api.post("/api/v1/authenticators/" + a.get("id").asText() + "/lifecycle/activate", "").status()).isEqualTo(200);
+            }
+        }
+        String group = api.createGroup(unique("enrollers")).get("id").asText();
+        Http.Response policy = api.post("/api/v1/policies", "{\"type\":\"MFA_ENROLL\",\"name\":\"Activation " + System.nanoTime()
+                + "\",\"priority\":1,\"conditions\":{\"people\":{\"groups\":{\"include\":[\"" + group + "\"]}}},"
+                + "\"settings\":{\"type\":\"AUTHENTICATORS\",\"authenticators\":[{\"key\":\"okta_password\",\"enroll\":{\"self\":\"REQUIRED\"}},"
+                + "{\"key\":\"google_otp\",\"enroll\":{\"self\":\"REQUIRED\"}}]}}");
+        assertThat(policy.status()).as(policy.body()).isEqualTo(200);
+        String policyId = policy.json().get("id").asText();
+        try {
+            String login = login();
+            Http.Response created = api.post("/api/v1/users?activate=false", "{\"profile\":{\"firstName\":\"Dorothy\",\"lastName\":\"Vaughan\","
+                    + "\"email\":\"" + login + "\",\"login\":\"" + login + "\"},\"groupIds\":[\"" + group + "\"]}");
+            assertThat(created.status()).as(created.body()).isEqualTo(200);
+            String id = created.json().get("id").asText();
+            JsonNode activation = api.post("/api/v1/users/" + id + "/lifecycle/activate?sendEmail=false", "").json();
+            String link = path(activation);
+            Browser b = server.browser();
+            String csrf = Browser.csrf(b.get(link));
+            Http.Response done = b.post(link, "csrf", csrf, "password", NEW_PASSWORD, "confirm", NEW_PASSWORD);
+            assertThat(done.status()).as(done.body()).isEqualTo(303);
+            assertThat(done.header("Location")).isEqualTo("/signin/enroll?fromURI=%2F");
+            Http.Response enroll = b.get(done.header("Location"));
+            assertThat(enroll.status()).as(enroll.body()).isEqualTo(200);
+            assertThat(enroll.body()).containsIgnoringCase("Google Authenticator");
+        } finally {
+            api.post("/api/v1/policies/" + policyId + "/lifecycle/deactivate", "");
+        }
+    }
 }
