@@ -89,13 +89,17 @@ public final class Activations {
      * {@code POST /api/v1/users/{id}/lifecycle/activate?sendEmail=}: STAGED or DEPROVISIONED → ACTIVE for a user with a
      * password (nothing to send: Gatehouse returns {@code {}} then, a decision — Okta documents the token for that case
      * only for its Authentication API, which Gatehouse does not serve), PROVISIONED without one, with the link emailed or
-     * returned. Another status: the refusal {@link Lifecycle#ACTIVATE} has always given.
+     * returned. An ACTIVE user: Okta's 403 E0000016 "Activation failed because the user is already active"; another
+     * status: the refusal {@link Lifecycle#ACTIVATE} has always given (Okta's answer for those is not documented).
      */
     public Optional<Link> activate(EventContext ctx, String id, boolean sendEmail) {
         User current = users.get(id);
         return db.tx(h -> {
             if (!store.changeStatus(h, current.id(), Lifecycle.ACTIVATE.from(), Lifecycle.ACTIVATE.to(), true, clock.instant())) {
-                store.find(h, current.id()).orElseThrow(() -> ApiError.notFound(id, "User"));
+                User now = store.find(h, current.id()).orElseThrow(() -> ApiError.notFound(id, "User"));
+                if (now.status() == User.Status.ACTIVE) {
+                    throw ApiError.of(ErrorCode.E0000016);   // Okta's answer for an ACTIVE user (docs/okta/email.md §1.3)
+                }
                 throw ApiError.validation("status", Lifecycle.ACTIVATE.refusal());
             }
             log.record(h, ctx, SystemLog.Entry.success(Lifecycle.ACTIVATE.eventType(), Lifecycle.ACTIVATE.displayMessage(),
@@ -163,8 +167,8 @@ public final class Activations {
      * E0000001 with the causes), then in one transaction uses the link up, sets the password and makes the PROVISIONED
      * user ACTIVE. Of two concurrent posts exactly one wins ({@link UserTokens#consume}); the other, and a link that is
      * no longer good, get {@link InvalidLink} with nothing changed. Events: {@code user.account.update_password} (Okta
-     * writes it when a person sets their password; the change of status has no event of its own here, the admin's
-     * {@code user.lifecycle.activate} having been written when the link was made).
+     * writes it when a person sets their password, activation included) and {@code user.lifecycle.activate} for the
+     * PROVISIONED → ACTIVE step (real orgs log a reactivation that reaches ACTIVE so: docs/okta/email.md §1.4, §5).
      */
     public User complete(EventContext ctx, String token, String password) {
         Welcome who = peek(token).orElseThrow(InvalidLink::new);
@@ -186,6 +190,8 @@ public final class Activations {
             log.record(h, ctx.as(dev.gatehouse.syslog.Actor.user(user.id(), user.profile().login(), user.profile().name())),
                     SystemLog.Entry.success("user.account.update_password", "User update password for Okta", Users.target(user))
                             .withDebug(Map.of("activation", true)));
+            log.record(h, ctx.as(dev.gatehouse.syslog.Actor.user(user.id(), user.profile().login(), user.profile().name())),
+                    SystemLog.Entry.success(Lifecycle.ACTIVATE.eventType(), Lifecycle.ACTIVATE.displayMessage(), Users.target(user)));
             return store.find(h, user.id()).orElseThrow();
         });
     }

@@ -148,7 +148,9 @@ class ActivationHttpTest {
         assertOktaError(api.post("/api/v1/users/" + id + "/lifecycle/reactivate", ""), 403, "E0000038");
         assertOktaError(api.post("/api/v1/users/00u00000000000000000/lifecycle/reactivate", ""), 404, "E0000007");
         JsonNode active = api.createUser(login());
-        assertOktaError(api.post("/api/v1/users/" + active.get("id").asText() + "/lifecycle/activate", ""), 400, "E0000001");
+        Http.Response already = api.post("/api/v1/users/" + active.get("id").asText() + "/lifecycle/activate", "");
+        assertOktaError(already, 403, "E0000016");
+        assertThat(already.json().get("errorSummary").asText()).isEqualTo("Activation failed because the user is already active");
         assertOktaError(api.post("/api/v1/users/" + active.get("id").asText() + "/lifecycle/reactivate?sendEmail=false", ""), 403, "E0000038");
         assertThat(tokens(id)).isZero();
     }
@@ -166,6 +168,7 @@ class ActivationHttpTest {
                 .contains("an uppercase letter").contains("name=\"confirm\"");
         assertThat(b.get(link).status()).as("a GET uses nothing up").isEqualTo(200);
         long passwordEvents = api.events("user.account.update_password");
+        long activateEvents = api.events("user.lifecycle.activate");
         Http.Response done = b.post(link, "csrf", Browser.csrf(page), "password", NEW_PASSWORD, "confirm", NEW_PASSWORD);
         assertThat(done.status()).as(done.body()).isEqualTo(303);
         assertThat(done.header("Location")).isEqualTo("/");
@@ -173,6 +176,7 @@ class ActivationHttpTest {
         assertThat(api.status(id)).isEqualTo("ACTIVE");
         assertThat(tokens(id)).isZero();
         assertThat(api.events("user.account.update_password")).isEqualTo(passwordEvents + 1);
+        assertThat(api.events("user.lifecycle.activate")).isEqualTo(activateEvents + 1);
         JsonNode me = b.send("GET", "/api/v1/sessions/me", "Accept", "application/json").json();
         assertThat(me.get("login").asText()).isEqualTo(login);
 
