@@ -1,6 +1,5 @@
 package dev.gatehouse.browser;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.microsoft.playwright.APIResponse;
 import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.Page;
@@ -10,6 +9,7 @@ import dev.gatehouse.support.ApiClient;
 import dev.gatehouse.support.Chromium;
 import dev.gatehouse.support.Http;
 import dev.gatehouse.support.TestDatabase;
+import dev.gatehouse.support.TestMail;
 import dev.gatehouse.support.TestServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -29,29 +29,35 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class ActivationBrowserTest {
 
+    static TestMail mail;
     static TestServer server;
     static ApiClient api;
 
     @BeforeAll
     static void start() {
-        server = TestServer.start(TestDatabase.H2);
+        mail = TestMail.start();
+        server = TestServer.start(TestDatabase.H2, mail);
         api = ApiClient.of(server);
     }
 
     @AfterAll
     static void stop() {
         server.close();
+        mail.close();
     }
 
     @Test
     void aPersonFollowsTheActivationLinkToASignedInSession() throws Exception {
         String login = "katherine.johnson@example.com";
-        Http.Response created = api.post("/api/v1/users?activate=false",
+        Http.Response created = api.post("/api/v1/users?activate=true",
                 "{\"profile\":{\"firstName\":\"Katherine\",\"lastName\":\"Johnson\",\"email\":\"" + login + "\",\"login\":\"" + login + "\"}}");
         assertThat(created.status()).as(created.body()).isEqualTo(200);
         String id = created.json().get("id").asText();
-        JsonNode link = api.post("/api/v1/users/" + id + "/lifecycle/activate?sendEmail=false", "").json();
-        String url = link.get("activationUrl").asText();
+        assertThat(created.json().get("status").asText()).isEqualTo("PROVISIONED");
+        // The real email, through SMTP (GreenMail): its link is what the person clicks.
+        jakarta.mail.internet.MimeMessage email = mail.awaitOne(login);
+        assertThat(TestMail.subject(email)).isEqualTo("Welcome to Gatehouse!");
+        String url = TestMail.firstLink(email);
         assertThat(url).startsWith(server.url() + "/welcome/");
 
         try (BrowserContext context = Chromium.newContext()) {

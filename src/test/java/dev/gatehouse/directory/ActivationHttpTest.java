@@ -5,6 +5,7 @@ import dev.gatehouse.support.Browser;
 import dev.gatehouse.support.Http;
 import dev.gatehouse.support.Sql;
 import dev.gatehouse.support.TestDatabase;
+import dev.gatehouse.support.TestMail;
 import dev.gatehouse.support.TestServer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.AfterParameterizedClassInvocation;
@@ -38,18 +39,21 @@ class ActivationHttpTest {
     @Parameter
     TestDatabase database;
 
+    static TestMail mail;
     static TestServer server;
     static DirectoryClient api;
 
     @BeforeParameterizedClassInvocation
     static void start(TestDatabase database) {
-        server = TestServer.start(database);
+        mail = TestMail.start();
+        server = TestServer.start(database, mail);
         api = new DirectoryClient(server);
     }
 
     @AfterParameterizedClassInvocation
     static void stop() {
         server.close();
+        mail.close();
     }
 
     private static String login() {
@@ -103,6 +107,36 @@ class ActivationHttpTest {
     }
 
     @Test
+    void theActivationEmailReachesThePersonAndItsLinkOpensTheWelcomePage() {
+        String login = login();
+        Http.Response r = api.post("/api/v1/users?activate=true", DirectoryClient.userBody(login, "Ada", "Lovelace", null));
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        String id = r.json().get("id").asText();
+        jakarta.mail.internet.MimeMessage m = mail.awaitOne(login);
+        assertThat(TestMail.to(m)).isEqualToIgnoringCase(login);
+        assertThat(TestMail.subject(m)).isEqualTo("Welcome to Gatehouse!");
+        assertThat(TestMail.text(m)).contains("Hi Ada").contains(login);
+        String link = TestMail.firstLink(m);
+        assertThat(link).matches(java.util.regex.Pattern.quote(server.url()) + "/welcome/[A-Za-z0-9]{20}");
+        assertThat(TestMail.html(m)).contains(link);
+        String path = link.substring(server.url().length());
+        assertThat(server.browser().get(path).status()).isEqualTo(200);
+
+        // Reactivate with sendEmail=true: a second email, whose link replaces the first.
+        assertThat(api.post("/api/v1/users/" + id + "/lifecycle/reactivate?sendEmail=true", "").status()).isEqualTo(200);
+        List<jakarta.mail.internet.MimeMessage> both = mail.awaitMessages(login, 2);
+        String second = TestMail.firstLink(both.get(1));
+        assertThat(second).isNotEqualTo(link).startsWith(server.url() + "/welcome/");
+        assertThat(server.browser().get(path).status()).isEqualTo(410);
+        Browser b = server.browser();
+        String secondPath = second.substring(server.url().length());
+        Http.Response page = b.get(secondPath);
+        assertThat(b.post(secondPath, "csrf", Browser.csrf(page), "password", NEW_PASSWORD, "confirm", NEW_PASSWORD).status()).isEqualTo(303);
+        assertThat(api.status(id)).isEqualTo("ACTIVE");
+        assertThat(mail.messagesTo(login)).as("each email sent once").hasSize(2);
+    }
+
+    @Test
     void activateWithSendEmailFalseAnswersOktasUserActivationTokenAndStoresOnlyItsHash() {
         String login = login();
         String id = staged(login).get("id").asText();
@@ -116,17 +150,20 @@ class ActivationHttpTest {
         assertThat(api.status(id)).isEqualTo("PROVISIONED");
         assertThat(Sql.count(server.wiring().db, "SELECT COUNT(*) FROM user_tokens WHERE token_hash = '" + token + "'")).isZero();
         assertThat(tokens(id)).isEqualTo(1);
+        assertThat(mail.messagesTo(login)).as("sendEmail=false sends nothing").isEmpty();
     }
 
     @Test
     void activateSendsTheEmailByDefaultAndAnswersAnEmptyObject() {
-        String id = staged(login()).get("id").asText();
+        String login = login();
+        String id = staged(login).get("id").asText();
         Http.Response r = api.post("/api/v1/users/" + id + "/lifecycle/activate", "");
         assertThat(r.status()).as(r.body()).isEqualTo(200);
         assertThat(r.json().isObject()).isTrue();
         assertThat(r.json().size()).isZero();
         assertThat(api.status(id)).isEqualTo("PROVISIONED");
         assertThat(tokens(id)).isEqualTo(1);
+        assertThat(TestMail.firstLink(mail.awaitOne(login))).startsWith(server.url() + "/welcome/");
     }
 
     @Test
