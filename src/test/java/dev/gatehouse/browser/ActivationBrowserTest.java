@@ -92,4 +92,36 @@ class ActivationBrowserTest {
             Chromium.screenshot(page, "activation-used");
         }
     }
+
+    @Test
+    void anAdminAddsAPersonByActivationEmailAndResendsItInTheConsole() {
+        String login = "dorothy.vaughan@example.com";
+        try (BrowserContext context = Chromium.newContext()) {
+            Page page = context.newPage();
+            page.navigate(server.url() + "/admin/people/new");
+            page.getByLabel("Username").fill(TestServer.ADMIN);
+            page.getByLabel("Password").fill(TestServer.ADMIN_PASSWORD);
+            page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Sign in")).click();
+            assertThat(page.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("Add person"))).isVisible();
+            assertThat(page.getByLabel("Activate now and send an activation email")).isChecked();
+            page.getByLabel("First name").fill("Dorothy");
+            page.getByLabel("Last name").fill("Vaughan");
+            page.getByLabel("Username").fill(login);
+            page.getByLabel("Primary e-mail").fill(login);
+            Chromium.screenshot(page, "activation-console-add-person");
+            page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Save")).click();
+            assertThat(page.getByRole(AriaRole.STATUS)).containsText("An activation email is on its way");
+            assertThat(page.locator("h1")).containsText("PROVISIONED");
+            String first = TestMail.firstLink(mail.awaitOne(login));
+
+            page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Resend activation email")).click();
+            assertThat(page.getByRole(AriaRole.STATUS)).containsText("Activation email sent");
+            Chromium.screenshot(page, "activation-console-resent");
+            String second = TestMail.firstLink(mail.awaitMessages(login, 2).get(1));
+            assertThat(second).isNotEqualTo(first);
+
+            page.navigate(first);
+            assertThat(page.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("This activation link is no longer valid"))).isVisible();
+        }
+    }
 }
