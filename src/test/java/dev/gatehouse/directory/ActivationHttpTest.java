@@ -239,6 +239,13 @@ class ActivationHttpTest {
     }
 
     @Test
+    void everyLoggedPathHidesTheLinkToken() {
+        assertThat(dev.gatehouse.http.HttpServer.loggedPath("/welcome/XE6wE17zmphl3KqAPFxO")).isEqualTo("/welcome/{token}");
+        assertThat(dev.gatehouse.http.HttpServer.loggedPath("/tokens/XE6wE17zmphl3KqAPFxO/verify")).isEqualTo("/tokens/{token}/verify");
+        assertThat(dev.gatehouse.http.HttpServer.loggedPath("/admin/welcome/x")).as("only at the root").isEqualTo("/admin/welcome/x");
+    }
+
+    @Test
     void aPasswordThatBreaksThePolicyShowsTheReasonsAndLeavesTheLinkUsable() {
         String login = login();
         String link = path(provisioned(login));
