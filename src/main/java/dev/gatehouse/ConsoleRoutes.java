@@ -75,6 +75,7 @@ public final class ConsoleRoutes implements Routes {
         r.post(person + "/password", people::resetPassword);
         r.post(person + "/password/email", people::emailResetLink);
         r.post(person + "/password/expire", people::expirePassword);
+        r.post(person + "/activation", people::sendActivation);
         r.post(person + "/lifecycle/{op}", people::lifecycle);
         r.post(person + "/delete", people::delete);
         r.get(person + "/sessions", people::sessionsForm);
