@@ -43,6 +43,9 @@ public final class ApiRoutes implements Routes {
     public static final String USER_FACTOR = "/api/v1/users/{id}/factors/{factorId}";
     /** Okta's "Reset all factors"; routed before {@link #USER_LIFECYCLE}, whose {operation} would match it. */
     public static final String USER_RESET_FACTORS = "/api/v1/users/{id}/lifecycle/reset_factors";
+    public static final String USER_RESET_PASSWORD = "/api/v1/users/{id}/lifecycle/reset_password";
+    public static final String USER_EXPIRE_PASSWORD = "/api/v1/users/{id}/lifecycle/expire_password";
+    public static final String USER_EXPIRE_PASSWORD_TEMP = "/api/v1/users/{id}/lifecycle/expire_password_with_temp_password";
     public static final String AUTHENTICATORS = "/api/v1/authenticators";
     public static final String AUTHENTICATOR = "/api/v1/authenticators/{id}";
     /** Okta's Policies API (ACCESS_POLICY, MFA_ENROLL, OKTA_SIGN_ON) and app sign-in policy assignment. */
@@ -157,6 +160,9 @@ public final class ApiRoutes implements Routes {
         r.put(USER, users::replace);
         r.delete(USER, users::delete);
         r.post(USER_RESET_FACTORS, factors::resetFactors);
+        r.post(USER_RESET_PASSWORD, users::resetPassword);
+        r.post(USER_EXPIRE_PASSWORD, users::expirePassword);
+        r.post(USER_EXPIRE_PASSWORD_TEMP, users::expirePasswordWithTempPassword);
         r.post(USER_LIFECYCLE, users::lifecycle);
         r.get(USER_GROUPS, users::groups);
         r.delete(USER_SESSIONS, users::clearSessions);

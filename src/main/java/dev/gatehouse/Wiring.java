@@ -343,6 +343,16 @@ public final class Wiring implements AutoCloseable {
             DirectoryJson directoryJson = new DirectoryJson(config.baseUrl(), factors::withAny);
             SignOn signOn = new SignOn(factors, authenticators, signOnPolicies);
             RateLimitFilter rateLimitFilter = new RateLimitFilter(rateLimits, errors, signInPages::tooManyAttempts, Logins::key);
+            // Password recovery and the admin's password lifecycle (issue #19): the use cases and the hosted pages.
+            dev.gatehouse.directory.PasswordRecovery passwordRecovery = new dev.gatehouse.directory.PasswordRecovery(db, users, userTokens,
+                    mail, hasher, directoryUsers.passwordPolicy(), log, ids, clock, revocation,
+                    Duration.ofMinutes(config.mail().recoveryLinkMinutes()), config.baseUrl());
+            dev.gatehouse.sessions.RecoveryPages recoveryPages = new dev.gatehouse.sessions.RecoveryPages(passwordRecovery, sessions,
+                    signInPages, csrf, pages, config.orgName(), userId -> recoveryFactors(factors, authenticators, userId),
+                    factors::verifyForRecovery);
+            signInPages.onPasswordExpired(recoveryPages::showExpired);
+            csrf.onRefused(dev.gatehouse.sessions.RecoveryPages.FORGOT, recoveryPages::forgotExpired);
+            rateLimitFilter.onRecoveryRefused(recoveryPages::tooMany);
             // Consent and User Grants (issue 17): the consent page's requests, the grants, and their revocation.
             dev.gatehouse.oauth.consent.Consents consents = new dev.gatehouse.oauth.consent.Consents(db, consentStore, issuedTokens, scopes,
                     apps, authorizationServers::find, userId -> db.read(h -> users.find(h, userId)).isPresent(), log, ids, clock);
@@ -354,7 +364,7 @@ public final class Wiring implements AutoCloseable {
             Console console = new Console(consoleAccess(sessionCookie, db, users, signOn), csrf, pages, errors, config.orgName(), rateLimitFilter);
             ConsoleRoutes consoleRoutes = new ConsoleRoutes(console,
                     new DashboardPages(console, directoryUsers, db, log),
-                    new PeoplePages(console, directoryUsers, activations, directoryGroups, factors::enrolled),
+                    new PeoplePages(console, directoryUsers, activations, directoryGroups, factors::enrolled).withRecovery(passwordRecovery),
                     new GroupPages(console, directoryGroups, directoryUsers),
                     new ApiTokenPages(console, apiTokens),
                     new SystemLogPages(console, db, log),
@@ -393,7 +403,7 @@ public final class Wiring implements AutoCloseable {
                     new ApiAuth(apiTokens::authenticate, ApiRoutes.COOKIE_ENDPOINTS),
                     new ApiTokensApi(apiTokens, new ApiTokenJson(config.baseUrl()), config.baseUrl()),
                     new LogsApi(db, log, config.baseUrl()),
-                    new UsersApi(directoryUsers, activations, directoryGroups, directoryJson, config.baseUrl()),
+                    new UsersApi(directoryUsers, activations, directoryGroups, directoryJson, config.baseUrl()).withRecovery(passwordRecovery),
                     new GroupsApi(directoryGroups, directoryJson, config.baseUrl()),
                     new SessionsApi(sessions, sessionCookie, new SessionJson(config.baseUrl(), first.orgId(), sessionSettings,
                             signOn::sessionStatus, signOn::hasSecondFactor)),
@@ -419,6 +429,7 @@ public final class Wiring implements AutoCloseable {
                     new HealthRoutes(db, metrics),
                     new HomeRoutes(config, pages),
                     new SignInRoutes(signInPages),
+                    recoveryPages,
                     new dev.gatehouse.sessions.WelcomePages(activations, sessions, sessionCookie, csrf, pages, config.orgName(),
                             userId -> signOnPolicies.forSession(userId).allowed(),
                             userId -> signOn.mustEnroll(userId) ? dev.gatehouse.mfa.FactorSignInPages.ENROLL + "?fromURI=%2F" : "/"),
@@ -438,6 +449,23 @@ public final class Wiring implements AutoCloseable {
             db.close();
             throw e;
         }
+    }
+
+    /**
+     * The factors a person must verify before a password reset (issue #19, Okta's recovery rule): their ACTIVE factors whose
+     * authenticator is active (a factor nobody can verify now does not count, as at sign-in); the email authenticator
+     * never counts, the link having come by email. The TOTP ones can be verified on the reset page.
+     */
+    private static dev.gatehouse.sessions.RecoveryPages.OtherFactors recoveryFactors(Factors factors, Authenticators authenticators,
+                                                                                     String userId) {
+        boolean totp = authenticators.isActive(dev.gatehouse.mfa.Authenticator.GOOGLE_OTP);
+        boolean keys = authenticators.isActive(dev.gatehouse.mfa.Authenticator.WEBAUTHN);
+        List<dev.gatehouse.mfa.Factor> active = factors.list(userId).stream().filter(dev.gatehouse.mfa.Factor::active).toList();
+        List<dev.gatehouse.sessions.RecoveryPages.Choice> codes = active.stream()
+                .filter(f -> totp && f.factorType().equals(dev.gatehouse.mfa.Factor.TOTP))
+                .map(f -> new dev.gatehouse.sessions.RecoveryPages.Choice(f.id(), "Google Authenticator")).toList();
+        boolean any = !codes.isEmpty() || (keys && active.stream().anyMatch(dev.gatehouse.mfa.Factor::webAuthn));
+        return new dev.gatehouse.sessions.RecoveryPages.OtherFactors(codes, any);
     }
 
     /** Who uses the console: the session's person, and whether they hold the super admin role (read once per request). */

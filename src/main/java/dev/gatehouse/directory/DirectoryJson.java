@@ -19,6 +19,16 @@ public final class DirectoryJson {
         this.withFactors = withFactors;
     }
 
+    /** Okta's ResetPasswordToken: {@code {"resetPasswordUrl": ...}} ({@code sendEmail=false}), or {@code {}} when emailed. */
+    public Map<String, Object> resetPasswordToken(java.util.Optional<String> url) {
+        return url.<Map<String, Object>>map(u -> Map.of("resetPasswordUrl", u)).orElseGet(Map::of);
+    }
+
+    /** Okta's TempPassword: {@code {"tempPassword": ...}}. */
+    public Map<String, Object> tempPassword(String temp) {
+        return Map.of("tempPassword", temp);
+    }
+
     public Map<String, Object> user(User u) {
         return user(u, withFactors.apply(List.of(u.id())).contains(u.id()));
     }
@@ -76,6 +86,13 @@ public final class DirectoryJson {
             if (op.allowedFrom(u.status())) {
                 links.put(op.operation(), Map.of("href", self + "/lifecycle/" + op.operation(), "method", "POST"));
             }
+        }
+        // The password lifecycle (issue #19), as Okta lists them on a user it allows them for.
+        if (PasswordRecovery.ADMIN_RESETTABLE.contains(u.status())) {
+            links.put("resetPassword", Map.of("href", self + "/lifecycle/reset_password", "method", "POST"));
+        }
+        if (u.hasPassword() && PasswordRecovery.EXPIRABLE.contains(u.status())) {
+            links.put("expirePassword", Map.of("href", self + "/lifecycle/expire_password", "method", "POST"));
         }
         if (u.status() == User.Status.PROVISIONED) {   // Okta's reactivate link, for the user who has not finished activation
             links.put("reactivate", Map.of("href", self + "/lifecycle/reactivate", "method", "POST"));

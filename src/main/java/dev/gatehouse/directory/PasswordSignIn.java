@@ -57,6 +57,11 @@ final class PasswordSignIn {
         if (user.status() == User.Status.LOCKED_OUT) {
             return Authentication.failure(Authentication.LOCKED_OUT);
         }
+        if (user.status() == User.Status.PASSWORD_EXPIRED && verified) {
+            // The right password of an expired one: the person must choose a new one before signing in (issue #19). A
+            // wrong password of an expired user is the usual failure (not counted: only ACTIVE users count toward lockout).
+            return Authentication.expired(user);
+        }
         if (user.status() != User.Status.ACTIVE) {
             return Authentication.failure(Authentication.USER_NOT_ACTIVE);
         }

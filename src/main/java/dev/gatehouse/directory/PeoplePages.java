@@ -144,6 +144,40 @@ public final class PeoplePages {
         }
     }
 
+    // ---- password recovery (issue #19) ----
+
+    private PasswordRecovery recovery;
+
+    /** The password lifecycle's use cases; set once by Wiring. */
+    public PeoplePages withRecovery(PasswordRecovery recovery) {
+        this.recovery = recovery;
+        return this;
+    }
+
+    /** "Email a reset link": Okta's reset_password with sendEmail=true; the person goes to RECOVERY. */
+    public void emailResetLink(Context ctx) {
+        User u = users.get(ctx.pathParam("id"));
+        try {
+            recovery.adminReset(console.event(ctx), u.id(), true, false, console.current(ctx).sessionId(), users::find);
+            Console.seeOther(ctx, path(u) + "?notice=reset-link");
+        } catch (ApiError e) {
+            ctx.status(e.code().status());
+            render(ctx, users.get(u.id()), values(u), null, Console.messages(e));
+        }
+    }
+
+    /** "Expire password": Okta's expire_password; the next sign-in must change it. */
+    public void expirePassword(Context ctx) {
+        User u = users.get(ctx.pathParam("id"));
+        try {
+            recovery.expire(console.event(ctx), u.id(), users::find);
+            Console.seeOther(ctx, path(u) + "?notice=password-expired");
+        } catch (ApiError e) {
+            ctx.status(e.code().status());
+            render(ctx, users.get(u.id()), values(u), null, Console.messages(e));
+        }
+    }
+
     /**
      * "Send activation email" (STAGED: activates, Okta's sendEmail=true) and "Resend activation email" (PROVISIONED:
      * reactivates with a new link, the old one dead); other statuses get the API's refusal on the page.
@@ -271,6 +305,8 @@ public final class PeoplePages {
             case "activation-sent" -> "Activation email sent. Any earlier activation link no longer works.";
             case "saved" -> "Profile saved.";
             case "password" -> "Password reset. The person's other sessions were ended; tell them their new password through a channel you trust.";
+            case "reset-link" -> "Reset link emailed. The person is in RECOVERY: they choose a new password with the link.";
+            case "password-expired" -> "Password expired. The person must choose a new password at their next sign-in.";
             case "sessions" -> "Sessions cleared. The person must sign in again; their apps' OAuth tokens were kept.";
             case "sessions-tokens" -> "Sessions cleared and OAuth tokens revoked. The person must sign in again, in every app.";
             case "group-added" -> "Added to the group.";

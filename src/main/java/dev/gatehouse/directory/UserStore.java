@@ -139,6 +139,28 @@ public final class UserStore {
     }
 
     /**
+     * A password set through a recovery (a reset link, or the change an expired password asks for): the new hash, and the
+     * user ACTIVE again with both failure counters at zero, if the user is still in one of {@code from}. False otherwise
+     * (suspended or deactivated meanwhile: the reset must not bring the user back).
+     */
+    public boolean recoverPassword(Handle h, String id, String hash, Set<User.Status> from, Instant now) {
+        String in = from.stream().map(s -> "'" + s.name() + "'").sorted().collect(Collectors.joining(", "));
+        return h.createUpdate("UPDATE users SET password_hash = :hash, password_changed_at = :now, last_updated_at = :now,"
+                        + " status_changed_at = CASE WHEN status = 'ACTIVE' THEN status_changed_at ELSE :now END,"
+                        + " status = 'ACTIVE', failed_sign_ins = 0, failed_factor_attempts = 0"
+                        + " WHERE id = :id AND status IN (" + in + ")")
+                .bind("id", id).bind("hash", hash).bind("now", now).execute() == 1;
+    }
+
+    /** Sets the password hash and moves the user to {@code to} (expire with a temporary password), if in {@code from}. */
+    public boolean setPasswordAndStatus(Handle h, String id, String hash, Set<User.Status> from, User.Status to, Instant now) {
+        String in = from.stream().map(s -> "'" + s.name() + "'").sorted().collect(Collectors.joining(", "));
+        return h.createUpdate("UPDATE users SET password_hash = :hash, password_changed_at = :now, last_updated_at = :now,"
+                        + " status_changed_at = :now, status = :to WHERE id = :id AND status IN (" + in + ")")
+                .bind("id", id).bind("hash", hash).bind("to", to.name()).bind("now", now).execute() == 1;
+    }
+
+    /**
      * Moves the user to {@code to} if its status is one of {@code from}; entering ACTIVE resets the failed
      * sign-in counter. {@code activation} also stamps {@code activated} and, for a user without a password,
      * lands on PROVISIONED instead of ACTIVE. False when the user is not (or no longer) in {@code from}.

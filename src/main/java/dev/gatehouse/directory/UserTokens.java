@@ -19,8 +19,12 @@ import java.util.Optional;
  */
 public final class UserTokens {
 
-    /** What a token is for; a token of one purpose is never accepted for another. */
-    public enum Purpose { ACTIVATION, RECOVERY }
+    /**
+     * What a token is for; a token of one purpose is never accepted for another. PASSWORD_EXPIRED (added by the recovery
+     * work, backward compatible) is never sent: it binds the "your password has expired" form to the sign-in attempt that
+     * proved the old password, for a few minutes, so an emailed RECOVERY link can never stand in for it nor it for one.
+     */
+    public enum Purpose { ACTIVATION, RECOVERY, PASSWORD_EXPIRED }
 
     /** A token's owner and expiry. */
     public record Live(String userId, Purpose purpose, Instant expires) {
@@ -72,6 +76,33 @@ public final class UserTokens {
         int deleted = h.createUpdate("DELETE FROM user_tokens WHERE token_hash = :hash AND purpose = :purpose AND expires_at > :now")
                 .bind("hash", Hashes.sha256(token)).bind("purpose", purpose.name()).bind("now", Timestamp.from(now)).execute();
         return deleted == 1 ? live : Optional.empty();
+    }
+
+    /**
+     * Records that the person proved another factor for this live token (password recovery: Okta's rule that a user with
+     * another authenticator must verify it before the reset). The proof lives on the token's row: it cannot be carried to
+     * another token and ends with this one. False when the token is not live.
+     */
+    public boolean markFactorVerified(Handle h, String token, Purpose purpose, Instant now) {
+        if (token == null || !SHAPE.matcher(token).matches()) {
+            return false;
+        }
+        return h.createUpdate("""
+                        UPDATE user_tokens SET factor_verified_at = :now
+                        WHERE token_hash = :hash AND purpose = :purpose AND expires_at > :now""")
+                .bind("hash", Hashes.sha256(token)).bind("purpose", purpose.name()).bind("now", Timestamp.from(now)).execute() == 1;
+    }
+
+    /** Whether {@link #markFactorVerified} was recorded for this live token. */
+    public boolean factorVerified(Handle h, String token, Purpose purpose, Instant now) {
+        if (token == null || !SHAPE.matcher(token).matches()) {
+            return false;
+        }
+        return h.createQuery("""
+                        SELECT COUNT(*) FROM user_tokens
+                        WHERE token_hash = :hash AND purpose = :purpose AND expires_at > :now AND factor_verified_at IS NOT NULL""")
+                .bind("hash", Hashes.sha256(token)).bind("purpose", purpose.name()).bind("now", Timestamp.from(now))
+                .mapTo(Integer.class).one() == 1;
     }
 
     /** Ends the user's token of this purpose, if any (e.g. the password was set another way). */

@@ -60,7 +60,17 @@ public final class Users {
      * System Log only (Okta's outcome reasons where Okta has one). Whatever the reason, the person signing
      * in must be told the same thing, so a failure reveals nothing about the account.
      */
-    public record Authentication(Optional<User> user, String failureReason) {
+    public record Authentication(Optional<User> user, String failureReason, User passwordExpired) {
+
+        public Authentication(Optional<User> user, String failureReason) {
+            this(user, failureReason, null);
+        }
+
+        /**
+         * The right password of a PASSWORD_EXPIRED user (Okta: "the user must change their password the next time they sign
+         * in"): not a sign-in, no session; the caller offers the change-password form bound to this attempt.
+         */
+        public static final String PASSWORD_EXPIRED = "PASSWORD_EXPIRED";
 
         /** Wrong password for an ACTIVE user. */
         public static final String INVALID_CREDENTIALS = "INVALID_CREDENTIALS";
@@ -81,6 +91,10 @@ public final class Users {
 
         static Authentication failure(String reason) {
             return new Authentication(Optional.empty(), reason);
+        }
+
+        static Authentication expired(User user) {
+            return new Authentication(Optional.empty(), PASSWORD_EXPIRED, user);
         }
     }
 

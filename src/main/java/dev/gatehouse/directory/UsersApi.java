@@ -97,6 +97,48 @@ public final class UsersApi {
         ctx.json(Map.of());
     }
 
+    // ---- password lifecycle (issue #19: recovery) ----
+
+    private PasswordRecovery recovery;
+
+    /** The password lifecycle's use cases (reset_password, expire_password); set once by Wiring. */
+    public UsersApi withRecovery(PasswordRecovery recovery) {
+        this.recovery = recovery;
+        return this;
+    }
+
+    /**
+     * {@code POST /api/v1/users/{id}/lifecycle/reset_password?sendEmail=true|false&revokeSessions=}: Okta's resetPassword.
+     * The user goes to RECOVERY; {@code sendEmail=false} answers {@code {"resetPasswordUrl": ...}}, {@code true} emails
+     * the link (PasswordResetByAdmin) and answers {@code {}}. {@code sendEmail} is required by Okta's spec (400 E0000028).
+     */
+    public void resetPassword(Context ctx) {
+        String raw = ctx.queryParam("sendEmail");
+        if (raw == null || raw.isBlank()) {
+            throw new ApiError(ErrorCode.E0000028, ErrorCode.E0000028.summary(null),
+                    List.of(new ApiError.Cause("sendEmail", "The sendEmail query parameter is required.")));
+        }
+        boolean sendEmail = bool(ctx, "sendEmail", false);
+        boolean revokeSessions = bool(ctx, "revokeSessions", false);
+        ctx.json(json.resetPasswordToken(recovery.adminReset(ApiRequests.event(ctx), ctx.pathParam("id"), sendEmail, revokeSessions,
+                null, users::find)));
+    }
+
+    /**
+     * {@code POST /api/v1/users/{id}/lifecycle/expire_password}: PASSWORD_EXPIRED; answers the user, as Okta's
+     * expirePassword. The older {@code ?tempPassword=true} form is not in Okta's current spec (its response would not
+     * conform): the temporary password is the separate {@code expire_password_with_temp_password} operation.
+     */
+    public void expirePassword(Context ctx) {
+        ctx.json(json.user(recovery.expire(ApiRequests.event(ctx), ctx.pathParam("id"), users::find)));
+    }
+
+    /** {@code POST /api/v1/users/{id}/lifecycle/expire_password_with_temp_password?revokeSessions=}: {@code {"tempPassword"}}. */
+    public void expirePasswordWithTempPassword(Context ctx) {
+        ctx.json(json.tempPassword(recovery.expireWithTempPassword(ApiRequests.event(ctx), ctx.pathParam("id"),
+                bool(ctx, "revokeSessions", false), null, users::find)));
+    }
+
     /**
      * {@code lifecycle/activate?sendEmail=} (Okta's default true) and {@code lifecycle/reactivate?sendEmail=} (Okta's
      * default false), verified against the management spec (operationIds activateUser, reactivateUser): 200 with Okta's

@@ -36,6 +36,18 @@ public enum RateLimitFamily {
     /** {@code POST /signin} per username, whether or not it exists: Okta's per-username 4 per second. */
     SIGNIN_PER_USER("signin-user", 4, Duration.ofSeconds(1), Scope.USER),
     /**
+     * {@code POST /signin/forgot-password} per client IP (issue #19). Okta publishes no figure for its recovery endpoint in
+     * Identity Engine; Gatehouse takes 60 per minute (a tenth of the sign-in page's): a person asks for a reset a few
+     * times at most, and each request may queue an email.
+     */
+    RECOVERY("recovery", 60, Duration.ofMinutes(1), Scope.CLIENT_IP),
+    /**
+     * {@code POST /signin/forgot-password} per username, whether or not it exists: 5 per 15 minutes (Gatehouse's decision;
+     * Okta limits the emails one recipient gets, without a published per-user figure for recovery): enough for a person
+     * who mistyped, too few to flood a mailbox. Counted for unknown usernames too, so the limit tells nothing.
+     */
+    RECOVERY_PER_USER("recovery-user", 5, Duration.ofMinutes(15), Scope.USER),
+    /**
      * Factor codes per user: Okta's "five activation attempts within five minutes" for a factor (Factors API), applied to
      * every activate and verify of a user's factors, checked by mfa/Factors before the code is looked at; a refused
      * attempt is 429 E0000047 and changes nothing. Wrong codes also count toward the user's lockout, as wrong passwords.

@@ -108,6 +108,13 @@ public final class RateLimitFilter implements Routes {
         return false;
     }
 
+    private Consumer<Context> recoveryRefused;
+
+    /** Writes the 429 page of the forgot-password form (the recovery pages own it; set once by Wiring). */
+    public void onRecoveryRefused(Consumer<Context> page) {
+        this.recoveryRefused = page;
+    }
+
     /** Whether a family is limited at all (so a handler can skip the store read its key needs). */
     public boolean limits(RateLimitFamily family) {
         return limits.limit(family).isPresent();
@@ -118,6 +125,15 @@ public final class RateLimitFilter implements Routes {
             case SIGNIN, SIGNIN_PER_USER -> {
                 ctx.status(429);
                 signInRefused.accept(ctx);
+            }
+            case RECOVERY, RECOVERY_PER_USER -> {
+                ctx.status(429);
+                if (recoveryRefused != null) {
+                    recoveryRefused.accept(ctx);
+                } else {
+                    errors.writePage(ctx, 429, "Too many requests",
+                            "Too many password reset requests. Nothing was sent. Wait a few minutes, then try again.");
+                }
             }
             case AUTHORIZE -> errors.writePage(ctx, 429, "Too many requests",
                     "This sign-in service is receiving more requests than it accepts right now. Wait a minute, then go back to the app and try again.");
@@ -144,6 +160,13 @@ public final class RateLimitFilter implements Routes {
             return List.of();
         }
         String p = path.length() > 1 && path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
+        if (p.equals("/signin/forgot-password")) {
+            if (!HandlerType.POST.equals(method)) {
+                return List.of();
+            }
+            String login = loginKey.get() == null ? "" : loginKey.get();
+            return List.of(new Charge(RateLimitFamily.RECOVERY, ip), new Charge(RateLimitFamily.RECOVERY_PER_USER, login));
+        }
         if (p.equals("/signin")) {
             if (!HandlerType.POST.equals(method)) {
                 return List.of();

@@ -203,7 +203,7 @@ public final class Factors {
         User u = users.get(userId);
         find(u, factorId);
         checkAttempt(u, passCode);
-        attempt(ctx, u, factorId, passCode, true);
+        attempt(ctx, u, factorId, passCode, true, false);
         return find(u, factorId);
     }
 
@@ -212,7 +212,21 @@ public final class Factors {
         User u = users.get(userId);
         find(u, factorId);
         checkAttempt(u, passCode);
-        attempt(ctx, u, factorId, passCode, false);
+        attempt(ctx, u, factorId, passCode, false, false);
+    }
+
+    /**
+     * Verifies an ACTIVE TOTP factor's code for a password recovery (issue #19: a user with another factor proves it before
+     * the reset). As {@link #verify}, with the same per-user rate limit, replay protection and lockout counting, except
+     * that a user in RECOVERY or PASSWORD_EXPIRED may verify too (who a reset link works for; never a LOCKED_OUT one); wrong
+     * codes of a user that is not ACTIVE are logged and rate-limited but do not move the lockout counter (only ACTIVE users
+     * count).
+     */
+    public void verifyForRecovery(EventContext ctx, String userId, String factorId, String passCode) {
+        User u = users.get(userId);
+        find(u, factorId);
+        checkAttempt(u, passCode, true);
+        attempt(ctx, u, factorId, passCode, false, true);
     }
 
     private enum Outcome { ACCEPTED, WRONG, REPLAYED, LOCKED, NOT_ACTIVE, GONE }
@@ -224,7 +238,7 @@ public final class Factors {
      * same transaction; an accepted one moves the factor's last step by one conditional UPDATE (a replay finds 0 rows).
      * The refusal is thrown after the transaction, so what was counted and logged stays.
      */
-    private void attempt(EventContext ctx, User u, String factorId, String passCode, boolean activation) {
+    private void attempt(EventContext ctx, User u, String factorId, String passCode, boolean activation, boolean recovery) {
         String what = activation ? "Activate factor" : "Verify factor";
         Instant now = clock.instant();
         Outcome outcome = db.tx(h -> {
@@ -232,10 +246,11 @@ public final class Factors {
             if (status.isEmpty()) {
                 return Outcome.GONE;
             }
-            if (status.get() == User.Status.LOCKED_OUT) {
+            boolean recovering = recovery && dev.gatehouse.directory.PasswordRecovery.RECOVERABLE.contains(status.get());
+            if (status.get() == User.Status.LOCKED_OUT && !recovering) {
                 return Outcome.LOCKED;
             }
-            if (status.get() != User.Status.ACTIVE) {
+            if (status.get() != User.Status.ACTIVE && !recovering) {
                 return Outcome.NOT_ACTIVE;
             }
             Factor f = store.find(h, u.id(), factorId).orElse(null);
@@ -315,13 +330,19 @@ public final class Factors {
 
     /** Before a code is looked at: the rate limit, the lockout, the authenticator, and a passCode at all. */
     private void checkAttempt(User u, String passCode) {
+        checkAttempt(u, passCode, false);
+    }
+
+    private void checkAttempt(User u, String passCode, boolean recovery) {
         limits.take(RateLimitFamily.FACTOR_PER_USER, u.id()).filter(d -> !d.allowed()).ifPresent(d -> {
             throw ApiError.of(ErrorCode.E0000047);
         });
-        if (u.status() == User.Status.LOCKED_OUT) {
+        // A recovering user (PasswordRecovery.RECOVERABLE: ACTIVE, PASSWORD_EXPIRED, RECOVERY) may verify; else the sign-in's checks.
+        boolean recovering = recovery && dev.gatehouse.directory.PasswordRecovery.RECOVERABLE.contains(u.status());
+        if (!recovering && u.status() == User.Status.LOCKED_OUT) {
             throw ApiError.of(ErrorCode.E0000069);
         }
-        if (u.status() != User.Status.ACTIVE) {
+        if (!recovering && u.status() != User.Status.ACTIVE) {
             throw ApiError.of(ErrorCode.E0000038);   // suspended, deactivated, not yet active: no factor is verified
         }
         if (!authenticators.isActive(Authenticator.GOOGLE_OTP)) {

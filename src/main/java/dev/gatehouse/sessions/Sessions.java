@@ -63,23 +63,53 @@ public final class Sessions {
      * (unknown user, wrong password and locked account look the same); the System Log has the reason.
      */
     public Optional<Started> signIn(EventContext ctx, String login, String password) {
+        return attempt(ctx, login, password) instanceof Attempt.SignedIn in ? Optional.of(in.started()) : Optional.empty();
+    }
+
+    /** What a password sign-in came to: a session, a right password that has expired (no session), or a failure. */
+    public sealed interface Attempt {
+        record SignedIn(Started started) implements Attempt {
+        }
+
+        /** The right password of a PASSWORD_EXPIRED user: the person must choose a new one (issue #19); no session. */
+        record PasswordExpired(User user) implements Attempt {
+        }
+
+        record Failed() implements Attempt {
+        }
+    }
+
+    /** As {@link #signIn}, telling an expired password apart (only when it was the right one: nothing else leaks). */
+    public Attempt attempt(EventContext ctx, String login, String password) {
         String tooLong = login != null && login.length() > MAX_USERNAME ? "username longer than " + MAX_USERNAME + " characters"
                 : password != null && password.length() > MAX_PASSWORD ? "password longer than " + MAX_PASSWORD + " characters" : null;
         if (tooLong != null) {
             failed(ctx, login, "VERIFICATION_ERROR", Map.of("refused", tooLong));   // nothing looked up, no password checked
-            return Optional.empty();
+            return new Attempt.Failed();
         }
         // The login goes as typed: Users (Logins.key) is the one place that decides which account it names.
         Users.Authentication auth = users.authenticate(ctx, login == null ? "" : login, password == null ? "" : password);
         if (auth.user().isEmpty()) {
             failed(ctx, login, auth.failureReason(), Map.of());
-            return Optional.empty();
+            return auth.passwordExpired() != null ? new Attempt.PasswordExpired(auth.passwordExpired()) : new Attempt.Failed();
         }
-        User user = auth.user().get();
+        return start(ctx, auth.user().get(), List.of("pwd")).<Attempt>map(Attempt.SignedIn::new).orElseGet(Attempt.Failed::new);
+    }
+
+    /**
+     * Starts a session for a person who just set a new password through a recovery (a reset link, or the change an
+     * expired password asked for): Okta signs the person in after a reset. {@code amr} says what they proved ("pwd", and
+     * "otp" when a factor was verified for the reset). Empty when the user changed meanwhile.
+     */
+    public Optional<Started> startAfterRecovery(EventContext ctx, User user, List<String> amr) {
+        return start(ctx, user, amr);
+    }
+
+    private Optional<Started> start(EventContext ctx, User user, List<String> amr) {
         Instant now = clock.instant();
         String cookie = ids.base62(43);
         Session session = new Session(ids.next(Ids.SESSION), user.id(), now, now,
-                settings.limited() ? now.plus(settings.maxLifetime()) : null, now, List.of("pwd"), null);
+                settings.limited() ? now.plus(settings.maxLifetime()) : null, now, amr, amr.contains("otp") ? now : null);
         boolean started = db.tx(h -> {
             // The user row is locked while the session is written: a suspension, deactivation or password reset committed
             // since the password was checked refuses it here, and one running now waits and then ends it with the others.
@@ -96,7 +126,7 @@ public final class Sessions {
                 log.record(h, ctx.as(Actor.user(user.id(), user.profile().login(), user.profile().name())),
                         SystemLog.Entry.failure("user.session.start", "User login to Okta", Users.Authentication.USER_NOT_ACTIVE));
             });
-            return Optional.empty();
+            return Optional.<Started>empty();
         }
         return Optional.of(new Started(session, user, cookie));
     }

@@ -16,6 +16,9 @@ public final class SignInPages {
     public record SignInPage(String orgName, String username, String error, String notice, String fromUri, String csrf) {
     }
 
+    /** Where "Forgot password?" leads (Okta Identity Engine's path). */
+    public static final String FORGOT_PASSWORD = "/signin/forgot-password";
+
     /** The model of {@code sessions/signout.jte}. */
     public record SignOutPage(String orgName, String who, String csrf, String fromUri) {
     }
@@ -72,19 +75,44 @@ public final class SignInPages {
     public void submit(Context ctx) {
         String target = ctx.formParam("fromURI") == null ? "/" : ctx.formParam("fromURI");
         String username = ctx.formParam("username");
-        var started = sessions.signIn(Edge.event(ctx, Actor.anonymous()), username, ctx.formParam("password"));
-        if (started.isEmpty()) {
+        var attempt = sessions.attempt(Edge.event(ctx, Actor.anonymous()), username, ctx.formParam("password"));
+        if (attempt instanceof Sessions.Attempt.PasswordExpired expired && passwordExpired != null) {
+            passwordExpired.show(ctx, expired.user(), target);   // the right password, expired: choose a new one first
+            return;
+        }
+        if (!(attempt instanceof Sessions.Attempt.SignedIn in)) {
             render(ctx, 401, username, FAILED, null, target);
             return;
         }
-        if (!mayStartSession.test(started.get().user().id())) {
+        signedIn(ctx, in.started(), username, target);
+    }
+
+    /** Shows the "your password has expired" form for a sign-in that gave the right, expired password. */
+    @FunctionalInterface
+    public interface PasswordExpiredForm {
+        void show(Context ctx, dev.gatehouse.directory.User user, String fromUri);
+    }
+
+    private PasswordExpiredForm passwordExpired;
+
+    /** Who answers a sign-in with the right password of a PASSWORD_EXPIRED user (the recovery pages; set once by Wiring). */
+    public void onPasswordExpired(PasswordExpiredForm form) {
+        this.passwordExpired = form;
+    }
+
+    /**
+     * A session was started (a sign-in, or a reset that signs the person in): the global session policy may still deny
+     * it (then it ends at once); otherwise the cookie is set and the person goes on to {@code target}.
+     */
+    public void signedIn(Context ctx, Sessions.Started started, String username, String target) {
+        if (!mayStartSession.test(started.user().id())) {
             // The global session policy denies this person: the session just made ends at once (and is logged as ended).
-            sessions.end(Edge.event(ctx, Actor.user(started.get().user().id(), started.get().user().profile().login(),
-                    started.get().user().profile().name())), new Sessions.Current(started.get().session(), started.get().user()));
+            sessions.end(Edge.event(ctx, Actor.user(started.user().id(), started.user().profile().login(),
+                    started.user().profile().name())), new Sessions.Current(started.session(), started.user()));
             render(ctx, 403, username, DENIED, null, target);
             return;
         }
-        cookie.set(ctx, started.get().cookieValue());
+        cookie.set(ctx, started.cookieValue());
         follow(ctx, returnTargets.check(target), "You are signed in");
     }
 

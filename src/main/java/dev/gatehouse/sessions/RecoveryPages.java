@@ -1,0 +1,287 @@
+package dev.gatehouse.sessions;
+
+import dev.gatehouse.directory.PasswordRecovery;
+import dev.gatehouse.directory.User;
+import dev.gatehouse.errors.ApiError;
+import dev.gatehouse.http.Csrf;
+import dev.gatehouse.http.Edge;
+import dev.gatehouse.http.HttpServer;
+import dev.gatehouse.http.Pages;
+import dev.gatehouse.http.Routes;
+import dev.gatehouse.syslog.Actor;
+import dev.gatehouse.syslog.EventContext;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import io.javalin.http.HttpStatus;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * The hosted password recovery pages (issue #19), all without a session: "Forgot password?" ({@code /signin/forgot-password},
+ * Okta Identity Engine's path), the reset link's page ({@code /reset_password/{token}}, Okta's {@code resetPasswordUrl};
+ * Okta's newer {@code /signin/reset-password/{token}} leads there), and the "your password has expired" form a sign-in
+ * with the right, expired password gets. Every form goes through {@link Csrf}. A link's token is a secret: the access
+ * log and the System Log see the path with {@code {token}} in its place, and every page is sent with
+ * {@code Referrer-Policy: no-referrer} (SecurityHeaders), so no link leaks to another site.
+ */
+public final class RecoveryPages implements Routes {
+
+    public static final String FORGOT = SignInPages.FORGOT_PASSWORD;
+    public static final String RESET = "/reset_password/{token}";
+    public static final String RESET_VERIFY = "/reset_password/{token}/verify";
+    public static final String OKTA_RESET = "/signin/reset-password/{token}";
+    public static final String EXPIRED = "/signin/password-expired";
+
+    /** One of the person's factors they can verify on the reset page (a TOTP factor: its id and name). */
+    public record Choice(String factorId, String name) {
+    }
+
+    /** The person's other factors: the TOTP ones to verify here, and whether they have any at all (WebAuthn included). */
+    public record OtherFactors(List<Choice> totp, boolean any) {
+    }
+
+    /** Verifies a TOTP code for a recovery (mfa/Factors#verifyForRecovery); throws {@link ApiError} when refused. */
+    @FunctionalInterface
+    public interface RecoveryVerifier {
+        void verify(EventContext ctx, String userId, String factorId, String passCode);
+    }
+
+    /** The model of {@code sessions/recovery.jte}; {@code mode} picks the form. */
+    public record RecoveryPage(String orgName, String mode, String error, String username, String action, String csrf,
+                               String state, String fromUri, String policy, List<Choice> factors, long minutes) {
+    }
+
+    private final PasswordRecovery recovery;
+    private final Sessions sessions;
+    private final SignInPages signIn;
+    private final Csrf csrf;
+    private final Pages pages;
+    private final String orgName;
+    private final Function<String, OtherFactors> otherFactors;
+    private final RecoveryVerifier verifier;
+
+    public RecoveryPages(PasswordRecovery recovery, Sessions sessions, SignInPages signIn, Csrf csrf, Pages pages, String orgName,
+                         Function<String, OtherFactors> otherFactors, RecoveryVerifier verifier) {
+        this.recovery = recovery;
+        this.sessions = sessions;
+        this.signIn = signIn;
+        this.csrf = csrf;
+        this.pages = pages;
+        this.orgName = orgName;
+        this.otherFactors = otherFactors;
+        this.verifier = verifier;
+    }
+
+    @Override
+    public void register(RoutesConfig r) {
+        r.get(FORGOT, this::showForgot);
+        r.post(FORGOT, this::forgot);
+        r.get(OKTA_RESET, ctx -> ctx.redirect("/reset_password/" + ctx.pathParam("token"), HttpStatus.FOUND));
+        r.get(RESET, this::showReset);
+        r.post(RESET, this::reset);
+        r.post(RESET_VERIFY, this::verifyFactor);
+        r.post(EXPIRED, this::changeExpired);
+    }
+
+    // ---- Forgot password? ----
+
+    void showForgot(Context ctx) {
+        String hint = ctx.queryParam("username");
+        render(ctx, 200, page("forgot", null, hint == null || hint.length() > Sessions.MAX_USERNAME ? "" : hint, FORGOT, null, "/", List.of()));
+    }
+
+    /**
+     * Always the same answer, whether the account exists, is inactive or has no email (same status, same page apart from
+     * the echoed username): the lookup, the transaction and the System Log event happen for every login; sending is
+     * asynchronous (the outbox), so a known login costs no more time here than an unknown one.
+     */
+    void forgot(Context ctx) {
+        String username = ctx.formParam("username");
+        if (username == null || username.isBlank()) {
+            render(ctx, 400, page("forgot", "Enter your username.", "", FORGOT, null, "/", List.of()));
+            return;
+        }
+        recovery.requestReset(Edge.event(ctx, Actor.anonymous()), username.strip());
+        render(ctx, 200, page("sent", null, username.length() > Sessions.MAX_USERNAME ? "" : username, FORGOT, null, "/", List.of()));
+    }
+
+    /** Shown for a refused post of the forgot-password form ({@link Csrf}): the form again, nothing sent. 403 is set. */
+    public void forgotExpired(Context ctx) {
+        render(ctx, 403, page("forgot", "This form expired. Please try again.", "", FORGOT, null, "/", List.of()));
+    }
+
+    /** The rate limiter's answer to the forgot-password form (429 set): the form again with a message; nothing sent. */
+    public void tooMany(Context ctx) {
+        render(ctx, 429, page("forgot", "Too many password reset requests. Wait a few minutes, then try again.", "", FORGOT, null, "/", List.of()));
+    }
+
+    // ---- the reset link ----
+
+    void showReset(Context ctx) {
+        String token = ctx.pathParam("token");
+        Optional<PasswordRecovery.Link> link = recovery.check(token);
+        if (link.isEmpty()) {
+            invalid(ctx);
+            return;
+        }
+        renderReset(ctx, 200, token, link.get(), null);
+    }
+
+    /** The factor step when one is due, else the new password form. */
+    private void renderReset(Context ctx, int status, String token, PasswordRecovery.Link link, String error) {
+        String action = "/reset_password/" + token;
+        OtherFactors other = otherFactors.apply(link.user().id());
+        if (other.any() && !link.factorVerified()) {
+            if (other.totp().isEmpty()) {
+                // Only a security key or passkey: not offered on this page yet, so no reset without it (fail closed).
+                render(ctx, 403, page("blocked", null, link.user().profile().login(), action, null, "/", List.of()));
+                return;
+            }
+            render(ctx, status, page("factor", error, link.user().profile().login(), action + "/verify", null, "/", other.totp()));
+            return;
+        }
+        render(ctx, status, page("password", error, link.user().profile().login(), action, null, "/", List.of()));
+    }
+
+    void verifyFactor(Context ctx) {
+        String token = ctx.pathParam("token");
+        Optional<PasswordRecovery.Link> link = recovery.check(token);
+        if (link.isEmpty()) {
+            invalid(ctx);
+            return;
+        }
+        OtherFactors other = otherFactors.apply(link.get().user().id());
+        String factorId = ctx.formParam("factorId");
+        if (factorId == null || other.totp().stream().noneMatch(c -> c.factorId().equals(factorId))) {
+            renderReset(ctx, 400, token, link.get(), "Choose one of your security methods.");
+            return;
+        }
+        try {
+            verifier.verify(event(ctx, link.get().user()), link.get().user().id(), factorId, ctx.formParam("passCode"));
+        } catch (ApiError e) {
+            renderReset(ctx, e.code().status(), token, link.get(), e.code().status() == 429
+                    ? "Too many codes were tried. Wait a few minutes, then try again."
+                    : "That code did not verify you. Enter the current code from your authenticator app.");
+            return;
+        }
+        if (!recovery.factorVerified(token)) {
+            invalid(ctx);
+            return;
+        }
+        ctx.redirect("/reset_password/" + token, HttpStatus.SEE_OTHER);
+    }
+
+    void reset(Context ctx) {
+        String token = ctx.pathParam("token");
+        Optional<PasswordRecovery.Link> link = recovery.check(token);
+        if (link.isEmpty()) {
+            invalid(ctx);
+            return;
+        }
+        User user = link.get().user();
+        String password = ctx.formParam("password");
+        if (password == null || !password.equals(ctx.formParam("confirm"))) {
+            renderReset(ctx, 400, token, link.get(), "The two passwords do not match.");
+            return;
+        }
+        OtherFactors other = otherFactors.apply(user.id());
+        User done;
+        try {
+            done = recovery.reset(event(ctx, user), token, password, other.any());
+        } catch (ApiError e) {
+            renderReset(ctx, 400, token, link.get(), causes(e));
+            return;
+        } catch (PasswordRecovery.FactorRequired e) {
+            renderReset(ctx, 403, token, link.get(), "Verify it's you with your security method first.");
+            return;
+        } catch (PasswordRecovery.LinkInvalid e) {
+            invalid(ctx);
+            return;
+        }
+        List<String> amr = new ArrayList<>(List.of("pwd"));
+        if (other.any()) {
+            amr.add("otp");
+        }
+        start(ctx, done, amr, "/");
+    }
+
+    // ---- expired password at sign-in ----
+
+    /** Answers a sign-in with the right password of a PASSWORD_EXPIRED user: the change form, bound to this attempt. */
+    public void showExpired(Context ctx, User user, String fromUri) {
+        String state = recovery.startExpiredChange(user);
+        render(ctx, 200, page("expired", null, user.profile().login(), EXPIRED, state, fromUri, List.of()));
+    }
+
+    void changeExpired(Context ctx) {
+        String state = ctx.formParam("state");
+        String fromUri = ctx.formParam("fromURI") == null ? "/" : ctx.formParam("fromURI");
+        Optional<User> user = recovery.checkExpiredChange(state);
+        if (user.isEmpty()) {
+            invalid(ctx);
+            return;
+        }
+        String password = ctx.formParam("password");
+        if (password == null || !password.equals(ctx.formParam("confirm"))) {
+            render(ctx, 400, page("expired", "The two passwords do not match.", user.get().profile().login(), EXPIRED, state, fromUri, List.of()));
+            return;
+        }
+        User done;
+        try {
+            done = recovery.changeExpired(event(ctx, user.get()), state, password);
+        } catch (ApiError e) {
+            render(ctx, 400, page("expired", causes(e), user.get().profile().login(), EXPIRED, state, fromUri, List.of()));
+            return;
+        } catch (PasswordRecovery.LinkInvalid | PasswordRecovery.FactorRequired e) {
+            invalid(ctx);
+            return;
+        }
+        // Signed in with the password just chosen; any second factor the policies ask for is asked next, as after /signin.
+        start(ctx, done, List.of("pwd"), fromUri);
+    }
+
+    // ---- shared ----
+
+    private void start(Context ctx, User user, List<String> amr, String target) {
+        Optional<Sessions.Started> started = sessions.startAfterRecovery(event(ctx, user), user, amr);
+        if (started.isEmpty()) {
+            ctx.redirect("/signin", HttpStatus.SEE_OTHER);
+            return;
+        }
+        signIn.signedIn(ctx, started.get(), user.profile().login(), target);
+    }
+
+    /** An unknown, used, expired or tampered link: a clear page that offers to start again; nothing changed. */
+    private void invalid(Context ctx) {
+        if (ctx.method() == io.javalin.http.HandlerType.POST) {
+            recovery.invalidTokenUsed(new EventContext(Actor.anonymous(), ctx.ip(), ctx.header("User-Agent"), Edge.requestId(ctx),
+                    HttpServer.loggedPath(ctx.path())));
+        }
+        render(ctx, 410, page("invalid", null, "", FORGOT, null, "/", List.of()));
+    }
+
+    private RecoveryPage page(String mode, String error, String username, String action, String state, String fromUri, List<Choice> factors) {
+        return new RecoveryPage(orgName, mode, error, username == null ? "" : username, action, null, state, fromUri,
+                recovery.policy().formHelp(), factors, recovery.recoveryLifetime().toMinutes());
+    }
+
+    private void render(Context ctx, int status, RecoveryPage page) {
+        ctx.status(status);
+        pages.render(ctx, "sessions/recovery.jte", new RecoveryPage(page.orgName(), page.mode(), page.error(), page.username(),
+                page.action(), csrf.token(ctx), page.state(), page.fromUri(), page.policy(), page.factors(), page.minutes()));
+    }
+
+    private static String causes(ApiError e) {
+        return e.causes().isEmpty() ? e.getMessage()
+                : String.join(" ", e.causes().stream().map(ApiError.Cause::message).toList());
+    }
+
+    /** The event's context without the token: the path as the access log writes it. */
+    private static EventContext event(Context ctx, User user) {
+        return new EventContext(Actor.user(user.id(), user.profile().login(), user.profile().name()), ctx.ip(),
+                ctx.header("User-Agent"), Edge.requestId(ctx), HttpServer.loggedPath(ctx.path()));
+    }
+}
