@@ -56,7 +56,12 @@ public final class EmailFactors {
     static final String ID_PREFIX = "emf";
     static final String CHALLENGE_PREFIX = "emc";
     public static final int MAX_TRIES = 5;
+    /** Okta's API: "one per email address every five seconds" (429 E0000118, docs/okta/email.md §5.2). */
+    public static final Duration API_RESEND_WAIT = Duration.ofSeconds(5);
+    /** The hosted pages: Okta's Sign-In Widget offers "resend" after 30 seconds; Gatehouse's pages refuse before that. */
     public static final Duration RESEND_WAIT = Duration.ofSeconds(30);
+    /** Okta's "User completed an email factor challenge" (success, or the reason it failed; debugData says link or code). */
+    static final String REDEEMED = "system.email.challenge_factor_redeemed";
     static final int CODE_DIGITS = 6;
     static final int MAX_EMAIL = 100;   // UserFactorEmailProfile.email maxLength
 
@@ -145,10 +150,11 @@ public final class EmailFactors {
 
     /**
      * Sends a new code and link for the factor: a challenge for an ACTIVE factor (verify without passCode, "Send me a
-     * code"), a new enrollment email for a pending one (Okta's resend). Refused within {@link #RESEND_WAIT} of the last
-     * one (429 E0000047), for a factor that is not email, or while the authenticator is inactive.
+     * code"), a new enrollment email for a pending one (Okta's resend). Refused within {@code wait} of the last one (429
+     * E0000118; {@link #API_RESEND_WAIT} for the API, {@link #RESEND_WAIT} for the pages), for a factor that is not
+     * email, or while the authenticator is inactive.
      */
-    public Factor challenge(EventContext ctx, String userId, String factorId, String sessionId, String fromUri) {
+    public Factor challenge(EventContext ctx, String userId, String factorId, String sessionId, String fromUri, Duration wait) {
         User u = users.get(userId);
         if (u.status() != User.Status.ACTIVE && u.status() != User.Status.LOCKED_OUT) {
             throw ApiError.of(ErrorCode.E0000038);
@@ -167,9 +173,9 @@ public final class EmailFactors {
                 throw refused("factor", "The enrollment expired: enroll the factor again.");
             }
             Optional<EmailChallengeStore.Challenge> last = store.ofFactor(h, f.id());
-            if (last.isPresent() && last.get().created().plus(RESEND_WAIT).isAfter(now)) {
-                throw new ApiError(ErrorCode.E0000047, ErrorCode.E0000047.summary(null), List.of(new ApiError.Cause(null,
-                        "An email was sent less than " + RESEND_WAIT.toSeconds() + " seconds ago. Wait, then try again.")));
+            if (last.isPresent() && last.get().created().plus(wait).isAfter(now)) {
+                // Okta's answer is 429 E0000118 with no causes (its summary names Okta's 5 seconds).
+                throw ApiError.of(ErrorCode.E0000118);
             }
             send(h, ctx, u, f, f.active() ? EmailChallengeStore.Purpose.VERIFY : EmailChallengeStore.Purpose.ACTIVATION, sessionId, fromUri, now);
             return f;
@@ -234,12 +240,14 @@ public final class EmailFactors {
             if (c == null) {
                 log.record(h, ctx, SystemLog.Entry.failure(Factors.AUTH_VIA_MFA, what + ": no live code", "INVALID_CREDENTIALS",
                         Factors.userTarget(u), Factors.factorTarget(f)));
+                log.record(h, ctx, redeemed(false, "code expired, used or out of tries", "code", u, f));
                 return Outcome.NO_CODE;
             }
             if (!matches(c, passCode)) {
                 store.countWrong(h, c.id(), MAX_TRIES, now);
                 log.record(h, ctx, SystemLog.Entry.failure(Factors.AUTH_VIA_MFA, what + ": wrong passcode", "INVALID_CREDENTIALS",
                         Factors.userTarget(u), Factors.factorTarget(f)));
+                log.record(h, ctx, redeemed(false, "incorrect code", "code", u, f));
                 users.recordFailedFactor(h, ctx, u);
                 return Outcome.WRONG;
             }
@@ -247,6 +255,7 @@ public final class EmailFactors {
                 return Outcome.NO_CODE;
             }
             accepted(h, ctx, u, f, activation, now);
+            log.record(h, ctx, redeemed(true, null, "code", u, f));
             return Outcome.ACCEPTED;
         });
         switch (outcome) {
@@ -292,12 +301,20 @@ public final class EmailFactors {
                 return false;
             }
             accepted(h, ctx, u, f, activation, now);
+            log.record(h, ctx, redeemed(true, null, "link", u, f));
             return true;
         });
         if (!ok) {
             throw new LinkRefused(LinkRefusal.GONE);
         }
         return new Taken(c.userId(), c.factorId(), c.purpose(), c.fromUri());
+    }
+
+    private static SystemLog.Entry redeemed(boolean success, String reason, String action, User u, Factor f) {
+        SystemLog.Entry e = success
+                ? SystemLog.Entry.success(REDEEMED, "User completed an email factor challenge", Factors.userTarget(u), Factors.factorTarget(f))
+                : SystemLog.Entry.failure(REDEEMED, "User completed an email factor challenge", reason, Factors.userTarget(u), Factors.factorTarget(f));
+        return e.withDebug(Map.of("action", action));
     }
 
     private void accepted(Handle h, EventContext ctx, User u, Factor f, boolean activation, Instant now) {
@@ -344,8 +361,11 @@ public final class EmailFactors {
             return u.profile().email();
         }
         String given = email.strip();
+        // Okta: 400 E0000001 "Api validation failed: Only verified primary or secondary email can be enrolled.", no causes.
+        ApiError notTheirs = new ApiError(ErrorCode.E0000001, ErrorCode.E0000001.summary("Only verified primary or secondary email can be enrolled."),
+                List.of());
         if (given.length() > MAX_EMAIL) {
-            throw ApiError.validation("profile.email", "The email cannot be longer than " + MAX_EMAIL + " characters.");
+            throw notTheirs;
         }
         String second = u.profile().extra().get("secondEmail");
         if (given.equalsIgnoreCase(String.valueOf(u.profile().email()))) {
@@ -354,7 +374,7 @@ public final class EmailFactors {
         if (second != null && given.equalsIgnoreCase(second)) {
             return second;
         }
-        throw ApiError.validation("profile.email", "The email must be the user's primary or secondary email address.");
+        throw notTheirs;
     }
 
     /** 6 uniformly random digits (rejection sampling, no modulo bias). */

@@ -199,7 +199,8 @@ public final class FactorSignInPages implements Routes {
             return;
         }
         try {
-            email.challenge(event(ctx, current.get()), current.get().user().id(), factorId, current.get().session().id(), fromUri);
+            email.challenge(event(ctx, current.get()), current.get().user().id(), factorId, current.get().session().id(), fromUri,
+                    EmailFactors.RESEND_WAIT);
         } catch (ApiError e) {
             // Within the resend wait the code already sent still works: show its form with why no new one went.
             renderVerify(ctx, e.code().status(), current.get(), methods, fromUri, emailMessage(e), factorId, null);
@@ -366,7 +367,8 @@ public final class FactorSignInPages implements Routes {
         String fromUri = fromUri(ctx);
         String factorId = ctx.formParam("factorId");
         try {
-            Factor f = email.challenge(event(ctx, current.get()), current.get().user().id(), factorId, current.get().session().id(), fromUri);
+            Factor f = email.challenge(event(ctx, current.get()), current.get().user().id(), factorId, current.get().session().id(), fromUri,
+                    EmailFactors.RESEND_WAIT);
             renderEmail(ctx, 200, current.get(), f.id(), f.userEmail(), fromUri, null, "We sent a new code to " + f.userEmail() + ".");
         } catch (ApiError e) {
             renderEmail(ctx, e.code().status(), current.get(), factorId, null, fromUri, emailMessage(e), null);
@@ -406,7 +408,7 @@ public final class FactorSignInPages implements Routes {
                     ? "That code didn't match. Check the code in the email and try again."
                     : "That code has expired, was already used, or had too many wrong tries. Send a new code.";
         }
-        if (e.code() == ErrorCode.E0000047 && !e.causes().isEmpty()) {
+        if (e.code() == ErrorCode.E0000118) {
             return "We sent an email less than " + EmailFactors.RESEND_WAIT.toSeconds()
                     + " seconds ago. Use the code in it, or wait a moment before asking for a new one.";
         }

@@ -91,7 +91,7 @@ public final class FactorsApi {
             throw new ApiError(dev.gatehouse.errors.ErrorCode.E0000001, dev.gatehouse.errors.ErrorCode.E0000001.summary("factor"),
                     List.of(new ApiError.Cause(null, "Only a pending email factor's enrollment can be resent.")));
         }
-        ctx.json(json.factor(email.challenge(ApiRequests.event(ctx), u.id(), f.id(), null, null), u.profile().login(), factors.now()));
+        ctx.json(json.factor(email.challenge(ApiRequests.event(ctx), u.id(), f.id(), null, null, EmailFactors.API_RESEND_WAIT), u.profile().login(), factors.now()));
     }
 
     /** {@code {"factorType":"webauthn","provider":"FIDO"}} → 200 PENDING_ACTIVATION with the creation options. */
@@ -137,7 +137,7 @@ public final class FactorsApi {
                 if (!factor.active()) {
                     throw new ApiError(dev.gatehouse.errors.ErrorCode.E0000154, dev.gatehouse.errors.ErrorCode.E0000154.summary(null), List.of());
                 }
-                ctx.json(json.emailChallenge(email.challenge(ApiRequests.event(ctx), u.id(), factor.id(), null, null)));
+                ctx.json(json.emailChallenge(email.challenge(ApiRequests.event(ctx), u.id(), factor.id(), null, null, EmailFactors.API_RESEND_WAIT)));
                 return;
             }
             email.verify(ApiRequests.event(ctx), u.id(), factor.id(), passCode);
