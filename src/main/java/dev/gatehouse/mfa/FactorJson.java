@@ -61,12 +61,14 @@ public final class FactorJson {
         } else if (!f.expired(now)) {
             links.put("activate", link(self + "/lifecycle/activate", "POST"));
             if (f.email()) {
-                // Okta's EnrollFactorEmailResponse: resend is an array of named links.
+                // Okta's EnrollFactorEmailResponse example shows resend as an array of named links, but its UserFactorLinks
+                // schema (which the generated SDKs deserialize) has one HrefObject: an array would break the Java SDK's
+                // UserFactor, so Gatehouse sends the object, with Okta's name "email".
                 Map<String, Object> resend = new LinkedHashMap<>();
                 resend.put("name", "email");
                 resend.put("href", self + "/resend");
                 resend.put("hints", Map.of("allow", List.of("POST")));
-                links.put("resend", List.of(resend));
+                links.put("resend", resend);
             }
         }
         links.put("self", f.active() ? link(self, "GET", "DELETE") : link(self, "GET"));
