@@ -35,12 +35,15 @@ public final class ConsoleRoutes implements Routes {
     private final AccessPolicyPages accessPolicies;
     private final dev.gatehouse.oauth.servers.ClaimPages claims;
     private final dev.gatehouse.oauth.servers.TokenPreviewPages tokenPreview;
+    private final dev.gatehouse.mail.MailPages mail;
 
     public ConsoleRoutes(Console console, DashboardPages dashboard, PeoplePages people, GroupPages groups, ApiTokenPages tokens,
                          SystemLogPages systemLog, AppPages apps, AuthorizationServerPages authorizationServers,
                          FeaturePages features, TrustedOriginPages trustedOrigins, AuthenticatorPages authenticators,
                          PolicyPages policies, AccessPolicyPages accessPolicies,
-                         dev.gatehouse.oauth.servers.ClaimPages claims, dev.gatehouse.oauth.servers.TokenPreviewPages tokenPreview) {
+                         dev.gatehouse.oauth.servers.ClaimPages claims, dev.gatehouse.oauth.servers.TokenPreviewPages tokenPreview,
+                         dev.gatehouse.mail.MailPages mail) {
+        this.mail = mail;
         this.policies = policies;
         this.accessPolicies = accessPolicies;
         this.claims = claims;
@@ -157,5 +160,12 @@ public final class ConsoleRoutes implements Routes {
         r.post(origin + "/delete", trustedOrigins::delete);
         r.get(Nav.FEATURES.path(), features::list);
         r.post(Nav.FEATURES.path() + "/{id}", features::toggle);
+        r.get(Nav.EMAILS.path(), mail::list);
+        r.get(Nav.EMAILS.path() + "/templates/{name}", mail::template);
+        r.post(Nav.EMAILS.path() + "/templates/{name}", mail::saveTemplate);
+        r.get(Nav.EMAILS.path() + "/templates/{name}/preview", mail::previewHtml);
+        r.get(Nav.EMAILS.path() + "/outbox/{id}", mail::message);
+        r.get(Nav.EMAILS.path() + "/outbox/{id}/html", mail::messageHtml);
+        r.post(Nav.EMAILS.path() + "/outbox/{id}/retry", mail::retry);
     }
 }

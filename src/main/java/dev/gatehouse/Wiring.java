@@ -28,6 +28,9 @@ import dev.gatehouse.directory.DirectoryJson;
 import dev.gatehouse.directory.GroupPages;
 import dev.gatehouse.directory.PeoplePages;
 import dev.gatehouse.http.Csrf;
+import dev.gatehouse.mail.MailStore;
+import dev.gatehouse.mail.Outbox;
+import dev.gatehouse.mail.Templates;
 import dev.gatehouse.mfa.AuthenticatorJson;
 import dev.gatehouse.mfa.AuthenticatorPages;
 import dev.gatehouse.mfa.AuthenticatorStore;
@@ -167,13 +170,18 @@ public final class Wiring implements AutoCloseable {
     public final Policies policies;
     /** WebAuthn's use cases, for the sign-in pages to come and for tests. */
     public final WebAuthn webAuthn;
+    /** The email outbox (issue #19): what {@code Mail.send} queues, and its worker. */
+    public final Outbox mail;
+    public final Templates mailTemplates;
 
     private Wiring(GatehouseConfig config, Database db, OrgBootstrap.FirstStart firstStart, ApiTokens apiTokens, SystemLog systemLog,
                    Optional<Tls.Material> tls, boolean certificateGenerated, HttpServer server,
                    Users users, Groups groups, Apps apps, AuthorizationServers authorizationServers, SigningKeys signingKeys,
                    KeyRotationSchedule keyRotation, TrustedOrigins trustedOrigins, ChangeFeed changes,
                    Features features, LogRetention logRetention, RateLimits rateLimits, Policies policies,
-                   SignOnPolicies signOnPolicies, WebAuthn webAuthn) {
+                   SignOnPolicies signOnPolicies, WebAuthn webAuthn, Outbox mail, Templates mailTemplates) {
+        this.mail = mail;
+        this.mailTemplates = mailTemplates;
         this.policies = policies;
         this.signOnPolicies = signOnPolicies;
         this.webAuthn = webAuthn;
@@ -238,9 +246,21 @@ public final class Wiring implements AutoCloseable {
             // What ends when a user's or an app's standing changes (sessions, codes, tokens): one object, handed to both.
             LifecycleRevocation revocation = new LifecycleRevocation(sessionStore, sessionSettings, codeStore,
                     issuedTokens, log, clock, consentStore);
-            // Email (issue #19). PLACEHOLDER until the mail module lands: queues nothing, logs the template and recipient.
-            dev.gatehouse.mail.Mail mail = (h, ctx, email) -> org.slf4j.LoggerFactory.getLogger("dev.gatehouse.mail")
-                    .info("mail placeholder: {} to {}", email.template(), email.to());
+            KeyEncryption keyEncryption = KeyEncryption.load(config.keyEncryptionKey(), config.dataDir(), random);
+            // Email (issue #19): the outbox queues in the caller's transaction; its worker (started below) sends through SMTP,
+            // or, without SMTP settings, keeps the messages in the dev mailbox. It reads a user's profile values through this
+            // function, so the mail module needs nothing from the directory.
+            MailStore mailStore = new MailStore();
+            Templates mailTemplates = new Templates(db, mailStore, log, clock);
+            Outbox mail = new Outbox(db, mailStore, mailTemplates, keyEncryption, log, ids, clock, config.mail(), config.orgName(),
+                    config.baseUrl(), (h, userId) -> users.find(h, userId).map(u -> {
+                        java.util.Map<String, String> v = new java.util.HashMap<>();
+                        v.put("user.profile.firstName", u.profile().firstName());
+                        v.put("user.profile.lastName", u.profile().lastName());
+                        v.put("user.profile.login", u.profile().login());
+                        v.put("user.profile.email", u.profile().email());
+                        return v;
+                    }).orElse(java.util.Map.of()), Duration.ofMillis(Long.getLong("gatehouse.mail.pollMillis", 5_000)));
             dev.gatehouse.directory.UserTokens userTokens = new dev.gatehouse.directory.UserTokens(ids);
             Users directoryUsers = new Users(db, users, groupStore, hasher, log, ids, clock, config.lockoutAttempts(), revocation);
             Groups directoryGroups = new Groups(db, groupStore, users, log, ids, clock);
@@ -249,7 +269,6 @@ public final class Wiring implements AutoCloseable {
             Apps apps = new Apps(db, changes, new AppStore(), new AppAssignments(db, changes, assignmentStore, groupStore, users, log, clock),
                     log, ids, clock, () -> features.isEnabled(Feature.REFRESH_TOKEN_ROTATION_FOR_SPA), revocation);
             AppTokens appTokens = new AppTokens(db, issuedTokens, apps, log, clock);
-            KeyEncryption keyEncryption = KeyEncryption.load(config.keyEncryptionKey(), config.dataDir(), random);
             // Policies (issue 18): the store first, so that deactivating an authenticator can ask which enrollment policies use it.
             PolicyStore policyStore = new PolicyStore();
             Authenticators authenticators = new Authenticators(db, new AuthenticatorStore(), log, clock,
@@ -365,7 +384,10 @@ public final class Wiring implements AutoCloseable {
                                 public List<String> refusedToClients(dev.gatehouse.oauth.servers.AuthorizationServer server, List<String> scopes) {
                                     return consents.requiredForClients(server, scopes);
                                 }
-                            }, clock));
+                            }, clock),
+                    new dev.gatehouse.mail.MailPages(console, mail, mailTemplates, config.orgName(), config.baseUrl(),
+                            config.mail().smtpHost().map(host -> host + ":" + config.mail().smtpPort() + " ("
+                                    + config.mail().tls().name().toLowerCase(java.util.Locale.ROOT) + ")").orElse("")));
             ApiRoutes api = new ApiRoutes(
                     new ApiAuth(apiTokens::authenticate, ApiRoutes.COOKIE_ENDPOINTS),
                     new ApiTokensApi(apiTokens, new ApiTokenJson(config.baseUrl()), config.baseUrl()),
@@ -406,7 +428,7 @@ public final class Wiring implements AutoCloseable {
             return new Wiring(config, db, first, apiTokens, log, tls, generated, server, directoryUsers, directoryGroups, apps,
                     authorizationServers, signingKeys, KeyRotationSchedule.start(signingKeys), trustedOrigins, changes,
                     features, new LogRetention(db, log, clock, config.logRetentionDays()).start(),
-                    rateLimits, policies, signOnPolicies, webAuthn);
+                    rateLimits, policies, signOnPolicies, webAuthn, mail.start(), mailTemplates);
         } catch (RuntimeException e) {
             changes.close();
             db.close();
@@ -499,6 +521,7 @@ public final class Wiring implements AutoCloseable {
 
     @Override
     public void close() {
+        mail.close();
         changes.close();
         keyRotation.close();
         signingKeys.close();

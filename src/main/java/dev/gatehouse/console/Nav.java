@@ -21,6 +21,7 @@ public enum Nav {
     TOKENS("Security › API", "Tokens", "/admin/api/tokens"),
     TRUSTED_ORIGINS("Security › API", "Trusted Origins", "/admin/api/trusted-origins"),
     FEATURES("Settings", "Features", "/admin/settings/features"),
+    EMAILS("Settings", "Emails", "/admin/settings/emails"),
     SYSTEM_LOG("Reports", "System Log", "/admin/reports/system-log");
 
     private final String section;

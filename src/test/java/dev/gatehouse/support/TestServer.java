@@ -51,6 +51,13 @@ public final class TestServer implements AutoCloseable {
         }
     }
 
+    /** A server whose email goes to {@code mail} (a GreenMail SMTP server in this JVM), plus {@code extraArgs}. */
+    public static TestServer start(TestDatabase database, TestMail mail, String... extraArgs) {
+        List<String> args = new ArrayList<>(List.of(mail.serverArgs()));
+        args.addAll(List.of(extraArgs));
+        return start(database, args.toArray(String[]::new));
+    }
+
     /** A port chosen once, so the base URL (and so every issuer) is the real address of this server. */
     private final int port = freePort();
 
