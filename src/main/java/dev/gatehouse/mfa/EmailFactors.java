@@ -118,6 +118,11 @@ public final class EmailFactors {
      * completes the enrollment there), or null from the API.
      */
     public Factor enroll(EventContext ctx, String userId, String email, boolean activate, String sessionId, String fromUri) {
+        return enroll(ctx, userId, email, activate, sessionId, fromUri, null);
+    }
+
+    /** As above, with the API's {@code tokenLifetimeSeconds} (null: the authenticator's lifetime). */
+    public Factor enroll(EventContext ctx, String userId, String email, boolean activate, String sessionId, String fromUri, Duration lifetime) {
         User u = users.get(userId);
         if (!authenticators.isActive(Authenticator.EMAIL)) {
             throw refused(Factors.ENROLL_REQUEST, inactive());
@@ -136,7 +141,7 @@ public final class EmailFactors {
                 } else {
                     log.record(h, ctx, SystemLog.Entry.success(Factors.UPDATE, "Enroll factor: pending activation", Factors.userTarget(u),
                             Factors.factorTarget(factor)));
-                    send(h, ctx, u, factor, EmailChallengeStore.Purpose.ACTIVATION, sessionId, fromUri, now);
+                    send(h, ctx, u, factor, EmailChallengeStore.Purpose.ACTIVATION, sessionId, fromUri, now, lifetime);
                 }
             });
         } catch (RuntimeException e) {
@@ -155,6 +160,12 @@ public final class EmailFactors {
      * email, or while the authenticator is inactive.
      */
     public Factor challenge(EventContext ctx, String userId, String factorId, String sessionId, String fromUri, Duration wait) {
+        return challenge(ctx, userId, factorId, sessionId, fromUri, wait, null);
+    }
+
+    /** As above, with the API's {@code tokenLifetimeSeconds} (null: the authenticator's lifetime). */
+    public Factor challenge(EventContext ctx, String userId, String factorId, String sessionId, String fromUri, Duration wait,
+                            Duration lifetime) {
         User u = users.get(userId);
         if (u.status() != User.Status.ACTIVE && u.status() != User.Status.LOCKED_OUT) {
             throw ApiError.of(ErrorCode.E0000038);
@@ -177,7 +188,8 @@ public final class EmailFactors {
                 // Okta's answer is 429 E0000118 with no causes (its summary names Okta's 5 seconds).
                 throw ApiError.of(ErrorCode.E0000118);
             }
-            send(h, ctx, u, f, f.active() ? EmailChallengeStore.Purpose.VERIFY : EmailChallengeStore.Purpose.ACTIVATION, sessionId, fromUri, now);
+            send(h, ctx, u, f, f.active() ? EmailChallengeStore.Purpose.VERIFY : EmailChallengeStore.Purpose.ACTIVATION, sessionId, fromUri, now,
+                    lifetime);
             return f;
         });
     }
@@ -329,11 +341,11 @@ public final class EmailFactors {
 
     /** A new code and link for the factor, replacing the old ones, and the email that carries them, in {@code h}'s transaction. */
     private void send(Handle h, EventContext ctx, User u, Factor f, EmailChallengeStore.Purpose purpose, String sessionId, String fromUri,
-                      Instant now) {
+                      Instant now, Duration requested) {
         String challengeId = ids.next(CHALLENGE_PREFIX);
         String code = code();
         String token = ids.base62(43);
-        Duration lifetime = authenticators.byKey(Authenticator.EMAIL).tokenLifetime();
+        Duration lifetime = requested != null ? requested : authenticators.byKey(Authenticator.EMAIL).tokenLifetime();
         store.replace(h, new EmailChallengeStore.Challenge(challengeId, f.id(), u.id(), purpose, codeHash(challengeId, code), Hashes.sha256(token),
                 sessionId, fromUri == null || fromUri.length() > 8192 ? null : fromUri, 0, now, now.plus(lifetime), null));
         String link = baseUrl + LINK_PATH + token;

@@ -76,7 +76,8 @@ public final class FactorsApi {
             throw ApiError.validation("profile", "Does not match required type: object");
         }
         String address = profile == null || profile.isNull() ? null : text(profile, "email");
-        Factor f = email.enroll(ApiRequests.event(ctx), u.id(), address, "true".equals(ctx.queryParam("activate")), null, null);
+        Factor f = email.enroll(ApiRequests.event(ctx), u.id(), address, "true".equals(ctx.queryParam("activate")), null, null,
+                tokenLifetime(ctx));
         ctx.json(json.factor(f, u.profile().login(), factors.now()));
     }
 
@@ -137,7 +138,8 @@ public final class FactorsApi {
                 if (!factor.active()) {
                     throw new ApiError(dev.gatehouse.errors.ErrorCode.E0000154, dev.gatehouse.errors.ErrorCode.E0000154.summary(null), List.of());
                 }
-                ctx.json(json.emailChallenge(email.challenge(ApiRequests.event(ctx), u.id(), factor.id(), null, null, EmailFactors.API_RESEND_WAIT)));
+                ctx.json(json.emailChallenge(email.challenge(ApiRequests.event(ctx), u.id(), factor.id(), null, null, EmailFactors.API_RESEND_WAIT,
+                        tokenLifetime(ctx))));
                 return;
             }
             email.verify(ApiRequests.event(ctx), u.id(), factor.id(), passCode);
@@ -179,6 +181,27 @@ public final class FactorsApi {
     public void resetFactors(Context ctx) {
         factors.resetAll(ApiRequests.event(ctx), ctx.pathParam("id"));
         ctx.status(200);
+    }
+
+    /**
+     * Okta's {@code tokenLifetimeSeconds} query parameter of enroll and verify (1–86400; absent: the email
+     * authenticator's tokenLifetimeInMinutes applies, whose default equals the spec's default of 300 seconds).
+     */
+    private static java.time.Duration tokenLifetime(Context ctx) {
+        String raw = ctx.queryParam("tokenLifetimeSeconds");
+        if (raw == null) {
+            return null;
+        }
+        int seconds;
+        try {
+            seconds = raw.length() > 6 ? -1 : Integer.parseInt(raw);
+        } catch (NumberFormatException e) {
+            seconds = -1;
+        }
+        if (seconds < 1 || seconds > 86400) {
+            throw ApiError.validation("tokenLifetimeSeconds", "Must be a whole number of seconds from 1 to 86400");
+        }
+        return java.time.Duration.ofSeconds(seconds);
     }
 
     /** A string member, or null when absent or null; any other JSON type is a validation error naming it. */

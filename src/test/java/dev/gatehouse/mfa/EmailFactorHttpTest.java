@@ -242,6 +242,15 @@ class EmailFactorHttpTest {
         assertThat(firstCause(expired)).contains("expired");
         ok(verify(p, id, "{}"));
         assertThat(ok(verify(p, id, passCode(TestMail.code(email(p, 3))))).get("factorResult").asText()).isEqualTo("SUCCESS");
+
+        // Okta's tokenLifetimeSeconds (1–86400) sets this challenge's lifetime.
+        server.clock.advance(Duration.ofSeconds(6));
+        assertOktaError(api.post(factors(p.id()) + "/" + id + "/verify?tokenLifetimeSeconds=0", "{}"), 400, "E0000001");
+        assertOktaError(api.post(factors(p.id()) + "/" + id + "/verify?tokenLifetimeSeconds=86401", "{}"), 400, "E0000001");
+        ok(api.post(factors(p.id()) + "/" + id + "/verify?tokenLifetimeSeconds=60", "{}"));
+        String shortLived = TestMail.code(email(p, 4));
+        server.clock.advance(Duration.ofSeconds(61));
+        assertOktaError(verify(p, id, passCode(shortLived)), 403, "E0000068");
     }
 
     @Test
