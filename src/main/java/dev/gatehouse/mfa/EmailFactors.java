@@ -243,6 +243,10 @@ public final class EmailFactors {
             if (activation && f.active()) {
                 throw refused("factor", "The factor is already active.");
             }
+            if (activation && f.expired(now)) {
+                throw refused("factor", "The enrollment expired after " + Factors.ENROLLMENT_LIFETIME.toMinutes()
+                        + " minutes: enroll the factor again.");
+            }
             if (!activation && !f.active()) {
                 throw new ApiError(ErrorCode.E0000154, ErrorCode.E0000154.summary(null),
                         List.of(new ApiError.Cause(null, "The factor is pending activation: activate it with a code first.")));
@@ -309,7 +313,7 @@ public final class EmailFactors {
                 return false;
             }
             Factor f = factorStore.find(h, c.userId(), c.factorId()).filter(Factor::email).orElse(null);
-            if (f == null || activation == f.active() || !store.take(h, c.id(), MAX_TRIES, now)) {
+            if (f == null || activation == f.active() || activation && f.expired(now) || !store.take(h, c.id(), MAX_TRIES, now)) {
                 return false;
             }
             accepted(h, ctx, u, f, activation, now);

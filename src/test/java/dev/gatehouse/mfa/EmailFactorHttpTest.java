@@ -221,6 +221,20 @@ class EmailFactorHttpTest {
     }
 
     @Test
+    void aPendingEnrollmentEndsAfterFifteenMinutesEvenWithALongerLivedCode() {
+        Person p = person();
+        JsonNode f = ok(api.post(factors(p.id()) + "?tokenLifetimeSeconds=86400", EMAIL));
+        String code = TestMail.code(email(p, 1));
+        server.clock.advance(Factors.ENROLLMENT_LIFETIME.plusSeconds(1));
+        assertThat(ok(api.get(factors(p.id()) + "/" + f.get("id").asText())).get("status").asText()).isEqualTo("EXPIRED");
+        Http.Response late = api.post(factors(p.id()) + "/" + f.get("id").asText() + "/lifecycle/activate", passCode(code));
+        assertOktaError(late, 400, "E0000001");
+        assertThat(firstCause(late)).contains("expired");
+        // A new enrollment replaces the expired one.
+        assertThat(ok(api.post(factors(p.id()), EMAIL)).get("status").asText()).isEqualTo("PENDING_ACTIVATION");
+    }
+
+    @Test
     void aNewCodeWaitsFiveSecondsAndReplacesTheOldOneWhichAlsoExpires() {
         Person p = person();
         String id = enrollActive(p);
