@@ -17,8 +17,8 @@ import dev.gatehouse.syslog.SystemLog;
 import org.jdbi.v3.core.Handle;
 
 import java.nio.ByteBuffer;
-import java.security.MessageDigest;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
