@@ -486,6 +486,13 @@ class EmailFactorHttpTest {
             assertThat(page.content()).contains("We sent a code to m***@example.com");
             // target/screenshots/email-factor.png (copied to docs/screenshots/ after looking at it).
             dev.gatehouse.support.Chromium.screenshot(page, "email-factor");
+            // The same link in another browser (no session): nothing happens there, it says to use the code.
+            try (com.microsoft.playwright.BrowserContext elsewhere = dev.gatehouse.support.Chromium.newContext()) {
+                com.microsoft.playwright.Page other = elsewhere.newPage();
+                other.navigate(link(email(p, 1)));
+                assertThat(other.content()).contains("Use the code instead");
+                dev.gatehouse.support.Chromium.screenshot(other, "email-link-elsewhere");
+            }
             page.navigate(link(email(p, 1)));
             String me = (String) page.evaluate("async () => (await fetch('/api/v1/sessions/me')).text()");
             assertThat(me).contains("\"amr\":[\"pwd\",\"email\",\"mfa\"]");
