@@ -180,6 +180,7 @@ public final class ApiRoutes implements Routes {
         r.delete(USER_FACTOR, factors::delete);
         r.post(USER_FACTOR + "/lifecycle/activate", factors::activate);
         r.post(USER_FACTOR + "/verify", factors::verify);
+        r.post(USER_FACTOR + "/resend", factors::resend);
         r.get(USER_FACTOR + "/qr/{token}", factors::qrCode);
         r.get(AUTHENTICATORS, authenticators::list);
         r.get(AUTHENTICATOR, authenticators::get);

@@ -76,7 +76,7 @@ final class SignOn implements SignOnRules {
 
     /**
      * The authenticator keys this person may set up now: active, not disabled by the enrollment policy, and not enrolled
-     * yet (Google Authenticator once per person).
+     * yet (Google Authenticator and Email once per person).
      */
     Set<String> enrollable(String userId) {
         Set<String> have = usableKeys(userId);
@@ -85,7 +85,7 @@ final class SignOn implements SignOnRules {
             String key = e.getKey();
             // The evaluator already counts an inactive authenticator NOT_ALLOWED.
             if (!key.equals(Authenticator.PASSWORD) && e.getValue() != SignOnPolicies.Enrollment.NOT_ALLOWED
-                    && !(have.contains(key) && key.equals(Authenticator.GOOGLE_OTP))) {
+                    && !(have.contains(key) && (key.equals(Authenticator.GOOGLE_OTP) || key.equals(Authenticator.EMAIL)))) {
                 out.add(key);
             }
         }
@@ -111,7 +111,8 @@ final class SignOn implements SignOnRules {
     }
 
     private static String keyOf(Factor f) {
-        return f.factorType().equals(Factor.TOTP) ? Authenticator.GOOGLE_OTP : f.webAuthn() ? Authenticator.WEBAUTHN : null;
+        return f.factorType().equals(Factor.TOTP) ? Authenticator.GOOGLE_OTP : f.webAuthn() ? Authenticator.WEBAUTHN
+                : f.email() ? Authenticator.EMAIL : null;
     }
 
     /**

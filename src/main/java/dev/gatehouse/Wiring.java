@@ -340,6 +340,8 @@ public final class Wiring implements AutoCloseable {
                     sessionStore::forgetFactors);
             WebAuthn webAuthn = new WebAuthn(db, factorStore, new WebAuthnStore(), authenticators, directoryUsers, rateLimits, log, ids, clock,
                     config.baseUrl(), config.webauthnRpId().orElse(config.baseUri().getHost()), config.orgName());
+            dev.gatehouse.mfa.EmailFactors emailFactors = new dev.gatehouse.mfa.EmailFactors(db, factorStore, new dev.gatehouse.mfa.EmailChallengeStore(),
+                    authenticators, directoryUsers, mail, rateLimits, log, ids, clock, config.baseUrl());
             DirectoryJson directoryJson = new DirectoryJson(config.baseUrl(), factors::withAny);
             SignOn signOn = new SignOn(factors, authenticators, signOnPolicies);
             RateLimitFilter rateLimitFilter = new RateLimitFilter(rateLimits, errors, signInPages::tooManyAttempts, Logins::key);
@@ -414,7 +416,7 @@ public final class Wiring implements AutoCloseable {
                     new TrustedOriginsApi(trustedOrigins, new TrustedOriginJson(config.baseUrl()), config.baseUrl()),
                     new AppTokensApi(appTokens, new AppTokenJson(authorizationServers, config.baseUrl())),
                     new AuthenticatorsApi(authenticators, new AuthenticatorJson(config.baseUrl())),
-                    new FactorsApi(factors, webAuthn, directoryUsers, new FactorJson(config.baseUrl())),
+                    new FactorsApi(factors, webAuthn, emailFactors, directoryUsers, new FactorJson(config.baseUrl())),
                     new PoliciesApi(policies, policyJson),
                     new dev.gatehouse.oauth.servers.AccessPoliciesApi(authorizationServers, accessPolicies, accessPolicyJson),
                     new dev.gatehouse.oauth.servers.ClaimsApi(authorizationServers, claims, new dev.gatehouse.oauth.servers.ClaimJson(config.baseUrl())),
@@ -434,7 +436,7 @@ public final class Wiring implements AutoCloseable {
                             userId -> signOnPolicies.forSession(userId).allowed(),
                             userId -> signOn.mustEnroll(userId) ? dev.gatehouse.mfa.FactorSignInPages.ENROLL + "?fromURI=%2F" : "/"),
                     consentPages,
-                    new dev.gatehouse.mfa.FactorSignInPages(factors, webAuthn, authenticators, sessions, sessionCookie, signInPages, csrf, pages,
+                    new dev.gatehouse.mfa.FactorSignInPages(factors, webAuthn, emailFactors, authenticators, sessions, sessionCookie, signInPages, csrf, pages,
                             config.orgName(), signOn::enrollableKeys),
                     consoleRoutes,
                     api,

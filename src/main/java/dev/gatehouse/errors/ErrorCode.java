@@ -22,6 +22,7 @@ public enum ErrorCode {
     E0000068(403, "Invalid Passcode/Answer"),
     E0000069(403, "User Locked"),
     E0000082(403, "Each code can only be used once. Please wait for a new code and try again."),
+    E0000118(429, "An email was recently sent. Please wait 5 seconds before trying again."),
     E0000141(400, "Feature cannot be enabled or disabled due to dependencies/dependents conflicts."),
     E0000148(403, "Cannot modify/disable this authenticator because it is enabled in one or more policies. To continue, disable the authenticator in these policies."),
     E0000154(400, "Invalid factor id, it is not currently active."),

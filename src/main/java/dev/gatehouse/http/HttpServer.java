@@ -188,9 +188,11 @@ public final class HttpServer implements AutoCloseable {
     /**
      * One-time link tokens in a path (the TOTP QR link's {@code …/qr/{token}}, the activation link's {@code /welcome/{token}}
      * and Okta's {@code /tokens/{token}/verify}, the password reset link's {@code /reset_password/{token}} and Okta's
-     * {@code /signin/reset-password/{token}}): secrets, so never in the access log nor the System Log (Edge.event).
+     * {@code /signin/reset-password/{token}}, the email factor's magic link {@code /signin/email-verify/{token}}): secrets,
+     * so never in the access log nor the System Log (Edge.event).
      */
-    private static final java.util.regex.Pattern PATH_SECRET = java.util.regex.Pattern.compile("(/qr/|^/welcome/|^/tokens/|^/reset_password/|^/signin/reset-password/)[^/]+");
+    private static final java.util.regex.Pattern PATH_SECRET = java.util.regex.Pattern.compile(
+            "(/qr/|^/welcome/|^/tokens/|^/reset_password/|^/signin/reset-password/|^/signin/email-verify/)[^/]+");
 
     /** The path as the access log writes it: with any one-time token replaced by {@code {token}}. */
     public static String loggedPath(String path) {

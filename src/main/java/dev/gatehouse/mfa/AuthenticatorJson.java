@@ -28,6 +28,13 @@ public final class AuthenticatorJson {
         m.put("lastUpdated", a.lastUpdated());
         if (Authenticator.GOOGLE_OTP.equals(a.key())) {
             m.put("settings", Map.of());
+        } else if (Authenticator.EMAIL.equals(a.key())) {
+            // AuthenticatorKeyEmail settings. allowedFor "any" (the spec's example): Gatehouse offers it for sign-in and,
+            // with issue 19's recovery, for recovery; it does not narrow it.
+            Map<String, Object> settings = new LinkedHashMap<>();
+            settings.put("allowedFor", "any");
+            settings.put("tokenLifetimeInMinutes", (int) a.tokenLifetime().toMinutes());
+            m.put("settings", settings);
         }
         String self = baseUrl + "/api/v1/authenticators/" + a.id();
         Map<String, Object> links = new LinkedHashMap<>();
@@ -76,6 +83,7 @@ public final class AuthenticatorJson {
         return switch (a.key()) {
             case Authenticator.PASSWORD -> "password";
             case Authenticator.WEBAUTHN -> "webauthn";
+            case Authenticator.EMAIL -> "email";
             default -> "otp";
         };
     }

@@ -42,6 +42,7 @@ public final class AuthenticatorPages {
     public void list(Context ctx) {
         String notice = switch (String.valueOf(ctx.queryParam("notice"))) {
             case "activated" -> "Authenticator activated. People can now enroll it.";
+            case "saved" -> "Settings saved.";
             case "deactivated" -> "Authenticator deactivated. People who enrolled it keep their factor, but cannot use it until it is "
                     + "activated again.";
             default -> null;
@@ -49,9 +50,13 @@ public final class AuthenticatorPages {
         render(ctx, notice, List.of());
     }
 
-    /** {@code POST …/{id}/activate|deactivate}. */
+    /** {@code POST …/{id}/activate|deactivate}, and {@code …/{id}/settings} (okta_email's code lifetime). */
     public void lifecycle(Context ctx) {
         String id = ctx.pathParam("id");
+        if ("settings".equals(ctx.pathParam("op"))) {
+            settings(ctx, id);
+            return;
+        }
         boolean activate = "activate".equals(ctx.pathParam("op"));
         if (!activate && !"deactivate".equals(ctx.pathParam("op"))) {
             throw ApiError.notFound(ctx.pathParam("op"), "Lifecycle");
@@ -75,6 +80,32 @@ public final class AuthenticatorPages {
                     : !authenticators.get(id).hasLifecycle() ? "The password is always on: it cannot be deactivated."
                     : activate ? "This authenticator is already active." : "This authenticator is already inactive.";
             render(ctx, null, List.of(message));
+        }
+    }
+
+    /** The email authenticator's code lifetime in minutes (Okta's tokenLifetimeInMinutes), as the API's PUT sets it. */
+    private void settings(Context ctx, String id) {
+        Authenticator a = authenticators.get(id);
+        if (!Authenticator.EMAIL.equals(a.key())) {
+            throw ApiError.notFound("settings", "Lifecycle");
+        }
+        String raw = String.valueOf(ctx.formParam("tokenLifetimeInMinutes")).strip();
+        int minutes;
+        try {
+            minutes = raw.length() > 6 ? -1 : Integer.parseInt(raw);
+        } catch (NumberFormatException e) {
+            minutes = -1;
+        }
+        try {
+            authenticators.replace(console.event(ctx), id, a.name(), minutes);
+            Console.seeOther(ctx, Nav.AUTHENTICATORS.path() + "?notice=saved");
+        } catch (ApiError e) {
+            if (e.code().status() == 404) {
+                throw e;
+            }
+            ctx.status(400);
+            render(ctx, null, List.of("The code lifetime must be a whole number of minutes from 1 to " + Authenticators.MAX_TOKEN_MINUTES
+                    + ". Nothing was changed."));
         }
     }
 

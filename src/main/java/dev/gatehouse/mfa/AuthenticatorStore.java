@@ -40,10 +40,17 @@ public final class AuthenticatorStore {
                 .bind("id", id).bind("uv", uv.name()).bind("now", now).execute() == 1;
     }
 
+    /** okta_email's {@code settings.tokenLifetimeInMinutes}. */
+    public boolean setTokenLifetime(Handle h, String id, int minutes, Instant now) {
+        return h.createUpdate("UPDATE authenticators SET token_lifetime_minutes = :m, last_updated_at = :now WHERE id = :id")
+                .bind("id", id).bind("m", minutes).bind("now", now).execute() == 1;
+    }
+
     private static Authenticator read(ResultSet rs) throws SQLException {
         return new Authenticator(rs.getString("id"), rs.getString("authenticator_key"), rs.getString("type"), rs.getString("name"),
                 Authenticator.Status.valueOf(rs.getString("status")), rs.getTimestamp("created_at").toInstant(),
                 rs.getTimestamp("last_updated_at").toInstant(),
-                rs.getString("user_verification") == null ? null : Authenticator.UserVerification.valueOf(rs.getString("user_verification")));
+                rs.getString("user_verification") == null ? null : Authenticator.UserVerification.valueOf(rs.getString("user_verification")),
+                (Integer) rs.getObject("token_lifetime_minutes", Integer.class));
     }
 }

@@ -49,15 +49,30 @@ public final class AuthenticatorsApi {
                 uv.isTextual() ? uv.asText() : null)));
     }
 
-    /** {@code PUT}: Terraform sends {@code {id, key, name, settings, type}}; only {@code name} changes, the rest is ignored. */
+    /**
+     * {@code PUT}: Terraform sends {@code {id, key, name, settings, type}}; {@code name} changes, and for okta_email
+     * {@code settings.tokenLifetimeInMinutes}; the rest is ignored ({@code settings.allowedFor} is always "any": the
+     * email authenticator is offered for sign-in wherever the policies allow it).
+     */
     public void replace(Context ctx) {
         JsonNode body = ApiRequests.object(ctx);
         JsonNode name = body.get("name");
         if (name != null && !name.isNull() && !name.isTextual()) {
             throw ApiError.validation("name", "Does not match required type: string");
         }
-        ctx.json(json.authenticator(authenticators.rename(ApiRequests.event(ctx), ctx.pathParam("id"),
-                name == null || name.isNull() ? null : name.asText())));
+        JsonNode lifetime = body.path("settings").path("tokenLifetimeInMinutes");
+        if (!lifetime.isMissingNode() && !lifetime.isNull() && !lifetime.canConvertToExactIntegral()) {
+            throw ApiError.validation("settings.tokenLifetimeInMinutes", "Does not match required type: number");
+        }
+        Integer minutes = null;
+        if (lifetime.canConvertToExactIntegral()) {
+            minutes = lifetime.canConvertToInt() ? lifetime.asInt() : Integer.MAX_VALUE;
+            if (!Authenticator.EMAIL.equals(authenticators.get(ctx.pathParam("id")).key())) {
+                minutes = null;   // Terraform sends the settings it read; another key's has no lifetime: ignored, as the rest
+            }
+        }
+        ctx.json(json.authenticator(authenticators.replace(ApiRequests.event(ctx), ctx.pathParam("id"),
+                name == null || name.isNull() ? null : name.asText(), minutes)));
     }
 
     /** {@code POST …/lifecycle/activate|deactivate}: 200 with the authenticator, as Okta's. */

@@ -7,10 +7,25 @@ import java.time.Instant;
  * or WebAuthn ({@code webauthn}, provider {@code FIDO}). A TOTP seed stays sealed here ({@code kekId},
  * {@code sealedSecret}); only {@link Factors} opens it. A WebAuthn factor carries its {@code credential} (null while
  * pending) and no seed. A PENDING_ACTIVATION factor past {@code expiresAt} is shown as EXPIRED and can only be replaced
- * by a new enrollment.
+ * by a new enrollment. An email factor ({@code email}, provider {@code OKTA}) has its address ({@code userEmail}, Okta's
+ * {@code profile.email}) and no seed.
  */
 public record Factor(String id, String userId, String factorType, String provider, Status status, String kekId, String sealedSecret,
-                     Long lastStep, Instant expiresAt, Instant created, Instant lastUpdated, Credential credential) {
+                     Long lastStep, Instant expiresAt, Instant created, Instant lastUpdated, Credential credential, String userEmail) {
+
+    public static final String EMAIL = "email";
+    public static final String OKTA = "OKTA";
+
+    /** A TOTP or WebAuthn factor (no email address). */
+    public Factor(String id, String userId, String factorType, String provider, Status status, String kekId, String sealedSecret,
+                  Long lastStep, Instant expiresAt, Instant created, Instant lastUpdated, Credential credential) {
+        this(id, userId, factorType, provider, status, kekId, sealedSecret, lastStep, expiresAt, created, lastUpdated, credential, null);
+    }
+
+    /** Okta's email factor: a code and a link sent to {@code email} (its profile). */
+    public boolean email() {
+        return EMAIL.equals(factorType);
+    }
 
     public static final String TOTP = "token:software:totp";
     public static final String GOOGLE = "GOOGLE";
@@ -38,6 +53,9 @@ public record Factor(String id, String userId, String factorType, String provide
 
     /** The name people see: "Google Authenticator", or the WebAuthn authenticator's name. */
     public String displayName() {
+        if (email()) {
+            return "Email";
+        }
         if (!webAuthn()) {
             return "Google Authenticator";
         }

@@ -47,7 +47,9 @@ public final class FactorJson {
         m.put("status", f.shownStatus(now));
         m.put("created", f.created());
         m.put("lastUpdated", f.lastUpdated());
-        if (!f.webAuthn()) {
+        if (f.email()) {
+            m.put("profile", Map.of("email", f.userEmail()));
+        } else if (!f.webAuthn()) {
             m.put("profile", Map.of("credentialId", login));
         } else if (f.credential() != null) {
             m.put("profile", webAuthnProfile(f));
@@ -58,6 +60,16 @@ public final class FactorJson {
             links.put("verify", link(self + "/verify", "POST"));
         } else if (!f.expired(now)) {
             links.put("activate", link(self + "/lifecycle/activate", "POST"));
+            if (f.email()) {
+                // Okta's EnrollFactorEmailResponse example shows resend as an array of named links, but its UserFactorLinks
+                // schema (which the generated SDKs deserialize) has one HrefObject: an array would break the Java SDK's
+                // UserFactor, so Gatehouse sends the object, with Okta's name "email".
+                Map<String, Object> resend = new LinkedHashMap<>();
+                resend.put("name", "email");
+                resend.put("href", self + "/resend");
+                resend.put("hints", Map.of("allow", List.of("POST")));
+                links.put("resend", resend);
+            }
         }
         links.put("self", f.active() ? link(self, "GET", "DELETE") : link(self, "GET"));
         links.put("user", link(baseUrl + "/api/v1/users/" + f.userId(), "GET"));
@@ -98,6 +110,33 @@ public final class FactorJson {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("factorResult", "SUCCESS");
         m.put("profile", webAuthnProfile(f));
+        return m;
+    }
+
+    /**
+     * The first verify call's answer for an email factor (as Okta's sms challenge, UserFactorChallengeSmsResponse):
+     * {@code factorResult: CHALLENGE}, the profile, and the verify and factor links.
+     */
+    public Map<String, Object> emailChallenge(Factor f) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("factorResult", "CHALLENGE");
+        m.put("profile", Map.of("email", f.userEmail()));
+        Map<String, Object> links = new LinkedHashMap<>();
+        links.put("verify", link(self(f) + "/verify", "POST"));
+        links.put("factor", link(self(f), "GET", "DELETE"));
+        m.put("_links", links);
+        return m;
+    }
+
+    /** The catalog entry of the email factor: the user's factor's status, or NOT_SETUP. */
+    public Map<String, Object> emailCatalogEntry(String userId, String status) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("factorType", Factor.EMAIL);
+        m.put("provider", Factor.OKTA);
+        m.put("vendorName", Factor.OKTA);
+        m.put("enrollment", "OPTIONAL");
+        m.put("status", status);
+        m.put("_links", Map.of("enroll", link(baseUrl + "/api/v1/users/" + userId + "/factors", "POST")));
         return m;
     }
 

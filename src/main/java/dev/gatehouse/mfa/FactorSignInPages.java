@@ -38,6 +38,11 @@ public final class FactorSignInPages implements Routes {
     public static final String VERIFY_WEBAUTHN = "/signin/verify/webauthn";
     public static final String ENROLL_WEBAUTHN = "/signin/enroll/webauthn";
     public static final String ACTIVATE_WEBAUTHN = "/signin/enroll/webauthn/activate";
+    public static final String SEND_EMAIL = "/signin/verify/okta_email/send";
+    public static final String ENROLL_EMAIL = "/signin/enroll/okta_email";
+    public static final String ACTIVATE_EMAIL = "/signin/enroll/okta_email/activate";
+    public static final String RESEND_EMAIL = "/signin/enroll/okta_email/resend";
+    public static final String EMAIL_LINK = EmailFactors.LINK_PATH + "{token}";
 
     /**
      * How recent the proof must be to enroll a new factor in an existing session: a second factor verified this recently
@@ -54,8 +59,21 @@ public final class FactorSignInPages implements Routes {
     public record Method(String factorId, String key, String name, String options) {
     }
 
-    /** The model of {@code mfa/verify.jte}. */
-    public record VerifyPage(String orgName, String login, List<Method> methods, String fromUri, String csrf, String error) {
+    /**
+     * The model of {@code mfa/verify.jte}. {@code emailSent}: the email factor whose code was just sent (its code form is
+     * shown instead of its "Send me a code" button), else null; {@code notice}: a status line ("We sent a code…").
+     */
+    public record VerifyPage(String orgName, String login, List<Method> methods, String fromUri, String csrf, String error, String emailSent,
+                             String notice) {
+    }
+
+    /** The model of {@code mfa/enroll-email.jte}: the pending factor, the address, and a status line. */
+    public record EmailPage(String orgName, String login, String factorId, String email, String fromUri, String csrf, String error,
+                            String notice) {
+    }
+
+    /** The model of {@code mfa/email-link.jte}: why the link did nothing, and where to start again. */
+    public record EmailLinkPage(String orgName, String title, String message, String again) {
     }
 
     /** One authenticator the person can set up now. */
@@ -85,12 +103,14 @@ public final class FactorSignInPages implements Routes {
     private final String orgName;
     private final java.util.function.Function<String, List<String>> enrollable;
     private final WebAuthn webAuthn;
+    private final EmailFactors email;
 
     /** @param enrollable the authenticator keys a person may set up now (the enrollment policy, what they have) */
-    public FactorSignInPages(Factors factors, WebAuthn webAuthn, Authenticators authenticators, Sessions sessions, SessionCookie cookie,
+    public FactorSignInPages(Factors factors, WebAuthn webAuthn, EmailFactors email, Authenticators authenticators, Sessions sessions, SessionCookie cookie,
                              SignInPages signIn, Csrf csrf, Pages pages, String orgName,
                              java.util.function.Function<String, List<String>> enrollable) {
         this.webAuthn = webAuthn;
+        this.email = email;
         this.enrollable = enrollable;
         this.factors = factors;
         this.authenticators = authenticators;
@@ -112,6 +132,11 @@ public final class FactorSignInPages implements Routes {
         r.post(VERIFY_WEBAUTHN, this::verifyWebAuthn);
         r.post(ENROLL_WEBAUTHN, this::enrollWebAuthn);
         r.post(ACTIVATE_WEBAUTHN, this::activateWebAuthn);
+        r.post(SEND_EMAIL, this::sendEmail);
+        r.post(ENROLL_EMAIL, this::enrollEmail);
+        r.post(ACTIVATE_EMAIL, this::activateEmail);
+        r.post(RESEND_EMAIL, this::resendEmail);
+        r.get(EMAIL_LINK, this::emailLink);
     }
 
     // ---- verify ----
@@ -142,13 +167,47 @@ public final class FactorSignInPages implements Routes {
             renderVerify(ctx, 400, current.get(), methods, fromUri, "Choose one of your security methods.");
             return;
         }
+        boolean byEmail = methods.stream().anyMatch(m -> factorId.equals(m.factorId()) && m.key().equals(Authenticator.EMAIL));
         try {
-            factors.verify(event(ctx, current.get()), current.get().user().id(), factorId, ctx.formParam("passCode"));
+            if (byEmail) {
+                email.verify(event(ctx, current.get()), current.get().user().id(), factorId, ctx.formParam("passCode"));
+            } else {
+                factors.verify(event(ctx, current.get()), current.get().user().id(), factorId, ctx.formParam("passCode"));
+            }
         } catch (ApiError e) {
-            renderVerify(ctx, e.code().status(), current.get(), methods, fromUri, message(e));
+            renderVerify(ctx, e.code().status(), current.get(), methods, fromUri, byEmail ? emailMessage(e) : message(e),
+                    byEmail ? factorId : null, null);
             return;
         }
-        stepUp(ctx, current.get(), List.of("otp"), fromUri);
+        // amr "email" for the email authenticator (as Okta's ID tokens show it), "otp" for an app's code.
+        stepUp(ctx, current.get(), List.of(byEmail ? "email" : "otp"), fromUri);
+    }
+
+    /** "Send me a code": a new code and link to the person's email factor, bound to this session. */
+    void sendEmail(Context ctx) {
+        Optional<Sessions.Current> current = signedIn(ctx);
+        if (current.isEmpty()) {
+            return;
+        }
+        String fromUri = fromUri(ctx);
+        String factorId = ctx.formParam("factorId");
+        List<Method> methods = methods(current.get());
+        Optional<Method> m = methods.stream().filter(x -> x.factorId() != null && x.factorId().equals(factorId)
+                && x.key().equals(Authenticator.EMAIL)).findFirst();
+        if (m.isEmpty()) {
+            renderVerify(ctx, 400, current.get(), methods, fromUri, "Choose one of your security methods.", null, null);
+            return;
+        }
+        try {
+            email.challenge(event(ctx, current.get()), current.get().user().id(), factorId, current.get().session().id(), fromUri,
+                    EmailFactors.RESEND_WAIT);
+        } catch (ApiError e) {
+            // Within the resend wait the code already sent still works: show its form with why no new one went.
+            renderVerify(ctx, e.code().status(), current.get(), methods, fromUri, emailMessage(e), factorId, null);
+            return;
+        }
+        renderVerify(ctx, 200, current.get(), methods, fromUri, null, factorId, "We sent a code to " + m.get().options()
+                + ". Enter it below, or open the link in the email in this browser.");
     }
 
     /** The browser's assertion for one of the person's passkeys or security keys (webauthn.js posted it). */
@@ -264,6 +323,106 @@ public final class FactorSignInPages implements Routes {
                 f.credential() != null && f.credential().userVerified()), fromUri);
     }
 
+    void enrollEmail(Context ctx) {
+        Optional<Sessions.Current> current = mayEnroll(ctx, Authenticator.EMAIL);
+        if (current.isEmpty()) {
+            return;
+        }
+        String fromUri = fromUri(ctx);
+        Factor f;
+        try {
+            f = email.enroll(event(ctx, current.get()), current.get().user().id(), null, false, current.get().session().id(), fromUri);
+        } catch (ApiError refused) {
+            renderEnroll(ctx, refused.code().status(), current.get(), fromUri, message(refused));
+            return;
+        }
+        renderEmail(ctx, 200, current.get(), f.id(), f.userEmail(), fromUri, null, "We sent a code to " + f.userEmail()
+                + ". Enter it below, or open the link in the email in this browser.");
+    }
+
+    void activateEmail(Context ctx) {
+        Optional<Sessions.Current> current = mayEnroll(ctx, Authenticator.EMAIL);
+        if (current.isEmpty()) {
+            return;
+        }
+        String fromUri = fromUri(ctx);
+        String factorId = ctx.formParam("factorId");
+        try {
+            if (factorId == null || factorId.length() > 40) {
+                throw ApiError.notFound("factor", "UserFactor");
+            }
+            email.activate(event(ctx, current.get()), current.get().user().id(), factorId, ctx.formParam("passCode"));
+        } catch (ApiError e) {
+            renderEmail(ctx, e.code().status(), current.get(), factorId, null, fromUri, emailMessage(e), null);
+            return;
+        }
+        stepUp(ctx, current.get(), List.of("email"), fromUri);
+    }
+
+    void resendEmail(Context ctx) {
+        Optional<Sessions.Current> current = mayEnroll(ctx, Authenticator.EMAIL);
+        if (current.isEmpty()) {
+            return;
+        }
+        String fromUri = fromUri(ctx);
+        String factorId = ctx.formParam("factorId");
+        try {
+            Factor f = email.challenge(event(ctx, current.get()), current.get().user().id(), factorId, current.get().session().id(), fromUri,
+                    EmailFactors.RESEND_WAIT);
+            renderEmail(ctx, 200, current.get(), f.id(), f.userEmail(), fromUri, null, "We sent a new code to " + f.userEmail() + ".");
+        } catch (ApiError e) {
+            renderEmail(ctx, e.code().status(), current.get(), factorId, null, fromUri, emailMessage(e), null);
+        }
+    }
+
+    /**
+     * The link in an email ({@link EmailFactors#LINK_PATH}): in the browser session that asked for it, it verifies (or
+     * finishes setting up) the email factor and goes on where the person was going; anywhere else it changes nothing and
+     * says to type the code where the sign-in waits; used, expired or unknown: a page that offers to start again.
+     */
+    void emailLink(Context ctx) {
+        noStore(ctx);
+        ctx.header("Referrer-Policy", "no-referrer");   // the token is in this page's address
+        Optional<Sessions.Current> current = cookie.current(ctx);
+        EmailFactors.Taken taken;
+        try {
+            taken = email.takeLink(current.map(c -> event(ctx, c)).orElse(null), ctx.pathParam("token"),
+                    current.map(c -> c.session().id()).orElse(null));
+        } catch (EmailFactors.LinkRefused r) {
+            ctx.status(r.reason() == EmailFactors.LinkRefusal.OTHER_SESSION ? 403 : 400);
+            pages.render(ctx, "mfa/email-link.jte", r.reason() == EmailFactors.LinkRefusal.OTHER_SESSION
+                    ? new EmailLinkPage(orgName, "Use the code instead",
+                            "This link works only in the browser where you asked for it. Go back to that browser and type the "
+                                    + "6-digit code from the email, or sign in here and ask for a new code.", "/signin")
+                    : new EmailLinkPage(orgName, "This link can't be used",
+                            "The link has expired or was already used. Sign in again and ask for a new code.", "/signin"));
+            return;
+        }
+        stepUp(ctx, current.orElseThrow(), List.of("email"), taken.fromUri() == null ? "/" : taken.fromUri());
+    }
+
+    /** A readable sentence for a refused email code or send. */
+    static String emailMessage(ApiError e) {
+        if (e.code() == ErrorCode.E0000068) {
+            return e.causes().isEmpty() || e.causes().getFirst().summary().equals(Factors.WRONG_CODE)
+                    ? "That code didn't match. Check the code in the email and try again."
+                    : "That code has expired, was already used, or had too many wrong tries. Send a new code.";
+        }
+        if (e.code() == ErrorCode.E0000118) {
+            return "We sent an email less than " + EmailFactors.RESEND_WAIT.toSeconds()
+                    + " seconds ago. Use the code in it, or wait a moment before asking for a new one.";
+        }
+        return message(e);
+    }
+
+    private void renderEmail(Context ctx, int status, Sessions.Current current, String factorId, String address, String fromUri, String error,
+                             String notice) {
+        ctx.status(status);
+        noStore(ctx);
+        pages.render(ctx, "mfa/enroll-email.jte", new EmailPage(orgName, current.user().profile().login(), factorId == null ? "" : factorId,
+                address, fromUri, csrf.token(ctx), error, notice));
+    }
+
     /** A readable sentence for a refused WebAuthn ceremony. */
     static String webAuthnMessage(ApiError e) {
         if (e.code() == ErrorCode.E0000069 || e.code() == ErrorCode.E0000047) {
@@ -299,7 +458,8 @@ public final class FactorSignInPages implements Routes {
             return Optional.empty();
         }
         if (!enrollable.apply(current.get().user().id()).contains(key)) {
-            String name = key.equals(Authenticator.WEBAUTHN) ? "A security key or biometric" : "Google Authenticator";
+            String name = key.equals(Authenticator.WEBAUTHN) ? "A security key or biometric"
+                    : key.equals(Authenticator.EMAIL) ? "Email" : "Google Authenticator";
             renderEnroll(ctx, 403, current.get(), fromUri(ctx), name + " can't be set up for your account now. "
                     + "If you expected to, ask your administrator.");
             return Optional.empty();
@@ -353,6 +513,10 @@ public final class FactorSignInPages implements Routes {
         }
         active.stream().filter(f -> totp && f.factorType().equals(Factor.TOTP))
                 .forEach(f -> out.add(new Method(f.id(), Authenticator.GOOGLE_OTP, "Google Authenticator", null)));
+        // An email factor's options: the masked address the code goes to.
+        boolean mail = authenticators.isActive(Authenticator.EMAIL);
+        active.stream().filter(f -> mail && f.email())
+                .forEach(f -> out.add(new Method(f.id(), Authenticator.EMAIL, "Email", mask(f.userEmail()))));
         return out;
     }
 
@@ -360,8 +524,9 @@ public final class FactorSignInPages implements Routes {
     private boolean hasMethods(Sessions.Current current) {
         boolean totp = authenticators.isActive(Authenticator.GOOGLE_OTP);
         boolean keys = authenticators.isActive(Authenticator.WEBAUTHN);
+        boolean mail = authenticators.isActive(Authenticator.EMAIL);
         return factors.list(current.user().id()).stream().filter(Factor::active)
-                .anyMatch(f -> keys && f.webAuthn() || totp && f.factorType().equals(Factor.TOTP));
+                .anyMatch(f -> keys && f.webAuthn() || totp && f.factorType().equals(Factor.TOTP) || mail && f.email());
     }
 
     /** What the person can set up now: active authenticators they have not enrolled. */
@@ -376,13 +541,32 @@ public final class FactorSignInPages implements Routes {
             out.add(new Choice(Authenticator.GOOGLE_OTP, "Google Authenticator",
                     "Enter a temporary code generated from the Google Authenticator app (or any authenticator app).", ENROLL_TOTP));
         }
+        if (keys.contains(Authenticator.EMAIL)) {
+            out.add(new Choice(Authenticator.EMAIL, "Email", "Get a code by email at " + mask(current.user().profile().email()) + ".",
+                    ENROLL_EMAIL));
+        }
         return out;
     }
 
     private void renderVerify(Context ctx, int status, Sessions.Current current, List<Method> methods, String fromUri, String error) {
+        renderVerify(ctx, status, current, methods, fromUri, error, null, null);
+    }
+
+    private void renderVerify(Context ctx, int status, Sessions.Current current, List<Method> methods, String fromUri, String error,
+                              String emailSent, String notice) {
         ctx.status(status);
         noStore(ctx);
-        pages.render(ctx, "mfa/verify.jte", new VerifyPage(orgName, current.user().profile().login(), methods, fromUri, csrf.token(ctx), error));
+        pages.render(ctx, "mfa/verify.jte", new VerifyPage(orgName, current.user().profile().login(), methods, fromUri, csrf.token(ctx), error,
+                emailSent, notice));
+    }
+
+    /** "j***@example.com": enough to recognise one's address, not to learn it from a shoulder or a screenshot. */
+    static String mask(String address) {
+        if (address == null) {
+            return "your email address";
+        }
+        int at = address.indexOf('@');
+        return at <= 0 ? "your email address" : address.charAt(0) + "***" + address.substring(at);
     }
 
     private void renderEnroll(Context ctx, int status, Sessions.Current current, String fromUri, String error) {

@@ -20,9 +20,9 @@ public final class FactorStore {
     public void insert(Handle h, Factor f, String qrTokenHash) {
         h.createUpdate("""
                         INSERT INTO user_factors (id, user_id, factor_type, provider, status, kek_id, sealed_secret, last_step,
-                            qr_token_hash, expires_at, created_at, last_updated_at)
-                        VALUES (:id, :user, :type, :provider, :status, :kek, :sealed, NULL, :qr, :expires, :created, :created)""")
-                .bind("id", f.id()).bind("user", f.userId()).bind("type", f.factorType()).bind("provider", f.provider())
+                            qr_token_hash, expires_at, created_at, last_updated_at, email)
+                        VALUES (:id, :user, :type, :provider, :status, :kek, :sealed, NULL, :qr, :expires, :created, :created, :email)""")
+                .bind("email", f.email() ? f.userEmail() : null).bind("id", f.id()).bind("user", f.userId()).bind("type", f.factorType()).bind("provider", f.provider())
                 .bind("status", f.status().name()).bind("kek", f.kekId()).bind("sealed", f.sealedSecret()).bind("qr", qrTokenHash)
                 .bind("expires", f.expiresAt()).bind("created", f.created())
                 .execute();
@@ -70,6 +70,13 @@ public final class FactorStore {
                 .bind("id", id).bind("step", step).bind("now", now).execute() == 1;
     }
 
+    /** An email factor's pending → ACTIVE, once its code or link was taken. */
+    public boolean activateEmail(Handle h, String id, Instant now) {
+        return h.createUpdate("UPDATE user_factors SET status = 'ACTIVE', expires_at = NULL, last_updated_at = :now "
+                        + "WHERE id = :id AND status = 'PENDING_ACTIVATION' AND factor_type = 'email'")
+                .bind("id", id).bind("now", now).execute() == 1;
+    }
+
     /** Records an accepted code of an ACTIVE factor, only for a later step than the last accepted one; false = replay. */
     public boolean accept(Handle h, String id, long step) {
         return h.createUpdate("""
@@ -105,6 +112,6 @@ public final class FactorStore {
         return new Factor(rs.getString("id"), rs.getString("user_id"), rs.getString("factor_type"), rs.getString("provider"),
                 Factor.Status.valueOf(rs.getString("status")), rs.getString("kek_id"), rs.getString("sealed_secret"), lastStep,
                 expires == null ? null : expires.toInstant(), rs.getTimestamp("created_at").toInstant(),
-                rs.getTimestamp("last_updated_at").toInstant());
+                rs.getTimestamp("last_updated_at").toInstant(), null, rs.getString("email"));
     }
 }

@@ -132,6 +132,17 @@ public final class Factors {
         return java.util.Optional.of(db.read(h -> store.ofUser(h, u.id())).stream().anyMatch(f -> f.webAuthn() && f.active()) ? "ACTIVE" : "NOT_SETUP");
     }
 
+    /** The user's catalog entry for email: empty while okta_email is inactive, else the status of their email factor, or NOT_SETUP. */
+    public java.util.Optional<String> emailCatalogStatus(String userId) {
+        User u = users.get(userId);
+        if (!authenticators.isActive(Authenticator.EMAIL)) {
+            return java.util.Optional.empty();
+        }
+        Instant now = clock.instant();
+        return java.util.Optional.of(db.read(h -> store.ofUser(h, u.id())).stream().filter(Factor::email)
+                .findFirst().map(f -> f.shownStatus(now)).orElse("NOT_SETUP"));
+    }
+
     /** One factor of the user; another user's factor is not found (404). */
     public Factor get(String userId, String factorId) {
         User u = users.get(userId);
@@ -254,7 +265,7 @@ public final class Factors {
                 return Outcome.NOT_ACTIVE;
             }
             Factor f = store.find(h, u.id(), factorId).orElse(null);
-            if (f == null || f.webAuthn()) {   // a webauthn factor is activated and verified by WebAuthn, never with a passCode
+            if (f == null || f.webAuthn() || f.email()) {   // an email factor has its own use cases (EmailFactors); a webauthn factor is activated and verified by WebAuthn, never with a passCode
                 return Outcome.GONE;
             }
             if (activation && f.active()) {

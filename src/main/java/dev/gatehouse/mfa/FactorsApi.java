@@ -20,8 +20,10 @@ public final class FactorsApi {
     private final WebAuthn webAuthn;
     private final Users users;
     private final FactorJson json;
+    private final EmailFactors email;
 
-    public FactorsApi(Factors factors, WebAuthn webAuthn, Users users, FactorJson json) {
+    public FactorsApi(Factors factors, WebAuthn webAuthn, EmailFactors email, Users users, FactorJson json) {
+        this.email = email;
         this.factors = factors;
         this.webAuthn = webAuthn;
         this.users = users;
@@ -39,6 +41,7 @@ public final class FactorsApi {
         List<Object> entries = new java.util.ArrayList<>();
         factors.catalogStatus(u.id()).ifPresent(status -> entries.add(json.catalogEntry(u.id(), status)));
         factors.webAuthnCatalogStatus(u.id()).ifPresent(status -> entries.add(json.webAuthnCatalogEntry(u.id(), status)));
+        factors.emailCatalogStatus(u.id()).ifPresent(status -> entries.add(json.emailCatalogEntry(u.id(), status)));
         ctx.json(entries);
     }
 
@@ -50,8 +53,46 @@ public final class FactorsApi {
             enrollWebAuthn(ctx, u, text(body, "provider"));
             return;
         }
+        if (Factor.EMAIL.equals(text(body, "factorType"))) {
+            enrollEmail(ctx, u, body);
+            return;
+        }
         Factors.Enrollment e = factors.enroll(ApiRequests.event(ctx), u.id(), text(body, "factorType"), text(body, "provider"));
         ctx.json(json.enrollment(e, u.profile().login(), factors.now()));
+    }
+
+    /**
+     * {@code {"factorType":"email","provider":"OKTA","profile":{"email":…}}} → 200 PENDING_ACTIVATION and an email with a
+     * code; with {@code ?activate=true} ACTIVE at once and no email (Okta's "enroll and auto-activate").
+     */
+    private void enrollEmail(Context ctx, User u, JsonNode body) {
+        if (!Factor.OKTA.equals(text(body, "provider"))) {
+            throw new ApiError(dev.gatehouse.errors.ErrorCode.E0000001, dev.gatehouse.errors.ErrorCode.E0000001.summary(Factors.ENROLL_REQUEST),
+                    List.of(new ApiError.Cause(null, "For email Gatehouse supports only the provider OKTA; "
+                            + (text(body, "provider") == null ? "no provider was given." : "this one is not supported."))));
+        }
+        JsonNode profile = body.get("profile");
+        if (profile != null && !profile.isNull() && !profile.isObject()) {
+            throw ApiError.validation("profile", "Does not match required type: object");
+        }
+        String address = profile == null || profile.isNull() ? null : text(profile, "email");
+        Factor f = email.enroll(ApiRequests.event(ctx), u.id(), address, "true".equals(ctx.queryParam("activate")), null, null,
+                tokenLifetime(ctx));
+        ctx.json(json.factor(f, u.profile().login(), factors.now()));
+    }
+
+    /** {@code POST …/resend} (Okta's resendEnrollFactor): a new enrollment code for a pending email factor; 200 with the factor. */
+    public void resend(Context ctx) {
+        if (!ctx.body().isBlank()) {
+            ApiRequests.object(ctx);   // Okta's body names the factor type; only its well-formedness matters here
+        }
+        User u = users.get(ctx.pathParam("id"));
+        Factor f = factors.get(u.id(), ctx.pathParam("factorId"));
+        if (!f.email() || f.active()) {
+            throw new ApiError(dev.gatehouse.errors.ErrorCode.E0000001, dev.gatehouse.errors.ErrorCode.E0000001.summary("factor"),
+                    List.of(new ApiError.Cause(null, "Only a pending email factor's enrollment can be resent.")));
+        }
+        ctx.json(json.factor(email.challenge(ApiRequests.event(ctx), u.id(), f.id(), null, null, EmailFactors.API_RESEND_WAIT), u.profile().login(), factors.now()));
     }
 
     /** {@code {"factorType":"webauthn","provider":"FIDO"}} → 200 PENDING_ACTIVATION with the creation options. */
@@ -74,7 +115,13 @@ public final class FactorsApi {
     public void activate(Context ctx) {
         JsonNode body = ApiRequests.object(ctx);
         User u = users.get(ctx.pathParam("id"));
-        Factor f = factors.get(u.id(), ctx.pathParam("factorId")).webAuthn()
+        Factor existing = factors.get(u.id(), ctx.pathParam("factorId"));
+        if (existing.email()) {
+            ctx.json(json.factor(email.activate(ApiRequests.event(ctx), u.id(), existing.id(), text(body, "passCode")), u.profile().login(),
+                    factors.now()));
+            return;
+        }
+        Factor f = existing.webAuthn()
                 ? webAuthn.finishRegistration(ApiRequests.event(ctx), u.id(), ctx.pathParam("factorId"), text(body, "clientData"), text(body, "attestation"))
                 : factors.activate(ApiRequests.event(ctx), u.id(), ctx.pathParam("factorId"), text(body, "passCode"));
         ctx.json(json.factor(f, u.profile().login(), factors.now()));
@@ -85,6 +132,20 @@ public final class FactorsApi {
         JsonNode body = ctx.body().isBlank() ? null : ApiRequests.object(ctx);
         User u = users.get(ctx.pathParam("id"));
         Factor factor = factors.get(u.id(), ctx.pathParam("factorId"));
+        if (factor.email()) {
+            String passCode = body == null ? null : text(body, "passCode");
+            if (passCode == null) {
+                if (!factor.active()) {
+                    throw new ApiError(dev.gatehouse.errors.ErrorCode.E0000154, dev.gatehouse.errors.ErrorCode.E0000154.summary(null), List.of());
+                }
+                ctx.json(json.emailChallenge(email.challenge(ApiRequests.event(ctx), u.id(), factor.id(), null, null, EmailFactors.API_RESEND_WAIT,
+                        tokenLifetime(ctx))));
+                return;
+            }
+            email.verify(ApiRequests.event(ctx), u.id(), factor.id(), passCode);
+            ctx.json(Map.of("factorResult", "SUCCESS"));
+            return;
+        }
         if (factor.webAuthn()) {
             if (body == null || body.get("clientData") == null || body.get("clientData").isNull()) {
                 ctx.json(json.webAuthnChallenge(webAuthn.challenge(u.id(), factor.id())));
@@ -120,6 +181,27 @@ public final class FactorsApi {
     public void resetFactors(Context ctx) {
         factors.resetAll(ApiRequests.event(ctx), ctx.pathParam("id"));
         ctx.status(200);
+    }
+
+    /**
+     * Okta's {@code tokenLifetimeSeconds} query parameter of enroll and verify (1–86400; absent: the email
+     * authenticator's tokenLifetimeInMinutes applies, whose default equals the spec's default of 300 seconds).
+     */
+    private static java.time.Duration tokenLifetime(Context ctx) {
+        String raw = ctx.queryParam("tokenLifetimeSeconds");
+        if (raw == null) {
+            return null;
+        }
+        int seconds;
+        try {
+            seconds = raw.length() > 6 ? -1 : Integer.parseInt(raw);
+        } catch (NumberFormatException e) {
+            seconds = -1;
+        }
+        if (seconds < 1 || seconds > 86400) {
+            throw ApiError.validation("tokenLifetimeSeconds", "Must be a whole number of seconds from 1 to 86400");
+        }
+        return java.time.Duration.ofSeconds(seconds);
     }
 
     /** A string member, or null when absent or null; any other JSON type is a validation error naming it. */

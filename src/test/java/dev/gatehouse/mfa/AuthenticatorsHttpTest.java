@@ -46,7 +46,7 @@ class AuthenticatorsHttpTest {
         JsonNode list = ok(api.get(AUTHENTICATORS));
         List<String> keys = new ArrayList<>();
         list.forEach(a -> keys.add(a.get("key").asText()));
-        assertThat(keys).containsExactly("okta_password", "google_otp", "webauthn");
+        assertThat(keys).containsExactly("okta_password", "google_otp", "webauthn", "okta_email");
 
         JsonNode password = list.get(0);
         assertThat(fields(password)).containsExactly("type", "id", "key", "status", "name", "created", "lastUpdated", "_links");

@@ -171,6 +171,49 @@ class OktaManagementSdkTest {
      * factor with provider GOOGLE, computes the code from the shared secret the answer carries, activates the factor with
      * it, and verifies a later code; the SDK parses every answer into its own models.
      */
+    /**
+     * The email factor (issue 19) through the SDK's own models: enrolling (pending, whose {@code _links.resend} must
+     * parse into UserFactorLinks, and with {@code activate=true}), listing as {@code UserFactorEmail}, and a verify
+     * without passCode answered with CHALLENGE. The code itself goes to the dev mailbox here (no SMTP server);
+     * EmailFactorHttpTest reads real emails.
+     */
+    @Test
+    void enrollsAnEmailFactorAndAsksForAChallenge() {
+        AuthenticatorApi authenticators = new AuthenticatorApi(client);
+        AuthenticatorBase email = authenticators.listAuthenticators().stream()
+                .filter(a -> a.getKey() == AuthenticatorKeyEnum.OKTA_EMAIL).findFirst().orElseThrow();
+        if (email.getStatus() != LifecycleStatus.ACTIVE) {
+            assertThat(authenticators.activateAuthenticator(email.getId()).getStatus()).isEqualTo(LifecycleStatus.ACTIVE);
+        }
+        UserFactorApi factors = new UserFactorApi(client);
+        String login = "email." + SEQ.incrementAndGet() + "@sdk.test";
+        User user = UserBuilder.instance().setEmail(login).setLogin(login).setFirstName("E").setLastName("Mail")
+                .setPassword(PASSWORD.toCharArray()).setActive(true).buildAndCreate(new UserApi(client));
+
+        com.okta.sdk.resource.model.UserFactorEmail request = new com.okta.sdk.resource.model.UserFactorEmail();
+        request.setFactorType(UserFactorType.EMAIL);
+        request.setProvider(UserFactorProvider.OKTA);
+        request.setProfile(new com.okta.sdk.resource.model.UserFactorEmailProfile().email(login));
+        UserFactor pending = factors.enrollFactor(user.getId(), request, null, null, null, null, null);
+        assertThat(pending).isInstanceOf(com.okta.sdk.resource.model.UserFactorEmail.class);
+        assertThat(pending.getStatus()).isEqualTo(UserFactorStatus.PENDING_ACTIVATION);
+        assertThat(pending.getLinks().getResend()).isNotNull();
+        factors.unenrollFactor(user.getId(), pending.getId(), null);
+
+        UserFactor active = factors.enrollFactor(user.getId(), request, null, null, null, true, null);
+        assertThat(active.getStatus()).isEqualTo(UserFactorStatus.ACTIVE);
+        assertThat(factors.listFactors(user.getId())).singleElement().isInstanceOf(com.okta.sdk.resource.model.UserFactorEmail.class)
+                .extracting(f -> ((com.okta.sdk.resource.model.UserFactorEmail) f).getProfile().getEmail()).isEqualTo(login);
+        UserFactorVerifyResponse challenge = factors.verifyFactor(user.getId(), active.getId(), null, null, null, null, null,
+                new UserFactorVerifyRequest());
+        assertThat(challenge.getFactorResult()).isEqualTo(UserFactorVerifyResult.CHALLENGE);
+        ApiException wrong = catchThrowableOfType(ApiException.class, () -> factors.verifyFactor(user.getId(), active.getId(),
+                null, null, null, null, null, new UserFactorVerifyRequest().passCode("00000a")));
+        assertThat(wrong.getCode()).isEqualTo(403);
+        assertThat(wrong.getResponseBody()).contains("E0000068");
+        factors.unenrollFactor(user.getId(), active.getId(), null);
+    }
+
     @Test
     void enrollsActivatesAndVerifiesAGoogleAuthenticatorFactor() {
         AuthenticatorApi authenticators = new AuthenticatorApi(client);
