@@ -444,16 +444,16 @@ public final class Outbox implements Mail, AutoCloseable {
     }
 
     static Optional<String> firstLink(String text) {
-        Matcher m = LINK.matcher(text);
-        return m.find() ? Optional.of(m.group()) : Optional.empty();
+        return links(text).stream().findFirst();
     }
 
     static List<String> links(String text) {
         List<String> out = new ArrayList<>();
         Matcher m = LINK.matcher(text);
         while (m.find() && out.size() < 20) {
-            if (!out.contains(m.group())) {
-                out.add(m.group());
+            String link = m.group().replaceAll("[).,;:!?]+$", "");   // "(https://id.example.com)." ends before the ")."
+            if (!out.contains(link)) {
+                out.add(link);
             }
         }
         return out;

@@ -140,6 +140,56 @@ class OutboxTest {
     }
 
     @Test
+    void theUsersProfileValuesFillTheTemplate() {
+        String login = address();
+        String userId = dev.gatehouse.support.People.create(server.http(), login, "Correct-Horse-Battery-9");
+        server.wiring().db.tx(h -> {
+            server.wiring().mail.send(h, EventContext.system("test"), new Email(EmailTemplate.PasswordChanged, login, null, userId, Map.of()));
+            return null;
+        });
+        MimeMessage m = mail.awaitOne(login);
+        assertThat(TestMail.text(m)).contains("Hi Test,").contains("Gatehouse account " + login + " was just changed");
+        assertThat(Sql.count(server.wiring().db, "SELECT COUNT(*) FROM system_log_events WHERE event_type = 'system.email.delivery'"
+                + " AND targets LIKE '%" + userId + "%' AND debug_data LIKE '%DELIVERED%'")).isEqualTo(1);
+    }
+
+    @Test
+    void afterADayOfFailuresTheMessageFailsAndAnAdminRetriesItFromTheConsole() throws Exception {
+        String to = address();
+        mail.stopServer();
+        String id;
+        try {
+            server.wiring().db.tx(h -> {
+                server.wiring().mail.send(h, EventContext.system("test"), reset(to));
+                return null;
+            });
+            awaitCount("SELECT COUNT(*) FROM mail_outbox WHERE recipient = '" + to + "' AND attempts = 1 AND last_error IS NOT NULL");
+            server.clock.advance(Duration.ofHours(25));
+            server.wiring().mail.wake();
+            awaitStatus(to, "FAILED");
+            id = server.wiring().mail.recent(50).stream().filter(x -> x.to().equals(to)).findFirst().orElseThrow().id();
+            assertThat(Sql.count(server.wiring().db, "SELECT COUNT(*) FROM system_log_events WHERE event_type = 'system.email.delivery'"
+                    + " AND outcome_result = 'FAILURE' AND debug_data LIKE '%" + id + "%' AND debug_data LIKE '%\"FAILED\"%'")).isEqualTo(1);
+        } finally {
+            mail.startServer();
+        }
+        dev.gatehouse.support.Browser admin = server.browser();
+        assertThat(admin.signIn(TestServer.ADMIN, TestServer.ADMIN_PASSWORD, "/admin").status()).isEqualTo(303);
+        dev.gatehouse.support.Http.Response page = admin.get("/admin/settings/emails/outbox/" + id);
+        assertThat(page.body()).contains("FAILED").contains("Retry").doesNotContain("reset-password/Abc123");
+        assertThat(admin.post("/admin/settings/emails/outbox/" + id + "/retry").status()).isEqualTo(403);   // no CSRF token
+        assertThat(rows(to)).isEqualTo(1);
+        assertThat(mail.messagesTo(to)).isEmpty();
+        assertThat(admin.post("/admin/settings/emails/outbox/" + id + "/retry", "csrf", dev.gatehouse.support.Browser.csrf(page))
+                .status()).isEqualTo(303);
+        assertThat(TestMail.firstLink(mail.awaitOne(to))).startsWith("http://127.0.0.1/signin/reset-password/Abc123");
+        awaitStatus(to, "SENT");
+        // A second retry of a sent message is refused.
+        assertThat(admin.post("/admin/settings/emails/outbox/" + id + "/retry", "csrf", dev.gatehouse.support.Browser.csrf(page))
+                .status()).isEqualTo(409);
+    }
+
+    @Test
     void theBackOffDoublesUpToAnHour() {
         assertThat(Outbox.backoff(1)).isEqualTo(Duration.ofSeconds(30));
         assertThat(Outbox.backoff(2)).isEqualTo(Duration.ofMinutes(1));
