@@ -73,6 +73,7 @@ public final class ConsoleRoutes implements Routes {
         r.get(person, people::show);
         r.post(person + "/profile", people::updateProfile);
         r.post(person + "/password", people::resetPassword);
+        r.post(person + "/activation", people::sendActivation);
         r.post(person + "/lifecycle/{op}", people::lifecycle);
         r.post(person + "/delete", people::delete);
         r.get(person + "/sessions", people::sessionsForm);

@@ -264,6 +264,9 @@ public final class Wiring implements AutoCloseable {
             dev.gatehouse.directory.UserTokens userTokens = new dev.gatehouse.directory.UserTokens(ids);
             Users directoryUsers = new Users(db, users, groupStore, hasher, log, ids, clock, config.lockoutAttempts(), revocation);
             Groups directoryGroups = new Groups(db, groupStore, users, log, ids, clock);
+            // Activation (issue #19): the activation link and the welcome page.
+            dev.gatehouse.directory.Activations activations = new dev.gatehouse.directory.Activations(db, users, directoryUsers, hasher, log,
+                    userTokens, mail, clock, config.baseUrl(), Duration.ofDays(config.mail().activationLinkDays()));
             Features features = new Features(db, new FeatureStore(), log, ids, clock);
             features.seed(Wiring.features(config.features()));
             Apps apps = new Apps(db, changes, new AppStore(), new AppAssignments(db, changes, assignmentStore, groupStore, users, log, clock),
@@ -351,7 +354,7 @@ public final class Wiring implements AutoCloseable {
             Console console = new Console(consoleAccess(sessionCookie, db, users, signOn), csrf, pages, errors, config.orgName(), rateLimitFilter);
             ConsoleRoutes consoleRoutes = new ConsoleRoutes(console,
                     new DashboardPages(console, directoryUsers, db, log),
-                    new PeoplePages(console, directoryUsers, directoryGroups, factors::enrolled),
+                    new PeoplePages(console, directoryUsers, activations, directoryGroups, factors::enrolled),
                     new GroupPages(console, directoryGroups, directoryUsers),
                     new ApiTokenPages(console, apiTokens),
                     new SystemLogPages(console, db, log),
@@ -390,7 +393,7 @@ public final class Wiring implements AutoCloseable {
                     new ApiAuth(apiTokens::authenticate, ApiRoutes.COOKIE_ENDPOINTS),
                     new ApiTokensApi(apiTokens, new ApiTokenJson(config.baseUrl()), config.baseUrl()),
                     new LogsApi(db, log, config.baseUrl()),
-                    new UsersApi(directoryUsers, directoryGroups, directoryJson, config.baseUrl()),
+                    new UsersApi(directoryUsers, activations, directoryGroups, directoryJson, config.baseUrl()),
                     new GroupsApi(directoryGroups, directoryJson, config.baseUrl()),
                     new SessionsApi(sessions, sessionCookie, new SessionJson(config.baseUrl(), first.orgId(), sessionSettings,
                             signOn::sessionStatus, signOn::hasSecondFactor)),
@@ -416,6 +419,9 @@ public final class Wiring implements AutoCloseable {
                     new HealthRoutes(db, metrics),
                     new HomeRoutes(config, pages),
                     new SignInRoutes(signInPages),
+                    new dev.gatehouse.sessions.WelcomePages(activations, sessions, sessionCookie, csrf, pages, config.orgName(),
+                            userId -> signOnPolicies.forSession(userId).allowed(),
+                            userId -> signOn.mustEnroll(userId) ? dev.gatehouse.mfa.FactorSignInPages.ENROLL + "?fromURI=%2F" : "/"),
                     consentPages,
                     new dev.gatehouse.mfa.FactorSignInPages(factors, webAuthn, authenticators, sessions, sessionCookie, signInPages, csrf, pages,
                             config.orgName(), signOn::enrollableKeys),

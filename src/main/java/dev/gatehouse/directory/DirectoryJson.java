@@ -77,10 +77,21 @@ public final class DirectoryJson {
                 links.put(op.operation(), Map.of("href", self + "/lifecycle/" + op.operation(), "method", "POST"));
             }
         }
+        if (u.status() == User.Status.PROVISIONED) {   // Okta's reactivate link, for the user who has not finished activation
+            links.put("reactivate", Map.of("href", self + "/lifecycle/reactivate", "method", "POST"));
+        }
         if (hasFactors) {
             links.put("resetFactors", Map.of("href", self + "/lifecycle/reset_factors", "method", "POST"));
         }
         return links;
+    }
+
+    /** Okta's {@code UserActivationToken}: the link Okta would have emailed, and its token. */
+    public Map<String, Object> activationToken(Activations.Link link) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("activationUrl", link.activationUrl());
+        m.put("activationToken", link.activationToken());
+        return m;
     }
 
     public Map<String, Object> group(Group g) {

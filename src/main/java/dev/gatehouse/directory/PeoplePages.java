@@ -28,7 +28,7 @@ public final class PeoplePages {
      * password policy's rules, shown beside the password field.
      */
     public record NewPersonPage(ConsoleFrame frame, Map<String, String> values, boolean activate, List<String> errors,
-                                String passwordRules) {
+                                String passwordRules, boolean byEmail) {
     }
 
     /**
@@ -53,9 +53,11 @@ public final class PeoplePages {
     private final Users users;
     private final Groups groups;
     private final EnrolledFactors factors;
+    private final Activations activations;
 
-    public PeoplePages(Console console, Users users, Groups groups, EnrolledFactors factors) {
+    public PeoplePages(Console console, Users users, Activations activations, Groups groups, EnrolledFactors factors) {
         this.console = console;
+        this.activations = activations;
         this.factors = factors;
         this.users = users;
         this.groups = groups;
@@ -74,20 +76,34 @@ public final class PeoplePages {
 
     public void newForm(Context ctx) {
         console.render(ctx, "directory/person-new.jte", new NewPersonPage(console.frame(ctx, Nav.PEOPLE), Map.of(), true, List.of(),
-                users.passwordPolicy().formHelp()));
+                users.passwordPolicy().formHelp(), true));
     }
 
     public void create(Context ctx) {
         Map<String, String> values = form(ctx);
         String password = blankToNull(ctx.formParam("password"));
         boolean activate = ctx.formParam("activate") != null;
+        // Okta's choice on Add Person: the person sets their password from an activation email, or the admin sets it. A
+        // form without the choice (older pages, scripts) means "Set password", as before.
+        boolean byEmail = "email".equals(ctx.formParam("setup"));
+        if (byEmail && password != null) {
+            // Two contradicting answers: say so rather than pick one (the typed password is not kept).
+            ctx.status(400);
+            console.render(ctx, "directory/person-new.jte", new NewPersonPage(console.frame(ctx, Nav.PEOPLE), values, activate,
+                    List.of("Choose \"Set password\" to set the password yourself, or leave the password empty: with an activation"
+                            + " email the person chooses it."), users.passwordPolicy().formHelp(), true));
+            return;
+        }
         try {
-            User u = users.create(console.event(ctx), new Users.NewUser(values, password, activate, List.of()));
-            Console.seeOther(ctx, Nav.PEOPLE.path() + "/" + u.id() + "?notice=created");
+            User u = byEmail
+                    ? activations.create(console.event(ctx), new Users.NewUser(values, null, activate, List.of()))
+                    : users.create(console.event(ctx), new Users.NewUser(values, password, activate, List.of()));
+            Console.seeOther(ctx, Nav.PEOPLE.path() + "/" + u.id() + "?notice="
+                    + (u.status() == User.Status.PROVISIONED ? "created-email" : "created"));
         } catch (ApiError e) {
             ctx.status(400);
             console.render(ctx, "directory/person-new.jte", new NewPersonPage(console.frame(ctx, Nav.PEOPLE), values, activate, Console.messages(e),
-                    users.passwordPolicy().formHelp()));
+                    users.passwordPolicy().formHelp(), byEmail));
         }
     }
 
@@ -113,8 +129,35 @@ public final class PeoplePages {
         Lifecycle change = Arrays.stream(Lifecycle.values()).filter(l -> l.operation().equals(ctx.pathParam("op"))).findFirst()
                 .orElseThrow(() -> ApiError.notFound(ctx.pathParam("op"), "Lifecycle"));
         try {
+            if (change == Lifecycle.ACTIVATE) {
+                // As the API's default (sendEmail=true): a person without a password gets the activation email.
+                activations.activate(console.event(ctx), u.id(), true);
+                boolean emailed = users.get(u.id()).status() == User.Status.PROVISIONED;
+                Console.seeOther(ctx, path(u) + "?notice=" + (emailed ? "activation-sent" : change.operation()));
+                return;
+            }
             users.lifecycle(console.event(ctx), u.id(), change);
             Console.seeOther(ctx, path(u) + "?notice=" + change.operation());
+        } catch (ApiError e) {
+            ctx.status(400);
+            render(ctx, users.get(u.id()), values(u), null, Console.messages(e));
+        }
+    }
+
+    /**
+     * "Send activation email" (STAGED: activates, Okta's sendEmail=true) and "Resend activation email" (PROVISIONED:
+     * reactivates with a new link, the old one dead); other statuses get the API's refusal on the page.
+     */
+    public void sendActivation(Context ctx) {
+        User u = users.get(ctx.pathParam("id"));
+        try {
+            if (u.status() == User.Status.PROVISIONED) {
+                activations.reactivate(console.event(ctx), u.id(), true);
+            } else {
+                activations.activate(console.event(ctx), u.id(), true);
+            }
+            boolean emailed = users.get(u.id()).status() == User.Status.PROVISIONED;
+            Console.seeOther(ctx, path(u) + "?notice=" + (emailed ? "activation-sent" : "activate"));
         } catch (ApiError e) {
             ctx.status(400);
             render(ctx, users.get(u.id()), values(u), null, Console.messages(e));
@@ -224,6 +267,8 @@ public final class PeoplePages {
         }
         return switch (code.toLowerCase(Locale.ROOT)) {
             case "created" -> "Person added.";
+            case "created-email" -> "Person added. An activation email is on its way: the link lets them choose a password.";
+            case "activation-sent" -> "Activation email sent. Any earlier activation link no longer works.";
             case "saved" -> "Profile saved.";
             case "password" -> "Password reset. The person's other sessions were ended; tell them their new password through a channel you trust.";
             case "sessions" -> "Sessions cleared. The person must sign in again; their apps' OAuth tokens were kept.";

@@ -127,6 +127,15 @@ public final class Users {
     }
 
     public User create(EventContext ctx, NewUser request) {
+        return create(ctx, request, (h, user) -> { });
+    }
+
+    /**
+     * As {@link #create(EventContext, NewUser)}, running {@code alsoInTx} on the new user in the same transaction, after
+     * its events: {@link Activations} issues the activation token and queues the email there, so a user is never created
+     * PROVISIONED without its link, nor a link sent for a user whose creation rolled back.
+     */
+    User create(EventContext ctx, NewUser request, java.util.function.BiConsumer<org.jdbi.v3.core.Handle, User> alsoInTx) {
         User.Profile profile = validate(request.profile(), request.password());
         String hash = request.password() == null ? null : hasher.hash(request.password());
         Instant now = clock.instant();
@@ -148,6 +157,7 @@ public final class Users {
                             target(user), Groups.target(group)));
                 }
             }
+            alsoInTx.accept(h, user);
             return user;
         }));
     }

@@ -22,12 +22,14 @@ import java.util.Map;
 public final class UsersApi {
 
     private final Users users;
+    private final Activations activations;
     private final Groups groups;
     private final DirectoryJson json;
     private final String baseUrl;
 
-    public UsersApi(Users users, Groups groups, DirectoryJson json, String baseUrl) {
+    public UsersApi(Users users, Activations activations, Groups groups, DirectoryJson json, String baseUrl) {
         this.users = users;
+        this.activations = activations;
         this.groups = groups;
         this.json = json;
         this.baseUrl = baseUrl;
@@ -42,7 +44,9 @@ public final class UsersApi {
         String password = password(body, causes);
         List<String> groupIds = strings(body.get("groupIds"), "groupIds", causes);
         failOn(causes);
-        User user = users.create(ApiRequests.event(ctx), new Users.NewUser(profile, password, activate, groupIds));
+        Users.NewUser request = new Users.NewUser(profile, password, activate, groupIds);
+        User user = activate && password == null ? activations.create(ApiRequests.event(ctx), request)
+                : users.create(ApiRequests.event(ctx), request);
         ctx.json(json.user(user));
     }
 
@@ -84,10 +88,30 @@ public final class UsersApi {
     /** {@code POST /api/v1/users/{id}/lifecycle/{operation}}: 200 with {@code {}}, as Okta. */
     public void lifecycle(Context ctx) {
         String operation = ctx.pathParam("operation");
+        if (activation(ctx, operation)) {
+            return;
+        }
         Lifecycle change = Arrays.stream(Lifecycle.values()).filter(l -> l.operation().equals(operation)).findFirst()
                 .orElseThrow(() -> ApiError.notFound(ctx.path(), "Path"));
         users.lifecycle(ApiRequests.event(ctx), ctx.pathParam("id"), change);
         ctx.json(Map.of());
+    }
+
+    /**
+     * {@code lifecycle/activate?sendEmail=} (Okta's default true) and {@code lifecycle/reactivate?sendEmail=} (Okta's
+     * default false), verified against the management spec (operationIds activateUser, reactivateUser): 200 with Okta's
+     * {@code UserActivationToken} when the link was asked for, {@code {}} otherwise. False for any other operation.
+     */
+    private boolean activation(Context ctx, String operation) {
+        boolean activate = operation.equals(Lifecycle.ACTIVATE.operation());
+        if (!activate && !operation.equals("reactivate")) {
+            return false;
+        }
+        boolean sendEmail = bool(ctx, "sendEmail", activate);
+        var link = activate ? activations.activate(ApiRequests.event(ctx), ctx.pathParam("id"), sendEmail)
+                : activations.reactivate(ApiRequests.event(ctx), ctx.pathParam("id"), sendEmail);
+        ctx.json(link.map(json::activationToken).orElseGet(Map::of));
+        return true;
     }
 
     /** {@code DELETE /api/v1/users/{id}}: deactivates first, deletes a deactivated user; 204 either way. */

@@ -10,6 +10,7 @@ public enum ErrorCode {
     E0000007(404, "Not found: %s"),
     E0000011(401, "Invalid token provided"),
     E0000015(401, "You do not have permission to access the feature you are requesting"),
+    E0000016(403, "Activation failed because the user is already active"),
     E0000021(400, "Bad request.  Accept and/or Content-Type headers likely do not match supported values."),
     E0000022(405, "The endpoint does not support the provided HTTP method"),
     E0000028(400, "The request is missing a required parameter."),

@@ -19,6 +19,6 @@ public final class Edge {
     }
 
     public static EventContext event(Context ctx, Actor actor) {
-        return new EventContext(actor, ctx.ip(), ctx.header("User-Agent"), requestId(ctx), ctx.path());
+        return new EventContext(actor, ctx.ip(), ctx.header("User-Agent"), requestId(ctx), HttpServer.loggedPath(ctx.path()));
     }
 }

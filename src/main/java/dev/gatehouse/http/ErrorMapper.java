@@ -78,7 +78,7 @@ public final class ErrorMapper {
                 writeBusy(ctx, e);
                 return;
             }
-            LOG.error("Unexpected error in {} {} (request {})", ctx.method(), ctx.path(), Edge.requestId(ctx), e);
+            LOG.error("Unexpected error in {} {} (request {})", ctx.method(), HttpServer.loggedPath(ctx.path()), Edge.requestId(ctx), e);
             if (isApi(ctx)) {
                 Map<String, Object> body = body("E0000009", "Internal Server Error", List.of());
                 ctx.status(500).json(body);
@@ -95,7 +95,7 @@ public final class ErrorMapper {
      * person (or client) gets a 503 that says so and when to retry, not a 500; the log gets a WARN, not a stack.
      */
     private void writeBusy(Context ctx, Exception e) {
-        LOG.warn("Busy: {} {} could not complete under load (request {}): {}", ctx.method(), ctx.path(), Edge.requestId(ctx),
+        LOG.warn("Busy: {} {} could not complete under load (request {}): {}", ctx.method(), HttpServer.loggedPath(ctx.path()), Edge.requestId(ctx),
                 rootMessage(e));
         ctx.header("Retry-After", "1");
         if (isApi(ctx)) {

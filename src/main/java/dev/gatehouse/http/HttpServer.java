@@ -185,8 +185,11 @@ public final class HttpServer implements AutoCloseable {
         app.stop();
     }
 
-    /** One-time link tokens in a path (the TOTP QR link's {@code …/qr/{token}}): secrets, so never in the access log. */
-    private static final java.util.regex.Pattern PATH_SECRET = java.util.regex.Pattern.compile("(/qr/)[^/]+");
+    /**
+     * One-time link tokens in a path (the TOTP QR link's {@code …/qr/{token}}, the activation link's {@code /welcome/{token}}
+     * and Okta's {@code /tokens/{token}/verify}): secrets, so never in the access log nor the System Log (Edge.event).
+     */
+    private static final java.util.regex.Pattern PATH_SECRET = java.util.regex.Pattern.compile("(/qr/|^/welcome/|^/tokens/)[^/]+");
 
     /** The path as the access log writes it: with any one-time token replaced by {@code {token}}. */
     public static String loggedPath(String path) {

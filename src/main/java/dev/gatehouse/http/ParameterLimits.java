@@ -216,6 +216,10 @@ public final class ParameterLimits implements Routes {
 
     private static void log(Context ctx, Refusal why) {
         LOG.info("Refused {} {} (request {}): {} is over its limit", HttpServer.methodTag(ctx.method().name()),
-                ctx.path().length() > 200 ? ctx.path().substring(0, 200) + "…" : ctx.path(), Edge.requestId(ctx), why.logged());
+                shortPath(HttpServer.loggedPath(ctx.path())), Edge.requestId(ctx), why.logged());
+    }
+
+    private static String shortPath(String path) {
+        return path.length() > 200 ? path.substring(0, 200) + "…" : path;
     }
 }

@@ -450,7 +450,7 @@ class UsersHttpTest {
 
     @ParameterizedTest
     @CsvSource({
-            "ACTIVE, activate, status: Cannot activate a user that is not STAGED or DEPROVISIONED",
+            "SUSPENDED, activate, status: Cannot activate a user that is not STAGED or DEPROVISIONED",
             "ACTIVE, unsuspend, status: Cannot unsuspend a user that is not SUSPENDED",
             "ACTIVE, unlock, status: Cannot unlock a user that is not LOCKED_OUT",
             "STAGED, suspend, status: Cannot suspend a user that is not ACTIVE",
