@@ -153,9 +153,7 @@ public final class MailPages {
 
     /** Sample values for a preview: this org, the admin looking, and example links and codes (nothing real). */
     private Map<String, String> sampleValues(Context ctx, EmailTemplate t) {
-        Map<String, String> v = new HashMap<>();
-        v.put("org.name", orgName);
-        v.put("baseURL", baseUrl);
+        Map<String, String> v = new HashMap<>(outbox.orgValues());
         String name = console.current(ctx).name();
         v.put("user.profile.firstName", name == null ? "" : name.split(" ")[0]);
         v.put("user.profile.lastName", name == null || !name.contains(" ") ? "" : name.substring(name.indexOf(' ') + 1));

@@ -161,9 +161,7 @@ public final class Outbox implements Mail, AutoCloseable {
 
     /** The values a template may name: the org's, the user's, then the caller's. */
     private Map<String, String> values(Handle h, Email email) {
-        Map<String, String> v = new HashMap<>();
-        v.put("org.name", orgName);
-        v.put("baseURL", baseUrl);
+        Map<String, String> v = new HashMap<>(orgValues());
         v.put("user.profile.login", email.to());
         v.put("user.profile.email", email.to());
         v.put("user.profile.firstName", email.toName() == null ? "" : email.toName());
@@ -180,6 +178,17 @@ public final class Outbox implements Mail, AutoCloseable {
             }
         });
         return v;
+    }
+
+    /**
+     * The org's values: {@code org.name}, {@code baseURL}, Okta's {@code org.activationTokenExpirationHours} and Gatehouse's
+     * {@code org.recoveryTokenExpirationMinutes} (Okta words a reset link's lifetime with a date variable; Gatehouse gives
+     * the configured minutes, so a text never states a lifetime other than GATEHOUSE_RECOVERY_LINK_MINUTES).
+     */
+    public Map<String, String> orgValues() {
+        return Map.of("org.name", orgName, "baseURL", baseUrl,
+                "org.activationTokenExpirationHours", Integer.toString(settings.activationLinkDays() * 24),
+                "org.recoveryTokenExpirationMinutes", Integer.toString(settings.recoveryLinkMinutes()));
     }
 
     // ---- The worker ----
@@ -444,16 +453,16 @@ public final class Outbox implements Mail, AutoCloseable {
     }
 
     static Optional<String> firstLink(String text) {
-        Matcher m = LINK.matcher(text);
-        return m.find() ? Optional.of(m.group()) : Optional.empty();
+        return links(text).stream().findFirst();
     }
 
     static List<String> links(String text) {
         List<String> out = new ArrayList<>();
         Matcher m = LINK.matcher(text);
         while (m.find() && out.size() < 20) {
-            if (!out.contains(m.group())) {
-                out.add(m.group());
+            String link = m.group().replaceAll("[).,;:!?]+$", "");   // "(https://id.example.com)." ends before the ")."
+            if (!out.contains(link)) {
+                out.add(link);
             }
         }
         return out;

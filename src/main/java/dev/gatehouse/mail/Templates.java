@@ -26,10 +26,12 @@ import java.util.regex.Pattern;
 public final class Templates {
 
     /** The variables every template may use, filled by the mail module from the configuration and the user. */
-    public static final List<String> COMMON_VARIABLES = List.of("org.name", "baseURL", "user.profile.firstName",
-            "user.profile.lastName", "user.profile.login", "user.profile.email");
+    public static final List<String> COMMON_VARIABLES = List.of("org.name", "baseURL", "org.activationTokenExpirationHours",
+            "org.recoveryTokenExpirationMinutes", "user.profile.firstName", "user.profile.lastName", "user.profile.login",
+            "user.profile.email");
 
-    static final int MAX_SUBJECT = 300;
+    /** Okta's limit for a customized subject (docs/okta/email.md §4.1). */
+    static final int MAX_SUBJECT = 128;
     static final int MAX_BODY = 20_000;
     private static final Pattern VARIABLE = Pattern.compile("\\$\\{([^}]*)}");
 
@@ -180,20 +182,20 @@ public final class Templates {
                             "Your organization is using ${org.name} to manage your web applications. This means you can conveniently "
                                     + "access all the applications you normally use, through one secure sign-in.",
                             "Your username is ${user.profile.login}. Click the link below to activate your account and choose a password. "
-                                    + "The link can be used once and expires after a few days."),
+                                    + "The link can be used once and expires in ${org.activationTokenExpirationHours} hours."),
                     "activationLink", "Activate ${org.name} Account", null);
             case ForgotPassword -> text("Account password reset",
                     List.of("Hi ${user.profile.firstName},",
                             "A password reset request was made for your ${org.name} account. If you did not make this request, you can "
                                     + "ignore this email: your password stays as it is.",
                             "Click this link to reset the password for your username, ${user.profile.login}. The link can be used once "
-                                    + "and expires in one hour."),
+                                    + "and expires in ${org.recoveryTokenExpirationMinutes} minutes."),
                     "resetPasswordLink", "Reset Password", null);
             case PasswordResetByAdmin -> text("Account password reset",
                     List.of("Hi ${user.profile.firstName},",
                             "Your ${org.name} administrator has requested a password reset for your account.",
                             "Click this link to choose a new password for your username, ${user.profile.login}. The link can be used once "
-                                    + "and expires in one hour."),
+                                    + "and expires in ${org.recoveryTokenExpirationMinutes} minutes."),
                     "resetPasswordLink", "Reset Password", null);
             case EmailChallenge -> text("One-time verification code",
                     List.of("Hi ${user.profile.firstName},",

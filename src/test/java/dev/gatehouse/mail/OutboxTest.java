@@ -140,6 +140,88 @@ class OutboxTest {
     }
 
     @Test
+    void theUsersProfileValuesFillTheTemplate() throws InterruptedException {
+        String login = address();
+        String userId = dev.gatehouse.support.People.create(server.http(), login, "Correct-Horse-Battery-9");
+        server.wiring().db.tx(h -> {
+            server.wiring().mail.send(h, EventContext.system("test"), new Email(EmailTemplate.PasswordChanged, login, null, userId, Map.of()));
+            return null;
+        });
+        MimeMessage m = mail.awaitOne(login);
+        assertThat(TestMail.text(m)).contains("Hi Test,").contains("Gatehouse account " + login + " was just changed");
+        // The message reaches the server a moment before the worker commits SENT and its event.
+        awaitCount("SELECT COUNT(*) FROM system_log_events WHERE event_type = 'system.email.delivery'"
+                + " AND targets LIKE '%" + userId + "%' AND debug_data LIKE '%DELIVERED%'");
+    }
+
+    @Test
+    void afterADayOfFailuresTheMessageFailsAndAnAdminRetriesItFromTheConsole() throws Exception {
+        String to = address();
+        mail.stopServer();
+        String id;
+        try {
+            server.wiring().db.tx(h -> {
+                server.wiring().mail.send(h, EventContext.system("test"), reset(to));
+                return null;
+            });
+            awaitCount("SELECT COUNT(*) FROM mail_outbox WHERE recipient = '" + to + "' AND attempts = 1 AND last_error IS NOT NULL");
+            server.clock.advance(Duration.ofHours(25));
+            server.wiring().mail.wake();
+            awaitStatus(to, "FAILED");
+            id = server.wiring().mail.recent(50).stream().filter(x -> x.to().equals(to)).findFirst().orElseThrow().id();
+            assertThat(Sql.count(server.wiring().db, "SELECT COUNT(*) FROM system_log_events WHERE event_type = 'system.email.delivery'"
+                    + " AND outcome_result = 'FAILURE' AND debug_data LIKE '%" + id + "%' AND debug_data LIKE '%\"FAILED\"%'")).isEqualTo(1);
+        } finally {
+            mail.startServer();
+        }
+        dev.gatehouse.support.Browser admin = server.browser();
+        assertThat(admin.signIn(TestServer.ADMIN, TestServer.ADMIN_PASSWORD, "/admin").status()).isEqualTo(303);
+        dev.gatehouse.support.Http.Response page = admin.get("/admin/settings/emails/outbox/" + id);
+        assertThat(page.body()).contains("FAILED").contains("Retry").doesNotContain("reset-password/Abc123");
+        assertThat(admin.post("/admin/settings/emails/outbox/" + id + "/retry").status()).isEqualTo(403);   // no CSRF token
+        assertThat(rows(to)).isEqualTo(1);
+        assertThat(mail.messagesTo(to)).isEmpty();
+        assertThat(admin.post("/admin/settings/emails/outbox/" + id + "/retry", "csrf", dev.gatehouse.support.Browser.csrf(page))
+                .status()).isEqualTo(303);
+        assertThat(TestMail.firstLink(mail.awaitOne(to))).startsWith("http://127.0.0.1/signin/reset-password/Abc123");
+        awaitStatus(to, "SENT");
+        // A second retry of a sent message is refused.
+        assertThat(admin.post("/admin/settings/emails/outbox/" + id + "/retry", "csrf", dev.gatehouse.support.Browser.csrf(page))
+                .status()).isEqualTo(409);
+    }
+
+    @Test
+    void withSmtpSettingsNoLinkIsEverLogged() {
+        ch.qos.logback.classic.Logger root = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> lines = new ch.qos.logback.core.read.ListAppender<>();
+        lines.start();
+        root.addAppender(lines);
+        String to = address();
+        try {
+            mail.stopServer();
+            try {
+                server.wiring().db.tx(h -> {
+                    server.wiring().mail.send(h, EventContext.system("test"), reset(to));
+                    return null;
+                });
+                awaitCount("SELECT COUNT(*) FROM mail_outbox WHERE recipient = '" + to + "' AND last_error IS NOT NULL");
+            } finally {
+                mail.startServer();
+            }
+            server.clock.advance(Duration.ofSeconds(31));
+            server.wiring().mail.wake();
+            mail.awaitOne(to);
+        } catch (InterruptedException e) {
+            throw new IllegalStateException(e);
+        } finally {
+            root.detachAppender(lines);
+        }
+        assertThat(lines.list).extracting(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage)
+                .anySatisfy(l -> assertThat(l).contains(to).contains("not delivered"))
+                .allSatisfy(l -> assertThat(l).doesNotContain("reset-password").doesNotContain("Abc123"));
+    }
+
+    @Test
     void theBackOffDoublesUpToAnHour() {
         assertThat(Outbox.backoff(1)).isEqualTo(Duration.ofSeconds(30));
         assertThat(Outbox.backoff(2)).isEqualTo(Duration.ofMinutes(1));

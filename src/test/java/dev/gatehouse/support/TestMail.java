@@ -167,7 +167,7 @@ public final class TestMail implements AutoCloseable {
         if (!x.find()) {
             throw new AssertionError("No link in the email's text: " + text(m));
         }
-        return x.group();
+        return x.group().replaceAll("[).,;:!?]+$", "");
     }
 
     /** The first six-digit code of the plain text part. */
