@@ -261,7 +261,7 @@ public final class Wiring implements AutoCloseable {
                         v.put("user.profile.email", u.profile().email());
                         return v;
                     }).orElse(java.util.Map.of()), Duration.ofMillis(Long.getLong("gatehouse.mail.pollMillis", 5_000)));
-            dev.gatehouse.directory.UserTokens userTokens = new dev.gatehouse.directory.UserTokens(ids);
+            dev.gatehouse.directory.UserTokenStore userTokens = new dev.gatehouse.directory.UserTokenStore(ids);
             Users directoryUsers = new Users(db, users, groupStore, hasher, log, ids, clock, config.lockoutAttempts(), revocation);
             Groups directoryGroups = new Groups(db, groupStore, users, log, ids, clock);
             // Activation (issue #19): the activation link and the welcome page.

@@ -19,7 +19,7 @@ import java.util.Optional;
 /**
  * Activation (issue #19): Okta's welcome flow for a user without a password. An admin creates the user with
  * {@code activate=true} and no password, or activates a STAGED one, or reactivates a PROVISIONED one; the user is
- * PROVISIONED and gets a single-use link ({@link UserTokens}, purpose ACTIVATION, lifetime
+ * PROVISIONED and gets a single-use link ({@link UserTokenStore}, purpose ACTIVATION, lifetime
  * {@code GATEHOUSE_ACTIVATION_LINK_DAYS}, Okta's 7 days by default) by email or, with {@code sendEmail=false}, in the
  * answer (Okta's {@code UserActivationToken}). The link's page ({@code /welcome/{token}}) sets the password, which makes
  * the user ACTIVE. The token, the status change, the events and the queued email always commit together.
@@ -52,13 +52,13 @@ public final class Activations {
     private final Users users;
     private final PasswordHasher hasher;
     private final SystemLog log;
-    private final UserTokens tokens;
+    private final UserTokenStore tokens;
     private final Mail mail;
     private final Clock clock;
     private final String baseUrl;
     private final Duration lifetime;
 
-    public Activations(Database db, UserStore store, Users users, PasswordHasher hasher, SystemLog log, UserTokens tokens, Mail mail,
+    public Activations(Database db, UserStore store, Users users, PasswordHasher hasher, SystemLog log, UserTokenStore tokens, Mail mail,
                        Clock clock, String baseUrl, Duration lifetime) {
         this.db = db;
         this.store = store;
@@ -132,7 +132,7 @@ public final class Activations {
 
     /** A new token (the user's earlier link ends), emailed or returned. */
     private Optional<Link> issue(Handle h, EventContext ctx, User user, boolean sendEmail) {
-        String token = tokens.issue(h, user.id(), UserTokens.Purpose.ACTIVATION, clock.instant(), lifetime);
+        String token = tokens.issue(h, user.id(), UserTokenStore.Purpose.ACTIVATION, clock.instant(), lifetime);
         String url = baseUrl + WELCOME + token;
         if (!sendEmail) {
             return Optional.of(new Link(url, token));
@@ -145,7 +145,7 @@ public final class Activations {
 
     /** Who the link is for, without using it up (a mail scanner fetching the link changes nothing). */
     public Optional<Welcome> peek(String token) {
-        return db.read(h -> tokens.peek(h, token, UserTokens.Purpose.ACTIVATION, clock.instant())
+        return db.read(h -> tokens.peek(h, token, UserTokenStore.Purpose.ACTIVATION, clock.instant())
                 .flatMap(live -> store.find(h, live.userId()))
                 .filter(u -> u.status() == User.Status.PROVISIONED)
                 .map(u -> new Welcome(u.id(), u.profile().login(), u.profile().name())));
@@ -165,7 +165,7 @@ public final class Activations {
     /**
      * The welcome page's post: checks the password against the policy first (a broken rule leaves the link usable: 400
      * E0000001 with the causes), then in one transaction uses the link up, sets the password and makes the PROVISIONED
-     * user ACTIVE. Of two concurrent posts exactly one wins ({@link UserTokens#consume}); the other, and a link that is
+     * user ACTIVE. Of two concurrent posts exactly one wins ({@link UserTokenStore#consume}); the other, and a link that is
      * no longer good, get {@link InvalidLink} with nothing changed. Events: {@code user.account.update_password} (Okta
      * writes it when a person sets their password, activation included) and {@code user.lifecycle.activate} for the
      * PROVISIONED → ACTIVE step (real orgs log a reactivation that reaches ACTIVE so: docs/okta/email.md §1.4, §5).
@@ -178,7 +178,7 @@ public final class Activations {
         }
         String hash = hasher.hash(password);
         return db.tx(h -> {
-            var live = tokens.consume(h, token, UserTokens.Purpose.ACTIVATION, clock.instant());
+            var live = tokens.consume(h, token, UserTokenStore.Purpose.ACTIVATION, clock.instant());
             if (live.isEmpty() || !store.lock(h, live.get().userId())) {
                 throw new InvalidLink();
             }

@@ -79,7 +79,7 @@ public final class PasswordRecovery {
 
     private final Database db;
     private final UserStore store;
-    private final UserTokens tokens;
+    private final UserTokenStore tokens;
     private final Mail mail;
     private final PasswordHasher hasher;
     private final PasswordPolicy policy;
@@ -90,7 +90,7 @@ public final class PasswordRecovery {
     private final Duration recoveryLifetime;
     private final String baseUrl;
 
-    public PasswordRecovery(Database db, UserStore store, UserTokens tokens, Mail mail, PasswordHasher hasher, PasswordPolicy policy,
+    public PasswordRecovery(Database db, UserStore store, UserTokenStore tokens, Mail mail, PasswordHasher hasher, PasswordPolicy policy,
                             SystemLog log, Ids ids, Clock clock, AccessRevocation access, Duration recoveryLifetime, String baseUrl) {
         this.db = db;
         this.store = store;
@@ -136,7 +136,7 @@ public final class PasswordRecovery {
                 return;
             }
             User u = eligible.get();
-            String token = tokens.issue(h, u.id(), UserTokens.Purpose.RECOVERY, now, recoveryLifetime);
+            String token = tokens.issue(h, u.id(), UserTokenStore.Purpose.RECOVERY, now, recoveryLifetime);
             mail.send(h, ctx, new Email(EmailTemplate.ForgotPassword, u.profile().email(), u.profile().name(), u.id(),
                     Map.of("resetPasswordLink", resetUrl(token))));
         });
@@ -154,15 +154,15 @@ public final class PasswordRecovery {
     /** The live reset link's user (still recoverable), without using it up: a mail scanner's GET changes nothing. */
     public Optional<Link> check(String token) {
         Instant now = clock.instant();
-        return db.read(h -> tokens.peek(h, token, UserTokens.Purpose.RECOVERY, now)
+        return db.read(h -> tokens.peek(h, token, UserTokenStore.Purpose.RECOVERY, now)
                 .flatMap(live -> store.find(h, live.userId()))
                 .filter(u -> RECOVERABLE.contains(u.status()))
-                .map(u -> new Link(u, tokens.factorVerified(h, token, UserTokens.Purpose.RECOVERY, now))));
+                .map(u -> new Link(u, tokens.factorVerified(h, token, UserTokenStore.Purpose.RECOVERY, now))));
     }
 
     /** The person verified another factor for this link (the caller checked it); false when the link is no longer live. */
     public boolean factorVerified(String token) {
-        return db.tx(h -> tokens.markFactorVerified(h, token, UserTokens.Purpose.RECOVERY, clock.instant()));
+        return db.tx(h -> tokens.markFactorVerified(h, token, UserTokenStore.Purpose.RECOVERY, clock.instant()));
     }
 
     /**
@@ -176,7 +176,7 @@ public final class PasswordRecovery {
      */
     public User reset(EventContext ctx, String token, String newPassword, boolean factorRequired) {
         Link link = check(token).orElseThrow(LinkInvalid::new);
-        return setRecovered(ctx, token, UserTokens.Purpose.RECOVERY, link.user(), newPassword, factorRequired, UPDATE_PASSWORD,
+        return setRecovered(ctx, token, UserTokenStore.Purpose.RECOVERY, link.user(), newPassword, factorRequired, UPDATE_PASSWORD,
                 "User update password for Okta");
     }
 
@@ -187,13 +187,13 @@ public final class PasswordRecovery {
      * change-password form to this attempt (it is never sent anywhere; an emailed link cannot stand in for it).
      */
     public String startExpiredChange(User user) {
-        return db.tx(h -> tokens.issue(h, user.id(), UserTokens.Purpose.PASSWORD_EXPIRED, clock.instant(), EXPIRED_CHANGE_LIFETIME));
+        return db.tx(h -> tokens.issue(h, user.id(), UserTokenStore.Purpose.PASSWORD_EXPIRED, clock.instant(), EXPIRED_CHANGE_LIFETIME));
     }
 
     /** The user of a live expired-password form, still PASSWORD_EXPIRED. */
     public Optional<User> checkExpiredChange(String token) {
         Instant now = clock.instant();
-        return db.read(h -> tokens.peek(h, token, UserTokens.Purpose.PASSWORD_EXPIRED, now)
+        return db.read(h -> tokens.peek(h, token, UserTokenStore.Purpose.PASSWORD_EXPIRED, now)
                 .flatMap(live -> store.find(h, live.userId()))
                 .filter(u -> u.status() == Status.PASSWORD_EXPIRED));
     }
@@ -204,7 +204,7 @@ public final class PasswordRecovery {
         if (newPassword != null && hasher.verify(newPassword, currentHash(user))) {
             throw ApiError.validation("password", "The new password must differ from the expired one.");
         }
-        return setRecovered(ctx, token, UserTokens.Purpose.PASSWORD_EXPIRED, user, newPassword, false, UPDATE_PASSWORD,
+        return setRecovered(ctx, token, UserTokenStore.Purpose.PASSWORD_EXPIRED, user, newPassword, false, UPDATE_PASSWORD,
                 "User update password for Okta");
     }
 
@@ -213,25 +213,25 @@ public final class PasswordRecovery {
                 .map(UserStore.Credentials::passwordHash).orElse(null);
     }
 
-    private User setRecovered(EventContext ctx, String token, UserTokens.Purpose purpose, User user, String newPassword,
+    private User setRecovered(EventContext ctx, String token, UserTokenStore.Purpose purpose, User user, String newPassword,
                               boolean factorRequired, String eventType, String message) {
         List<ApiError.Cause> broken = policy.check(newPassword == null ? "" : newPassword, user.profile().login());
         if (!broken.isEmpty()) {
             throw ApiError.validation(broken);
         }
         String hash = hasher.hash(newPassword);   // Argon2 outside the transaction
-        Set<Status> from = purpose == UserTokens.Purpose.PASSWORD_EXPIRED ? EnumSet.of(Status.PASSWORD_EXPIRED) : RECOVERABLE;
+        Set<Status> from = purpose == UserTokenStore.Purpose.PASSWORD_EXPIRED ? EnumSet.of(Status.PASSWORD_EXPIRED) : RECOVERABLE;
         return db.tx(h -> {
             Instant now = clock.instant();
             if (factorRequired && !tokens.factorVerified(h, token, purpose, now)) {
                 throw new FactorRequired();
             }
-            UserTokens.Live live = tokens.consume(h, token, purpose, now).orElseThrow(LinkInvalid::new);
+            UserTokenStore.Live live = tokens.consume(h, token, purpose, now).orElseThrow(LinkInvalid::new);
             if (!live.userId().equals(user.id()) || !store.recoverPassword(h, user.id(), hash, from, now)) {
                 throw new LinkInvalid();   // rolls back: the token is not used up either
             }
             // The other way in ends too: a reset by email leaves no expired-password form open, and the other way round.
-            tokens.revoke(h, user.id(), purpose == UserTokens.Purpose.RECOVERY ? UserTokens.Purpose.PASSWORD_EXPIRED : UserTokens.Purpose.RECOVERY);
+            tokens.revoke(h, user.id(), purpose == UserTokenStore.Purpose.RECOVERY ? UserTokenStore.Purpose.PASSWORD_EXPIRED : UserTokenStore.Purpose.RECOVERY);
             log.record(h, ctx, SystemLog.Entry.success(eventType, message, Users.target(user)));
             access.endSessions(h, ctx, user, null, eventType);
             access.revokeTokens(h, ctx, user, eventType, false);
@@ -257,7 +257,7 @@ public final class PasswordRecovery {
                 store.find(h, user.id()).orElseThrow(() -> ApiError.notFound(id, "User"));
                 throw ApiError.of(ErrorCode.E0000038);
             }
-            String token = tokens.issue(h, user.id(), UserTokens.Purpose.RECOVERY, now, recoveryLifetime);
+            String token = tokens.issue(h, user.id(), UserTokenStore.Purpose.RECOVERY, now, recoveryLifetime);
             log.record(h, ctx, SystemLog.Entry.success(RESET_PASSWORD, "Reset password for Okta", Users.target(user))
                     .withDebug(Map.of("sendEmail", sendEmail, "revokeSessions", revokeSessions)));
             if (revokeSessions) {

@@ -289,8 +289,8 @@ class ActivationHttpTest {
         String id = userIdOf(login);
         char last = token.charAt(token.length() - 1);
         String tampered = token.substring(0, token.length() - 1) + (last == 'a' ? 'b' : 'a');
-        String recovery = server.wiring().db.tx(h -> new UserTokens(new dev.gatehouse.storage.Ids(new java.security.SecureRandom()))
-                .issue(h, id, UserTokens.Purpose.RECOVERY, server.clock.instant(), Duration.ofHours(1)));
+        String recovery = server.wiring().db.tx(h -> new UserTokenStore(new dev.gatehouse.storage.Ids(new java.security.SecureRandom()))
+                .issue(h, id, UserTokenStore.Purpose.RECOVERY, server.clock.instant(), Duration.ofHours(1)));
         for (String bad : List.of(tampered, "short", "x".repeat(300), recovery, "%00", "..%2F..%2Fadmin")) {
             Http.Response r = server.browser().get("/welcome/" + bad);
             assertThat(r.status()).as(bad).isIn(404, 410, 400);

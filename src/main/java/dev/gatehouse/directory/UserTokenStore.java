@@ -10,14 +10,14 @@ import java.time.Instant;
 import java.util.Optional;
 
 /**
- * The single-use secrets Gatehouse sends to a person in a link (issue #19): Okta's {@code activationToken} and
+ * SQL for {@code user_tokens}: the single-use secrets Gatehouse sends to a person in a link (issue #19): Okta's {@code activationToken} and
  * {@code recoveryToken}. A token is 20 base62 characters (about 119 bits, Okta's tokens have this shape); only its
  * SHA-256 is stored, so the table leaks nothing usable. A user has at most one live token per purpose: issuing a new one
  * replaces the old (Okta: a new activation email invalidates the earlier link). {@link #peek} checks a token without
  * using it (a mail scanner that fetches the link changes nothing); {@link #consume} uses it up, once, in the caller's
  * transaction, so the change it authorizes and the token's end commit together.
  */
-public final class UserTokens {
+public final class UserTokenStore {
 
     /**
      * What a token is for; a token of one purpose is never accepted for another. PASSWORD_EXPIRED (added by the recovery
@@ -35,7 +35,7 @@ public final class UserTokens {
 
     private final Ids ids;
 
-    public UserTokens(Ids ids) {
+    public UserTokenStore(Ids ids) {
         this.ids = ids;
     }
 
