@@ -251,6 +251,12 @@ class OktaManagementSdkTest {
         if (email.getStatus() != LifecycleStatus.ACTIVE) {
             assertThat(authenticators.activateAuthenticator(email.getId()).getStatus()).isEqualTo(LifecycleStatus.ACTIVE);
         }
+        // Okta's AuthenticatorKeyEmail, with its settings as the spec's example: allowedFor any, 5 minutes by default.
+        assertThat(email).isInstanceOf(com.okta.sdk.resource.model.AuthenticatorKeyEmail.class);
+        com.okta.sdk.resource.model.AuthenticatorKeyEmailAllOfSettings settings =
+                ((com.okta.sdk.resource.model.AuthenticatorKeyEmail) email).getSettings();
+        assertThat(settings.getAllowedFor()).isEqualTo(com.okta.sdk.resource.model.AllowedForEnum.ANY);
+        assertThat(settings.getTokenLifetimeInMinutes().intValue()).isEqualTo(5);
         UserFactorApi factors = new UserFactorApi(client);
         String login = "email." + SEQ.incrementAndGet() + "@sdk.test";
         User user = UserBuilder.instance().setEmail(login).setLogin(login).setFirstName("E").setLastName("Mail")
@@ -264,6 +270,14 @@ class OktaManagementSdkTest {
         assertThat(pending).isInstanceOf(com.okta.sdk.resource.model.UserFactorEmail.class);
         assertThat(pending.getStatus()).isEqualTo(UserFactorStatus.PENDING_ACTIVATION);
         assertThat(pending.getLinks().getResend()).isNotNull();
+        assertThat(pending.getId()).startsWith("emf").hasSize(20);
+        assertThat(((com.okta.sdk.resource.model.UserFactorEmail) pending).getProfile().getEmail()).isEqualTo(login);
+        // resendEnrollFactor (the SDK's ResendUserFactor) right after the enrollment email: Okta's 429 E0000118.
+        ApiException tooSoon = catchThrowableOfType(ApiException.class, () -> factors.resendEnrollFactor(user.getId(), pending.getId(),
+                new com.okta.sdk.resource.model.ResendUserFactor().factorType(com.okta.sdk.resource.model.ResendUserFactor.FactorTypeEnum.EMAIL),
+                null));
+        assertThat(tooSoon.getCode()).isEqualTo(429);
+        assertThat(tooSoon.getResponseBody()).contains("\"E0000118\"");
         factors.unenrollFactor(user.getId(), pending.getId(), null);
 
         UserFactor active = factors.enrollFactor(user.getId(), request, null, null, null, true, null);
