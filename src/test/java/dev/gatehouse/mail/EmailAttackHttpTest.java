@@ -230,6 +230,33 @@ class EmailAttackHttpTest {
         assertThat(id).isNotBlank();
     }
 
+    /**
+     * A password set another way (an admin's new password through the API, expire_password_with_temp_password) ends the
+     * reset link a "Forgot password?" sent earlier: an admin who answers a compromise with a new password must not leave a
+     * link alive that sets another one (and signs in) for the rest of its hour.
+     */
+    @Test
+    void aPasswordSetAnotherWayEndsThePendingResetLink() {
+        for (String how : List.of("api", "temp")) {
+            String login = unique("other-way-" + how);
+            String id = People.create(server.http(), login, PASSWORD);
+            Browser b = server.browser();
+            Http.Response form = b.get("/signin/forgot-password");
+            assertThat(b.post("/signin/forgot-password", "csrf", Browser.csrf(form), "username", login).status()).isEqualTo(200);
+            String link = TestMail.firstLink(mail.awaitOne(login)).substring(server.url().length());
+            assertThat(b.get(link).status()).isEqualTo(200);
+            Http.Response set = how.equals("api")
+                    ? api.post("/api/v1/users/" + id, "{\"credentials\":{\"password\":{\"value\":\"" + OTHER_PASSWORD + "\"}}}")
+                    : api.post("/api/v1/users/" + id + "/lifecycle/expire_password_with_temp_password", null);
+            assertThat(set.status()).as(set.body()).isEqualTo(200);
+            assertThat(b.get(link).status()).as(how).isEqualTo(410);
+            Http.Response page = b.get("/signin/forgot-password");
+            Http.Response used = b.post(link, "csrf", Browser.csrf(page), "password", NEW_PASSWORD, "confirm", NEW_PASSWORD);
+            assertThat(used.status()).as(how).isEqualTo(410);
+            assertThat(server.browser().signIn(login, NEW_PASSWORD, "/").status()).as(how).isNotEqualTo(303);
+        }
+    }
+
     // ---- CSRF ----
 
     @Test
