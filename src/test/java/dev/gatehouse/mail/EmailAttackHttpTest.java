@@ -22,6 +22,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 
@@ -254,6 +255,62 @@ class EmailAttackHttpTest {
             Http.Response used = b.post(link, "csrf", Browser.csrf(page), "password", NEW_PASSWORD, "confirm", NEW_PASSWORD);
             assertThat(used.status()).as(how).isEqualTo(410);
             assertThat(server.browser().signIn(login, NEW_PASSWORD, "/").status()).as(how).isNotEqualTo(303);
+        }
+    }
+
+    /** Status, headers and page alike for an ACTIVE, a SUSPENDED, a DEPROVISIONED, a STAGED and an unknown login. */
+    @Test
+    void forgotPasswordAnswersAlikeInStatusHeadersAndPage() {
+        String active = unique("alike-a");
+        People.create(server.http(), active, PASSWORD);
+        String suspended = unique("alike-s");
+        String suspendedId = People.create(server.http(), suspended, PASSWORD);
+        assertThat(api.post("/api/v1/users/" + suspendedId + "/lifecycle/suspend", null).status()).isEqualTo(200);
+        String gone = unique("alike-d");
+        String goneId = People.create(server.http(), gone, PASSWORD);
+        assertThat(api.post("/api/v1/users/" + goneId + "/lifecycle/deactivate", null).status()).isEqualTo(200);
+        String staged = unique("alike-t");
+        staged(staged);
+        String unknown = unique("alike-u");
+        Map<String, List<String>> first = null;
+        String firstBody = null;
+        for (String login : List.of(active, suspended, gone, staged, unknown)) {
+            Browser b = server.browser();
+            Http.Response form = b.get("/signin/forgot-password");
+            Http.Response r = b.post("/signin/forgot-password", "csrf", Browser.csrf(form), "username", login);
+            assertThat(r.status()).as(login).isEqualTo(200);
+            Map<String, List<String>> headers = new java.util.TreeMap<>(r.headers().map());
+            // what differs per request whatever the login: the date, the length (the echoed login), the request id, and
+            // the per-client counter (the per-login bucket is not shown, and counts unknown logins alike)
+            headers.keySet().removeAll(List.of("date", "content-length", "x-okta-request-id", "x-rate-limit-remaining",
+                    "x-rate-limit-reset"));
+            String body = r.body().replace(login, "{username}").replaceAll("name=\"csrf\" value=\"[^\"]*\"", "");
+            assertThat(body).doesNotContain(login);
+            if (first == null) {
+                first = headers;
+                firstBody = body;
+            } else {
+                assertThat(headers).as(login).isEqualTo(first);
+                assertThat(body).as(login).isEqualTo(firstBody);
+            }
+        }
+        assertThat(mail.awaitOne(active)).isNotNull();
+        assertThat(mail.messagesTo(suspended)).isEmpty();
+        assertThat(mail.messagesTo(gone)).isEmpty();
+        assertThat(mail.messagesTo(staged)).isEmpty();
+    }
+
+    /** The invalid-link pages do not echo the token they were given. */
+    @Test
+    void anInvalidLinkPageDoesNotEchoItsToken() {
+        String token = "Zq0" + Long.toString(System.nanoTime(), 36).toUpperCase() + "xYz0000000";
+        token = token.substring(0, 20);
+        for (String path : List.of("/reset_password/" + token, "/welcome/" + token, "/tokens/" + token + "/verify",
+                "/signin/email-verify/" + token)) {
+            Http.Response r = server.browser().get(path);
+            assertThat(r.status()).as(path).isLessThan(500);
+            assertThat(r.body()).as(path).doesNotContain(token);
+            assertThat(String.valueOf(r.header("Location"))).as(path).doesNotContain(token);
         }
     }
 
