@@ -186,12 +186,18 @@ public final class UserStore {
     public boolean changeStatus(Handle h, String id, Set<User.Status> from, User.Status to, boolean activation, Instant now) {
         String target = activation ? "CASE WHEN password_hash IS NULL THEN 'PROVISIONED' ELSE :to END" : ":to";
         String in = from.stream().map(s -> "'" + s.name() + "'").sorted().collect(Collectors.joining(", "));
-        return h.createUpdate("UPDATE users SET status = " + target + ", status_changed_at = :now, last_updated_at = :now,"
+        boolean changed = h.createUpdate("UPDATE users SET status = " + target + ", status_changed_at = :now, last_updated_at = :now,"
                         + " activated_at = " + (activation ? ":now" : "activated_at") + ","
                         + " failed_sign_ins = CASE WHEN " + target + " = 'ACTIVE' THEN 0 ELSE failed_sign_ins END"
                         + ", failed_factor_attempts = CASE WHEN " + target + " = 'ACTIVE' THEN 0 ELSE failed_factor_attempts END"
                         + " WHERE id = :id AND status IN (" + in + ")")
                 .bind("id", id).bind("to", to.name()).bind("now", now).execute() == 1;
+        if (changed && (to == User.Status.SUSPENDED || to == User.Status.DEPROVISIONED)) {
+            // A suspended or deactivated user's emailed links end with it (Gatehouse's decision): an unsuspend within a
+            // reset link's hour does not bring back a link sent before (EmailAttackHttpTest#aSuspensionEndsThePendingResetLink).
+            h.createUpdate("DELETE FROM user_tokens WHERE user_id = :id").bind("id", id).execute();
+        }
+        return changed;
     }
 
     /**

@@ -314,6 +314,27 @@ class EmailAttackHttpTest {
         }
     }
 
+    /**
+     * A suspension ends the user's reset link: unsuspended within the link's hour, the person must ask again (before, the
+     * link sent before the suspension worked again once the user was ACTIVE).
+     */
+    @Test
+    void aSuspensionEndsThePendingResetLink() {
+        String login = unique("suspended-link");
+        String id = People.create(server.http(), login, PASSWORD);
+        Browser b = server.browser();
+        Http.Response form = b.get("/signin/forgot-password");
+        assertThat(b.post("/signin/forgot-password", "csrf", Browser.csrf(form), "username", login).status()).isEqualTo(200);
+        String link = TestMail.firstLink(mail.awaitOne(login)).substring(server.url().length());
+        assertThat(b.get(link).status()).isEqualTo(200);
+        assertThat(api.post("/api/v1/users/" + id + "/lifecycle/suspend", null).status()).isEqualTo(200);
+        assertThat(b.get(link).status()).isEqualTo(410);
+        assertThat(api.post("/api/v1/users/" + id + "/lifecycle/unsuspend", null).status()).isEqualTo(200);
+        assertThat(b.get(link).status()).isEqualTo(410);
+        Http.Response page = b.get("/signin/forgot-password");
+        assertThat(b.post(link, "csrf", Browser.csrf(page), "password", NEW_PASSWORD, "confirm", NEW_PASSWORD).status()).isEqualTo(410);
+    }
+
     // ---- CSRF ----
 
     @Test
