@@ -130,12 +130,26 @@ public final class UserStore {
      * False when the user does not exist.
      */
     public boolean setPassword(Handle h, String id, String hash, Instant now) {
-        return h.createUpdate("""
+        boolean set = h.createUpdate("""
                         UPDATE users SET password_hash = :hash, password_changed_at = :now, last_updated_at = :now,
                             status_changed_at = CASE WHEN status = 'PROVISIONED' THEN :now ELSE status_changed_at END,
                             status = CASE WHEN status = 'PROVISIONED' THEN 'ACTIVE' ELSE status END
                         WHERE id = :id""")
                 .bind("id", id).bind("hash", hash).bind("now", now).execute() == 1;
+        endPasswordLinks(h, id);
+        return set;
+    }
+
+    /**
+     * A password set here (by an admin, an activation, a temporary password) ends the user's pending reset link and
+     * expired-password form: neither may set another password afterwards. Gatehouse's decision, in the store so no way of
+     * setting a password can forget it: an admin who answers a compromise with a new password leaves no "Forgot password?"
+     * link alive for the rest of its hour (EmailAttackHttpTest). The recovery's own change ends them itself
+     * (PasswordRecovery), having used one up.
+     */
+    private static void endPasswordLinks(Handle h, String id) {
+        h.createUpdate("DELETE FROM user_tokens WHERE user_id = :id AND purpose IN ('RECOVERY', 'PASSWORD_EXPIRED')")
+                .bind("id", id).execute();
     }
 
     /**
@@ -155,9 +169,13 @@ public final class UserStore {
     /** Sets the password hash and moves the user to {@code to} (expire with a temporary password), if in {@code from}. */
     public boolean setPasswordAndStatus(Handle h, String id, String hash, Set<User.Status> from, User.Status to, Instant now) {
         String in = from.stream().map(s -> "'" + s.name() + "'").sorted().collect(Collectors.joining(", "));
-        return h.createUpdate("UPDATE users SET password_hash = :hash, password_changed_at = :now, last_updated_at = :now,"
+        boolean set = h.createUpdate("UPDATE users SET password_hash = :hash, password_changed_at = :now, last_updated_at = :now,"
                         + " status_changed_at = :now, status = :to WHERE id = :id AND status IN (" + in + ")")
                 .bind("id", id).bind("hash", hash).bind("to", to.name()).bind("now", now).execute() == 1;
+        if (set) {
+            endPasswordLinks(h, id);
+        }
+        return set;
     }
 
     /**
@@ -168,12 +186,18 @@ public final class UserStore {
     public boolean changeStatus(Handle h, String id, Set<User.Status> from, User.Status to, boolean activation, Instant now) {
         String target = activation ? "CASE WHEN password_hash IS NULL THEN 'PROVISIONED' ELSE :to END" : ":to";
         String in = from.stream().map(s -> "'" + s.name() + "'").sorted().collect(Collectors.joining(", "));
-        return h.createUpdate("UPDATE users SET status = " + target + ", status_changed_at = :now, last_updated_at = :now,"
+        boolean changed = h.createUpdate("UPDATE users SET status = " + target + ", status_changed_at = :now, last_updated_at = :now,"
                         + " activated_at = " + (activation ? ":now" : "activated_at") + ","
                         + " failed_sign_ins = CASE WHEN " + target + " = 'ACTIVE' THEN 0 ELSE failed_sign_ins END"
                         + ", failed_factor_attempts = CASE WHEN " + target + " = 'ACTIVE' THEN 0 ELSE failed_factor_attempts END"
                         + " WHERE id = :id AND status IN (" + in + ")")
                 .bind("id", id).bind("to", to.name()).bind("now", now).execute() == 1;
+        if (changed && (to == User.Status.SUSPENDED || to == User.Status.DEPROVISIONED)) {
+            // A suspended or deactivated user's emailed links end with it (Gatehouse's decision): an unsuspend within a
+            // reset link's hour does not bring back a link sent before (EmailAttackHttpTest#aSuspensionEndsThePendingResetLink).
+            h.createUpdate("DELETE FROM user_tokens WHERE user_id = :id").bind("id", id).execute();
+        }
+        return changed;
     }
 
     /**
