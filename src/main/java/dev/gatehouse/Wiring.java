@@ -341,7 +341,7 @@ public final class Wiring implements AutoCloseable {
             WebAuthn webAuthn = new WebAuthn(db, factorStore, new WebAuthnStore(), authenticators, directoryUsers, rateLimits, log, ids, clock,
                     config.baseUrl(), config.webauthnRpId().orElse(config.baseUri().getHost()), config.orgName());
             dev.gatehouse.mfa.EmailFactors emailFactors = new dev.gatehouse.mfa.EmailFactors(db, factorStore, new dev.gatehouse.mfa.EmailChallengeStore(),
-                    authenticators, directoryUsers, mail, rateLimits, log, ids, clock, config.baseUrl());
+                    authenticators, directoryUsers, mail, rateLimits, log, ids, clock, config.baseUrl(), keyEncryption.derive("email-factor-code"));
             DirectoryJson directoryJson = new DirectoryJson(config.baseUrl(), factors::withAny);
             SignOn signOn = new SignOn(factors, authenticators, signOnPolicies);
             RateLimitFilter rateLimitFilter = new RateLimitFilter(rateLimits, errors, signInPages::tooManyAttempts, Logins::key);

@@ -171,6 +171,11 @@ class EmailFactorHttpTest {
         String token = link(enrollment).substring(link(enrollment).lastIndexOf('/') + 1);
         assertThat(Sql.count(server.wiring().db, "SELECT COUNT(*) FROM email_factor_challenges WHERE code_hash = '" + code
                 + "' OR link_hash = '" + token + "'")).isZero();
+        // Nor a plain hash of it, which a million guesses would reverse offline: the stored code is keyed (HMAC under the KEK).
+        String stored = server.wiring().db.read(h -> h.createQuery("SELECT id || ':' || code_hash FROM email_factor_challenges WHERE factor_id = :f")
+                .bind("f", id).mapTo(String.class).one());
+        String challengeId = stored.substring(0, stored.indexOf(':'));
+        assertThat(stored.substring(stored.indexOf(':') + 1)).isNotEqualTo(dev.gatehouse.storage.Hashes.sha256(challengeId + ":" + code));
 
         String wrong = code.equals("000000") ? "111111" : "000000";
         Http.Response bad = api.post(factors(p.id()) + "/" + id + "/lifecycle/activate", passCode(wrong));
