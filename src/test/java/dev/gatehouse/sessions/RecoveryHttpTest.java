@@ -502,6 +502,63 @@ class RecoveryHttpTest {
         assertThat(recoveryTokens(id)).isEqualTo(1);
     }
 
+    @Test
+    void anAdminSettingAPasswordThroughTheApiMakesARecoveringOrExpiredUserActiveAndEndsTheEmailedLink() {
+        String login = unique("api-set");
+        String id = People.create(server.http(), login, PASSWORD);
+        String link = adminLink(id);
+        assertThat(status(id)).isEqualTo("RECOVERY");
+        assertThat(server.browser().get(link).status()).isEqualTo(200);
+        long updates = events("user.account.update_password", "SUCCESS");
+        Http.Response set = api.post("/api/v1/users/" + id, "{\"credentials\":{\"password\":{\"value\":\"" + NEW_PASSWORD + "\"}}}");
+        assertThat(set.status()).as(set.body()).isEqualTo(200);
+        assertThat(set.json().get("status").asText()).isEqualTo("ACTIVE");
+        assertThat(status(id)).isEqualTo("ACTIVE");
+        assertThat(events("user.account.update_password", "SUCCESS")).isEqualTo(updates + 1);
+        assertThat(recoveryTokens(id)).as("the emailed link ends with the admin's password").isZero();
+        Browser b = server.browser();
+        assertThat(b.get(link).status()).isEqualTo(410);
+        assertThat(b.post(link, "csrf", Browser.csrf(b.get("/signin")), "password", "Other-Harbor-Kite-42", "confirm",
+                "Other-Harbor-Kite-42").status()).isEqualTo(410);
+        assertThat(server.browser().signIn(login, NEW_PASSWORD, "/").status()).as("the admin's password signs in").isEqualTo(303);
+
+        // PASSWORD_EXPIRED → ACTIVE as well; a refused password (policy) changes nothing.
+        assertThat(api.post("/api/v1/users/" + id + "/lifecycle/expire_password", null).status()).isEqualTo(200);
+        assertThat(status(id)).isEqualTo("PASSWORD_EXPIRED");
+        Http.Response weak = api.post("/api/v1/users/" + id, "{\"credentials\":{\"password\":{\"value\":\"short\"}}}");
+        assertThat(weak.status()).isEqualTo(400);
+        assertThat(weak.json().get("errorCode").asText()).isEqualTo("E0000001");
+        assertThat(status(id)).isEqualTo("PASSWORD_EXPIRED");
+        Http.Response again = api.post("/api/v1/users/" + id, "{\"credentials\":{\"password\":{\"value\":\"" + PASSWORD + "\"}}}");
+        assertThat(again.status()).as(again.body()).isEqualTo(200);
+        assertThat(status(id)).isEqualTo("ACTIVE");
+        Http.Response signedIn = server.browser().signIn(login, PASSWORD, "/");
+        assertThat(signedIn.status()).isEqualTo(303);
+        assertThat(signedIn.header("Location")).doesNotContain("password-expired");
+    }
+
+    @Test
+    void anAdminSettingAPasswordInTheConsoleMakesARecoveringUserActiveAndEndsTheEmailedLink() {
+        String login = unique("console-set");
+        String id = People.create(server.http(), login, PASSWORD);
+        String link = adminLink(id);
+        Browser admin = server.browser();
+        assertThat(admin.signIn(TestServer.ADMIN, TestServer.ADMIN_PASSWORD, "/admin").status()).isEqualTo(303);
+        Http.Response person = admin.get("/admin/people/" + id);
+        Http.Response set = admin.post("/admin/people/" + id + "/password", "csrf", Browser.csrf(person), "password", NEW_PASSWORD);
+        assertThat(set.status()).as(set.body()).isEqualTo(303);
+        assertThat(status(id)).isEqualTo("ACTIVE");
+        assertThat(recoveryTokens(id)).isZero();
+        assertThat(server.browser().get(link).status()).isEqualTo(410);
+        assertThat(server.browser().signIn(login, NEW_PASSWORD, "/").status()).isEqualTo(303);
+        // From PASSWORD_EXPIRED too.
+        assertThat(api.post("/api/v1/users/" + id + "/lifecycle/expire_password", null).status()).isEqualTo(200);
+        Http.Response again = admin.post("/admin/people/" + id + "/password", "csrf", Browser.csrf(admin.get("/admin/people/" + id)),
+                "password", PASSWORD);
+        assertThat(again.status()).isEqualTo(303);
+        assertThat(status(id)).isEqualTo("ACTIVE");
+    }
+
     private static String field(Http.Response page, String name) {
         java.util.regex.Matcher m = java.util.regex.Pattern.compile("name=\"" + name + "\" value=\"([^\"]+)\"").matcher(page.body());
         assertThat(m.find()).as(page.body()).isTrue();
