@@ -262,7 +262,7 @@ public final class Wiring implements AutoCloseable {
                         return v;
                     }).orElse(java.util.Map.of()), Duration.ofMillis(Long.getLong("gatehouse.mail.pollMillis", 5_000)));
             dev.gatehouse.directory.UserTokenStore userTokens = new dev.gatehouse.directory.UserTokenStore(ids);
-            Users directoryUsers = new Users(db, users, groupStore, hasher, log, ids, clock, config.lockoutAttempts(), revocation);
+            Users directoryUsers = new Users(db, users, groupStore, hasher, log, ids, clock, config.lockoutAttempts(), revocation, userTokens);
             Groups directoryGroups = new Groups(db, groupStore, users, log, ids, clock);
             // Activation (issue #19): the activation link and the welcome page.
             dev.gatehouse.directory.Activations activations = new dev.gatehouse.directory.Activations(db, users, directoryUsers, hasher, log,
