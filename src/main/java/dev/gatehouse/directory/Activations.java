@@ -112,8 +112,10 @@ public final class Activations {
     /**
      * {@code POST /api/v1/users/{id}/lifecycle/reactivate?sendEmail=} (Okta's default false): a PROVISIONED user gets a new
      * link and the old one dies. Any other status is 403 E0000038 "This operation is not allowed in the user's current
-     * status." (Okta's answer to a lifecycle operation the status forbids; it also allows RECOVERY, a status Gatehouse
-     * does not have).
+     * status." (Okta's answer to a lifecycle operation the status forbids). Okta also allows RECOVERY, for a user without
+     * a password who completes activation through the reset flow; Gatehouse's RECOVERY users (admin reset_password) all
+     * have a password and already hold a reset link, so reactivating them is refused too (a decision: re-sending the
+     * reset link is reset_password again; docs/okta/email.md §1.4).
      */
     public Optional<Link> reactivate(EventContext ctx, String id, boolean sendEmail) {
         User current = users.get(id);

@@ -135,12 +135,12 @@ public final class Outbox implements Mail, AutoCloseable {
         String name = email.toName() == null ? null : email.toName().substring(0, Math.min(200, email.toName().length()));
         store.insert(h, new MailStore.Row(id, email.template().name(), bounded(email.to(), 320), name, email.userId(), status.name(),
                 0, invalid.orElse(null), subject.kekId(), subject.ciphertext(), body.ciphertext(), now, now, null));
-        log.record(h, ctx, SystemLog.Entry.success(queuedEventType(email.template()), "Email queued: " + email.template().name(),
+        log.record(h, ctx, SystemLog.Entry.success(queuedEventType(email.template()), displayMessage(queuedEventType(email.template())),
                         target(email.userId(), email.to(), email.toName()))
                 .withDebug(Map.of("emailId", id, "template", email.template().name(), "deliveryStatus",
                         status == Status.KEPT ? "KEPT" : "QUEUED")));
         if (invalid.isPresent()) {
-            log.record(h, ctx, SystemLog.Entry.failure(DELIVERY, "Email delivery failed", invalid.get(),
+            log.record(h, ctx, SystemLog.Entry.failure(DELIVERY, displayMessage(DELIVERY), invalid.get(),
                     target(email.userId(), email.to(), email.toName())).withDebug(Map.of("emailId", id, "template", email.template().name(),
                     "deliveryStatus", "FAILED")));
         }
@@ -280,10 +280,12 @@ public final class Outbox implements Mail, AutoCloseable {
             boolean permanent = permanent(e);
             boolean giveUp = permanent || !next.isBefore(r.createdAt().plus(GIVE_UP_AFTER));
             debug.put("deliveryStatus", giveUp ? "FAILED" : "DEFERRED");
+            if (!giveUp) {
+                debug.put("retryAt", next.toString());
+            }
             db.tx(h -> {
                 store.markFailed(h, id, error, next, giveUp);
-                log.record(h, ctx, SystemLog.Entry.failure(DELIVERY, giveUp ? "Email delivery failed; not retried" : "Email delivery failed; "
-                        + "retried at " + next, error, target).withDebug(debug));
+                log.record(h, ctx, SystemLog.Entry.failure(DELIVERY, displayMessage(DELIVERY), error, target).withDebug(debug));
                 return null;
             });
             LOG.warn("Email {} ({}) to {} not delivered (attempt {}): {}{}", id, r.template(), r.recipient(), r.attempts(), error,
@@ -293,7 +295,7 @@ public final class Outbox implements Mail, AutoCloseable {
         debug.put("deliveryStatus", "DELIVERED");
         db.tx(h -> {
             store.markSent(h, id, clock.instant());
-            log.record(h, ctx, SystemLog.Entry.success(DELIVERY, "Email delivered to the mail server", target).withDebug(debug));
+            log.record(h, ctx, SystemLog.Entry.success(DELIVERY, displayMessage(DELIVERY), target).withDebug(debug));
             return null;
         });
         return true;
@@ -360,7 +362,7 @@ public final class Outbox implements Mail, AutoCloseable {
             if (r.isEmpty() || sender == null || !store.requeue(h, id, clock.instant())) {
                 return false;
             }
-            log.record(h, ctx, SystemLog.Entry.success(DELIVERY, "Email queued again by an admin",
+            log.record(h, ctx, SystemLog.Entry.success(DELIVERY, displayMessage(DELIVERY),
                     target(r.get().userId(), r.get().recipient(), r.get().recipientName())).withDebug(Map.of("emailId", id,
                     "template", r.get().template(), "deliveryStatus", "REQUEUED")));
             return true;
@@ -416,6 +418,23 @@ public final class Outbox implements Mail, AutoCloseable {
      * QUEUED, KEPT (dev mailbox), DELIVERED, DEFERRED (a retry is scheduled), FAILED (given up) or REQUEUED (an admin's retry).
      */
     static String queuedEventType(EmailTemplate template) {
+        return queuedEventTypeOf(template);
+    }
+
+    /**
+     * Okta's displayMessage of each email event type, as its catalogue gives it (Okta's message is the same for every
+     * event of a type; what happened — QUEUED, DELIVERED, FAILED… — is told in debugData {@code deliveryStatus}, the
+     * retry time in {@code retryAt}, the failure in outcome.reason).
+     */
+    static String displayMessage(String eventType) {
+        return switch (eventType) {
+            case PASSWORD_RESET_SENT -> "Send self-service password reset email.";
+            case FACTOR_VERIFY_SENT -> "An email was sent to a user for verification.";
+            default -> "An email's delivery status was updated.";
+        };
+    }
+
+    private static String queuedEventTypeOf(EmailTemplate template) {
         return switch (template) {
             case ForgotPassword -> PASSWORD_RESET_SENT;
             case EmailChallenge, EmailFactorVerification -> FACTOR_VERIFY_SENT;

@@ -174,7 +174,11 @@ public final class Templates {
         return b.toString();
     }
 
-    /** The default texts, after Okta's default email templates' wording. */
+    /**
+     * The default texts, after Okta's default email templates' wording; the subjects are the default subjects Okta's
+     * custom-email guide lists for each template (docs/okta/email.md §4.2), "Welcome to ${org.name}!" being the spec's
+     * default-content example of UserActivation (Okta renders it "Welcome to Okta!").
+     */
     public static Text defaults(EmailTemplate template) {
         return switch (template) {
             case UserActivation -> text("Welcome to ${org.name}!",
@@ -191,13 +195,13 @@ public final class Templates {
                             "Click this link to reset the password for your username, ${user.profile.login}. The link can be used once "
                                     + "and expires in ${org.recoveryTokenExpirationMinutes} minutes."),
                     "resetPasswordLink", "Reset Password", null);
-            case PasswordResetByAdmin -> text("Account password reset",
+            case PasswordResetByAdmin -> text("Account Password Reset",
                     List.of("Hi ${user.profile.firstName},",
                             "Your ${org.name} administrator has requested a password reset for your account.",
                             "Click this link to choose a new password for your username, ${user.profile.login}. The link can be used once "
                                     + "and expires in ${org.recoveryTokenExpirationMinutes} minutes."),
                     "resetPasswordLink", "Reset Password", null);
-            case EmailChallenge -> text("One-time verification code",
+            case EmailChallenge -> text("One-time Email Authentication Link",
                     List.of("Hi ${user.profile.firstName},",
                             "You are signing in to ${org.name}. The link below works in the browser where you started signing in; "
                                     + "otherwise (another browser or device), type this code on the sign-in page. "
@@ -208,7 +212,7 @@ public final class Templates {
                             "To finish setting up email as a way to verify your identity in ${org.name}, enter this code or click the "
                                     + "link below. If you did not ask for this, you can ignore this email."),
                     "verificationLink", "Verify Email Address", "verificationToken");
-            case PasswordChanged -> text("Your password was changed",
+            case PasswordChanged -> text("Password Changed",
                     List.of("Hi ${user.profile.firstName},",
                             "The password for your ${org.name} account ${user.profile.login} was just changed.",
                             "If you made this change, you can ignore this email. If you did not, contact your administrator right away."),

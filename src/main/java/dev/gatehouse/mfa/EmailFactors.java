@@ -328,8 +328,8 @@ public final class EmailFactors {
 
     private static SystemLog.Entry redeemed(boolean success, String reason, String action, User u, Factor f) {
         SystemLog.Entry e = success
-                ? SystemLog.Entry.success(REDEEMED, "User completed an email factor challenge", Factors.userTarget(u), Factors.factorTarget(f))
-                : SystemLog.Entry.failure(REDEEMED, "User completed an email factor challenge", reason, Factors.userTarget(u), Factors.factorTarget(f));
+                ? SystemLog.Entry.success(REDEEMED, "User completed an email factor challenge.", Factors.userTarget(u), Factors.factorTarget(f))
+                : SystemLog.Entry.failure(REDEEMED, "User completed an email factor challenge.", reason, Factors.userTarget(u), Factors.factorTarget(f));
         return e.withDebug(Map.of("action", action));
     }
 

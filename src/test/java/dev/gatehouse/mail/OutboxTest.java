@@ -90,6 +90,16 @@ class OutboxTest {
         assertThat(delivered()).isEqualTo(delivered + 1);
         assertThat(Sql.count(server.wiring().db, "SELECT COUNT(*) FROM system_log_events WHERE debug_data LIKE '%reset-password%'"
                 + " OR display_message LIKE '%reset-password%'")).isZero();
+        // Okta's displayMessage for each email event type (its catalogue's); what happened is in debugData deliveryStatus.
+        assertThat(Sql.count(server.wiring().db, "SELECT COUNT(*) FROM system_log_events WHERE event_type = "
+                + "'system.email.password_reset.sent_message' AND display_message = 'Send self-service password reset email.'"))
+                .isPositive();
+        assertThat(Sql.count(server.wiring().db, "SELECT COUNT(*) FROM system_log_events WHERE event_type = 'system.email.delivery'"
+                + " AND display_message = 'An email''s delivery status was updated.' AND debug_data LIKE '%DELIVERED%'")).isPositive();
+        assertThat(Sql.count(server.wiring().db, "SELECT COUNT(*) FROM system_log_events WHERE event_type LIKE 'system.email.%'"
+                + " AND event_type NOT LIKE 'system.email.template.%' AND display_message NOT IN ('Send self-service password reset email.',"
+                + " 'An email was sent to a user for verification.', 'An email''s delivery status was updated.',"
+                + " 'User completed an email factor challenge.')")).isZero();
         assertThat(server.wiring().mail.recent(50)).anySatisfy(msg -> {
             assertThat(msg.to()).isEqualTo(to);
             assertThat(msg.subject()).isEqualTo("Account password reset");

@@ -49,6 +49,20 @@ class TemplatesTest {
         assertThat(r.text()).contains("Code: 123456").contains("https://id.example.com/signin/email-verify/x");
     }
 
+    /** The default subjects are Okta's, as its custom-email guide lists them per template (docs/okta/email.md §4.2). */
+    @Test
+    void theDefaultSubjectsAreOktas() {
+        Map<EmailTemplate, String> okta = Map.of(
+                EmailTemplate.UserActivation, "Welcome to ${org.name}!",
+                EmailTemplate.ForgotPassword, "Account password reset",
+                EmailTemplate.PasswordResetByAdmin, "Account Password Reset",
+                EmailTemplate.EmailChallenge, "One-time Email Authentication Link",
+                EmailTemplate.EmailFactorVerification, "Confirm your email address",
+                EmailTemplate.PasswordChanged, "Password Changed");
+        assertThat(okta).hasSize(EmailTemplate.values().length);
+        okta.forEach((t, subject) -> assertThat(Templates.defaults(t).subject()).as(t.name()).isEqualTo(subject));
+    }
+
     @Test
     void aValueIsNeverExpandedAgain() {
         Templates.Text t = new Templates.Text("Hi ${user.profile.firstName}", "Hi ${user.profile.firstName} of ${org.name}", "x");

@@ -544,7 +544,7 @@ class RecoveryHttpTest {
         assertThat(recoveryTokens(id)).isEqualTo(1);
         String login = api.get("/api/v1/users/" + id).json().at("/profile/login").asText();
         MimeMessage email = mail.awaitOne(login);
-        assertThat(TestMail.subject(email)).isEqualTo("Account password reset");
+        assertThat(TestMail.subject(email)).isEqualTo("Account Password Reset");
         assertThat(TestMail.firstLink(email)).startsWith(server.url() + "/reset_password/");
         assertThat(server.browser().get(TestMail.firstLink(email).substring(server.url().length())).status()).isEqualTo(200);
 

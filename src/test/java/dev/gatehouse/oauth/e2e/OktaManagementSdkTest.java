@@ -9,6 +9,10 @@ import com.okta.sdk.resource.api.ApplicationUsersApi;
 import com.okta.sdk.resource.api.TrustedOriginApi;
 import com.okta.sdk.resource.api.UserApi;
 import com.okta.sdk.resource.api.UserLifecycleApi;
+import com.okta.sdk.resource.api.UserCredApi;
+import com.okta.sdk.resource.model.CreateUserRequest;
+import com.okta.sdk.resource.model.ResetPasswordToken;
+import com.okta.sdk.resource.model.UserActivationToken;
 import com.okta.sdk.resource.api.UserSessionsApi;
 import com.okta.sdk.resource.api.AuthorizationServerClaimsApi;
 import com.okta.sdk.resource.model.OAuth2Claim;
@@ -166,11 +170,73 @@ class OktaManagementSdkTest {
     }
 
     /**
-     * Google Authenticator through the SDK as FactorsIT (okta-sdk-java's own integration test) does it: the admin
-     * activates the {@code google_otp} authenticator ({@code AuthenticatorApi}), enrolls a {@code token:software:totp}
-     * factor with provider GOOGLE, computes the code from the shared secret the answer carries, activates the factor with
-     * it, and verifies a later code; the SDK parses every answer into its own models.
+     * The lifecycle operations of issue 19 through okta-sdk-java's own APIs and models, as an Okta customer calls them:
+     * createUser with activate=true and no credentials (PROVISIONED, Okta's welcome flow), activateUser/reactivateUser
+     * with sendEmail=false (UserActivationToken), their 403s for an ACTIVE user (E0000016, E0000038), resetPassword
+     * (ResetPasswordToken, RECOVERY), expirePassword (the User, PASSWORD_EXPIRED) and expirePasswordWithTempPassword;
+     * the User's {@code _links} for each status parse into the SDK's UserLinks.
      */
+    @Test
+    void activatesResetsAndExpiresThroughUserLifecycleApiAndUserCredApi() {
+        UserApi users = new UserApi(client);
+        UserLifecycleApi lifecycle = new UserLifecycleApi(client);
+        UserCredApi credentials = new UserCredApi(client);
+
+        String invited = "invited." + SEQ.incrementAndGet() + "@sdk.test";
+        User provisioned = users.createUser(new CreateUserRequest().profile(new UserProfile().login(invited).email(invited)
+                .firstName("In").lastName("Vited")), true, false, null);
+        assertThat(provisioned.getStatus()).isEqualTo(UserStatus.PROVISIONED);
+        assertThat(provisioned.getLinks().getReactivate().getHref()).endsWith("/lifecycle/reactivate");
+        assertThat(provisioned.getLinks().getActivate()).isNull();
+        UserActivationToken again = lifecycle.reactivateUser(provisioned.getId(), false);
+        assertThat(again.getActivationToken()).isNotBlank();
+        assertThat(again.getActivationUrl()).startsWith(https.origin).endsWith("/" + again.getActivationToken());
+
+        String staged = "staged." + SEQ.incrementAndGet() + "@sdk.test";
+        User stagedUser = users.createUser(new CreateUserRequest().profile(new UserProfile().login(staged).email(staged)
+                .firstName("St").lastName("Aged")), false, false, null);
+        assertThat(stagedUser.getStatus()).isEqualTo(UserStatus.STAGED);
+        assertThat(stagedUser.getLinks().getActivate().getHref()).endsWith("/lifecycle/activate");
+        UserActivationToken link = lifecycle.activateUser(stagedUser.getId(), false);
+        assertThat(link.getActivationToken()).isNotBlank();
+        assertThat(link.getActivationUrl()).startsWith(https.origin).endsWith("/" + link.getActivationToken());
+        assertThat(users.getUser(stagedUser.getId(), null, null).getStatus()).isEqualTo(UserStatus.PROVISIONED);
+
+        String login = "life." + SEQ.incrementAndGet() + "@sdk.test";
+        User active = UserBuilder.instance().setEmail(login).setLogin(login).setFirstName("Li").setLastName("Fe")
+                .setPassword(PASSWORD.toCharArray()).setActive(true).buildAndCreate(users);
+        assertThat(active.getLinks().getResetPassword().getHref()).endsWith("/lifecycle/reset_password");
+        assertThat(active.getLinks().getExpirePassword().getHref()).endsWith("/lifecycle/expire_password");
+        assertThat(active.getLinks().getReactivate()).isNull();
+        ApiException already = catchThrowableOfType(ApiException.class, () -> lifecycle.activateUser(active.getId(), false));
+        assertThat(already.getCode()).isEqualTo(403);
+        assertThat(already.getResponseBody()).contains("\"E0000016\"");
+        ApiException notAllowed = catchThrowableOfType(ApiException.class, () -> lifecycle.reactivateUser(active.getId(), false));
+        assertThat(notAllowed.getCode()).isEqualTo(403);
+        assertThat(notAllowed.getResponseBody()).contains("\"E0000038\"");
+
+        User expired = credentials.expirePassword(active.getId());
+        assertThat(expired.getId()).isEqualTo(active.getId());
+        assertThat(expired.getStatus()).isEqualTo(UserStatus.PASSWORD_EXPIRED);
+
+        ResetPasswordToken reset = credentials.resetPassword(active.getId(), false, false);
+        assertThat(reset.getResetPasswordUrl()).startsWith(https.origin + "/");
+        User recovering = users.listUsers(null, null, null, null, "profile.login eq \"" + login + "\"", null, null, null).getFirst();
+        assertThat(recovering.getStatus()).isEqualTo(UserStatus.RECOVERY);
+        ApiException cannotExpire = catchThrowableOfType(ApiException.class, () -> credentials.expirePassword(active.getId()));
+        assertThat(cannotExpire.getCode()).isEqualTo(403);
+        assertThat(cannotExpire.getResponseBody()).contains("\"E0000038\"");
+
+        String other = "temp." + SEQ.incrementAndGet() + "@sdk.test";
+        User tempUser = UserBuilder.instance().setEmail(other).setLogin(other).setFirstName("Te").setLastName("Mp")
+                .setPassword(PASSWORD.toCharArray()).setActive(true).buildAndCreate(users);
+        // okta-sdk-java 24 declares this operation's answer as User although Okta's spec says TempPassword; it parses
+        // Gatehouse's {"tempPassword"} (the spec's shape, checked by OktaSdkClients) without failing.
+        credentials.expirePasswordWithTempPassword(tempUser.getId(), false);
+        assertThat(users.listUsers(null, null, null, null, "profile.login eq \"" + other + "\"", null, null, null).getFirst()
+                .getStatus()).isEqualTo(UserStatus.PASSWORD_EXPIRED);
+    }
+
     /**
      * The email factor (issue 19) through the SDK's own models: enrolling (pending, whose {@code _links.resend} must
      * parse into UserFactorLinks, and with {@code activate=true}), listing as {@code UserFactorEmail}, and a verify
@@ -185,6 +251,12 @@ class OktaManagementSdkTest {
         if (email.getStatus() != LifecycleStatus.ACTIVE) {
             assertThat(authenticators.activateAuthenticator(email.getId()).getStatus()).isEqualTo(LifecycleStatus.ACTIVE);
         }
+        // Okta's AuthenticatorKeyEmail, with its settings as the spec's example: allowedFor any, 5 minutes by default.
+        assertThat(email).isInstanceOf(com.okta.sdk.resource.model.AuthenticatorKeyEmail.class);
+        com.okta.sdk.resource.model.AuthenticatorKeyEmailAllOfSettings settings =
+                ((com.okta.sdk.resource.model.AuthenticatorKeyEmail) email).getSettings();
+        assertThat(settings.getAllowedFor()).isEqualTo(com.okta.sdk.resource.model.AllowedForEnum.ANY);
+        assertThat(settings.getTokenLifetimeInMinutes().intValue()).isEqualTo(5);
         UserFactorApi factors = new UserFactorApi(client);
         String login = "email." + SEQ.incrementAndGet() + "@sdk.test";
         User user = UserBuilder.instance().setEmail(login).setLogin(login).setFirstName("E").setLastName("Mail")
@@ -198,6 +270,14 @@ class OktaManagementSdkTest {
         assertThat(pending).isInstanceOf(com.okta.sdk.resource.model.UserFactorEmail.class);
         assertThat(pending.getStatus()).isEqualTo(UserFactorStatus.PENDING_ACTIVATION);
         assertThat(pending.getLinks().getResend()).isNotNull();
+        assertThat(pending.getId()).startsWith("emf").hasSize(20);
+        assertThat(((com.okta.sdk.resource.model.UserFactorEmail) pending).getProfile().getEmail()).isEqualTo(login);
+        // resendEnrollFactor (the SDK's ResendUserFactor) right after the enrollment email: Okta's 429 E0000118.
+        ApiException tooSoon = catchThrowableOfType(ApiException.class, () -> factors.resendEnrollFactor(user.getId(), pending.getId(),
+                new com.okta.sdk.resource.model.ResendUserFactor().factorType(com.okta.sdk.resource.model.ResendUserFactor.FactorTypeEnum.EMAIL),
+                null));
+        assertThat(tooSoon.getCode()).isEqualTo(429);
+        assertThat(tooSoon.getResponseBody()).contains("\"E0000118\"");
         factors.unenrollFactor(user.getId(), pending.getId(), null);
 
         UserFactor active = factors.enrollFactor(user.getId(), request, null, null, null, true, null);
@@ -214,6 +294,12 @@ class OktaManagementSdkTest {
         factors.unenrollFactor(user.getId(), active.getId(), null);
     }
 
+    /**
+     * Google Authenticator through the SDK as FactorsIT (okta-sdk-java's own integration test) does it: the admin
+     * activates the {@code google_otp} authenticator ({@code AuthenticatorApi}), enrolls a {@code token:software:totp}
+     * factor with provider GOOGLE, computes the code from the shared secret the answer carries, activates the factor with
+     * it, and verifies a later code; the SDK parses every answer into its own models.
+     */
     @Test
     void enrollsActivatesAndVerifiesAGoogleAuthenticatorFactor() {
         AuthenticatorApi authenticators = new AuthenticatorApi(client);
