@@ -45,7 +45,7 @@ public final class SoftAuthenticator {
 
     private static final ObjectConverter CONVERTER = new ObjectConverter();
 
-    final KeyPair keys;
+    public final KeyPair keys;
     final byte[] credentialId;
     final UUID aaguid = UUID.randomUUID();
     final boolean backupEligible;
