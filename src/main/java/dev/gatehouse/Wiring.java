@@ -262,7 +262,7 @@ public final class Wiring implements AutoCloseable {
                         return v;
                     }).orElse(java.util.Map.of()), Duration.ofMillis(Long.getLong("gatehouse.mail.pollMillis", 5_000)));
             dev.gatehouse.directory.UserTokenStore userTokens = new dev.gatehouse.directory.UserTokenStore(ids);
-            Users directoryUsers = new Users(db, users, groupStore, hasher, log, ids, clock, config.lockoutAttempts(), revocation);
+            Users directoryUsers = new Users(db, users, groupStore, hasher, log, ids, clock, config.lockoutAttempts(), revocation, userTokens);
             Groups directoryGroups = new Groups(db, groupStore, users, log, ids, clock);
             // Activation (issue #19): the activation link and the welcome page.
             dev.gatehouse.directory.Activations activations = new dev.gatehouse.directory.Activations(db, users, directoryUsers, hasher, log,
@@ -351,7 +351,19 @@ public final class Wiring implements AutoCloseable {
                     Duration.ofMinutes(config.mail().recoveryLinkMinutes()), config.baseUrl());
             dev.gatehouse.sessions.RecoveryPages recoveryPages = new dev.gatehouse.sessions.RecoveryPages(passwordRecovery, sessions,
                     signInPages, csrf, pages, config.orgName(), userId -> recoveryFactors(factors, authenticators, userId),
-                    factors::verifyForRecovery);
+                    factors::verifyForRecovery, new dev.gatehouse.sessions.RecoveryPages.RecoveryKeys() {
+                        @Override
+                        public String options(String userId, String binding) {
+                            return webAuthn.startRecoveryAssertion(userId, binding);
+                        }
+
+                        @Override
+                        public void verify(dev.gatehouse.syslog.EventContext ctx, String userId, String binding, String credentialId,
+                                           String clientDataJson, String authenticatorData, String signature, String userHandle) {
+                            webAuthn.finishRecoveryAssertion(ctx, userId, binding, credentialId, clientDataJson, authenticatorData,
+                                    signature, userHandle);
+                        }
+                    });
             signInPages.onPasswordExpired(recoveryPages::showExpired);
             csrf.onRefused(dev.gatehouse.sessions.RecoveryPages.FORGOT, recoveryPages::forgotExpired);
             rateLimitFilter.onRecoveryRefused(recoveryPages::tooMany);
@@ -456,7 +468,7 @@ public final class Wiring implements AutoCloseable {
     /**
      * The factors a person must verify before a password reset (issue #19, Okta's recovery rule): their ACTIVE factors whose
      * authenticator is active (a factor nobody can verify now does not count, as at sign-in); the email authenticator
-     * never counts, the link having come by email. The TOTP ones can be verified on the reset page.
+     * never counts, the link having come by email. The TOTP ones and the security keys / passkeys can be verified on the reset page.
      */
     private static dev.gatehouse.sessions.RecoveryPages.OtherFactors recoveryFactors(Factors factors, Authenticators authenticators,
                                                                                      String userId) {
@@ -466,8 +478,8 @@ public final class Wiring implements AutoCloseable {
         List<dev.gatehouse.sessions.RecoveryPages.Choice> codes = active.stream()
                 .filter(f -> totp && f.factorType().equals(dev.gatehouse.mfa.Factor.TOTP))
                 .map(f -> new dev.gatehouse.sessions.RecoveryPages.Choice(f.id(), "Google Authenticator")).toList();
-        boolean any = !codes.isEmpty() || (keys && active.stream().anyMatch(dev.gatehouse.mfa.Factor::webAuthn));
-        return new dev.gatehouse.sessions.RecoveryPages.OtherFactors(codes, any);
+        boolean hasKey = keys && active.stream().anyMatch(dev.gatehouse.mfa.Factor::webAuthn);
+        return new dev.gatehouse.sessions.RecoveryPages.OtherFactors(codes, hasKey, !codes.isEmpty() || hasKey);
     }
 
     /** Who uses the console: the session's person, and whether they hold the super admin role (read once per request). */

@@ -126,14 +126,16 @@ public final class UserStore {
     }
 
     /**
-     * Sets a password hash; a PROVISIONED user (activated, waiting for a password) becomes ACTIVE.
+     * Sets a password hash (an admin's "Set password"); a PROVISIONED user (activated, waiting for a password), a RECOVERY
+     * user (an admin's reset pending) and a PASSWORD_EXPIRED user become ACTIVE, as at Okta: the password the admin set is
+     * the one to use (issue #19). Other statuses stay (a LOCKED_OUT user stays locked: unlocking is its own operation).
      * False when the user does not exist.
      */
     public boolean setPassword(Handle h, String id, String hash, Instant now) {
         boolean set = h.createUpdate("""
                         UPDATE users SET password_hash = :hash, password_changed_at = :now, last_updated_at = :now,
-                            status_changed_at = CASE WHEN status = 'PROVISIONED' THEN :now ELSE status_changed_at END,
-                            status = CASE WHEN status = 'PROVISIONED' THEN 'ACTIVE' ELSE status END
+                            status_changed_at = CASE WHEN status IN ('PROVISIONED', 'RECOVERY', 'PASSWORD_EXPIRED') THEN :now ELSE status_changed_at END,
+                            status = CASE WHEN status IN ('PROVISIONED', 'RECOVERY', 'PASSWORD_EXPIRED') THEN 'ACTIVE' ELSE status END
                         WHERE id = :id""")
                 .bind("id", id).bind("hash", hash).bind("now", now).execute() == 1;
         endPasswordLinks(h, id);

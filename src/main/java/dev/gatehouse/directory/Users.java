@@ -116,8 +116,19 @@ public final class Users {
      * @param access ends what a user holds elsewhere (sessions, OAuth tokens) when their standing changes: see
      *               {@link #clearSessions}, {@link #lifecycle} and the password setters
      */
+    private final UserTokenStore tokens;
+
     public Users(Database db, UserStore store, GroupStore groups, PasswordHasher hasher, SystemLog log, Ids ids, Clock clock,
                  int maxFailedSignIns, AccessRevocation access) {
+        this(db, store, groups, hasher, log, ids, clock, maxFailedSignIns, access, null);
+    }
+
+    /**
+     * @param tokens the single-use link tokens: a password an admin sets ends the user's reset link and expired-password
+     *               form (issue #19); null only where no such links exist (tests of other parts)
+     */
+    public Users(Database db, UserStore store, GroupStore groups, PasswordHasher hasher, SystemLog log, Ids ids, Clock clock,
+                 int maxFailedSignIns, AccessRevocation access, UserTokenStore tokens) {
         this.db = db;
         this.access = access;
         this.store = store;
@@ -128,6 +139,7 @@ public final class Users {
         this.ids = ids;
         this.clock = clock;
         this.signIn = new PasswordSignIn(db, store, hasher, log, clock, maxFailedSignIns);
+        this.tokens = tokens;
     }
 
     public Users(Database db, UserStore store, GroupStore groups, PasswordHasher hasher, SystemLog log, Ids ids, Clock clock,
@@ -239,6 +251,7 @@ public final class Users {
                         return Optional.<User>empty();
                     }
                     log.record(h, ctx, SystemLog.Entry.success("user.account.update_password", "User update password for Okta", target(current)));
+                    endRecovery(h, current.id());
                     access.endSessions(h, ctx, current, null, PASSWORD_SET_BY_ADMIN);
                 }
                 return store.find(h, current.id());
@@ -267,6 +280,7 @@ public final class Users {
             if (hash != null) {
                 store.setPassword(h, current.id(), hash, now);
                 log.record(h, ctx, SystemLog.Entry.success("user.account.update_password", "User update password for Okta", target(current)));
+                endRecovery(h, current.id());
                 access.endSessions(h, ctx, current, null, PASSWORD_SET_BY_ADMIN);
             }
             return store.find(h, current.id()).orElseThrow();
@@ -274,7 +288,8 @@ public final class Users {
     }
 
     /**
-     * An admin sets a new password (the console's "reset password"); a PROVISIONED user becomes ACTIVE. Every session of
+     * An admin sets a new password (the console's "reset password"); a PROVISIONED, RECOVERY or PASSWORD_EXPIRED user becomes
+     * ACTIVE and an emailed reset link dies. Every session of
      * the user ends except {@code keepSessionId} (the admin's own, when they set their own password: Okta's
      * {@code revokeSessions} likewise spares "the current session"); OAuth tokens stay, as at Okta.
      */
@@ -295,9 +310,23 @@ public final class Users {
                 throw ApiError.notFound(id, "User");
             }
             log.record(h, ctx, SystemLog.Entry.success("user.account.reset_password", "Reset password for Okta", target(current)));
+            endRecovery(h, current.id());
             access.endSessions(h, ctx, current, keepSessionId, PASSWORD_SET_BY_ADMIN);
             return store.find(h, current.id()).orElseThrow();
         });
+    }
+
+    /**
+     * A password an admin set ends the ways to set one without it (issue #19): the emailed reset link (RECOVERY token)
+     * and an open "your password has expired" form, in the same transaction as the new password. The user became ACTIVE
+     * (UserStore#setPassword), so a link clicked later shows "no longer valid" and changes nothing.
+     */
+    private void endRecovery(org.jdbi.v3.core.Handle h, String userId) {
+        if (tokens == null) {
+            return;
+        }
+        tokens.revoke(h, userId, UserTokenStore.Purpose.RECOVERY);
+        tokens.revoke(h, userId, UserTokenStore.Purpose.PASSWORD_EXPIRED);
     }
 
     /** Runs a lifecycle operation, or 400 E0000001 ({@code status: ...}) when the user's status does not allow it. */

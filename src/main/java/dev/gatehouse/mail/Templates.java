@@ -203,7 +203,8 @@ public final class Templates {
                     "resetPasswordLink", "Reset Password", null);
             case EmailChallenge -> text("One-time Email Authentication Link",
                     List.of("Hi ${user.profile.firstName},",
-                            "You are signing in to ${org.name}. Enter this code, or click the link below to sign in with this email. "
+                            "You are signing in to ${org.name}. The link below works in the browser where you started signing in; "
+                                    + "otherwise (another browser or device), type this code on the sign-in page. "
                                     + "If you did not try to sign in, you can ignore this email."),
                     "emailAuthenticationLink", "Sign In", "verificationToken");
             case EmailFactorVerification -> text("Confirm your email address",

@@ -282,6 +282,23 @@ public final class WebAuthn {
      * pending, 404 for another user's or a TOTP factor).
      */
     public FactorChallenge challenge(String userId, String factorId) {
+        return challenge(userId, factorId, null);
+    }
+
+    /**
+     * Assertion options for a password recovery (issue #19: a person whose other factor is a security key or passkey
+     * proves it on the reset link's page). The challenge is of its own purpose (RECOVERY: never taken by a sign-in or the
+     * Factors API, and theirs never taken here) and is bound to the recovery link: {@code binding} is the SHA-256 of the
+     * link's token, and the stored hash covers challenge and binding, so a challenge made on one link's page verifies
+     * nothing on another's. Any status is accepted here (the page checked the link); {@link #finishRecoveryAssertion}
+     * checks the user's status.
+     */
+    public String startRecoveryAssertion(String userId, String binding) {
+        requireBinding(binding);
+        return challenge(userId, null, binding).optionsJson();
+    }
+
+    private FactorChallenge challenge(String userId, String factorId, String binding) {
         User u = users.get(userId);
         Authenticator.UserVerification uv = activeAuthenticator(false).userVerification();
         String challenge = b64u(ids.bytes(CHALLENGE_BYTES));
@@ -308,7 +325,8 @@ public final class WebAuthn {
                             List.of(new ApiError.Cause(null, "The user has no active webauthn factor.")));
                 }
             }
-            store.putChallenge(h, u.id(), WebAuthnStore.Purpose.ASSERTION, Hashes.sha256(challenge), factorId, uv, now.plus(CHALLENGE_LIFETIME), now);
+            store.putChallenge(h, u.id(), assertionPurpose(binding), challengeHash(challenge, binding), factorId, uv,
+                    now.plus(CHALLENGE_LIFETIME), now);
             return new Prepared(f, credentials);
         });
         Map<String, Object> o = new LinkedHashMap<>();
@@ -327,8 +345,44 @@ public final class WebAuthn {
      */
     public Verified finishAssertion(EventContext ctx, String userId, String credentialIdB64u, String clientDataJsonB64u,
                                     String authenticatorDataB64u, String signatureB64u, String userHandleB64u) {
+        return assertion(ctx, userId, null, credentialIdB64u, clientDataJsonB64u, authenticatorDataB64u, signatureB64u, userHandleB64u);
+    }
+
+    /**
+     * As {@link #finishAssertion}, for a password recovery: only a challenge from {@link #startRecoveryAssertion} with the
+     * same {@code binding} (the same reset link) is taken, and the user may be in any status a reset link works for
+     * (ACTIVE, PASSWORD_EXPIRED, RECOVERY: PasswordRecovery#RECOVERABLE), never LOCKED_OUT (E0000069), as the TOTP
+     * recovery check (Factors#verifyForRecovery). Failures count toward the lockout as at sign-in. The caller records the
+     * proof on the link's token (PasswordRecovery#factorVerified).
+     */
+    public Verified finishRecoveryAssertion(EventContext ctx, String userId, String binding, String credentialIdB64u,
+                                            String clientDataJsonB64u, String authenticatorDataB64u, String signatureB64u,
+                                            String userHandleB64u) {
+        requireBinding(binding);
+        return assertion(ctx, userId, binding, credentialIdB64u, clientDataJsonB64u, authenticatorDataB64u, signatureB64u, userHandleB64u);
+    }
+
+    /** RECOVERY for a challenge bound to a recovery link, else ASSERTION. */
+    private static WebAuthnStore.Purpose assertionPurpose(String binding) {
+        return binding == null ? WebAuthnStore.Purpose.ASSERTION : WebAuthnStore.Purpose.RECOVERY;
+    }
+
+    /** The stored form of a challenge: its SHA-256, or with a binding the SHA-256 of both (the binding is a hash itself). */
+    private static String challengeHash(String challenge, String binding) {
+        return binding == null ? Hashes.sha256(challenge) : Hashes.sha256(challenge + "." + binding);
+    }
+
+    private static void requireBinding(String binding) {
+        if (binding == null || binding.isEmpty()) {
+            throw new IllegalArgumentException("A recovery challenge needs the recovery link's binding");
+        }
+    }
+
+    private Verified assertion(EventContext ctx, String userId, String binding, String credentialIdB64u, String clientDataJsonB64u,
+                               String authenticatorDataB64u, String signatureB64u, String userHandleB64u) {
+        boolean recovery = binding != null;
         User u = users.get(userId);
-        checkAttempt(u);
+        checkAttempt(u, recovery);
         required("credentialId", credentialIdB64u);
         required("clientData", clientDataJsonB64u);
         required("authenticatorData", authenticatorDataB64u);
@@ -345,12 +399,12 @@ public final class WebAuthn {
         Factor[] accepted = new Factor[1];
         List<String> amr = new ArrayList<>();
         Refusal refusal = db.tx(h -> {
-            Refusal gate = gate(h, u);
+            Refusal gate = gate(h, u, recovery);
             if (gate != null) {
                 return gate;
             }
             Optional<WebAuthnStore.Challenge> challenge = cd == null || cd.getChallenge() == null ? Optional.empty()
-                    : store.takeChallenge(h, u.id(), WebAuthnStore.Purpose.ASSERTION, Hashes.sha256(b64u(cd.getChallenge().getValue())), now);
+                    : store.takeChallenge(h, u.id(), assertionPurpose(binding), challengeHash(b64u(cd.getChallenge().getValue()), binding), now);
             Factor f = credentialId == null ? null : store.byCredential(h, u.id(), b64u(credentialId)).orElse(null);
             if (cd == null) {
                 return fail(h, ctx, u, f, "Verify factor", Refusal.BAD, true);
@@ -403,6 +457,11 @@ public final class WebAuthn {
 
     /** Under the user's row lock: the user's status now (a burst of attempts runs one after another). */
     private Refusal gate(org.jdbi.v3.core.Handle h, User u) {
+        return gate(h, u, false);
+    }
+
+    /** As {@link #gate(org.jdbi.v3.core.Handle, User)}; for a recovery, the statuses a reset link works for pass too. */
+    private Refusal gate(org.jdbi.v3.core.Handle h, User u, boolean recovery) {
         Optional<User.Status> status = users.lockForFactorAttempt(h, u.id());
         if (status.isEmpty()) {
             return Refusal.GONE;
@@ -410,7 +469,12 @@ public final class WebAuthn {
         if (status.get() == User.Status.LOCKED_OUT) {
             return Refusal.LOCKED;
         }
-        return status.get() == User.Status.ACTIVE ? null : Refusal.NOT_ACTIVE;
+        return allowed(status.get(), recovery) ? null : Refusal.NOT_ACTIVE;
+    }
+
+    /** ACTIVE; for a recovery also PASSWORD_EXPIRED and RECOVERY (PasswordRecovery#RECOVERABLE, which excludes LOCKED_OUT). */
+    private static boolean allowed(User.Status status, boolean recovery) {
+        return status == User.Status.ACTIVE || recovery && dev.gatehouse.directory.PasswordRecovery.RECOVERABLE.contains(status);
     }
 
     private Refusal fail(org.jdbi.v3.core.Handle h, EventContext ctx, User u, Factor f, String what, Refusal refusal, boolean counts) {
@@ -451,13 +515,17 @@ public final class WebAuthn {
 
     /** Before anything is looked at: the rate limit, the lockout, the user's status, the authenticator. */
     private void checkAttempt(User u) {
+        checkAttempt(u, false);
+    }
+
+    private void checkAttempt(User u, boolean recovery) {
         limits.take(RateLimitFamily.FACTOR_PER_USER, u.id()).filter(d -> !d.allowed()).ifPresent(d -> {
             throw ApiError.of(ErrorCode.E0000047);
         });
         if (u.status() == User.Status.LOCKED_OUT) {
             throw ApiError.of(ErrorCode.E0000069);
         }
-        if (u.status() != User.Status.ACTIVE) {
+        if (!allowed(u.status(), recovery)) {
             throw ApiError.of(ErrorCode.E0000038);
         }
         activeAuthenticator(false);

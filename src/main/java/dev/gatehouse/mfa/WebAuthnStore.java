@@ -18,7 +18,12 @@ import java.util.Optional;
  */
 public final class WebAuthnStore {
 
-    public enum Purpose { REGISTRATION, ASSERTION }
+    /**
+     * What a challenge is for. RECOVERY (issue #19): an assertion on a password reset link's page; its stored hash also
+     * covers the link's token (WebAuthn#startRecoveryAssertion), and being a purpose of its own (the table's key is user
+     * and purpose) a sign-in challenge is never taken for a recovery, nor a recovery one for a sign-in.
+     */
+    public enum Purpose { REGISTRATION, ASSERTION, RECOVERY }
 
     /** A challenge as stored: what it was for and what it asked. */
     public record Challenge(String factorId, Authenticator.UserVerification userVerification) {

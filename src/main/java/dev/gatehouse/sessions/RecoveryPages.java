@@ -8,6 +8,7 @@ import dev.gatehouse.http.Edge;
 import dev.gatehouse.http.HttpServer;
 import dev.gatehouse.http.Pages;
 import dev.gatehouse.http.Routes;
+import dev.gatehouse.storage.Hashes;
 import dev.gatehouse.syslog.Actor;
 import dev.gatehouse.syslog.EventContext;
 import io.javalin.config.RoutesConfig;
@@ -32,6 +33,7 @@ public final class RecoveryPages implements Routes {
     public static final String FORGOT = SignInPages.FORGOT_PASSWORD;
     public static final String RESET = "/reset_password/{token}";
     public static final String RESET_VERIFY = "/reset_password/{token}/verify";
+    public static final String RESET_VERIFY_KEY = "/reset_password/{token}/verify/webauthn";
     public static final String OKTA_RESET = "/signin/reset-password/{token}";
     public static final String EXPIRED = "/signin/password-expired";
 
@@ -39,8 +41,15 @@ public final class RecoveryPages implements Routes {
     public record Choice(String factorId, String name) {
     }
 
-    /** The person's other factors: the TOTP ones to verify here, and whether they have any at all (WebAuthn included). */
-    public record OtherFactors(List<Choice> totp, boolean any) {
+    /**
+     * The person's other factors: the TOTP ones to verify here, whether they have a security key or passkey (WebAuthn)
+     * to verify here, and whether they have any at all.
+     */
+    public record OtherFactors(List<Choice> totp, boolean keys, boolean any) {
+        /** Without WebAuthn (the earlier shape, kept for callers that know none). */
+        public OtherFactors(List<Choice> totp, boolean any) {
+            this(totp, false, any);
+        }
     }
 
     /** Verifies a TOTP code for a recovery (mfa/Factors#verifyForRecovery); throws {@link ApiError} when refused. */
@@ -49,9 +58,24 @@ public final class RecoveryPages implements Routes {
         void verify(EventContext ctx, String userId, String factorId, String passCode);
     }
 
+    /**
+     * A security key or passkey as a recovery factor (mfa/WebAuthn#startRecoveryAssertion and #finishRecoveryAssertion):
+     * assertion options bound to the recovery link ({@code binding}, the SHA-256 of its token), and the check of the
+     * browser's assertion against them; {@link ApiError} when refused.
+     */
+    public interface RecoveryKeys {
+        String options(String userId, String binding);
+
+        void verify(EventContext ctx, String userId, String binding, String credentialId, String clientDataJson,
+                    String authenticatorData, String signature, String userHandle);
+    }
+
     /** The model of {@code sessions/recovery.jte}; {@code mode} picks the form. */
     public record RecoveryPage(String orgName, String mode, String error, String username, String action, String csrf,
-                               String state, String fromUri, String policy, List<Choice> factors, long minutes) {
+                               String state, String fromUri, String policy, List<Choice> factors, long minutes, String keyOptions) {
+        RecoveryPage withKeyOptions(String options) {
+            return new RecoveryPage(orgName, mode, error, username, action, csrf, state, fromUri, policy, factors, minutes, options);
+        }
     }
 
     private final PasswordRecovery recovery;
@@ -62,9 +86,16 @@ public final class RecoveryPages implements Routes {
     private final String orgName;
     private final Function<String, OtherFactors> otherFactors;
     private final RecoveryVerifier verifier;
+    private final RecoveryKeys keys;
 
     public RecoveryPages(PasswordRecovery recovery, Sessions sessions, SignInPages signIn, Csrf csrf, Pages pages, String orgName,
                          Function<String, OtherFactors> otherFactors, RecoveryVerifier verifier) {
+        this(recovery, sessions, signIn, csrf, pages, orgName, otherFactors, verifier, null);
+    }
+
+    /** @param keys security keys and passkeys as a recovery factor; null: none offered (a person with only one is blocked) */
+    public RecoveryPages(PasswordRecovery recovery, Sessions sessions, SignInPages signIn, Csrf csrf, Pages pages, String orgName,
+                         Function<String, OtherFactors> otherFactors, RecoveryVerifier verifier, RecoveryKeys keys) {
         this.recovery = recovery;
         this.sessions = sessions;
         this.signIn = signIn;
@@ -73,6 +104,7 @@ public final class RecoveryPages implements Routes {
         this.orgName = orgName;
         this.otherFactors = otherFactors;
         this.verifier = verifier;
+        this.keys = keys;
     }
 
     @Override
@@ -83,6 +115,7 @@ public final class RecoveryPages implements Routes {
         r.get(RESET, this::showReset);
         r.post(RESET, this::reset);
         r.post(RESET_VERIFY, this::verifyFactor);
+        r.post(RESET_VERIFY_KEY, this::verifyKey);
         r.post(EXPIRED, this::changeExpired);
     }
 
@@ -135,12 +168,14 @@ public final class RecoveryPages implements Routes {
         String action = "/reset_password/" + token;
         OtherFactors other = otherFactors.apply(link.user().id());
         if (other.any() && !link.factorVerified()) {
-            if (other.totp().isEmpty()) {
-                // Only a security key or passkey: not offered on this page yet, so no reset without it (fail closed).
+            String keyOptions = keyOptions(link.user().id(), token, other);
+            if (other.totp().isEmpty() && keyOptions == null) {
+                // Nothing this page can verify (no key challenge could be made): no reset without the factor (fail closed).
                 render(ctx, 403, page("blocked", null, link.user().profile().login(), action, null, "/", List.of()));
                 return;
             }
-            render(ctx, status, page("factor", error, link.user().profile().login(), action + "/verify", null, "/", other.totp()));
+            render(ctx, status, page("factor", error, link.user().profile().login(), action + "/verify", null, "/", other.totp())
+                    .withKeyOptions(keyOptions));
             return;
         }
         render(ctx, status, page("password", error, link.user().profile().login(), action, null, "/", List.of()));
@@ -165,6 +200,58 @@ public final class RecoveryPages implements Routes {
             renderReset(ctx, e.code().status(), token, link.get(), e.code().status() == 429
                     ? "Too many codes were tried. Wait a few minutes, then try again."
                     : "That code did not verify you. Enter the current code from your authenticator app.");
+            return;
+        }
+        if (!recovery.factorVerified(token)) {
+            invalid(ctx);
+            return;
+        }
+        ctx.redirect("/reset_password/" + token, HttpStatus.SEE_OTHER);
+    }
+
+    /**
+     * Assertion options for the person's security keys and passkeys, bound to this link; null when they have none or the
+     * challenge cannot be made (the webauthn authenticator deactivated meanwhile). Each showing of the factor step makes a
+     * new challenge, replacing the user's earlier recovery challenge (one per user: no growth).
+     */
+    private String keyOptions(String userId, String token, OtherFactors other) {
+        if (!other.keys() || keys == null) {
+            return null;
+        }
+        try {
+            return keys.options(userId, binding(token));
+        } catch (ApiError e) {
+            return null;
+        }
+    }
+
+    /** What a recovery challenge is bound to: the link's token as stored (its SHA-256), never the token itself. */
+    private static String binding(String token) {
+        return Hashes.sha256(token);
+    }
+
+    /** The browser's assertion for one of the person's security keys or passkeys (webauthn.js posted it), for this link. */
+    void verifyKey(Context ctx) {
+        String token = ctx.pathParam("token");
+        Optional<PasswordRecovery.Link> link = recovery.check(token);
+        if (link.isEmpty()) {
+            invalid(ctx);
+            return;
+        }
+        User user = link.get().user();
+        if (keys == null || !otherFactors.apply(user.id()).keys()) {
+            renderReset(ctx, 400, token, link.get(), "Choose one of your security methods.");
+            return;
+        }
+        try {
+            keys.verify(event(ctx, user), user.id(), binding(token), ctx.formParam("credentialId"), ctx.formParam("clientDataJSON"),
+                    ctx.formParam("authenticatorData"), ctx.formParam("signature"), ctx.formParam("userHandle"));
+        } catch (ApiError e) {
+            renderReset(ctx, e.code().status(), token, link.get(), switch (e.code()) {
+                case E0000069 -> "Your account is locked after too many failed attempts. Ask your administrator to unlock it.";
+                case E0000047 -> "Too many attempts. Wait a few minutes, then try again.";
+                default -> "Your security key or passkey could not be verified. Try again, or use another security method.";
+            });
             return;
         }
         if (!recovery.factorVerified(token)) {
@@ -201,8 +288,11 @@ public final class RecoveryPages implements Routes {
             invalid(ctx);
             return;
         }
+        // What the person proved besides the new password: the proof on the token row does not say which factor it was, so
+        // "otp" only when a TOTP code was the only way (no key offered); with a key offered the session claims "pwd" alone
+        // (under-claiming is safe: a policy that wants a second factor asks for one again).
         List<String> amr = new ArrayList<>(List.of("pwd"));
-        if (other.any()) {
+        if (other.any() && !other.keys()) {
             amr.add("otp");
         }
         start(ctx, done, amr, "/");
@@ -265,13 +355,13 @@ public final class RecoveryPages implements Routes {
 
     private RecoveryPage page(String mode, String error, String username, String action, String state, String fromUri, List<Choice> factors) {
         return new RecoveryPage(orgName, mode, error, username == null ? "" : username, action, null, state, fromUri,
-                recovery.policy().formHelp(), factors, recovery.recoveryLifetime().toMinutes());
+                recovery.policy().formHelp(), factors, recovery.recoveryLifetime().toMinutes(), null);
     }
 
     private void render(Context ctx, int status, RecoveryPage page) {
         ctx.status(status);
         pages.render(ctx, "sessions/recovery.jte", new RecoveryPage(page.orgName(), page.mode(), page.error(), page.username(),
-                page.action(), csrf.token(ctx), page.state(), page.fromUri(), page.policy(), page.factors(), page.minutes()));
+                page.action(), csrf.token(ctx), page.state(), page.fromUri(), page.policy(), page.factors(), page.minutes(), page.keyOptions()));
     }
 
     private static String causes(ApiError e) {

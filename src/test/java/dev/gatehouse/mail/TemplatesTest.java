@@ -35,6 +35,20 @@ class TemplatesTest {
         assertThat(r.subject().length()).isLessThanOrEqualTo(Templates.MAX_SUBJECT);
     }
 
+    /** The sign-in email's magic link works only in the browser that started (EmailFactors): the text says so, and to type the code elsewhere. */
+    @Test
+    void theSignInCodeEmailSaysWhereTheLinkWorksAndToTypeTheCodeOtherwise() {
+        Templates.Text r = Templates.render(Templates.defaults(EmailTemplate.EmailChallenge),
+                Map.of("org.name", "Acme", "user.profile.firstName", "Ann", "verificationToken", "123456",
+                        "emailAuthenticationLink", "https://id.example.com/signin/email-verify/x", "baseURL", "https://id.example.com"));
+        for (String part : new String[]{r.text(), r.html()}) {
+            assertThat(part).contains("The link below works in the browser where you started signing in")
+                    .contains("otherwise (another browser or device), type this code on the sign-in page")
+                    .doesNotContain("click the link below to sign in");
+        }
+        assertThat(r.text()).contains("Code: 123456").contains("https://id.example.com/signin/email-verify/x");
+    }
+
     /** The default subjects are Okta's, as its custom-email guide lists them per template (docs/okta/email.md §4.2). */
     @Test
     void theDefaultSubjectsAreOktas() {

@@ -33,28 +33,28 @@ import java.util.UUID;
  * id, and the bytes a browser would hand back — clientDataJSON, an attestation object ({@code none}, or {@code packed}
  * self attestation signed with the credential key) and assertions (authenticator data and a DER ECDSA signature over
  * {@code authenticatorData ‖ SHA-256(clientDataJSON)}). Everything a test may want to get wrong is a parameter: origin,
- * RP id, challenge, flags and counter.
+ * RP id, challenge, flags and counter. Public for the recovery tests (sessions/RecoveryHttpTest).
  */
-final class SoftAuthenticator {
+public final class SoftAuthenticator {
 
-    static final int UP = 0x01;
-    static final int UV = 0x04;
+    public static final int UP = 0x01;
+    public static final int UV = 0x04;
     static final int BE = 0x08;
     static final int BS = 0x10;
     static final int AT = 0x40;
 
     private static final ObjectConverter CONVERTER = new ObjectConverter();
 
-    final KeyPair keys;
+    public final KeyPair keys;
     final byte[] credentialId;
     final UUID aaguid = UUID.randomUUID();
     final boolean backupEligible;
 
     /** What {@code navigator.credentials.create/get} returns, base64url. */
-    record Response(String clientData, String attestation, String authenticatorData, String signature) {
+    public record Response(String clientData, String attestation, String authenticatorData, String signature) {
     }
 
-    SoftAuthenticator(boolean backupEligible) {
+    public SoftAuthenticator(boolean backupEligible) {
         try {
             KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
             g.initialize(new ECGenParameterSpec("secp256r1"));
@@ -67,12 +67,12 @@ final class SoftAuthenticator {
         this.backupEligible = backupEligible;
     }
 
-    String credentialIdB64u() {
+    public String credentialIdB64u() {
         return b64u(credentialId);
     }
 
     /** A registration response for these options' challenge, as a browser at {@code origin} would make it. */
-    Response register(String challenge, String origin, String rpId, int flags, boolean packed) {
+    public Response register(String challenge, String origin, String rpId, int flags, boolean packed) {
         byte[] clientData = clientData("webauthn.create", challenge, origin);
         int f = flags | AT | (backupEligible ? BE : 0);
         AuthenticatorData<RegistrationExtensionAuthenticatorOutput> ad = new AuthenticatorData<>(sha256(rpId.getBytes(StandardCharsets.UTF_8)),
@@ -88,7 +88,7 @@ final class SoftAuthenticator {
     }
 
     /** An assertion for {@code challenge} with this counter and flags, signed with this credential's key (or {@code signer}). */
-    Response assertion(String challenge, String origin, String rpId, int flags, long counter, PrivateKey signer) {
+    public Response assertion(String challenge, String origin, String rpId, int flags, long counter, PrivateKey signer) {
         byte[] clientData = clientData("webauthn.get", challenge, origin);
         byte[] ad = ByteBuffer.allocate(37).put(sha256(rpId.getBytes(StandardCharsets.UTF_8)))
                 .put((byte) (flags | (backupEligible ? BE : 0))).putInt((int) counter).array();

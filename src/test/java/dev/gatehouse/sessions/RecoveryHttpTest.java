@@ -377,6 +377,146 @@ class RecoveryHttpTest {
         assertThat(status(id)).isEqualTo("ACTIVE");
     }
 
+    /**
+     * A person whose only other factor is a security key or passkey proves it on the reset page (issue #19 gap): the
+     * challenge is bound to that recovery link (another link's page, a sign-in challenge, the Factors API: none is taken
+     * for another), the proof lives on the link's token, and then the new password signs them in.
+     */
+    @Test
+    void aPersonWithOnlyASecurityKeyVerifiesItForThatLinkAndResets() throws Exception {
+        activateAuthenticator("webauthn");
+        String login = unique("with-key");
+        String id = People.create(server.http(), login, PASSWORD);
+        String origin = server.url();
+        String rpId = java.net.URI.create(origin).getHost();
+        dev.gatehouse.mfa.SoftAuthenticator key = new dev.gatehouse.mfa.SoftAuthenticator(false);
+        JsonNode e = api.post("/api/v1/users/" + id + "/factors", "{\"factorType\":\"webauthn\",\"provider\":\"FIDO\"}").json();
+        String factorId = e.get("id").asText();
+        dev.gatehouse.mfa.SoftAuthenticator.Response reg = key.register(e.at("/_embedded/activation/challenge").asText(), origin, rpId,
+                dev.gatehouse.mfa.SoftAuthenticator.UP | dev.gatehouse.mfa.SoftAuthenticator.UV, false);
+        Http.Response activated = api.post("/api/v1/users/" + id + "/factors/" + factorId + "/lifecycle/activate",
+                "{\"attestation\":\"" + reg.attestation() + "\",\"clientData\":\"" + reg.clientData() + "\"}");
+        assertThat(activated.status()).as(activated.body()).isEqualTo(200);
+        int flags = dev.gatehouse.mfa.SoftAuthenticator.UP | dev.gatehouse.mfa.SoftAuthenticator.UV;
+        long counter = 0;
+
+        // "Forgot password?" (the user stays ACTIVE): the emailed link's page asks for the key, with options bound to it.
+        Browser b = server.browser();
+        forgot(b, login);
+        String first = TestMail.firstLink(mail.awaitOne(login)).substring(server.url().length());
+        Http.Response page = b.get(first);
+        assertThat(page.status()).as(page.body()).isEqualTo(200);
+        assertThat(page.body()).contains("Verify it's you").contains("data-webauthn=\"get\"").contains("/assets/webauthn.js")
+                .contains("action=\"" + first + "/verify/webauthn\"").doesNotContain("Ask your administrator").doesNotContain("New password");
+        JsonNode options = new com.fasterxml.jackson.databind.ObjectMapper().readTree(dataOptions(page));
+        assertThat(options.at("/allowCredentials/0/id").asText()).isEqualTo(key.credentialIdB64u());
+        String recoveryChallenge = options.get("challenge").asText();
+
+        // The recovery challenge is not a sign-in one: the Factors API refuses it (and it stays usable here).
+        dev.gatehouse.mfa.SoftAuthenticator.Response signed = key.assertion(recoveryChallenge, origin, rpId, flags, ++counter, null);
+        Http.Response viaApi = api.post("/api/v1/users/" + id + "/factors/" + factorId + "/verify", "{\"clientData\":\"" + signed.clientData()
+                + "\",\"authenticatorData\":\"" + signed.authenticatorData() + "\",\"signatureData\":\"" + signed.signature() + "\"}");
+        assertThat(viaApi.status()).as(viaApi.body()).isEqualTo(403);
+        assertThat(viaApi.json().get("errorCode").asText()).isEqualTo("E0000068");
+
+        // A new link (the first ends): the first link's challenge verifies nothing on the second link's page.
+        forgot(server.browser(), login);
+        String second = TestMail.firstLink(mail.awaitMessages(login, 2).get(1)).substring(server.url().length());
+        assertThat(second).isNotEqualTo(first);
+        Browser c = server.browser();
+        String csrf = Browser.csrf(c.get("/signin"));
+        Http.Response carried = postAssertion(c, second, csrf, key, key.assertion(recoveryChallenge, origin, rpId, flags, ++counter, null));
+        assertThat(carried.status()).as(carried.body()).isEqualTo(403);
+        assertThat(carried.body()).contains("could not be verified").doesNotContain("New password");
+        // A sign-in (Factors API) challenge is not taken here either.
+        String signInChallenge = api.post("/api/v1/users/" + id + "/factors/" + factorId + "/verify", "").json()
+                .at("/_embedded/challenge/challenge").asText();
+        Http.Response fromSignIn = postAssertion(c, second, csrf, key, key.assertion(signInChallenge, origin, rpId, flags, ++counter, null));
+        assertThat(fromSignIn.status()).isEqualTo(403);
+        // Posting a password straight away does nothing (the factor step again, with a new challenge for this link).
+        Http.Response skipped = c.post(second, "csrf", csrf, "password", NEW_PASSWORD, "confirm", NEW_PASSWORD);
+        assertThat(skipped.status()).isEqualTo(403);
+        assertThat(recoveryTokens(id)).isEqualTo(1);
+        JsonNode latest = new com.fasterxml.jackson.databind.ObjectMapper().readTree(dataOptions(skipped));
+
+        // The second link's own challenge (the latest page's): accepted, logged, and the proof is on this link.
+        long mfa = events("user.authentication.auth_via_mfa", "SUCCESS");
+
+        Http.Response verified = postAssertion(c, second, csrf, key,
+                key.assertion(latest.get("challenge").asText(), origin, rpId, flags, ++counter, null));
+        assertThat(verified.status()).as(verified.body()).isEqualTo(303);
+        assertThat(verified.header("Location")).isEqualTo(second);
+        assertThat(events("user.authentication.auth_via_mfa", "SUCCESS")).isEqualTo(mfa + 1);
+        assertThat(c.get(second).body()).contains("New password");
+        // The challenge is used up: the same assertion again is refused.
+        Http.Response replayed = postAssertion(c, second, csrf, key,
+                key.assertion(latest.get("challenge").asText(), origin, rpId, flags, ++counter, null));
+        assertThat(replayed.status()).as("the challenge is used up").isEqualTo(403);
+        assertThat(replayed.body()).as("already verified: the password form").contains("New password");
+        Http.Response done = setPassword(c, second, NEW_PASSWORD, NEW_PASSWORD);
+        assertThat(done.status()).as(done.body()).isEqualTo(303);
+        assertThat(c.get("/api/v1/sessions/me").json().get("amr").toString()).contains("pwd");
+        assertThat(status(id)).isEqualTo("ACTIVE");
+        assertThat(recoveryTokens(id)).isZero();
+        assertThat(server.browser().signIn(login, NEW_PASSWORD, "/").status()).isEqualTo(303);
+    }
+
+    /** A user in RECOVERY (an admin's reset) with only a key verifies it too; a LOCKED_OUT one cannot (the link is dead). */
+    @Test
+    void aRecoveringPersonWithOnlyASecurityKeyResetsWithIt() throws Exception {
+        activateAuthenticator("webauthn");
+        String login = unique("recovering-key");
+        String id = People.create(server.http(), login, PASSWORD);
+        String origin = server.url();
+        String rpId = java.net.URI.create(origin).getHost();
+        dev.gatehouse.mfa.SoftAuthenticator key = new dev.gatehouse.mfa.SoftAuthenticator(true);
+        JsonNode e = api.post("/api/v1/users/" + id + "/factors", "{\"factorType\":\"webauthn\",\"provider\":\"FIDO\"}").json();
+        String factorId = e.get("id").asText();
+        dev.gatehouse.mfa.SoftAuthenticator.Response reg = key.register(e.at("/_embedded/activation/challenge").asText(), origin, rpId,
+                dev.gatehouse.mfa.SoftAuthenticator.UP | dev.gatehouse.mfa.SoftAuthenticator.UV, false);
+        assertThat(api.post("/api/v1/users/" + id + "/factors/" + factorId + "/lifecycle/activate",
+                "{\"attestation\":\"" + reg.attestation() + "\",\"clientData\":\"" + reg.clientData() + "\"}").status()).isEqualTo(200);
+        String link = adminLink(id);
+        assertThat(status(id)).isEqualTo("RECOVERY");
+        Browser b = server.browser();
+        Http.Response page = b.get(link);
+        JsonNode options = new com.fasterxml.jackson.databind.ObjectMapper().readTree(dataOptions(page));
+        // A bad signature is refused and counted, and the page offers the key again.
+        long failures = events("user.authentication.auth_via_mfa", "FAILURE");
+        Http.Response bad = postAssertion(b, link, Browser.csrf(page), key, key.assertion(options.get("challenge").asText(), origin, rpId,
+                dev.gatehouse.mfa.SoftAuthenticator.UP | dev.gatehouse.mfa.SoftAuthenticator.UV, 1, java.security.KeyPairGenerator.getInstance("EC").generateKeyPair().getPrivate()));
+        assertThat(bad.status()).isEqualTo(403);
+        assertThat(events("user.authentication.auth_via_mfa", "FAILURE")).isEqualTo(failures + 1);
+        JsonNode again = new com.fasterxml.jackson.databind.ObjectMapper().readTree(dataOptions(bad));
+        Http.Response ok = postAssertion(b, link, Browser.csrf(page), key, key.assertion(again.get("challenge").asText(), origin, rpId,
+                dev.gatehouse.mfa.SoftAuthenticator.UP | dev.gatehouse.mfa.SoftAuthenticator.UV, 0, null));
+        assertThat(ok.status()).as(ok.body()).isEqualTo(303);
+        Http.Response done = setPassword(b, link, NEW_PASSWORD, NEW_PASSWORD);
+        assertThat(done.status()).as(done.body()).isEqualTo(303);
+        assertThat(status(id)).isEqualTo("ACTIVE");
+    }
+
+    private static Http.Response postAssertion(Browser b, String link, String csrf, dev.gatehouse.mfa.SoftAuthenticator key,
+                                               dev.gatehouse.mfa.SoftAuthenticator.Response r) {
+        return b.post(link + "/verify/webauthn", "csrf", csrf, "credentialId", key.credentialIdB64u(), "clientDataJSON", r.clientData(),
+                "authenticatorData", r.authenticatorData(), "signature", r.signature(), "userHandle", "");
+    }
+
+    private static String dataOptions(Http.Response page) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("data-options=\"([^\"]*)\"").matcher(page.body());
+        assertThat(m.find()).as(page.body()).isTrue();
+        return m.group(1).replace("&#34;", "\"").replace("&quot;", "\"").replace("&#39;", "'").replace("&#x2F;", "/")
+                .replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&");
+    }
+
+    private static void activateAuthenticator(String key) {
+        for (JsonNode a : api.get("/api/v1/authenticators").json()) {
+            if (a.get("key").asText().equals(key) && !a.get("status").asText().equals("ACTIVE")) {
+                assertThat(api.post("/api/v1/authenticators/" + a.get("id").asText() + "/lifecycle/activate", null).status()).isEqualTo(200);
+            }
+        }
+    }
+
     private static void activateGoogleOtp() {
         for (JsonNode a : api.get("/api/v1/authenticators").json()) {
             if (a.get("key").asText().equals("google_otp") && !a.get("status").asText().equals("ACTIVE")) {
@@ -500,6 +640,63 @@ class RecoveryHttpTest {
         assertThat(emailed.status()).isEqualTo(303);
         assertThat(status(id)).isEqualTo("RECOVERY");
         assertThat(recoveryTokens(id)).isEqualTo(1);
+    }
+
+    @Test
+    void anAdminSettingAPasswordThroughTheApiMakesARecoveringOrExpiredUserActiveAndEndsTheEmailedLink() {
+        String login = unique("api-set");
+        String id = People.create(server.http(), login, PASSWORD);
+        String link = adminLink(id);
+        assertThat(status(id)).isEqualTo("RECOVERY");
+        assertThat(server.browser().get(link).status()).isEqualTo(200);
+        long updates = events("user.account.update_password", "SUCCESS");
+        Http.Response set = api.post("/api/v1/users/" + id, "{\"credentials\":{\"password\":{\"value\":\"" + NEW_PASSWORD + "\"}}}");
+        assertThat(set.status()).as(set.body()).isEqualTo(200);
+        assertThat(set.json().get("status").asText()).isEqualTo("ACTIVE");
+        assertThat(status(id)).isEqualTo("ACTIVE");
+        assertThat(events("user.account.update_password", "SUCCESS")).isEqualTo(updates + 1);
+        assertThat(recoveryTokens(id)).as("the emailed link ends with the admin's password").isZero();
+        Browser b = server.browser();
+        assertThat(b.get(link).status()).isEqualTo(410);
+        assertThat(b.post(link, "csrf", Browser.csrf(b.get("/signin")), "password", "Other-Harbor-Kite-42", "confirm",
+                "Other-Harbor-Kite-42").status()).isEqualTo(410);
+        assertThat(server.browser().signIn(login, NEW_PASSWORD, "/").status()).as("the admin's password signs in").isEqualTo(303);
+
+        // PASSWORD_EXPIRED → ACTIVE as well; a refused password (policy) changes nothing.
+        assertThat(api.post("/api/v1/users/" + id + "/lifecycle/expire_password", null).status()).isEqualTo(200);
+        assertThat(status(id)).isEqualTo("PASSWORD_EXPIRED");
+        Http.Response weak = api.post("/api/v1/users/" + id, "{\"credentials\":{\"password\":{\"value\":\"short\"}}}");
+        assertThat(weak.status()).isEqualTo(400);
+        assertThat(weak.json().get("errorCode").asText()).isEqualTo("E0000001");
+        assertThat(status(id)).isEqualTo("PASSWORD_EXPIRED");
+        Http.Response again = api.post("/api/v1/users/" + id, "{\"credentials\":{\"password\":{\"value\":\"" + PASSWORD + "\"}}}");
+        assertThat(again.status()).as(again.body()).isEqualTo(200);
+        assertThat(status(id)).isEqualTo("ACTIVE");
+        Http.Response signedIn = server.browser().signIn(login, PASSWORD, "/");
+        assertThat(signedIn.status()).isEqualTo(303);
+        assertThat(signedIn.header("Location")).doesNotContain("password-expired");
+    }
+
+    @Test
+    void anAdminSettingAPasswordInTheConsoleMakesARecoveringUserActiveAndEndsTheEmailedLink() {
+        String login = unique("console-set");
+        String id = People.create(server.http(), login, PASSWORD);
+        String link = adminLink(id);
+        Browser admin = server.browser();
+        assertThat(admin.signIn(TestServer.ADMIN, TestServer.ADMIN_PASSWORD, "/admin").status()).isEqualTo(303);
+        Http.Response person = admin.get("/admin/people/" + id);
+        Http.Response set = admin.post("/admin/people/" + id + "/password", "csrf", Browser.csrf(person), "password", NEW_PASSWORD);
+        assertThat(set.status()).as(set.body()).isEqualTo(303);
+        assertThat(status(id)).isEqualTo("ACTIVE");
+        assertThat(recoveryTokens(id)).isZero();
+        assertThat(server.browser().get(link).status()).isEqualTo(410);
+        assertThat(server.browser().signIn(login, NEW_PASSWORD, "/").status()).isEqualTo(303);
+        // From PASSWORD_EXPIRED too.
+        assertThat(api.post("/api/v1/users/" + id + "/lifecycle/expire_password", null).status()).isEqualTo(200);
+        Http.Response again = admin.post("/admin/people/" + id + "/password", "csrf", Browser.csrf(admin.get("/admin/people/" + id)),
+                "password", PASSWORD);
+        assertThat(again.status()).isEqualTo(303);
+        assertThat(status(id)).isEqualTo("ACTIVE");
     }
 
     private static String field(Http.Response page, String name) {
