@@ -155,9 +155,8 @@ public final class RecoveryPages implements Routes {
 
     void showReset(Context ctx) {
         String token = ctx.pathParam("token");
-        Optional<PasswordRecovery.Link> link = recovery.check(token);
+        Optional<PasswordRecovery.Link> link = liveLink(ctx, token);
         if (link.isEmpty()) {
-            invalid(ctx);
             return;
         }
         renderReset(ctx, 200, token, link.get(), null);
@@ -183,9 +182,8 @@ public final class RecoveryPages implements Routes {
 
     void verifyFactor(Context ctx) {
         String token = ctx.pathParam("token");
-        Optional<PasswordRecovery.Link> link = recovery.check(token);
+        Optional<PasswordRecovery.Link> link = liveLink(ctx, token);
         if (link.isEmpty()) {
-            invalid(ctx);
             return;
         }
         OtherFactors other = otherFactors.apply(link.get().user().id());
@@ -225,6 +223,15 @@ public final class RecoveryPages implements Routes {
         }
     }
 
+    /** The reset link's live state, or empty after answering with the "no longer valid" page (every handler's first step). */
+    private Optional<PasswordRecovery.Link> liveLink(Context ctx, String token) {
+        Optional<PasswordRecovery.Link> link = recovery.check(token);
+        if (link.isEmpty()) {
+            invalid(ctx);
+        }
+        return link;
+    }
+
     /** What a recovery challenge is bound to: the link's token as stored (its SHA-256), never the token itself. */
     private static String binding(String token) {
         return Hashes.sha256(token);
@@ -233,9 +240,8 @@ public final class RecoveryPages implements Routes {
     /** The browser's assertion for one of the person's security keys or passkeys (webauthn.js posted it), for this link. */
     void verifyKey(Context ctx) {
         String token = ctx.pathParam("token");
-        Optional<PasswordRecovery.Link> link = recovery.check(token);
+        Optional<PasswordRecovery.Link> link = liveLink(ctx, token);
         if (link.isEmpty()) {
-            invalid(ctx);
             return;
         }
         User user = link.get().user();
@@ -263,9 +269,8 @@ public final class RecoveryPages implements Routes {
 
     void reset(Context ctx) {
         String token = ctx.pathParam("token");
-        Optional<PasswordRecovery.Link> link = recovery.check(token);
+        Optional<PasswordRecovery.Link> link = liveLink(ctx, token);
         if (link.isEmpty()) {
-            invalid(ctx);
             return;
         }
         User user = link.get().user();
