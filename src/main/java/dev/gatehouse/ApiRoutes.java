@@ -86,6 +86,9 @@ public final class ApiRoutes implements Routes {
     public static final String TRUSTED_ORIGIN = "/api/v1/trustedOrigins/{id}";
     public static final String TRUSTED_ORIGIN_LIFECYCLE = "/api/v1/trustedOrigins/{id}/lifecycle/{operation}";
     public static final String SESSION_ME = "/api/v1/sessions/me";
+    public static final String SESSIONS = "/api/v1/sessions";
+    public static final String SESSION = "/api/v1/sessions/{sessionId}";
+    public static final String SESSION_REFRESH = "/api/v1/sessions/{sessionId}/lifecycle/refresh";
     public static final String SESSION_ME_REFRESH = "/api/v1/sessions/me/lifecycle/refresh";
     /** Endpoints that authenticate with the browser's session cookie instead of an API token. */
     public static final java.util.Set<String> COOKIE_ENDPOINTS = java.util.Set.of(SESSION_ME, SESSION_ME_REFRESH);
@@ -263,5 +266,10 @@ public final class ApiRoutes implements Routes {
         r.get(SESSION_ME, sessions::get);
         r.delete(SESSION_ME, sessions::delete);
         r.post(SESSION_ME_REFRESH, sessions::refresh);
+        // By id, with an API token (issue #20); after /me, so "me" is never taken for an id.
+        r.post(SESSIONS, sessions::create);
+        r.get(SESSION, sessions::getById);
+        r.delete(SESSION, sessions::deleteById);
+        r.post(SESSION_REFRESH, sessions::refreshById);
     }
 }

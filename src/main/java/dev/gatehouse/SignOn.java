@@ -25,7 +25,7 @@ import java.util.Set;
  * policy requires a factor (Okta evaluates the global session policy first, then the app's). The Admin Console has no
  * app: there only the global session policy applies ({@link #pendingStep}).
  */
-final class SignOn implements SignOnRules {
+final class SignOn implements SignOnRules, dev.gatehouse.authn.Authn.Rules {
 
     private final Factors factors;
     private final Authenticators authenticators;
@@ -126,25 +126,62 @@ final class SignOn implements SignOnRules {
     static final String DENIED = dev.gatehouse.console.ConsoleUser.DENIED;
 
     String pendingStep(Sessions.Current current) {
-        String userId = current.user().id();
+        return switch (next(current.user().id(), current.session().multifactor(), current.session().factorVerified())) {
+            case NONE -> null;
+            case DENIED -> DENIED;
+            case ENROLL -> FactorSignInPages.ENROLL;
+            case VERIFY -> FactorSignInPages.VERIFY;
+        };
+    }
+
+    /**
+     * The one evaluation of what the global session policy and the enrollment policy still ask of a person who proved
+     * what they proved ({@code multifactor}: two distinct factors; {@code factorVerified}: the last second factor, or
+     * null): for a session at the hosted pages and the console ({@link #pendingStep}), and for a transaction of the
+     * Authentication API (issue #20), so both ask the same.
+     */
+    @Override
+    public dev.gatehouse.authn.Authn.Step next(String userId, boolean multifactor, Instant factorVerified) {
         if (mustEnroll(userId)) {
-            return FactorSignInPages.ENROLL;
+            return dev.gatehouse.authn.Authn.Step.ENROLL;
         }
         SignOnPolicies.GlobalSignOn global = policies.forSession(userId);
         if (!global.allowed()) {
-            return DENIED;
+            return dev.gatehouse.authn.Authn.Step.DENIED;
         }
         if (!global.requireFactor()) {
-            return null;
+            return dev.gatehouse.authn.Authn.Step.NONE;
         }
-        Instant verified = current.session().factorVerified();
         Duration lifetime = global.factorLifetime();
-        boolean met = current.session().multifactor() && verified != null
-                && (lifetime == null || lifetime.isZero() || !verified.plus(lifetime).isBefore(factors.now()));
+        boolean met = multifactor && factorVerified != null
+                && (lifetime == null || lifetime.isZero() || !factorVerified.plus(lifetime).isBefore(factors.now()));
         if (met) {
-            return null;
+            return dev.gatehouse.authn.Authn.Step.NONE;
         }
-        return hasSecondFactor(userId) ? FactorSignInPages.VERIFY : FactorSignInPages.ENROLL;
+        return hasSecondFactor(userId) ? dev.gatehouse.authn.Authn.Step.VERIFY : dev.gatehouse.authn.Authn.Step.ENROLL;
+    }
+
+    /** The authenticators this person may set up now, each with whether the enrollment policy requires it. */
+    @Override
+    public Map<String, Boolean> enrollment(String userId) {
+        Map<String, SignOnPolicies.Enrollment> policy = policies.enrollment(userId);
+        Map<String, Boolean> out = new java.util.LinkedHashMap<>();
+        for (String key : enrollableKeys(userId)) {
+            out.put(key, policy.get(key) == SignOnPolicies.Enrollment.REQUIRED);
+        }
+        return out;
+    }
+
+    /** The person's factors that can be verified now: ACTIVE, of an active authenticator. */
+    @Override
+    public List<Factor> usableFactors(String userId) {
+        List<Factor> active = factors.list(userId).stream().filter(Factor::active).toList();
+        if (active.isEmpty()) {
+            return active;
+        }
+        Set<String> on = new java.util.HashSet<>();
+        authenticators.list().stream().filter(Authenticator::active).forEach(a -> on.add(a.key()));
+        return active.stream().filter(f -> keyOf(f) != null && on.contains(keyOf(f))).toList();
     }
 
     /** Okta's session status for /api/v1/sessions/me: MFA_REQUIRED or MFA_ENROLL while a step is pending, else ACTIVE. */

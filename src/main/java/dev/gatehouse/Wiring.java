@@ -325,7 +325,8 @@ public final class Wiring implements AutoCloseable {
 
             Pages pages = new Pages();
             ErrorMapper errors = new ErrorMapper(ids, pages);
-            Sessions sessions = new Sessions(db, sessionStore, directoryUsers, users, log, ids, clock, sessionSettings);
+            dev.gatehouse.sessions.SessionTokenStore sessionTokens = new dev.gatehouse.sessions.SessionTokenStore(ids);
+            Sessions sessions = new Sessions(db, sessionStore, directoryUsers, users, log, ids, clock, sessionSettings, sessionTokens);
             SessionCookie sessionCookie = new SessionCookie(sessions, config.publicHttps());
             // The one CSRF filter for every form (console, sign-in, sign-out, and any added later): see http/Csrf.
             Csrf csrf = new Csrf(ids, config.publicHttps(), config.baseUrl(), keyEncryption.derive("csrf"),
@@ -365,6 +366,12 @@ public final class Wiring implements AutoCloseable {
                         }
                     });
             signInPages.onPasswordExpired(recoveryPages::showExpired);
+            // Okta's Authentication API (issue #20): the hosted pages' own checks (Sessions.check, Factors, EmailFactors,
+            // WebAuthn, PasswordRecovery) and the same policy evaluation (SignOn), behind /api/v1/authn.
+            dev.gatehouse.authn.AuthnApi authnApi = new dev.gatehouse.authn.AuthnApi(new dev.gatehouse.authn.Authn(db,
+                    new dev.gatehouse.authn.AuthnStore(), sessions, sessionTokens, directoryUsers, factors, emailFactors, webAuthn,
+                    passwordRecovery, keyEncryption, signOn, log, ids, clock, config.showLockoutFailures()),
+                    new dev.gatehouse.authn.AuthnJson(config.baseUrl(), passwordRecovery.policy()), rateLimitFilter);
             csrf.onRefused(dev.gatehouse.sessions.RecoveryPages.FORGOT, recoveryPages::forgotExpired);
             rateLimitFilter.onRecoveryRefused(recoveryPages::tooMany);
             // Consent and User Grants (issue 17): the consent page's requests, the grants, and their revocation.
@@ -452,6 +459,7 @@ public final class Wiring implements AutoCloseable {
                             config.orgName(), signOn::enrollableKeys),
                     consoleRoutes,
                     api,
+                    authnApi,
                     oauth,
                     new DiscoveryRoutes(authorizationServers, signingKeys, new DiscoveryDocuments(authorizationServers, scopes), errors))).start();
             return new Wiring(config, db, first, apiTokens, log, tls, generated, server, directoryUsers, directoryGroups, apps,

@@ -35,7 +35,7 @@ public final class ApiAuth {
     public void handle(Context ctx) {
         checkContentTypes(ctx);
         String path = ctx.path().endsWith("/") ? ctx.path().substring(0, ctx.path().length() - 1) : ctx.path();
-        if (cookieEndpoints.contains(path)) {
+        if (cookieEndpoints.contains(path) || open(path)) {
             return;
         }
         String header = ctx.header("Authorization");
@@ -53,6 +53,17 @@ public final class ApiAuth {
             throw ApiError.of(ErrorCode.E0000006);
         }
         ctx.attribute(ApiRequests.CALLER, caller);
+    }
+
+    /** A TOTP enrollment's one-time QR code (its token is the authorization; okta-auth-js shows it as an image). */
+    private static final java.util.regex.Pattern QR = java.util.regex.Pattern.compile("/api/v1/users/[^/]+/factors/[^/]+/qr/[^/]+");
+
+    /**
+     * Endpoints without an API token: Okta's Authentication API ({@code /api/v1/authn}, issue #20: the person's credentials
+     * or the stateToken authenticate the call, from a browser too) and a TOTP enrollment's one-time QR code.
+     */
+    static boolean open(String path) {
+        return path.equals("/api/v1/authn") || path.startsWith("/api/v1/authn/") || QR.matcher(path).matches();
     }
 
     static void checkContentTypes(Context ctx) {

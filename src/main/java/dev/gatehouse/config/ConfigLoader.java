@@ -49,6 +49,8 @@ public final class ConfigLoader {
             new Setting("GATEHOUSE_SESSION_IDLE_MINUTES", "120", "a sign-in session ends after this long without use"),
             new Setting("GATEHOUSE_SESSION_MAX_MINUTES", "1440", "a sign-in session ends this long after sign-in at the latest (0 = no limit)"),
             new Setting("GATEHOUSE_LOCKOUT_ATTEMPTS", "10", "consecutive failed sign-ins that lock an account"),
+            new Setting("GATEHOUSE_SHOW_LOCKOUT_FAILURES", "false",
+                    "true: the Authentication API answers LOCKED_OUT for a locked account (Okta's showLockoutFailures; tells that the username exists)"),
             new Setting("GATEHOUSE_ARGON2_MEMORY_KIB", "19456", "Argon2id memory cost of password hashes, in KiB"),
             new Setting("GATEHOUSE_ARGON2_ITERATIONS", "2", "Argon2id iterations"),
             new Setting("GATEHOUSE_ARGON2_PARALLELISM", "1", "Argon2id lanes"),
@@ -136,7 +138,8 @@ public final class ConfigLoader {
                 Optional.ofNullable(v.get("GATEHOUSE_DB_USER")), Optional.ofNullable(v.get("GATEHOUSE_DB_PASSWORD")), pool,
                 httpsPort, cert, key, adminEmail, adminPassword, apiToken, v.get("GATEHOUSE_ORG_NAME"), logFormat,
                 integer(v, "GATEHOUSE_SESSION_IDLE_MINUTES", 1, 60 * 24 * 30), integer(v, "GATEHOUSE_SESSION_MAX_MINUTES", 0, 60 * 24 * 90),
-                integer(v, "GATEHOUSE_LOCKOUT_ATTEMPTS", 1, 100), integer(v, "GATEHOUSE_ARGON2_MEMORY_KIB", 1024, 4 * 1024 * 1024),
+                integer(v, "GATEHOUSE_LOCKOUT_ATTEMPTS", 1, 100), bool(v, "GATEHOUSE_SHOW_LOCKOUT_FAILURES"),
+                integer(v, "GATEHOUSE_ARGON2_MEMORY_KIB", 1024, 4 * 1024 * 1024),
                 integer(v, "GATEHOUSE_ARGON2_ITERATIONS", 1, 20), integer(v, "GATEHOUSE_ARGON2_PARALLELISM", 1, 16),
                 keyEncryptionKey(v.get("GATEHOUSE_KEY_ENCRYPTION_KEY")), features(v.get("GATEHOUSE_FEATURES")),
                 integer(v, "GATEHOUSE_LOG_RETENTION_DAYS", 0, 36500),
@@ -144,6 +147,14 @@ public final class ConfigLoader {
                 integer(v, "GATEHOUSE_MAX_CONNECTIONS", 1, 100_000), integer(v, "GATEHOUSE_IDLE_TIMEOUT_SECONDS", 1, 3600),
                 integer(v, "GATEHOUSE_HEADER_TIMEOUT_SECONDS", 1, 600), webauthnRpId(v.get("GATEHOUSE_WEBAUTHN_RP_ID"), baseUrl),
                 mail(v, baseUrl));
+    }
+
+    private static boolean bool(Map<String, String> v, String name) {
+        return switch (v.get(name).toLowerCase(Locale.ROOT)) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw new ConfigException(name + " must be 'true' or 'false' (got '" + v.get(name) + "').");
+        };
     }
 
     private static MailSettings mail(Map<String, String> v, String baseUrl) {

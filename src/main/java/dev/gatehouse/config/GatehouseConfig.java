@@ -42,6 +42,7 @@ public record GatehouseConfig(
         int sessionIdleMinutes,
         int sessionMaxMinutes,
         int lockoutAttempts,
+        boolean showLockoutFailures,
         int argon2MemoryKib,
         int argon2Iterations,
         int argon2Parallelism,

@@ -121,6 +121,10 @@ public final class RateLimitFilter implements Routes {
     }
 
     private void refuse(Context ctx, RateLimitFamily family) {
+        if (ctx.path().startsWith("/api/v1/")) {
+            errors.writeApi(ctx, ApiError.of(ErrorCode.E0000047));   // the Authentication API counts in the sign-in buckets: JSON
+            return;
+        }
         switch (family) {
             case SIGNIN, SIGNIN_PER_USER -> {
                 ctx.status(429);
@@ -175,6 +179,14 @@ public final class RateLimitFilter implements Routes {
             // folded), so variants of one login share one bucket; input no login can have (blank, over-long) shares "".
             String login = loginKey.get() == null ? "" : loginKey.get();
             return List.of(new Charge(RateLimitFamily.SIGNIN, ip), new Charge(RateLimitFamily.SIGNIN_PER_USER, login));
+        }
+        if (p.equals("/api/v1/authn") || p.startsWith("/api/v1/authn/")) {
+            // Okta's Authentication API (issue #20) counts as the hosted sign-in form does: per client IP here (every step: a
+            // password, a factor code, a stateToken guess), per username in AuthnApi once the JSON body is read.
+            if (!HandlerType.POST.equals(method)) {
+                return List.of();
+            }
+            return List.of(new Charge(p.equals("/api/v1/authn/recovery/password") ? RateLimitFamily.RECOVERY : RateLimitFamily.SIGNIN, ip));
         }
         Matcher oauth = OAUTH.matcher(p);
         if (oauth.matches()) {

@@ -27,7 +27,8 @@ import java.util.regex.Pattern;
 public final class Cors implements Routes {
 
     /** The request headers okta-auth-js sends (every call of it is preflighted). */
-    static final String ALLOWED_HEADERS = "content-type, accept, authorization, x-okta-user-agent-extended, dpop, x-requested-with";
+    static final String ALLOWED_HEADERS = "content-type, accept, authorization, x-okta-user-agent-extended, dpop, x-requested-with, "
+            + "x-device-fingerprint";
     /** Response headers a page may read beyond the CORS-safelisted ones (auth-js parses WWW-Authenticate on 4xx). */
     static final String EXPOSED_HEADERS = "WWW-Authenticate, X-Okta-Request-Id";
     static final String MAX_AGE = "3600";
@@ -42,7 +43,11 @@ public final class Cors implements Routes {
         DISCOVERY("(/oauth2/[^/]+)?/\\.well-known/openid-configuration|/oauth2/[^/]+/\\.well-known/oauth-authorization-server",
                 "/.well-known/", "GET", false),
         SESSION("/api/v1/sessions/me", "/api/v1/sessions/me", "GET, DELETE", true),
-        SESSION_REFRESH("/api/v1/sessions/me/lifecycle/refresh", "/api/v1/sessions/me/lifecycle/refresh", "POST", true);
+        SESSION_REFRESH("/api/v1/sessions/me/lifecycle/refresh", "/api/v1/sessions/me/lifecycle/refresh", "POST", true),
+        /** Okta's Authentication API (issue #20): okta-auth-js posts with credentials (withCredentials) from the app's page. */
+        AUTHN("/api/v1/authn(/[A-Za-z0-9_/]+)?", "/api/v1/authn", "POST", true),
+        /** A TOTP enrollment's QR image, shown by an embedded sign-in page. */
+        QR("/api/v1/users/[^/]+/factors/[^/]+/qr/[^/]+", "/qr/", "GET", false);
 
         private final Pattern path;
         /** Text every matching path contains: a cheap test that spares the regex for nearly every other path. */
@@ -61,7 +66,8 @@ public final class Cors implements Routes {
 
         static Optional<Endpoint> of(String path) {
             // Every CORS-enabled path starts with one of these: pages, the console and the rest of the API stop here.
-            if (!path.startsWith("/oauth2/") && !path.startsWith("/.well-known/") && !path.startsWith("/api/v1/sessions/me")) {
+            if (!path.startsWith("/oauth2/") && !path.startsWith("/.well-known/") && !path.startsWith("/api/v1/sessions/me")
+                    && !path.startsWith("/api/v1/authn") && !path.startsWith("/api/v1/users/")) {
                 return Optional.empty();
             }
             for (Endpoint e : ALL) {

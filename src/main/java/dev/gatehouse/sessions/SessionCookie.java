@@ -37,6 +37,23 @@ public final class SessionCookie {
         return Cookies.get(ctx, NAME, publicHttps);
     }
 
+    /**
+     * Trades a one-time sessionToken for a session in this browser (issue #20: {@code /authorize?sessionToken=},
+     * {@code /login/sessionCookieRedirect}): the new session's cookie is set and it is this request's session from now on;
+     * a session the browser had before ends (the token says who signs in now). Empty, with the request's session empty too,
+     * for a token that is not good: it never falls back on the cookie the browser had.
+     */
+    public Optional<Sessions.Current> redeem(Context ctx, dev.gatehouse.syslog.EventContext event, String sessionToken) {
+        Optional<Sessions.Current> before = current(ctx);
+        Optional<Sessions.Current> now = sessions.redeem(event, sessionToken).map(started -> {
+            before.ifPresent(b -> sessions.end(event.as(b.actor()), b));
+            set(ctx, started.cookieValue());
+            return new Sessions.Current(started.session(), started.user());
+        });
+        ctx.attribute("gatehouse.session", now);
+        return now;
+    }
+
     /** The live session of this request, read once and remembered on the request. */
     public Optional<Sessions.Current> current(Context ctx) {
         Optional<Sessions.Current> cached = ctx.attribute("gatehouse.session");

@@ -28,6 +28,18 @@ public final class SessionJson {
         this.settings = settings;
     }
 
+    /** The session for the Sessions API by id (issue #20): links to itself by id, and to its user by id. */
+    public Map<String, Object> byId(Session s, Sessions.Current current) {
+        Map<String, Object> m = session(s, current);
+        String self = baseUrl + "/api/v1/sessions/" + s.id();
+        m.put("_links", Map.of(
+                "refresh", Map.of("href", self + "/lifecycle/refresh", "hints", Map.of("allow", List.of("POST"))),
+                "self", Map.of("href", self, "hints", Map.of("allow", List.of("GET", "DELETE"))),
+                "user", Map.of("name", current.user().profile().name(), "href", baseUrl + "/api/v1/users/" + s.userId(),
+                        "hints", Map.of("allow", List.of("GET")))));
+        return m;
+    }
+
     public Map<String, Object> session(Session s, Sessions.Current current) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("id", s.id());

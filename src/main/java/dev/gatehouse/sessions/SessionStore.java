@@ -14,11 +14,26 @@ public final class SessionStore {
 
     public void insert(Handle h, Session s, String tokenHash) {
         h.createUpdate("""
-                        INSERT INTO sessions (id, token_hash, user_id, created_at, last_seen_at, expires_at, password_verified_at, amr)
-                        VALUES (:id, :hash, :userId, :created, :lastSeen, :expires, :pwd, :amr)""")
+                        INSERT INTO sessions (id, token_hash, user_id, created_at, last_seen_at, expires_at, password_verified_at, amr,
+                                              factor_verified_at)
+                        VALUES (:id, :hash, :userId, :created, :lastSeen, :expires, :pwd, :amr, :factor)""")
                 .bind("id", s.id()).bind("hash", tokenHash).bind("userId", s.userId()).bind("created", s.created())
                 .bind("lastSeen", s.lastSeen()).bind("expires", s.absoluteExpiry()).bind("pwd", s.passwordVerified()).bind("amr", String.join(" ", s.amr()))
+                .bind("factor", s.factorVerified())
                 .execute();
+    }
+
+    public Optional<Session> find(Handle h, String id) {
+        return h.createQuery("SELECT * FROM sessions WHERE id = :id").bind("id", id).map((rs, c) -> read(rs)).findOne();
+    }
+
+    /**
+     * Ends what could still become a session of the user (issue #20): unredeemed sessionTokens and unfinished
+     * Authentication API transactions; called wherever the user's sessions are ended.
+     */
+    public void deletePendingSignIns(Handle h, String userId) {
+        h.createUpdate("DELETE FROM session_tokens WHERE user_id = :u").bind("u", userId).execute();
+        h.createUpdate("DELETE FROM authn_transactions WHERE user_id = :u").bind("u", userId).execute();
     }
 
     public Optional<Session> findByHash(Handle h, String tokenHash) {

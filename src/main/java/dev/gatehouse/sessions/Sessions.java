@@ -41,9 +41,11 @@ public final class Sessions {
     private final Ids ids;
     private final Clock clock;
     private final SessionSettings settings;
+    private final SessionTokenStore tokens;
 
     public Sessions(Database db, SessionStore store, Users users, UserStore userStore, SystemLog log, Ids ids, Clock clock,
-                    SessionSettings settings) {
+                    SessionSettings settings, SessionTokenStore tokens) {
+        this.tokens = tokens;
         this.db = db;
         this.store = store;
         this.users = users;
@@ -81,19 +83,49 @@ public final class Sessions {
 
     /** As {@link #signIn}, telling an expired password apart (only when it was the right one: nothing else leaks). */
     public Attempt attempt(EventContext ctx, String login, String password) {
+        return switch (check(ctx, login, password)) {
+            case Check.Verified v -> start(ctx, v.user(), List.of("pwd")).<Attempt>map(Attempt.SignedIn::new).orElseGet(Attempt.Failed::new);
+            case Check.PasswordExpired e -> new Attempt.PasswordExpired(e.user());
+            case Check.LockedOut l -> new Attempt.Failed();
+            case Check.Failed f -> new Attempt.Failed();
+        };
+    }
+
+    /**
+     * What a password check came to, before any session (issue #20: the hosted page and the Authentication API check a
+     * password through this one method, so both count toward lockout and log the same events). LockedOut is told apart
+     * for the API's opt-in LOCKED_OUT answer only; the hosted page treats it as any failure.
+     */
+    public sealed interface Check {
+        record Verified(User user) implements Check {
+        }
+
+        record PasswordExpired(User user) implements Check {
+        }
+
+        record LockedOut() implements Check {
+        }
+
+        record Failed() implements Check {
+        }
+    }
+
+    /** Checks a login and password (lockout counted, failure logged as {@code user.session.start} FAILURE); starts nothing. */
+    public Check check(EventContext ctx, String login, String password) {
         String tooLong = login != null && login.length() > MAX_USERNAME ? "username longer than " + MAX_USERNAME + " characters"
                 : password != null && password.length() > MAX_PASSWORD ? "password longer than " + MAX_PASSWORD + " characters" : null;
         if (tooLong != null) {
             failed(ctx, login, "VERIFICATION_ERROR", Map.of("refused", tooLong));   // nothing looked up, no password checked
-            return new Attempt.Failed();
+            return new Check.Failed();
         }
         // The login goes as typed: Users (Logins.key) is the one place that decides which account it names.
         Users.Authentication auth = users.authenticate(ctx, login == null ? "" : login, password == null ? "" : password);
         if (auth.user().isEmpty()) {
             failed(ctx, login, auth.failureReason(), Map.of());
-            return auth.passwordExpired() != null ? new Attempt.PasswordExpired(auth.passwordExpired()) : new Attempt.Failed();
+            return auth.passwordExpired() != null ? new Check.PasswordExpired(auth.passwordExpired())
+                    : Users.Authentication.LOCKED_OUT.equals(auth.failureReason()) ? new Check.LockedOut() : new Check.Failed();
         }
-        return start(ctx, auth.user().get(), List.of("pwd")).<Attempt>map(Attempt.SignedIn::new).orElseGet(Attempt.Failed::new);
+        return new Check.Verified(auth.user().get());
     }
 
     /**
@@ -110,17 +142,7 @@ public final class Sessions {
         String cookie = ids.base62(43);
         Session session = new Session(ids.next(Ids.SESSION), user.id(), now, now,
                 settings.limited() ? now.plus(settings.maxLifetime()) : null, now, amr, amr.contains("otp") ? now : null);
-        boolean started = db.tx(h -> {
-            // The user row is locked while the session is written: a suspension, deactivation or password reset committed
-            // since the password was checked refuses it here, and one running now waits and then ends it with the others.
-            if (!userStore.lockSignedIn(h, user.id(), user.passwordChanged())) {
-                return false;
-            }
-            store.insert(h, session, Hashes.sha256(cookie));
-            log.record(h, ctx.as(Actor.user(user.id(), user.profile().login(), user.profile().name())),
-                    SystemLog.Entry.success("user.session.start", "User login to Okta", target(session)));
-            return true;
-        });
+        boolean started = db.tx(h -> startIn(h, ctx, user, user.passwordChanged(), session, cookie));
         if (!started) {
             db.inTx(h -> {
                 log.record(h, ctx.as(Actor.user(user.id(), user.profile().login(), user.profile().name())),
@@ -129,6 +151,68 @@ public final class Sessions {
             return Optional.<Started>empty();
         }
         return Optional.of(new Started(session, user, cookie));
+    }
+
+    /** In the caller's transaction: the user's row locked and checked, the session written and logged; false if refused. */
+    private boolean startIn(org.jdbi.v3.core.Handle h, EventContext ctx, User user, Instant passwordChanged, Session session, String cookie) {
+        // The user row is locked while the session is written: a suspension, deactivation or password reset committed
+        // since the password was checked refuses it here, and one running now waits and then ends it with the others.
+        if (!userStore.lockSignedIn(h, user.id(), passwordChanged)) {
+            return false;
+        }
+        store.insert(h, session, Hashes.sha256(cookie));
+        log.record(h, ctx.as(Actor.user(user.id(), user.profile().login(), user.profile().name())),
+                SystemLog.Entry.success("user.session.start", "User login to Okta", target(session))
+                        .withDebug(session.amr().isEmpty() ? Map.of() : Map.of("amr", String.join(" ", session.amr()))));
+        return true;
+    }
+
+    /** The one-time sessionToken store (the Authentication API issues, the session endpoints redeem). */
+    public SessionTokenStore tokens() {
+        return tokens;
+    }
+
+    /**
+     * Trades a one-time {@code sessionToken} (issue #20) for a session: the token is used up whatever happens next; the
+     * session proves what the token proved (amr and its times). Empty for an unknown, used or expired token, or a user who
+     * is no longer ACTIVE with the same password: the FAILURE is logged, without the token.
+     */
+    public Optional<Started> redeem(EventContext ctx, String sessionToken) {
+        Instant now = clock.instant();
+        String cookie = ids.base62(43);
+        Optional<Started> started = db.tx(h -> {
+            Optional<SessionTokenStore.Grant> grant = tokens.redeem(h, sessionToken, now);
+            if (grant.isEmpty()) {
+                return Optional.<Started>empty();
+            }
+            Optional<User> user = userStore.find(h, grant.get().userId());
+            if (user.isEmpty()) {
+                return Optional.<Started>empty();
+            }
+            SessionTokenStore.Grant g = grant.get();
+            Session session = new Session(ids.next(Ids.SESSION), g.userId(), now, now,
+                    settings.limited() ? now.plus(settings.maxLifetime()) : null, g.passwordVerified(), g.amr(), g.factorVerified());
+            return startIn(h, ctx, user.get(), g.passwordChanged(), session, cookie)
+                    ? Optional.of(new Started(session, user.get(), cookie)) : Optional.<Started>empty();
+        });
+        if (started.isEmpty()) {
+            db.inTx(h -> {
+                log.record(h, ctx, SystemLog.Entry.failure("user.session.start", "User login to Okta", "INVALID_SESSION_TOKEN")
+                        .withDebug(Map.of("refused", SessionTokenStore.plausible(sessionToken)
+                                ? "sessionToken unknown, already used, expired, or its user changed" : "not a sessionToken")));
+            });
+        }
+        return started;
+    }
+
+    /** The session with this id, if it is still valid and its user active (the Sessions API, by id). */
+    public Optional<Current> byId(String id) {
+        if (id == null || id.length() > 40) {
+            return Optional.empty();
+        }
+        Instant now = clock.instant();
+        return db.read(h -> store.find(h, id).filter(x -> x.activeAt(now, settings.idle()))
+                .flatMap(s -> userStore.find(h, s.userId()).filter(u -> u.status() == User.Status.ACTIVE).map(u -> new Current(s, u))));
     }
 
     /**

@@ -116,6 +116,34 @@ public final class SignInPages {
         follow(ctx, returnTargets.check(target), "You are signed in");
     }
 
+    /** Shown at {@code /login/sessionCookieRedirect} for a sessionToken that is not (or no longer) good. */
+    public static final String TOKEN_INVALID = "That sign-in link has expired or was already used. Sign in here to continue.";
+
+    /**
+     * Okta's {@code /login/sessionCookieRedirect?token=…&redirectUrl=…} (issue #20; okta-auth-js
+     * {@code session.setCookieAndRedirect}): the one-time sessionToken becomes this browser's session, then the browser
+     * goes to {@code redirectUrl}, which must be a trusted REDIRECT origin (or a Gatehouse page): a refused target is
+     * refused before the token is looked at, so it is not used up. A token that is not good sets nothing and shows the
+     * sign-in form, which continues to the same target. Okta's {@code checkAccountSetupComplete} is accepted and ignored.
+     */
+    public void sessionCookieRedirect(Context ctx) {
+        String redirectUrl = ctx.queryParam("redirectUrl");
+        String to = redirectUrl == null || redirectUrl.isBlank() ? "/" : redirectUrl;
+        ReturnTarget target = returnTargets.check(to);
+        if (target instanceof ReturnTarget.Refused) {
+            ctx.status(400);
+            follow(ctx, target, "You were not signed in");
+            return;
+        }
+        ctx.header("Referrer-Policy", "no-referrer");   // the token is in this address
+        ctx.header("Cache-Control", "no-store");
+        if (cookie.redeem(ctx, Edge.event(ctx, Actor.anonymous()), ctx.queryParam("token")).isEmpty()) {
+            render(ctx, 401, "", TOKEN_INVALID, null, to);
+            return;
+        }
+        follow(ctx, target, "You are signed in");
+    }
+
     /** Shown when a client or a username has made too many sign-in attempts; says nothing about the account. */
     public static final String TOO_MANY = "Too many sign-in attempts. Wait a minute, then try again.";
 

@@ -18,6 +18,9 @@ public final class SignInRoutes implements Routes {
      */
     public static final String OKTA_SIGN_OUT = "/login/signout";
 
+    /** Okta's session-cookie redirect for a one-time sessionToken (issue #20). */
+    public static final String SESSION_COOKIE_REDIRECT = "/login/sessionCookieRedirect";
+
     private final SignInPages pages;
 
     public SignInRoutes(SignInPages pages) {
@@ -32,5 +35,6 @@ public final class SignInRoutes implements Routes {
         r.get(SIGN_OUT, pages::confirmSignOut);
         r.get(OKTA_SIGN_OUT, ctx -> ctx.redirect(SIGN_OUT + (ctx.queryString() == null ? "" : "?" + ctx.queryString()), HttpStatus.FOUND));
         r.post(SIGN_OUT, pages::signOut);
+        r.get(SESSION_COOKIE_REDIRECT, pages::sessionCookieRedirect);
     }
 }

@@ -20,6 +20,8 @@ public final class Ids {
     public static final String API_TOKEN = "00T";
     public static final String ORG = "00o";
     public static final String SESSION = "102";
+    /** An Authentication API transaction (issue #20; never shown: its stateToken names it). */
+    public static final String AUTHN = "0at";
 
     private static final char[] BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz".toCharArray();
 

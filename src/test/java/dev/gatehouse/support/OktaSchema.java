@@ -181,6 +181,11 @@ public final class OktaSchema {
                 || method.equals("OPTIONS") || method.equals("HEAD")) {
             return;
         }
+        if (path.equals("/api/v1/authn") || path.startsWith("/api/v1/authn/")) {
+            // Okta's Authentication API (issue #20) is not part of the management API and has no OpenAPI spec: its shapes are
+            // checked by the authn tests against Okta's reference (docs/okta/authn.md), and by okta-auth-js itself.
+            return;
+        }
         List<String> differences = get().differences(method, path, status, headers.firstValue("Content-Type").orElse(null), body, true);
         if (!differences.isEmpty()) {
             StringBuilder m = new StringBuilder("Response does not conform to Okta's management API schema (issue #24): ")

@@ -191,7 +191,13 @@ public final class OktaSchemaDeviations {
                     "The spec has only `DELETE` on `/api/v1/api-tokens/current` (revoke the token in the request). Gatehouse "
                             + "also answers `GET` with that token's metadata, exactly as `GET /api/v1/api-tokens/{apiTokenId}` "
                             + "answers, so a script can learn whose token it holds; checked against that operation's schema.",
-                    spec -> copyOperation(spec, "/api/v1/api-tokens/{apiTokenId}", "get", "/api/v1/api-tokens/current")));
+                    spec -> copyOperation(spec, "/api/v1/api-tokens/{apiTokenId}", "get", "/api/v1/api-tokens/current")),
+            new Entry("`POST /api/v1/sessions`",
+                    "Okta's Sessions API reference documents \"Create Session with session token\" (`POST /api/v1/sessions` with "
+                            + "`{\"sessionToken\"}`, 200 with a Session; okta/okta-developer-docs `docs/reference/api/sessions/index.md`), "
+                            + "which the current spec no longer lists. Gatehouse answers it (issue #20); checked against the Session schema "
+                            + "of `GET /api/v1/sessions/{sessionId}`.",
+                    spec -> addPathOperation(spec, "/api/v1/sessions/{sessionId}", "get", "/api/v1/sessions", "post")));
 
     private OktaSchemaDeviations() {
     }
@@ -246,6 +252,19 @@ public final class OktaSchemaDeviations {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** Creates path {@code to} (absent from the spec) with the {@code method} operation of path {@code from} as {@code toMethod}. */
+    static void addPathOperation(ObjectNode spec, String from, String method, String to, String toMethod) {
+        ObjectNode paths = at(spec, "/paths");
+        ObjectNode source = (ObjectNode) paths.get(from);
+        if (source == null || !source.has(method) || paths.has(to)) {
+            throw new IllegalStateException("Okta schema deviation: cannot add " + toMethod + " " + to + " from " + method + " " + from
+                    + " - review OktaSchemaDeviations");
+        }
+        com.fasterxml.jackson.databind.node.ObjectNode operation = source.get(method).deepCopy();
+        operation.remove("parameters");   // the {sessionId} path parameter is not in the new path
+        paths.putObject(to).set(toMethod, operation);
     }
 
     /** Gives path {@code to} the {@code method} operation of path {@code from}. */

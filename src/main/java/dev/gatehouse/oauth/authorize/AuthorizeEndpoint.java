@@ -48,7 +48,7 @@ public final class AuthorizeEndpoint {
      */
     static final java.util.Set<String> CARRIED = java.util.Set.of("client_id", "redirect_uri", "response_type", "response_mode", "scope",
             "state", "nonce", "code_challenge", "code_challenge_method", "prompt", "max_age", "login_hint", "acr_values", "idp",
-            "sessionToken", STARTED);
+            STARTED);   // never sessionToken: it is used up on arrival, and the way back goes on the session it made
     /** The longest redirect to the hosted pages Gatehouse sends; a longer one is an error page instead. */
     static final int MAX_LOCATION = 7_500;
 
@@ -87,7 +87,10 @@ public final class AuthorizeEndpoint {
         Map<String, List<String>> all = ctx.method() == HandlerType.POST ? ctx.formParamMap() : ctx.queryParamMap();
         Map<String, String> params = params(all);
         AuthorizeRequest request = AuthorizeRequest.ofAll(all);
-        var session = sessions.current(ctx);
+        // Okta's sessionToken (issue #20): a finished Authentication API transaction signs the browser in here, once. A token
+        // that is not good means no session for this request (prompt=none: login_required), never the browser's old one.
+        String sessionToken = params.get("sessionToken");
+        var session = sessionToken != null ? sessions.redeem(ctx, Edge.event(ctx, Actor.anonymous()), sessionToken) : sessions.current(ctx);
         java.time.Instant began = started.read(params.get(STARTED), dev.gatehouse.http.Cookies.get(ctx, BROWSER_COOKIE, publicHttps));
         AuthorizeOutcome outcome = authorization.decide(server.get(), servers.issuer(server.get()), request, session,
                 Edge.event(ctx, session.map(s -> s.actor()).orElse(Actor.anonymous())), began);

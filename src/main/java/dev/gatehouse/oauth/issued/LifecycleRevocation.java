@@ -66,6 +66,7 @@ public final class LifecycleRevocation implements AccessRevocation, AppRevocatio
             }
         }
         sessions.deleteForUser(h, user.id(), keepSessionId);
+        sessions.deletePendingSignIns(h, user.id());
         codes.expireUnusedOfUser(h, user.id(), keepSessionId, now);
         return live;
     }

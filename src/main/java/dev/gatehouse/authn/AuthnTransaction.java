@@ -1,0 +1,26 @@
+package dev.gatehouse.authn;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * One Authentication API transaction (issue #20) as stored: whose, in which of Okta's states, what the person proved so
+ * far, and the factor of the current step. The stateToken that names it is not here: only its hash is stored.
+ *
+ * @param kind      SIGN_IN (primary authentication) or RECOVERY (a reset link's token was exchanged)
+ * @param factorId  the factor being challenged (MFA_CHALLENGE) or activated (MFA_ENROLL_ACTIVATE), else null
+ */
+public record AuthnTransaction(String id, String userId, Status status, Kind kind, List<String> amr, Instant passwordVerified,
+                               Instant factorVerified, String factorId, String relayState, String recoveryKek, String recoverySealed,
+                               Instant created, Instant expires) {
+
+    /** The states a transaction can wait in (Okta's names). SUCCESS, LOCKED_OUT and RECOVERY_CHALLENGE are answers only. */
+    public enum Status { MFA_REQUIRED, MFA_CHALLENGE, MFA_ENROLL, MFA_ENROLL_ACTIVATE, PASSWORD_EXPIRED, PASSWORD_RESET }
+
+    public enum Kind { SIGN_IN, RECOVERY }
+
+    public AuthnTransaction with(Status next, String factor) {
+        return new AuthnTransaction(id, userId, next, kind, amr, passwordVerified, factorVerified, factor, relayState, recoveryKek,
+                recoverySealed, created, expires);
+    }
+}
