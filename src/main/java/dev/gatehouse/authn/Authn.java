@@ -186,7 +186,9 @@ public final class Authn {
         AuthnTransaction t = live(stateToken);
         requireStatus(t, AuthnTransaction.Status.MFA_REQUIRED, AuthnTransaction.Status.MFA_CHALLENGE);
         User user = users.get(t.userId());
-        Factor f = rules.usableFactors(user.id()).stream().filter(x -> x.id().equals(factorId)).findFirst()
+        // Only the factors this state lists: a recovery is verified with a code app or a key, never email (the link came by email).
+        List<Factor> offered = t.kind() == AuthnTransaction.Kind.RECOVERY ? recoveryFactors(user.id()) : rules.usableFactors(user.id());
+        Factor f = offered.stream().filter(x -> x.id().equals(factorId)).findFirst()
                 .orElseThrow(() -> ApiError.notFound(factorId == null ? "" : factorId, "UserFactor"));
         EventContext as = ctx.as(actor(user));
         String binding = t.kind() == AuthnTransaction.Kind.RECOVERY ? binding(t) : null;
@@ -194,9 +196,6 @@ public final class Authn {
         if (f.email()) {
             String passCode = body.get("passCode");
             if (passCode == null) {
-                if (binding != null) {
-                    throw notAllowed("An email factor cannot verify a password reset: the reset link came by email.");
-                }
                 email.challenge(as, user.id(), f.id(), null, null, EmailFactors.API_RESEND_WAIT);
                 AuthnTransaction next = move(t, AuthnTransaction.Status.MFA_CHALLENGE, f.id(), t.amr(), t.factorVerified());
                 return show(next, stateToken).factor(f, null, "CHALLENGE");

@@ -64,7 +64,11 @@ class CorsHttpTest {
                 Arguments.of("/oauth2/default/.well-known/openid-configuration", "GET", "GET", false),
                 Arguments.of("/oauth2/default/.well-known/oauth-authorization-server", "GET", "GET", false),
                 Arguments.of("/api/v1/sessions/me", "GET", "GET, DELETE", true),
-                Arguments.of("/api/v1/sessions/me/lifecycle/refresh", "POST", "POST", true));
+                Arguments.of("/api/v1/sessions/me/lifecycle/refresh", "POST", "POST", true),
+                // Okta's Authentication API (issue #20): okta-auth-js posts with credentials from the app's page.
+                Arguments.of("/api/v1/authn", "POST", "POST", true),
+                Arguments.of("/api/v1/authn/factors/ost1234567890abcdef/verify", "POST", "POST", true),
+                Arguments.of("/api/v1/authn/recovery/password", "POST", "POST", true));
     }
 
     @ParameterizedTest(name = "{1} {0}")
@@ -75,7 +79,7 @@ class CorsHttpTest {
         assertThat(r.header("Access-Control-Allow-Origin")).isEqualTo(TRUSTED);
         assertThat(r.header("Access-Control-Allow-Methods")).isEqualTo(methods);
         assertThat(r.header("Access-Control-Allow-Headers"))
-                .isEqualTo("content-type, accept, authorization, x-okta-user-agent-extended, dpop, x-requested-with");
+                .isEqualTo("content-type, accept, authorization, x-okta-user-agent-extended, dpop, x-requested-with, x-device-fingerprint");
         assertThat(r.header("Access-Control-Max-Age")).isEqualTo("3600");
         assertThat(r.header("Vary")).isEqualTo("Origin");
         assertThat(r.header("Access-Control-Allow-Credentials")).isEqualTo(credentials ? "true" : null);
