@@ -62,12 +62,14 @@ import static org.assertj.core.api.Assertions.assertThat;
  * <tr><td>same</td><td>no redirectUrl</td><td>303 to "/"</td></tr>
  * <tr><td>POST /api/v1/sessions (API token)</td><td>a live token</td><td>200 Session: id, userId, login, ACTIVE, amr, _links by id</td></tr>
  * <tr><td>same</td><td>the token again</td><td>401 E0000004</td></tr>
+ * <tr><td>same</td><td>the same token 8 times at once</td><td>one 200, seven 401; one session</td></tr>
  * <tr><td>same</td><td>no sessionToken</td><td>400 E0000001</td></tr>
  * <tr><td>same</td><td>no API token</td><td>401 E0000011</td></tr>
  * <tr><td>GET, refresh, DELETE /api/v1/sessions/{id}</td><td>the session's id</td>
  *     <td>200; 200 with expiresAt moved on; 204, then GET 404 E0000007</td></tr>
  * <tr><td>GET /api/v1/sessions/{id}</td><td>an unknown id</td><td>404 E0000007</td></tr>
- * <tr><td>GET /api/v1/sessions/me</td><td>the cookie (with and without the API token)</td><td>by cookie, never read as an id</td></tr>
+ * <tr><td>GET /api/v1/sessions/me</td><td>the cookie; the API token without a cookie</td>
+ *     <td>by cookie (the same session as by id); 404, "me" never read as an id; ended by id, the cookie's /me is 404</td></tr>
  * <tr><td>session_tokens</td><td>200 tokens issued and expired, then one more</td><td>only the new row remains</td></tr>
  * </table>
  *
@@ -486,6 +488,34 @@ class SessionTokenHttpTest {
     }
 
     @Test
+    void theSameTokenRedeemedEightTimesAtOnceMakesOneSession() throws Exception {
+        AuthnClient.Person p = authn.person();
+        String token = sessionToken(p);
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+        try {
+            java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+            java.util.List<java.util.concurrent.Future<Integer>> answers = new java.util.ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                answers.add(pool.submit(() -> {
+                    go.await();
+                    return dev.gatehouse.support.ApiClient.of(server).post("/api/v1/sessions",
+                            "{\"sessionToken\":" + AuthnClient.str(token) + "}").status();
+                }));
+            }
+            go.countDown();
+            java.util.List<Integer> statuses = new java.util.ArrayList<>();
+            for (var a : answers) {
+                statuses.add(a.get(30, java.util.concurrent.TimeUnit.SECONDS));
+            }
+            assertThat(statuses).as(statuses.toString()).containsOnly(200, 401);
+            assertThat(statuses.stream().filter(x -> x == 200).count()).as(statuses.toString()).isEqualTo(1);
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(sessionsOf(p.id())).isEqualTo(1);
+    }
+
+    @Test
     void createSessionWithoutASessionTokenIs400E0000001() {
         for (String body : new String[]{"{}", "{\"sessionToken\":null}"}) {
             Http.Response r = authn.admin.post("/api/v1/sessions", body);
@@ -557,6 +587,10 @@ class SessionTokenHttpTest {
         Http.Response noCookie = authn.admin.get("/api/v1/sessions/me");
         assertThat(noCookie.status()).as(noCookie.body()).isEqualTo(404);
         assertThat(noCookie.json().get("errorCode").asText()).isEqualTo("E0000007");
+
+        // Ended by id, the browser's cookie names no session any more.
+        assertThat(authn.admin.delete("/api/v1/sessions/" + id).status()).isEqualTo(204);
+        assertThat(me(b).status()).isEqualTo(404);
     }
 
     // ---- storage stays bounded ----------------------------------------------------------------------------------------
