@@ -326,7 +326,8 @@ public final class Wiring implements AutoCloseable {
             Pages pages = new Pages();
             ErrorMapper errors = new ErrorMapper(ids, pages);
             dev.gatehouse.sessions.SessionTokenStore sessionTokens = new dev.gatehouse.sessions.SessionTokenStore(ids);
-            Sessions sessions = new Sessions(db, sessionStore, directoryUsers, users, log, ids, clock, sessionSettings, sessionTokens);
+            Sessions sessions = new Sessions(db, sessionStore, directoryUsers, users, log, ids, clock, sessionSettings, sessionTokens,
+                    userId -> signOnPolicies.forSession(userId).allowed());
             SessionCookie sessionCookie = new SessionCookie(sessions, config.publicHttps());
             // The one CSRF filter for every form (console, sign-in, sign-out, and any added later): see http/Csrf.
             Csrf csrf = new Csrf(ids, config.publicHttps(), config.baseUrl(), keyEncryption.derive("csrf"),

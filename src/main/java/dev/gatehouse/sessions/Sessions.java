@@ -42,10 +42,13 @@ public final class Sessions {
     private final Clock clock;
     private final SessionSettings settings;
     private final SessionTokenStore tokens;
+    /** The global session policy: whether this user (by id) may have a session at all (a DENY rule says no). */
+    private final java.util.function.Predicate<String> mayStartSession;
 
     public Sessions(Database db, SessionStore store, Users users, UserStore userStore, SystemLog log, Ids ids, Clock clock,
-                    SessionSettings settings, SessionTokenStore tokens) {
+                    SessionSettings settings, SessionTokenStore tokens, java.util.function.Predicate<String> mayStartSession) {
         this.tokens = tokens;
+        this.mayStartSession = mayStartSession;
         this.db = db;
         this.store = store;
         this.users = users;
@@ -195,6 +198,12 @@ public final class Sessions {
             return startIn(h, ctx, user.get(), g.passwordChanged(), session, cookie)
                     ? Optional.of(new Started(session, user.get(), cookie)) : Optional.<Started>empty();
         });
+        if (started.isPresent() && !mayStartSession.test(started.get().user().id())) {
+            // A DENY rule of the global session policy made since the token was issued: the session just made ends at once,
+            // as the hosted page ends one (SignInPages.signedIn).
+            end(ctx, new Current(started.get().session(), started.get().user()));
+            return Optional.empty();
+        }
         if (started.isEmpty()) {
             db.inTx(h -> {
                 log.record(h, ctx, SystemLog.Entry.failure("user.session.start", "User login to Okta", "INVALID_SESSION_TOKEN")

@@ -56,6 +56,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  *     <td>login_required ("…requires re-authentication or MFA."), no code; without prompt: the factor page</td></tr>
  * <tr><td>/authorize, POST /api/v1/sessions</td><td>the user suspended after the token was issued</td><td>login_required / 401; no session</td></tr>
  * <tr><td>same</td><td>the user's password reset by an admin after the token was issued</td><td>login_required / 401; no session</td></tr>
+ * <tr><td>all three</td><td>a global session policy DENY rule for the user made after the token was issued</td><td>refused; no session</td></tr>
  * <tr><td>/login/sessionCookieRedirect</td><td>a live token, a trusted REDIRECT origin</td><td>303 to it, cookie set, /sessions/me works</td></tr>
  * <tr><td>same</td><td>the token again</td><td>401 sign-in page, no session cookie</td></tr>
  * <tr><td>same</td><td>an untrusted redirectUrl</td><td>400 page; the token not used up (works afterwards)</td></tr>
@@ -395,6 +396,28 @@ class SessionTokenHttpTest {
         assertThat(issuedRows()).isEqualTo(before);
         assertThat(sessionsOf(p.id())).isZero();
         assertThat(tokensOf(p.id())).isZero();
+    }
+
+    @Test
+    void aTokenOfAUserTheGlobalSessionPolicyDeniesSinceIsRefusedAndLeavesNoSession() {
+        AuthnClient.Person p = authn.person();
+        String silentToken = sessionToken(p);
+        String apiToken = sessionToken(p);
+        String cookieToken = sessionToken(p);
+        String pid = ok(authn.admin.post("/api/v1/policies", "{\"type\":\"OKTA_SIGN_ON\",\"name\":\"Deny " + System.nanoTime()
+                + "\",\"priority\":1}")).get("id").asText();
+        ok(authn.admin.post("/api/v1/policies/" + pid + "/rules", "{\"name\":\"Deny one\",\"type\":\"SIGN_ON\",\"conditions\":"
+                + "{\"people\":{\"users\":{\"include\":[\"" + p.id() + "\"]}}},\"actions\":{\"signon\":{\"access\":\"DENY\"}}}"));
+        try {
+            assertLoginRequired(silent(server.browser(), spa, silentToken, randomVerifier()));
+            Http.Response api = createSession(apiToken);
+            assertThat(api.status()).as(api.body()).isEqualTo(401);
+            Http.Response page = server.browser().get(sessionCookieRedirect(cookieToken, TRUSTED + "/home"));
+            assertThat(page.status()).isEqualTo(401);
+            assertThat(sessionsOf(p.id())).isZero();
+        } finally {
+            authn.deactivatePolicy(pid);
+        }
     }
 
     // ---- /login/sessionCookieRedirect ---------------------------------------------------------------------------------
