@@ -186,7 +186,10 @@ public final class Authn {
         AuthnTransaction t = live(stateToken);
         requireStatus(t, AuthnTransaction.Status.MFA_REQUIRED, AuthnTransaction.Status.MFA_CHALLENGE);
         User user = users.get(t.userId());
-        Factor f = rules.usableFactors(user.id()).stream().filter(x -> x.id().equals(factorId)).findFirst()
+        // A reset is verified by the factors its MFA_REQUIRED lists (TOTP, security keys), never by email: the reset link
+        // came by email, so a live email code (a sign-in's challenge) would prove nothing more than the link.
+        List<Factor> usable = t.kind() == AuthnTransaction.Kind.RECOVERY ? recoveryFactors(user.id()) : rules.usableFactors(user.id());
+        Factor f = usable.stream().filter(x -> x.id().equals(factorId)).findFirst()
                 .orElseThrow(() -> ApiError.notFound(factorId == null ? "" : factorId, "UserFactor"));
         EventContext as = ctx.as(actor(user));
         String binding = t.kind() == AuthnTransaction.Kind.RECOVERY ? binding(t) : null;
