@@ -12,7 +12,7 @@ CREATE TABLE authn_transactions (
     state_hash         VARCHAR(64)  NOT NULL UNIQUE,
     user_id            VARCHAR(20)  NOT NULL REFERENCES users (id) ON DELETE CASCADE,
     status             VARCHAR(24)  NOT NULL,
-    kind               VARCHAR(12)  NOT NULL,               -- SIGN_IN or RECOVERY
+    kind               VARCHAR(12)  NOT NULL,               -- SIGN_IN, RECOVERY or EXPIRED
     amr                VARCHAR(200) NOT NULL,
     password_verified_at TIMESTAMP WITH TIME ZONE,
     factor_verified_at TIMESTAMP WITH TIME ZONE,

@@ -158,11 +158,16 @@ public final class Authn {
             case Sessions.Check.PasswordExpired e -> {
                 // The right password of an expired one: the change is bound to this transaction (the expired-password token,
                 // sealed in its row), as the hosted form is bound to its sign-in attempt.
+                // Okta: "Users are challenged for MFA (MFA_REQUIRED) before PASSWORD_EXPIRED if they have an active Factor
+                // enrollment", so an expired password alone never sets a new one for a person who has a second factor. The
+                // factors that can be checked for a user who is not ACTIVE are a reset's: code apps and keys.
                 String change = recovery.startExpiredChange(e.user());
-                AuthnTransaction t = newTransaction(e.user(), AuthnTransaction.Status.PASSWORD_EXPIRED, AuthnTransaction.Kind.SIGN_IN,
+                boolean factorFirst = !recoveryFactors(e.user().id()).isEmpty();
+                AuthnTransaction t = newTransaction(e.user(), factorFirst ? AuthnTransaction.Status.MFA_REQUIRED
+                                : AuthnTransaction.Status.PASSWORD_EXPIRED, factorFirst ? AuthnTransaction.Kind.EXPIRED : AuthnTransaction.Kind.SIGN_IN,
                         List.of(), now, relayState, change);
                 String state = insert(t);
-                yield Result.of("PASSWORD_EXPIRED", state, t, e.user());
+                yield show(t, state);
             }
             case Sessions.Check.LockedOut l when showLockoutFailures -> Result.of("LOCKED_OUT", null, null, null);
             default -> throw ApiError.of(ErrorCode.E0000004);
@@ -187,11 +192,11 @@ public final class Authn {
         requireStatus(t, AuthnTransaction.Status.MFA_REQUIRED, AuthnTransaction.Status.MFA_CHALLENGE);
         User user = users.get(t.userId());
         // Only the factors this state lists: a recovery is verified with a code app or a key, never email (the link came by email).
-        List<Factor> offered = t.kind() == AuthnTransaction.Kind.RECOVERY ? recoveryFactors(user.id()) : rules.usableFactors(user.id());
+        List<Factor> offered = t.kind() != AuthnTransaction.Kind.SIGN_IN ? recoveryFactors(user.id()) : rules.usableFactors(user.id());
         Factor f = offered.stream().filter(x -> x.id().equals(factorId)).findFirst()
                 .orElseThrow(() -> ApiError.notFound(factorId == null ? "" : factorId, "UserFactor"));
         EventContext as = ctx.as(actor(user));
-        String binding = t.kind() == AuthnTransaction.Kind.RECOVERY ? binding(t) : null;
+        String binding = t.kind() != AuthnTransaction.Kind.SIGN_IN ? binding(t) : null;
         List<String> methods;
         if (f.email()) {
             String passCode = body.get("passCode");
@@ -341,8 +346,10 @@ public final class Authn {
         } catch (ApiError e) {
             throw complexity(e);
         }
-        // The change ended the user's sessions and pending transactions (this one too): the sign-in goes on afresh.
-        return begin(ctx, changed, AuthnTransaction.Kind.SIGN_IN, List.of("pwd"), clock.instant(), t.relayState(), null);
+        // The change ended the user's sessions and pending transactions (this one too): the sign-in goes on afresh, with the
+        // factor verified before the change (if any) still counted.
+        return begin(ctx, changed, AuthnTransaction.Kind.SIGN_IN, Session.withMethods(List.of("pwd"), t.amr()), clock.instant(),
+                t.relayState(), t.factorVerified());
     }
 
     /**
@@ -410,6 +417,9 @@ public final class Authn {
             }
             return show(move(t, AuthnTransaction.Status.PASSWORD_RESET, null, amr, now), stateToken);
         }
+        if (t.kind() == AuthnTransaction.Kind.EXPIRED) {
+            return show(move(t, AuthnTransaction.Status.PASSWORD_EXPIRED, null, amr, now), stateToken);
+        }
         AuthnTransaction proved = new AuthnTransaction(t.id(), t.userId(), t.status(), t.kind(), amr, t.passwordVerified(), now, null,
                 t.relayState(), null, null, t.created(), t.expires());
         return next(ctx, t, proved, stateToken, user);
@@ -472,7 +482,7 @@ public final class Authn {
         User user = users.get(t.userId());
         Result r = Result.of(t.status().name(), stateToken, t, user);
         return switch (t.status()) {
-            case MFA_REQUIRED -> r.factors(t.kind() == AuthnTransaction.Kind.RECOVERY ? recoveryFactors(user.id()) : rules.usableFactors(user.id()));
+            case MFA_REQUIRED -> r.factors(t.kind() != AuthnTransaction.Kind.SIGN_IN ? recoveryFactors(user.id()) : rules.usableFactors(user.id()));
             case MFA_ENROLL -> r.enrollable(rules.enrollment(user.id()));
             case MFA_CHALLENGE, MFA_ENROLL_ACTIVATE -> {
                 Factor f = t.factorId() == null ? null : factors.list(user.id()).stream().filter(x -> x.id().equals(t.factorId()))

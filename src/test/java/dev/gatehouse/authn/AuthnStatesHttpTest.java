@@ -624,6 +624,27 @@ class AuthnStatesHttpTest {
         assertOktaError(authn.primary(p.login(), PASSWORD), 401, "E0000004");
     }
 
+    /**
+     * Okta: "Users are challenged for MFA (MFA_REQUIRED) before PASSWORD_EXPIRED if they have an active Factor
+     * enrollment": the expired password alone never chooses the new one (review of this class's first version).
+     */
+    @Test
+    void passwordExpiredWithAFactor_MFA_REQUIRED_first_verify_PASSWORD_EXPIRED_change_SUCCESS_withOtp() {
+        AuthnClient.Person p = authn.person();
+        AuthnClient.Factor totp = authn.totp(p);
+        ok(admin.post("/api/v1/users/" + p.id() + "/lifecycle/expire_password", null));
+        JsonNode required = tx(authn.primary(p.login(), PASSWORD), "MFA_REQUIRED", p);
+        String state = required.get("stateToken").asText();
+        assertThat(required.at("/_embedded/factors/0/id").asText()).isEqualTo(totp.id());
+        assertOktaError(changePassword(state, PASSWORD, "Another-Horse-Battery-7"), 403, "E0000079");
+        assertOktaError(verify(AUTHN + "/factors/" + totp.id() + "/verify", state, wrong(authn.code(totp.seed()))), 403, "E0000068");
+        JsonNode expired = tx(verify(AUTHN + "/factors/" + totp.id() + "/verify", state, authn.code(totp.seed())), "PASSWORD_EXPIRED", p);
+        assertLink(expired.at("/_links/next"), "changePassword", AUTHN + "/credentials/change_password");
+        Http.Response done = changePassword(state, PASSWORD, "Another-Horse-Battery-7");
+        assertSuccess(done, p);
+        assertSuccess(authn.primary(p.login(), "Another-Horse-Battery-7"), p);
+    }
+
     // ---- cancel -----------------------------------------------------------------------------------------------------
 
     @Test
