@@ -37,4 +37,16 @@ public final class ApiRequests {
         }
         return node;
     }
+
+    /** A string member, or null when absent or null; any other JSON type is a validation error naming it. */
+    public static String text(JsonNode body, String field) {
+        JsonNode v = body.get(field);
+        if (v == null || v.isNull()) {
+            return null;
+        }
+        if (!v.isTextual()) {
+            throw ApiError.validation(field, "Does not match required type: string");
+        }
+        return v.asText();
+    }
 }

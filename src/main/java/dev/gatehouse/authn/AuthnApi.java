@@ -144,15 +144,7 @@ public final class AuthnApi implements dev.gatehouse.http.Routes {
         return value == null ? null : value.replace('+', '-').replace('/', '_').replace("=", "");
     }
 
-    /** A string member, or null when absent or null; any other JSON type is a validation error naming it. */
     private static String text(JsonNode body, String field) {
-        JsonNode v = body.get(field);
-        if (v == null || v.isNull()) {
-            return null;
-        }
-        if (!v.isTextual()) {
-            throw ApiError.validation(field, "Does not match required type: string");
-        }
-        return v.asText();
+        return ApiRequests.text(body, field);
     }
 }

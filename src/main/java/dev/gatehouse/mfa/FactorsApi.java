@@ -204,15 +204,7 @@ public final class FactorsApi {
         return java.time.Duration.ofSeconds(seconds);
     }
 
-    /** A string member, or null when absent or null; any other JSON type is a validation error naming it. */
     private static String text(JsonNode body, String field) {
-        JsonNode v = body.get(field);
-        if (v == null || v.isNull()) {
-            return null;
-        }
-        if (!v.isTextual()) {
-            throw ApiError.validation(field, "Does not match required type: string");
-        }
-        return v.asText();
+        return ApiRequests.text(body, field);
     }
 }
