@@ -186,7 +186,9 @@ public final class Authn {
         AuthnTransaction t = live(stateToken);
         requireStatus(t, AuthnTransaction.Status.MFA_REQUIRED, AuthnTransaction.Status.MFA_CHALLENGE);
         User user = users.get(t.userId());
-        Factor f = rules.usableFactors(user.id()).stream().filter(x -> x.id().equals(factorId)).findFirst()
+        // A reset is verified only by the factors it offers (no email: the link came by email), not by any usable factor.
+        List<Factor> offered = t.kind() == AuthnTransaction.Kind.RECOVERY ? recoveryFactors(user.id()) : rules.usableFactors(user.id());
+        Factor f = offered.stream().filter(x -> x.id().equals(factorId)).findFirst()
                 .orElseThrow(() -> ApiError.notFound(factorId == null ? "" : factorId, "UserFactor"));
         EventContext as = ctx.as(actor(user));
         String binding = t.kind() == AuthnTransaction.Kind.RECOVERY ? binding(t) : null;
