@@ -235,6 +235,7 @@ public final class Authn {
         AuthnTransaction t = live(stateToken);
         requireStatus(t, AuthnTransaction.Status.MFA_ENROLL);
         User user = users.get(t.userId());
+        requireNoUnprovenFactor(t, user);
         String key = Factor.TOTP.equals(factorType) && Factor.GOOGLE.equals(provider) ? Authenticator.GOOGLE_OTP
                 : Factor.EMAIL.equals(factorType) && Factor.OKTA.equals(provider) ? Authenticator.EMAIL
                 : Factor.WEBAUTHN.equals(factorType) && Factor.FIDO.equals(provider) ? Authenticator.WEBAUTHN : null;
@@ -273,6 +274,7 @@ public final class Authn {
             throw ApiError.notFound(factorId == null ? "" : factorId, "UserFactor");
         }
         User user = users.get(t.userId());
+        requireNoUnprovenFactor(t, user);
         EventContext as = ctx.as(actor(user));
         Factor pending = factors.get(user.id(), factorId);
         List<String> methods;
@@ -530,6 +532,22 @@ public final class Authn {
             throw ApiError.of(ErrorCode.E0000011);
         }
         return db.read(h -> store.find(h, stateToken, clock.instant())).orElseThrow(() -> ApiError.of(ErrorCode.E0000011));
+    }
+
+    /**
+     * An enrollment step is open only while the person has no factor left unproven in this transaction: one that began
+     * when they had none (MFA_ENROLL needs no proof then) stays open for as long as each step renews it, so a factor the
+     * person set up meanwhile must be verified first (the rule {@link #next} applies when the step begins, and the hosted
+     * pages' rule). Otherwise someone with only the password could add a factor of their own and sign in with it. The
+     * transaction goes back to MFA_REQUIRED, so the client can go on with the factor the person has.
+     */
+    private void requireNoUnprovenFactor(AuthnTransaction t, User user) {
+        if (t.factorVerified() != null || rules.usableFactors(user.id()).isEmpty()) {
+            return;
+        }
+        AuthnTransaction.Status was = t.status();
+        db.tx(h -> store.update(h, t, t.with(AuthnTransaction.Status.MFA_REQUIRED, null), clock.instant().plus(LIFETIME)));
+        throw notAllowed("The transaction was " + was + ", but the user has set up a factor since: verify it first (MFA_REQUIRED).");
     }
 
     private static void requireStatus(AuthnTransaction t, AuthnTransaction.Status... allowed) {
