@@ -254,7 +254,13 @@ public final class Authn {
                 if (address != null && !address.equalsIgnoreCase(user.profile().email())) {
                     throw ApiError.validation("profile.email", "The email factor uses the address in the user's profile.");
                 }
-                Factor f = email.enroll(as, user.id(), null, false, null, null);
+                // An enrollment emailed within the resend wait is taken up again instead of emailing another: each enroll made
+                // a new pending factor and sent at once, so an enroll/previous loop (the password alone) mailed the person
+                // without limit. The wait is the one verify/resend keep (Okta's 5 seconds).
+                Instant now = clock.instant();
+                Factor f = factors.list(user.id()).stream().filter(x -> x.email() && x.status() == Factor.Status.PENDING_ACTIVATION
+                                && x.created() != null && x.created().plus(EmailFactors.API_RESEND_WAIT).isAfter(now) && !x.expired(now))
+                        .findFirst().orElseGet(() -> email.enroll(as, user.id(), null, false, null, null));
                 AuthnTransaction next = move(t, AuthnTransaction.Status.MFA_ENROLL_ACTIVATE, f.id(), t.amr(), t.factorVerified());
                 yield show(next, stateToken).factor(f, null, "WAITING");
             }

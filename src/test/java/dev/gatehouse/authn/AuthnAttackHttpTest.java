@@ -231,6 +231,52 @@ class AuthnAttackHttpTest {
         assertThat(authn.post(AUTHN, state(st, null)).json().get("status").asText()).isEqualTo("MFA_REQUIRED");
     }
 
+    /**
+     * Finding 3: each email enroll made a new pending factor and mailed it at once, with no wait, so an enroll/previous
+     * loop with only the password mailed the person without limit (measured: 30 emails in 2.1 s). Now an enrollment
+     * mailed within the resend wait is taken up again.
+     */
+    @Test
+    void anEnrollPreviousLoopDoesNotFloodThePersonsMailbox() {
+        AuthnClient.Person p = authn.person();
+        String policy = authn.requireFactorFor(p.id());
+        try {
+            String st = signIn(p).get("stateToken").asText();
+            java.util.Set<String> ids = new java.util.HashSet<>();
+            for (int i = 0; i < 10; i++) {
+                Http.Response e = authn.post(AUTHN + "/factors", state(st, "\"factorType\":\"email\",\"provider\":\"OKTA\""));
+                assertThat(e.status()).as(e.body()).isEqualTo(200);
+                ids.add(e.json().at("/_embedded/factor/id").asText());
+                assertThat(authn.post(AUTHN + "/previous", state(st, null)).status()).isEqualTo(200);
+            }
+            assertThat(ids).hasSize(1);
+            assertThat(emailsSent(p)).isEqualTo(1);
+            server.clock.advance(java.time.Duration.ofSeconds(6));
+            Http.Response later = authn.post(AUTHN + "/factors", state(st, "\"factorType\":\"email\",\"provider\":\"OKTA\""));
+            assertThat(later.status()).as(later.body()).isEqualTo(200);
+            assertThat(emailsSent(p)).isEqualTo(2);
+            // The code of the one email activates the factor the step shows.
+            String code = newestCode(p, 2);
+            Http.Response done = authn.post(AUTHN + "/factors/" + later.json().at("/_embedded/factor/id").asText() + "/lifecycle/activate",
+                    state(st, "\"passCode\":\"" + code + "\""));
+            assertThat(done.json().get("status").asText()).as(done.body()).isEqualTo("SUCCESS");
+        } finally {
+            authn.deactivatePolicy(policy);
+        }
+    }
+
+    static long emailsSent(AuthnClient.Person p) {
+        JsonNode events = ok(admin.get("/api/v1/logs?limit=1000&filter=" + java.net.URLEncoder.encode(
+                "eventType eq \"system.email.send_factor_verify_message\"", java.nio.charset.StandardCharsets.UTF_8)));
+        long n = 0;
+        for (JsonNode e : events) {
+            for (JsonNode t : e.path("target")) {
+                n += t.path("id").asText().equals(p.id()) ? 1 : 0;
+            }
+        }
+        return n;
+    }
+
     // ---- what held ----
 
     @Test
