@@ -277,6 +277,30 @@ class AuthnAttackHttpTest {
         return n;
     }
 
+    /**
+     * Finding 4: removing a person's factor (a stolen phone) makes their sessions forget it, but an unredeemed sessionToken
+     * earned with it still became a session with mfa, and a transaction that verified it went on.
+     */
+    @Test
+    void removingAFactorAlsoVoidsWhatItProvedInTokensAndTransactions() {
+        AuthnClient.Person p = authn.person();
+        AuthnClient.Factor f = authn.totp(p);
+        String policy = authn.requireFactorFor(p.id());
+        try {
+            String st = signIn(p).get("stateToken").asText();
+            Http.Response ok = authn.post(verifyPath(f.id()), state(st, "\"passCode\":\"" + authn.code(f.seed()) + "\""));
+            String token = ok.json().get("sessionToken").asText();
+            String pending = signIn(p).get("stateToken").asText();
+            assertThat(admin.send("DELETE", "/api/v1/users/" + p.id() + "/factors/" + f.id(), null).status()).isEqualTo(204);
+            JsonNode s = ok(admin.post("/api/v1/sessions", "{\"sessionToken\":\"" + token + "\"}"));
+            assertThat(s.get("amr").toString()).isEqualTo("[\"pwd\"]");
+            assertThat(s.get("lastFactorVerification").isNull()).isTrue();
+            assertError(authn.post(AUTHN, state(pending, null)), 401, "E0000011");
+        } finally {
+            authn.deactivatePolicy(policy);
+        }
+    }
+
     // ---- what held ----
 
     @Test
