@@ -237,6 +237,7 @@ public final class Authn {
         AuthnTransaction t = live(stateToken);
         requireStatus(t, AuthnTransaction.Status.MFA_ENROLL);
         User user = users.get(t.userId());
+        requireNoUnprovenFactor(t, user);
         String key = Factor.TOTP.equals(factorType) && Factor.GOOGLE.equals(provider) ? Authenticator.GOOGLE_OTP
                 : Factor.EMAIL.equals(factorType) && Factor.OKTA.equals(provider) ? Authenticator.EMAIL
                 : Factor.WEBAUTHN.equals(factorType) && Factor.FIDO.equals(provider) ? Authenticator.WEBAUTHN : null;
@@ -255,7 +256,13 @@ public final class Authn {
                 if (address != null && !address.equalsIgnoreCase(user.profile().email())) {
                     throw ApiError.validation("profile.email", "The email factor uses the address in the user's profile.");
                 }
-                Factor f = email.enroll(as, user.id(), null, false, null, null);
+                // An enrollment emailed within the resend wait is taken up again instead of emailing another: each enroll made
+                // a new pending factor and sent at once, so an enroll/previous loop (the password alone) mailed the person
+                // without limit. The wait is the one verify/resend keep (Okta's 5 seconds).
+                Instant now = clock.instant();
+                Factor f = factors.list(user.id()).stream().filter(x -> x.email() && x.status() == Factor.Status.PENDING_ACTIVATION
+                                && x.created() != null && x.created().plus(EmailFactors.API_RESEND_WAIT).isAfter(now) && !x.expired(now))
+                        .findFirst().orElseGet(() -> email.enroll(as, user.id(), null, false, null, null));
                 AuthnTransaction next = move(t, AuthnTransaction.Status.MFA_ENROLL_ACTIVATE, f.id(), t.amr(), t.factorVerified());
                 yield show(next, stateToken).factor(f, null, "WAITING");
             }
@@ -275,6 +282,7 @@ public final class Authn {
             throw ApiError.notFound(factorId == null ? "" : factorId, "UserFactor");
         }
         User user = users.get(t.userId());
+        requireNoUnprovenFactor(t, user);
         EventContext as = ctx.as(actor(user));
         Factor pending = factors.get(user.id(), factorId);
         List<String> methods;
@@ -537,6 +545,22 @@ public final class Authn {
             throw ApiError.of(ErrorCode.E0000011);
         }
         return db.read(h -> store.find(h, stateToken, clock.instant())).orElseThrow(() -> ApiError.of(ErrorCode.E0000011));
+    }
+
+    /**
+     * An enrollment step is open only while the person has no factor left unproven in this transaction: one that began
+     * when they had none (MFA_ENROLL needs no proof then) stays open for as long as each step renews it, so a factor the
+     * person set up meanwhile must be verified first (the rule {@link #next} applies when the step begins, and the hosted
+     * pages' rule). Otherwise someone with only the password could add a factor of their own and sign in with it. The
+     * transaction goes back to MFA_REQUIRED, so the client can go on with the factor the person has.
+     */
+    private void requireNoUnprovenFactor(AuthnTransaction t, User user) {
+        if (t.factorVerified() != null || rules.usableFactors(user.id()).isEmpty()) {
+            return;
+        }
+        AuthnTransaction.Status was = t.status();
+        db.tx(h -> store.update(h, t, t.with(AuthnTransaction.Status.MFA_REQUIRED, null), clock.instant().plus(LIFETIME)));
+        throw notAllowed("The transaction was " + was + ", but the user has set up a factor since: verify it first (MFA_REQUIRED).");
     }
 
     private static void requireStatus(AuthnTransaction t, AuthnTransaction.Status... allowed) {

@@ -62,9 +62,15 @@ public final class SessionStore {
                 .bind("id", id).bind("hash", newTokenHash).bind("amr", String.join(" ", amr)).bind("now", now).execute() == 1;
     }
 
-    /** The user's sessions no longer count any second factor (their factors were removed): amr back to the password. */
+    /**
+     * The user's sessions no longer count any second factor (their factors were removed): amr back to the password. So do
+     * what could still become a session (issue #20): an unredeemed sessionToken, and an Authentication API transaction
+     * that verified the removed factor (it could otherwise enroll a factor of its own): the transactions end.
+     */
     public void forgetFactors(Handle h, String userId) {
         h.createUpdate("UPDATE sessions SET amr = 'pwd', factor_verified_at = NULL WHERE user_id = :u").bind("u", userId).execute();
+        h.createUpdate("UPDATE session_tokens SET amr = 'pwd', factor_verified_at = NULL WHERE user_id = :u").bind("u", userId).execute();
+        h.createUpdate("DELETE FROM authn_transactions WHERE user_id = :u").bind("u", userId).execute();
     }
 
     public boolean delete(Handle h, String id) {
