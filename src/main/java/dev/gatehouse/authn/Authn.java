@@ -50,6 +50,11 @@ public final class Authn {
 
     /** Okta: a transaction expires 5 minutes after its last step (its {@code expiresAt}). */
     public static final Duration LIFETIME = Duration.ofMinutes(5);
+    /**
+     * However often it is moved on, a transaction ends this long after it began (Okta documents only a "sliding" expiry;
+     * an absolute end keeps a step from being held open for ever: attack review of issue #20).
+     */
+    public static final Duration MAX_AGE = Duration.ofHours(1);
     static final int MAX_PER_USER = 5;
     static final int STATE_TOKEN_LENGTH = 42;
     private static final java.util.regex.Pattern STATE_SHAPE = java.util.regex.Pattern.compile("00[A-Za-z0-9]{40}");
@@ -528,9 +533,13 @@ public final class Authn {
         return state;
     }
 
-    /** Moves {@code t} on (a new 5 minutes); E0000079 when another call moved it first. */
+    /**
+     * Moves {@code t} on (a new 5 minutes, never past {@link #MAX_AGE} from its start); E0000079 when another call moved it
+     * first.
+     */
     private AuthnTransaction move(AuthnTransaction t, AuthnTransaction.Status status, String factorId, List<String> amr, Instant factorVerified) {
-        Instant expires = clock.instant().plus(LIFETIME);
+        Instant sliding = clock.instant().plus(LIFETIME);
+        Instant expires = sliding.isAfter(t.created().plus(MAX_AGE)) ? t.created().plus(MAX_AGE) : sliding;
         AuthnTransaction to = new AuthnTransaction(t.id(), t.userId(), status, t.kind(), amr, t.passwordVerified(), factorVerified, factorId,
                 t.relayState(), t.recoveryKek(), t.recoverySealed(), t.created(), expires);
         if (!db.tx(h -> store.update(h, t, to, expires))) {

@@ -30,6 +30,8 @@ public final class SessionTokenStore {
     }
 
     static final int LENGTH = 42;
+    /** Unredeemed tokens one user may hold at once. */
+    public static final int MAX_PER_USER = 10;
     private static final Pattern SHAPE = Pattern.compile("[A-Za-z0-9]{" + LENGTH + "}");
 
     private final Ids ids;
@@ -41,6 +43,13 @@ public final class SessionTokenStore {
     /** A new token for this proof, in the caller's transaction (so it exists only if the step that earned it commits). */
     public String issue(Handle h, Grant grant, Instant now) {
         h.createUpdate("DELETE FROM session_tokens WHERE expires_at <= :now").bind("now", Timestamp.from(now)).execute();
+        // At most MAX_PER_USER unredeemed per user (the oldest goes): an app redeems a token at once, so more in 5 minutes
+        // is a loop, and without a cap only the rate limits would bound the table (attack review of issue #20).
+        java.util.List<String> live = h.createQuery("SELECT token_hash FROM session_tokens WHERE user_id = :u ORDER BY created_at DESC, token_hash")
+                .bind("u", grant.userId()).mapTo(String.class).list();
+        for (String old : live.subList(Math.min(live.size(), MAX_PER_USER - 1), live.size())) {
+            h.createUpdate("DELETE FROM session_tokens WHERE token_hash = :hash").bind("hash", old).execute();
+        }
         String token = ids.base62(LENGTH);
         h.createUpdate("""
                         INSERT INTO session_tokens (token_hash, user_id, amr, password_verified_at, factor_verified_at, password_changed_at,

@@ -265,6 +265,47 @@ class AuthnAttackHttpTest {
         }
     }
 
+    /** However often a step is moved on, a transaction ends an hour after it began (Authn.MAX_AGE). */
+    @Test
+    void aTransactionMovedOnForEverStillEndsAnHourAfterItBegan() {
+        AuthnClient.Person p = authn.person();
+        String policy = authn.requireFactorFor(p.id());
+        try {
+            String st = signIn(p).get("stateToken").asText();
+            Http.Response last = null;
+            for (int i = 0; i < 16; i++) {   // 16 moves, 4 minutes apart: 64 minutes, each within the 5-minute window
+                server.clock.advance(java.time.Duration.ofMinutes(4));
+                last = authn.post(AUTHN + "/factors", state(st, "\"factorType\":\"email\",\"provider\":\"OKTA\""));
+                if (last.status() != 200) {
+                    break;
+                }
+                assertThat(authn.post(AUTHN + "/previous", state(st, null)).status()).isEqualTo(200);
+            }
+            assertThat(last.status()).as(last.body()).isEqualTo(401);
+            assertThat(last.json().get("errorCode").asText()).isEqualTo("E0000011");
+        } finally {
+            authn.deactivatePolicy(policy);
+        }
+    }
+
+    /** Unredeemed sessionTokens are capped per user: the eleventh ends the first (SessionTokenStore.MAX_PER_USER). */
+    @Test
+    void aUserHoldsAtMostTenUnredeemedSessionTokens() {
+        AuthnClient.Person p = authn.person();
+        java.util.List<String> tokens = new java.util.ArrayList<>();
+        for (int i = 0; i < 11; i++) {
+            tokens.add(signIn(p).get("sessionToken").asText());
+            server.clock.advance(java.time.Duration.ofMillis(300));
+        }
+        long rows = server.wiring().db.read(h -> h.createQuery("SELECT COUNT(*) FROM session_tokens WHERE user_id = :u")
+                .bind("u", p.id()).mapTo(Long.class).one());
+        assertThat(rows).isEqualTo(10);
+        Http.Response first = admin.post("/api/v1/sessions", "{\"sessionToken\":\"" + tokens.getFirst() + "\"}");
+        assertThat(first.status()).isEqualTo(401);
+        Http.Response newest = admin.post("/api/v1/sessions", "{\"sessionToken\":\"" + tokens.getLast() + "\"}");
+        assertThat(newest.status()).as(newest.body()).isEqualTo(200);
+    }
+
     static long emailsSent(AuthnClient.Person p) {
         JsonNode events = ok(admin.get("/api/v1/logs?limit=1000&filter=" + java.net.URLEncoder.encode(
                 "eventType eq \"system.email.send_factor_verify_message\"", java.nio.charset.StandardCharsets.UTF_8)));
