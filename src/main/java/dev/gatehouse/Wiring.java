@@ -372,7 +372,7 @@ public final class Wiring implements AutoCloseable {
             dev.gatehouse.authn.AuthnApi authnApi = new dev.gatehouse.authn.AuthnApi(new dev.gatehouse.authn.Authn(db,
                     new dev.gatehouse.authn.AuthnStore(), sessions, sessionTokens, directoryUsers, factors, emailFactors, webAuthn,
                     passwordRecovery, keyEncryption, signOn, log, ids, clock, config.showLockoutFailures()),
-                    new dev.gatehouse.authn.AuthnJson(config.baseUrl(), passwordRecovery.policy()), rateLimitFilter);
+                    new dev.gatehouse.authn.AuthnJson(config.baseUrl(), passwordRecovery.policy()), rateLimitFilter, apiTokens::authenticate);
             csrf.onRefused(dev.gatehouse.sessions.RecoveryPages.FORGOT, recoveryPages::forgotExpired);
             rateLimitFilter.onRecoveryRefused(recoveryPages::tooMany);
             // Consent and User Grants (issue 17): the consent page's requests, the grants, and their revocation.

@@ -80,7 +80,19 @@ public final class Authn {
      */
     public record Result(String status, String stateToken, Instant expiresAt, User user, String relayState, List<Factor> factors,
                          Map<String, Boolean> enrollable, Factor factor, Object activation, String factorResult, String sessionToken,
-                         String recoveryType, String factorType) {
+                         String recoveryType, String factorType, String recoveryToken) {
+
+        public Result(String status, String stateToken, Instant expiresAt, User user, String relayState, List<Factor> factors,
+                      Map<String, Boolean> enrollable, Factor factor, Object activation, String factorResult, String sessionToken,
+                      String recoveryType, String factorType) {
+            this(status, stateToken, expiresAt, user, relayState, factors, enrollable, factor, activation, factorResult, sessionToken,
+                    recoveryType, factorType, null);
+        }
+
+        Result recoveryToken(String token) {
+            return new Result(status, stateToken, expiresAt, user, relayState, factors, enrollable, factor, activation, factorResult,
+                    sessionToken, recoveryType, factorType, token);
+        }
 
         static Result of(String status, String stateToken, AuthnTransaction t, User user) {
             return new Result(status, stateToken, t == null ? null : t.expires(), user, t == null ? null : t.relayState(), null, null,
@@ -89,17 +101,17 @@ public final class Authn {
 
         Result factors(List<Factor> f) {
             return new Result(status, stateToken, expiresAt, user, relayState, f, enrollable, factor, activation, factorResult, sessionToken,
-                    recoveryType, factorType);
+                    recoveryType, factorType, recoveryToken);
         }
 
         Result enrollable(Map<String, Boolean> e) {
             return new Result(status, stateToken, expiresAt, user, relayState, factors, e, factor, activation, factorResult, sessionToken,
-                    recoveryType, factorType);
+                    recoveryType, factorType, recoveryToken);
         }
 
         Result factor(Factor f, Object activation, String factorResult) {
             return new Result(status, stateToken, expiresAt, user, relayState, factors, enrollable, f, activation, factorResult, sessionToken,
-                    recoveryType, factorType);
+                    recoveryType, factorType, recoveryToken);
         }
     }
 
@@ -376,6 +388,21 @@ public final class Authn {
         }
         recovery.requestReset(ctx, username);
         return new Result("RECOVERY_CHALLENGE", null, null, null, relayState, null, null, null, null, "WAITING", null, "PASSWORD", "EMAIL");
+    }
+
+    /**
+     * {@code POST /api/v1/authn/recovery/password} with an API token (Okta's "trusted application"): no email; the answer is
+     * {@code RECOVERY} with the {@code recoveryToken} itself, which the server-side app delivers and then exchanges at
+     * {@code /recovery/token}. An unknown username is 403 E0000095, as Okta answers a trusted caller.
+     */
+    public Result trustedRecovery(EventContext ctx, String username, String factorType, String relayState) {
+        checkRelayState(relayState);
+        if (factorType != null && !"EMAIL".equals(factorType)) {
+            throw ApiError.validation("factorType", "Gatehouse recovers passwords by EMAIL only.");
+        }
+        String token = recovery.issueForTrustedApp(ctx, username).orElseThrow(() -> ApiError.of(ErrorCode.E0000095));
+        return new Result("RECOVERY", null, clock.instant().plus(recovery.recoveryLifetime()), null, relayState, null, null, null, null,
+                null, null, "PASSWORD", null).recoveryToken(token);
     }
 
     /**

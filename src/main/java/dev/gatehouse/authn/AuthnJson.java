@@ -61,6 +61,9 @@ public final class AuthnJson {
         if (r.sessionToken() != null) {
             m.put("sessionToken", r.sessionToken());
         }
+        if (r.recoveryToken() != null) {
+            m.put("recoveryToken", r.recoveryToken());
+        }
         Map<String, Object> embedded = new LinkedHashMap<>();
         if (r.user() != null) {
             embedded.put("user", user(r.user()));
@@ -109,6 +112,7 @@ public final class AuthnJson {
             }
             case "PASSWORD_EXPIRED" -> links.put("next", named("changePassword", authn + "/credentials/change_password"));
             case "PASSWORD_RESET" -> links.put("next", named("resetPassword", authn + "/credentials/reset_password"));
+            case "RECOVERY" -> links.put("next", named("recovery", authn + "/recovery/token"));
             default -> {
             }
         }

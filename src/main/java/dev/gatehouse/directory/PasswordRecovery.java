@@ -175,6 +175,27 @@ public final class PasswordRecovery {
     }
 
     /**
+     * A trusted app's forgot-password (Okta's Authentication API {@code /recovery/password} called with an API token, issue
+     * #20): the same recovery token the ForgotPassword email would carry, handed to the caller instead of emailed (the app
+     * delivers it), at once. Empty for a login that is unknown or not in a self-service status: the caller is a trusted
+     * server, which Okta tells (403 E0000095). Logged as the self-service reset request with who asked.
+     */
+    public Optional<String> issueForTrustedApp(EventContext ctx, String login) {
+        Instant now = clock.instant();
+        return db.tx(h -> {
+            Optional<User> eligible = (login == null || login.length() > 256 ? Optional.<User>empty() : store.findByLogin(h, login))
+                    .filter(u -> SELF_SERVICE.contains(u.status()));
+            if (eligible.isEmpty()) {
+                return Optional.<String>empty();
+            }
+            String token = tokens.issue(h, eligible.get().id(), UserTokenStore.Purpose.RECOVERY, now, recoveryLifetime);
+            log.record(h, ctx, SystemLog.Entry.success(RESET_PASSWORD, "Reset password for Okta", Users.target(eligible.get()))
+                    .withDebug(Map.of("sendEmail", false, "trustedApp", true)));
+            return Optional.of(token);
+        });
+    }
+
+    /**
      * Records {@code user.account.use_token} (FAILURE) for a reset link or expired-password form posted when it is no
      * longer good (Okta: "Invalid self service recovery token used by user"); the token itself is never logged.
      */

@@ -25,6 +25,7 @@ public enum ErrorCode {
     E0000079(403, "This operation is not allowed in the current authentication state."),
     E0000080(403, "The password does not meet the complexity requirements of the current password policy."),
     E0000082(403, "Each code can only be used once. Please wait for a new code and try again."),
+    E0000095(403, "Recovery not allowed for unknown user."),
     E0000118(429, "An email was recently sent. Please wait 5 seconds before trying again."),
     E0000141(400, "Feature cannot be enabled or disabled due to dependencies/dependents conflicts."),
     E0000148(403, "Cannot modify/disable this authenticator because it is enabled in one or more policies. To continue, disable the authenticator in these policies."),

@@ -90,6 +90,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * any waiting state          cancel                                       200 {}; the stateToken 401 E0000011
  * (none)                     recovery/password, known and unknown user     the same 200 RECOVERY_CHALLENGE; only the known one
  *                                                                         gets an email
+ * (none), API token          recovery/password (trusted app)              200 RECOVERY with recoveryToken, next(recovery), no
+ *                                                                         email; unknown user 403 E0000095; a bad token 401
+ *                                                                         E0000011; from a browser (Origin) 403 E0000006
  * (recovery link)            recovery/token                               PASSWORD_RESET, next(resetPassword)
  * PASSWORD_RESET             reset_password, weak                         403 E0000080
  * PASSWORD_RESET             reset_password, good                         SUCCESS with sessionToken
@@ -732,6 +735,36 @@ class AuthnStatesHttpTest {
         assertThat(reset.get("stateToken").asText()).isEqualTo(state);
         assertLink(reset.at("/_links/next"), "resetPassword", AUTHN + "/credentials/reset_password");
         assertSuccess(resetPassword(state, "Reset-Horse-Battery-3"), p);
+    }
+
+    /** Okta's trusted application: with an API token, recovery/password answers RECOVERY with the token, and sends nothing. */
+    @Test
+    void recovery_trustedApp_RECOVERY_withToken_noEmail_unknown403() {
+        AuthnClient.Person p = authn.person();
+        String body = "{\"username\":" + str(p.login()) + ",\"factorType\":\"EMAIL\",\"relayState\":\"/after\"}";
+        Http.Response r = server.http().send("POST", AUTHN + "/recovery/password", body, "Content-Type", "application/json",
+                "Authorization", "SSWS " + TestServer.API_TOKEN);
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        JsonNode j = r.json();
+        assertThat(j.get("status").asText()).isEqualTo("RECOVERY");
+        assertThat(j.get("recoveryType").asText()).isEqualTo("PASSWORD");
+        assertThat(j.get("relayState").asText()).isEqualTo("/after");
+        assertThat(j.has("stateToken")).isFalse();
+        assertLink(j.at("/_links/next"), "recovery", AUTHN + "/recovery/token");
+        String token = j.get("recoveryToken").asText();
+        JsonNode reset = tx(authn.post(AUTHN + "/recovery/token", "{\"recoveryToken\":" + str(token) + "}"), "PASSWORD_RESET", p);
+        assertSuccess(resetPassword(reset.get("stateToken").asText(), "Trusted-Horse-Battery-4"), p);
+        assertThat(mail.messagesTo(p.login())).as("a trusted app delivers the token itself").isEmpty();
+
+        Http.Response unknown = server.http().send("POST", AUTHN + "/recovery/password", "{\"username\":\"nobody-" + System.nanoTime()
+                + "@example.com\"}", "Content-Type", "application/json", "Authorization", "SSWS " + TestServer.API_TOKEN);
+        assertOktaError(unknown, 403, "E0000095");
+        Http.Response badToken = server.http().send("POST", AUTHN + "/recovery/password", body, "Content-Type", "application/json",
+                "Authorization", "SSWS not-a-token-0123456789");
+        assertOktaError(badToken, 401, "E0000011");
+        Http.Response fromBrowser = server.http().send("POST", AUTHN + "/recovery/password", body, "Content-Type", "application/json",
+                "Authorization", "SSWS " + TestServer.API_TOKEN, "Origin", "https://evil.example");
+        assertOktaError(fromBrowser, 403, "E0000006");
     }
 
     /** The reset link came by email, so an email code cannot be the other factor for it, even a live one. */
