@@ -55,6 +55,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * MFA_CHALLENGE              verify, URL-safe base64                      SUCCESS
  * MFA_CHALLENGE              verify, signed by another key                403 E0000068, still MFA_CHALLENGE
  * MFA_CHALLENGE              verify, an assertion already used            403 E0000068 (another transaction) / 401 E0000011 (its own, over)
+ * MFA_REQUIRED/CHALLENGE     verify over another transaction's challenge  403 E0000068 (and the Factors API's; and back)
  * MFA_ENROLL (key offered)   enroll webauthn/FIDO                         MFA_ENROLL_ACTIVATE, _embedded.factor._embedded.activation
  * MFA_ENROLL_ACTIVATE        activate {clientData, attestation}           SUCCESS; the factor ACTIVE in the Factors API; amr swk
  * (recovery link), key only  recovery/token → verify → verify             MFA_REQUIRED → MFA_CHALLENGE → PASSWORD_RESET → SUCCESS
@@ -352,6 +353,43 @@ class AuthnWebAuthnHttpTest {
         assertThat(exchange(done.json().get("sessionToken").asText()).has("id_token")).isTrue();
         assertOktaError(authn.post(AUTHN + "/recovery/token", "{\"recoveryToken\":" + str(token) + "}"), 401, "E0000011");
         assertSuccess(authn.primary(p.login(), "Reset-Horse-Battery-3"), p);
+    }
+
+    /** A challenge is the transaction's own: another transaction's, or the Factors API's, verifies nothing here (and back). */
+    @Test
+    void mfaRequired_anotherTransactionsOrTheFactorsApisChallenge_E0000068() {
+        AuthnClient.Person p = authn.person();
+        Key key = enrolledKey(p, false);
+        String policy = authn.requireFactorFor(p.id());
+        try {
+            String a = tx(authn.primary(p.login(), PASSWORD), "MFA_REQUIRED", p).get("stateToken").asText();
+            String ca = keyChallenge(a, key, p).at("/_embedded/factor/_embedded/challenge/challenge").asText();
+            String b = tx(authn.primary(p.login(), PASSWORD), "MFA_REQUIRED", p).get("stateToken").asText();
+            SoftAuthenticator.Response overA = key.authenticator().assertion(ca, origin, rpId, FLAGS, 1, null);
+            // At B, which asked for no challenge (MFA_REQUIRED), and once B has its own (MFA_CHALLENGE).
+            assertOktaError(assertion(b, key, overA.clientData(), overA.authenticatorData(), overA.signature()), 403, "E0000068");
+            tx(authn.post(AUTHN, stateBody(b)), "MFA_REQUIRED", p);
+            String cb = keyChallenge(b, key, p).at("/_embedded/factor/_embedded/challenge/challenge").asText();
+            assertOktaError(assertion(b, key, overA.clientData(), overA.authenticatorData(), overA.signature()), 403, "E0000068");
+            // The Factors API's challenge is not taken by a transaction, nor a transaction's by the Factors API.
+            String api = ok(admin.post("/api/v1/users/" + p.id() + "/factors/" + key.factorId() + "/verify", ""))
+                    .at("/_embedded/challenge/challenge").asText();
+            SoftAuthenticator.Response overApi = key.authenticator().assertion(api, origin, rpId, FLAGS, 2, null);
+            assertOktaError(assertion(b, key, overApi.clientData(), overApi.authenticatorData(), overApi.signature()), 403, "E0000068");
+            SoftAuthenticator.Response overB = key.authenticator().assertion(cb, origin, rpId, FLAGS, 3, null);
+            assertOktaError(admin.post("/api/v1/users/" + p.id() + "/factors/" + key.factorId() + "/verify", "{\"clientData\":"
+                    + str(overB.clientData()) + ",\"authenticatorData\":" + str(overB.authenticatorData()) + ",\"signatureData\":"
+                    + str(overB.signature()) + "}"), 403, "E0000068");
+            tx(authn.post(AUTHN, stateBody(b)), "MFA_CHALLENGE", p);
+            // A user has one sign-in challenge at a time (WebAuthnStore.putChallenge): B's and the Factors API's replaced A's, so
+            // A asks again, and its own challenge verifies it.
+            assertOktaError(assertion(a, key, overA.clientData(), overA.authenticatorData(), overA.signature()), 403, "E0000068");
+            String ca2 = keyChallenge(a, key, p).at("/_embedded/factor/_embedded/challenge/challenge").asText();
+            SoftAuthenticator.Response own = key.authenticator().assertion(ca2, origin, rpId, FLAGS, 4, null);
+            assertSuccess(assertion(a, key, own.clientData(), own.authenticatorData(), own.signature()), p);
+        } finally {
+            authn.deactivatePolicy(policy);
+        }
     }
 
     // ---- helpers ----------------------------------------------------------------------------------------------------
