@@ -226,15 +226,15 @@ public final class Authn {
             methods = List.of("email");
         } else if (f.webAuthn()) {
             if (body.get("signatureData") == null) {
-                String options = binding == null ? webAuthn.challenge(user.id(), f.id()).optionsJson()
+                String options = binding == null ? webAuthn.boundChallenge(user.id(), f.id(), signInBinding(t)).optionsJson()
                         : webAuthn.startRecoveryAssertion(user.id(), binding);
                 AuthnTransaction next = move(t, AuthnTransaction.Status.MFA_CHALLENGE, f.id(), t.amr(), t.factorVerified());
                 return show(next, stateToken).factor(f, new WebAuthnOptions(options, challengeOf(options)), "CHALLENGE");
             }
             String credentialId = f.credential() == null ? null : f.credential().credentialId();
             WebAuthn.Verified v = binding == null
-                    ? webAuthn.finishAssertion(as, user.id(), credentialId, body.get("clientData"), body.get("authenticatorData"),
-                    body.get("signatureData"), body.get("userHandle"))
+                    ? webAuthn.finishBoundAssertion(as, user.id(), signInBinding(t), credentialId, body.get("clientData"),
+                    body.get("authenticatorData"), body.get("signatureData"), body.get("userHandle"))
                     : webAuthn.finishRecoveryAssertion(as, user.id(), binding, credentialId, body.get("clientData"),
                     body.get("authenticatorData"), body.get("signatureData"), body.get("userHandle"));
             methods = v.amr();
@@ -644,6 +644,15 @@ public final class Authn {
     /** The WebAuthn recovery challenge's binding: the reset link's hash, as the hosted reset page binds it. */
     private String binding(AuthnTransaction t) {
         return Hashes.sha256(open(t));
+    }
+
+    /**
+     * A sign-in transaction's WebAuthn challenges are bound to it: an assertion over another transaction's challenge, the
+     * Factors API's or the hosted page's is refused here (without it, any live challenge of the user was taken, even by
+     * a transaction that never asked for one).
+     */
+    private static String signInBinding(AuthnTransaction t) {
+        return Hashes.sha256(context(t.id()));
     }
 
     private static String context(String id) {

@@ -282,7 +282,18 @@ public final class WebAuthn {
      * pending, 404 for another user's or a TOTP factor).
      */
     public FactorChallenge challenge(String userId, String factorId) {
-        return challenge(userId, factorId, null);
+        return challenge(userId, factorId, WebAuthnStore.Purpose.ASSERTION, null);
+    }
+
+    /**
+     * As {@link #challenge(String, String)}, bound to one sign-in step ({@code binding}: a hash naming it, such as an
+     * Authentication API transaction): only {@link #finishBoundAssertion} with the same binding takes it, and that takes
+     * no other challenge (not another transaction's, the Factors API's or the hosted page's), as a recovery challenge is
+     * bound to its link.
+     */
+    public FactorChallenge boundChallenge(String userId, String factorId, String binding) {
+        requireBinding(binding);
+        return challenge(userId, factorId, WebAuthnStore.Purpose.ASSERTION, binding);
     }
 
     /**
@@ -295,10 +306,10 @@ public final class WebAuthn {
      */
     public String startRecoveryAssertion(String userId, String binding) {
         requireBinding(binding);
-        return challenge(userId, null, binding).optionsJson();
+        return challenge(userId, null, WebAuthnStore.Purpose.RECOVERY, binding).optionsJson();
     }
 
-    private FactorChallenge challenge(String userId, String factorId, String binding) {
+    private FactorChallenge challenge(String userId, String factorId, WebAuthnStore.Purpose purpose, String binding) {
         User u = users.get(userId);
         Authenticator.UserVerification uv = activeAuthenticator(false).userVerification();
         String challenge = b64u(ids.bytes(CHALLENGE_BYTES));
@@ -325,7 +336,7 @@ public final class WebAuthn {
                             List.of(new ApiError.Cause(null, "The user has no active webauthn factor.")));
                 }
             }
-            store.putChallenge(h, u.id(), assertionPurpose(binding), challengeHash(challenge, binding), factorId, uv,
+            store.putChallenge(h, u.id(), purpose, challengeHash(challenge, binding), factorId, uv,
                     now.plus(CHALLENGE_LIFETIME), now);
             return new Prepared(f, credentials);
         });
@@ -345,7 +356,14 @@ public final class WebAuthn {
      */
     public Verified finishAssertion(EventContext ctx, String userId, String credentialIdB64u, String clientDataJsonB64u,
                                     String authenticatorDataB64u, String signatureB64u, String userHandleB64u) {
-        return assertion(ctx, userId, null, credentialIdB64u, clientDataJsonB64u, authenticatorDataB64u, signatureB64u, userHandleB64u);
+        return assertion(ctx, userId, false, null, credentialIdB64u, clientDataJsonB64u, authenticatorDataB64u, signatureB64u, userHandleB64u);
+    }
+
+    /** As {@link #finishAssertion}, taking only a challenge from {@link #boundChallenge} with the same {@code binding}. */
+    public Verified finishBoundAssertion(EventContext ctx, String userId, String binding, String credentialIdB64u, String clientDataJsonB64u,
+                                         String authenticatorDataB64u, String signatureB64u, String userHandleB64u) {
+        requireBinding(binding);
+        return assertion(ctx, userId, false, binding, credentialIdB64u, clientDataJsonB64u, authenticatorDataB64u, signatureB64u, userHandleB64u);
     }
 
     /**
@@ -359,12 +377,12 @@ public final class WebAuthn {
                                             String clientDataJsonB64u, String authenticatorDataB64u, String signatureB64u,
                                             String userHandleB64u) {
         requireBinding(binding);
-        return assertion(ctx, userId, binding, credentialIdB64u, clientDataJsonB64u, authenticatorDataB64u, signatureB64u, userHandleB64u);
+        return assertion(ctx, userId, true, binding, credentialIdB64u, clientDataJsonB64u, authenticatorDataB64u, signatureB64u, userHandleB64u);
     }
 
-    /** RECOVERY for a challenge bound to a recovery link, else ASSERTION. */
-    private static WebAuthnStore.Purpose assertionPurpose(String binding) {
-        return binding == null ? WebAuthnStore.Purpose.ASSERTION : WebAuthnStore.Purpose.RECOVERY;
+    /** RECOVERY for a password recovery's challenge (bound to its link), else ASSERTION (bound or not). */
+    private static WebAuthnStore.Purpose assertionPurpose(boolean recovery) {
+        return recovery ? WebAuthnStore.Purpose.RECOVERY : WebAuthnStore.Purpose.ASSERTION;
     }
 
     /** The stored form of a challenge: its SHA-256, or with a binding the SHA-256 of both (the binding is a hash itself). */
@@ -374,13 +392,12 @@ public final class WebAuthn {
 
     private static void requireBinding(String binding) {
         if (binding == null || binding.isEmpty()) {
-            throw new IllegalArgumentException("A recovery challenge needs the recovery link's binding");
+            throw new IllegalArgumentException("A bound challenge needs its binding");
         }
     }
 
-    private Verified assertion(EventContext ctx, String userId, String binding, String credentialIdB64u, String clientDataJsonB64u,
-                               String authenticatorDataB64u, String signatureB64u, String userHandleB64u) {
-        boolean recovery = binding != null;
+    private Verified assertion(EventContext ctx, String userId, boolean recovery, String binding, String credentialIdB64u,
+                               String clientDataJsonB64u, String authenticatorDataB64u, String signatureB64u, String userHandleB64u) {
         User u = users.get(userId);
         checkAttempt(u, recovery);
         required("credentialId", credentialIdB64u);
@@ -404,7 +421,7 @@ public final class WebAuthn {
                 return gate;
             }
             Optional<WebAuthnStore.Challenge> challenge = cd == null || cd.getChallenge() == null ? Optional.empty()
-                    : store.takeChallenge(h, u.id(), assertionPurpose(binding), challengeHash(b64u(cd.getChallenge().getValue()), binding), now);
+                    : store.takeChallenge(h, u.id(), assertionPurpose(recovery), challengeHash(b64u(cd.getChallenge().getValue()), binding), now);
             Factor f = credentialId == null ? null : store.byCredential(h, u.id(), b64u(credentialId)).orElse(null);
             if (cd == null) {
                 return fail(h, ctx, u, f, "Verify factor", Refusal.BAD, true);
