@@ -620,15 +620,20 @@ class SessionTokenHttpTest {
 
     @Test
     void expiredTokensAreDeletedWhenTheNextIsIssued() {
-        AuthnClient.Person p = authn.person();
+        java.util.List<AuthnClient.Person> people = new java.util.ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            people.add(authn.person());
+        }
+        AuthnClient.Person p = people.getFirst();
         server.clock.advance(Duration.ofMinutes(5).plusSeconds(1));   // whatever earlier rows left is now expired
-        // 200 sign-ins' tokens through the store's own issue (200 password checks over HTTP would take ~30 s), then one
-        // more through the Authentication API: the deletion under test is the one every issue runs first.
+        // 200 sign-ins' tokens (10 each for 20 people: a person holds at most SessionTokenStore.MAX_PER_USER) through the
+        // store's own issue (200 password checks over HTTP would take ~30 s), then one more through the Authentication
+        // API: the deletion under test is the one every issue runs first.
         SessionTokenStore store = new SessionTokenStore(new Ids(new SecureRandom()));
         Instant at = server.clock.instant();
         server.wiring().db.inTx(h -> {
             for (int i = 0; i < 200; i++) {
-                store.issue(h, new SessionTokenStore.Grant(p.id(), java.util.List.of("pwd"), at, null, null), at);
+                store.issue(h, new SessionTokenStore.Grant(people.get(i % 20).id(), java.util.List.of("pwd"), at, null, null), at);
             }
         });
         assertThat(Sql.count(server.wiring().db, "SELECT COUNT(*) FROM session_tokens")).as("the 200 (older ones went)").isEqualTo(200);
