@@ -56,6 +56,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  *     <td>login_required ("…requires re-authentication or MFA."), no code; without prompt: the factor page</td></tr>
  * <tr><td>/authorize, POST /api/v1/sessions</td><td>the user suspended after the token was issued</td><td>login_required / 401; no session</td></tr>
  * <tr><td>same</td><td>the user's password reset by an admin after the token was issued</td><td>login_required / 401; no session</td></tr>
+ * <tr><td>/authorize</td><td>a live token, an unregistered redirect URI or an unknown client</td><td>400 page, no session, the token unused</td></tr>
  * <tr><td>all three</td><td>a global session policy DENY rule for the user made after the token was issued</td><td>refused; no session</td></tr>
  * <tr><td>/login/sessionCookieRedirect</td><td>a live token, a trusted REDIRECT origin</td><td>303 to it, cookie set, /sessions/me works</td></tr>
  * <tr><td>same</td><td>the token again</td><td>401 sign-in page, no session cookie</td></tr>
@@ -208,6 +209,26 @@ class SessionTokenHttpTest {
     }
 
     // ---- /authorize?sessionToken= (okta-auth-js getWithoutPrompt) --------------------------------------------------
+
+    /** A request that can answer no app (unregistered redirect URI, unknown client) leaves the token unused and sets nothing. */
+    @Test
+    void anAuthorizeRequestForNoAppLeavesTheTokenUnusedAndSetsNoSession() {
+        AuthnClient.Person p = authn.person();
+        String token = sessionToken(p);
+        Browser b = server.browser();
+        Http.Response badRedirect = b.get(silentAuthorize(spa, token, randomVerifier(), "s1").replace(enc(REDIRECT_URI),
+                enc("https://evil.example/callback")));
+        assertThat(badRedirect.status()).as(badRedirect.body()).isEqualTo(400);
+        assertThat(setsSessionCookie(badRedirect)).isFalse();
+        Http.Response unknownClient = b.get(silentAuthorize(spa, token, randomVerifier(), "s1").replace("client_id=" + enc(spa.clientId()),
+                "client_id=0oaNoSuchClient00000"));
+        assertThat(unknownClient.status()).as(unknownClient.body()).isEqualTo(400);
+        assertThat(setsSessionCookie(unknownClient)).isFalse();
+        assertThat(sessionsOf(p.id())).isZero();
+        // The token still works where the app really is.
+        JsonNode data = silent(server.browser(), spa, token, randomVerifier());
+        assertThat(data.has("code")).as(data.toString()).isTrue();
+    }
 
     @Test
     void silentAuthorizeWithALiveTokenPostsTheCodeToTheClientOriginAndSetsTheSession() {

@@ -98,21 +98,36 @@ public final class Authorization {
         this.refusals = new OAuthRefusals(db, log);
     }
 
-    public AuthorizeOutcome decide(AuthorizationServer server, String issuer, AuthorizeRequest r, Optional<Sessions.Current> session,
-                                   EventContext ctx, Instant began) {
+    /**
+     * The refusals that end on Gatehouse's error page because neither the client nor where to answer can be trusted (a
+     * repeated client_id or redirect_uri, an unknown or inactive client, an unregistered redirect URI); empty when the
+     * request names a client and one of its redirect URIs. AuthorizeEndpoint asks this before it uses up a sessionToken,
+     * so a request that can never answer an app does not sign the browser in (attack review of issue #20).
+     */
+    public Optional<AuthorizeOutcome.ErrorPage> untrustedTarget(AuthorizeRequest r) {
         if (r.repeated().contains("client_id") || r.repeated().contains("redirect_uri")) {
             // Which client, or where to send the answer, is not known for sure: a page, never a redirect.
-            return new AuthorizeOutcome.ErrorPage(400, "invalid_request", RepeatedParameters.DESCRIPTION);
+            return Optional.of(new AuthorizeOutcome.ErrorPage(400, "invalid_request", RepeatedParameters.DESCRIPTION));
         }
         Optional<App> found = r.clientId() == null ? Optional.empty() : apps.findByClientId(r.clientId()).filter(App::active);
         if (found.isEmpty()) {
-            return new AuthorizeOutcome.ErrorPage(400, "invalid_client", "The specified client ID is invalid.");
+            return Optional.of(new AuthorizeOutcome.ErrorPage(400, "invalid_client", "The specified client ID is invalid."));
         }
-        App app = found.get();
-        if (!app.hasRedirectUri(r.redirectUri())) {
-            return new AuthorizeOutcome.ErrorPage(400, "invalid_request",
-                    "The 'redirect_uri' parameter must be a Login redirect URI in the client app settings: " + baseUrl + "/admin/apps/" + app.id());
+        if (!found.get().hasRedirectUri(r.redirectUri())) {
+            return Optional.of(new AuthorizeOutcome.ErrorPage(400, "invalid_request",
+                    "The 'redirect_uri' parameter must be a Login redirect URI in the client app settings: " + baseUrl + "/admin/apps/"
+                            + found.get().id()));
         }
+        return Optional.empty();
+    }
+
+    public AuthorizeOutcome decide(AuthorizationServer server, String issuer, AuthorizeRequest r, Optional<Sessions.Current> session,
+                                   EventContext ctx, Instant began) {
+        Optional<AuthorizeOutcome.ErrorPage> page = untrustedTarget(r);
+        if (page.isPresent()) {
+            return page.get();
+        }
+        App app = apps.findByClientId(r.clientId()).filter(App::active).orElseThrow();
         ResponseMode mode = ResponseMode.QUERY;
         try {
             if (r.repeated().contains("response_mode")) {

@@ -90,7 +90,10 @@ public final class AuthorizeEndpoint {
         // Okta's sessionToken (issue #20): a finished Authentication API transaction signs the browser in here, once. A token
         // that is not good means no session for this request (prompt=none: login_required), never the browser's old one.
         String sessionToken = params.get("sessionToken");
-        var session = sessionToken != null ? sessions.redeem(ctx, Edge.event(ctx, Actor.anonymous()), sessionToken) : sessions.current(ctx);
+        // A request that cannot answer any app (Authorization.untrustedTarget) leaves the token unused and the browser as it was.
+        var session = sessionToken == null ? sessions.current(ctx)
+                : authorization.untrustedTarget(request).isPresent() ? Optional.<dev.gatehouse.sessions.Sessions.Current>empty()
+                : sessions.redeem(ctx, Edge.event(ctx, Actor.anonymous()), sessionToken);
         java.time.Instant began = started.read(params.get(STARTED), dev.gatehouse.http.Cookies.get(ctx, BROWSER_COOKIE, publicHttps));
         AuthorizeOutcome outcome = authorization.decide(server.get(), servers.issuer(server.get()), request, session,
                 Edge.event(ctx, session.map(s -> s.actor()).orElse(Actor.anonymous())), began);
