@@ -24,7 +24,10 @@ import java.util.function.Function;
  * The hosted password recovery pages (issue #19), all without a session: "Forgot password?" ({@code /signin/forgot-password},
  * Okta Identity Engine's path), the reset link's page ({@code /reset_password/{token}}, Okta's {@code resetPasswordUrl};
  * Okta's newer {@code /signin/reset-password/{token}} leads there), and the "your password has expired" form a sign-in
- * with the right, expired password gets. Every form goes through {@link Csrf}. A link's token is a secret: the access
+ * with the right, expired password gets. A person with a code app or a security key verifies it before choosing a new
+ * password on either (Okta's recovery rule, and "Users are challenged for MFA (MFA_REQUIRED) before PASSWORD_EXPIRED if
+ * they have an active Factor enrollment"): the same step, its proof recorded on that form's own token. Every form goes
+ * through {@link Csrf}. A link's token is a secret: the access
  * log and the System Log see the path with {@code {token}} in its place, and every page is sent with
  * {@code Referrer-Policy: no-referrer} (SecurityHeaders), so no link leaks to another site.
  */
