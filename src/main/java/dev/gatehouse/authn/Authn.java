@@ -365,8 +365,9 @@ public final class Authn {
         }
         User changed;
         try {
-            changed = recovery.changeExpired(ctx.as(actor(user)), open(t), newPassword);
-        } catch (PasswordRecovery.LinkInvalid e) {
+            // The factor proved in MFA_REQUIRED (Kind.EXPIRED) was recorded on the change's token: checked again there.
+            changed = recovery.changeExpired(ctx.as(actor(user)), open(t), newPassword, !recoveryFactors(user.id()).isEmpty());
+        } catch (PasswordRecovery.LinkInvalid | PasswordRecovery.FactorRequired e) {
             throw ApiError.of(ErrorCode.E0000011);
         } catch (ApiError e) {
             throw complexity(e);
@@ -458,6 +459,9 @@ public final class Authn {
             return show(move(t, AuthnTransaction.Status.PASSWORD_RESET, null, amr, now), stateToken);
         }
         if (t.kind() == AuthnTransaction.Kind.EXPIRED) {
+            if (!recovery.expiredFactorVerified(open(t))) {
+                throw ApiError.of(ErrorCode.E0000011);
+            }
             return show(move(t, AuthnTransaction.Status.PASSWORD_EXPIRED, null, amr, now), stateToken);
         }
         AuthnTransaction proved = new AuthnTransaction(t.id(), t.userId(), t.status(), t.kind(), amr, t.passwordVerified(), now, null,

@@ -73,7 +73,7 @@ public final class PasswordRecovery {
         }
     }
 
-    /** What a live link is for. */
+    /** What a live link (or expired-password form) is for, and whether a factor was verified for it. */
     public record Link(User user, boolean factorVerified) {
     }
 
@@ -245,19 +245,45 @@ public final class PasswordRecovery {
 
     /** The user of a live expired-password form, still PASSWORD_EXPIRED. */
     public Optional<User> checkExpiredChange(String token) {
+        return checkExpired(token).map(Link::user);
+    }
+
+    /**
+     * The live expired-password form's user (still PASSWORD_EXPIRED) and whether a factor was verified for this very
+     * form ({@link #expiredFactorVerified}); nothing used up.
+     */
+    public Optional<Link> checkExpired(String token) {
         Instant now = clock.instant();
         return db.read(h -> tokens.peek(h, token, UserTokenStore.Purpose.PASSWORD_EXPIRED, now)
                 .flatMap(live -> store.find(h, live.userId()))
-                .filter(u -> u.status() == Status.PASSWORD_EXPIRED));
+                .filter(u -> u.status() == Status.PASSWORD_EXPIRED)
+                .map(u -> new Link(u, tokens.factorVerified(h, token, UserTokenStore.Purpose.PASSWORD_EXPIRED, now))));
     }
 
-    /** The new password of an expired one: as a reset, but from PASSWORD_EXPIRED only, and no factor asked here. */
-    public User changeExpired(EventContext ctx, String token, String newPassword) {
+    /**
+     * The person verified another factor for this expired-password form (the caller checked it): Okta challenges a person
+     * with an active factor enrollment for it before PASSWORD_EXPIRED. The proof lives on the form's token, as a reset
+     * link's does; false when the form is no longer live.
+     */
+    public boolean expiredFactorVerified(String token) {
+        return db.tx(h -> tokens.markFactorVerified(h, token, UserTokenStore.Purpose.PASSWORD_EXPIRED, clock.instant()));
+    }
+
+    /**
+     * The new password of an expired one: as a reset, but from PASSWORD_EXPIRED only. The expired password alone never
+     * sets a new one for a person who has another factor (Okta: "Users are challenged for MFA (MFA_REQUIRED) before
+     * PASSWORD_EXPIRED if they have an active Factor enrollment").
+     *
+     * @param factorRequired the person has another factor: it must have been verified for this very form's token
+     * @throws LinkInvalid     the form is not (or no longer) good; nothing changed
+     * @throws FactorRequired  the factor was not verified for this form; nothing changed
+     */
+    public User changeExpired(EventContext ctx, String token, String newPassword, boolean factorRequired) {
         User user = checkExpiredChange(token).orElseThrow(LinkInvalid::new);
         if (newPassword != null && hasher.verify(newPassword, currentHash(user))) {
             throw ApiError.validation("password", "The new password must differ from the expired one.");
         }
-        return setRecovered(ctx, token, UserTokenStore.Purpose.PASSWORD_EXPIRED, user, newPassword, false, UPDATE_PASSWORD,
+        return setRecovered(ctx, token, UserTokenStore.Purpose.PASSWORD_EXPIRED, user, newPassword, factorRequired, UPDATE_PASSWORD,
                 "User update password for Okta");
     }
 

@@ -24,7 +24,10 @@ import java.util.function.Function;
  * The hosted password recovery pages (issue #19), all without a session: "Forgot password?" ({@code /signin/forgot-password},
  * Okta Identity Engine's path), the reset link's page ({@code /reset_password/{token}}, Okta's {@code resetPasswordUrl};
  * Okta's newer {@code /signin/reset-password/{token}} leads there), and the "your password has expired" form a sign-in
- * with the right, expired password gets. Every form goes through {@link Csrf}. A link's token is a secret: the access
+ * with the right, expired password gets. A person with a code app or a security key verifies it before choosing a new
+ * password on either (Okta's recovery rule, and "Users are challenged for MFA (MFA_REQUIRED) before PASSWORD_EXPIRED if
+ * they have an active Factor enrollment"): the same step, its proof recorded on that form's own token. Every form goes
+ * through {@link Csrf}. A link's token is a secret: the access
  * log and the System Log see the path with {@code {token}} in its place, and every page is sent with
  * {@code Referrer-Policy: no-referrer} (SecurityHeaders), so no link leaks to another site.
  */
@@ -36,6 +39,8 @@ public final class RecoveryPages implements Routes {
     public static final String RESET_VERIFY_KEY = "/reset_password/{token}/verify/webauthn";
     public static final String OKTA_RESET = "/signin/reset-password/{token}";
     public static final String EXPIRED = "/signin/password-expired";
+    public static final String EXPIRED_VERIFY = "/signin/password-expired/verify";
+    public static final String EXPIRED_VERIFY_KEY = "/signin/password-expired/verify/webauthn";
 
     /** One of the person's factors they can verify on the reset page (a TOTP factor: its id and name). */
     public record Choice(String factorId, String name) {
@@ -76,6 +81,32 @@ public final class RecoveryPages implements Routes {
         RecoveryPage withKeyOptions(String options) {
             return new RecoveryPage(orgName, mode, error, username, action, csrf, state, fromUri, policy, factors, minutes, options);
         }
+
+        /** The page belongs to an expired password's change at sign-in (its forms carry the state), not to a reset link. */
+        public boolean expiredPassword() {
+            return state != null;
+        }
+    }
+
+    /**
+     * The form a factor step and a new password belong to: a reset link (its token in the path) or the change an expired
+     * password asks for at sign-in (its PASSWORD_EXPIRED-purpose token in the form's {@code state}, with {@code fromURI}).
+     * Both take the same proof of another factor, recorded on their own token.
+     */
+    private record Flow(boolean expired, String token, PasswordRecovery.Link link, String fromUri) {
+        /** Where the new password is posted. */
+        String action() {
+            return expired ? EXPIRED : "/reset_password/" + token;
+        }
+
+        /** The form's state field (the expired-password token), or null for a reset link (the token is in the path). */
+        String state() {
+            return expired ? token : null;
+        }
+
+        User user() {
+            return link.user();
+        }
     }
 
     private final PasswordRecovery recovery;
@@ -114,9 +145,11 @@ public final class RecoveryPages implements Routes {
         r.get(OKTA_RESET, ctx -> ctx.redirect("/reset_password/" + ctx.pathParam("token"), HttpStatus.FOUND));
         r.get(RESET, this::showReset);
         r.post(RESET, this::reset);
-        r.post(RESET_VERIFY, this::verifyFactor);
-        r.post(RESET_VERIFY_KEY, this::verifyKey);
+        r.post(RESET_VERIFY, ctx -> verifyFactor(ctx, false));
+        r.post(RESET_VERIFY_KEY, ctx -> verifyKey(ctx, false));
         r.post(EXPIRED, this::changeExpired);
+        r.post(EXPIRED_VERIFY, ctx -> verifyFactor(ctx, true));
+        r.post(EXPIRED_VERIFY_KEY, ctx -> verifyKey(ctx, true));
     }
 
     // ---- Forgot password? ----
@@ -154,63 +187,59 @@ public final class RecoveryPages implements Routes {
     // ---- the reset link ----
 
     void showReset(Context ctx) {
-        String token = ctx.pathParam("token");
-        Optional<PasswordRecovery.Link> link = liveLink(ctx, token);
-        if (link.isEmpty()) {
-            return;
-        }
-        renderReset(ctx, 200, token, link.get(), null);
+        live(ctx, false).ifPresent(flow -> renderStep(ctx, 200, flow, null));
     }
 
-    /** The factor step when one is due, else the new password form. */
-    private void renderReset(Context ctx, int status, String token, PasswordRecovery.Link link, String error) {
-        String action = "/reset_password/" + token;
-        OtherFactors other = otherFactors.apply(link.user().id());
-        if (other.any() && !link.factorVerified()) {
-            String keyOptions = keyOptions(link.user().id(), token, other);
+    /**
+     * The factor step when one is due (the person has a code app or a key and has not verified it for this form's token),
+     * else the new password form: the reset link's, or the expired password's.
+     */
+    private void renderStep(Context ctx, int status, Flow flow, String error) {
+        String login = flow.user().profile().login();
+        OtherFactors other = otherFactors.apply(flow.user().id());
+        if (other.any() && !flow.link().factorVerified()) {
+            String keyOptions = keyOptions(flow.user().id(), flow.token(), other);
             if (other.totp().isEmpty() && keyOptions == null) {
-                // Nothing this page can verify (no key challenge could be made): no reset without the factor (fail closed).
-                render(ctx, 403, page("blocked", null, link.user().profile().login(), action, null, "/", List.of()));
+                // Nothing this page can verify (no key challenge could be made): no new password without the factor (fail closed).
+                render(ctx, 403, page("blocked", null, login, flow.action(), flow.state(), flow.fromUri(), List.of()));
                 return;
             }
-            render(ctx, status, page("factor", error, link.user().profile().login(), action + "/verify", null, "/", other.totp())
+            render(ctx, status, page("factor", error, login, flow.action() + "/verify", flow.state(), flow.fromUri(), other.totp())
                     .withKeyOptions(keyOptions));
             return;
         }
-        render(ctx, status, page("password", error, link.user().profile().login(), action, null, "/", List.of()));
+        render(ctx, status, page(flow.expired() ? "expired" : "password", error, login, flow.action(), flow.state(), flow.fromUri(),
+                List.of()));
     }
 
-    void verifyFactor(Context ctx) {
-        String token = ctx.pathParam("token");
-        Optional<PasswordRecovery.Link> link = liveLink(ctx, token);
-        if (link.isEmpty()) {
+    /** A TOTP code for the factor step of a reset link ({@code expired} false) or of an expired password's change. */
+    void verifyFactor(Context ctx, boolean expired) {
+        Optional<Flow> live = live(ctx, expired);
+        if (live.isEmpty()) {
             return;
         }
-        OtherFactors other = otherFactors.apply(link.get().user().id());
+        Flow flow = live.get();
+        OtherFactors other = otherFactors.apply(flow.user().id());
         String factorId = ctx.formParam("factorId");
         if (factorId == null || other.totp().stream().noneMatch(c -> c.factorId().equals(factorId))) {
-            renderReset(ctx, 400, token, link.get(), "Choose one of your security methods.");
+            renderStep(ctx, 400, flow, "Choose one of your security methods.");
             return;
         }
         try {
-            verifier.verify(event(ctx, link.get().user()), link.get().user().id(), factorId, ctx.formParam("passCode"));
+            verifier.verify(event(ctx, flow.user()), flow.user().id(), factorId, ctx.formParam("passCode"));
         } catch (ApiError e) {
-            renderReset(ctx, e.code().status(), token, link.get(), e.code().status() == 429
+            renderStep(ctx, e.code().status(), flow, e.code().status() == 429
                     ? "Too many codes were tried. Wait a few minutes, then try again."
                     : "That code did not verify you. Enter the current code from your authenticator app.");
             return;
         }
-        if (!recovery.factorVerified(token)) {
-            invalid(ctx);
-            return;
-        }
-        ctx.redirect("/reset_password/" + token, HttpStatus.SEE_OTHER);
+        verified(ctx, flow);
     }
 
     /**
-     * Assertion options for the person's security keys and passkeys, bound to this link; null when they have none or the
-     * challenge cannot be made (the webauthn authenticator deactivated meanwhile). Each showing of the factor step makes a
-     * new challenge, replacing the user's earlier recovery challenge (one per user: no growth).
+     * Assertion options for the person's security keys and passkeys, bound to this form's token; null when they have none
+     * or the challenge cannot be made (the webauthn authenticator deactivated meanwhile). Each showing of the factor step
+     * makes a new challenge, replacing the user's earlier recovery challenge (one per user: no growth).
      */
     private String keyOptions(String userId, String token, OtherFactors other) {
         if (!other.keys() || keys == null) {
@@ -223,119 +252,159 @@ public final class RecoveryPages implements Routes {
         }
     }
 
-    /** The reset link's live state, or empty after answering with the "no longer valid" page (every handler's first step). */
-    private Optional<PasswordRecovery.Link> liveLink(Context ctx, String token) {
-        Optional<PasswordRecovery.Link> link = recovery.check(token);
-        if (link.isEmpty()) {
+    /**
+     * The live form a request names (the reset link's token from the path, or the expired-password form's from its
+     * {@code state} field), or empty after answering with the "no longer valid" page (every handler's first step).
+     */
+    private Optional<Flow> live(Context ctx, boolean expired) {
+        if (expired) {
+            String state = ctx.formParam("state");
+            String fromUri = ctx.formParam("fromURI") == null ? "/" : ctx.formParam("fromURI");
+            Optional<Flow> flow = recovery.checkExpired(state).map(l -> new Flow(true, state, l, fromUri));
+            if (flow.isEmpty()) {
+                invalid(ctx);
+            }
+            return flow;
+        }
+        String token = ctx.pathParam("token");
+        Optional<Flow> flow = recovery.check(token).map(l -> new Flow(false, token, l, "/"));
+        if (flow.isEmpty()) {
             invalid(ctx);
         }
-        return link;
+        return flow;
     }
 
-    /** What a recovery challenge is bound to: the link's token as stored (its SHA-256), never the token itself. */
+    /** What a recovery challenge is bound to: the form's token as stored (its SHA-256), never the token itself. */
     private static String binding(String token) {
         return Hashes.sha256(token);
     }
 
-    /** The browser's assertion for one of the person's security keys or passkeys (webauthn.js posted it), for this link. */
-    void verifyKey(Context ctx) {
-        String token = ctx.pathParam("token");
-        Optional<PasswordRecovery.Link> link = liveLink(ctx, token);
-        if (link.isEmpty()) {
+    /** The browser's assertion for one of the person's security keys or passkeys (webauthn.js posted it), for this form. */
+    void verifyKey(Context ctx, boolean expired) {
+        Optional<Flow> live = live(ctx, expired);
+        if (live.isEmpty()) {
             return;
         }
-        User user = link.get().user();
+        Flow flow = live.get();
+        User user = flow.user();
         if (keys == null || !otherFactors.apply(user.id()).keys()) {
-            renderReset(ctx, 400, token, link.get(), "Choose one of your security methods.");
+            renderStep(ctx, 400, flow, "Choose one of your security methods.");
             return;
         }
         try {
-            keys.verify(event(ctx, user), user.id(), binding(token), ctx.formParam("credentialId"), ctx.formParam("clientDataJSON"),
+            keys.verify(event(ctx, user), user.id(), binding(flow.token()), ctx.formParam("credentialId"), ctx.formParam("clientDataJSON"),
                     ctx.formParam("authenticatorData"), ctx.formParam("signature"), ctx.formParam("userHandle"));
         } catch (ApiError e) {
-            renderReset(ctx, e.code().status(), token, link.get(), switch (e.code()) {
+            renderStep(ctx, e.code().status(), flow, switch (e.code()) {
                 case E0000069 -> "Your account is locked after too many failed attempts. Ask your administrator to unlock it.";
                 case E0000047 -> "Too many attempts. Wait a few minutes, then try again.";
                 default -> "Your security key or passkey could not be verified. Try again, or use another security method.";
             });
             return;
         }
-        if (!recovery.factorVerified(token)) {
+        verified(ctx, flow);
+    }
+
+    /**
+     * The factor was accepted: the proof is recorded on the form's token, then the new password form. A reset link's page
+     * is shown again by its own address (303); the expired-password form has no address of its own (its token never goes
+     * in a URL), so it is shown at once.
+     */
+    private void verified(Context ctx, Flow flow) {
+        boolean recorded = flow.expired() ? recovery.expiredFactorVerified(flow.token()) : recovery.factorVerified(flow.token());
+        if (!recorded) {
             invalid(ctx);
             return;
         }
-        ctx.redirect("/reset_password/" + token, HttpStatus.SEE_OTHER);
+        if (flow.expired()) {
+            renderStep(ctx, 200, new Flow(true, flow.token(), new PasswordRecovery.Link(flow.user(), true), flow.fromUri()), null);
+            return;
+        }
+        ctx.redirect(flow.action(), HttpStatus.SEE_OTHER);
     }
 
     void reset(Context ctx) {
-        String token = ctx.pathParam("token");
-        Optional<PasswordRecovery.Link> link = liveLink(ctx, token);
-        if (link.isEmpty()) {
+        Optional<Flow> live = live(ctx, false);
+        if (live.isEmpty()) {
             return;
         }
-        User user = link.get().user();
+        Flow flow = live.get();
         String password = ctx.formParam("password");
         if (password == null || !password.equals(ctx.formParam("confirm"))) {
-            renderReset(ctx, 400, token, link.get(), "The two passwords do not match.");
+            renderStep(ctx, 400, flow, "The two passwords do not match.");
             return;
         }
-        OtherFactors other = otherFactors.apply(user.id());
+        OtherFactors other = otherFactors.apply(flow.user().id());
         User done;
         try {
-            done = recovery.reset(event(ctx, user), token, password, other.any());
+            done = recovery.reset(event(ctx, flow.user()), flow.token(), password, other.any());
         } catch (ApiError e) {
-            renderReset(ctx, 400, token, link.get(), causes(e));
+            renderStep(ctx, 400, flow, causes(e));
             return;
         } catch (PasswordRecovery.FactorRequired e) {
-            renderReset(ctx, 403, token, link.get(), "Verify it's you with your security method first.");
+            renderStep(ctx, 403, flow, "Verify it's you with your security method first.");
             return;
         } catch (PasswordRecovery.LinkInvalid e) {
             invalid(ctx);
             return;
         }
-        // What the person proved besides the new password: the proof on the token row does not say which factor it was, so
-        // "otp" only when a TOTP code was the only way (no key offered); with a key offered the session claims "pwd" alone
-        // (under-claiming is safe: a policy that wants a second factor asks for one again).
+        start(ctx, done, amr(other), "/");
+    }
+
+    /**
+     * What the person proved besides the new password: the proof on the token row does not say which factor it was, so
+     * "otp" only when a TOTP code was the only way (no key offered); with a key offered the session claims "pwd" alone
+     * (under-claiming is safe: a policy that wants a second factor asks for one again).
+     */
+    private static List<String> amr(OtherFactors other) {
         List<String> amr = new ArrayList<>(List.of("pwd"));
         if (other.any() && !other.keys()) {
             amr.add("otp");
         }
-        start(ctx, done, amr, "/");
+        return amr;
     }
 
     // ---- expired password at sign-in ----
 
-    /** Answers a sign-in with the right password of a PASSWORD_EXPIRED user: the change form, bound to this attempt. */
+    /**
+     * Answers a sign-in with the right password of a PASSWORD_EXPIRED user: a form bound to this attempt (a
+     * PASSWORD_EXPIRED-purpose token). Okta challenges a person with an active factor enrollment for it before
+     * PASSWORD_EXPIRED, so a person with a code app or a key verifies it first (the reset link's step, on this form's
+     * token); anyone else gets the change form at once.
+     */
     public void showExpired(Context ctx, User user, String fromUri) {
         String state = recovery.startExpiredChange(user);
-        render(ctx, 200, page("expired", null, user.profile().login(), EXPIRED, state, fromUri, List.of()));
+        renderStep(ctx, 200, new Flow(true, state, new PasswordRecovery.Link(user, false), fromUri), null);
     }
 
     void changeExpired(Context ctx) {
-        String state = ctx.formParam("state");
-        String fromUri = ctx.formParam("fromURI") == null ? "/" : ctx.formParam("fromURI");
-        Optional<User> user = recovery.checkExpiredChange(state);
-        if (user.isEmpty()) {
-            invalid(ctx);
+        Optional<Flow> live = live(ctx, true);
+        if (live.isEmpty()) {
             return;
         }
+        Flow flow = live.get();
         String password = ctx.formParam("password");
         if (password == null || !password.equals(ctx.formParam("confirm"))) {
-            render(ctx, 400, page("expired", "The two passwords do not match.", user.get().profile().login(), EXPIRED, state, fromUri, List.of()));
+            renderStep(ctx, 400, flow, "The two passwords do not match.");
             return;
         }
+        OtherFactors other = otherFactors.apply(flow.user().id());
         User done;
         try {
-            done = recovery.changeExpired(event(ctx, user.get()), state, password);
+            done = recovery.changeExpired(event(ctx, flow.user()), flow.token(), password, other.any());
         } catch (ApiError e) {
-            render(ctx, 400, page("expired", causes(e), user.get().profile().login(), EXPIRED, state, fromUri, List.of()));
+            renderStep(ctx, 400, flow, causes(e));
             return;
-        } catch (PasswordRecovery.LinkInvalid | PasswordRecovery.FactorRequired e) {
+        } catch (PasswordRecovery.FactorRequired e) {
+            renderStep(ctx, 403, flow, "Verify it's you with your security method first.");
+            return;
+        } catch (PasswordRecovery.LinkInvalid e) {
             invalid(ctx);
             return;
         }
-        // Signed in with the password just chosen; any second factor the policies ask for is asked next, as after /signin.
-        start(ctx, done, List.of("pwd"), fromUri);
+        // Signed in with the password just chosen (and the factor, if one was verified); any second factor the policies
+        // ask for is asked next, as after /signin.
+        start(ctx, done, amr(other), flow.fromUri());
     }
 
     // ---- shared ----

@@ -575,7 +575,8 @@ class RecoveryHttpTest {
         Browser b = server.browser();
         Http.Response expired = b.signIn(login, PASSWORD, "/");
         assertThat(expired.status()).isEqualTo(200);
-        assertThat(expired.body()).contains("Your password has expired").contains("Requirements: at least 8 characters");
+        assertThat(expired.body()).contains("Your password has expired").contains("Requirements: at least 8 characters")
+                .as("no second factor: the change form at once").doesNotContain("Verify it's you").contains("New password");
         assertThat(b.get("/api/v1/sessions/me").status()).as("no session yet").isEqualTo(404);
         String state = field(expired, "state");
         Http.Response same = b.post("/signin/password-expired", "csrf", Browser.csrf(expired), "state", state, "fromURI", "/",
@@ -592,7 +593,9 @@ class RecoveryHttpTest {
         Http.Response done = b.post("/signin/password-expired", "csrf", Browser.csrf(expired), "state", state, "fromURI", "/",
                 "password", NEW_PASSWORD, "confirm", NEW_PASSWORD);
         assertThat(done.status()).as(done.body()).isEqualTo(303);
-        assertThat(b.get("/api/v1/sessions/me").status()).isEqualTo(200);
+        Http.Response me = b.get("/api/v1/sessions/me");
+        assertThat(me.status()).isEqualTo(200);
+        assertThat(me.json().get("amr").toString()).contains("pwd").doesNotContain("otp");
         assertThat(status(id)).isEqualTo("ACTIVE");
         assertThat(server.browser().signIn(login, NEW_PASSWORD, "/").status()).isEqualTo(303);
         // the state is used up
@@ -604,6 +607,174 @@ class RecoveryHttpTest {
         Http.Response refused = api.post("/api/v1/users/" + staged.json().get("id").asText() + "/lifecycle/expire_password", null);
         assertThat(refused.status()).isEqualTo(403);
         assertThat(refused.json().get("errorCode").asText()).isEqualTo("E0000038");
+    }
+
+    /**
+     * Okta: "Users are challenged for MFA (MFA_REQUIRED) before PASSWORD_EXPIRED if they have an active Factor enrollment".
+     * On the hosted page, the right expired password of a person with a code app leads to the reset link's factor step,
+     * bound to this sign-in's form: the change form is refused until the code was verified for that very form.
+     */
+    @Test
+    void anExpiredPasswordOfAPersonWithACodeAppAsksForTheCodeBeforeTheChange() {
+        activateGoogleOtp();
+        String login = unique("expired-otp");
+        String id = People.create(server.http(), login, PASSWORD);
+        JsonNode e = api.post("/api/v1/users/" + id + "/factors", "{\"factorType\":\"token:software:totp\",\"provider\":\"GOOGLE\"}").json();
+        String factorId = e.get("id").asText();
+        byte[] seed = Totp.fromBase32(e.at("/_embedded/activation/sharedSecret").asText());
+        assertThat(api.post("/api/v1/users/" + id + "/factors/" + factorId + "/lifecycle/activate",
+                "{\"passCode\":\"" + Totp.code(seed, Totp.step(server.clock.instant())) + "\"}").status()).isEqualTo(200);
+        server.clock.advance(Duration.ofSeconds(90));
+        assertThat(api.post("/api/v1/users/" + id + "/lifecycle/expire_password", null).status()).isEqualTo(200);
+
+        // The right, expired password: the verify step, not the change form; no session.
+        Browser b = server.browser();
+        Http.Response page = b.signIn(login, PASSWORD, "/");
+        assertThat(page.status()).as(page.body()).isEqualTo(200);
+        assertThat(page.body()).contains("Verify it's you").contains("has expired")
+                .contains("action=\"" + RecoveryPages.EXPIRED_VERIFY + "\"").contains("name=\"factorId\" value=\"" + factorId + "\"")
+                .doesNotContain("New password").doesNotContain("data-webauthn");
+        assertThat(b.get("/api/v1/sessions/me").status()).as("no session yet").isEqualTo(404);
+        String csrf = Browser.csrf(page);
+        String state = field(page, "state");
+
+        // Posting the change form straight away with the page's state: refused, the verify step again, nothing changed.
+        long updated = events("user.account.update_password", "SUCCESS");
+        Http.Response skipped = b.post(RecoveryPages.EXPIRED, "csrf", csrf, "state", state, "fromURI", "/",
+                "password", NEW_PASSWORD, "confirm", NEW_PASSWORD);
+        assertThat(skipped.status()).isEqualTo(403);
+        assertThat(skipped.body()).contains("Verify it's you with your security method first").doesNotContain("New password");
+        assertThat(status(id)).isEqualTo("PASSWORD_EXPIRED");
+        assertThat(events("user.account.update_password", "SUCCESS")).isEqualTo(updated);
+        assertThat(server.browser().signIn(login, NEW_PASSWORD, "/").status()).isEqualTo(401);
+
+        // A wrong code: refused and logged; the verify step again.
+        long wrong = events("user.authentication.auth_via_mfa", "FAILURE");
+        Http.Response bad = b.post(RecoveryPages.EXPIRED_VERIFY, "csrf", csrf, "state", state, "fromURI", "/", "factorId", factorId,
+                "passCode", "000000");
+        assertThat(bad.status()).isEqualTo(403);
+        assertThat(bad.body()).contains("That code did not verify you").doesNotContain("New password");
+        assertThat(events("user.authentication.auth_via_mfa", "FAILURE")).isEqualTo(wrong + 1);
+        // The right code without the CSRF token: refused by the one filter; nothing recorded, the code not spent.
+        String code = Totp.code(seed, Totp.step(server.clock.instant()));
+        assertThat(b.post(RecoveryPages.EXPIRED_VERIFY, "state", state, "fromURI", "/", "factorId", factorId, "passCode", code).status())
+                .isEqualTo(403);
+        assertThat(b.post(RecoveryPages.EXPIRED, "csrf", csrf, "state", state, "fromURI", "/", "password", NEW_PASSWORD,
+                "confirm", NEW_PASSWORD).status()).as("still no proof").isEqualTo(403);
+
+        // The right code: the change form, bound to the same state.
+        Http.Response ok = b.post(RecoveryPages.EXPIRED_VERIFY, "csrf", csrf, "state", state, "fromURI", "/", "factorId", factorId,
+                "passCode", code);
+        assertThat(ok.status()).as(ok.body()).isEqualTo(200);
+        assertThat(ok.body()).contains("Your password has expired").contains("New password").doesNotContain("Verify it's you");
+        assertThat(field(ok, "state")).isEqualTo(state);
+        assertThat(status(id)).as("verifying changes no password").isEqualTo("PASSWORD_EXPIRED");
+
+        // The proof belongs to that form: a new sign-in's form (which ends the first) asks again.
+        Browser c = server.browser();
+        Http.Response second = c.signIn(login, PASSWORD, "/");
+        assertThat(second.body()).contains("Verify it's you").doesNotContain("New password");
+        String secondState = field(second, "state");
+        assertThat(secondState).isNotEqualTo(state);
+        assertThat(b.post(RecoveryPages.EXPIRED, "csrf", csrf, "state", state, "fromURI", "/", "password", NEW_PASSWORD,
+                "confirm", NEW_PASSWORD).status()).as("the first form ended").isEqualTo(410);
+        assertThat(c.post(RecoveryPages.EXPIRED, "csrf", Browser.csrf(second), "state", secondState, "fromURI", "/",
+                "password", NEW_PASSWORD, "confirm", NEW_PASSWORD).status()).as("no proof for the new form").isEqualTo(403);
+        assertThat(status(id)).isEqualTo("PASSWORD_EXPIRED");
+
+        server.clock.advance(Duration.ofSeconds(30));
+        Http.Response verified = c.post(RecoveryPages.EXPIRED_VERIFY, "csrf", Browser.csrf(second), "state", secondState, "fromURI", "/",
+                "factorId", factorId, "passCode", Totp.code(seed, Totp.step(server.clock.instant())));
+        assertThat(verified.status()).as(verified.body()).isEqualTo(200);
+        assertThat(verified.body()).contains("New password");
+        Http.Response done = c.post(RecoveryPages.EXPIRED, "csrf", Browser.csrf(verified), "state", secondState, "fromURI", "/",
+                "password", NEW_PASSWORD, "confirm", NEW_PASSWORD);
+        assertThat(done.status()).as(done.body()).isEqualTo(303);
+        assertThat(events("user.account.update_password", "SUCCESS")).isEqualTo(updated + 1);
+        JsonNode me = c.get("/api/v1/sessions/me").json();
+        assertThat(me.get("amr").toString()).contains("pwd").contains("otp");
+        assertThat(status(id)).isEqualTo("ACTIVE");
+        assertThat(server.browser().signIn(login, NEW_PASSWORD, "/").status()).isEqualTo(303);
+        assertThat(server.browser().signIn(login, PASSWORD, "/").status()).isEqualTo(401);
+    }
+
+    /**
+     * A person whose only other factor is a security key: the expired password leads to the key step, its challenge bound
+     * to this form's token (a reset link's verify step does not take it), then the change form.
+     */
+    @Test
+    void anExpiredPasswordOfAPersonWithOnlyASecurityKeyAsksForTheKeyBeforeTheChange() throws Exception {
+        activateAuthenticator("webauthn");
+        String login = unique("expired-key");
+        String id = People.create(server.http(), login, PASSWORD);
+        String origin = server.url();
+        String rpId = java.net.URI.create(origin).getHost();
+        dev.gatehouse.mfa.SoftAuthenticator key = new dev.gatehouse.mfa.SoftAuthenticator(false);
+        JsonNode e = api.post("/api/v1/users/" + id + "/factors", "{\"factorType\":\"webauthn\",\"provider\":\"FIDO\"}").json();
+        String factorId = e.get("id").asText();
+        int flags = dev.gatehouse.mfa.SoftAuthenticator.UP | dev.gatehouse.mfa.SoftAuthenticator.UV;
+        dev.gatehouse.mfa.SoftAuthenticator.Response reg = key.register(e.at("/_embedded/activation/challenge").asText(), origin, rpId,
+                flags, false);
+        assertThat(api.post("/api/v1/users/" + id + "/factors/" + factorId + "/lifecycle/activate",
+                "{\"attestation\":\"" + reg.attestation() + "\",\"clientData\":\"" + reg.clientData() + "\"}").status()).isEqualTo(200);
+        assertThat(api.post("/api/v1/users/" + id + "/lifecycle/expire_password", null).status()).isEqualTo(200);
+        long counter = 0;
+
+        Browser b = server.browser();
+        Http.Response page = b.signIn(login, PASSWORD, "/");
+        assertThat(page.status()).as(page.body()).isEqualTo(200);
+        assertThat(page.body()).contains("Verify it's you").contains("data-webauthn=\"get\"").contains("/assets/webauthn.js")
+                .contains("action=\"" + RecoveryPages.EXPIRED_VERIFY_KEY + "\"").doesNotContain("New password")
+                .doesNotContain("Ask your administrator");
+        String csrf = Browser.csrf(page);
+        String state = field(page, "state");
+        JsonNode options = new com.fasterxml.jackson.databind.ObjectMapper().readTree(dataOptions(page));
+        assertThat(options.at("/allowCredentials/0/id").asText()).isEqualTo(key.credentialIdB64u());
+
+        // The form's challenge is bound to its token: a reset link's key step (the user asked for one too) refuses it.
+        forgot(server.browser(), login);
+        String link = TestMail.firstLink(mail.awaitOne(login)).substring(server.url().length());
+        Browser other = server.browser();
+        Http.Response crossed = postAssertion(other, link, Browser.csrf(other.get("/signin")), key,
+                key.assertion(options.get("challenge").asText(), origin, rpId, flags, ++counter, null));
+        assertThat(crossed.status()).as(crossed.body()).isEqualTo(403);
+        assertThat(crossed.body()).contains("could not be verified");
+
+        // Posting the change form straight away: refused, the key step again (with a new challenge for this form).
+        Http.Response skipped = b.post(RecoveryPages.EXPIRED, "csrf", csrf, "state", state, "fromURI", "/",
+                "password", NEW_PASSWORD, "confirm", NEW_PASSWORD);
+        assertThat(skipped.status()).isEqualTo(403);
+        assertThat(skipped.body()).contains("data-webauthn=\"get\"").doesNotContain("New password");
+        assertThat(status(id)).isEqualTo("PASSWORD_EXPIRED");
+        JsonNode latest = new com.fasterxml.jackson.databind.ObjectMapper().readTree(dataOptions(skipped));
+
+        // Another key's signature: refused.
+        Http.Response bad = postExpiredAssertion(b, csrf, state, key, key.assertion(latest.get("challenge").asText(), origin, rpId, flags,
+                ++counter, java.security.KeyPairGenerator.getInstance("EC").generateKeyPair().getPrivate()));
+        assertThat(bad.status()).isEqualTo(403);
+        assertThat(bad.body()).contains("could not be verified").doesNotContain("New password");
+        JsonNode again = new com.fasterxml.jackson.databind.ObjectMapper().readTree(dataOptions(bad));
+
+        // The key, on this form's own challenge: the change form.
+        long mfa = events("user.authentication.auth_via_mfa", "SUCCESS");
+        Http.Response ok = postExpiredAssertion(b, csrf, state, key, key.assertion(again.get("challenge").asText(), origin, rpId, flags,
+                ++counter, null));
+        assertThat(ok.status()).as(ok.body()).isEqualTo(200);
+        assertThat(ok.body()).contains("Your password has expired").contains("New password");
+        assertThat(events("user.authentication.auth_via_mfa", "SUCCESS")).isEqualTo(mfa + 1);
+        Http.Response done = b.post(RecoveryPages.EXPIRED, "csrf", csrf, "state", state, "fromURI", "/",
+                "password", NEW_PASSWORD, "confirm", NEW_PASSWORD);
+        assertThat(done.status()).as(done.body()).isEqualTo(303);
+        assertThat(b.get("/api/v1/sessions/me").json().get("amr").toString()).contains("pwd");
+        assertThat(status(id)).isEqualTo("ACTIVE");
+        assertThat(server.browser().get(link).status()).as("the change ends the emailed link too").isEqualTo(410);
+        assertThat(server.browser().signIn(login, NEW_PASSWORD, "/").status()).isEqualTo(303);
+    }
+
+    private static Http.Response postExpiredAssertion(Browser b, String csrf, String state, dev.gatehouse.mfa.SoftAuthenticator key,
+                                                      dev.gatehouse.mfa.SoftAuthenticator.Response r) {
+        return b.post(RecoveryPages.EXPIRED_VERIFY_KEY, "csrf", csrf, "state", state, "fromURI", "/", "credentialId", key.credentialIdB64u(),
+                "clientDataJSON", r.clientData(), "authenticatorData", r.authenticatorData(), "signature", r.signature(), "userHandle", "");
     }
 
     @Test
