@@ -369,10 +369,11 @@ public final class Wiring implements AutoCloseable {
             signInPages.onPasswordExpired(recoveryPages::showExpired);
             // Okta's Authentication API (issue #20): the hosted pages' own checks (Sessions.check, Factors, EmailFactors,
             // WebAuthn, PasswordRecovery) and the same policy evaluation (SignOn), behind /api/v1/authn.
+            ApiAuth apiAuth = new ApiAuth(apiTokens::authenticate, ApiRoutes.COOKIE_ENDPOINTS);
             dev.gatehouse.authn.AuthnApi authnApi = new dev.gatehouse.authn.AuthnApi(new dev.gatehouse.authn.Authn(db,
                     new dev.gatehouse.authn.AuthnStore(), sessions, sessionTokens, directoryUsers, factors, emailFactors, webAuthn,
                     passwordRecovery, keyEncryption, signOn, log, ids, clock, config.showLockoutFailures()),
-                    new dev.gatehouse.authn.AuthnJson(config.baseUrl(), passwordRecovery.policy()), rateLimitFilter, apiTokens::authenticate);
+                    new dev.gatehouse.authn.AuthnJson(config.baseUrl(), passwordRecovery.policy()), rateLimitFilter, apiAuth);
             csrf.onRefused(dev.gatehouse.sessions.RecoveryPages.FORGOT, recoveryPages::forgotExpired);
             rateLimitFilter.onRecoveryRefused(recoveryPages::tooMany);
             // Consent and User Grants (issue 17): the consent page's requests, the grants, and their revocation.
@@ -422,7 +423,7 @@ public final class Wiring implements AutoCloseable {
                             config.mail().smtpHost().map(host -> host + ":" + config.mail().smtpPort() + " ("
                                     + config.mail().tls().name().toLowerCase(java.util.Locale.ROOT) + ")").orElse("")));
             ApiRoutes api = new ApiRoutes(
-                    new ApiAuth(apiTokens::authenticate, ApiRoutes.COOKIE_ENDPOINTS),
+                    apiAuth,
                     new ApiTokensApi(apiTokens, new ApiTokenJson(config.baseUrl()), config.baseUrl()),
                     new LogsApi(db, log, config.baseUrl()),
                     new UsersApi(directoryUsers, activations, directoryGroups, directoryJson, config.baseUrl()).withRecovery(passwordRecovery),

@@ -38,6 +38,16 @@ public final class ApiAuth {
         if (cookieEndpoints.contains(path) || open(path)) {
             return;
         }
+        ApiCaller caller = caller(ctx);
+        ctx.attribute(ApiRequests.CALLER, caller);
+    }
+
+    /**
+     * The super admin an {@code Authorization: SSWS} header names: 401 E0000011 without one or for an unknown token, 403
+     * E0000006 from a browser or for someone else. Also for the one open endpoint that takes a token when given (the
+     * Authentication API's trusted-app recovery), so the token's rules live here only.
+     */
+    public ApiCaller caller(Context ctx) {
         String header = ctx.header("Authorization");
         if (header == null || !header.regionMatches(true, 0, "SSWS ", 0, 5)) {
             throw ApiError.of(ErrorCode.E0000011);
@@ -52,7 +62,7 @@ public final class ApiAuth {
         if (!caller.superAdmin()) {
             throw ApiError.of(ErrorCode.E0000006);
         }
-        ctx.attribute(ApiRequests.CALLER, caller);
+        return caller;
     }
 
     /** A TOTP enrollment's one-time QR code (its token is the authorization; okta-auth-js shows it as an image). */

@@ -20,7 +20,6 @@ import dev.gatehouse.storage.Ids;
 import dev.gatehouse.syslog.Actor;
 import dev.gatehouse.syslog.EventContext;
 import dev.gatehouse.syslog.SystemLog;
-import dev.gatehouse.syslog.Target;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -663,9 +662,11 @@ public final class Authn {
         return "authn-transaction:" + id;
     }
 
+    private static final com.fasterxml.jackson.databind.ObjectMapper MAPPER = new com.fasterxml.jackson.databind.ObjectMapper();
+
     private static String challengeOf(String optionsJson) {
         try {
-            return new com.fasterxml.jackson.databind.ObjectMapper().readTree(optionsJson).path("challenge").asText(null);
+            return MAPPER.readTree(optionsJson).path("challenge").asText(null);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             return null;
         }
@@ -673,10 +674,5 @@ public final class Authn {
 
     private static Actor actor(User u) {
         return Actor.user(u.id(), u.profile().login(), u.profile().name());
-    }
-
-    @SuppressWarnings("unused")
-    private static Target target(AuthnTransaction t) {
-        return new Target(t.id(), "AuthnTransaction", t.id(), "AuthnTransaction");
     }
 }

@@ -32,11 +32,11 @@ public final class AuthnApi implements dev.gatehouse.http.Routes {
     private final AuthnJson json;
     private final RateLimitFilter limits;
 
-    private final dev.gatehouse.api.ApiAuth.Authenticator apiTokens;
+    private final dev.gatehouse.api.ApiAuth apiAuth;
 
-    /** @param apiTokens finds the caller of an SSWS token: a server-side app's forgot-password ("trusted application") */
-    public AuthnApi(Authn authn, AuthnJson json, RateLimitFilter limits, dev.gatehouse.api.ApiAuth.Authenticator apiTokens) {
-        this.apiTokens = apiTokens;
+    /** @param apiAuth reads an SSWS token: a server-side app's forgot-password ("trusted application") */
+    public AuthnApi(Authn authn, AuthnJson json, RateLimitFilter limits, dev.gatehouse.api.ApiAuth apiAuth) {
+        this.apiAuth = apiAuth;
         this.authn = authn;
         this.json = json;
         this.limits = limits;
@@ -127,17 +127,7 @@ public final class AuthnApi implements dev.gatehouse.http.Routes {
         if (authorization != null) {
             // Okta's trusted application: with an API token the recovery token comes back in the answer (RECOVERY), no
             // email. The token's rules are ApiAuth's: SSWS, a super admin's, never from a browser.
-            if (!authorization.regionMatches(true, 0, "SSWS ", 0, 5)) {
-                throw ApiError.of(dev.gatehouse.errors.ErrorCode.E0000011);
-            }
-            if (ctx.header("Origin") != null) {
-                throw ApiError.of(dev.gatehouse.errors.ErrorCode.E0000006);
-            }
-            dev.gatehouse.api.ApiCaller caller = apiTokens.authenticate(authorization.substring(5))
-                    .orElseThrow(() -> ApiError.of(dev.gatehouse.errors.ErrorCode.E0000011));
-            if (!caller.superAdmin()) {
-                throw ApiError.of(dev.gatehouse.errors.ErrorCode.E0000006);
-            }
+            dev.gatehouse.api.ApiCaller caller = apiAuth.caller(ctx);
             answer(ctx, authn.trustedRecovery(Edge.event(ctx, caller.actor()), username, text(body, "factorType"), text(body, "relayState")));
             return;
         }
