@@ -111,12 +111,16 @@ public final class ApiRoutes implements Routes {
     private final AccessPoliciesApi asPolicies;
     private final ClaimsApi claims;
     private final dev.gatehouse.oauth.consent.UserGrantsApi grants;
+    private final dev.gatehouse.troubleshoot.ProblemsApi problems;
+    /** The sign-in doctor's groups of refusals for an app (issue #21): a Gatehouse extension. */
+    public static final String APP_PROBLEMS = "/api/v1/apps/{id}/problems";
 
     public ApiRoutes(ApiAuth auth, ApiTokensApi apiTokens, LogsApi logs, UsersApi users, GroupsApi groups, SessionsApi sessions,
                      AppsApi apps, AuthorizationServersApi authorizationServers, ScopesApi scopes, FeaturesApi features,
                      TrustedOriginsApi trustedOrigins, AppTokensApi appTokens, AuthenticatorsApi authenticators, FactorsApi factors,
                      PoliciesApi policies, AccessPoliciesApi asPolicies, ClaimsApi claims,
-                     dev.gatehouse.oauth.consent.UserGrantsApi grants) {
+                     dev.gatehouse.oauth.consent.UserGrantsApi grants, dev.gatehouse.troubleshoot.ProblemsApi problems) {
+        this.problems = problems;
         this.policies = policies;
         this.asPolicies = asPolicies;
         this.claims = claims;
@@ -151,6 +155,7 @@ public final class ApiRoutes implements Routes {
         r.put(TRUSTED_ORIGIN, trustedOrigins::replace);
         r.delete(TRUSTED_ORIGIN, trustedOrigins::delete);
         r.post(TRUSTED_ORIGIN_LIFECYCLE, trustedOrigins::lifecycle);
+        r.get(APP_PROBLEMS, problems::list);
         r.get(FEATURES, features::list);
         r.get(FEATURE, features::get);
         r.get(FEATURE + "/dependencies", features::dependencies);

@@ -36,13 +36,15 @@ public final class ConsoleRoutes implements Routes {
     private final dev.gatehouse.oauth.servers.ClaimPages claims;
     private final dev.gatehouse.oauth.servers.TokenPreviewPages tokenPreview;
     private final dev.gatehouse.mail.MailPages mail;
+    private final dev.gatehouse.troubleshoot.TroubleshootPages troubleshoot;
 
     public ConsoleRoutes(Console console, DashboardPages dashboard, PeoplePages people, GroupPages groups, ApiTokenPages tokens,
                          SystemLogPages systemLog, AppPages apps, AuthorizationServerPages authorizationServers,
                          FeaturePages features, TrustedOriginPages trustedOrigins, AuthenticatorPages authenticators,
                          PolicyPages policies, AccessPolicyPages accessPolicies,
                          dev.gatehouse.oauth.servers.ClaimPages claims, dev.gatehouse.oauth.servers.TokenPreviewPages tokenPreview,
-                         dev.gatehouse.mail.MailPages mail) {
+                         dev.gatehouse.mail.MailPages mail, dev.gatehouse.troubleshoot.TroubleshootPages troubleshoot) {
+        this.troubleshoot = troubleshoot;
         this.mail = mail;
         this.policies = policies;
         this.accessPolicies = accessPolicies;
@@ -126,6 +128,12 @@ public final class ConsoleRoutes implements Routes {
         r.post(app + "/users", apps::assignUser);
         r.post(app + "/users/{userId}/remove", apps::unassignUser);
         r.post(app + "/tokens/{tokenId}/revoke", apps::revokeGrant);
+        r.get(app + "/troubleshoot", troubleshoot::forApp);
+        r.post(app + "/troubleshoot/{problem}/fix", troubleshoot::fixForApp);
+        r.post(app + "/troubleshoot/{problem}/dismiss", troubleshoot::dismissForApp);
+        r.get(Nav.SIGN_IN_PROBLEMS.path(), troubleshoot::forOrg);
+        r.post(Nav.SIGN_IN_PROBLEMS.path() + "/{problem}/fix", troubleshoot::fixForOrg);
+        r.post(Nav.SIGN_IN_PROBLEMS.path() + "/{problem}/dismiss", troubleshoot::dismissForOrg);
         String server = Nav.AUTHORIZATION_SERVERS.path() + "/{id}";
         r.get(Nav.AUTHORIZATION_SERVERS.path(), authorizationServers::list);
         r.post(Nav.AUTHORIZATION_SERVERS.path(), authorizationServers::create);

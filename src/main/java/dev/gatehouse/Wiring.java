@@ -1,6 +1,7 @@
 package dev.gatehouse;
 
 import dev.gatehouse.api.ApiAuth;
+import dev.gatehouse.apps.App;
 import dev.gatehouse.apps.AppAssignments;
 import dev.gatehouse.apps.AppJson;
 import dev.gatehouse.features.Feature;
@@ -173,13 +174,17 @@ public final class Wiring implements AutoCloseable {
     /** The email outbox (issue #19): what {@code Mail.send} queues, and its worker. */
     public final Outbox mail;
     public final Templates mailTemplates;
+    /** The sign-in doctor's per-origin counts (issue #21): flushed on a timer, before the problems are read, and at stop. */
+    public final dev.gatehouse.origins.OriginRefusals originRefusals;
 
     private Wiring(GatehouseConfig config, Database db, OrgBootstrap.FirstStart firstStart, ApiTokens apiTokens, SystemLog systemLog,
                    Optional<Tls.Material> tls, boolean certificateGenerated, HttpServer server,
                    Users users, Groups groups, Apps apps, AuthorizationServers authorizationServers, SigningKeys signingKeys,
                    KeyRotationSchedule keyRotation, TrustedOrigins trustedOrigins, ChangeFeed changes,
                    Features features, LogRetention logRetention, RateLimits rateLimits, Policies policies,
-                   SignOnPolicies signOnPolicies, WebAuthn webAuthn, Outbox mail, Templates mailTemplates) {
+                   SignOnPolicies signOnPolicies, WebAuthn webAuthn, Outbox mail, Templates mailTemplates,
+                   dev.gatehouse.origins.OriginRefusals originRefusals) {
+        this.originRefusals = originRefusals;
         this.mail = mail;
         this.mailTemplates = mailTemplates;
         this.policies = policies;
@@ -228,7 +233,7 @@ public final class Wiring implements AutoCloseable {
         // here or (PostgreSQL) on another node; it starts listening once every cache has registered, below.
         ChangeFeed changes = new ChangeFeed(db);
         try {
-            SystemLog log = new SystemLog(clock);
+            SystemLog log = new SystemLog(clock, new dev.gatehouse.syslog.SignInProblemStore());
             // Every store, built once and handed to whoever needs it (stores hold no state: the SQL of one table family).
             UserStore users = new UserStore();
             GroupStore groupStore = new GroupStore();
@@ -315,6 +320,9 @@ public final class Wiring implements AutoCloseable {
 
             TrustedOriginStore originStore = new TrustedOriginStore();
             TrustedOriginCache originCache = new TrustedOriginCache(db, changes, originStore);
+            // The sign-in doctor's count of untrusted origins (issue #21): CORS and redirect refusals, aggregated per origin.
+            dev.gatehouse.origins.OriginRefusals originRefusals = new dev.gatehouse.origins.OriginRefusals(db, log,
+                    origin -> appsUsing(apps, origin), dev.gatehouse.origins.Origin.ofUrl(config.baseUrl()).map(Object::toString).orElse(""));
             TrustedOrigins trustedOrigins = new TrustedOrigins(db, changes, originStore, log, ids, clock);
             changes.listen(config.jdbcUrl(), config.dbUser().orElse(null), config.dbPassword().orElse(null));
 
@@ -332,7 +340,7 @@ public final class Wiring implements AutoCloseable {
             // The one CSRF filter for every form (console, sign-in, sign-out, and any added later): see http/Csrf.
             Csrf csrf = new Csrf(ids, config.publicHttps(), config.baseUrl(), keyEncryption.derive("csrf"),
                     ctx -> sessionCookie.current(ctx).map(c -> c.session().id()), errors::formExpired);
-            SignInPages signInPages = new SignInPages(sessions, sessionCookie, csrf, pages, config.orgName(), new ReturnTargets(originCache),
+            SignInPages signInPages = new SignInPages(sessions, sessionCookie, csrf, pages, config.orgName(), new ReturnTargets(originCache, originRefusals),
                     userId -> signOnPolicies.forSession(userId).allowed());
             csrf.signInForm(SignInRoutes.SIGN_IN, signInPages::formExpired).onRefused(SignInRoutes.SIGN_OUT, signInPages::signOutExpired);
             RateLimits rateLimits = RateLimits.of(config.rateLimitMultiplier(), config.rateLimits(),
@@ -381,12 +389,16 @@ public final class Wiring implements AutoCloseable {
                     apps, authorizationServers::find, userId -> db.read(h -> users.find(h, userId)).isPresent(), log, ids, clock);
             dev.gatehouse.oauth.authorize.ConsentPages consentPages = new dev.gatehouse.oauth.authorize.ConsentPages(consents, sessionCookie,
                     csrf, pages, errors, ids, new dev.gatehouse.oauth.OAuthRefusals(db, log), config.orgName());
+            Console console = new Console(consoleAccess(sessionCookie, db, users, signOn), csrf, pages, errors, config.orgName(), rateLimitFilter);
             OAuthRoutes oauth = oauthRoutes(config, db, log, ids, clock, apps, users, groupStore, assignmentStore, codeStore, issuedTokens,
                     directoryGroups, authorizationServers, scopes, signingKeys, sessions, sessionCookie, pages, errors, first.orgId(),
-                    rateLimitFilter, signOn, keyEncryption.derive("authorize-started"), accessPolicyEvaluator, customClaims, consents, consentPages);
-            Console console = new Console(consoleAccess(sessionCookie, db, users, signOn), csrf, pages, errors, config.orgName(), rateLimitFilter);
+                    rateLimitFilter, signOn, keyEncryption.derive("authorize-started"), accessPolicyEvaluator, customClaims, consents, consentPages,
+                    console);
+            // The sign-in doctor (issue #21): the counted refusals explained, with their one-click fixes.
+            dev.gatehouse.troubleshoot.Troubleshooting troubleshooting = new dev.gatehouse.troubleshoot.Troubleshooting(db, log, apps,
+                    trustedOrigins, features, directoryUsers, originRefusals, clock);
             ConsoleRoutes consoleRoutes = new ConsoleRoutes(console,
-                    new DashboardPages(console, directoryUsers, db, log),
+                    new DashboardPages(console, directoryUsers, db, log, troubleshooting::recent),
                     new PeoplePages(console, directoryUsers, activations, directoryGroups, factors::enrolled).withRecovery(passwordRecovery),
                     new GroupPages(console, directoryGroups, directoryUsers),
                     new ApiTokenPages(console, apiTokens),
@@ -421,7 +433,8 @@ public final class Wiring implements AutoCloseable {
                             }, clock),
                     new dev.gatehouse.mail.MailPages(console, mail, mailTemplates, config.orgName(), config.baseUrl(),
                             config.mail().smtpHost().map(host -> host + ":" + config.mail().smtpPort() + " ("
-                                    + config.mail().tls().name().toLowerCase(java.util.Locale.ROOT) + ")").orElse("")));
+                                    + config.mail().tls().name().toLowerCase(java.util.Locale.ROOT) + ")").orElse("")),
+                    new dev.gatehouse.troubleshoot.TroubleshootPages(console, troubleshooting, apps));
             ApiRoutes api = new ApiRoutes(
                     apiAuth,
                     new ApiTokensApi(apiTokens, new ApiTokenJson(config.baseUrl()), config.baseUrl()),
@@ -443,9 +456,10 @@ public final class Wiring implements AutoCloseable {
                     new dev.gatehouse.oauth.servers.ClaimsApi(authorizationServers, claims, new dev.gatehouse.oauth.servers.ClaimJson(config.baseUrl())),
                     new dev.gatehouse.oauth.consent.UserGrantsApi(consents, new dev.gatehouse.oauth.consent.UserGrantJson(config.baseUrl(),
                             authorizationServers, consents,
-                            userId -> db.read(h -> users.find(h, userId)).map(u -> u.profile().name())), config.baseUrl()));
+                            userId -> db.read(h -> users.find(h, userId)).map(u -> u.profile().name())), config.baseUrl()),
+                    new dev.gatehouse.troubleshoot.ProblemsApi(troubleshooting, new dev.gatehouse.troubleshoot.ProblemJson()));
             HttpServer server = new HttpServer(config, tls, ids, errors, metrics, List.of(
-                    new Cors(originCache),
+                    new Cors(originCache, originRefusals),
                     new ParameterLimits(errors),   // after CORS (a browser must read the refusal), before anything counts or stores
                     rateLimitFilter,   // after CORS (a browser must be able to read a 429), before every surface
                     csrf,              // every form post, before any handler can act on it
@@ -467,12 +481,34 @@ public final class Wiring implements AutoCloseable {
             return new Wiring(config, db, first, apiTokens, log, tls, generated, server, directoryUsers, directoryGroups, apps,
                     authorizationServers, signingKeys, KeyRotationSchedule.start(signingKeys), trustedOrigins, changes,
                     features, new LogRetention(db, log, clock, config.logRetentionDays()).start(),
-                    rateLimits, policies, signOnPolicies, webAuthn, mail.start(), mailTemplates);
+                    rateLimits, policies, signOnPolicies, webAuthn, mail.start(), mailTemplates, originRefusals.start());
         } catch (RuntimeException e) {
             changes.close();
             db.close();
             throw e;
         }
+    }
+
+    /** The apps whose sign-in redirect, sign-out redirect or initiate-login URIs use {@code origin}, as System Log targets. */
+    private static List<dev.gatehouse.syslog.Target> appsUsing(Apps apps, String origin) {
+        List<dev.gatehouse.syslog.Target> out = new java.util.ArrayList<>();
+        String after = null;
+        for (int page = 0; page < 10; page++) {
+            List<App> batch = apps.list(null, null, after, 200);
+            for (App a : batch) {
+                var st = a.settings();
+                java.util.stream.Stream<String> uris = java.util.stream.Stream.concat(java.util.stream.Stream.concat(st.redirectUris().stream(),
+                        st.postLogoutRedirectUris().stream()), java.util.stream.Stream.ofNullable(st.initiateLoginUri()));
+                if (uris.anyMatch(u -> dev.gatehouse.origins.Origin.ofUrl(u).map(o -> o.toString().equals(origin)).orElse(false))) {
+                    out.add(a.auditTarget());
+                }
+            }
+            if (batch.size() < 200) {
+                break;
+            }
+            after = batch.getLast().id();
+        }
+        return out;
     }
 
     /**
@@ -539,7 +575,7 @@ public final class Wiring implements AutoCloseable {
                                            String orgId, RateLimitFilter rateLimits, dev.gatehouse.oauth.authorize.SignOnRules signOn,
                                            byte[] startKey, dev.gatehouse.oauth.servers.AccessPolicyEvaluator accessPolicies,
                                            dev.gatehouse.oauth.claims.CustomClaims customClaims, dev.gatehouse.oauth.consent.Consents consents,
-                                           dev.gatehouse.oauth.authorize.ConsentPages consentPages) {
+                                           dev.gatehouse.oauth.authorize.ConsentPages consentPages, Console console) {
         java.util.function.Function<dev.gatehouse.oauth.servers.AuthorizationServer, Set<String>> customScopes = s -> scopes.list(s.id()).stream()
                 .filter(scope -> !scope.system()).map(dev.gatehouse.oauth.servers.Scope::name).collect(java.util.stream.Collectors.toSet());
         ClaimsSigner signer = new ClaimsSigner(keys, ids, clock, orgId, customClaims);
@@ -551,7 +587,7 @@ public final class Wiring implements AutoCloseable {
                 new AuthorizeEndpoint(servers, new Authorization(apps, customScopes, consents::toAsk, db, codes, log, ids, clock, config.baseUrl(), signOn,
                         accessPolicies),
                         sessionCookie, pages, errors, ids, new dev.gatehouse.oauth.authorize.RequestStart(startKey, clock),
-                        config.publicHttps(), consentPages),
+                        config.publicHttps(), consentPages, console::isAdmin),
                 new TokenEndpoint(servers, clients,
                         new CodeGrant(db, codes, issued, signer, recorder, users, groupStore, log, ids, clock, apps::findByClientId),
                         new RefreshGrant(db, issued, signer, recorder, users, groupStore, assignments, log, clock),
@@ -578,6 +614,7 @@ public final class Wiring implements AutoCloseable {
     @Override
     public void close() {
         mail.close();
+        originRefusals.close();
         changes.close();
         keyRotation.close();
         signingKeys.close();

@@ -143,6 +143,11 @@ public final class Apps {
         return db.read(h -> store.find(h, id)).orElseThrow(() -> ApiError.notFound(id, "AppInstance"));
     }
 
+    /** The app with this id, if there is one. */
+    public Optional<App> find(String id) {
+        return db.read(h -> store.find(h, id));
+    }
+
     /**
      * The app whose OAuth {@code client_id} this is, whatever its status: for the OAuth endpoints. From memory
      * (see the class comment): a change committed on this node is seen at once, on another within the notification delay.

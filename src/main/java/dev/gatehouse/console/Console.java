@@ -50,6 +50,15 @@ public final class Console {
      * Runs before every /admin request: anonymous → sign-in page and back; non-admin → 403. Every POST has already passed
      * {@link Csrf} (the one filter for every form), which answers a refused one with {@link ErrorMapper#formExpired}.
      */
+    /**
+     * Whether this browser is signed in to the Admin Console right now (a super admin whose sign-in is complete), without
+     * answering anything: for pages outside /admin that show an admin more than anyone else (the developer error page at
+     * /authorize, issue #21).
+     */
+    public boolean isAdmin(Context ctx) {
+        return access.current(ctx).filter(u -> u.superAdmin() && u.pendingStep() == null).isPresent();
+    }
+
     public void gate(Context ctx) {
         var current = access.current(ctx);
         if (current.isEmpty()) {

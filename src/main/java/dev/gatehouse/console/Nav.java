@@ -22,7 +22,9 @@ public enum Nav {
     TRUSTED_ORIGINS("Security › API", "Trusted Origins", "/admin/api/trusted-origins"),
     FEATURES("Settings", "Features", "/admin/settings/features"),
     EMAILS("Settings", "Emails", "/admin/settings/emails"),
-    SYSTEM_LOG("Reports", "System Log", "/admin/reports/system-log");
+    SYSTEM_LOG("Reports", "System Log", "/admin/reports/system-log"),
+    /** The sign-in doctor's org-wide problems (issue #21); an app's are on its Troubleshoot tab. */
+    SIGN_IN_PROBLEMS("Reports", "Sign-in Problems", "/admin/reports/sign-in-problems");
 
     private final String section;
     private final String label;

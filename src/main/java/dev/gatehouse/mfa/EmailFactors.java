@@ -259,14 +259,14 @@ public final class EmailFactors {
             EmailChallengeStore.Challenge c = store.ofFactor(h, f.id()).filter(x -> x.purpose() == wanted && x.live(now, MAX_TRIES)).orElse(null);
             if (c == null) {
                 log.record(h, ctx, SystemLog.Entry.failure(Factors.AUTH_VIA_MFA, what + ": no live code", "INVALID_CREDENTIALS",
-                        Factors.userTarget(u), Factors.factorTarget(f)));
+                        Factors.userTarget(u), Factors.factorTarget(f)).withProblem(Factors.mfaFailed(u, what, "no live code")));
                 log.record(h, ctx, redeemed(false, "code expired, used or out of tries", "code", u, f));
                 return Outcome.NO_CODE;
             }
             if (!matches(c, passCode)) {
                 store.countWrong(h, c.id(), MAX_TRIES, now);
                 log.record(h, ctx, SystemLog.Entry.failure(Factors.AUTH_VIA_MFA, what + ": wrong passcode", "INVALID_CREDENTIALS",
-                        Factors.userTarget(u), Factors.factorTarget(f)));
+                        Factors.userTarget(u), Factors.factorTarget(f)).withProblem(Factors.mfaFailed(u, what, "wrong passcode")));
                 log.record(h, ctx, redeemed(false, "incorrect code", "code", u, f));
                 users.recordFailedFactor(h, ctx, u);
                 return Outcome.WRONG;

@@ -284,14 +284,14 @@ public final class Factors {
             OptionalLong step = Totp.match(open(f), passCode, now);
             if (step.isEmpty()) {
                 log.record(h, ctx, SystemLog.Entry.failure(AUTH_VIA_MFA, what + ": wrong passcode", "INVALID_CREDENTIALS",
-                        userTarget(u), factorTarget(f)));
+                        userTarget(u), factorTarget(f)).withProblem(mfaFailed(u, what, "wrong passcode")));
                 users.recordFailedFactor(h, ctx, u);
                 return Outcome.WRONG;
             }
             boolean taken = activation ? store.activate(h, f.id(), step.getAsLong(), now) : store.accept(h, f.id(), step.getAsLong());
             if (!taken) {
                 log.record(h, ctx, SystemLog.Entry.failure(AUTH_VIA_MFA, what + ": passcode already used", "PASSCODE_REPLAYED",
-                        userTarget(u), factorTarget(f)));
+                        userTarget(u), factorTarget(f)).withProblem(mfaFailed(u, what, "passcode already used")));
                 return Outcome.REPLAYED;
             }
             users.factorAccepted(h, u.id());
@@ -388,6 +388,12 @@ public final class Factors {
     private static String inactiveAuthenticator() {
         return "The Google Authenticator authenticator is inactive: an administrator must activate it (Security › Authenticators) "
                 + "before its factors can be enrolled, activated or verified.";
+    }
+
+    /** The sign-in doctor's MFA_FAILED (issue #21): per person, for the org (a factor check names no app). */
+    static dev.gatehouse.syslog.Problem mfaFailed(User u, String what, String reason) {
+        return dev.gatehouse.syslog.Problem.of(dev.gatehouse.syslog.Cause.MFA_FAILED, u.id(),
+                java.util.Map.of("userId", u.id(), "login", u.profile().login(), "step", what, "reason", reason));
     }
 
     static Target userTarget(User u) {

@@ -504,7 +504,7 @@ public final class WebAuthn {
         SystemLog.Entry entry = f == null
                 ? SystemLog.Entry.failure(Factors.AUTH_VIA_MFA, what + ": refused", reason, Factors.userTarget(u))
                 : SystemLog.Entry.failure(Factors.AUTH_VIA_MFA, what + ": refused", reason, Factors.userTarget(u), Factors.factorTarget(f));
-        log.record(h, ctx, entry);
+        log.record(h, ctx, entry.withProblem(Factors.mfaFailed(u, what, reason)));
         if (counts) {
             users.recordFailedFactor(h, ctx, u);
         }

@@ -1,5 +1,10 @@
 package dev.gatehouse.oauth;
 
+import dev.gatehouse.syslog.Cause;
+import dev.gatehouse.syslog.Problem;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
 import dev.gatehouse.apps.App;
 import dev.gatehouse.apps.AppSettings.AuthMethod;
 import dev.gatehouse.apps.Apps;
@@ -101,26 +106,38 @@ public final class ClientAuthentication {
         if (clientId == null) {
             throw OAuthError.INVALID_CLIENT.because("No client credentials found.");
         }
-        Optional<App> found = apps.findByClientId(clientId).filter(App::active);
-        if (found.isEmpty()) {
+        Optional<App> found = apps.findByClientId(clientId);
+        if (found.isEmpty() || !found.get().active()) {
             // The id as sent when it could be one (an admin looks for it); a described stand-in when it is garbage.
-            throw OAuthError.INVALID_CLIENT.because(FAILED, "unknown or inactive client " + LogText.ifPlausible(clientId, 100));
+            String named = LogText.ifPlausible(clientId, 100);
+            OAuthFailure f = OAuthError.INVALID_CLIENT.because(FAILED, "unknown or inactive client " + named);
+            throw found.isEmpty() ? f.with(Problem.of(Cause.CLIENT_NOT_FOUND, named, Map.of("client_id", named)))
+                    : f.with(Problem.of(Cause.APP_INACTIVE, "", Map.of("client_id", named)).forApp(found.get().id()));
         }
         App app = found.get();
+        Map<String, Object> example = new LinkedHashMap<>();
+        example.put("client_id", LogText.ifPlausible(clientId, 100));
+        example.put("authentication", p.basicSecret() != null ? "client_secret_basic" : p.bodySecret() != null ? "client_secret_post" : "none");
+        example.put("fromBrowser", p.fromBrowser());
         AuthMethod method = app.settings().tokenEndpointAuthMethod();
         String secret = p.basicSecret() != null ? p.basicSecret() : p.bodySecret();
         if (method == AuthMethod.NONE) {
             if (secret != null) {
-                throw OAuthError.INVALID_CLIENT.because(FAILED + " A public client (token_endpoint_auth_method 'none') must not send a client secret.");
+                throw OAuthError.INVALID_CLIENT.because(FAILED + " A public client (token_endpoint_auth_method 'none') must not send a client secret.")
+                        .with(Problem.of(Cause.PUBLIC_CLIENT_SENT_SECRET, "", example).forApp(app.id()));
             }
             return app;
         }
         if (secret == null && p.fromBrowser()) {
-            throw OAuthError.INVALID_CLIENT.because(FAILED + SECRET_CLIENT_IN_BROWSER, "no secret from a browser for " + method.wire());
+            throw OAuthError.INVALID_CLIENT.because(FAILED + SECRET_CLIENT_IN_BROWSER, "no secret from a browser for " + method.wire())
+                    .with(Problem.of(Cause.CLIENT_AUTHENTICATION_FAILED, "no secret from a browser", example)
+                            .with("expected", method.wire()).forApp(app.id()));
         }
         boolean rightPlace = method == AuthMethod.CLIENT_SECRET_BASIC ? p.basicSecret() != null : p.bodySecret() != null;
         if (secret == null || !rightPlace || !apps.verifySecret(app, secret)) {
-            throw OAuthError.INVALID_CLIENT.because(FAILED, "missing, misplaced or wrong secret for " + method.wire());
+            String what = secret == null ? "no secret" : !rightPlace ? "secret in the wrong place" : "wrong secret";
+            throw OAuthError.INVALID_CLIENT.because(FAILED, "missing, misplaced or wrong secret for " + method.wire())
+                    .with(Problem.of(Cause.CLIENT_AUTHENTICATION_FAILED, what, example).with("expected", method.wire()).forApp(app.id()));
         }
         return app;
     }

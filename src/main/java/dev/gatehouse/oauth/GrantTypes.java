@@ -3,6 +3,11 @@ package dev.gatehouse.oauth;
 import dev.gatehouse.apps.App;
 import dev.gatehouse.apps.AppSettings.GrantType;
 
+import dev.gatehouse.syslog.Cause;
+import dev.gatehouse.syslog.Problem;
+
+import java.util.Map;
+
 /** The one check, and Okta's one message, for a client using a grant type its settings do not allow. */
 public final class GrantTypes {
 
@@ -11,9 +16,16 @@ public final class GrantTypes {
 
     /** {@code unauthorized_client} unless the app allows {@code grant}. */
     public static void require(App app, GrantType grant) {
+        require(app, grant, Map.of());
+    }
+
+    /** The same, with the request's non-secret parameters for the sign-in doctor (cause GRANT_TYPE_NOT_ALLOWED, subject: the grant). */
+    public static void require(App app, GrantType grant, Map<String, Object> example) {
         if (!app.settings().allows(grant)) {
             throw OAuthError.UNAUTHORIZED_CLIENT.because("The client is not authorized to use the provided grant type. Configured grant types: "
-                    + app.settings().grantTypes().stream().map(GrantType::wire).toList() + ".");
+                    + app.settings().grantTypes().stream().map(GrantType::wire).toList() + ".")
+                    .with(Problem.of(Cause.GRANT_TYPE_NOT_ALLOWED, grant.wire(), example).with("grant_type", grant.wire())
+                            .with("configured", String.join(" ", app.settings().grantTypes().stream().map(GrantType::wire).toList())));
         }
     }
 }

@@ -31,6 +31,6 @@ public final class OAuthRefusals {
         data.put("error_description", f.description());
         data.put("detail", f.logDetail() == null ? "" : f.logDetail());
         db.inTx(h -> log.record(h, who, SystemLog.Entry.failure(OAuthEvents.type(server, what), message, f.error().code(), targets)
-                .withDebug(data)));
+                .withDebug(data).withProblem(f.problem())));
     }
 }

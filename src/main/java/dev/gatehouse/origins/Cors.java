@@ -80,9 +80,12 @@ public final class Cors implements Routes {
     }
 
     private final TrustedOriginCache origins;
+    private final OriginRefusals refusals;
 
-    public Cors(TrustedOriginCache origins) {
+    /** {@code refusals}: where a request from an origin that is not trusted is counted for the sign-in doctor (issue #21). */
+    public Cors(TrustedOriginCache origins, OriginRefusals refusals) {
         this.origins = origins;
+        this.refusals = refusals;
     }
 
     @Override
@@ -103,6 +106,10 @@ public final class Cors implements Routes {
         ctx.header("Vary", "Origin");
         String origin = ctx.header("Origin");
         boolean trusted = origin != null && origins.allowsCors(origin);
+        if (!trusted && origin != null) {
+            refusals.count(dev.gatehouse.syslog.Cause.CORS_ORIGIN_NOT_TRUSTED, origin, (ctx.method() == HandlerType.OPTIONS ? "preflight " : "")
+                    + ctx.method().name() + " " + e.literal);
+        }
         if (trusted) {
             ctx.header("Access-Control-Allow-Origin", origin);
             if (e.credentials) {

@@ -15,9 +15,19 @@ public final class ReturnTargets {
     }
 
     private final TrustedOriginCache origins;
+    private final OriginRefusals refusals;
 
-    public ReturnTargets(TrustedOriginCache origins) {
+    public ReturnTargets(TrustedOriginCache origins, OriginRefusals refusals) {
         this.origins = origins;
+        this.refusals = refusals;
+    }
+
+    /**
+     * Counts a refused target for the sign-in doctor (issue #21, REDIRECT_ORIGIN_NOT_TRUSTED) when it was an http(s) address
+     * whose origin is not trusted; {@code page} is where it was refused. Called where the refusal is shown, once per request.
+     */
+    public void refused(ReturnTarget.Refused r, String page) {
+        Origin.ofUrl(r.url()).ifPresent(o -> refusals.count(dev.gatehouse.syslog.Cause.REDIRECT_ORIGIN_NOT_TRUSTED, o.toString(), page));
     }
 
     /** The decision for a return target; none given (null or blank) means Gatehouse's start page. */

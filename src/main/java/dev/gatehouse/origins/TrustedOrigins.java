@@ -180,6 +180,25 @@ public final class TrustedOrigins {
         return new BaseUris(List.copyOf(created), List.copyOf(existing));
     }
 
+    /**
+     * Makes {@code origin} trusted for {@code scope} (the sign-in doctor's one-click fix, issue #21): adds the scope to the
+     * origin's entry and activates it, or creates an entry named after the origin with that scope; unchanged when it
+     * already is. Through {@link #replace}, {@link #activate} and {@link #create}: their rules and events.
+     */
+    public TrustedOrigin allow(EventContext ctx, Origin origin, Scope scope) {
+        var found = db.read(h -> store.findByOrigin(h, origin.toString()));
+        if (found.isEmpty()) {
+            return create(ctx, new Request(freeName(origin.toString()), origin.toString(), EnumSet.of(scope)));
+        }
+        TrustedOrigin t = found.get();
+        if (!t.scopes().contains(scope)) {
+            EnumSet<Scope> scopes = EnumSet.of(scope);
+            scopes.addAll(t.scopes());
+            t = replace(ctx, t.id(), new Request(t.name(), t.origin(), scopes));
+        }
+        return t.status() == TrustedOrigin.Status.ACTIVE ? t : activate(ctx, t.id());
+    }
+
     /** The origin itself, or "origin (2)" … when an admin already used that as another origin's name. */
     private String freeName(String origin) {
         for (int i = 1; i < 100; i++) {

@@ -1,5 +1,7 @@
 package dev.gatehouse.reports;
 
+import dev.gatehouse.troubleshoot.Troubleshooting;
+
 import dev.gatehouse.directory.Users;
 import dev.gatehouse.console.Nav;
 import dev.gatehouse.console.Console;
@@ -15,7 +17,7 @@ import java.util.List;
 public final class DashboardPages {
 
     /** The model of {@code console/dashboard.jte}. */
-    public record DashboardPage(ConsoleFrame frame, List<Stat> stats, List<LogEvent> recent) {
+    public record DashboardPage(ConsoleFrame frame, List<Stat> stats, List<LogEvent> recent, List<Troubleshooting.Recent> problems) {
     }
 
     public record Stat(String label, long value, String href) {
@@ -26,7 +28,11 @@ public final class DashboardPages {
     private final Database db;
     private final SystemLog log;
 
-    public DashboardPages(Console console, Users users, Database db, SystemLog log) {
+    private final java.util.function.Supplier<List<Troubleshooting.Recent>> problems;
+
+    /** {@code problems}: the apps (and the org) with sign-in problems in the last week (issue #21). */
+    public DashboardPages(Console console, Users users, Database db, SystemLog log, java.util.function.Supplier<List<Troubleshooting.Recent>> problems) {
+        this.problems = problems;
         this.console = console;
         this.users = users;
         this.db = db;
@@ -39,6 +45,6 @@ public final class DashboardPages {
         console.render(ctx, "console/dashboard.jte", new DashboardPage(console.frame(ctx, Nav.DASHBOARD), List.of(
                 new Stat("People", counts.all(), Nav.PEOPLE.path()),
                 new Stat("Active", counts.active(), Nav.PEOPLE.path() + "?status=ACTIVE"),
-                new Stat("Locked out", counts.lockedOut(), Nav.PEOPLE.path() + "?status=LOCKED_OUT")), recent));
+                new Stat("Locked out", counts.lockedOut(), Nav.PEOPLE.path() + "?status=LOCKED_OUT")), recent, problems.get()));
     }
 }

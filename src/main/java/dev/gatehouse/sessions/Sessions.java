@@ -118,13 +118,17 @@ public final class Sessions {
         String tooLong = login != null && login.length() > MAX_USERNAME ? "username longer than " + MAX_USERNAME + " characters"
                 : password != null && password.length() > MAX_PASSWORD ? "password longer than " + MAX_PASSWORD + " characters" : null;
         if (tooLong != null) {
-            failed(ctx, login, "VERIFICATION_ERROR", Map.of("refused", tooLong));   // nothing looked up, no password checked
+            failed(ctx, login, "VERIFICATION_ERROR", Map.of("refused", tooLong), null);   // nothing looked up, no password checked
             return new Check.Failed();
         }
         // The login goes as typed: Users (Logins.key) is the one place that decides which account it names.
         Users.Authentication auth = users.authenticate(ctx, login == null ? "" : login, password == null ? "" : password);
         if (auth.user().isEmpty()) {
-            failed(ctx, login, auth.failureReason(), Map.of());
+            boolean locked = Users.Authentication.LOCKED_OUT.equals(auth.failureReason());
+            String logged = LogText.ifPlausible(login, MAX_USERNAME);
+            // A locked account is a cause the sign-in doctor names (issue #21), for the org: the sign-in names no app yet.
+            failed(ctx, login, auth.failureReason(), Map.of(), locked ? dev.gatehouse.syslog.Problem.of(dev.gatehouse.syslog.Cause.USER_LOCKED_OUT,
+                    logged == null ? "" : logged, Map.of("login", logged == null ? "" : logged)) : null);
             return auth.passwordExpired() != null ? new Check.PasswordExpired(auth.passwordExpired())
                     : Users.Authentication.LOCKED_OUT.equals(auth.failureReason()) ? new Check.LockedOut() : new Check.Failed();
         }
@@ -235,14 +239,14 @@ public final class Sessions {
     public static final int MAX_PASSWORD = 1024;
 
     /** The FAILURE event of a sign-in; the login as attempted, unless it is not plausible as one: then only described. */
-    private void failed(EventContext ctx, String login, String reason, Map<String, Object> more) {
+    private void failed(EventContext ctx, String login, String reason, Map<String, Object> more, dev.gatehouse.syslog.Problem problem) {
         String logged = LogText.ifPlausible(login, MAX_USERNAME);
         Map<String, Object> debug = new LinkedHashMap<>();
         debug.put("loginAttempted", logged == null ? "" : logged);
         debug.putAll(more);
         db.inTx(h -> {
             EventContext who = ctx.as(new Actor("unknown", "User", logged, logged));
-            log.record(h, who, SystemLog.Entry.failure("user.session.start", "User login to Okta", reason).withDebug(debug));
+            log.record(h, who, SystemLog.Entry.failure("user.session.start", "User login to Okta", reason).withDebug(debug).withProblem(problem));
         });
     }
 

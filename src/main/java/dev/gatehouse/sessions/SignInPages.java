@@ -213,8 +213,10 @@ public final class SignInPages {
         switch (target) {
             case ReturnTarget.Gatehouse g -> ctx.redirect(g.path(), HttpStatus.SEE_OTHER);
             case ReturnTarget.Trusted t -> ctx.redirect(t.url(), HttpStatus.SEE_OTHER);
-            case ReturnTarget.Refused r -> pages.render(ctx, "origins/redirect-refused.jte",
-                    new ReturnTargets.RefusedPage(orgName, heading, r.url(), r.reason()));
+            case ReturnTarget.Refused r -> {
+                returnTargets.refused(r, ctx.path());
+                pages.render(ctx, "origins/redirect-refused.jte", new ReturnTargets.RefusedPage(orgName, heading, r.url(), r.reason()));
+            }
         }
     }
 

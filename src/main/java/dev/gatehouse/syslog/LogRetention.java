@@ -51,6 +51,7 @@ public final class LogRetention implements AutoCloseable {
             deleted = db.tx(h -> log.purgeBefore(h, cutoff, BATCH));
             total += deleted;
         } while (deleted == BATCH);
+        db.tx(h -> log.problems().purgeBefore(h, cutoff));   // the sign-in doctor's groups unseen as long go with their events
         return total;
     }
 

@@ -36,14 +36,26 @@ public final class SystemLog {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Clock clock;
+    private final SignInProblemStore problems;
 
-    public SystemLog(Clock clock) {
+    public SystemLog(Clock clock, SignInProblemStore problems) {
         this.clock = clock;
+        this.problems = problems;
     }
 
-    /** What to record: the event type, its message, the outcome and what it acted on. */
+    /**
+     * What to record: the event type, its message, the outcome and what it acted on; for a refusal on the sign-in path,
+     * its {@link Problem} (issue #21): then {@code debugData.cause} names the cause and the refusal is counted for the
+     * sign-in doctor in the same transaction ({@link SignInProblemStore}), once per app among the targets.
+     */
     public record Entry(String eventType, String displayMessage, Severity severity, Outcome outcome,
-                        List<Target> targets, Map<String, Object> debugData) {
+                        List<Target> targets, Map<String, Object> debugData, Problem problem) {
+
+        public Entry(String eventType, String displayMessage, Severity severity, Outcome outcome, List<Target> targets,
+                     Map<String, Object> debugData) {
+            this(eventType, displayMessage, severity, outcome, targets, debugData, null);
+        }
+
         public static Entry success(String eventType, String displayMessage, Target... targets) {
             return new Entry(eventType, displayMessage, Severity.INFO, Outcome.SUCCESS, List.of(targets), Map.of());
         }
@@ -53,8 +65,18 @@ public final class SystemLog {
         }
 
         public Entry withDebug(Map<String, Object> data) {
-            return new Entry(eventType, displayMessage, severity, outcome, targets, data);
+            return new Entry(eventType, displayMessage, severity, outcome, targets, data, problem);
         }
+
+        /** This refusal's diagnosis; null leaves the entry as it is. */
+        public Entry withProblem(Problem p) {
+            return p == null ? this : new Entry(eventType, displayMessage, severity, outcome, targets, debugData, p);
+        }
+    }
+
+    /** The sign-in doctor's counts, for the pages and the API that read them. */
+    public SignInProblemStore problems() {
+        return problems;
     }
 
     /** Now, by the clock events are stamped with. */
@@ -90,6 +112,49 @@ public final class SystemLog {
                 .bind("tx", LogText.bounded(ctx.requestId(), LogText.SHORT))
                 .bind("debug", debug(ctx, e, omitted))
                 .execute();
+        if (e.problem() != null) {
+            countProblem(h, e.problem(), targets, 1);
+        }
+    }
+
+    /**
+     * Counts {@code times} refusals of {@code p} for each app among {@code targets} (a target of type AppInstance with a
+     * real id), or for the org when there is none. {@link #record} calls it for an entry's problem; an aggregating caller
+     * (the CORS refusals, counted per origin on each node) calls it through {@link #recordCounted}.
+     */
+    private void countProblem(Handle h, Problem p, List<Target> targets, long times) {
+        List<String> apps = p.appId() != null ? List.of(p.appId())
+                : targets.stream().filter(t -> APP.equals(t.type()) && t.id() != null && !"unknown".equals(t.id())).map(Target::id).distinct().toList();
+        Instant now = clock.instant();
+        if (apps.isEmpty()) {
+            problems.record(h, SignInProblemStore.ORG, p, times, now);
+        }
+        for (String app : apps) {
+            problems.record(h, app, p, times, now);
+        }
+    }
+
+    /** One event standing for {@code times} refusals of the entry's problem (aggregated by the caller), counted that often. */
+    public void recordCounted(Handle h, EventContext ctx, Entry e, long times) {
+        record(h, ctx, new Entry(e.eventType(), e.displayMessage(), e.severity(), e.outcome(), e.targets(),
+                withCause(e.debugData(), e.problem()), null));
+        if (e.problem() != null) {
+            countProblem(h, e.problem(), LogText.targets(e.targets(), new LinkedHashMap<>()), times);
+        }
+    }
+
+    private static final String APP = "AppInstance";
+
+    /** The debug data with the problem's cause and facts (the entry's own keys win). */
+    private static Map<String, Object> withCause(Map<String, Object> debug, Problem p) {
+        if (p == null) {
+            return debug;
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("cause", p.cause().name());
+        p.example().forEach(out::putIfAbsent);
+        debug.forEach(out::put);
+        return out;
     }
 
     /**
@@ -247,7 +312,7 @@ public final class SystemLog {
 
     /** The entry's own debug data plus where the request came in, bounded; null when there is nothing to keep. */
     private static String debug(EventContext ctx, Entry e, Map<String, Object> omitted) {
-        Map<String, Object> data = new LinkedHashMap<>(e.debugData());
+        Map<String, Object> data = new LinkedHashMap<>(withCause(e.debugData(), e.problem()));
         if (ctx.requestUri() != null) {
             data.putIfAbsent(REQUEST_URI, ctx.requestUri());
         }

@@ -196,7 +196,7 @@ class PasswordSignInTest {
         assertThat(original).contains("m=19456,t=2,p=1");
         PasswordHasher cheaper = new PasswordHasher(new PasswordHasher.Params(8_192, 1, 1), new SecureRandom());
         Users withOtherParams = new Users(server.wiring().db, new UserStore(), new GroupStore(), cheaper,
-                new SystemLog(server.clock), new Ids(new SecureRandom()), server.clock, ONLY_SIGNS_IN);
+                new SystemLog(server.clock, new dev.gatehouse.syslog.SignInProblemStore()), new Ids(new SecureRandom()), server.clock, ONLY_SIGNS_IN);
 
         assertThat(withOtherParams.authenticate(SIGN_IN, login, "wrong").succeeded()).isFalse();
         assertThat(hashOf(login)).as("a failed sign-in never rehashes").isEqualTo(original);

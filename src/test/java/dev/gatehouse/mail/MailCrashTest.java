@@ -106,7 +106,7 @@ class MailCrashTest {
 
     private static Outbox outbox(Database db, int smtpPort) throws Exception {
         Clock clock = Clock.systemUTC();
-        SystemLog log = new SystemLog(clock);
+        SystemLog log = new SystemLog(clock, new dev.gatehouse.syslog.SignInProblemStore());
         MailStore store = new MailStore();
         KeyEncryption keys = KeyEncryption.load(Optional.of(NodeProcess.KEY_ENCRYPTION_KEY), Files.createTempDirectory("mail-crash"),
                 new SecureRandom());

@@ -47,7 +47,7 @@ class TrustedOriginsListenerTest {
         TrustedOriginStore store = new TrustedOriginStore();
         changesA = new ChangeFeed(nodeA);
         new TrustedOriginCache(nodeA, changesA, store);
-        originsA = new TrustedOrigins(nodeA, changesA, store, new SystemLog(Clock.systemUTC()), new Ids(new SecureRandom()), Clock.systemUTC());
+        originsA = new TrustedOrigins(nodeA, changesA, store, new SystemLog(Clock.systemUTC(), new dev.gatehouse.syslog.SignInProblemStore()), new Ids(new SecureRandom()), Clock.systemUTC());
         changesB = new ChangeFeed(nodeB);
         cacheB = new TrustedOriginCache(nodeB, changesB, store);
         changesB.onChange(TrustedOrigins.CHANNEL, reloadsOnB::release);   // after the cache's own reload

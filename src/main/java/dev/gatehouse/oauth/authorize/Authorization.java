@@ -19,7 +19,10 @@ import dev.gatehouse.sessions.Sessions;
 import dev.gatehouse.storage.Database;
 import dev.gatehouse.storage.Hashes;
 import dev.gatehouse.storage.Ids;
+import dev.gatehouse.syslog.Cause;
 import dev.gatehouse.syslog.EventContext;
+import dev.gatehouse.syslog.Problem;
+import dev.gatehouse.syslog.Target;
 import dev.gatehouse.syslog.LogText;
 import dev.gatehouse.syslog.SystemLog;
 
@@ -105,27 +108,80 @@ public final class Authorization {
      * so a request that can never answer an app does not sign the browser in (attack review of issue #20).
      */
     public Optional<AuthorizeOutcome.ErrorPage> untrustedTarget(AuthorizeRequest r) {
+        return untrusted(r).map(Untrusted::page);
+    }
+
+    /** An error-page refusal with what the System Log and the sign-in doctor record of it. */
+    private record Untrusted(AuthorizeOutcome.ErrorPage page, OAuthFailure failure, Target target) {
+    }
+
+    private Optional<Untrusted> untrusted(AuthorizeRequest r) {
         if (r.repeated().contains("client_id") || r.repeated().contains("redirect_uri")) {
             // Which client, or where to send the answer, is not known for sure: a page, never a redirect.
-            return Optional.of(new AuthorizeOutcome.ErrorPage(400, "invalid_request", RepeatedParameters.DESCRIPTION));
+            return Optional.of(new Untrusted(new AuthorizeOutcome.ErrorPage(400, "invalid_request", RepeatedParameters.DESCRIPTION),
+                    OAuthError.INVALID_REQUEST.because(RepeatedParameters.DESCRIPTION), null));
         }
-        Optional<App> found = r.clientId() == null ? Optional.empty() : apps.findByClientId(r.clientId()).filter(App::active);
-        if (found.isEmpty()) {
-            return Optional.of(new AuthorizeOutcome.ErrorPage(400, "invalid_client", "The specified client ID is invalid."));
+        Optional<App> found = r.clientId() == null ? Optional.empty() : apps.findByClientId(r.clientId());
+        if (found.isEmpty() || !found.get().active()) {
+            String description = "The specified client ID is invalid.";
+            AuthorizeOutcome.ErrorPage page = new AuthorizeOutcome.ErrorPage(400, "invalid_client", description);
+            Map<String, Object> example = example(r);
+            if (found.isPresent()) {
+                return Optional.of(new Untrusted(page, OAuthError.INVALID_CLIENT.because(description, "inactive client")
+                        .with(Problem.of(Cause.APP_INACTIVE, "", example)), found.get().auditTarget()));
+            }
+            String clientId = r.clientId() == null ? "" : LogText.ifPlausible(r.clientId(), 100);
+            return Optional.of(new Untrusted(page, OAuthError.INVALID_CLIENT.because(description, "unknown client " + clientId)
+                    .with(Problem.of(Cause.CLIENT_NOT_FOUND, clientId, example)), null));
         }
-        if (!found.get().hasRedirectUri(r.redirectUri())) {
-            return Optional.of(new AuthorizeOutcome.ErrorPage(400, "invalid_request",
-                    "The 'redirect_uri' parameter must be a Login redirect URI in the client app settings: " + baseUrl + "/admin/apps/"
-                            + found.get().id()));
+        App app = found.get();
+        if (!app.hasRedirectUri(r.redirectUri())) {
+            String where = baseUrl + "/admin/apps/" + app.id();
+            String description = "The 'redirect_uri' parameter must be a Login redirect URI in the client app settings: " + where;
+            String sent = r.redirectUri() == null ? "" : LogText.ifPlausible(r.redirectUri(), 500);
+            Optional<UriDifference.Closest> closest = UriDifference.closest(r.redirectUri(), app.settings().redirectUris());
+            Problem problem = Problem.of(Cause.REDIRECT_URI_NOT_REGISTERED, sent, example(r))
+                    .with("closest", closest.map(UriDifference.Closest::registered).orElse(null))
+                    .with("difference", closest.map(UriDifference.Closest::describe).orElse(null));
+            // The developer's answer (issue #21): what differs, in full only to an admin of this org (AuthorizeEndpoint
+            // decides); anyone else learns no registered URI from the page.
+            String adminDetail = r.redirectUri() == null ? "The request has no redirect_uri."
+                    : closest.map(c -> "The closest registered Sign-in redirect URI is " + c.registered() + "; the request's differs in "
+                            + c.describe() + ".").orElse("The app has no Sign-in redirect URIs yet.");
+            return Optional.of(new Untrusted(new AuthorizeOutcome.ErrorPage(400, "invalid_request", description,
+                    adminDetail + " Fix it in the app's configuration, or add the URI on " + where + "/troubleshoot."),
+                    OAuthError.INVALID_REQUEST.because(description, "redirect_uri not registered").with(problem), app.auditTarget()));
         }
         return Optional.empty();
     }
 
+    /** What the sign-in doctor shows of an authorization request: its parameters that are no secret (never a state or nonce). */
+    private static Map<String, Object> example(AuthorizeRequest r) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        put(out, "client_id", r.clientId());
+        put(out, "redirect_uri", r.redirectUri());
+        put(out, "response_type", r.responseType());
+        put(out, "scope", r.scope());
+        put(out, "response_mode", r.responseMode());
+        put(out, "code_challenge_method", r.codeChallengeMethod());
+        put(out, "prompt", r.prompt());
+        return out;
+    }
+
+    private static void put(Map<String, Object> out, String key, String value) {
+        if (value != null) {
+            out.put(key, LogText.ifPlausible(value, 500));
+        }
+    }
+
     public AuthorizeOutcome decide(AuthorizationServer server, String issuer, AuthorizeRequest r, Optional<Sessions.Current> session,
                                    EventContext ctx, Instant began) {
-        Optional<AuthorizeOutcome.ErrorPage> page = untrustedTarget(r);
-        if (page.isPresent()) {
-            return page.get();
+        Optional<Untrusted> refused = untrusted(r);
+        if (refused.isPresent()) {
+            Untrusted u = refused.get();
+            refusals.record(ctx, server, "authorize", "OAuth2 authorization request", u.failure(), Map.of(),
+                    u.target() == null ? new Target[0] : new Target[] {u.target()});
+            return u.page();
         }
         App app = apps.findByClientId(r.clientId()).filter(App::active).orElseThrow();
         ResponseMode mode = ResponseMode.QUERY;
@@ -160,7 +216,9 @@ public final class Authorization {
                 return new AuthorizeOutcome.SignIn(true, r.loginHint());
             }
             if (!apps.isAssigned(app.id(), current.user().id())) {
-                throw OAuthError.ACCESS_DENIED.because("User is not assigned to the client application.");
+                throw OAuthError.ACCESS_DENIED.because("User is not assigned to the client application.")
+                        .with(Problem.of(Cause.USER_NOT_ASSIGNED, current.user().id(), example(r))
+                                .with("userId", current.user().id()).with("login", current.user().profile().login()));
             }
             Optional<AuthorizeOutcome> stepUp = assurance(app, current, accepted.acr(), r.prompt(), start);
             if (stepUp.isPresent()) {
@@ -170,7 +228,9 @@ public final class Authorization {
             // the end of authentication): the matched rule's lifetimes travel with the code; no match issues nothing.
             RuleLifetimes rule = accessPolicies.evaluate(server, app.clientId(), current.user().id(), GrantType.AUTHORIZATION_CODE.wire(),
                     accepted.scopes()).orElseThrow(() -> OAuthError.NO_MATCHING_POLICY.because(AccessPolicyEvaluator.NO_MATCH,
-                    "no access policy rule matched"));
+                    "no access policy rule matched").with(Problem.of(Cause.NO_MATCHING_POLICY, server.id() + " authorization_code", example(r))
+                            .with("authorizationServer", server.name()).with("grant_type", "authorization_code")
+                            .with("userId", current.user().id()).with("login", current.user().profile().login())));
             // Okta issues refresh tokens only when the matched rule lists the refresh_token grant: offline_access is then
             // silently not granted, as when the app itself may not refresh.
             List<String> scopes = rule.ruleId() != null && !accessPolicies.allowsRefresh(rule.ruleId())
@@ -312,7 +372,7 @@ public final class Authorization {
             throw OAuthError.UNSUPPORTED_RESPONSE_TYPE.because(
                     "The response type is not supported by the authorization server. Configured response types: [code].");
         }
-        GrantTypes.require(app, GrantType.AUTHORIZATION_CODE);
+        GrantTypes.require(app, GrantType.AUTHORIZATION_CODE, example(r));
         List<String> requested = OidcScopes.parse(r.scope());
         if (requested.isEmpty()) {
             throw OAuthError.INVALID_SCOPE.because("The authorization server resource does not have any configured default scopes, 'scope' must be provided.");
@@ -323,8 +383,10 @@ public final class Authorization {
         Set<String> custom = server.org() ? Set.of() : customScopes.apply(server);
         List<String> unknown = requested.stream().filter(s -> !OidcScopes.OIDC.contains(s) && !custom.contains(s)).toList();
         if (!unknown.isEmpty()) {
+            List<String> named = unknown.stream().map(s -> LogText.ifPlausible(s, 128)).sorted().toList();
             throw OAuthError.INVALID_SCOPE.because("One or more scopes are not configured for the authorization server resource.",
-                    "unknown scopes " + unknown.stream().map(s -> LogText.ifPlausible(s, 128)).toList());
+                    "unknown scopes " + named).with(Problem.of(Cause.SCOPE_NOT_ALLOWED, String.join(" ", named), example(r))
+                    .with("notAllowed", String.join(" ", named)).with("authorizationServer", server.name()));
         }
         if (requested.stream().anyMatch(s -> OidcScopes.OIDC.contains(s) && !OidcScopes.OFFLINE_ACCESS.equals(s)) && !requested.contains(OidcScopes.OPENID)) {
             throw OAuthError.ACCESS_DENIED.because("Requests for ID tokens or access tokens with OpenID scopes require the 'openid' scope.");
@@ -336,7 +398,8 @@ public final class Authorization {
         boolean pkceRequired = app.settings().pkceRequired() || app.settings().applicationType().publicClient();
         if (r.codeChallenge() == null) {
             if (pkceRequired) {
-                throw OAuthError.INVALID_REQUEST.because("PKCE code challenge is required when the token endpoint authentication method is 'NONE'.");
+                throw OAuthError.INVALID_REQUEST.because("PKCE code challenge is required when the token endpoint authentication method is 'NONE'.")
+                        .with(Problem.of(Cause.PKCE_MISSING, "authorize", example(r)));
             }
             if (r.codeChallengeMethod() != null) {
                 throw OAuthError.INVALID_REQUEST.because("The PKCE code challenge method was given without a code challenge.");

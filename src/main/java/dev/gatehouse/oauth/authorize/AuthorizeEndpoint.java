@@ -61,12 +61,15 @@ public final class AuthorizeEndpoint {
     private final RequestStart started;
     private final boolean publicHttps;
     private final ConsentPages consent;
+    private final java.util.function.Predicate<Context> admin;
 
     /** The cookie that binds a request's start mark to this browser (see {@link RequestStart}). */
     public static final String BROWSER_COOKIE = "gh_authz";
 
     public AuthorizeEndpoint(AuthorizationServers servers, Authorization authorization, SessionCookie sessions, Pages pages,
-                             ErrorMapper errors, Ids ids, RequestStart started, boolean publicHttps, ConsentPages consent) {
+                             ErrorMapper errors, Ids ids, RequestStart started, boolean publicHttps, ConsentPages consent,
+                             java.util.function.Predicate<Context> admin) {
+        this.admin = admin;
         this.consent = consent;
         this.started = started;
         this.publicHttps = publicHttps;
@@ -99,7 +102,7 @@ public final class AuthorizeEndpoint {
                 Edge.event(ctx, session.map(s -> s.actor()).orElse(Actor.anonymous())), began);
         switch (outcome) {
             case AuthorizeOutcome.ErrorPage e -> errors.writePage(ctx, e.status(), "Sign-in request not accepted",
-                    "Error code " + e.error() + ": " + e.description());
+                    "Error code " + e.error() + ": " + e.description() + developerDetail(ctx, e));
             case AuthorizeOutcome.SignIn s -> signIn(ctx, params, s, began);
             case AuthorizeOutcome.StepUp s -> away(ctx, (s.enroll() ? ENROLL : VERIFY) + "?fromURI="
                     + enc(ctx.path() + "?" + query(carried(ctx, params, began))));
@@ -109,6 +112,19 @@ public final class AuthorizeEndpoint {
             }
             case AuthorizeOutcome.Respond r -> respond(ctx, r);
         }
+    }
+
+    /**
+     * What the developer of the app learns (issue #21): an admin of this org, signed in to the console in this browser, the
+     * exact difference from the closest registered URI; anyone else only where an admin sees it, so the page tells an
+     * attacker nothing about the app's registered URIs.
+     */
+    private String developerDetail(Context ctx, AuthorizeOutcome.ErrorPage e) {
+        if (e.adminDetail() == null) {
+            return "";
+        }
+        return admin.test(ctx) ? " " + e.adminDetail()
+                : " An administrator of this org sees what differs, and can fix it, on the app's Troubleshoot tab in the Admin Console.";
     }
 
     /** The consent page was answered with Allow: the request continues without asking again (prompt=consent is spent). */

@@ -6,7 +6,10 @@ import java.util.Map;
 public sealed interface AuthorizeOutcome {
 
     /** The client or redirect URI cannot be trusted: an error page, never a redirect (RFC 9700 §4.11). */
-    record ErrorPage(int status, String error, String description) implements AuthorizeOutcome {
+    record ErrorPage(int status, String error, String description, String adminDetail) implements AuthorizeOutcome {
+        public ErrorPage(int status, String error, String description) {
+            this(status, error, description, null);
+        }
     }
 
     /** The person must sign in first (again, when {@code reauthenticate}), then the same request runs again. */

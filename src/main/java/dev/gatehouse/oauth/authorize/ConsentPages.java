@@ -101,7 +101,10 @@ public final class ConsentPages implements Routes {
             case Consents.Answer.Denied denied -> {
                 var r = denied.request();
                 consents.server(r.serverId()).ifPresent(server -> refusals.record(Edge.event(ctx, c.actor()), server, "authorize",
-                        "OAuth2 authorization request", OAuthError.ACCESS_DENIED.because(DENIED, "the user did not allow " + r.scopes()),
+                        "OAuth2 authorization request", OAuthError.ACCESS_DENIED.because(DENIED, "the user did not allow " + r.scopes())
+                                .with(dev.gatehouse.syslog.Problem.of(dev.gatehouse.syslog.Cause.CONSENT_DENIED, String.join(" ", r.scopes()),
+                                        Map.of("client_id", r.clientId(), "scope", String.join(" ", r.scopes()), "userId", c.user().id(),
+                                                "login", c.user().profile().login()))),
                         Map.of(), consents.app(r.clientId()).map(a -> new Target[]{a.auditTarget()}).orElse(new Target[0])));
                 Map<String, String> params = new LinkedHashMap<>();
                 params.put("error", OAuthError.ACCESS_DENIED.code());

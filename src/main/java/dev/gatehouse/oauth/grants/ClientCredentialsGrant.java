@@ -1,5 +1,8 @@
 package dev.gatehouse.oauth.grants;
 
+import dev.gatehouse.syslog.Cause;
+import dev.gatehouse.syslog.Problem;
+
 import dev.gatehouse.apps.App;
 import dev.gatehouse.apps.AppSettings.GrantType;
 import dev.gatehouse.oauth.GrantTypes;
@@ -50,7 +53,7 @@ public final class ClientCredentialsGrant {
     }
 
     public TokenResponse handle(ClientCredentialsRequest r, App client, AuthorizationServer server, String issuerUrl, EventContext ctx) {
-        GrantTypes.require(client, GrantType.CLIENT_CREDENTIALS);
+        GrantTypes.require(client, GrantType.CLIENT_CREDENTIALS, Map.of("grant_type", "client_credentials", "client_id", client.clientId()));
         if (r.scope() == null || r.scope().isEmpty()) {
             throw OAuthError.INVALID_SCOPE.because("No scopes were requested.");
         }
@@ -58,12 +61,18 @@ public final class ClientCredentialsGrant {
         List<String> bad = r.scope().stream().filter(s -> !allowed.contains(s)).toList();
         if (!bad.isEmpty()) {
             // Echoed as Okta does, but a scope that could not be one is shown only described (LogText): it is also logged.
-            throw OAuthError.INVALID_SCOPE.because("The following scopes are not allowed: " + bad.stream().map(s -> LogText.ifPlausible(s, 128)).toList()
-                    + (server.org() ? ". Use a custom authorization server, such as default, for client credentials." : "."));
+            List<String> named = bad.stream().map(s -> LogText.ifPlausible(s, 128)).toList();
+            throw OAuthError.INVALID_SCOPE.because("The following scopes are not allowed: " + named
+                    + (server.org() ? ". Use a custom authorization server, such as default, for client credentials." : "."))
+                    .with(Problem.of(Cause.SCOPE_NOT_ALLOWED, String.join(" ", named.stream().sorted().toList()),
+                            Map.of("grant_type", "client_credentials", "client_id", client.clientId(), "scope", String.join(" ", named),
+                                    "notAllowed", String.join(" ", named), "authorizationServer", server.name())));
         }
         // The client is the subject: only rules that name no particular person can match (research notes §10.7).
         RuleLifetimes rule = policies.evaluate(server, client.clientId(), null, GrantType.CLIENT_CREDENTIALS.wire(), r.scope())
-                .orElseThrow(() -> OAuthError.NO_MATCHING_POLICY.because(AccessPolicyEvaluator.NO_MATCH, "no access policy rule matched"));
+                .orElseThrow(() -> OAuthError.NO_MATCHING_POLICY.because(AccessPolicyEvaluator.NO_MATCH, "no access policy rule matched")
+                        .with(Problem.of(Cause.NO_MATCHING_POLICY, server.id() + " client_credentials", Map.of("grant_type", "client_credentials",
+                                "client_id", client.clientId(), "scope", String.join(" ", r.scope()), "authorizationServer", server.name()))));
         // FLEXIBLE scopes are granted to services without consent; REQUIRED ones cannot be (Okta: "Block services from requesting this scope").
         List<String> asked = server.org() ? List.of() : consentRequired.apply(server, r.scope());
         if (!asked.isEmpty()) {

@@ -1,5 +1,9 @@
 package dev.gatehouse.oauth.grants;
 
+import dev.gatehouse.oauth.OAuthFailure;
+import dev.gatehouse.syslog.Cause;
+import dev.gatehouse.syslog.Problem;
+
 import dev.gatehouse.apps.App;
 import dev.gatehouse.apps.AppSettings.GrantType;
 import dev.gatehouse.directory.Group;
@@ -77,7 +81,7 @@ public final class CodeGrant {
     }
 
     public TokenResponse handle(CodeExchange r, App client, AuthorizationServer server, String issuerUrl, EventContext ctx) {
-        GrantTypes.require(client, GrantType.AUTHORIZATION_CODE);
+        GrantTypes.require(client, GrantType.AUTHORIZATION_CODE, Map.of("grant_type", "authorization_code", "client_id", client.clientId()));
         String hash = Hashes.sha256(r.code());
         Instant now = clock.instant();
         // The code, its user and (for the groups scope) the user's groups in one pooled handle, not a checkout each;
@@ -91,10 +95,12 @@ public final class CodeGrant {
         AuthorizationCode code = found.code();
         if (code.used() != null) {
             revokeWhatTheCodeIssued(code, client, server, ctx, now);
-            throw OAuthError.INVALID_GRANT.because(INVALID_CODE, "code replayed");
+            throw OAuthError.INVALID_GRANT.because(INVALID_CODE, "code replayed").with(reused(code));
         }
         if (!code.expires().isAfter(now)) {
-            throw OAuthError.INVALID_GRANT.because(INVALID_CODE, "code expired");
+            throw OAuthError.INVALID_GRANT.because(INVALID_CODE, "code expired").with(Problem.of(Cause.CODE_EXPIRED, "",
+                    example(code)).with("issued", code.created().toString()).with("expired", code.expires().toString())
+                    .with("presented", now.toString()));
         }
         if (!code.clientId().equals(client.clientId())) {
             throw OAuthError.INVALID_GRANT.because(
@@ -103,7 +109,14 @@ public final class CodeGrant {
         if (!code.redirectUri().equals(r.redirectUri())) {
             throw OAuthError.INVALID_GRANT.because("The 'redirect_uri' does not match the redirection URI used in the authorization request.");
         }
-        checkPkce(code.codeChallenge(), r.codeVerifier());
+        try {
+            checkPkce(code.codeChallenge(), r.codeVerifier());
+        } catch (OAuthFailure f) {
+            boolean missing = code.codeChallenge() != null && r.codeVerifier() == null;
+            throw f.with(Problem.of(missing ? Cause.PKCE_MISSING : Cause.PKCE_MISMATCH, missing ? "token" : "", example(code))
+                    .with("code_verifier", r.codeVerifier() == null ? "absent" : "present, " + r.codeVerifier().length() + " characters")
+                    .with("code_challenge", code.codeChallenge() == null ? "absent in the authorization request" : "S256"));
+        }
         User user = found.user().filter(u -> u.status() == User.Status.ACTIVE)
                 .orElseThrow(() -> OAuthError.INVALID_GRANT.because(INVALID_CODE, "user no longer active"));
         // The access-policy rule chosen at sign-in sets the lifetimes (a code from before access policies: the server's).
@@ -128,9 +141,21 @@ public final class CodeGrant {
         });
         if (refreshToken == null) {
             revokeWhatTheCodeIssued(code, client, server, ctx, now);
-            throw OAuthError.INVALID_GRANT.because(INVALID_CODE, "code used concurrently");
+            throw OAuthError.INVALID_GRANT.because(INVALID_CODE, "code used concurrently").with(reused(code));
         }
         return recorder.response(signed, refreshToken.isEmpty() ? null : refreshToken);
+    }
+
+    /** The sign-in doctor's CODE_REUSED: a code presented again (or twice at once); what it issued is revoked meanwhile. */
+    private static Problem reused(AuthorizationCode code) {
+        return Problem.of(Cause.CODE_REUSED, "", example(code)).with("issued", code.created().toString())
+                .with("firstUsed", code.used() == null ? null : code.used().toString());
+    }
+
+    /** What the sign-in doctor shows of a code: its client, redirect URI and scopes (never the code). */
+    private static Map<String, Object> example(AuthorizationCode code) {
+        return Map.of("grant_type", "authorization_code", "client_id", code.clientId(), "redirect_uri", code.redirectUri(),
+                "scope", String.join(" ", code.scopes()));
     }
 
     /** A code with what its grant needs: its user, and the user's group names (at most 100, as {@code Groups.namesOf}) when asked for. */

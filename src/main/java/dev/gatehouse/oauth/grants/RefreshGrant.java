@@ -1,5 +1,9 @@
 package dev.gatehouse.oauth.grants;
 
+import dev.gatehouse.oauth.OAuthFailure;
+import dev.gatehouse.syslog.Cause;
+import dev.gatehouse.syslog.Problem;
+
 import dev.gatehouse.apps.App;
 import dev.gatehouse.apps.AppSettings;
 import dev.gatehouse.apps.AppSettings.GrantType;
@@ -94,13 +98,17 @@ public final class RefreshGrant {
      * access token, the new refresh token and the event. A detected reuse revokes the family in a transaction of its own.
      */
     public TokenResponse handle(RefreshRequest r, Presented presented, App client, AuthorizationServer server, String issuerUrl, EventContext ctx) {
-        GrantTypes.require(client, GrantType.REFRESH_TOKEN);
+        GrantTypes.require(client, GrantType.REFRESH_TOKEN, Map.of("grant_type", "refresh_token", "client_id", client.clientId()));
         Instant now = clock.instant();
         IssuedTokenStore.RefreshToken rt = presented.token()
                 .filter(t -> t.serverId().equals(server.id()) && t.clientId().equals(client.clientId()))
                 .orElseThrow(() -> OAuthError.INVALID_GRANT.because(INVALID, "unknown refresh token"));
         if (!rt.activeAt(now)) {
-            throw OAuthError.INVALID_GRANT.because(INVALID, "refresh token expired or revoked");
+            OAuthFailure f = OAuthError.INVALID_GRANT.because(INVALID, "refresh token expired or revoked");
+            // Expired is a cause the sign-in doctor explains (the lifetimes); a revoked token was revoked on purpose.
+            throw rt.revoked() != null || rt.familyRevoked() != null ? f : f.with(Problem.of(Cause.REFRESH_TOKEN_EXPIRED, "",
+                    example(client, rt)).with("idleExpired", rt.idleExpires().isAfter(now) ? null : rt.idleExpires().toString())
+                    .with("familyExpired", rt.familyExpires() == null || rt.familyExpires().isAfter(now) ? null : rt.familyExpires().toString()));
         }
         List<String> scopes = rt.scopes();
         if (r.scope() != null && !r.scope().isEmpty()) {
@@ -111,7 +119,8 @@ public final class RefreshGrant {
         }
         User user = presented.user().orElseThrow(() -> OAuthError.INVALID_GRANT.because(INVALID, "user no longer active"));
         if (!presented.assigned()) {
-            throw OAuthError.INVALID_GRANT.because(INVALID, "user no longer assigned to the app");
+            throw OAuthError.INVALID_GRANT.because(INVALID, "user no longer assigned to the app").with(Problem.of(Cause.USER_NOT_ASSIGNED,
+                    user.id(), example(client, rt)).with("userId", user.id()).with("login", user.profile().login()));
         }
         // The family keeps the lifetimes of the rule chosen at sign-in: a refresh never evaluates the policies again.
         ClaimsSigner.Grant grant = new ClaimsSigner.Grant(server, issuerUrl, client.clientId(), user, scopes, rt.authTime(), rt.amr(), rt.acr(), null,
@@ -134,13 +143,26 @@ public final class RefreshGrant {
                         "OAuth2 refresh token reuse detected", "REUSE_DETECTED", client.auditTarget())
                         .withDebug(Map.of("refresh_token_id", rt.id(), "family", rt.familyId())));
             });
-            throw OAuthError.INVALID_GRANT.because(INVALID, "refresh token reuse: family " + rt.familyId() + " revoked");
+            Instant firstUsed = outcome.firstUsed();
+            throw OAuthError.INVALID_GRANT.because(INVALID, "refresh token reuse: family " + rt.familyId() + " revoked")
+                    .with(Problem.of(Cause.REFRESH_TOKEN_REUSED, "", example(client, rt)).with("family", rt.familyId())
+                            .with("firstUsed", firstUsed == null ? null : firstUsed.toString()).with("reused", now.toString())
+                            .with("secondsAfterFirstUse", firstUsed == null ? null : Duration.between(firstUsed, now).toMillis() / 1000.0)
+                            .with("gracePeriod", policy.leeway()));
         }
         return outcome.response();
     }
 
     /** A grant's answer; or the reused token whose family must be revoked, and the user the event names. */
-    private record Outcome(TokenResponse response, IssuedTokenStore.RefreshToken reused, EventContext actor) {
+    private record Outcome(TokenResponse response, IssuedTokenStore.RefreshToken reused, EventContext actor, Instant firstUsed) {
+        Outcome(TokenResponse response, IssuedTokenStore.RefreshToken reused, EventContext actor) {
+            this(response, reused, actor, null);
+        }
+    }
+
+    /** What the sign-in doctor shows of a refresh: the client and the token's scopes (never the token). */
+    private static Map<String, Object> example(App client, IssuedTokenStore.RefreshToken rt) {
+        return Map.of("grant_type", "refresh_token", "client_id", client.clientId(), "scope", String.join(" ", rt.scopes()));
     }
 
     /** As {@code Groups.namesOf}: the user's group names, at most 100 (the user was just read in this handle). */
@@ -175,7 +197,7 @@ public final class RefreshGrant {
             boolean inGrace = leeway.isPositive() && seen.firstUsed() != null && now.isBefore(seen.firstUsed().plus(leeway))
                     && seen.activeAt(now);
             if (!inGrace) {
-                return new Outcome(null, rt, ctx);   // nothing written here; the family is revoked in a transaction of its own
+                return new Outcome(null, rt, ctx, seen.firstUsed());   // nothing written here; the family is revoked in a transaction of its own
             }
         }
         recorder.record(h, signed, rt.familyId());

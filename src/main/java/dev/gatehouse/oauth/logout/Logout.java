@@ -36,7 +36,10 @@ public final class Logout {
     }
 
     /** Refused: {@code message} for the person, {@code logDetail} for the System Log, the hint's app when it names one (active or not). */
-    public record Refused(String message, String logDetail, Optional<App> client) implements Decision {
+    public record Refused(String message, String logDetail, Optional<App> client, dev.gatehouse.syslog.Problem problem) implements Decision {
+        public Refused(String message, String logDetail, Optional<App> client) {
+            this(message, logDetail, client, null);
+        }
     }
 
     /** Accepted: the hint's client and subject (the user id), and where to send the browser. */
@@ -78,15 +81,22 @@ public final class Logout {
         Optional<App> named = apps.findByClientId(aud.getFirst());
         Optional<App> client = named.filter(App::active);
         if (client.isEmpty()) {
-            return new Refused(CLIENT_UNKNOWN, "no active client " + aud.getFirst(), named);
+            return new Refused(CLIENT_UNKNOWN, "no active client " + aud.getFirst(), named, named.isEmpty() ? null
+                    : dev.gatehouse.syslog.Problem.of(dev.gatehouse.syslog.Cause.APP_INACTIVE, "", java.util.Map.of("client_id", aud.getFirst(),
+                            "endpoint", "logout")));
         }
         String uri = r.postLogoutRedirectUri();
         if (uri == null) {
             return new Accepted(client.get(), claims.getSubject(), SIGNED_OUT);
         }
         if (!client.get().hasPostLogoutRedirectUri(uri)) {
+            var closest = dev.gatehouse.oauth.authorize.UriDifference.closest(uri, client.get().settings().postLogoutRedirectUris());
             return new Refused(URI_NOT_REGISTERED, "post_logout_redirect_uri not registered: " + LogText.ifPlausible(uri, 1024),
-                    client);
+                    client, dev.gatehouse.syslog.Problem.of(dev.gatehouse.syslog.Cause.POST_LOGOUT_REDIRECT_URI_NOT_REGISTERED,
+                            LogText.ifPlausible(uri, 500), java.util.Map.of("client_id", client.get().clientId(),
+                                    "post_logout_redirect_uri", LogText.ifPlausible(uri, 500)))
+                            .with("closest", closest.map(c -> c.registered()).orElse(null))
+                            .with("difference", closest.map(c -> c.describe()).orElse(null)));
         }
         String location = r.state() == null ? uri
                 : uri + (uri.contains("?") ? "&" : "?") + "state=" + URLEncoder.encode(r.state(), StandardCharsets.UTF_8).replace("+", "%20");

@@ -73,7 +73,7 @@ public final class LogoutEndpoint {
         EventContext event = Edge.event(ctx, Actor.anonymous());
         switch (logout.decide(request, as, servers.issuer(as))) {
             case Logout.Refused r -> {
-                record(event, SystemLog.Entry.failure(EVENT, MESSAGE, r.logDetail(), clientTarget(r.client())));
+                record(event, SystemLog.Entry.failure(EVENT, MESSAGE, r.logDetail(), clientTarget(r.client())).withProblem(r.problem()));
                 errors.writePage(ctx, 400, "Sign-out request not accepted", r.message());
             }
             case Logout.Accepted a -> {

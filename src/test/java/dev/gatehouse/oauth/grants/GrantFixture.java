@@ -64,7 +64,7 @@ final class GrantFixture implements AutoCloseable {
     final SecureRandom random = new SecureRandom();
     final Ids ids = new Ids(random);
     final Database db;
-    final SystemLog log = new SystemLog(clock);
+    final SystemLog log = new SystemLog(clock, new dev.gatehouse.syslog.SignInProblemStore());
     final UserStore userStore = new UserStore();
     final Users users;
     final dev.gatehouse.directory.Groups groups;
