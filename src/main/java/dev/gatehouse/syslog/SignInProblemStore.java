@@ -83,14 +83,17 @@ public final class SignInProblemStore {
     /** The group the console or the API names by {@link Row#id()}. */
     public Optional<Row> find(Handle h, String appId, String id) {
         int dot = id.indexOf('.');
-        if (dot < 0 || id.length() - dot - 1 != 16) {
+        String prefix = dot < 0 ? "" : id.substring(dot + 1);
+        if (dot < 0 || !ID_HASH.matcher(prefix).matches()) {
             return Optional.empty();
         }
-        String cause = id.substring(0, dot);
-        return h.createQuery("SELECT * FROM sign_in_problems WHERE app_id = :app AND cause = :cause AND subject_hash LIKE :prefix")
-                .bind("app", appId).bind("cause", cause).bind("prefix", id.substring(dot + 1).replaceAll("[^0-9a-f]", "") + "%")
+        return h.createQuery("SELECT * FROM sign_in_problems WHERE app_id = :app AND cause = :cause AND LEFT(subject_hash, 16) = :prefix")
+                .bind("app", appId).bind("cause", id.substring(0, dot)).bind("prefix", prefix)
                 .map((rs, c) -> read(rs)).findFirst();
     }
+
+    /** The hash part of {@link Row#id()}: the first 16 characters of the subject's SHA-256 in base64url. */
+    private static final java.util.regex.Pattern ID_HASH = java.util.regex.Pattern.compile("[A-Za-z0-9_-]{16}");
 
     /** Forgets a group (its fix was applied, or the app is gone); true when there was one. */
     public boolean delete(Handle h, String appId, Cause cause, String subjectHash) {
