@@ -231,6 +231,7 @@ public final class Apps {
                         List.of(new ApiError.Cause(null, "The application must be deactivated before deletion.")));
             }
             log.record(h, ctx, SystemLog.Entry.success("application.lifecycle.delete", "Delete application", current.auditTarget()));
+            log.problems().deleteApp(h, current.id());   // the sign-in doctor's groups go with the app (issue #21)
         });
     }
 

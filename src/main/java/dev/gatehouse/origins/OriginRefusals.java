@@ -96,6 +96,8 @@ public final class OriginRefusals implements AutoCloseable {
                 batch.add(Map.entry(k, c));
             }
         }
+        // One order on every node, so two nodes flushing the same groups at once lock their rows in the same order (PostgreSQL).
+        batch.sort(java.util.Comparator.comparing((Map.Entry<Key, Count> e) -> e.getKey().cause()).thenComparing(e -> e.getKey().origin()));
         long lost = dropped.getAndSet(0);
         if (batch.isEmpty() && lost == 0) {
             return;

@@ -469,6 +469,29 @@ class SignInProblemsHttpTest {
     }
 
     @Test
+    void groupsUnseenForTheLogsRetentionPeriodGoWithItsEvents() {
+        Client spa = flow.spaClient();
+        admin.get(authorizeUrl(DEFAULT, params(spa, null)));
+        problem(spa.appId(), "PKCE_MISSING");
+        // Seen last just past the retention period (the clock is not moved: API tokens and sessions would expire with it).
+        java.time.Instant old = server.clock.instant().minus(Duration.ofDays(server.wiring().config.logRetentionDays() + 1));
+        server.wiring().db.inTx(h -> h.createUpdate("UPDATE sign_in_problems SET first_seen = :t, last_seen = :t WHERE app_id = :a")
+                .bind("t", old).bind("a", spa.appId()).execute());
+        server.wiring().logRetention.purge();
+        assertThat(problems(spa.appId())).isEmpty();
+    }
+
+    @Test
+    void deletingAnAppForgetsItsProblems() {
+        Client spa = flow.spaClient();
+        admin.get(authorizeUrl(DEFAULT, params(spa, null)));
+        problem(spa.appId(), "PKCE_MISSING");
+        assertThat(api.post("/api/v1/apps/" + spa.appId() + "/lifecycle/deactivate", "").status()).isEqualTo(200);
+        assertThat(api.delete("/api/v1/apps/" + spa.appId()).status()).isEqualTo(204);
+        assertThat(flow.count("SELECT COUNT(*) FROM sign_in_problems WHERE app_id = '" + spa.appId() + "'")).isZero();
+    }
+
+    @Test
     void theDashboardListsAppsWithRecentProblems() {
         Client spa = flow.spaClient();
         admin.get(authorizeUrl(DEFAULT, params(spa, null)));

@@ -372,7 +372,7 @@ public final class Authorization {
             throw OAuthError.UNSUPPORTED_RESPONSE_TYPE.because(
                     "The response type is not supported by the authorization server. Configured response types: [code].");
         }
-        GrantTypes.require(app, GrantType.AUTHORIZATION_CODE, example(r));
+        GrantTypes.require(app, GrantType.AUTHORIZATION_CODE, () -> example(r));
         List<String> requested = OidcScopes.parse(r.scope());
         if (requested.isEmpty()) {
             throw OAuthError.INVALID_SCOPE.because("The authorization server resource does not have any configured default scopes, 'scope' must be provided.");

@@ -53,7 +53,7 @@ public final class ClientCredentialsGrant {
     }
 
     public TokenResponse handle(ClientCredentialsRequest r, App client, AuthorizationServer server, String issuerUrl, EventContext ctx) {
-        GrantTypes.require(client, GrantType.CLIENT_CREDENTIALS, Map.of("grant_type", "client_credentials", "client_id", client.clientId()));
+        GrantTypes.require(client, GrantType.CLIENT_CREDENTIALS);
         if (r.scope() == null || r.scope().isEmpty()) {
             throw OAuthError.INVALID_SCOPE.because("No scopes were requested.");
         }

@@ -81,7 +81,7 @@ public final class CodeGrant {
     }
 
     public TokenResponse handle(CodeExchange r, App client, AuthorizationServer server, String issuerUrl, EventContext ctx) {
-        GrantTypes.require(client, GrantType.AUTHORIZATION_CODE, Map.of("grant_type", "authorization_code", "client_id", client.clientId()));
+        GrantTypes.require(client, GrantType.AUTHORIZATION_CODE);
         String hash = Hashes.sha256(r.code());
         Instant now = clock.instant();
         // The code, its user and (for the groups scope) the user's groups in one pooled handle, not a checkout each;

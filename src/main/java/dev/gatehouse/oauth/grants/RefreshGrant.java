@@ -98,7 +98,7 @@ public final class RefreshGrant {
      * access token, the new refresh token and the event. A detected reuse revokes the family in a transaction of its own.
      */
     public TokenResponse handle(RefreshRequest r, Presented presented, App client, AuthorizationServer server, String issuerUrl, EventContext ctx) {
-        GrantTypes.require(client, GrantType.REFRESH_TOKEN, Map.of("grant_type", "refresh_token", "client_id", client.clientId()));
+        GrantTypes.require(client, GrantType.REFRESH_TOKEN);
         Instant now = clock.instant();
         IssuedTokenStore.RefreshToken rt = presented.token()
                 .filter(t -> t.serverId().equals(server.id()) && t.clientId().equals(client.clientId()))
