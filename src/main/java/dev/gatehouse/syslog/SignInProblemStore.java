@@ -83,12 +83,15 @@ public final class SignInProblemStore {
     /** The group the console or the API names by {@link Row#id()}. */
     public Optional<Row> find(Handle h, String appId, String id) {
         int dot = id.indexOf('.');
-        if (dot < 0 || id.length() - dot - 1 != 16) {
+        // The hash part is the first 16 characters of a base64url subject_hash (Hashes.sha256): compared exactly, not with
+        // LIKE, whose '_' is a wildcard and base64url's '_' a character.
+        String prefix = dot < 0 ? "" : id.substring(dot + 1);
+        if (!prefix.matches("[A-Za-z0-9_-]{16}")) {
             return Optional.empty();
         }
         String cause = id.substring(0, dot);
-        return h.createQuery("SELECT * FROM sign_in_problems WHERE app_id = :app AND cause = :cause AND subject_hash LIKE :prefix")
-                .bind("app", appId).bind("cause", cause).bind("prefix", id.substring(dot + 1).replaceAll("[^0-9a-f]", "") + "%")
+        return h.createQuery("SELECT * FROM sign_in_problems WHERE app_id = :app AND cause = :cause AND LEFT(subject_hash, 16) = :prefix")
+                .bind("app", appId).bind("cause", cause).bind("prefix", prefix)
                 .map((rs, c) -> read(rs)).findFirst();
     }
 
