@@ -19,7 +19,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 
 import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -30,10 +29,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  * With leeway 0 the second use of the token is reuse: {@code invalid_grant}, the family is revoked and the user must
  * sign in again. With leeway 30 (the default) both renewals succeed and both tabs keep working.
  *
- * <p>How the race is made real and deterministic. The tabs are two pages of one browser context, as real tabs are:
- * they share {@code localStorage} and okta-auth-js's cross-tab sync (its BroadcastChannel and leader election), so
- * the library behaves exactly as it would for a user. Left alone, that sync hides the race, since whichever tab
- * renews second usually reads the refresh token the first one already stored. So Playwright holds every
+ * <p>How the race is made real and deterministic ({@link SpaTabs}). The tabs are two pages of one browser context, as
+ * real tabs are: they share {@code localStorage} and okta-auth-js's cross-tab sync (its BroadcastChannel and leader
+ * election), so the library behaves exactly as it would for a user. Left alone, that sync hides the race, since
+ * whichever tab renews second usually reads the refresh token the first one already stored. So Playwright holds every
  * {@code POST /token} until both tabs have sent theirs, which proves both left with the same refresh token before
  * either answer arrived. Then the held requests go to Gatehouse one after the other: tab A's first, and tab B's only
  * once tab A has shown its renewed tokens. The requests are concurrent as far as the client can tell; only the order
@@ -71,22 +70,22 @@ class TwoTabsRefreshBrowserTest {
         String clientId = app(0);
         long reuseBefore = OAuthFlow.events(server, "app.oauth2.as.token.detect_reuse", "FAILURE");
         try (BrowserContext context = Chromium.newContext()) {
-            Tabs tabs = openTwoTabs(context, clientId);
-            String firstAccess = tokenStorage(tabs.a).at("/accessToken/accessToken").asText();
+            SpaTabs tabs = SpaTabs.open(context, server, spa, clientId);
+            String firstAccess = tokenStorage(tabs.a()).at("/accessToken/accessToken").asText();
 
-            List<Route> held = renewBothAtOnce(context, tabs);
+            List<Route> held = tabs.renewBothAtOnce(context);
             held.get(0).resume(); // tab A: a normal rotation
-            assertThat(tabs.a.getByRole(AriaRole.STATUS)).containsText("Tokens renewed at", NETWORK);
-            JsonNode renewedInA = tokenStorage(tabs.a);
+            assertThat(tabs.a().getByRole(AriaRole.STATUS)).containsText("Tokens renewed at", NETWORK);
+            JsonNode renewedInA = tokenStorage(tabs.a());
             String accessOfA = renewedInA.at("/accessToken/accessToken").asText();
             String refreshOfA = renewedInA.at("/refreshToken/refreshToken").asText();
             assertThat(accessOfA).isNotEqualTo(firstAccess);
 
             held.get(1).resume(); // tab B: the same refresh token again, after its rotation: reuse
-            assertThat(tabs.b.getByRole(AriaRole.ALERT)).containsText("Renewal failed", NETWORK);
-            assertThat(tabs.b.getByRole(AriaRole.ALERT)).containsText("OAuthError (invalid_grant)");
-            assertThat(tabs.b.getByRole(AriaRole.ALERT)).containsText("The refresh token is invalid or expired.");
-            Chromium.screenshot(tabs.b, "two-tabs-01-leeway-0-reuse-detected");
+            assertThat(tabs.b().getByRole(AriaRole.ALERT)).containsText("Renewal failed", NETWORK);
+            assertThat(tabs.b().getByRole(AriaRole.ALERT)).containsText("OAuthError (invalid_grant)");
+            assertThat(tabs.b().getByRole(AriaRole.ALERT)).containsText("The refresh token is invalid or expired.");
+            Chromium.screenshot(tabs.b(), "two-tabs-01-leeway-0-reuse-detected");
 
             // The whole family is revoked: tab A's fresh tokens too, not only the reused one.
             assertThat(SampleSpaServer.introspect(server, clientId, accessOfA).get("active").asBoolean()).isFalse();
@@ -97,12 +96,12 @@ class TwoTabsRefreshBrowserTest {
             assertThat(OAuthFlow.events(server, "app.oauth2.as.token.detect_reuse", "FAILURE")).isEqualTo(reuseBefore + 1);
 
             // Both tabs now ask the user to sign in again (okta-auth-js dropped the tokens it could not renew).
-            for (Page tab : List.of(tabs.a, tabs.b)) {
+            for (Page tab : List.of(tabs.a(), tabs.b())) {
                 tab.reload();
                 assertThat(tab.locator("main")).containsText("You are signed out.");
                 assertThat(tab.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Sign in"))).isVisible();
             }
-            Chromium.screenshot(tabs.a, "two-tabs-02-leeway-0-sign-in-again");
+            Chromium.screenshot(tabs.a(), "two-tabs-02-leeway-0-sign-in-again");
         }
     }
 
@@ -111,23 +110,23 @@ class TwoTabsRefreshBrowserTest {
         String clientId = app(30);
         long reuseBefore = OAuthFlow.events(server, "app.oauth2.as.token.detect_reuse", "FAILURE");
         try (BrowserContext context = Chromium.newContext()) {
-            Tabs tabs = openTwoTabs(context, clientId);
+            SpaTabs tabs = SpaTabs.open(context, server, spa, clientId);
 
-            List<Route> held = renewBothAtOnce(context, tabs);
+            List<Route> held = tabs.renewBothAtOnce(context);
             held.get(0).resume();
-            assertThat(tabs.a.getByRole(AriaRole.STATUS)).containsText("Tokens renewed at", NETWORK);
-            String accessOfA = tokenStorage(tabs.a).at("/accessToken/accessToken").asText();
+            assertThat(tabs.a().getByRole(AriaRole.STATUS)).containsText("Tokens renewed at", NETWORK);
+            String accessOfA = tokenStorage(tabs.a()).at("/accessToken/accessToken").asText();
             held.get(1).resume(); // the same refresh token, within the grace period: not reuse
-            assertThat(tabs.b.getByRole(AriaRole.STATUS)).containsText("Tokens renewed at", NETWORK);
-            assertThat(tabs.b.getByRole(AriaRole.ALERT)).hasCount(0);
-            String accessOfB = tokenStorage(tabs.b).at("/accessToken/accessToken").asText();
+            assertThat(tabs.b().getByRole(AriaRole.STATUS)).containsText("Tokens renewed at", NETWORK);
+            assertThat(tabs.b().getByRole(AriaRole.ALERT)).hasCount(0);
+            String accessOfB = tokenStorage(tabs.b()).at("/accessToken/accessToken").asText();
             assertThat(accessOfB).isNotEqualTo(accessOfA);
             assertThat(SampleSpaServer.introspect(server, clientId, accessOfA).get("active").asBoolean()).isTrue();
             assertThat(SampleSpaServer.introspect(server, clientId, accessOfB).get("active").asBoolean()).isTrue();
             context.unrouteAll();
 
             // Both tabs keep renewing with whatever refresh token is stored now.
-            for (Page tab : List.of(tabs.a, tabs.b)) {
+            for (Page tab : List.of(tabs.a(), tabs.b())) {
                 String before = tokenStorage(tab).at("/refreshToken/refreshToken").asText();
                 // The status line is already there from the first renewal: wait for the answer and the stored token instead.
                 Response answer = tab.waitForResponse(r -> r.url().endsWith("/oauth2/default/v1/token") && "POST".equals(r.request().method()),
@@ -141,59 +140,10 @@ class TwoTabsRefreshBrowserTest {
                 assertThat(SampleSpaServer.introspect(server, clientId, after.at("/accessToken/accessToken").asText())
                         .get("active").asBoolean()).isTrue();
             }
-            assertThat(tabs.b.locator("#userinfo")).containsText(TestServer.ADMIN);
-            Chromium.screenshot(tabs.b, "two-tabs-03-leeway-30-both-renewed");
+            assertThat(tabs.b().locator("#userinfo")).containsText(TestServer.ADMIN);
+            Chromium.screenshot(tabs.b(), "two-tabs-03-leeway-30-both-renewed");
             assertThat(OAuthFlow.events(server, "app.oauth2.as.token.detect_reuse", "FAILURE")).isEqualTo(reuseBefore);
         }
-    }
-
-    private record Tabs(Page a, Page b) {
-    }
-
-    /** Tab A signs in; tab B opens the profile in the same browser and finds the same tokens. */
-    private static Tabs openTwoTabs(BrowserContext context, String clientId) {
-        String config = "?issuer=" + OAuthFlow.enc(server.url() + "/oauth2/default") + "&clientId=" + OAuthFlow.enc(clientId);
-        Page a = context.newPage();
-        a.navigate(spa.origin + "/" + config);
-        a.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Sign in")).click();
-        a.getByLabel("Username").fill(TestServer.ADMIN);
-        a.getByLabel("Password").fill(TestServer.ADMIN_PASSWORD);
-        a.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Sign in")).click();
-        a.waitForURL(spa.origin + "/profile", new Page.WaitForURLOptions().setTimeout(20_000));
-        assertThat(a.locator("#tokens")).containsText("offline_access");
-
-        Page b = context.newPage(); // sessionStorage is per tab: the configuration comes along in the query string
-        b.navigate(spa.origin + "/profile" + config);
-        assertThat(b.locator("#claims")).containsText(TestServer.ADMIN);
-        assertThat(tokenStorage(b).at("/refreshToken/refreshToken").asText())
-                .isEqualTo(tokenStorage(a).at("/refreshToken/refreshToken").asText());
-        return new Tabs(a, b);
-    }
-
-    /**
-     * Presses "Renew now" in both tabs while every {@code POST /token} is held, and returns the two held requests,
-     * tab A's first, once both have been sent with the same refresh token.
-     */
-    private static List<Route> renewBothAtOnce(BrowserContext context, Tabs tabs) {
-        String stored = tokenStorage(tabs.a).at("/refreshToken/refreshToken").asText();
-        List<Route> held = new CopyOnWriteArrayList<>();
-        context.route("**/oauth2/default/v1/token", route -> {
-            if ("POST".equals(route.request().method())) {
-                held.add(route);
-            } else {
-                route.resume();
-            }
-        });
-        tabs.a.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Renew now")).click();
-        tabs.b.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Renew now")).click();
-        tabs.a.waitForCondition(() -> held.size() == 2, new Page.WaitForConditionOptions().setTimeout(15_000));
-        for (Route r : held) {
-            assertThat(OAuthFlow.query(r.request().postData())).containsEntry("grant_type", "refresh_token")
-                    .containsEntry("refresh_token", stored);
-        }
-        Route first = held.stream().filter(r -> r.request().frame().page() == tabs.a).findFirst().orElseThrow();
-        Route second = held.stream().filter(r -> r.request().frame().page() == tabs.b).findFirst().orElseThrow();
-        return List.of(first, second);
     }
 
     private static Http.Response refresh(String clientId, String refreshToken) {

@@ -72,6 +72,11 @@ public final class SampleSpaServer implements AutoCloseable {
      * given redirect URIs, the Refresh Token grant and rotation with this grace period; returns its client_id.
      */
     public static String spaApp(TestServer server, String label, List<String> redirectUris, List<String> postLogoutRedirectUris, int leeway) {
+        return spaAppJson(server, label, redirectUris, postLogoutRedirectUris, leeway).get("credentials").get("oauthClient").get("client_id").asText();
+    }
+
+    /** As {@link #spaApp}, the app as the API answered its creation (its {@code id} too, for the app's own paths). */
+    public static JsonNode spaAppJson(TestServer server, String label, List<String> redirectUris, List<String> postLogoutRedirectUris, int leeway) {
         String body = """
                 {"name":"oidc_client","label":"%s","signOnMode":"OPENID_CONNECT",
                  "credentials":{"oauthClient":{"token_endpoint_auth_method":"none","pkce_required":true}},
@@ -82,7 +87,7 @@ public final class SampleSpaServer implements AutoCloseable {
                 .formatted(label, Json.write(redirectUris), Json.write(postLogoutRedirectUris), leeway);
         Http.Response r = server.http().send("POST", "/api/v1/apps", body, Http.ssws(TestServer.API_TOKEN, "Content-Type", "application/json"));
         assertThat(r.status()).as(r.body()).isEqualTo(200);
-        return r.json().get("credentials").get("oauthClient").get("client_id").asText();
+        return r.json();
     }
 
     /** This origin as a CORS and Redirect trusted origin, as Okta's SPA guide requires. */
