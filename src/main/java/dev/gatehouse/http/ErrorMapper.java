@@ -154,8 +154,13 @@ public final class ErrorMapper {
     }
 
     public void writePage(Context ctx, int status, String title, String message) {
+        writePage(ctx, status, title, message, null);
+    }
+
+    /** The same, with a second paragraph ({@code detail}, or null for none). */
+    public void writePage(Context ctx, int status, String title, String message, String detail) {
         ctx.status(status);
-        pages.render(ctx, "error.jte", new ErrorPage(status, title, message, Edge.requestId(ctx)));
+        pages.render(ctx, "error.jte", new ErrorPage(status, title, message, Edge.requestId(ctx), detail));
     }
 
     static boolean isApi(Context ctx) {

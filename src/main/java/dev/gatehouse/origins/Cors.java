@@ -107,8 +107,8 @@ public final class Cors implements Routes {
         String origin = ctx.header("Origin");
         boolean trusted = origin != null && origins.allowsCors(origin);
         if (!trusted && origin != null) {
-            refusals.count(dev.gatehouse.syslog.Cause.CORS_ORIGIN_NOT_TRUSTED, origin, (ctx.method() == HandlerType.OPTIONS ? "preflight " : "")
-                    + ctx.method().name() + " " + e.literal);
+            refusals.count(dev.gatehouse.syslog.Cause.CORS_ORIGIN_NOT_TRUSTED, origin, (ctx.method() == HandlerType.OPTIONS
+                    ? "a preflight for " + ctx.header("Access-Control-Request-Method") + " " : ctx.method().name() + " ") + ctx.path());
         }
         if (trusted) {
             ctx.header("Access-Control-Allow-Origin", origin);

@@ -32,4 +32,31 @@ public record Diagnosis(SignInProblemStore.Row row, String summary, Fix fix) {
     public String id() {
         return row.id();
     }
+
+    /** The cause in a few words, for the card's heading (the code stays beside it). */
+    public String title() {
+        return switch (row.cause()) {
+            case REDIRECT_URI_NOT_REGISTERED -> "Redirect URI not registered";
+            case POST_LOGOUT_REDIRECT_URI_NOT_REGISTERED -> "Sign-out redirect URI not registered";
+            case CLIENT_NOT_FOUND -> "Unknown client ID";
+            case APP_INACTIVE -> "App deactivated";
+            case USER_NOT_ASSIGNED -> "Person not assigned to the app";
+            case PKCE_MISSING -> "PKCE missing";
+            case PKCE_MISMATCH -> "PKCE verifier does not match";
+            case PUBLIC_CLIENT_SENT_SECRET -> "Public client sent a secret";
+            case CLIENT_AUTHENTICATION_FAILED -> "Client authentication failed";
+            case GRANT_TYPE_NOT_ALLOWED -> "Grant type not allowed";
+            case SCOPE_NOT_ALLOWED -> "Scope not allowed";
+            case REFRESH_TOKEN_REUSED -> "Refresh token reused";
+            case REFRESH_TOKEN_EXPIRED -> "Refresh token expired";
+            case CODE_REUSED -> "Authorization code used twice";
+            case CODE_EXPIRED -> "Authorization code expired";
+            case CORS_ORIGIN_NOT_TRUSTED -> "Origin not trusted for CORS";
+            case REDIRECT_ORIGIN_NOT_TRUSTED -> "Origin not trusted for redirects";
+            case USER_LOCKED_OUT -> "Person locked out";
+            case NO_MATCHING_POLICY -> "No access policy rule matched";
+            case CONSENT_DENIED -> "Consent refused";
+            case MFA_FAILED -> "Second factor failed";
+        };
+    }
 }

@@ -5,7 +5,7 @@ import java.util.Map;
 
 /**
  * The sign-in doctor's JSON (issue #21), a Gatehouse extension with no Okta counterpart: one object per group of refusals,
- * {@code id}, {@code cause}, {@code subject}, {@code count}, {@code firstSeen}, {@code lastSeen}, {@code summary},
+ * {@code id}, {@code cause}, {@code title}, {@code subject}, {@code count}, {@code firstSeen}, {@code lastSeen}, {@code summary},
  * {@code fix} ({@code description}, and {@code action} with {@code type}, {@code value}, {@code label} where the console
  * offers a one-click fix, else null) and {@code example} (the last refusal's non-secret request parameters).
  */
@@ -15,6 +15,7 @@ public final class ProblemJson {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("id", d.id());
         m.put("cause", d.row().cause().name());
+        m.put("title", d.title());
         m.put("subject", d.row().subject());
         m.put("count", d.row().occurrences());
         m.put("firstSeen", d.row().firstSeen().toString());

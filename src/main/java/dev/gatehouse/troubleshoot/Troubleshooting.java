@@ -277,7 +277,7 @@ public final class Troubleshooting {
                     Diagnosis.Fix.advice("Exchange the code right after the redirect back, and check the app server's clock."));
             case CORS_ORIGIN_NOT_TRUSTED -> {
                 String origin = r.subject();
-                yield new Diagnosis(r, "JavaScript at " + q(origin) + " called " + s(x, "endpoint") + ", and the browser blocked the answer: "
+                yield new Diagnosis(r, "JavaScript at " + q(origin) + " sent " + s(x, "endpoint") + ", and the browser blocked the answer: "
                         + origin + " is not a trusted CORS origin" + (r.occurrences() > 1 ? " (" + r.occurrences() + " requests)." : "."),
                         others ? Diagnosis.Fix.advice("Add the app's origin under Security › API › Trusted Origins with the CORS type.")
                                 : new Diagnosis.Fix("If " + origin + " is the app's own address, trust it for CORS (Security › API › Trusted Origins).",
@@ -340,8 +340,7 @@ public final class Troubleshooting {
         int grace = x.get("gracePeriod") instanceof Number n ? n.intValue() : -1;
         String summary = "A refresh token of " + appName + " was used again " + (after < 0 ? "" : String.format(java.util.Locale.ROOT, "%.1f s ", after))
                 + "after its first use, outside the grace period of " + grace + " s. Gatehouse treats that as a stolen token and revoked "
-                + "every token of that sign-in (family " + s(x, "family") + "). Two tabs, or a retry, refreshing with the same token is the "
-                + "usual cause.";
+                + "every token of that sign-in. Two tabs, or a retry, refreshing with the same token is the usual cause.";
         int current = app == null ? -1 : app.settings().refreshToken().leeway();
         // The grace period that would have let that use through: at least Okta's default 30 s, at most the 60 s it allows.
         int proposed = after < 0 ? -1 : Math.max(30, (int) Math.ceil(after) + 5);

@@ -286,7 +286,7 @@ class SignInDoctorBrowserTest {
         assertThat(console.getByRole(AriaRole.LINK, named("Troubleshoot"))).hasAttribute("aria-current", "page");
         assertThat(console.locator("section.problem")).hasCount(1);
         Locator problem = console.locator("section.problem[data-cause=" + cause + "]");
-        assertThat(problem.getByRole(AriaRole.HEADING)).hasText(cause);
+        assertThat(problem.getByRole(AriaRole.HEADING).locator("code")).hasText(cause);
         assertThat(problem.locator(".fix")).containsText("Fix:");
         return problem;
     }

@@ -102,7 +102,7 @@ public final class AuthorizeEndpoint {
                 Edge.event(ctx, session.map(s -> s.actor()).orElse(Actor.anonymous())), began);
         switch (outcome) {
             case AuthorizeOutcome.ErrorPage e -> errors.writePage(ctx, e.status(), "Sign-in request not accepted",
-                    "Error code " + e.error() + ": " + e.description() + developerDetail(ctx, e));
+                    "Error code " + e.error() + ": " + e.description(), developerDetail(ctx, e));
             case AuthorizeOutcome.SignIn s -> signIn(ctx, params, s, began);
             case AuthorizeOutcome.StepUp s -> away(ctx, (s.enroll() ? ENROLL : VERIFY) + "?fromURI="
                     + enc(ctx.path() + "?" + query(carried(ctx, params, began))));
@@ -121,10 +121,10 @@ public final class AuthorizeEndpoint {
      */
     private String developerDetail(Context ctx, AuthorizeOutcome.ErrorPage e) {
         if (e.adminDetail() == null) {
-            return "";
+            return null;
         }
-        return admin.test(ctx) ? " " + e.adminDetail()
-                : " An administrator of this org sees what differs, and can fix it, on the app's Troubleshoot tab in the Admin Console.";
+        return admin.test(ctx) ? e.adminDetail()
+                : "An administrator of this org sees what differs, and can fix it, on the app's Troubleshoot tab in the Admin Console.";
     }
 
     /** The consent page was answered with Allow: the request continues without asking again (prompt=consent is spent). */
