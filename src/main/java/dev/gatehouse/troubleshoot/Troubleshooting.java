@@ -113,15 +113,12 @@ public final class Troubleshooting {
         }
         String message = switch (fix.action()) {
             case ADD_REDIRECT_URI -> {
-                List<String> uris = new ArrayList<>(app.settings().redirectUris());
-                uris.add(fix.value());
-                apps.update(ctx, app.id(), edit(app).redirectUris(uris).build());
+                apps.update(ctx, app.id(), current -> edit(current).redirectUris(plus(current.settings().redirectUris(), fix.value())).build());
                 yield "Added " + fix.value() + " to the Sign-in redirect URIs.";
             }
             case ADD_POST_LOGOUT_REDIRECT_URI -> {
-                List<String> uris = new ArrayList<>(app.settings().postLogoutRedirectUris());
-                uris.add(fix.value());
-                apps.update(ctx, app.id(), edit(app).postLogoutRedirectUris(uris).build());
+                apps.update(ctx, app.id(), current -> edit(current).postLogoutRedirectUris(plus(current.settings().postLogoutRedirectUris(),
+                        fix.value())).build());
                 yield "Added " + fix.value() + " to the Sign-out redirect URIs.";
             }
             case ADD_CORS_ORIGIN, ADD_REDIRECT_ORIGIN -> {
@@ -142,15 +139,12 @@ public final class Troubleshooting {
                     features.enable(ctx, featureId(Feature.REFRESH_TOKEN_ROTATION_FOR_SPA), false);
                     enabled = "Enabled the Early Access feature " + Feature.REFRESH_TOKEN_ROTATION_FOR_SPA.title() + ", and allowed ";
                 }
-                List<String> grants = new ArrayList<>(app.settings().grantTypes().stream().map(GrantType::wire).toList());
-                if (!grants.contains(grant.wire())) {
-                    grants.add(grant.wire());
-                }
-                apps.update(ctx, app.id(), edit(app).grantTypes(grants).responseTypes(null).build());
+                apps.update(ctx, app.id(), current -> edit(current).grantTypes(plus(current.settings().grantTypes().stream()
+                        .map(GrantType::wire).toList(), grant.wire())).responseTypes(null).build());
                 yield (enabled.isEmpty() ? "Allowed " : enabled) + "the " + grantName(grant) + " grant.";
             }
             case SET_GRACE_PERIOD -> {
-                apps.update(ctx, app.id(), edit(app).refreshTokenLeeway(Integer.parseInt(fix.value())).build());
+                apps.update(ctx, app.id(), current -> edit(current).refreshTokenLeeway(Integer.parseInt(fix.value())).build());
                 yield "The refresh token grace period is now " + fix.value() + " seconds.";
             }
             case ACTIVATE_APP -> {
@@ -174,7 +168,20 @@ public final class Troubleshooting {
         db.inTx(h -> log.problems().delete(h, row.appId(), row.cause(), row.subjectHash()));
     }
 
-    /** The app's settings as they are, to change one field (assignments left alone). */
+    /** {@code list} with {@code value} at the end, unless it is there already. */
+    private static List<String> plus(List<String> list, String value) {
+        List<String> out = new ArrayList<>(list);
+        if (!out.contains(value)) {
+            out.add(value);
+        }
+        return out;
+    }
+
+    /**
+     * The app's settings as they are, to change one field (assignments left alone). The fixes call it on the app as
+     * {@link Apps#update(EventContext, String, java.util.function.Function)} reads it at each attempt, never on the app as
+     * read before: two fixes at once (or a fix and a console save) then both land instead of the later undoing the earlier.
+     */
     private static AppRequest.Builder edit(App app) {
         return AppRequest.of(app).toBuilder().implicitAssignment(null);
     }
