@@ -342,6 +342,35 @@ class SignInDoctorAttackHttpTest {
     }
 
     @Test
+    void aFloodOfDistinctOriginsListsTheAppsOncePerFlushNotOncePerOrigin() {
+        // Each counted origin is matched against the apps' URIs; listing every app per origin made a flood of distinct
+        // origins (1,000 every 30 s) cost 1,000 listings of up to 2,000 apps per flush, inside the admin's page view.
+        String used = "https://used-by-an-app-" + SEQ.incrementAndGet() + ".example";
+        Client spa = flow.spaClient(a -> OAuthFlow.oauthClient(a).putArray("redirect_uris").add(used + "/cb"));
+        admin.get("/admin/reports/sign-in-problems");
+        server.wiring().db.inTx(h -> h.execute("SET QUERY_STATISTICS TRUE"));
+        try {
+            for (int i = 0; i < 100; i++) {
+                preflight("https://listing-" + i + "-" + SEQ.incrementAndGet() + ".example");
+            }
+            preflight(used);
+            long before = appListings();
+            admin.get("/admin/reports/sign-in-problems");
+            assertThat(appListings() - before).as("app listings for one flush of 101 origins").isLessThanOrEqualTo(1);
+        } finally {
+            server.wiring().db.inTx(h -> h.execute("SET QUERY_STATISTICS FALSE"));
+        }
+        assertThat(problem(spa.appId(), "CORS_ORIGIN_NOT_TRUSTED").get("subject").asText()).isEqualTo(used);
+        dismissAll();
+    }
+
+    /** How often H2 ran the statement of {@code Apps.list} since query statistics were switched on. */
+    private static long appListings() {
+        return flow.count("SELECT COALESCE(SUM(EXECUTION_COUNT), 0) FROM INFORMATION_SCHEMA.QUERY_STATISTICS "
+                + "WHERE SQL_STATEMENT LIKE '%FROM apps a WHERE 1 = 1%' AND SQL_STATEMENT NOT LIKE '%QUERY_STATISTICS%'");
+    }
+
+    @Test
     void anUntrustedOriginIsCountedInMemoryNotWrittenPerRequest() {
         String origin = "https://not-trusted-" + SEQ.incrementAndGet() + ".example";
         admin.get("/admin/reports/sign-in-problems");
