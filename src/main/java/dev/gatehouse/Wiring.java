@@ -322,7 +322,7 @@ public final class Wiring implements AutoCloseable {
             TrustedOriginCache originCache = new TrustedOriginCache(db, changes, originStore);
             // The sign-in doctor's count of untrusted origins (issue #21): CORS and redirect refusals, aggregated per origin.
             dev.gatehouse.origins.OriginRefusals originRefusals = new dev.gatehouse.origins.OriginRefusals(db, log,
-                    origin -> appsUsing(apps, origin), dev.gatehouse.origins.Origin.ofUrl(config.baseUrl()).map(Object::toString).orElse(""));
+                    () -> appsUsing(apps), dev.gatehouse.origins.Origin.ofUrl(config.baseUrl()).map(Object::toString).orElse(""));
             TrustedOrigins trustedOrigins = new TrustedOrigins(db, changes, originStore, log, ids, clock);
             changes.listen(config.jdbcUrl(), config.dbUser().orElse(null), config.dbPassword().orElse(null));
 
@@ -489,9 +489,12 @@ public final class Wiring implements AutoCloseable {
         }
     }
 
-    /** The apps whose sign-in redirect, sign-out redirect or initiate-login URIs use {@code origin}, as System Log targets. */
-    private static List<dev.gatehouse.syslog.Target> appsUsing(Apps apps, String origin) {
-        List<dev.gatehouse.syslog.Target> out = new java.util.ArrayList<>();
+    /**
+     * For each origin, the apps whose sign-in redirect, sign-out redirect or initiate-login URIs use it, as System Log
+     * targets: the apps listed once (at most 2,000), for a whole flush of {@link dev.gatehouse.origins.OriginRefusals}.
+     */
+    private static java.util.function.Function<String, List<dev.gatehouse.syslog.Target>> appsUsing(Apps apps) {
+        java.util.Map<String, List<dev.gatehouse.syslog.Target>> byOrigin = new java.util.HashMap<>();
         String after = null;
         for (int page = 0; page < 10; page++) {
             List<App> batch = apps.list(null, null, after, 200);
@@ -499,16 +502,15 @@ public final class Wiring implements AutoCloseable {
                 var st = a.settings();
                 java.util.stream.Stream<String> uris = java.util.stream.Stream.concat(java.util.stream.Stream.concat(st.redirectUris().stream(),
                         st.postLogoutRedirectUris().stream()), java.util.stream.Stream.ofNullable(st.initiateLoginUri()));
-                if (uris.anyMatch(u -> dev.gatehouse.origins.Origin.ofUrl(u).map(o -> o.toString().equals(origin)).orElse(false))) {
-                    out.add(a.auditTarget());
-                }
+                uris.flatMap(u -> dev.gatehouse.origins.Origin.ofUrl(u).stream()).map(Object::toString).distinct()
+                        .forEach(o -> byOrigin.computeIfAbsent(o, k -> new java.util.ArrayList<>()).add(a.auditTarget()));
             }
             if (batch.size() < 200) {
                 break;
             }
             after = batch.getLast().id();
         }
-        return out;
+        return origin -> byOrigin.getOrDefault(origin, List.of());
     }
 
     /**

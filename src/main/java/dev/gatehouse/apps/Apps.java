@@ -182,8 +182,18 @@ public final class Apps {
      * Concurrent changes are not overwritten: the write is conditional on the app as read, and retried otherwise.
      */
     public App update(EventContext ctx, String id, AppRequest request) {
+        return update(ctx, id, current -> request);
+    }
+
+    /**
+     * The same, with the request made from the app as it is at each attempt: for a change of one field (the sign-in
+     * doctor's one-click fixes, issue #21), so a change that lands meanwhile (another fix, a console save) is kept rather
+     * than replaced by settings read before it.
+     */
+    public App update(EventContext ctx, String id, java.util.function.Function<App, AppRequest> change) {
         for (int attempt = 1; ; attempt++) {
             App current = get(id);
+            AppRequest request = change.apply(current);
             AppRules.Accepted accepted = AppRules.check(request, current);
             requireFeatureForSpaRefresh(accepted, current);
             Instant now = later(clock.instant(), current.lastUpdated());

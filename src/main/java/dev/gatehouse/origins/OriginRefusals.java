@@ -20,6 +20,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * The sign-in doctor's count of refusals for an origin that is not trusted (issue #21): a CORS request or preflight from an
@@ -51,17 +52,18 @@ public final class OriginRefusals implements AutoCloseable {
 
     private final Database db;
     private final SystemLog log;
-    private final Function<String, List<Target>> appsUsing;
+    private final Supplier<Function<String, List<Target>>> appsUsing;
     private final String ownOrigin;
     private final ConcurrentHashMap<Key, Count> counts = new ConcurrentHashMap<>();
     private final AtomicLong dropped = new AtomicLong();
     private ScheduledExecutorService executor;
 
     /**
-     * @param appsUsing  the apps (as System Log targets) whose URIs use an origin
+     * @param appsUsing  the apps (as System Log targets) whose URIs use an origin: read once per flush (the apps are listed
+     *                   once, not once per origin, so a flood of distinct origins costs no app listing each)
      * @param ownOrigin  Gatehouse's own public origin: its own pages' requests carry it and are no CORS problem
      */
-    public OriginRefusals(Database db, SystemLog log, Function<String, List<Target>> appsUsing, String ownOrigin) {
+    public OriginRefusals(Database db, SystemLog log, Supplier<Function<String, List<Target>>> appsUsing, String ownOrigin) {
         this.db = db;
         this.log = log;
         this.appsUsing = appsUsing;
@@ -102,6 +104,7 @@ public final class OriginRefusals implements AutoCloseable {
         if (batch.isEmpty() && lost == 0) {
             return;
         }
+        Function<String, List<Target>> using = batch.isEmpty() ? o -> List.of() : appsUsing.get();
         db.inTx(h -> {
             for (Map.Entry<Key, Count> e : batch) {
                 Key k = e.getKey();
@@ -110,7 +113,7 @@ public final class OriginRefusals implements AutoCloseable {
                 example.put("origin", k.origin());
                 example.put(k.cause() == Cause.CORS_ORIGIN_NOT_TRUSTED ? "endpoint" : "target", e.getValue().example);
                 example.put("count", times);
-                List<Target> apps = appsUsing.apply(k.origin());
+                List<Target> apps = using.apply(k.origin());
                 SystemLog.Entry entry = SystemLog.Entry.failure(EVENT, k.cause() == Cause.CORS_ORIGIN_NOT_TRUSTED
                                 ? "Cross-origin request from an origin that is not a trusted CORS origin"
                                 : "Redirect to an origin that is not a trusted redirect origin", k.cause().name(), apps.toArray(new Target[0]))

@@ -113,15 +113,12 @@ public final class Troubleshooting {
         }
         String message = switch (fix.action()) {
             case ADD_REDIRECT_URI -> {
-                List<String> uris = new ArrayList<>(app.settings().redirectUris());
-                uris.add(fix.value());
-                apps.update(ctx, app.id(), edit(app).redirectUris(uris).build());
+                apps.update(ctx, app.id(), current -> edit(current).redirectUris(plus(current.settings().redirectUris(), fix.value())).build());
                 yield "Added " + fix.value() + " to the Sign-in redirect URIs.";
             }
             case ADD_POST_LOGOUT_REDIRECT_URI -> {
-                List<String> uris = new ArrayList<>(app.settings().postLogoutRedirectUris());
-                uris.add(fix.value());
-                apps.update(ctx, app.id(), edit(app).postLogoutRedirectUris(uris).build());
+                apps.update(ctx, app.id(), current -> edit(current).postLogoutRedirectUris(plus(current.settings().postLogoutRedirectUris(),
+                        fix.value())).build());
                 yield "Added " + fix.value() + " to the Sign-out redirect URIs.";
             }
             case ADD_CORS_ORIGIN, ADD_REDIRECT_ORIGIN -> {
@@ -142,15 +139,12 @@ public final class Troubleshooting {
                     features.enable(ctx, featureId(Feature.REFRESH_TOKEN_ROTATION_FOR_SPA), false);
                     enabled = "Enabled the Early Access feature " + Feature.REFRESH_TOKEN_ROTATION_FOR_SPA.title() + ", and allowed ";
                 }
-                List<String> grants = new ArrayList<>(app.settings().grantTypes().stream().map(GrantType::wire).toList());
-                if (!grants.contains(grant.wire())) {
-                    grants.add(grant.wire());
-                }
-                apps.update(ctx, app.id(), edit(app).grantTypes(grants).responseTypes(null).build());
+                apps.update(ctx, app.id(), current -> edit(current).grantTypes(plus(current.settings().grantTypes().stream()
+                        .map(GrantType::wire).toList(), grant.wire())).responseTypes(null).build());
                 yield (enabled.isEmpty() ? "Allowed " : enabled) + "the " + grantName(grant) + " grant.";
             }
             case SET_GRACE_PERIOD -> {
-                apps.update(ctx, app.id(), edit(app).refreshTokenLeeway(Integer.parseInt(fix.value())).build());
+                apps.update(ctx, app.id(), current -> edit(current).refreshTokenLeeway(Integer.parseInt(fix.value())).build());
                 yield "The refresh token grace period is now " + fix.value() + " seconds.";
             }
             case ACTIVATE_APP -> {
@@ -174,7 +168,20 @@ public final class Troubleshooting {
         db.inTx(h -> log.problems().delete(h, row.appId(), row.cause(), row.subjectHash()));
     }
 
-    /** The app's settings as they are, to change one field (assignments left alone). */
+    /** {@code list} with {@code value} at the end, unless it is there already. */
+    private static List<String> plus(List<String> list, String value) {
+        List<String> out = new ArrayList<>(list);
+        if (!out.contains(value)) {
+            out.add(value);
+        }
+        return out;
+    }
+
+    /**
+     * The app's settings as they are, to change one field (assignments left alone). The fixes call it on the app as
+     * {@link Apps#update(EventContext, String, java.util.function.Function)} reads it at each attempt, never on the app as
+     * read before: two fixes at once (or a fix and a console save) then both land instead of the later undoing the earlier.
+     */
     private static AppRequest.Builder edit(App app) {
         return AppRequest.of(app).toBuilder().implicitAssignment(null);
     }
@@ -202,28 +209,31 @@ public final class Troubleshooting {
             case REDIRECT_URI_NOT_REGISTERED -> {
                 String sent = s(x, "redirect_uri");
                 String closest = s(x, "closest");
-                String summary = appName + " asked to return to " + q(sent) + ", which is not one of its Sign-in redirect URIs"
+                String summary = "A sign-in request for " + appName + " asked to return to " + q(sent) + ", which is not one of its Sign-in redirect URIs"
                         + (closest.isEmpty() ? " (it has none)." : ". The closest registered one is " + q(closest) + "; they differ in "
                         + s(x, "difference") + ".")
                         + " Gatehouse matches redirect URIs exactly and shows an error page instead of redirecting.";
                 String advice = closest.isEmpty() ? "Add the app's callback address as a Sign-in redirect URI."
                         : "If the app is really at " + q(sent) + ", add it as a Sign-in redirect URI; otherwise correct redirect_uri in the "
                         + "app's configuration to " + q(closest) + ".";
-                yield new Diagnosis(r, summary, others || sent.isEmpty() ? Diagnosis.Fix.advice(advice)
+                yield new Diagnosis(r, summary, others || described(sent) ? Diagnosis.Fix.advice(advice)
                         : new Diagnosis.Fix(advice, Diagnosis.Action.ADD_REDIRECT_URI, sent, "Add this redirect URI",
-                        "Add " + sent + " to " + appName + "'s Sign-in redirect URIs?"));
+                        "Add " + sent + " to " + appName + "'s Sign-in redirect URIs? Anyone can send a sign-in request naming any "
+                                + "address: add it only if it is the app's own callback" + (closest.isEmpty() ? "" : " (the registered one is "
+                                + closest + ")") + ", or Gatehouse will send " + appName + "'s sign-in codes there."));
             }
             case POST_LOGOUT_REDIRECT_URI_NOT_REGISTERED -> {
                 String sent = s(x, "post_logout_redirect_uri");
                 String closest = s(x, "closest");
-                String summary = "Sign-out asked to return to " + q(sent) + ", which is not one of " + appName + "'s Sign-out redirect URIs"
+                String summary = "A sign-out request asked to return to " + q(sent) + ", which is not one of " + appName + "'s Sign-out redirect URIs"
                         + (closest.isEmpty() ? " (it has none)." : ". The closest registered one is " + q(closest) + "; they differ in "
                         + s(x, "difference") + ".");
                 String advice = "If the app is really at " + q(sent) + ", add it as a Sign-out redirect URI; otherwise correct "
                         + "post_logout_redirect_uri (okta-auth-js: postLogoutRedirectUri) in the app's configuration.";
-                yield new Diagnosis(r, summary, others || sent.isEmpty() ? Diagnosis.Fix.advice(advice)
+                yield new Diagnosis(r, summary, others || described(sent) ? Diagnosis.Fix.advice(advice)
                         : new Diagnosis.Fix(advice, Diagnosis.Action.ADD_POST_LOGOUT_REDIRECT_URI, sent, "Add this sign-out redirect URI",
-                        "Add " + sent + " to " + appName + "'s Sign-out redirect URIs?"));
+                        "Add " + sent + " to " + appName + "'s Sign-out redirect URIs? Anyone can send a sign-out request naming any "
+                                + "address: add it only if it is the app's own page, or Gatehouse will send people there when they sign out."));
             }
             case CLIENT_NOT_FOUND -> new Diagnosis(r, "A request named the client ID " + q(others ? "(many different ones)" : r.subject())
                     + ", which no app integration in this org has.", Diagnosis.Fix.advice("Copy the Client ID from the app's General tab "
@@ -237,8 +247,8 @@ public final class Troubleshooting {
                 String login = s(x, "login");
                 yield new Diagnosis(r, login + " signed in, but is not assigned to " + appName + ", so Gatehouse refused to issue tokens "
                         + "(access_denied).", others ? Diagnosis.Fix.advice("Assign the people, or a group they are in, on the Assignments tab.")
-                        : new Diagnosis.Fix("Assign " + login + " to the app (or assign a group they are in on the Assignments tab).",
-                        Diagnosis.Action.ASSIGN_USER, s(x, "userId"), "Assign " + login, "Assign " + login + " to " + appName + "?"));
+                        : new Diagnosis.Fix("If " + login + " should use the app, assign them (or a group they are in on the Assignments tab).", Diagnosis.Action.ASSIGN_USER, s(x, "userId"), "Assign " + login,
+                        "Assign " + login + " to " + appName + "? Only if they should use it: people who are not assigned are refused on purpose."));
             }
             case PKCE_MISSING -> new Diagnosis(r, "token".equals(r.subject())
                     ? "A token request had no code_verifier, though its authorization request had a code_challenge."
@@ -279,19 +289,22 @@ public final class Troubleshooting {
                 String origin = r.subject();
                 yield new Diagnosis(r, "JavaScript at " + q(origin) + " sent " + s(x, "endpoint") + ", and the browser blocked the answer: "
                         + origin + " is not a trusted CORS origin" + (r.occurrences() > 1 ? " (" + r.occurrences() + " requests)." : "."),
-                        others ? Diagnosis.Fix.advice("Add the app's origin under Security › API › Trusted Origins with the CORS type.")
+                        others || Origin.parse(origin).isEmpty() ? Diagnosis.Fix.advice("Add the app's origin under Security › API › Trusted Origins with the CORS type.")
                                 : new Diagnosis.Fix("If " + origin + " is the app's own address, trust it for CORS (Security › API › Trusted Origins).",
                                 Diagnosis.Action.ADD_CORS_ORIGIN, origin, "Trust " + origin + " for CORS",
-                                "Let JavaScript at " + origin + " call Gatehouse's token, keys, userinfo and session endpoints (trusted origin, CORS)?"));
+                                "Let JavaScript at " + origin + " call Gatehouse's token, keys, userinfo and session endpoints (trusted origin, CORS)? "
+                                        + "Any web page can send these requests: trust it only if it is the app's own address, or a page there "
+                                        + "can read and end the Gatehouse session of anyone who visits it."));
             }
             case REDIRECT_ORIGIN_NOT_TRUSTED -> {
                 String origin = r.subject();
                 yield new Diagnosis(r, "A hosted page (" + s(x, "target") + ") was asked to send the browser to " + q(origin)
                         + ", which is not a trusted redirect origin, so it stayed on Gatehouse.",
-                        others ? Diagnosis.Fix.advice("Add the app's origin under Security › API › Trusted Origins with the Redirect type.")
+                        others || Origin.parse(origin).isEmpty() ? Diagnosis.Fix.advice("Add the app's origin under Security › API › Trusted Origins with the Redirect type.")
                                 : new Diagnosis.Fix("If " + origin + " is the app's own address, trust it for redirects.",
                                 Diagnosis.Action.ADD_REDIRECT_ORIGIN, origin, "Trust " + origin + " for redirects",
-                                "Let Gatehouse's sign-in and sign-out pages send browsers to " + origin + " (trusted origin, Redirect)?"));
+                                "Let Gatehouse's sign-in and sign-out pages send browsers to " + origin + " (trusted origin, Redirect)? "
+                                        + "Any link can name any address: trust it only if it is the app's own address."));
             }
             case USER_LOCKED_OUT -> {
                 String login = s(x, "login");
@@ -354,6 +367,11 @@ public final class Troubleshooting {
                 + "with localStorage does), or set the grace period to " + proposed + " seconds so a second use that close to the first "
                 + "succeeds.", Diagnosis.Action.SET_GRACE_PERIOD, Integer.toString(proposed), "Set the grace period to " + proposed + " s",
                 "Set " + appName + "'s refresh token grace period to " + proposed + " seconds?"));
+    }
+
+    /** A value recorded only described ({@code LogText.refused}: it had control characters or was too long): nothing to add. */
+    private static boolean described(String value) {
+        return value.isEmpty() || value.startsWith("[refused:");
     }
 
     private static String s(Map<String, Object> x, String key) {
