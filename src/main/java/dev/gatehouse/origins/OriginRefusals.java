@@ -40,6 +40,8 @@ public final class OriginRefusals implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(OriginRefusals.class);
     public static final int MAX_ORIGINS = 1_000;
     static final long EVERY_SECONDS = 30;
+    /** Origins no app uses that get an event of their own per flush and cause; the rest share one. */
+    static final int ORG_EVENTS = 20;
     static final String EVENT = "security.trusted_origin.refused";
 
     private record Key(Cause cause, String origin) {
@@ -106,6 +108,10 @@ public final class OriginRefusals implements AutoCloseable {
         }
         Function<String, List<Target>> using = batch.isEmpty() ? o -> List.of() : appsUsing.get();
         db.inTx(h -> {
+            // Origins no app uses are anyone's to invent: past ORG_EVENTS of them per cause, a flush folds the rest into one
+            // event (and the org's "*" group), so distinct origins do not write an event each (attack review of issue #21).
+            Map<Cause, long[]> folded = new java.util.EnumMap<>(Cause.class);
+            Map<Cause, Integer> orgEvents = new java.util.EnumMap<>(Cause.class);
             for (Map.Entry<Key, Count> e : batch) {
                 Key k = e.getKey();
                 long times = e.getValue().times.get();
@@ -114,12 +120,21 @@ public final class OriginRefusals implements AutoCloseable {
                 example.put(k.cause() == Cause.CORS_ORIGIN_NOT_TRUSTED ? "endpoint" : "target", e.getValue().example);
                 example.put("count", times);
                 List<Target> apps = using.apply(k.origin());
+                if (apps.isEmpty() && orgEvents.merge(k.cause(), 1, Integer::sum) > ORG_EVENTS) {
+                    long[] f = folded.computeIfAbsent(k.cause(), c -> new long[2]);
+                    f[0]++;
+                    f[1] += times;
+                    continue;
+                }
                 SystemLog.Entry entry = SystemLog.Entry.failure(EVENT, k.cause() == Cause.CORS_ORIGIN_NOT_TRUSTED
                                 ? "Cross-origin request from an origin that is not a trusted CORS origin"
                                 : "Redirect to an origin that is not a trusted redirect origin", k.cause().name(), apps.toArray(new Target[0]))
                         .withDebug(Map.of("count", times)).withProblem(Problem.of(k.cause(), k.origin(), example));
                 log.recordCounted(h, EventContext.system("origin-refusals"), entry, times);
             }
+            folded.forEach((cause, f) -> log.recordCounted(h, EventContext.system("origin-refusals"), SystemLog.Entry.failure(EVENT,
+                    "Refusals from " + f[0] + " more origins that no app uses", cause.name()).withDebug(Map.of("origins", f[0], "count", f[1]))
+                    .withProblem(Problem.of(cause, dev.gatehouse.syslog.SignInProblemStore.OTHERS, Map.of("origins", f[0], "count", f[1]))), f[1]));
             if (lost > 0) {
                 log.record(h, EventContext.system("origin-refusals"), SystemLog.Entry.failure(EVENT,
                         "Refusals from more origins than are counted at once", "TOO_MANY_ORIGINS").withDebug(Map.of("dropped", lost)));

@@ -2,6 +2,7 @@ package dev.gatehouse.troubleshoot;
 
 import dev.gatehouse.apps.App;
 import dev.gatehouse.apps.AppRequest;
+import dev.gatehouse.apps.AppRules;
 import dev.gatehouse.apps.AppSettings;
 import dev.gatehouse.apps.AppSettings.GrantType;
 import dev.gatehouse.apps.Apps;
@@ -135,12 +136,25 @@ public final class Troubleshooting {
                 GrantType grant = GrantType.valueOf(fix.value());
                 boolean spaRefresh = grant == GrantType.REFRESH_TOKEN && app.settings().applicationType() == AppSettings.ApplicationType.BROWSER;
                 String enabled = "";
+                java.util.function.Function<App, AppRequest> allow = current -> edit(current).grantTypes(plus(current.settings()
+                        .grantTypes().stream().map(GrantType::wire).toList(), grant.wire())).responseTypes(null).build();
+                // The app's own rules first, so a change they refuse does not leave the feature enabled for nothing; and if the
+                // update is refused anyway (the app changed meanwhile), the feature this fix enabled is disabled again.
+                AppRules.check(allow.apply(app), app);
+                boolean enabledHere = false;
                 if (spaRefresh && !features.isEnabled(Feature.REFRESH_TOKEN_ROTATION_FOR_SPA)) {
                     features.enable(ctx, featureId(Feature.REFRESH_TOKEN_ROTATION_FOR_SPA), false);
+                    enabledHere = true;
                     enabled = "Enabled the Early Access feature " + Feature.REFRESH_TOKEN_ROTATION_FOR_SPA.title() + ", and allowed ";
                 }
-                apps.update(ctx, app.id(), current -> edit(current).grantTypes(plus(current.settings().grantTypes().stream()
-                        .map(GrantType::wire).toList(), grant.wire())).responseTypes(null).build());
+                try {
+                    apps.update(ctx, app.id(), allow);
+                } catch (RuntimeException e) {
+                    if (enabledHere) {
+                        features.disable(ctx, featureId(Feature.REFRESH_TOKEN_ROTATION_FOR_SPA), false);
+                    }
+                    throw e;
+                }
                 yield (enabled.isEmpty() ? "Allowed " : enabled) + "the " + grantName(grant) + " grant.";
             }
             case SET_GRACE_PERIOD -> {

@@ -329,6 +329,7 @@ class SignInDoctorAttackHttpTest {
     void moreOriginsThanTheMemoryHoldsAreDroppedCountedAndSaidSo() throws Exception {
         admin.get("/admin/reports/sign-in-problems");   // flushes what earlier tests counted: the map starts empty
         long tooMany = flow.count("SELECT COUNT(*) FROM system_log_events WHERE outcome_reason = 'TOO_MANY_ORIGINS'");
+        long corsEvents = flow.count("SELECT COUNT(*) FROM system_log_events WHERE outcome_reason = 'CORS_ORIGIN_NOT_TRUSTED'");
         int sent = OriginRefusals.MAX_ORIGINS + 150;
         for (int i = 0; i < sent; i++) {
             preflight("https://many-" + i + "-" + SEQ.incrementAndGet() + ".example");
@@ -337,6 +338,9 @@ class SignInDoctorAttackHttpTest {
         admin.get("/admin/reports/sign-in-problems");
         assertThat(countedOrigins()).isZero();
         assertThat(flow.count("SELECT COUNT(*) FROM system_log_events WHERE outcome_reason = 'TOO_MANY_ORIGINS'")).isEqualTo(tooMany + 1);
+        // 1,000 origins no app uses: 20 events of their own, the rest in one (not an event per invented origin).
+        assertThat(flow.count("SELECT COUNT(*) FROM system_log_events WHERE outcome_reason = 'CORS_ORIGIN_NOT_TRUSTED'") - corsEvents)
+                .isEqualTo(21);
         assertThat(rows(SignInProblemStore.ORG, "CORS_ORIGIN_NOT_TRUSTED")).isLessThanOrEqualTo(SignInProblemStore.SUBJECTS_PER_CAUSE + 1);
         dismissAll();
     }

@@ -349,7 +349,8 @@ class SignInProblemsHttpTest {
         JsonNode problem = problem(spa.appId(), "CORS_ORIGIN_NOT_TRUSTED");
         assertThat(problem.get("subject").asText()).isEqualTo(origin);
         assertThat(problem.get("count").asLong()).isEqualTo(50);
-        assertThat(flow.events("security.trusted_origin.refused")).as("aggregated: one event for 50 refusals").isEqualTo(events + 1);
+        // Aggregated: one event for the 50 (two if the 30-second flush happened to run in the middle).
+        assertThat(flow.events("security.trusted_origin.refused") - events).as("aggregated events for 50 refusals").isBetween(1L, 2L);
         assertThat(problem.at("/fix/action/type").asText()).isEqualTo("ADD_CORS_ORIGIN");
         fix(spa.appId(), problem.get("id").asText());
         Http.Response after = server.http().send("OPTIONS", DEFAULT + "/token", null, "Origin", origin, "Access-Control-Request-Method", "POST");
