@@ -324,14 +324,14 @@ class SignInProblemsHttpTest {
 
         String refresh = tokensWithRefresh(spa).get("refresh_token").asText();
         OAuthFlow.Code late = flow.code(admin, spa);
-        server.clock.advance(Duration.ofMinutes(6));
+        server.clock.advance(Duration.ofMinutes(6));   // within the admin's session (idle 2 hours)
         assertThat(flow.token(DEFAULT, exchange(spa, late)).status()).isEqualTo(400);
         assertThat(problem(spa.appId(), "CODE_EXPIRED").get("summary").asText()).contains("5-minute");
 
         server.clock.advance(Duration.ofDays(8));   // past the default idle lifetime (7 days)
+        admin = flow.signedIn();   // the moved clock ended the admin's session
         assertThat(refreshWith(spa, refresh).status()).isEqualTo(400);
         assertThat(problem(spa.appId(), "REFRESH_TOKEN_EXPIRED").get("summary").asText()).contains("idle");
-        admin = flow.signedIn();   // the moved clock ended the admin's session
     }
 
     // ---- origins ------------------------------------------------------------------------------------------------------
@@ -520,6 +520,10 @@ class SignInProblemsHttpTest {
         assertThat(p.get("lastSeen").asText()).isNotBlank();
         assertThat(p.get("summary").asText()).isNotBlank();
         assertThat(p.at("/fix/description").asText()).isNotBlank();
+        // The Troubleshoot tab shows the same group, with its summary and fix (escaped as every page is).
+        Http.Response tab = admin.get("/admin/apps/" + appId + "/troubleshoot");
+        assertThat(tab.status()).isEqualTo(200);
+        assertThat(tab.body()).contains("data-cause=\"" + cause + "\"").contains("id=\"problem-" + p.get("id").asText() + "\"");
         return p;
     }
 
