@@ -240,6 +240,29 @@ class OrgFileHttpTest {
                 .hasMessageContaining("bad.yaml:4: /users/0/groups/0: no group named 'Y'");
     }
 
+    @Test
+    void theCommandLinePlansAppliesAndExportsAgainstARunningServer() throws IOException {
+        int n = SEQ.incrementAndGet();
+        Path file = Files.createTempDirectory("org-cli").resolve("org.yaml");
+        Files.writeString(file, orgFile(n));
+        String[] at = {"--url", server.url(), "--token", TestServer.API_TOKEN};
+        assertThat(dev.gatehouse.Gatehouse.run(concat(new String[] {"org", "plan", file.toString()}, at))).as("plan: changes to make").isEqualTo(1);
+        assertThat(dev.gatehouse.Gatehouse.run(concat(new String[] {"org", "apply", file.toString()}, at))).isZero();
+        assertThat(dev.gatehouse.Gatehouse.run(concat(new String[] {"org", "plan", file.toString()}, at))).as("plan: nothing to change").isZero();
+        Path out = file.resolveSibling("export.yaml");
+        assertThat(dev.gatehouse.Gatehouse.run(concat(new String[] {"org", "export", "--out", out.toString()}, at))).isZero();
+        assertThat(Files.readString(out)).contains("payroll-spa-" + n);
+        assertThat(dev.gatehouse.Gatehouse.run("org", "plan", file.toString(), "--url", server.url(), "--token", "00wrong")).isEqualTo(2);
+        Files.writeString(file, "colour: blue\n");
+        assertThat(dev.gatehouse.Gatehouse.run(concat(new String[] {"org", "apply", file.toString()}, at))).isEqualTo(2);
+    }
+
+    private static String[] concat(String[] a, String[] b) {
+        String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+
     // ---- helpers ------------------------------------------------------------------------------------------------------
 
     private static long events() {
