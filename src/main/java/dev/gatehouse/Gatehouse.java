@@ -18,7 +18,8 @@ import java.util.concurrent.CountDownLatch;
 /** The command line: {@code gatehouse serve} and friends. */
 @Command(name = "gatehouse", mixinStandardHelpOptions = true, version = "Gatehouse 0.1.0",
         description = "A self-hosted identity provider that speaks Okta's protocols.",
-        subcommands = {Gatehouse.Serve.class, Gatehouse.Warmup.class, CommandLine.HelpCommand.class, Demo.class})
+        subcommands = {Gatehouse.Serve.class, Gatehouse.Warmup.class, CommandLine.HelpCommand.class, Demo.class,
+                dev.gatehouse.orgfile.OrgCommand.class})
 public final class Gatehouse {
 
     public static void main(String[] args) {

@@ -232,6 +232,8 @@ public final class Wiring implements AutoCloseable {
         // Drops this node's caches (apps, authorization servers and scopes, trusted origins) after every change, made
         // here or (PostgreSQL) on another node; it starts listening once every cache has registered, below.
         ChangeFeed changes = new ChangeFeed(db);
+        // Ready (GET /health/ready) once the org file, if any, is applied.
+        java.util.concurrent.atomic.AtomicBoolean ready = new java.util.concurrent.atomic.AtomicBoolean(false);
         try {
             SystemLog log = new SystemLog(clock, new dev.gatehouse.syslog.SignInProblemStore());
             // Every store, built once and handed to whoever needs it (stores hold no state: the SQL of one table family).
@@ -463,7 +465,7 @@ public final class Wiring implements AutoCloseable {
                     new ParameterLimits(errors),   // after CORS (a browser must read the refusal), before anything counts or stores
                     rateLimitFilter,   // after CORS (a browser must be able to read a 429), before every surface
                     csrf,              // every form post, before any handler can act on it
-                    new HealthRoutes(db, metrics),
+                    new HealthRoutes(db, metrics, ready::get),
                     new HomeRoutes(config, pages),
                     new SignInRoutes(signInPages),
                     recoveryPages,
@@ -478,10 +480,22 @@ public final class Wiring implements AutoCloseable {
                     authnApi,
                     oauth,
                     new DiscoveryRoutes(authorizationServers, signingKeys, new DiscoveryDocuments(authorizationServers, scopes), errors))).start();
-            return new Wiring(config, db, first, apiTokens, log, tls, generated, server, directoryUsers, directoryGroups, apps,
+            Wiring wiring = new Wiring(config, db, first, apiTokens, log, tls, generated, server, directoryUsers, directoryGroups, apps,
                     authorizationServers, signingKeys, KeyRotationSchedule.start(signingKeys), trustedOrigins, changes,
                     features, new LogRetention(db, log, clock, config.logRetentionDays()).start(),
                     rateLimits, policies, signOnPolicies, webAuthn, mail.start(), mailTemplates, originRefusals.start());
+            if (config.orgFile().isPresent()) {
+                // The org file (issue #22), after migrations and before ready, through the management API like any client.
+                try {
+                    dev.gatehouse.orgfile.OrgAtStart.apply(config.orgFile().get(), wiring.localUrl(), apiTokens,
+                            () -> db.read(h -> users.withRole(h, UserStore.SUPER_ADMIN)).stream().findFirst());
+                } catch (RuntimeException e) {
+                    wiring.close();
+                    throw e;
+                }
+            }
+            ready.set(true);
+            return wiring;
         } catch (RuntimeException e) {
             changes.close();
             db.close();
@@ -611,6 +625,12 @@ public final class Wiring implements AutoCloseable {
 
     public int httpsPort() {
         return server.httpsPort();
+    }
+
+    /** This node's HTTP address as seen from the node itself (the org file at start talks to it). */
+    public String localUrl() {
+        String host = "0.0.0.0".equals(config.bind()) || "::".equals(config.bind()) ? "127.0.0.1" : config.bind();
+        return "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port();
     }
 
     @Override

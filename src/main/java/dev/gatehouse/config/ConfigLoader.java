@@ -77,7 +77,9 @@ public final class ConfigLoader {
             new Setting("GATEHOUSE_SMTP_TLS", "starttls", "starttls (required upgrade), tls (implicit, e.g. port 465) or none"),
             new Setting("GATEHOUSE_SMTP_FROM", null, "From address of the emails (default: Gatehouse <noreply@host of the base URL>)"),
             new Setting("GATEHOUSE_ACTIVATION_LINK_DAYS", "7", "days an activation link stays valid (Okta's default: 7)"),
-            new Setting("GATEHOUSE_RECOVERY_LINK_MINUTES", "60", "minutes a password reset link stays valid (Okta's default: 60)"));
+            new Setting("GATEHOUSE_RECOVERY_LINK_MINUTES", "60", "minutes a password reset link stays valid (Okta's default: 60)"),
+            new Setting("GATEHOUSE_ORG_FILE", null, "an org file (YAML or JSON) applied after migrations and before ready; the start stops "
+                    + "with every problem if it cannot be applied"));
 
     private ConfigLoader() {
     }
@@ -146,7 +148,7 @@ public final class ConfigLoader {
                 rateLimitMultiplier(v.get("GATEHOUSE_RATE_LIMIT_MULTIPLIER")), rateLimits(v.get("GATEHOUSE_RATE_LIMITS")),
                 integer(v, "GATEHOUSE_MAX_CONNECTIONS", 1, 100_000), integer(v, "GATEHOUSE_IDLE_TIMEOUT_SECONDS", 1, 3600),
                 integer(v, "GATEHOUSE_HEADER_TIMEOUT_SECONDS", 1, 600), webauthnRpId(v.get("GATEHOUSE_WEBAUTHN_RP_ID"), baseUrl),
-                mail(v, baseUrl));
+                mail(v, baseUrl), Optional.ofNullable(v.get("GATEHOUSE_ORG_FILE")).map(f -> Path.of(f).toAbsolutePath().normalize()));
     }
 
     private static boolean bool(Map<String, String> v, String name) {
@@ -268,6 +270,7 @@ public final class ConfigLoader {
             byFlag.put(s.flag(), s.env());
         }
         byFlag.put("--config", "GATEHOUSE_CONFIG");
+        byFlag.put("--org", "GATEHOUSE_ORG_FILE");   // serve --org FILE (issue #22), the short form of --org-file
         Map<String, String> out = new LinkedHashMap<>();
         List<String> rest = new ArrayList<>(args);
         for (int i = 0; i < rest.size(); i++) {

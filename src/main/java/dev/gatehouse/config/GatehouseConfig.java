@@ -12,6 +12,7 @@ import java.util.Optional;
  * @param baseUrl public base URL without a trailing slash; the org issuer is exactly this string
  * @param dbUrl   JDBC URL of PostgreSQL, or empty for the embedded H2 file database in {@code dataDir}
  * @param logRetentionDays days the System Log keeps events; 0 keeps them forever
+ * @param orgFile          an org file (issue #22) applied after migrations and before ready
  * @param keyEncryptionKey base64 of the 32-byte key that seals signing keys at rest; empty: the one generated in
  *                         {@code dataDir/keys/key-encryption.key} (several nodes must share one: set it on each)
  * @param rateLimitMultiplier scales every rate limit (Okta's DynamicScale); 0 turns rate limiting off
@@ -55,7 +56,8 @@ public record GatehouseConfig(
         int idleTimeoutSeconds,
         int headerTimeoutSeconds,
         Optional<String> webauthnRpId,
-        MailSettings mail) {
+        MailSettings mail,
+        Optional<java.nio.file.Path> orgFile) {
 
     public enum LogFormat { TEXT, JSON }
 

@@ -15,18 +15,22 @@ public final class HealthRoutes implements Routes {
 
     private final Database db;
     private final PrometheusMeterRegistry metrics;
+    private final java.util.function.BooleanSupplier started;
 
-    public HealthRoutes(Database db, PrometheusMeterRegistry metrics) {
+    /** {@code started}: whether the start is complete (the org file, if any, applied): not ready before. */
+    public HealthRoutes(Database db, PrometheusMeterRegistry metrics, java.util.function.BooleanSupplier started) {
         this.db = db;
         this.metrics = metrics;
+        this.started = started;
     }
 
     @Override
     public void register(RoutesConfig routes) {
         routes.get(LIVE, ctx -> ctx.json(Map.of("status", "UP")));
         routes.get(READY, ctx -> {
-            boolean up = db.ready();
-            ctx.status(up ? 200 : 503).json(Map.of("status", up ? "UP" : "DOWN", "database", up ? "UP" : "DOWN"));
+            boolean database = db.ready();
+            boolean up = database && started.getAsBoolean();
+            ctx.status(up ? 200 : 503).json(Map.of("status", up ? "UP" : "DOWN", "database", database ? "UP" : "DOWN"));
         });
         routes.get(METRICS, ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
     }

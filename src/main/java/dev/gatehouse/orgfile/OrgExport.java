@@ -1,0 +1,109 @@
+package dev.gatehouse.orgfile;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
+
+import java.io.UncheckedIOException;
+import java.util.List;
+
+/**
+ * The org as an org file (issue #22): what {@code gatehouse org export} writes, read through the management API, in the
+ * format {@link OrgFile} reads, so export then apply on an empty server reproduces the org. Never a secret: no client
+ * secret, no password, no password hash (importing hashes is not supported yet, so people exported without a password
+ * are created without one, and get an activation email, when the file is applied elsewhere).
+ */
+public final class OrgExport {
+
+    private static final JsonNodeFactory N = JsonNodeFactory.instance;
+    private static final ObjectMapper YAML = new ObjectMapper(YAMLFactory.builder()
+            .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER).enable(YAMLGenerator.Feature.MINIMIZE_QUOTES).build());
+
+    private final ManagementClient api;
+
+    public OrgExport(ManagementClient api) {
+        this.api = api;
+    }
+
+    public ObjectNode tree() {
+        ObjectNode root = N.objectNode();
+        ArrayNode features = root.putArray("features");
+        for (JsonNode f : api.list("/api/v1/features")) {
+            if ("ENABLED".equals(f.path("status").asText())) {
+                features.add(OrgSync.settingName(f.path("name").asText()));
+            }
+        }
+        ArrayNode groups = root.putArray("groups");
+        for (JsonNode g : api.list("/api/v1/groups")) {
+            if ("OKTA_GROUP".equals(g.path("type").asText())) {
+                ObjectNode item = groups.addObject();
+                item.set("profile", g.path("profile").deepCopy());
+            }
+        }
+        ArrayNode users = root.putArray("users");
+        for (JsonNode u : api.list("/api/v1/users")) {
+            ObjectNode item = users.addObject();
+            item.set("profile", u.path("profile").deepCopy());
+            if ("STAGED".equals(u.path("status").asText())) {
+                item.put("status", "STAGED");
+            }
+            ArrayNode memberOf = N.arrayNode();
+            for (JsonNode g : api.list("/api/v1/users/" + u.path("id").asText() + "/groups")) {
+                if ("OKTA_GROUP".equals(g.path("type").asText())) {
+                    memberOf.add(g.path("profile").path("name").asText());
+                }
+            }
+            if (!memberOf.isEmpty()) {
+                item.set("groups", memberOf);
+            }
+        }
+        ArrayNode origins = root.putArray("trustedOrigins");
+        for (JsonNode o : api.list("/api/v1/trustedOrigins")) {
+            ObjectNode item = origins.addObject();
+            item.put("name", o.path("name").asText());
+            item.put("origin", o.path("origin").asText());
+            ArrayNode scopes = item.putArray("scopes");
+            o.path("scopes").forEach(s -> scopes.addObject().put("type", s.path("type").asText()));
+        }
+        ArrayNode apps = root.putArray("apps");
+        for (JsonNode a : api.list("/api/v1/apps")) {
+            ObjectNode item = apps.addObject();
+            for (String k : List.of("name", "label", "signOnMode")) {
+                if (a.has(k)) {
+                    item.set(k, a.get(k).deepCopy());
+                }
+            }
+            if (!"ACTIVE".equals(a.path("status").asText())) {
+                item.put("status", a.path("status").asText());
+            }
+            ObjectNode oauth = a.path("credentials").path("oauthClient").deepCopy();
+            oauth.remove("client_secret");
+            oauth.remove("autoKeyRotation");
+            item.putObject("credentials").set("oauthClient", oauth);
+            item.set("settings", a.path("settings").deepCopy());
+            ArrayNode assigned = N.arrayNode();
+            for (JsonNode g : api.list("/api/v1/apps/" + a.path("id").asText() + "/groups")) {
+                JsonNode group = api.get("/api/v1/groups/" + g.path("id").asText());
+                assigned.add(group.path("profile").path("name").asText());
+            }
+            if (!assigned.isEmpty()) {
+                item.set("groups", assigned);
+            }
+        }
+        return root;
+    }
+
+    /** The org file's text. */
+    public String yaml() {
+        try {
+            return "# Gatehouse org file, exported from " + "the management API: apply it with `gatehouse org apply` or `serve --org`.\n"
+                    + YAML.writeValueAsString(tree());
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

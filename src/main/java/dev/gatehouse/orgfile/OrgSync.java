@@ -1,0 +1,415 @@
+package dev.gatehouse.orgfile;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.gatehouse.orgfile.OrgFile.Kind;
+
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * What an org file changes in a running org, and applying it (issue #22), through the management API only
+ * ({@link ManagementClient}): {@link #plan} reads the org and lists, item by item, create / update (with the fields) /
+ * nothing, or delete under {@code prune: true}, and every problem only the org can show (a feature it does not have);
+ * {@link #apply} makes those changes in the order the kinds depend on each other, one API call (one transaction and its
+ * System Log event) at a time. Applying the same file again finds nothing to change.
+ *
+ * <p>What is compared: the fields the file gives, at the same paths of the API's JSON (fields the file leaves out are left
+ * as they are); a user's password only on creation (it is the first password: applying the file again never resets it);
+ * users' group memberships and apps' group assignments as listed (others stay unless pruned).
+ */
+public final class OrgSync {
+
+    public enum Action { CREATE, UPDATE, NOTHING, DELETE }
+
+    /** One item's change: its kind and natural key, the action, the fields that differ (for UPDATE). */
+    public record Change(Kind kind, String key, Action action, List<String> fields) {
+        @Override
+        public String toString() {
+            String what = switch (action) {
+                case CREATE -> "create";
+                case UPDATE -> "update " + String.join(", ", fields);
+                case NOTHING -> "nothing to change";
+                case DELETE -> "delete";
+            };
+            return kind.key + " " + key + ": " + what;
+        }
+    }
+
+    /** The plan: the changes, what applying runs for them, and what the org showed to be wrong with the file. */
+    public record Plan(List<Change> changes, List<OrgFile.Problem> problems, List<Runnable> steps) {
+        public boolean changesSomething() {
+            return changes.stream().anyMatch(c -> c.action() != Action.NOTHING);
+        }
+    }
+
+    private static final JsonNodeFactory N = JsonNodeFactory.instance;
+
+    private final ManagementClient api;
+
+    public OrgSync(ManagementClient api) {
+        this.api = api;
+    }
+
+    /** The changes {@code file} makes to the org the client reaches; nothing is changed. */
+    public Plan plan(OrgFile file) {
+        List<Change> changes = new ArrayList<>();
+        List<OrgFile.Problem> problems = new ArrayList<>();
+        List<Runnable> steps = new ArrayList<>();
+        Map<String, String> groupIds = new HashMap<>();   // name -> id, filled as groups are found or created
+        planFeatures(file, changes, problems, steps);
+        planGroups(file, changes, steps, groupIds);
+        planUsers(file, changes, steps, groupIds);
+        planOrigins(file, changes, steps);
+        planApps(file, changes, steps, groupIds);
+        return new Plan(List.copyOf(changes), List.copyOf(problems), List.copyOf(steps));
+    }
+
+    /** Applies a plan with no problems; the first refusal of the API stops it (each change before it is whole). */
+    public void apply(Plan plan) {
+        if (!plan.problems().isEmpty()) {
+            throw new IllegalStateException("a plan with problems is not applied");
+        }
+        plan.steps().forEach(Runnable::run);
+    }
+
+    // ---- features ------------------------------------------------------------------------------------------------------
+
+    private void planFeatures(OrgFile file, List<Change> changes, List<OrgFile.Problem> problems, List<Runnable> steps) {
+        List<JsonNode> current = api.list("/api/v1/features");
+        List<String> wanted = new ArrayList<>();
+        int i = 0;
+        for (String name : file.features()) {
+            String at = "/features/" + i++;
+            Optional<JsonNode> f = current.stream().filter(c -> c.path("name").asText().equalsIgnoreCase(name)
+                    || settingName(c.path("name").asText()).equals(name)).findFirst();
+            if (f.isEmpty()) {
+                problems.add(file.problem(at, "no feature named '" + name + "' (known: "
+                        + String.join(", ", current.stream().map(c -> settingName(c.path("name").asText())).toList()) + ")"));
+                continue;
+            }
+            wanted.add(f.get().path("id").asText());
+            boolean on = "ENABLED".equals(f.get().path("status").asText());
+            changes.add(new Change(Kind.FEATURES, settingName(f.get().path("name").asText()), on ? Action.NOTHING : Action.UPDATE,
+                    on ? List.of() : List.of("status")));
+            if (!on) {
+                String id = f.get().path("id").asText();
+                steps.add(() -> api.post("/api/v1/features/" + id + "/enable", N.objectNode()));
+            }
+        }
+        if (file.prune()) {
+            for (JsonNode f : current) {
+                if ("ENABLED".equals(f.path("status").asText()) && !wanted.contains(f.path("id").asText())) {
+                    changes.add(new Change(Kind.FEATURES, settingName(f.path("name").asText()), Action.UPDATE, List.of("status")));
+                    steps.add(() -> api.post("/api/v1/features/" + f.path("id").asText() + "/disable", N.objectNode()));
+                }
+            }
+        }
+    }
+
+    /** A feature's setting name, as GATEHOUSE_FEATURES spells it: "Refresh Token Rotation for SPA" → refresh-token-rotation-for-spa. */
+    static String settingName(String title) {
+        return title.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-").replaceAll("(^-|-$)", "");
+    }
+
+    // ---- groups --------------------------------------------------------------------------------------------------------
+
+    private void planGroups(OrgFile file, List<Change> changes, List<Runnable> steps, Map<String, String> groupIds) {
+        Map<String, JsonNode> current = new LinkedHashMap<>();
+        for (JsonNode g : api.list("/api/v1/groups")) {
+            current.put(OrgFile.groupKey(g), g);
+            groupIds.put(OrgFile.groupKey(g), g.path("id").asText());
+        }
+        List<String> named = new ArrayList<>();
+        for (ObjectNode g : file.items(Kind.GROUPS)) {
+            String name = OrgFile.groupKey(g);
+            named.add(name);
+            JsonNode have = current.get(name);
+            ObjectNode body = N.objectNode();
+            body.set("profile", g.path("profile").deepCopy());
+            if (have == null) {
+                changes.add(new Change(Kind.GROUPS, name, Action.CREATE, List.of()));
+                steps.add(() -> groupIds.put(name, api.post("/api/v1/groups", body).path("id").asText()));
+                continue;
+            }
+            List<String> differ = differences(g.path("profile"), have.path("profile"), "profile");
+            changes.add(new Change(Kind.GROUPS, name, differ.isEmpty() ? Action.NOTHING : Action.UPDATE, differ));
+            if (!differ.isEmpty()) {
+                ObjectNode merged = N.objectNode();
+                merged.set("profile", overlay(have.path("profile").deepCopy(), g.path("profile")));
+                steps.add(() -> api.put("/api/v1/groups/" + have.path("id").asText(), merged));
+            }
+        }
+        if (file.prune()) {
+            current.forEach((name, g) -> {
+                if (!named.contains(name) && "OKTA_GROUP".equals(g.path("type").asText())) {
+                    changes.add(new Change(Kind.GROUPS, name, Action.DELETE, List.of()));
+                    steps.add(() -> api.delete("/api/v1/groups/" + g.path("id").asText()));
+                }
+            });
+        }
+    }
+
+    // ---- users ---------------------------------------------------------------------------------------------------------
+
+    private void planUsers(OrgFile file, List<Change> changes, List<Runnable> steps, Map<String, String> groupIds) {
+        Map<String, JsonNode> current = new LinkedHashMap<>();
+        for (JsonNode u : api.list("/api/v1/users")) {
+            current.put(OrgFile.userKey(u).toLowerCase(Locale.ROOT), u);
+        }
+        List<String> named = new ArrayList<>();
+        for (ObjectNode u : file.items(Kind.USERS)) {
+            String login = OrgFile.userKey(u);
+            named.add(login.toLowerCase(Locale.ROOT));
+            JsonNode have = current.get(login.toLowerCase(Locale.ROOT));
+            List<String> groups = names(u.path("groups"));
+            if (have == null) {
+                changes.add(new Change(Kind.USERS, login, Action.CREATE, List.of()));
+                ObjectNode body = N.objectNode();
+                body.set("profile", u.path("profile").deepCopy());
+                if (u.has("credentials")) {
+                    body.set("credentials", u.get("credentials").deepCopy());
+                }
+                boolean activate = !"STAGED".equals(u.path("status").asText("ACTIVE"));
+                steps.add(() -> {
+                    String id = api.post("/api/v1/users?activate=" + activate, body).path("id").asText();
+                    for (String g : groups) {
+                        api.put("/api/v1/groups/" + groupIds.get(g) + "/users/" + id, N.objectNode());
+                    }
+                });
+                continue;
+            }
+            String id = have.path("id").asText();
+            List<String> differ = new ArrayList<>(differences(u.path("profile"), have.path("profile"), "profile"));
+            List<String> memberOf = names(api.list("/api/v1/users/" + id + "/groups"), g -> g.path("profile").path("name").asText());
+            List<String> missing = groups.stream().filter(g -> !memberOf.contains(g)).toList();
+            if (!missing.isEmpty()) {
+                differ.add("groups");
+            }
+            changes.add(new Change(Kind.USERS, login, differ.isEmpty() ? Action.NOTHING : Action.UPDATE, differ));
+            if (differ.stream().anyMatch(f -> f.startsWith("profile"))) {
+                ObjectNode body = N.objectNode();
+                body.set("profile", overlay(have.path("profile").deepCopy(), u.path("profile")));
+                steps.add(() -> api.post("/api/v1/users/" + id, body));
+            }
+            for (String g : missing) {
+                steps.add(() -> api.put("/api/v1/groups/" + groupIds.get(g) + "/users/" + id, N.objectNode()));
+            }
+        }
+        if (file.prune()) {
+            String self = api.get("/api/v1/users/me").path("id").asText();
+            current.forEach((login, u) -> {
+                if (!named.contains(login) && !u.path("id").asText().equals(self)) {
+                    changes.add(new Change(Kind.USERS, OrgFile.userKey(u), Action.DELETE, List.of()));
+                    String id = u.path("id").asText();
+                    steps.add(() -> {
+                        api.delete("/api/v1/users/" + id);   // deactivates
+                        api.delete("/api/v1/users/" + id);   // deletes
+                    });
+                }
+            });
+        }
+    }
+
+    // ---- trusted origins -----------------------------------------------------------------------------------------------
+
+    private void planOrigins(OrgFile file, List<Change> changes, List<Runnable> steps) {
+        Map<String, JsonNode> current = new LinkedHashMap<>();
+        for (JsonNode o : api.list("/api/v1/trustedOrigins")) {
+            current.put(OrgFile.originKey(o), o);
+        }
+        List<String> named = new ArrayList<>();
+        for (ObjectNode o : file.items(Kind.TRUSTED_ORIGINS)) {
+            String origin = OrgFile.originKey(o);
+            named.add(origin);
+            JsonNode have = current.get(origin);
+            ObjectNode body = N.objectNode();
+            body.put("name", o.path("name").asText(origin));
+            body.put("origin", origin);
+            body.set("scopes", o.has("scopes") ? o.get("scopes").deepCopy() : N.arrayNode().add(N.objectNode().put("type", "CORS"))
+                    .add(N.objectNode().put("type", "REDIRECT")));
+            if (have == null) {
+                changes.add(new Change(Kind.TRUSTED_ORIGINS, origin, Action.CREATE, List.of()));
+                steps.add(() -> api.post("/api/v1/trustedOrigins", body));
+                continue;
+            }
+            List<String> differ = new ArrayList<>();
+            if (o.has("name") && !o.get("name").asText().equals(have.path("name").asText())) {
+                differ.add("name");
+            }
+            if (o.has("scopes") && !scopeTypes(o.get("scopes")).equals(scopeTypes(have.path("scopes")))) {
+                differ.add("scopes");
+            }
+            changes.add(new Change(Kind.TRUSTED_ORIGINS, origin, differ.isEmpty() ? Action.NOTHING : Action.UPDATE, differ));
+            if (!differ.isEmpty()) {
+                if (!o.has("name")) {
+                    body.put("name", have.path("name").asText());
+                }
+                steps.add(() -> api.put("/api/v1/trustedOrigins/" + have.path("id").asText(), body));
+            }
+        }
+        if (file.prune()) {
+            current.forEach((origin, o) -> {
+                if (!named.contains(origin)) {
+                    changes.add(new Change(Kind.TRUSTED_ORIGINS, origin, Action.DELETE, List.of()));
+                    steps.add(() -> api.delete("/api/v1/trustedOrigins/" + o.path("id").asText()));
+                }
+            });
+        }
+    }
+
+    private static List<String> scopeTypes(JsonNode scopes) {
+        List<String> out = new ArrayList<>();
+        scopes.forEach(s -> out.add(s.path("type").asText()));
+        out.sort(null);
+        return out;
+    }
+
+    // ---- apps ----------------------------------------------------------------------------------------------------------
+
+    /** Fields of an app the API's JSON carries that an org file does not set. */
+    private static final List<String> APP_READ_ONLY = List.of("id", "created", "lastUpdated", "_links", "_embedded", "status", "groups");
+
+    private void planApps(OrgFile file, List<Change> changes, List<Runnable> steps, Map<String, String> groupIds) {
+        List<JsonNode> current = api.list("/api/v1/apps");
+        List<String> kept = new ArrayList<>();
+        for (ObjectNode a : file.items(Kind.APPS)) {
+            String key = OrgFile.appKey(a);
+            Optional<JsonNode> found = current.stream().filter(c -> key.startsWith("label:")
+                    ? c.path("label").asText().equals(key.substring(6))
+                    : c.path("credentials").path("oauthClient").path("client_id").asText().equals(key)).findFirst();
+            List<String> groups = names(a.path("groups"));
+            String status = a.path("status").asText("ACTIVE");
+            ObjectNode body = a.deepCopy();
+            APP_READ_ONLY.forEach(body::remove);
+            String shown = key.replaceFirst("^label:", "");
+            if (found.isEmpty()) {
+                changes.add(new Change(Kind.APPS, shown, Action.CREATE, List.of()));
+                steps.add(() -> {
+                    String id = api.post("/api/v1/apps?activate=" + !"INACTIVE".equals(status), body).path("id").asText();
+                    for (String g : groups) {
+                        api.put("/api/v1/apps/" + id + "/groups/" + groupIds.get(g), N.objectNode());
+                    }
+                });
+                continue;
+            }
+            JsonNode have = found.get();
+            String id = have.path("id").asText();
+            kept.add(id);
+            List<String> differ = new ArrayList<>(differences(body, have, ""));
+            boolean statusDiffers = !status.equals(have.path("status").asText());
+            if (statusDiffers) {
+                differ.add("status");
+            }
+            List<String> assigned = names(api.list("/api/v1/apps/" + id + "/groups"), g -> g.path("id").asText());
+            List<String> missing = groups.stream().filter(g -> !assigned.contains(groupIds.getOrDefault(g, "?"))).toList();
+            if (!missing.isEmpty()) {
+                differ.add("groups");
+            }
+            changes.add(new Change(Kind.APPS, shown, differ.isEmpty() ? Action.NOTHING : Action.UPDATE, differ));
+            if (differ.stream().anyMatch(f -> !f.equals("status") && !f.equals("groups"))) {
+                ObjectNode merged = (ObjectNode) overlay(have.deepCopy(), body);
+                APP_READ_ONLY.forEach(merged::remove);
+                steps.add(() -> api.put("/api/v1/apps/" + id, merged));
+            }
+            if (statusDiffers) {
+                steps.add(() -> api.post("/api/v1/apps/" + id + "/lifecycle/" + ("INACTIVE".equals(status) ? "deactivate" : "activate"),
+                        N.objectNode()));
+            }
+            for (String g : missing) {
+                steps.add(() -> api.put("/api/v1/apps/" + id + "/groups/" + groupIds.get(g), N.objectNode()));
+            }
+        }
+        if (file.prune()) {
+            for (JsonNode c : current) {
+                String id = c.path("id").asText();
+                if (!kept.contains(id)) {
+                    changes.add(new Change(Kind.APPS, c.path("label").asText(), Action.DELETE, List.of()));
+                    steps.add(() -> {
+                        if ("ACTIVE".equals(c.path("status").asText())) {
+                            api.post("/api/v1/apps/" + id + "/lifecycle/deactivate", N.objectNode());
+                        }
+                        api.delete("/api/v1/apps/" + id);
+                    });
+                }
+            }
+        }
+    }
+
+    // ---- comparing -----------------------------------------------------------------------------------------------------
+
+    /** The paths (dotted) where {@code wanted} gives a value that {@code have} does not have; lists compare whole. */
+    static List<String> differences(JsonNode wanted, JsonNode have, String prefix) {
+        List<String> out = new ArrayList<>();
+        if (wanted.isObject()) {
+            Iterator<Map.Entry<String, JsonNode>> it = wanted.fields();
+            while (it.hasNext()) {
+                Map.Entry<String, JsonNode> e = it.next();
+                String path = prefix.isEmpty() ? e.getKey() : prefix + "." + e.getKey();
+                if (e.getKey().equals("groups") && prefix.isEmpty() || path.equals("credentials.password")) {
+                    continue;
+                }
+                JsonNode h = have.path(e.getKey());
+                if (e.getValue().isObject() && h.isObject()) {
+                    out.addAll(differences(e.getValue(), h, path));
+                } else if (!same(e.getValue(), h)) {
+                    out.add(path);
+                }
+            }
+            return out;
+        }
+        if (!same(wanted, have)) {
+            out.add(prefix);
+        }
+        return out;
+    }
+
+    private static boolean same(JsonNode a, JsonNode b) {
+        if (a.isNumber() && b.isNumber()) {
+            return a.decimalValue().compareTo(b.decimalValue()) == 0;
+        }
+        if (a.isNull() && b.isMissingNode()) {
+            return true;
+        }
+        return a.equals(b);
+    }
+
+    /** {@code base} with every field {@code top} gives set to it (objects merged, the rest replaced). */
+    static JsonNode overlay(JsonNode base, JsonNode top) {
+        if (!base.isObject() || !top.isObject()) {
+            return top.deepCopy();
+        }
+        ObjectNode out = (ObjectNode) base;
+        top.fields().forEachRemaining(e -> out.set(e.getKey(), out.has(e.getKey()) ? overlay(out.get(e.getKey()), e.getValue())
+                : e.getValue().deepCopy()));
+        return out;
+    }
+
+    private static List<String> names(JsonNode list) {
+        List<String> out = new ArrayList<>();
+        list.forEach(n -> out.add(n.asText()));
+        return out;
+    }
+
+    private static List<String> names(List<JsonNode> list, java.util.function.Function<JsonNode, String> f) {
+        return list.stream().map(f).toList();
+    }
+
+    static String enc(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8);
+    }
+
+    static ArrayNode array() {
+        return N.arrayNode();
+    }
+}

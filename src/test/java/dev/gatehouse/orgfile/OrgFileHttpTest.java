@@ -1,0 +1,292 @@
+package dev.gatehouse.orgfile;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.gatehouse.config.ConfigException;
+import dev.gatehouse.support.ApiClient;
+import dev.gatehouse.support.Http;
+import dev.gatehouse.support.TestDatabase;
+import dev.gatehouse.support.TestServer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.AfterParameterizedClassInvocation;
+import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * The org as code (issue #22), on H2 and PostgreSQL: an org file planned and applied through the management API
+ * ({@link OrgSync}), applied twice (the second time changes nothing), its passwords signing in through the hosted page,
+ * exported and applied to an empty server (the same org, ids aside), refused with every problem listed (nothing
+ * applied), {@code prune: true}, and {@code serve --org} (applied before ready; a bad file stops the start).
+ */
+@ParameterizedClass
+@MethodSource("dev.gatehouse.support.TestDatabase#all")
+class OrgFileHttpTest {
+
+    private static final AtomicInteger SEQ = new AtomicInteger();
+
+    @Parameter
+    TestDatabase database;
+
+    static TestServer server;
+    static ApiClient api;
+
+    @BeforeParameterizedClassInvocation
+    static void start(TestDatabase database) {
+        server = TestServer.start(database);
+        api = ApiClient.of(server);
+    }
+
+    @AfterParameterizedClassInvocation
+    static void stop() {
+        server.close();
+    }
+
+    /** An org file with one of each kind, names made unique per call. */
+    private static String orgFile(int n) {
+        return """
+                # The payroll team's dev org
+                features:
+                  - refresh-token-rotation-for-spa
+                groups:
+                  - profile: {name: Payroll %1$d, description: The payroll team}
+                  - profile: {name: Auditors %1$d}
+                users:
+                  - profile: {firstName: Ada, lastName: Lovelace, email: ada%1$d@example.com, login: ada%1$d@example.com}
+                    credentials: {password: {value: Correct-Horse-Battery-%1$d}}
+                    groups: [Payroll %1$d]
+                  - profile: {firstName: Grace, lastName: Hopper, email: grace%1$d@example.com, login: grace%1$d@example.com}
+                    credentials:
+                      password: {value: Another-Long-Secret-%1$d}
+                    groups: [Payroll %1$d, Auditors %1$d]
+                trustedOrigins:
+                  - name: Payroll SPA %1$d
+                    origin: http://localhost:%2$d
+                    scopes: [{type: CORS}, {type: REDIRECT}]
+                apps:
+                  - name: oidc_client
+                    label: Payroll SPA %1$d
+                    signOnMode: OPENID_CONNECT
+                    credentials:
+                      oauthClient: {client_id: payroll-spa-%1$d, token_endpoint_auth_method: none}
+                    settings:
+                      oauthClient:
+                        application_type: browser
+                        redirect_uris: [http://localhost:%2$d/login/callback]
+                        post_logout_redirect_uris: [http://localhost:%2$d]
+                        grant_types: [authorization_code, refresh_token]
+                        response_types: [code]
+                    groups: [Payroll %1$d]
+                """.formatted(n, 42000 + n);
+    }
+
+    private static OrgSync sync(TestServer s) {
+        return new OrgSync(new ManagementClient(s.url(), TestServer.API_TOKEN));
+    }
+
+    @Test
+    void applyingTwiceChangesNothingTheSecondTimeAndThePasswordsSignIn() {
+        int n = SEQ.incrementAndGet();
+        OrgFile file = OrgFile.parse("org.yaml", orgFile(n));
+        OrgSync.Plan first = sync(server).plan(file);
+        assertThat(first.problems()).isEmpty();
+        assertThat(first.changes()).extracting(OrgSync.Change::toString)
+                .contains("groups Payroll " + n + ": create", "users ada" + n + "@example.com: create",
+                        "apps payroll-spa-" + n + ": create", "trustedOrigins http://localhost:" + (42000 + n) + ": create");
+        long events = events();
+        sync(server).apply(first);
+        assertThat(events()).as("each change is in the System Log").isGreaterThan(events);
+
+        OrgSync.Plan second = sync(server).plan(OrgFile.parse("org.yaml", orgFile(n)));
+        assertThat(second.changes()).as(second.changes().toString()).allMatch(c -> c.action() == OrgSync.Action.NOTHING);
+        long before = events();
+        sync(server).apply(second);
+        assertThat(events()).as("applying again writes nothing").isEqualTo(before);
+
+        assertThat(server.browser().signIn("ada" + n + "@example.com", "Correct-Horse-Battery-" + n, "/").status()).isEqualTo(303);
+        assertThat(server.browser().signIn("grace" + n + "@example.com", "Another-Long-Secret-" + n, "/").status()).isEqualTo(303);
+        JsonNode app = api.get("/api/v1/apps?q=" + enc("Payroll SPA " + n)).json().get(0);
+        assertThat(app.at("/credentials/oauthClient/client_id").asText()).isEqualTo("payroll-spa-" + n);
+        assertThat(api.get("/api/v1/apps/" + app.get("id").asText() + "/groups").json()).hasSize(1);
+        String grace = api.get("/api/v1/users/" + enc("grace" + n + "@example.com")).json().get("id").asText();
+        assertThat(api.get("/api/v1/users/" + grace + "/groups").json().toString()).contains("Payroll " + n).contains("Auditors " + n);
+    }
+
+    @Test
+    void aPlanShowsCreateUpdateWithTheFieldsNothingAndUnderPruneDelete() {
+        int n = SEQ.incrementAndGet();
+        sync(server).apply(sync(server).plan(OrgFile.parse("org.yaml", orgFile(n))));
+        String changed = orgFile(n).replace("description: The payroll team", "description: Payroll and benefits")
+                .replace("lastName: Hopper", "lastName: Hopper-Murray")
+                .replace("redirect_uris: [http://localhost:" + (42000 + n) + "/login/callback]",
+                        "redirect_uris: [http://localhost:" + (42000 + n) + "/login/callback, http://localhost:" + (42000 + n) + "/cb2]")
+                + "  - name: oidc_client\n    label: Extra " + n + "\n    signOnMode: OPENID_CONNECT\n"
+                + "    settings: {oauthClient: {application_type: service, grant_types: [client_credentials]}}\n";
+        OrgSync.Plan plan = sync(server).plan(OrgFile.parse("org.yaml", changed));
+        List<String> lines = plan.changes().stream().map(OrgSync.Change::toString).toList();
+        assertThat(lines).contains("groups Payroll " + n + ": update profile.description",
+                "users grace" + n + "@example.com: update profile.lastName",
+                "apps payroll-spa-" + n + ": update settings.oauthClient.redirect_uris",
+                "apps Extra " + n + ": create",
+                "users ada" + n + "@example.com: nothing to change");
+        sync(server).apply(plan);
+        assertThat(api.get("/api/v1/users/" + enc("grace" + n + "@example.com")).json().at("/profile/lastName").asText()).isEqualTo("Hopper-Murray");
+
+        // prune: true deletes what the file does not list (never the caller's own account).
+        String pruned = "prune: true\n" + orgFile(n);
+        List<String> deletes = sync(server).plan(OrgFile.parse("org.yaml", pruned)).changes().stream()
+                .filter(c -> c.action() == OrgSync.Action.DELETE).map(OrgSync.Change::toString).toList();
+        assertThat(deletes).contains("apps Extra " + n + ": delete").noneMatch(d -> d.contains(TestServer.ADMIN));
+    }
+
+    @Test
+    void exportThenApplyOnAnEmptyServerGivesTheSameOrg() throws IOException {
+        int n = SEQ.incrementAndGet();
+        sync(server).apply(sync(server).plan(OrgFile.parse("org.yaml", orgFile(n))));
+        String exported = new OrgExport(new ManagementClient(server.url(), TestServer.API_TOKEN)).yaml();
+        assertThat(exported).contains("payroll-spa-" + n).doesNotContain("client_secret:").doesNotContain("Correct-Horse-Battery");
+
+        TestServer empty = TestServer.start(database);
+        try {
+            OrgSync.Plan plan = sync(empty).plan(OrgFile.parse("export.yaml", exported));
+            assertThat(plan.problems()).isEmpty();
+            sync(empty).apply(plan);
+            assertThat(sync(empty).plan(OrgFile.parse("export.yaml", exported)).changesSomething()).as("applying the export again").isFalse();
+            ApiClient other = ApiClient.of(empty);
+            assertThat(shape(other, "/api/v1/groups", "/profile/name")).isEqualTo(shape(api, "/api/v1/groups", "/profile/name"));
+            assertThat(shape(other, "/api/v1/trustedOrigins", "/origin")).isEqualTo(shape(api, "/api/v1/trustedOrigins", "/origin"));
+            assertThat(shape(other, "/api/v1/apps", "/label")).isEqualTo(shape(api, "/api/v1/apps", "/label"));
+            assertThat(profiles(other)).isEqualTo(profiles(api));
+            assertThat(shape(other, "/api/v1/features", "/name")).isEqualTo(shape(api, "/api/v1/features", "/name"));
+        } finally {
+            empty.close();
+        }
+    }
+
+    @Test
+    void aBadFileListsEveryProblemWithItsLineAndNothingIsApplied() {
+        String bad = """
+                features: [refresh-token-rotation-for-spa]
+                colour: blue
+                groups:
+                  - profile: {name: Team}
+                  - profile: {name: Team}
+                users:
+                  - profile: {login: eve@example.com, email: eve@example.com}
+                    groups: [Nobody]
+                    shoeSize: 44
+                  - profile: {firstName: NoLogin}
+                apps:
+                  - label: Secretive
+                    credentials: {oauthClient: {client_secret: hunter2hunter2hunter2}}
+                trustedOrigins: not-a-list
+                """;
+        String rows = api.get("/api/v1/groups").body();
+        assertThatThrownBy(() -> OrgFile.parse("bad.yaml", bad)).isInstanceOfSatisfying(OrgFile.Invalid.class, e -> {
+            List<String> problems = e.problems().stream().map(OrgFile.Problem::toString).toList();
+            assertThat(problems).as(String.join("\n", problems)).hasSize(7).anyMatch(p -> p.startsWith("bad.yaml:2: /colour: unknown key"))
+                    .anyMatch(p -> p.startsWith("bad.yaml:5: /groups/1: the same profile.name as /groups/0"))
+                    .anyMatch(p -> p.startsWith("bad.yaml:8: /users/0/groups/0: no group named 'Nobody'"))
+                    .anyMatch(p -> p.startsWith("bad.yaml:9: /users/0/shoeSize: unknown key"))
+                    .anyMatch(p -> p.startsWith("bad.yaml:10: /users/1: needs profile.login"))
+                    .anyMatch(p -> p.contains("/apps/0/credentials/oauthClient/client_secret: Gatehouse generates client secrets"))
+                    .anyMatch(p -> p.startsWith("bad.yaml:14: /trustedOrigins: trustedOrigins must be a list"));
+        });
+        assertThat(api.get("/api/v1/groups").body()).isEqualTo(rows);
+
+        // What only the org can tell (a feature it does not have) is a problem of the plan, found before anything is applied.
+        OrgSync.Plan plan = sync(server).plan(OrgFile.parse("org.yaml", "features: [time-travel]\ngroups:\n  - profile: {name: Planned " + SEQ.incrementAndGet() + "}\n"));
+        assertThat(plan.problems()).extracting(OrgFile.Problem::toString).singleElement().asString()
+                .startsWith("org.yaml:1: /features/0: no feature named 'time-travel'");
+        assertThatThrownBy(() -> sync(server).apply(plan)).isInstanceOf(IllegalStateException.class);
+        assertThat(api.get("/api/v1/groups").body()).isEqualTo(rows);
+        assertThatThrownBy(() -> OrgFile.parse("x.yaml", "groups: [ {profile: {name: a}")).isInstanceOfSatisfying(OrgFile.Invalid.class,
+                e -> assertThat(e.problems().getFirst().message()).startsWith("not valid YAML or JSON"));
+    }
+
+    @Test
+    void serveWithAnOrgFileAppliesItBeforeReadyAndABadOneStopsTheStartWithEveryProblem() throws IOException {
+        int n = SEQ.incrementAndGet();
+        Path dir = Files.createTempDirectory("org-file");
+        Path good = dir.resolve("org.yaml");
+        Files.writeString(good, orgFile(n));
+        TestServer withOrg = TestServer.start(database, "--org", good.toString());
+        try {
+            assertThat(withOrg.browser().signIn("ada" + n + "@example.com", "Correct-Horse-Battery-" + n, "/").status()).isEqualTo(303);
+            Http.Response ready = withOrg.http().send("GET", "/health/ready", null);
+            assertThat(ready.status()).isEqualTo(200);
+            // The token made to apply the file is gone again.
+            assertThat(ApiClient.of(withOrg).get("/api/v1/api-tokens").json()).noneMatch(t -> t.path("name").asText().equals("org file at start"));
+            withOrg.restart();   // the same file at the next start changes nothing
+            assertThat(withOrg.browser().signIn("ada" + n + "@example.com", "Correct-Horse-Battery-" + n, "/").status()).isEqualTo(303);
+        } finally {
+            withOrg.close();
+        }
+        Path bad = dir.resolve("bad.yaml");
+        Files.writeString(bad, "groups:\n  - profile: {name: X}\n  - profile: {name: X}\nusers: [{profile: {login: a@b.c}, groups: [Y]}]\n");
+        assertThatThrownBy(() -> TestServer.start(database, "--org", bad.toString()))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("2 problems").hasMessageContaining("bad.yaml:3: /groups/1")
+                .hasMessageContaining("bad.yaml:4: /users/0/groups/0: no group named 'Y'");
+    }
+
+    @Test
+    void theCommandLinePlansAppliesAndExportsAgainstARunningServer() throws IOException {
+        int n = SEQ.incrementAndGet();
+        Path file = Files.createTempDirectory("org-cli").resolve("org.yaml");
+        Files.writeString(file, orgFile(n));
+        String[] at = {"--url", server.url(), "--token", TestServer.API_TOKEN};
+        assertThat(dev.gatehouse.Gatehouse.run(concat(new String[] {"org", "plan", file.toString()}, at))).as("plan: changes to make").isEqualTo(1);
+        assertThat(dev.gatehouse.Gatehouse.run(concat(new String[] {"org", "apply", file.toString()}, at))).isZero();
+        assertThat(dev.gatehouse.Gatehouse.run(concat(new String[] {"org", "plan", file.toString()}, at))).as("plan: nothing to change").isZero();
+        Path out = file.resolveSibling("export.yaml");
+        assertThat(dev.gatehouse.Gatehouse.run(concat(new String[] {"org", "export", "--out", out.toString()}, at))).isZero();
+        assertThat(Files.readString(out)).contains("payroll-spa-" + n);
+        assertThat(dev.gatehouse.Gatehouse.run("org", "plan", file.toString(), "--url", server.url(), "--token", "00wrong")).isEqualTo(2);
+        Files.writeString(file, "colour: blue\n");
+        assertThat(dev.gatehouse.Gatehouse.run(concat(new String[] {"org", "apply", file.toString()}, at))).isEqualTo(2);
+    }
+
+    private static String[] concat(String[] a, String[] b) {
+        String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+
+    // ---- helpers ------------------------------------------------------------------------------------------------------
+
+    private static long events() {
+        return server.wiring().db.read(h -> h.createQuery("SELECT COUNT(*) FROM system_log_events").mapTo(Long.class).one());
+    }
+
+    private static List<String> shape(ApiClient client, String path, String pointer) {
+        List<String> out = new ArrayList<>();
+        client.get(path + (path.contains("?") ? "&" : "?") + "limit=200").json().forEach(n -> out.add(n.at(pointer).asText()
+                + (n.has("status") ? " " + n.get("status").asText() : "") + (n.has("scopes") ? " " + n.get("scopes") : "")
+                + (n.has("settings") ? " " + n.at("/settings/oauthClient/redirect_uris") : "")));
+        out.sort(Comparator.naturalOrder());
+        return out;
+    }
+
+    /** Everyone's profile, by login: what an org file carries of a person. */
+    private static List<String> profiles(ApiClient client) {
+        List<String> out = new ArrayList<>();
+        client.get("/api/v1/users?limit=200").json().forEach(u -> out.add(u.get("profile").toString()));
+        out.sort(Comparator.naturalOrder());
+        return out;
+    }
+
+    private static String enc(String s) {
+        return java.net.URLEncoder.encode(s, java.nio.charset.StandardCharsets.UTF_8);
+    }
+}
