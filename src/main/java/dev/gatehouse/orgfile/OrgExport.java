@@ -94,7 +94,77 @@ public final class OrgExport {
                 item.set("groups", assigned);
             }
         }
+        root.set("authorizationServers", servers());
         return root;
+    }
+
+    /** Every authorization server with its custom scopes, claims, policies and rules; people in rules by group name and login. */
+    private ArrayNode servers() {
+        java.util.Map<String, String> groupNames = new java.util.HashMap<>();
+        api.list("/api/v1/groups").forEach(g -> groupNames.put(g.path("id").asText(), g.path("profile").path("name").asText()));
+        java.util.Map<String, String> logins = new java.util.HashMap<>();
+        api.list("/api/v1/users").forEach(u -> logins.put(u.path("id").asText(), u.path("profile").path("login").asText()));
+        ArrayNode out = N.arrayNode();
+        for (JsonNode sv : api.list("/api/v1/authorizationServers")) {
+            String base = "/api/v1/authorizationServers/" + sv.path("id").asText();
+            ObjectNode item = out.addObject();
+            copy(sv, item, "name", "description", "audiences", "issuerMode");
+            ArrayNode scopes = N.arrayNode();
+            for (JsonNode sc : api.list(base + "/scopes")) {
+                if (!sc.path("system").asBoolean()) {
+                    copy(sc, scopes.addObject(), "name", "displayName", "description", "consent", "metadataPublish", "default", "optional");
+                }
+            }
+            if (!scopes.isEmpty()) {
+                item.set("scopes", scopes);
+            }
+            ArrayNode claims = N.arrayNode();
+            for (JsonNode c : api.list(base + "/claims")) {
+                if (!c.path("system").asBoolean()) {
+                    copy(c, claims.addObject(), "name", "status", "claimType", "valueType", "value", "group_filter_type", "conditions",
+                            "alwaysIncludeInToken");
+                }
+            }
+            if (!claims.isEmpty()) {
+                item.set("claims", claims);
+            }
+            ArrayNode policies = N.arrayNode();
+            for (JsonNode p : api.list(base + "/policies")) {
+                ObjectNode policy = policies.addObject();
+                copy(p, policy, "name", "description", "status", "priority", "conditions");
+                ArrayNode rules = policy.putArray("rules");
+                for (JsonNode r : api.list(base + "/policies/" + p.path("id").asText() + "/rules")) {
+                    ObjectNode rule = rules.addObject();
+                    copy(r, rule, "name", "status", "priority", "conditions", "actions");
+                    names(rule.path("conditions").path("people").path("groups"), groupNames);
+                    names(rule.path("conditions").path("people").path("users"), logins);
+                }
+            }
+            if (!policies.isEmpty()) {
+                item.set("policies", policies);
+            }
+        }
+        return out;
+    }
+
+    /** Ids in {@code holder.include} (and exclude) replaced by the names the org file uses. */
+    private static void names(JsonNode holder, java.util.Map<String, String> byId) {
+        for (String list : List.of("include", "exclude")) {
+            JsonNode ids = holder.path(list);
+            if (ids.isArray()) {
+                ArrayNode named = N.arrayNode();
+                ids.forEach(id -> named.add(byId.getOrDefault(id.asText(), id.asText())));
+                ((ObjectNode) holder).set(list, named);
+            }
+        }
+    }
+
+    private static void copy(JsonNode from, ObjectNode to, String... keys) {
+        for (String k : keys) {
+            if (from.has(k) && !from.get(k).isNull()) {
+                to.set(k, from.get(k).deepCopy());
+            }
+        }
     }
 
     /** The org file's text. */

@@ -46,7 +46,8 @@ public final class OrgFile {
         private final List<Problem> problems;
 
         Invalid(List<Problem> problems) {
-            super(problems.size() + " problem" + (problems.size() == 1 ? "" : "s") + " in the org file", null, false, false);
+            super(problems.size() + " problem" + (problems.size() == 1 ? "" : "s") + " in the org file:\n  - "
+                    + String.join("\n  - ", problems.stream().map(Problem::toString).toList()), null, false, false);
             this.problems = List.copyOf(problems);
         }
 
@@ -57,7 +58,8 @@ public final class OrgFile {
 
     /** The kinds, in the order they are applied (what an item refers to exists before it). */
     public enum Kind {
-        FEATURES("features"), GROUPS("groups"), USERS("users"), TRUSTED_ORIGINS("trustedOrigins"), APPS("apps");
+        FEATURES("features"), GROUPS("groups"), USERS("users"), TRUSTED_ORIGINS("trustedOrigins"), APPS("apps"),
+        AUTHORIZATION_SERVERS("authorizationServers");
 
         public final String key;
 
@@ -66,7 +68,13 @@ public final class OrgFile {
         }
     }
 
-    static final Set<String> TOP = Set.of("features", "groups", "users", "apps", "trustedOrigins", "prune");
+    static final Set<String> TOP = Set.of("features", "groups", "users", "apps", "trustedOrigins", "authorizationServers", "prune");
+    static final Set<String> SERVER_KEYS = Set.of("name", "description", "audiences", "issuerMode", "status", "scopes", "claims", "policies");
+    static final Set<String> SCOPE_KEYS = Set.of("name", "displayName", "description", "consent", "metadataPublish", "default", "optional");
+    static final Set<String> CLAIM_KEYS = Set.of("name", "status", "claimType", "valueType", "value", "group_filter_type", "conditions",
+            "alwaysIncludeInToken");
+    static final Set<String> POLICY_KEYS = Set.of("name", "description", "status", "priority", "conditions", "rules", "type");
+    static final Set<String> RULE_KEYS = Set.of("name", "status", "priority", "conditions", "actions", "type");
     static final Set<String> GROUP_KEYS = Set.of("profile", "groups");
     static final Set<String> USER_KEYS = Set.of("profile", "credentials", "groups", "status");
     static final Set<String> APP_KEYS = Set.of("name", "label", "signOnMode", "status", "credentials", "settings", "groups",
@@ -228,7 +236,7 @@ public final class OrgFile {
         if (root.has("prune") && !root.get("prune").isBoolean()) {
             problems.add(problem("/prune", "prune must be true or false"));
         }
-        for (String list : List.of("features", "groups", "users", "apps", "trustedOrigins")) {
+        for (String list : List.of("features", "groups", "users", "apps", "trustedOrigins", "authorizationServers")) {
             if (root.has(list) && !root.get(list).isArray()) {
                 problems.add(problem("/" + list, list + " must be a list"));
             }
@@ -252,6 +260,44 @@ public final class OrgFile {
         items("users", USER_KEYS, OrgFile::userKey, "profile.login", problems);
         items("apps", APP_KEYS, OrgFile::appKey, "credentials.oauthClient.client_id or label", problems);
         items("trustedOrigins", ORIGIN_KEYS, OrgFile::originKey, "origin", problems);
+        items("authorizationServers", SERVER_KEYS, s -> s.path("name").asText(""), "name", problems);
+        Set<String> users = new LinkedHashSet<>();
+        root.path("users").forEach(x -> users.add(userKey(x).toLowerCase(java.util.Locale.ROOT)));
+        int si = 0;
+        for (JsonNode server : root.path("authorizationServers")) {
+            String at = "/authorizationServers/" + si++;
+            if (!server.isObject()) {
+                continue;
+            }
+            nested(server, at, "scopes", SCOPE_KEYS, problems);
+            nested(server, at, "claims", CLAIM_KEYS, problems);
+            nested(server, at, "policies", POLICY_KEYS, problems);
+            int pi = 0;
+            for (JsonNode policy : server.path("policies")) {
+                String pat = at + "/policies/" + pi++;
+                if (policy.isObject()) {
+                    nested(policy, pat, "rules", RULE_KEYS, problems);
+                    int ri = 0;
+                    for (JsonNode rule : policy.path("rules")) {
+                        String rat = pat + "/rules/" + ri++;
+                        int gi = 0;
+                        for (JsonNode g : rule.path("conditions").path("people").path("groups").path("include")) {
+                            String gat = rat + "/conditions/people/groups/include/" + gi++;
+                            if (!g.isTextual() || !g.asText().equals("EVERYONE") && !groups.contains(g.asText())) {
+                                problems.add(problem(gat, "no group named '" + g.asText() + "' in this file (or EVERYONE)"));
+                            }
+                        }
+                        int ui = 0;
+                        for (JsonNode u : rule.path("conditions").path("people").path("users").path("include")) {
+                            String uat = rat + "/conditions/people/users/include/" + ui++;
+                            if (!users.contains(u.asText().toLowerCase(java.util.Locale.ROOT))) {
+                                problems.add(problem(uat, "no user with login '" + u.asText() + "' in this file"));
+                            }
+                        }
+                    }
+                }
+            }
+        }
         for (String list : List.of("users", "apps")) {
             int n = 0;
             for (JsonNode item : root.path(list)) {
@@ -296,6 +342,39 @@ public final class OrgFile {
             if (app.path("credentials").path("oauthClient").has("client_secret")) {
                 problems.add(problem(at + "/credentials/oauthClient/client_secret",
                         "Gatehouse generates client secrets; leave client_secret out (export never writes one)"));
+            }
+        }
+    }
+
+    /** Checks a server's (or policy's) nested list: objects with known keys and unique names. */
+    private void nested(JsonNode parent, String at, String list, Set<String> known, List<Problem> problems) {
+        if (!parent.has(list)) {
+            return;
+        }
+        if (!parent.get(list).isArray()) {
+            problems.add(problem(at + "/" + list, list + " must be a list"));
+            return;
+        }
+        Map<String, String> seen = new LinkedHashMap<>();
+        int i = 0;
+        for (JsonNode item : parent.get(list)) {
+            String iat = at + "/" + list + "/" + i++;
+            if (!item.isObject()) {
+                problems.add(problem(iat, "each item of " + list + " must be a mapping"));
+                continue;
+            }
+            item.fieldNames().forEachRemaining(k -> {
+                if (!known.contains(k)) {
+                    problems.add(problem(iat + "/" + k, "unknown key '" + k + "' (known: " + String.join(", ", new java.util.TreeSet<>(known)) + ")"));
+                }
+            });
+            String name = item.path("name").asText("") + (list.equals("claims") ? " " + item.path("claimType").asText("RESOURCE") : "");
+            if (item.path("name").asText("").isEmpty()) {
+                problems.add(problem(iat, "needs name, which names it"));
+            } else if (seen.containsKey(name)) {
+                problems.add(problem(iat, "the same name as " + seen.get(name) + " ('" + item.path("name").asText() + "')"));
+            } else {
+                seen.put(name, iat);
             }
         }
     }

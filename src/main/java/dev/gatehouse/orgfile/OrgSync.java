@@ -72,6 +72,7 @@ public final class OrgSync {
         planUsers(file, changes, steps, groupIds);
         planOrigins(file, changes, steps);
         planApps(file, changes, steps, groupIds);
+        planServers(file, changes, steps, groupIds);
         return new Plan(List.copyOf(changes), List.copyOf(problems), List.copyOf(steps));
     }
 
@@ -343,6 +344,153 @@ public final class OrgSync {
                     });
                 }
             }
+        }
+    }
+
+    // ---- authorization servers, their scopes, claims, policies and rules -----------------------------------------------
+
+    private static final List<String> SERVER_READ_ONLY = List.of("id", "created", "lastUpdated", "_links", "issuer", "credentials",
+            "scopes", "claims", "policies", "status");
+
+    private void planServers(OrgFile file, List<Change> changes, List<Runnable> steps, Map<String, String> groupIds) {
+        List<JsonNode> current = api.list("/api/v1/authorizationServers");
+        List<String> kept = new ArrayList<>();
+        Map<String, String> userIds = new HashMap<>();
+        boolean rulesNameUsers = file.items(Kind.AUTHORIZATION_SERVERS).stream().anyMatch(sv -> sv.path("policies").findValues("users").size() > 0);
+        if (rulesNameUsers) {
+            api.list("/api/v1/users").forEach(u -> userIds.put(OrgFile.userKey(u).toLowerCase(Locale.ROOT), u.path("id").asText()));
+        }
+        for (ObjectNode sv : file.items(Kind.AUTHORIZATION_SERVERS)) {
+            String name = sv.path("name").asText();
+            Optional<JsonNode> found = current.stream().filter(c -> c.path("name").asText().equals(name)).findFirst();
+            ObjectNode body = sv.deepCopy();
+            SERVER_READ_ONLY.forEach(body::remove);
+            String[] id = {found.map(f -> f.path("id").asText()).orElse(null)};
+            if (found.isEmpty()) {
+                changes.add(new Change(Kind.AUTHORIZATION_SERVERS, name, Action.CREATE, List.of()));
+                steps.add(() -> id[0] = api.post("/api/v1/authorizationServers", body).path("id").asText());
+            } else {
+                kept.add(id[0]);
+                List<String> differ = differences(body, found.get(), "");
+                changes.add(new Change(Kind.AUTHORIZATION_SERVERS, name, differ.isEmpty() ? Action.NOTHING : Action.UPDATE, differ));
+                if (!differ.isEmpty()) {
+                    ObjectNode merged = (ObjectNode) overlay(found.get().deepCopy(), body);
+                    SERVER_READ_ONLY.forEach(merged::remove);
+                    steps.add(() -> api.put("/api/v1/authorizationServers/" + id[0], merged));
+                }
+            }
+            String at = name + " ›";
+            children(file, at + " scope", () -> "/api/v1/authorizationServers/" + id[0] + "/scopes", id[0] == null ? List.of()
+                    : api.list("/api/v1/authorizationServers/" + id[0] + "/scopes").stream().filter(x -> !x.path("system").asBoolean()).toList(),
+                    items(sv, "scopes"), x -> x.path("name").asText(), x -> x, changes, steps);
+            children(file, at + " claim", () -> "/api/v1/authorizationServers/" + id[0] + "/claims", id[0] == null ? List.of()
+                    : api.list("/api/v1/authorizationServers/" + id[0] + "/claims"),
+                    items(sv, "claims"), x -> x.path("name").asText() + " (" + x.path("claimType").asText("RESOURCE") + ")", x -> x, changes, steps);
+            // Policies, then each policy's rules (group names and logins in a rule's people become ids).
+            List<JsonNode> policies = id[0] == null ? List.of() : api.list("/api/v1/authorizationServers/" + id[0] + "/policies");
+            List<ObjectNode> wantedPolicies = items(sv, "policies");
+            List<ObjectNode> policyBodies = new ArrayList<>();
+            for (ObjectNode p : wantedPolicies) {
+                ObjectNode b = p.deepCopy();
+                b.remove("rules");
+                policyBodies.add(b);
+            }
+            Map<String, String> policyIds = new HashMap<>();
+            policies.forEach(p -> policyIds.put(p.path("name").asText(), p.path("id").asText()));
+            children(file, at + " policy", () -> "/api/v1/authorizationServers/" + id[0] + "/policies", policies, policyBodies,
+                    x -> x.path("name").asText(), x -> x, changes, steps, created -> policyIds.put(created.path("name").asText(), created.path("id").asText()));
+            for (ObjectNode p : wantedPolicies) {
+                String policyName = p.path("name").asText();
+                String existing = policyIds.get(policyName);
+                List<JsonNode> rules = existing == null ? List.of()
+                        : api.list("/api/v1/authorizationServers/" + id[0] + "/policies/" + existing + "/rules");
+                children(file, at + " " + policyName + " › rule", () -> "/api/v1/authorizationServers/" + id[0] + "/policies/"
+                                + policyIds.get(policyName) + "/rules", rules, items(p, "rules"), x -> x.path("name").asText(),
+                        x -> people(x, groupIds, userIds), changes, steps);
+            }
+        }
+        if (file.prune()) {
+            for (JsonNode c : current) {
+                if (!kept.contains(c.path("id").asText()) && !"default".equals(c.path("name").asText())) {
+                    changes.add(new Change(Kind.AUTHORIZATION_SERVERS, c.path("name").asText(), Action.DELETE, List.of()));
+                    String sid = c.path("id").asText();
+                    steps.add(() -> {
+                        if ("ACTIVE".equals(c.path("status").asText())) {
+                            api.post("/api/v1/authorizationServers/" + sid + "/lifecycle/deactivate", N.objectNode());
+                        }
+                        api.delete("/api/v1/authorizationServers/" + sid);
+                    });
+                }
+            }
+        }
+    }
+
+    private static List<ObjectNode> items(JsonNode parent, String list) {
+        List<ObjectNode> out = new ArrayList<>();
+        parent.path(list).forEach(n -> out.add((ObjectNode) n));
+        return out;
+    }
+
+    /** A rule with the group names and logins of its people made ids, as the API takes them (EVERYONE stays). */
+    private static JsonNode people(JsonNode rule, Map<String, String> groupIds, Map<String, String> userIds) {
+        ObjectNode out = rule.deepCopy();
+        JsonNode groups = out.path("conditions").path("people").path("groups").path("include");
+        if (groups.isArray()) {
+            ArrayNode ids = N.arrayNode();
+            groups.forEach(g -> ids.add("EVERYONE".equals(g.asText()) ? "EVERYONE" : groupIds.getOrDefault(g.asText(), g.asText())));
+            ((ObjectNode) out.path("conditions").path("people").path("groups")).set("include", ids);
+        }
+        JsonNode users = out.path("conditions").path("people").path("users").path("include");
+        if (users.isArray()) {
+            ArrayNode ids = N.arrayNode();
+            users.forEach(u -> ids.add(userIds.getOrDefault(u.asText().toLowerCase(Locale.ROOT), u.asText())));
+            ((ObjectNode) out.path("conditions").path("people").path("users")).set("include", ids);
+        }
+        return out;
+    }
+
+    private void children(OrgFile file, String label, java.util.function.Supplier<String> path, List<JsonNode> current, List<ObjectNode> wanted,
+                          java.util.function.Function<JsonNode, String> key, java.util.function.Function<JsonNode, JsonNode> translate,
+                          List<Change> changes, List<Runnable> steps) {
+        children(file, label, path, current, wanted, key, translate, changes, steps, created -> { });
+    }
+
+    /**
+     * One list under a server (its scopes, claims, policies, a policy's rules): create what is missing, update (PUT, the
+     * current JSON with the file's fields over it) what differs, and under prune delete the rest. {@code path} is read
+     * when the step runs: the server or policy may be created by an earlier step.
+     */
+    private void children(OrgFile file, String label, java.util.function.Supplier<String> path, List<JsonNode> current, List<ObjectNode> wanted,
+                          java.util.function.Function<JsonNode, String> key, java.util.function.Function<JsonNode, JsonNode> translate,
+                          List<Change> changes, List<Runnable> steps, java.util.function.Consumer<JsonNode> onCreate) {
+        Map<String, JsonNode> byKey = new LinkedHashMap<>();
+        current.forEach(c -> byKey.put(key.apply(c), c));
+        List<String> named = new ArrayList<>();
+        for (ObjectNode w : wanted) {
+            String k = key.apply(w);
+            named.add(k);
+            JsonNode have = byKey.get(k);
+            if (have == null) {
+                changes.add(new Change(Kind.AUTHORIZATION_SERVERS, label + " " + k, Action.CREATE, List.of()));
+                steps.add(() -> onCreate.accept(api.post(path.get(), translate.apply(w))));
+                continue;
+            }
+            JsonNode body = translate.apply(w);
+            List<String> differ = differences(body, have, "");
+            changes.add(new Change(Kind.AUTHORIZATION_SERVERS, label + " " + k, differ.isEmpty() ? Action.NOTHING : Action.UPDATE, differ));
+            if (!differ.isEmpty()) {
+                ObjectNode merged = (ObjectNode) overlay(have.deepCopy(), body);
+                List.of("_links", "created", "lastUpdated").forEach(merged::remove);
+                steps.add(() -> api.put(path.get() + "/" + have.path("id").asText(), merged));
+            }
+        }
+        if (file.prune()) {
+            byKey.forEach((k, c) -> {
+                if (!named.contains(k)) {
+                    changes.add(new Change(Kind.AUTHORIZATION_SERVERS, label + " " + k, Action.DELETE, List.of()));
+                    steps.add(() -> api.delete(path.get() + "/" + c.path("id").asText()));
+                }
+            });
         }
     }
 

@@ -88,6 +88,24 @@ class OrgFileHttpTest {
                         grant_types: [authorization_code, refresh_token]
                         response_types: [code]
                     groups: [Payroll %1$d]
+                authorizationServers:
+                  - name: Payroll API %1$d
+                    description: The payroll API
+                    audiences: [api://payroll-%1$d]
+                    scopes:
+                      - {name: payroll.read, description: Read payslips, consent: IMPLICIT}
+                    claims:
+                      - {name: team, claimType: RESOURCE, valueType: EXPRESSION, value: '"payroll"', status: ACTIVE, conditions: {scopes: []}}
+                    policies:
+                      - name: Payroll SPA
+                        description: The SPA may read payslips
+                        conditions: {clients: {include: [payroll-spa-%1$d]}}
+                        rules:
+                          - name: Payroll team
+                            conditions:
+                              people: {groups: {include: [Payroll %1$d]}}
+                              grantTypes: {include: [authorization_code, refresh_token]}
+                              scopes: {include: [openid, payroll.read]}
                 """.formatted(n, 42000 + n);
     }
 
@@ -119,6 +137,13 @@ class OrgFileHttpTest {
         JsonNode app = api.get("/api/v1/apps?q=" + enc("Payroll SPA " + n)).json().get(0);
         assertThat(app.at("/credentials/oauthClient/client_id").asText()).isEqualTo("payroll-spa-" + n);
         assertThat(api.get("/api/v1/apps/" + app.get("id").asText() + "/groups").json()).hasSize(1);
+        JsonNode payroll = api.get("/api/v1/authorizationServers?q=" + enc("Payroll API " + n)).json().get(0);
+        String serverPath = "/api/v1/authorizationServers/" + payroll.get("id").asText();
+        assertThat(api.get(serverPath + "/scopes").json().toString()).contains("payroll.read");
+        JsonNode policy = api.get(serverPath + "/policies").json().get(0);
+        JsonNode rule = api.get(serverPath + "/policies/" + policy.get("id").asText() + "/rules").json().get(0);
+        String payrollGroup = api.get("/api/v1/groups?q=" + enc("Payroll " + n)).json().get(0).get("id").asText();
+        assertThat(rule.at("/conditions/people/groups/include").toString()).as("group names become ids").contains(payrollGroup);
         String grace = api.get("/api/v1/users/" + enc("grace" + n + "@example.com")).json().get("id").asText();
         assertThat(api.get("/api/v1/users/" + grace + "/groups").json().toString()).contains("Payroll " + n).contains("Auditors " + n);
     }
@@ -131,15 +156,17 @@ class OrgFileHttpTest {
                 .replace("lastName: Hopper", "lastName: Hopper-Murray")
                 .replace("redirect_uris: [http://localhost:" + (42000 + n) + "/login/callback]",
                         "redirect_uris: [http://localhost:" + (42000 + n) + "/login/callback, http://localhost:" + (42000 + n) + "/cb2]")
-                + "  - name: oidc_client\n    label: Extra " + n + "\n    signOnMode: OPENID_CONNECT\n"
-                + "    settings: {oauthClient: {application_type: service, grant_types: [client_credentials]}}\n";
+                .replace("authorizationServers:\n", "  - name: oidc_client\n    label: Extra " + n + "\n    signOnMode: OPENID_CONNECT\n"
+                        + "    settings: {oauthClient: {application_type: service, grant_types: [client_credentials]}}\nauthorizationServers:\n")
+                .replace("description: Read payslips", "description: Read the payslips");
         OrgSync.Plan plan = sync(server).plan(OrgFile.parse("org.yaml", changed));
         List<String> lines = plan.changes().stream().map(OrgSync.Change::toString).toList();
         assertThat(lines).contains("groups Payroll " + n + ": update profile.description",
                 "users grace" + n + "@example.com: update profile.lastName",
                 "apps payroll-spa-" + n + ": update settings.oauthClient.redirect_uris",
                 "apps Extra " + n + ": create",
-                "users ada" + n + "@example.com: nothing to change");
+                "users ada" + n + "@example.com: nothing to change",
+                "authorizationServers Payroll API " + n + " › scope payroll.read: update description");
         sync(server).apply(plan);
         assertThat(api.get("/api/v1/users/" + enc("grace" + n + "@example.com")).json().at("/profile/lastName").asText()).isEqualTo("Hopper-Murray");
 
