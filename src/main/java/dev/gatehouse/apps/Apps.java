@@ -114,11 +114,27 @@ public final class Apps {
      * {@code token_endpoint_auth_method} needs one; {@code implicitAssignment: true} also assigns Everyone.
      */
     public Created create(EventContext ctx, AppRequest request, boolean activate) {
+        return create(ctx, request, activate, Optional.empty());
+    }
+
+    /**
+     * The same, with the client secret chosen by the caller ({@code chosen}, Okta's {@code client_secret} on creation: 14 to
+     * 100 printable ASCII characters, for an app whose authentication method uses one); empty: generated.
+     */
+    public Created create(EventContext ctx, AppRequest request, boolean activate, Optional<String> chosen) {
         AppRules.Accepted accepted = AppRules.check(request, null);
         requireFeatureForSpaRefresh(accepted, null);
+        if (chosen.isPresent()) {
+            if (!accepted.settings().hasClientSecret()) {
+                throw ApiError.validation("client_secret", "This app is a public client (token_endpoint_auth_method 'none'): it has no client secret");
+            }
+            if (!chosen.get().matches("[\\x21-\\x7E]{14,100}")) {
+                throw ApiError.validation("client_secret", "A client secret has 14 to 100 printable ASCII characters, without spaces");
+            }
+        }
         Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
         String id = ids.next(Ids.APP);
-        String secret = accepted.settings().hasClientSecret() ? ids.base62(SECRET_LENGTH) : null;
+        String secret = accepted.settings().hasClientSecret() ? chosen.orElseGet(() -> ids.base62(SECRET_LENGTH)) : null;
         App.ClientSecret stored = secret == null ? null : new App.ClientSecret(ids.next(SECRET_ID_PREFIX), Hashes.sha256(secret), now);
         App app = new App(id, accepted.clientId() == null ? id : accepted.clientId(), accepted.label(),
                 activate ? App.Status.ACTIVE : App.Status.INACTIVE, accepted.settings(), false, stored, now, now);

@@ -34,11 +34,9 @@ public final class AppsApi {
     public void create(Context ctx) {
         boolean activate = bool(ctx, "activate", true);
         AppRequestJson.Read read = AppRequestJson.read(ApiRequests.object(ctx));
-        if (read.clientSecret() != null) {
-            throw ApiError.validation("client_secret", "Gatehouse generates client secrets: leave client_secret out and keep "
-                    + "the one in the response");
-        }
-        Apps.Created created = apps.create(ApiRequests.event(ctx), read.request(), activate);
+        // As Okta's spec: a client_secret of 14 to 100 characters may be given on creation (an org file's fixed secret for a dev
+        // org, issue #22); otherwise one is generated. Only its hash is kept, as for a generated one.
+        Apps.Created created = apps.create(ApiRequests.event(ctx), read.request(), activate, Optional.ofNullable(read.clientSecret()));
         ctx.json(json.app(created.app(), created.clientSecret()));
     }
 

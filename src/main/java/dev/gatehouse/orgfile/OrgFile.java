@@ -339,9 +339,10 @@ public final class OrgFile {
         int a = 0;
         for (JsonNode app : root.path("apps")) {
             String at = "/apps/" + a++;
-            if (app.path("credentials").path("oauthClient").has("client_secret")) {
+            JsonNode secret = app.path("credentials").path("oauthClient").path("client_secret");
+            if (!secret.isMissingNode() && (!secret.isTextual() || !secret.asText().matches("[\\x21-\\x7E]{14,100}"))) {
                 problems.add(problem(at + "/credentials/oauthClient/client_secret",
-                        "Gatehouse generates client secrets; leave client_secret out (export never writes one)"));
+                        "a fixed client secret has 14 to 100 printable ASCII characters, without spaces"));
             }
         }
     }

@@ -25,7 +25,8 @@ import java.util.Optional;
  * System Log event) at a time. Applying the same file again finds nothing to change.
  *
  * <p>What is compared: the fields the file gives, at the same paths of the API's JSON (fields the file leaves out are left
- * as they are); a user's password only on creation (it is the first password: applying the file again never resets it);
+ * as they are); a user's password and an app's fixed client secret only on creation (the first ones: applying the file
+ * again never resets them, and neither can be read back);
  * users' group memberships and apps' group assignments as listed (others stay unless pruned).
  */
 public final class OrgSync {
@@ -319,7 +320,11 @@ public final class OrgSync {
             }
             changes.add(new Change(Kind.APPS, shown, differ.isEmpty() ? Action.NOTHING : Action.UPDATE, differ));
             if (differ.stream().anyMatch(f -> !f.equals("status") && !f.equals("groups"))) {
-                ObjectNode merged = (ObjectNode) overlay(have.deepCopy(), body);
+                ObjectNode changed = body.deepCopy();
+                if (changed.path("credentials").path("oauthClient").isObject()) {
+                    ((ObjectNode) changed.path("credentials").path("oauthClient")).remove("client_secret");
+                }
+                ObjectNode merged = (ObjectNode) overlay(have.deepCopy(), changed);
                 APP_READ_ONLY.forEach(merged::remove);
                 steps.add(() -> api.put("/api/v1/apps/" + id, merged));
             }
@@ -504,7 +509,9 @@ public final class OrgSync {
             while (it.hasNext()) {
                 Map.Entry<String, JsonNode> e = it.next();
                 String path = prefix.isEmpty() ? e.getKey() : prefix + "." + e.getKey();
-                if (e.getKey().equals("groups") && prefix.isEmpty() || path.equals("credentials.password")) {
+                // Set on creation only: a password is the first one, a fixed client secret the app's first (neither is readable).
+                if (e.getKey().equals("groups") && prefix.isEmpty() || path.equals("credentials.password")
+                        || path.equals("credentials.oauthClient.client_secret")) {
                     continue;
                 }
                 JsonNode h = have.path(e.getKey());

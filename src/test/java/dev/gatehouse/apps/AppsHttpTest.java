@@ -172,7 +172,7 @@ class AppsHttpTest {
             /credentials/oauthClient/autoKeyRotation | false | autoKeyRotation: Gatehouse rotates keys automatically
             /credentials/oauthClient/client_id | "ab" | client_id: 'ab' is not allowed: use 6 to 100 letters
             /credentials/oauthClient/client_id | "ALL_CLIENTS" | client_id: 'ALL_CLIENTS' is not allowed
-            /credentials/oauthClient/client_secret | "my-own-secret-value" | client_secret: Gatehouse generates client secrets
+            /credentials/oauthClient/client_secret | "my-own-secret-value" | client_secret: This app is a public client (token_endpoint_auth_method 'none'): it has no client secret
             /settings/oauthClient/grant_types | ["authorization_code","client_credentials"] | grant_types: 'client_credentials' is not allowed for a single-page app (browser). Allowed: [authorization_code, refresh_token, implicit]
             /settings/oauthClient/grant_types | ["authorization_code","password"] | grant_types: 'password' is not allowed for a single-page app (browser).
             /settings/oauthClient/grant_types | ["authorization_code","urn:ietf:params:oauth:grant-type:device_code"] | grant_types: 'urn:ietf:params:oauth:grant-type:device_code' is not allowed

@@ -88,6 +88,13 @@ class OrgFileHttpTest {
                         grant_types: [authorization_code, refresh_token]
                         response_types: [code]
                     groups: [Payroll %1$d]
+                  - name: oidc_client
+                    label: Payroll batch %1$d
+                    signOnMode: OPENID_CONNECT
+                    credentials:
+                      oauthClient: {client_id: payroll-batch-%1$d, client_secret: dev-only-secret-%1$d-abcdef, token_endpoint_auth_method: client_secret_basic}
+                    settings:
+                      oauthClient: {application_type: service, grant_types: [client_credentials], response_types: [token]}
                 authorizationServers:
                   - name: Payroll API %1$d
                     description: The payroll API
@@ -99,8 +106,12 @@ class OrgFileHttpTest {
                     policies:
                       - name: Payroll SPA
                         description: The SPA may read payslips
-                        conditions: {clients: {include: [payroll-spa-%1$d]}}
+                        conditions: {clients: {include: [payroll-spa-%1$d, payroll-batch-%1$d]}}
                         rules:
+                          - name: Batch jobs
+                            conditions:
+                              grantTypes: {include: [client_credentials]}
+                              scopes: {include: [payroll.read]}
                           - name: Payroll team
                             conditions:
                               people: {groups: {include: [Payroll %1$d]}}
@@ -141,9 +152,20 @@ class OrgFileHttpTest {
         String serverPath = "/api/v1/authorizationServers/" + payroll.get("id").asText();
         assertThat(api.get(serverPath + "/scopes").json().toString()).contains("payroll.read");
         JsonNode policy = api.get(serverPath + "/policies").json().get(0);
-        JsonNode rule = api.get(serverPath + "/policies/" + policy.get("id").asText() + "/rules").json().get(0);
+        JsonNode rule = null;
+        for (JsonNode r : api.get(serverPath + "/policies/" + policy.get("id").asText() + "/rules").json()) {
+            if (r.get("name").asText().equals("Payroll team")) {
+                rule = r;
+            }
+        }
+        assertThat(rule).isNotNull();
         String payrollGroup = api.get("/api/v1/groups?q=" + enc("Payroll " + n)).json().get(0).get("id").asText();
         assertThat(rule.at("/conditions/people/groups/include").toString()).as("group names become ids").contains(payrollGroup);
+        // The fixed client secret of the dev org's service app works at the token endpoint of the file's server.
+        Http.Response cc = server.http().send("POST", "/oauth2/" + payroll.get("id").asText() + "/v1/token",
+                "grant_type=client_credentials&scope=payroll.read", "Content-Type", "application/x-www-form-urlencoded", "Authorization",
+                "Basic " + java.util.Base64.getEncoder().encodeToString(("payroll-batch-" + n + ":dev-only-secret-" + n + "-abcdef").getBytes()));
+        assertThat(cc.status()).as(cc.body()).isEqualTo(200);
         String grace = api.get("/api/v1/users/" + enc("grace" + n + "@example.com")).json().get("id").asText();
         assertThat(api.get("/api/v1/users/" + grace + "/groups").json().toString()).contains("Payroll " + n).contains("Auditors " + n);
     }
@@ -216,7 +238,7 @@ class OrgFileHttpTest {
                   - profile: {firstName: NoLogin}
                 apps:
                   - label: Secretive
-                    credentials: {oauthClient: {client_secret: hunter2hunter2hunter2}}
+                    credentials: {oauthClient: {client_secret: too short}}
                 trustedOrigins: not-a-list
                 """;
         String rows = api.get("/api/v1/groups").body();
@@ -227,7 +249,7 @@ class OrgFileHttpTest {
                     .anyMatch(p -> p.startsWith("bad.yaml:8: /users/0/groups/0: no group named 'Nobody'"))
                     .anyMatch(p -> p.startsWith("bad.yaml:9: /users/0/shoeSize: unknown key"))
                     .anyMatch(p -> p.startsWith("bad.yaml:10: /users/1: needs profile.login"))
-                    .anyMatch(p -> p.contains("/apps/0/credentials/oauthClient/client_secret: Gatehouse generates client secrets"))
+                    .anyMatch(p -> p.contains("/apps/0/credentials/oauthClient/client_secret: a fixed client secret has 14 to 100"))
                     .anyMatch(p -> p.startsWith("bad.yaml:14: /trustedOrigins: trustedOrigins must be a list"));
         });
         assertThat(api.get("/api/v1/groups").body()).isEqualTo(rows);
