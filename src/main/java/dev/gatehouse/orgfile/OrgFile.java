@@ -75,7 +75,7 @@ public final class OrgFile {
             "alwaysIncludeInToken");
     static final Set<String> POLICY_KEYS = Set.of("name", "description", "status", "priority", "conditions", "rules", "type");
     static final Set<String> RULE_KEYS = Set.of("name", "status", "priority", "conditions", "actions", "type");
-    static final Set<String> GROUP_KEYS = Set.of("profile", "groups");
+    static final Set<String> GROUP_KEYS = Set.of("profile");
     static final Set<String> USER_KEYS = Set.of("profile", "credentials", "groups", "status");
     static final Set<String> APP_KEYS = Set.of("name", "label", "signOnMode", "status", "credentials", "settings", "groups",
             "accessibility", "visibility", "profile");
@@ -252,11 +252,6 @@ public final class OrgFile {
             }
         }
         Set<String> groups = items("groups", GROUP_KEYS, OrgFile::groupKey, "profile.name", problems);
-        for (JsonNode g : root.path("groups")) {
-            if (g.isObject() && g.has("groups")) {
-                problems.add(problem("/groups", "a group has no groups of its own"));
-            }
-        }
         items("users", USER_KEYS, OrgFile::userKey, "profile.login", problems);
         items("apps", APP_KEYS, OrgFile::appKey, "credentials.oauthClient.client_id or label", problems);
         items("trustedOrigins", ORIGIN_KEYS, OrgFile::originKey, "origin", problems);
