@@ -74,6 +74,9 @@ public final class PasswordHasher {
         if (phc == null || password == null) {
             return false;
         }
+        if (phc.startsWith(ImportedHash.PREFIX)) {   // imported from another store (issue #22), until the first sign-in
+            return ImportedHash.fromStored(phc).map(h -> h.verify(password)).orElse(false);
+        }
         Matcher m = PHC.matcher(phc);
         if (!m.matches()) {
             return false;
@@ -85,6 +88,9 @@ public final class PasswordHasher {
 
     /** True when the hash was made with other parameters than the configured ones. */
     public boolean needsRehash(String phc) {
+        if (phc != null && phc.startsWith(ImportedHash.PREFIX)) {
+            return true;
+        }
         Matcher m = PHC.matcher(phc == null ? "" : phc);
         return !m.matches() || !new Params(Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)), Integer.parseInt(m.group(3))).equals(params);
     }

@@ -40,10 +40,15 @@ public final class Users {
     private static final Pattern USER_ID = Pattern.compile("00u[A-Za-z0-9]{17}");
 
     /** A user to create: profile attributes by Okta name, an optional password, and groups to join. */
-    public record NewUser(Map<String, String> profile, String password, boolean activate, List<String> groupIds) {
+    /** {@code importedHash}: a hash from another store ({@link ImportedHash}), in place of {@code password}; usually null. */
+    public record NewUser(Map<String, String> profile, String password, boolean activate, List<String> groupIds, ImportedHash importedHash) {
         public NewUser {
             profile = profile == null ? Map.of() : profile;
             groupIds = groupIds == null ? List.of() : groupIds;
+        }
+
+        public NewUser(Map<String, String> profile, String password, boolean activate, List<String> groupIds) {
+            this(profile, password, activate, groupIds, null);
         }
     }
 
@@ -163,7 +168,9 @@ public final class Users {
      */
     User create(EventContext ctx, NewUser request, java.util.function.BiConsumer<org.jdbi.v3.core.Handle, User> alsoInTx) {
         User.Profile profile = validate(request.profile(), request.password());
-        String hash = request.password() == null ? null : hasher.hash(request.password());
+        // An imported hash is kept as given (Okta checks no password policy on it either) until the first sign-in rehashes it.
+        String hash = request.importedHash() != null ? request.importedHash().stored()
+                : request.password() == null ? null : hasher.hash(request.password());
         Instant now = clock.instant();
         User.Status status = !request.activate() ? User.Status.STAGED : hash == null ? User.Status.PROVISIONED : User.Status.ACTIVE;
         Instant activated = request.activate() ? now : null;

@@ -42,10 +42,20 @@ public final class UsersApi {
         List<ApiError.Cause> causes = new ArrayList<>();
         Map<String, String> profile = attributes(body.get("profile"), causes);
         String password = password(body, causes);
+        // Okta's credentials.password.hash (issue #22): a hash imported from another store, in place of a value.
+        JsonNode hashNode = body.path("credentials").path("password").path("hash");
+        ImportedHash imported = null;
+        if (!hashNode.isMissingNode() && !hashNode.isNull()) {
+            if (password != null) {
+                causes.add(new ApiError.Cause("password", "Give the password's value or its hash, not both"));
+            } else {
+                imported = ImportedHash.read(hashNode, causes).orElse(null);
+            }
+        }
         List<String> groupIds = strings(body.get("groupIds"), "groupIds", causes);
         failOn(causes);
-        Users.NewUser request = new Users.NewUser(profile, password, activate, groupIds);
-        User user = activate && password == null ? activations.create(ApiRequests.event(ctx), request)
+        Users.NewUser request = new Users.NewUser(profile, password, activate, groupIds, imported);
+        User user = activate && password == null && imported == null ? activations.create(ApiRequests.event(ctx), request)
                 : users.create(ApiRequests.event(ctx), request);
         ctx.json(json.user(user));
     }

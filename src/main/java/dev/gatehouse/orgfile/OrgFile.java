@@ -320,8 +320,8 @@ public final class OrgFile {
         for (JsonNode user : root.path("users")) {
             String at = "/users/" + u++;
             JsonNode password = user.path("credentials").path("password");
-            if (password.has("hash")) {
-                problems.add(problem(at + "/credentials/password/hash", "importing a password hash is not supported yet: give the password's value"));
+            if (password.has("hash") && password.has("value")) {
+                problems.add(problem(at + "/credentials/password", "give the password's value or its hash, not both"));
             }
             if (user.path("credentials").isObject()) {
                 user.path("credentials").fieldNames().forEachRemaining(k -> {

@@ -70,6 +70,8 @@ class OrgFileHttpTest {
                     credentials:
                       password: {value: Another-Long-Secret-%1$d}
                     groups: [Payroll %1$d, Auditors %1$d]
+                  - profile: {firstName: Imported, lastName: Person, email: imported%1$d@example.com, login: imported%1$d@example.com}
+                    credentials: {password: {hash: {algorithm: SHA-256, value: '%3$s'}}}
                 trustedOrigins:
                   - name: Payroll SPA %1$d
                     origin: http://localhost:%2$d
@@ -117,7 +119,16 @@ class OrgFileHttpTest {
                               people: {groups: {include: [Payroll %1$d]}}
                               grantTypes: {include: [authorization_code, refresh_token]}
                               scopes: {include: [openid, payroll.read]}
-                """.formatted(n, 42000 + n);
+                """.formatted(n, 42000 + n, sha256("Imported-Secret-" + n));
+    }
+
+    private static String sha256(String password) {
+        try {
+            return java.util.Base64.getEncoder().encodeToString(java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(password.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static OrgSync sync(TestServer s) {
@@ -145,6 +156,8 @@ class OrgFileHttpTest {
 
         assertThat(server.browser().signIn("ada" + n + "@example.com", "Correct-Horse-Battery-" + n, "/").status()).isEqualTo(303);
         assertThat(server.browser().signIn("grace" + n + "@example.com", "Another-Long-Secret-" + n, "/").status()).isEqualTo(303);
+        assertThat(server.browser().signIn("imported" + n + "@example.com", "Imported-Secret-" + n, "/").status())
+                .as("a password hash imported from another store").isEqualTo(303);
         JsonNode app = api.get("/api/v1/apps?q=" + enc("Payroll SPA " + n)).json().get(0);
         assertThat(app.at("/credentials/oauthClient/client_id").asText()).isEqualTo("payroll-spa-" + n);
         assertThat(api.get("/api/v1/apps/" + app.get("id").asText() + "/groups").json()).hasSize(1);

@@ -7,6 +7,10 @@ public final class Sql {
     private Sql() {
     }
 
+    public static String string(Database db, String sql) {
+        return db.read(h -> h.createQuery(sql).mapTo(String.class).one());
+    }
+
     public static long count(Database db, String sql) {
         Long n = db.read(h -> h.createQuery(sql).mapTo(Long.class).one());
         return n;
