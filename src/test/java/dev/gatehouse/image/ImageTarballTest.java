@@ -3,9 +3,12 @@ package dev.gatehouse.image;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.gatehouse.image.ImageTarball.Layer;
 import dev.gatehouse.image.ImageTarball.TarEntry;
+import dev.gatehouse.support.TestDatabase;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -91,8 +94,10 @@ class ImageTarballTest {
 
         Map<String, TarEntry> files = new LinkedHashMap<>();
         layers.forEach(l -> l.entries().forEach(e -> files.put(e.name(), e)));
+        boolean amd64 = image.config.get("architecture").asText().equals("amd64");
         assertThat(files).containsKeys("opt/java/bin/java", "opt/java/lib/server/libjvm.so", "opt/java/lib/security/cacerts",
-                "lib64/ld-linux-x86-64.so.2", "lib/x86_64-linux-gnu/libc.so.6", "opt/gatehouse/HealthCheck.class",
+                amd64 ? "lib64/ld-linux-x86-64.so.2" : "lib/ld-linux-aarch64.so.1",
+                amd64 ? "lib/x86_64-linux-gnu/libc.so.6" : "lib/aarch64-linux-gnu/libc.so.6", "opt/gatehouse/HealthCheck.class",
                 "app/classes/dev/gatehouse/Gatehouse.class", "app/jib-classpath-file", "app/jib-main-class-file", "etc/passwd");
         assertThat(files).doesNotContainKeys("opt/java/lib/libawt_xawt.so", "bin/sh");
 
@@ -124,8 +129,9 @@ class ImageTarballTest {
      * 65532, and the image's HEALTHCHECK command says healthy while it runs and unhealthy once it stopped. Needs root
      * (chroot, mounts); CI runs as root.
      */
-    @Test
-    void theImageStartsFromItsOwnFilesAsItsUserAndItsHealthCheckFollowsIt(@TempDir Path tmp) throws Exception {
+    @ParameterizedTest
+    @MethodSource("dev.gatehouse.support.TestDatabase#all")
+    void theImageStartsFromItsOwnFilesAsItsUserAndItsHealthCheckFollowsIt(TestDatabase db, @TempDir Path tmp) throws Exception {
         assumeThat(ImageTarball.run(List.of("id", "-u")).strip()).as("running the image's files needs root (chroot); CI runs as root")
                 .isEqualTo("0 0");
         Path root = unpack(tmp);
@@ -138,6 +144,13 @@ class ImageTarballTest {
         Map<String, String> env = new HashMap<>(image.env());
         env.put("GATEHOUSE_PORT", Integer.toString(port));   // the host's network here: a free port, loopback only
         env.put("GATEHOUSE_BIND", "127.0.0.1");
+        String dbUrl = db.freshUrl();   // PostgreSQL: an empty schema, migrated at the start as on a first deployment
+        if (dbUrl != null) {
+            env.put("GATEHOUSE_DB_URL", dbUrl);
+            byte[] kek = new byte[32];
+            new java.security.SecureRandom().nextBytes(kek);
+            env.put("GATEHOUSE_KEY_ENCRYPTION_KEY", java.util.Base64.getEncoder().encodeToString(kek));
+        }
         List<String> command = new ArrayList<>(image.strings(image.container().get("Entrypoint")));
         command.addAll(image.strings(image.container().get("Cmd")));
         List<String> healthCheck = image.strings(image.container().get("Healthcheck").get("Test"));
@@ -179,9 +192,11 @@ class ImageTarballTest {
             server.toHandle().descendants().forEach(ProcessHandle::destroyForcibly);
             server.destroyForcibly().waitFor();
         }
+        TestDatabase.drop(dbUrl);
         assertThat(stopped).as("Gatehouse, as process 1, stops on SIGTERM").isTrue();
         assertThat(Files.readString(log)).as("Gatehouse's output")
-                .contains("Tokens are signed with AmazonCorrettoCryptoProvider", "Gatehouse is ready", "embedded H2 in /data");
+                .contains("Tokens are signed with AmazonCorrettoCryptoProvider", "Gatehouse is ready",
+                        dbUrl == null ? "embedded H2 in /data" : "Database        PostgreSQL");
         String unhealthy = runInImage(root, healthCheck, env);
         assertThat(unhealthy).as("the image's HEALTHCHECK once Gatehouse stopped").startsWith("1 ").contains("failed");
     }
