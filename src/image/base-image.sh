@@ -69,7 +69,9 @@ elves=()
 while IFS= read -r -d '' f; do
   if [ "$(head -c4 "$f" | od -An -c | tr -d ' ')" = '177ELF' ]; then elves+=("$f"); fi
 done < <(find "$root/opt/java" -type f -print0)
-accp="$(find "${MAVEN_USER_HOME:-$HOME/.m2}/repository/software/amazon/cryptools/AmazonCorrettoCryptoProvider" -name '*-linux-*.jar' 2>/dev/null | sort | tail -n1)"
+# The provider's jar is in the local Maven repository once Gatehouse was built; its library needs no more than the
+# runtime's (libc, libdl, libpthread, libm), so a first build without it makes the same base.
+accp="$({ find "$HOME/.m2/repository/software/amazon/cryptools/AmazonCorrettoCryptoProvider" -name '*-linux-*.jar' 2>/dev/null || true; } | sort | tail -n1)"
 if [ -n "$accp" ]; then
   mkdir -p "$out/base/accp"
   (cd "$out/base/accp" && "$JAVA_HOME/bin/jar" xf "$accp" com/amazon/corretto/crypto/provider/libamazonCorrettoCryptoProvider.so 2>/dev/null || true)
