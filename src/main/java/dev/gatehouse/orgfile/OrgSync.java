@@ -184,10 +184,10 @@ public final class OrgSync {
                 }
                 boolean activate = !"STAGED".equals(u.path("status").asText("ACTIVE"));
                 steps.add(() -> {
-                    String id = api.post("/api/v1/users?activate=" + activate, body).path("id").asText();
-                    for (String g : groups) {
-                        api.put("/api/v1/groups/" + groupIds.get(g) + "/users/" + id, N.objectNode());
-                    }
+                    // The person and their memberships in one request, so in one transaction (groupIds, as Okta's create).
+                    ArrayNode ids = body.putArray("groupIds");
+                    groups.stream().filter(g -> !"Everyone".equals(g)).forEach(g -> ids.add(groupIds.get(g)));
+                    api.post("/api/v1/users?activate=" + activate, body);
                 });
                 continue;
             }
