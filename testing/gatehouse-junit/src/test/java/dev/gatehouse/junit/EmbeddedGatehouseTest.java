@@ -21,7 +21,7 @@ class EmbeddedGatehouseTest {
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     /**
-     * Starts five servers one after the other, as five test classes would, and prints how long each took and how long
+     * Starts six servers one after the other, as six test classes would, and prints how long each took and how long
      * the first start in this JVM took (it loads Gatehouse's classes). The numbers go into the README; nothing here
      * asserts a time (the machine decides those), only that each server is up, on a port of its own, and gone after.
      */
@@ -29,7 +29,8 @@ class EmbeddedGatehouseTest {
     void startsOneAfterAnotherAndStopsCleanly() throws Exception {
         List<Long> millis = new ArrayList<>();
         List<Integer> ports = new ArrayList<>();
-        for (int i = 0; i < 5; i++) {
+        boolean jvmFirstIsOurs = EmbeddedGatehouse.firstInThisJvm == null;
+        for (int i = 0; i < 6; i++) {
             EmbeddedGatehouse s = EmbeddedGatehouse.start("payroll-org.yaml", List.of());
             try {
                 millis.add(s.startTime().toMillis());
@@ -45,8 +46,9 @@ class EmbeddedGatehouseTest {
             assertThatThrownBy(() -> DriverManager.getConnection(s.dbUrl().replace(";DB_CLOSE_DELAY=-1", "") + ";IFEXISTS=TRUE").close())
                     .as("in-memory database dropped").hasMessageContaining("not found");
         }
+        List<Long> later = jvmFirstIsOurs ? millis.subList(1, millis.size()) : millis;
         String line = "gatehouse-junit start times: first in this JVM " + EmbeddedGatehouse.firstInThisJvm.toMillis()
-                + " ms; then " + millis.stream().map(m -> m + " ms").toList();
+                + " ms; later ones " + later.stream().map(m -> m + " ms").toList();
         System.out.println(line);
         Path report = Path.of("target", "gatehouse-junit-start-times.txt");
         Files.createDirectories(report.getParent());
