@@ -19,7 +19,7 @@ import java.util.regex.Pattern;
  * apply}, {@code org export} and {@code serve --org} goes through it, so the file is held to the API's own rules and each
  * change is the API's own transaction and System Log event. An SSWS token of a super admin.
  */
-public final class ManagementClient {
+public final class ManagementClient implements AutoCloseable {
 
     /** The API refused a request: its status and Okta's error text (errorSummary and every errorCause). */
     public static final class Refused extends RuntimeException {
@@ -46,6 +46,12 @@ public final class ManagementClient {
         this.base = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
         this.token = token;
         this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    }
+
+    /** Closes the connections it keeps open (a node stopping waits for open ones). */
+    @Override
+    public void close() {
+        http.close();
     }
 
     public JsonNode get(String path) {

@@ -117,7 +117,8 @@ class SignInDoctorBrowserTest {
             assertThat(shown.locator(".fix")).containsText("Fix: If the app is really at “" + sent + "”, add it as a Sign-in redirect URI");
             Chromium.screenshot(console, "sign-in-doctor-01-redirect-uri");
             assertThat(applyFix(console, shown, "Add this redirect URI"))
-                    .isEqualTo("Add " + sent + " to Doctor redirect SPA's Sign-in redirect URIs?");
+                    .startsWith("Add " + sent + " to Doctor redirect SPA's Sign-in redirect URIs? Anyone can send a sign-in request")
+                    .contains("(the registered one is " + registered + ")");
             assertThat(console.getByRole(AriaRole.STATUS)).containsText("Added " + sent + " to the Sign-in redirect URIs. Try the sign-in again.");
             assertThat(console.locator("section.problem")).hasCount(0);
             assertThat(problems(app)).isEmpty();

@@ -60,6 +60,14 @@ final class EmbeddedGatehouse implements AutoCloseable {
         this.dataDir = dataDir;
         this.org = org;
         this.startTime = startTime;
+        // A dev org's fixed client secrets (credentials.oauthClient.client_secret in the org file) are the apps' secrets:
+        // clientSecret() answers them as they are instead of making new ones.
+        org.ifPresent(o -> o.items(OrgFile.Kind.APPS).forEach(a -> {
+            var oauth = a.path("credentials").path("oauthClient");
+            if (oauth.path("client_id").isTextual() && oauth.path("client_secret").isTextual()) {
+                clientSecrets.put(oauth.get("client_id").asText(), oauth.get("client_secret").asText());
+            }
+        }));
     }
 
     static EmbeddedGatehouse start(String orgFile, List<String> settings) {

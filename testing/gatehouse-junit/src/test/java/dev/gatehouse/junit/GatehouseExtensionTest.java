@@ -107,6 +107,14 @@ class GatehouseExtensionTest {
     }
 
     @Test
+    void aSecretFixedInTheOrgFileIsTheOneTheClientUses() {
+        assertThat(idp.clientSecret("payroll-reports")).isEqualTo("reports-dev-secret-0123");
+        Tokens tokens = idp.signIn("ada@example.com", "payroll-reports", "openid");
+        assertThat(tokens.accessToken()).isNotBlank();
+        assertThat(idp.clientSecret("payroll-reports")).as("not replaced by the sign-in").isEqualTo("reports-dev-secret-0123");
+    }
+
+    @Test
     void aConfidentialClientSignsInWithASecretTheExtensionMadeAndSharesWithTheTest() throws Exception {
         Tokens tokens = idp.signIn("ada@example.com", "payroll-web", "openid profile");
         assertThat(verified(tokens.accessToken()).getJWTClaimsSet().getStringClaim("cid")).isEqualTo("payroll-web");
