@@ -173,6 +173,7 @@ public final class ApiRoutes implements Routes {
         r.post(USER_EXPIRE_PASSWORD_TEMP, users::expirePasswordWithTempPassword);
         r.post(USER_LIFECYCLE, users::lifecycle);
         r.get(USER_GROUPS, users::groups);
+        r.get(USER + "/credentials/password_hash", users::passwordHash);   // issue #22: org export --with-password-hashes
         r.delete(USER_SESSIONS, users::clearSessions);
         r.get(USER_GRANTS, grants::list);
         r.delete(USER_GRANTS, grants::revokeAll);

@@ -29,6 +29,11 @@ public final class DirectoryJson {
         return Map.of("tempPassword", temp);
     }
 
+    /** A password hash for an export (issue #22): Okta's PasswordCredentialHash shape, as read. */
+    public Object passwordHash(com.fasterxml.jackson.databind.node.ObjectNode hash) {
+        return hash;
+    }
+
     public Map<String, Object> user(User u) {
         return user(u, withFactors.apply(List.of(u.id())).contains(u.id()));
     }

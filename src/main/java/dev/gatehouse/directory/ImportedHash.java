@@ -69,6 +69,14 @@ public record ImportedHash(String algorithm, String salt, String saltOrder, Stri
                 }
                 return Optional.of(new ImportedHash(algorithm, salt, salt == null ? null : order, value, null, null, null, null));
             }
+            case "ARGON2ID" -> {
+                // A Gatehouse extension: a hash exported from another Gatehouse (org export --with-password-hashes), kept as is.
+                if (!PasswordHasher.acceptable(value)) {
+                    causes.add(cause("ARGON2ID needs value: an Argon2id PHC string ($argon2id$v=19$m=…,t=…,p=…$salt$hash) within the configured costs"));
+                    return Optional.empty();
+                }
+                return Optional.of(new ImportedHash(algorithm, null, null, value, null, null, null, null));
+            }
             case "PBKDF2" -> {
                 int iterations = h.path("iterationCount").asInt(0);
                 int keySize = h.path("keySize").asInt(0);
@@ -82,7 +90,7 @@ public record ImportedHash(String algorithm, String salt, String saltOrder, Stri
                 return Optional.of(new ImportedHash(algorithm, salt, null, value, null, iterations, keySize, digest));
             }
             default -> {
-                causes.add(cause("algorithm must be one of BCRYPT, SHA-512, SHA-256, SHA-1, MD5, PBKDF2"));
+                causes.add(cause("algorithm must be one of BCRYPT, SHA-512, SHA-256, SHA-1, MD5, PBKDF2 (or ARGON2ID, Gatehouse's own)"));
                 return Optional.empty();
             }
         }
@@ -101,11 +109,24 @@ public record ImportedHash(String algorithm, String salt, String saltOrder, Stri
         }
     }
 
-    /** What is stored in place of an Argon2id hash. */
+    /** What is stored in place of an Argon2id hash (an imported Argon2id hash is stored as it is). */
     public String stored() {
+        if ("ARGON2ID".equals(algorithm)) {
+            return value;
+        }
         ObjectNode o = JSON.valueToTree(this);
         o.properties().removeIf(e -> e.getValue().isNull());
         return PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(o.toString().getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** The hash as Okta's PasswordCredentialHash JSON (for Gatehouse's own: algorithm ARGON2ID and the PHC string as value). */
+    static ObjectNode json(String stored) {
+        if (stored.startsWith(PREFIX)) {
+            ObjectNode o = fromStored(stored).map(h -> (ObjectNode) JSON.valueToTree(h)).orElseGet(JSON::createObjectNode);
+            o.properties().removeIf(e -> e.getValue().isNull());
+            return o;
+        }
+        return JSON.createObjectNode().put("algorithm", "ARGON2ID").put("value", stored);
     }
 
     static Optional<ImportedHash> fromStored(String stored) {

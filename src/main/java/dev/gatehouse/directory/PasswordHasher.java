@@ -86,6 +86,23 @@ public final class PasswordHasher {
         return MessageDigest.isEqual(expected, derive(password, B64D.decode(m.group(4)), p, expected.length));
     }
 
+    /**
+     * Whether {@code phc} is an Argon2id hash this hasher can verify, with costs within what the configuration accepts
+     * (memory 1 MiB to 4 GiB, 1 to 20 iterations, 1 to 16 lanes): an imported one (issue #22, an org file exported with
+     * its hashes) is checked with it before it is stored.
+     */
+    static boolean acceptable(String phc) {
+        Matcher m = PHC.matcher(phc == null ? "" : phc);
+        if (!m.matches() || m.group(1).length() > 8 || m.group(2).length() > 3 || m.group(3).length() > 3) {
+            return false;
+        }
+        int memory = Integer.parseInt(m.group(1));
+        int iterations = Integer.parseInt(m.group(2));
+        int lanes = Integer.parseInt(m.group(3));
+        return memory >= 1024 && memory <= 4 * 1024 * 1024 && iterations >= 1 && iterations <= 20 && lanes >= 1 && lanes <= 16
+                && m.group(4).length() <= 100 && m.group(5).length() <= 200;
+    }
+
     /** True when the hash was made with other parameters than the configured ones. */
     public boolean needsRehash(String phc) {
         if (phc != null && phc.startsWith(ImportedHash.PREFIX)) {

@@ -203,6 +203,27 @@ public final class Users {
         return db.read(h -> new Counts(store.count(h), store.count(h, User.Status.ACTIVE), store.count(h, User.Status.LOCKED_OUT)));
     }
 
+    /**
+     * A person's password hash for {@code gatehouse org export --with-password-hashes} (issue #22), as Okta's
+     * PasswordCredentialHash JSON (a Gatehouse extension: Okta never returns hashes); every read is a System Log event,
+     * {@code user.credentials.password_hash.read}. 404 E0000007 for an unknown person or one without a password.
+     */
+    public com.fasterxml.jackson.databind.node.ObjectNode passwordHash(EventContext ctx, String idOrLogin) {
+        User user = get(idOrLogin);
+        String hash = db.tx(h -> {
+            Optional<String> stored = store.credentials(h, Logins.key(user.profile().login()).orElse("")).map(UserStore.Credentials::passwordHash);
+            if (stored.isPresent()) {
+                log.record(h, ctx, SystemLog.Entry.success("user.credentials.password_hash.read", "Read a user's password hash for an export",
+                        target(user)));
+            }
+            return stored.orElse(null);
+        });
+        if (hash == null) {
+            throw ApiError.notFound(user.id() + "/credentials/password_hash", "PasswordHash");
+        }
+        return ImportedHash.json(hash);
+    }
+
     /** The user with this id or login (any case), or 404 E0000007. */
     public User get(String idOrLogin) {
         return find(idOrLogin).orElseThrow(() -> ApiError.notFound(idOrLogin, "User"));

@@ -60,6 +60,15 @@ public final class UsersApi {
         ctx.json(json.user(user));
     }
 
+    /**
+     * {@code GET /api/v1/users/{id}/credentials/password_hash}: the person's password hash, for {@code gatehouse org export
+     * --with-password-hashes} (issue #22). A Gatehouse extension (Okta never returns hashes); super admins only, as all of
+     * /api/v1, and each read is in the System Log.
+     */
+    public void passwordHash(Context ctx) {
+        ctx.json(json.passwordHash(users.passwordHash(ApiRequests.event(ctx), ctx.pathParam("id"))));
+    }
+
     /** {@code GET /api/v1/users} with {@code q}, {@code filter}, {@code search}, {@code limit} and {@code after}. */
     public void list(Context ctx) {
         Paging paging = Paging.of(ctx, 200, 200);

@@ -62,21 +62,17 @@ public final class OrgCommand implements Callable<Integer> {
         }
     }
 
-    @Command(name = "export", description = "Write the org as an org file (no secrets, no passwords).")
+    @Command(name = "export", description = "Write the org as an org file (no secrets, no passwords; hashes only with --with-password-hashes).")
     static final class Export extends Connected implements Callable<Integer> {
         @Option(names = "--out", description = "the file to write (default: standard output)")
         Path out;
-        @Option(names = "--with-password-hashes", description = "not supported yet: password hashes cannot be imported")
+        @Option(names = "--with-password-hashes", description = "also each person's password hash (each read is in the System Log)")
         boolean hashes;
 
         @Override
         public Integer call() {
-            if (hashes) {
-                System.err.println("gatehouse: --with-password-hashes is not supported yet (an org file cannot import password hashes yet).");
-                return 2;
-            }
             try {
-                String yaml = new OrgExport(client()).yaml();
+                String yaml = new OrgExport(client(), hashes).yaml();
                 if (out == null) {
                     System.out.print(yaml);
                 } else {

@@ -13,9 +13,9 @@ import java.util.List;
 
 /**
  * The org as an org file (issue #22): what {@code gatehouse org export} writes, read through the management API, in the
- * format {@link OrgFile} reads, so export then apply on an empty server reproduces the org. Never a secret: no client
- * secret, no password, no password hash (importing hashes is not supported yet, so people exported without a password
- * are created without one, and get an activation email, when the file is applied elsewhere).
+ * format {@link OrgFile} reads, so export then apply on an empty server reproduces the org. No client secret and no
+ * password; password hashes only when asked for (then people sign in elsewhere with the passwords they have; without
+ * them, people exported are created without a password, and get an activation email, when the file is applied).
  */
 public final class OrgExport {
 
@@ -24,9 +24,20 @@ public final class OrgExport {
             .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER).enable(YAMLGenerator.Feature.MINIMIZE_QUOTES).build());
 
     private final ManagementClient api;
+    private final boolean withPasswordHashes;
 
     public OrgExport(ManagementClient api) {
+        this(api, false);
+    }
+
+    /**
+     * {@code withPasswordHashes}: each person's password hash goes into the file too ({@code credentials.password.hash}, as
+     * Okta's import takes it; Gatehouse's own Argon2id hashes as algorithm ARGON2ID), read through the Gatehouse extension
+     * {@code GET /api/v1/users/{id}/credentials/password_hash}, each read in the System Log.
+     */
+    public OrgExport(ManagementClient api, boolean withPasswordHashes) {
         this.api = api;
+        this.withPasswordHashes = withPasswordHashes;
     }
 
     public ObjectNode tree() {
@@ -48,6 +59,16 @@ public final class OrgExport {
         for (JsonNode u : api.list("/api/v1/users")) {
             ObjectNode item = users.addObject();
             item.set("profile", u.path("profile").deepCopy());
+            if (withPasswordHashes) {
+                try {
+                    JsonNode hash = api.get("/api/v1/users/" + u.path("id").asText() + "/credentials/password_hash");
+                    item.putObject("credentials").putObject("password").set("hash", hash);
+                } catch (ManagementClient.Refused e) {
+                    if (e.status() != 404) {   // 404: this person has no password yet
+                        throw e;
+                    }
+                }
+            }
             if ("STAGED".equals(u.path("status").asText())) {
                 item.put("status", "STAGED");
             }

@@ -237,6 +237,31 @@ class OrgFileHttpTest {
     }
 
     @Test
+    void exportWithPasswordHashesReproducesThePasswordsOnAnEmptyServerAndEachReadIsLogged() {
+        int n = SEQ.incrementAndGet();
+        sync(server).apply(sync(server).plan(OrgFile.parse("org.yaml", orgFile(n))));
+        long reads = hashReads();
+        String exported = new OrgExport(new ManagementClient(server.url(), TestServer.API_TOKEN), true).yaml();
+        assertThat(exported).contains("algorithm: ARGON2ID").contains("$argon2id$").doesNotContain("Correct-Horse-Battery");
+        assertThat(hashReads()).as("each hash read is logged").isGreaterThan(reads + 2);
+        assertThat(api.get("/api/v1/users/" + enc("ada" + n + "@example.com") + "/credentials/password_hash").json()
+                .get("algorithm").asText()).isEqualTo("ARGON2ID");
+        assertThat(server.http().send("GET", "/api/v1/users/" + enc("ada" + n + "@example.com") + "/credentials/password_hash", null)
+                .status()).as("no token, no hash").isEqualTo(401);
+
+        TestServer empty = TestServer.start(database);
+        try {
+            sync(empty).apply(sync(empty).plan(OrgFile.parse("export.yaml", exported)));
+            assertThat(empty.browser().signIn("ada" + n + "@example.com", "Correct-Horse-Battery-" + n, "/").status()).isEqualTo(303);
+            assertThat(empty.browser().signIn("imported" + n + "@example.com", "Imported-Secret-" + n, "/").status())
+                    .as("an imported hash not yet rehashed travels as it was imported").isEqualTo(303);
+            assertThat(empty.browser().signIn("ada" + n + "@example.com", "Wrong-" + n, "/").status()).isEqualTo(401);
+        } finally {
+            empty.close();
+        }
+    }
+
+    @Test
     void aBadFileListsEveryProblemWithItsLineAndNothingIsApplied() {
         String bad = """
                 features: [refresh-token-rotation-for-spa]
@@ -326,6 +351,11 @@ class OrgFileHttpTest {
     }
 
     // ---- helpers ------------------------------------------------------------------------------------------------------
+
+    private static long hashReads() {
+        return dev.gatehouse.support.Sql.count(server.wiring().db,
+                "SELECT COUNT(*) FROM system_log_events WHERE event_type = 'user.credentials.password_hash.read'");
+    }
 
     private static long events() {
         return server.wiring().db.read(h -> h.createQuery("SELECT COUNT(*) FROM system_log_events").mapTo(Long.class).one());
