@@ -14,8 +14,8 @@ import java.util.stream.Collectors;
  * {@code serve --org FILE} (issue #22): after migrations, before the node reports ready, the file is read and checked, its
  * plan computed against the org, and applied through this node's own management API, with an API token of a super admin
  * made for the purpose and revoked after (both in the System Log, as every change). A file with problems stops the start
- * with every one listed and changes nothing; a change the API refuses stops it at that item (each change before it is
- * whole, and applying the file again continues from there).
+ * with every one listed and changes nothing; a change the API refuses stops it too, after the changes before it were
+ * undone ({@link OrgSync#apply}).
  */
 public final class OrgAtStart {
 
@@ -40,9 +40,8 @@ public final class OrgAtStart {
             }
             try {
                 sync.apply(plan);
-            } catch (ManagementClient.Refused e) {
-                throw new ConfigException("The org file " + file + " was refused by the management API: " + e.getMessage()
-                        + ". The changes before it are applied; fix the file and start again to apply the rest.");
+            } catch (OrgSync.Refused e) {
+                throw new ConfigException("The org file " + file + " was refused by the management API: " + e.getMessage());
             }
         } finally {
             try {

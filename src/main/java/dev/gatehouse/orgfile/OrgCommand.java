@@ -110,8 +110,8 @@ public final class OrgCommand implements Callable<Integer> {
         } catch (OrgFile.Invalid e) {
             err.println("gatehouse: " + OrgAtStart.message("The org file " + file + " cannot be applied", e.problems()));
             return 2;
-        } catch (ManagementClient.Refused e) {
-            err.println("gatehouse: " + e.getMessage() + (apply ? " (the changes before it are applied; fix and apply again)" : ""));
+        } catch (OrgSync.Refused | ManagementClient.Refused e) {
+            err.println("gatehouse: " + e.getMessage());
             return 2;
         }
     }

@@ -22,7 +22,8 @@ import java.util.Optional;
  * ({@link ManagementClient}): {@link #plan} reads the org and lists, item by item, create / update (with the fields) /
  * nothing, or delete under {@code prune: true}, and every problem only the org can show (a feature it does not have);
  * {@link #apply} makes those changes in the order the kinds depend on each other, one API call (one transaction and its
- * System Log event) at a time. Applying the same file again finds nothing to change.
+ * System Log event) at a time, all or nothing (a refused change undoes the ones before it). Applying the same file again
+ * finds nothing to change.
  *
  * <p>What is compared: the fields the file gives, at the same paths of the API's JSON (fields the file leaves out are left
  * as they are); a user's password and an app's fixed client secret only on creation (the first ones: applying the file
@@ -48,7 +49,7 @@ public final class OrgSync {
     }
 
     /** The plan: the changes, what applying runs for them, and what the org showed to be wrong with the file. */
-    public record Plan(List<Change> changes, List<OrgFile.Problem> problems, List<Runnable> steps) {
+    public record Plan(List<Change> changes, List<OrgFile.Problem> problems, List<Runnable> steps, java.util.Deque<Runnable> undo) {
         public boolean changesSomething() {
             return changes.stream().anyMatch(c -> c.action() != Action.NOTHING);
         }
@@ -57,13 +58,45 @@ public final class OrgSync {
     private static final JsonNodeFactory N = JsonNodeFactory.instance;
 
     private final ManagementClient api;
+    /**
+     * The inverse of each change of the latest plan applied so far, the latest first: what {@link #apply} undoes when a
+     * later change is refused. Each plan has its own ({@link Plan#undo}); the plan's changes push into it as they run.
+     */
+    private java.util.Deque<Runnable> undo = new java.util.ArrayDeque<>();
 
     public OrgSync(ManagementClient api) {
         this.api = api;
     }
 
+    /** A prune's deletion: run after every other change (it has no inverse: what is deleted cannot be made the same again). */
+    private record Deletion(Runnable change) implements Runnable {
+        @Override
+        public void run() {
+            change.run();
+        }
+    }
+
+    /** The file's changes could not all be made: none of them stays (but for a refused undo, named in the message). */
+    public static final class Refused extends RuntimeException {
+        Refused(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    private void done(Runnable inverse) {
+        undo.push(inverse);
+    }
+
+    /** The JSON a PUT needs to put an item back as it was read. */
+    private static ObjectNode previous(JsonNode have, List<String> readOnly) {
+        ObjectNode out = have.deepCopy();
+        readOnly.forEach(out::remove);
+        return out;
+    }
+
     /** The changes {@code file} makes to the org the client reaches; nothing is changed. */
     public Plan plan(OrgFile file) {
+        undo = new java.util.ArrayDeque<>();
         List<Change> changes = new ArrayList<>();
         List<OrgFile.Problem> problems = new ArrayList<>();
         List<Runnable> steps = new ArrayList<>();
@@ -74,15 +107,37 @@ public final class OrgSync {
         planOrigins(file, changes, steps);
         planApps(file, changes, steps, groupIds);
         planServers(file, changes, steps, groupIds);
-        return new Plan(List.copyOf(changes), List.copyOf(problems), List.copyOf(steps));
+        return new Plan(List.copyOf(changes), List.copyOf(problems), List.copyOf(steps), undo);
     }
 
-    /** Applies a plan with no problems; the first refusal of the API stops it (each change before it is whole). */
+    /**
+     * Applies a plan with no problems, all or nothing: the changes in dependency order, the prune's deletions last; when
+     * the API refuses one, the changes made before it are undone, the latest first, through the API (each undo is an API
+     * call and a System Log event too), and {@link Refused} says which change was refused and why.
+     */
     public void apply(Plan plan) {
         if (!plan.problems().isEmpty()) {
             throw new IllegalStateException("a plan with problems is not applied");
         }
-        plan.steps().forEach(Runnable::run);
+        java.util.Deque<Runnable> undo = plan.undo();
+        undo.clear();
+        List<Runnable> ordered = new ArrayList<>(plan.steps().stream().filter(st -> !(st instanceof Deletion)).toList());
+        ordered.addAll(plan.steps().stream().filter(st -> st instanceof Deletion).toList());
+        try {
+            ordered.forEach(Runnable::run);
+            undo.clear();
+        } catch (ManagementClient.Refused e) {
+            int failed = 0;
+            while (!undo.isEmpty()) {
+                try {
+                    undo.pop().run();
+                } catch (ManagementClient.Refused u) {
+                    failed++;
+                }
+            }
+            throw new Refused(e.getMessage() + (failed == 0 ? ". Nothing of the file was applied: the changes before it were undone."
+                    : ". " + failed + " of the changes before it could not be undone; apply the file again once it is fixed."));
+        }
     }
 
     // ---- features ------------------------------------------------------------------------------------------------------
@@ -106,14 +161,20 @@ public final class OrgSync {
                     on ? List.of() : List.of("status")));
             if (!on) {
                 String id = f.get().path("id").asText();
-                steps.add(() -> api.post("/api/v1/features/" + id + "/enable", N.objectNode()));
+                steps.add(() -> {
+                    api.post("/api/v1/features/" + id + "/enable", N.objectNode());
+                    done(() -> api.post("/api/v1/features/" + id + "/disable", N.objectNode()));
+                });
             }
         }
         if (file.prune()) {
             for (JsonNode f : current) {
                 if ("ENABLED".equals(f.path("status").asText()) && !wanted.contains(f.path("id").asText())) {
                     changes.add(new Change(Kind.FEATURES, settingName(f.path("name").asText()), Action.UPDATE, List.of("status")));
-                    steps.add(() -> api.post("/api/v1/features/" + f.path("id").asText() + "/disable", N.objectNode()));
+                    steps.add(() -> {
+                        api.post("/api/v1/features/" + f.path("id").asText() + "/disable", N.objectNode());
+                        done(() -> api.post("/api/v1/features/" + f.path("id").asText() + "/enable", N.objectNode()));
+                    });
                 }
             }
         }
@@ -141,7 +202,11 @@ public final class OrgSync {
             body.set("profile", g.path("profile").deepCopy());
             if (have == null) {
                 changes.add(new Change(Kind.GROUPS, name, Action.CREATE, List.of()));
-                steps.add(() -> groupIds.put(name, api.post("/api/v1/groups", body).path("id").asText()));
+                steps.add(() -> {
+                    String id = api.post("/api/v1/groups", body).path("id").asText();
+                    groupIds.put(name, id);
+                    done(() -> api.delete("/api/v1/groups/" + id));
+                });
                 continue;
             }
             List<String> differ = differences(g.path("profile"), have.path("profile"), "profile");
@@ -149,14 +214,19 @@ public final class OrgSync {
             if (!differ.isEmpty()) {
                 ObjectNode merged = N.objectNode();
                 merged.set("profile", overlay(have.path("profile").deepCopy(), g.path("profile")));
-                steps.add(() -> api.put("/api/v1/groups/" + have.path("id").asText(), merged));
+                ObjectNode before = N.objectNode();
+                before.set("profile", have.path("profile").deepCopy());
+                steps.add(() -> {
+                    api.put("/api/v1/groups/" + have.path("id").asText(), merged);
+                    done(() -> api.put("/api/v1/groups/" + have.path("id").asText(), before));
+                });
             }
         }
         if (file.prune()) {
             current.forEach((name, g) -> {
                 if (!named.contains(name) && "OKTA_GROUP".equals(g.path("type").asText())) {
                     changes.add(new Change(Kind.GROUPS, name, Action.DELETE, List.of()));
-                    steps.add(() -> api.delete("/api/v1/groups/" + g.path("id").asText()));
+                    steps.add(new Deletion(() -> api.delete("/api/v1/groups/" + g.path("id").asText())));
                 }
             });
         }
@@ -187,7 +257,11 @@ public final class OrgSync {
                     // The person and their memberships in one request, so in one transaction (groupIds, as Okta's create).
                     ArrayNode ids = body.putArray("groupIds");
                     groups.stream().filter(g -> !"Everyone".equals(g)).forEach(g -> ids.add(groupIds.get(g)));
-                    api.post("/api/v1/users?activate=" + activate, body);
+                    String id = api.post("/api/v1/users?activate=" + activate, body).path("id").asText();
+                    done(() -> {
+                        api.delete("/api/v1/users/" + id);   // deactivates
+                        api.delete("/api/v1/users/" + id);   // deletes
+                    });
                 });
                 continue;
             }
@@ -202,10 +276,18 @@ public final class OrgSync {
             if (differ.stream().anyMatch(f -> f.startsWith("profile"))) {
                 ObjectNode body = N.objectNode();
                 body.set("profile", overlay(have.path("profile").deepCopy(), u.path("profile")));
-                steps.add(() -> api.post("/api/v1/users/" + id, body));
+                ObjectNode before = N.objectNode();
+                before.set("profile", have.path("profile").deepCopy());
+                steps.add(() -> {
+                    api.post("/api/v1/users/" + id, body);
+                    done(() -> api.post("/api/v1/users/" + id, before));
+                });
             }
             for (String g : missing) {
-                steps.add(() -> api.put("/api/v1/groups/" + groupIds.get(g) + "/users/" + id, N.objectNode()));
+                steps.add(() -> {
+                    api.put("/api/v1/groups/" + groupIds.get(g) + "/users/" + id, N.objectNode());
+                    done(() -> api.delete("/api/v1/groups/" + groupIds.get(g) + "/users/" + id));
+                });
             }
         }
         if (file.prune()) {
@@ -214,10 +296,10 @@ public final class OrgSync {
                 if (!named.contains(login) && !u.path("id").asText().equals(self)) {
                     changes.add(new Change(Kind.USERS, OrgFile.userKey(u), Action.DELETE, List.of()));
                     String id = u.path("id").asText();
-                    steps.add(() -> {
+                    steps.add(new Deletion(() -> {
                         api.delete("/api/v1/users/" + id);   // deactivates
                         api.delete("/api/v1/users/" + id);   // deletes
-                    });
+                    }));
                 }
             });
         }
@@ -242,7 +324,10 @@ public final class OrgSync {
                     .add(N.objectNode().put("type", "REDIRECT")));
             if (have == null) {
                 changes.add(new Change(Kind.TRUSTED_ORIGINS, origin, Action.CREATE, List.of()));
-                steps.add(() -> api.post("/api/v1/trustedOrigins", body));
+                steps.add(() -> {
+                    String id = api.post("/api/v1/trustedOrigins", body).path("id").asText();
+                    done(() -> api.delete("/api/v1/trustedOrigins/" + id));
+                });
                 continue;
             }
             List<String> differ = new ArrayList<>();
@@ -257,14 +342,21 @@ public final class OrgSync {
                 if (!o.has("name")) {
                     body.put("name", have.path("name").asText());
                 }
-                steps.add(() -> api.put("/api/v1/trustedOrigins/" + have.path("id").asText(), body));
+                ObjectNode before = N.objectNode();
+                before.put("name", have.path("name").asText());
+                before.put("origin", have.path("origin").asText());
+                before.set("scopes", have.path("scopes").deepCopy());
+                steps.add(() -> {
+                    api.put("/api/v1/trustedOrigins/" + have.path("id").asText(), body);
+                    done(() -> api.put("/api/v1/trustedOrigins/" + have.path("id").asText(), before));
+                });
             }
         }
         if (file.prune()) {
             current.forEach((origin, o) -> {
                 if (!named.contains(origin)) {
                     changes.add(new Change(Kind.TRUSTED_ORIGINS, origin, Action.DELETE, List.of()));
-                    steps.add(() -> api.delete("/api/v1/trustedOrigins/" + o.path("id").asText()));
+                    steps.add(new Deletion(() -> api.delete("/api/v1/trustedOrigins/" + o.path("id").asText())));
                 }
             });
         }
@@ -299,6 +391,12 @@ public final class OrgSync {
                 changes.add(new Change(Kind.APPS, shown, Action.CREATE, List.of()));
                 steps.add(() -> {
                     String id = api.post("/api/v1/apps?activate=" + !"INACTIVE".equals(status), body).path("id").asText();
+                    done(() -> {
+                        if (!"INACTIVE".equals(status)) {
+                            api.post("/api/v1/apps/" + id + "/lifecycle/deactivate", N.objectNode());
+                        }
+                        api.delete("/api/v1/apps/" + id);
+                    });
                     for (String g : groups) {
                         api.put("/api/v1/apps/" + id + "/groups/" + groupIds.get(g), N.objectNode());
                     }
@@ -326,14 +424,24 @@ public final class OrgSync {
                 }
                 ObjectNode merged = (ObjectNode) overlay(have.deepCopy(), changed);
                 APP_READ_ONLY.forEach(merged::remove);
-                steps.add(() -> api.put("/api/v1/apps/" + id, merged));
+                ObjectNode before = previous(have, APP_READ_ONLY);
+                steps.add(() -> {
+                    api.put("/api/v1/apps/" + id, merged);
+                    done(() -> api.put("/api/v1/apps/" + id, before));
+                });
             }
             if (statusDiffers) {
-                steps.add(() -> api.post("/api/v1/apps/" + id + "/lifecycle/" + ("INACTIVE".equals(status) ? "deactivate" : "activate"),
-                        N.objectNode()));
+                steps.add(() -> {
+                    api.post("/api/v1/apps/" + id + "/lifecycle/" + ("INACTIVE".equals(status) ? "deactivate" : "activate"), N.objectNode());
+                    done(() -> api.post("/api/v1/apps/" + id + "/lifecycle/" + ("INACTIVE".equals(status) ? "activate" : "deactivate"),
+                            N.objectNode()));
+                });
             }
             for (String g : missing) {
-                steps.add(() -> api.put("/api/v1/apps/" + id + "/groups/" + groupIds.get(g), N.objectNode()));
+                steps.add(() -> {
+                    api.put("/api/v1/apps/" + id + "/groups/" + groupIds.get(g), N.objectNode());
+                    done(() -> api.delete("/api/v1/apps/" + id + "/groups/" + groupIds.get(g)));
+                });
             }
         }
         if (file.prune()) {
@@ -341,12 +449,12 @@ public final class OrgSync {
                 String id = c.path("id").asText();
                 if (!kept.contains(id)) {
                     changes.add(new Change(Kind.APPS, c.path("label").asText(), Action.DELETE, List.of()));
-                    steps.add(() -> {
+                    steps.add(new Deletion(() -> {
                         if ("ACTIVE".equals(c.path("status").asText())) {
                             api.post("/api/v1/apps/" + id + "/lifecycle/deactivate", N.objectNode());
                         }
                         api.delete("/api/v1/apps/" + id);
-                    });
+                    }));
                 }
             }
         }
@@ -373,7 +481,14 @@ public final class OrgSync {
             String[] id = {found.map(f -> f.path("id").asText()).orElse(null)};
             if (found.isEmpty()) {
                 changes.add(new Change(Kind.AUTHORIZATION_SERVERS, name, Action.CREATE, List.of()));
-                steps.add(() -> id[0] = api.post("/api/v1/authorizationServers", body).path("id").asText());
+                steps.add(() -> {
+                    id[0] = api.post("/api/v1/authorizationServers", body).path("id").asText();
+                    String created = id[0];
+                    done(() -> {
+                        api.post("/api/v1/authorizationServers/" + created + "/lifecycle/deactivate", N.objectNode());
+                        api.delete("/api/v1/authorizationServers/" + created);
+                    });
+                });
             } else {
                 kept.add(id[0]);
                 List<String> differ = differences(body, found.get(), "");
@@ -381,7 +496,11 @@ public final class OrgSync {
                 if (!differ.isEmpty()) {
                     ObjectNode merged = (ObjectNode) overlay(found.get().deepCopy(), body);
                     SERVER_READ_ONLY.forEach(merged::remove);
-                    steps.add(() -> api.put("/api/v1/authorizationServers/" + id[0], merged));
+                    ObjectNode before = previous(found.get(), SERVER_READ_ONLY);
+                    steps.add(() -> {
+                        api.put("/api/v1/authorizationServers/" + id[0], merged);
+                        done(() -> api.put("/api/v1/authorizationServers/" + id[0], before));
+                    });
                 }
             }
             String at = name + " ›";
@@ -419,12 +538,12 @@ public final class OrgSync {
                 if (!kept.contains(c.path("id").asText()) && !"default".equals(c.path("name").asText())) {
                     changes.add(new Change(Kind.AUTHORIZATION_SERVERS, c.path("name").asText(), Action.DELETE, List.of()));
                     String sid = c.path("id").asText();
-                    steps.add(() -> {
+                    steps.add(new Deletion(() -> {
                         if ("ACTIVE".equals(c.path("status").asText())) {
                             api.post("/api/v1/authorizationServers/" + sid + "/lifecycle/deactivate", N.objectNode());
                         }
                         api.delete("/api/v1/authorizationServers/" + sid);
-                    });
+                    }));
                 }
             }
         }
@@ -477,7 +596,12 @@ public final class OrgSync {
             JsonNode have = byKey.get(k);
             if (have == null) {
                 changes.add(new Change(Kind.AUTHORIZATION_SERVERS, label + " " + k, Action.CREATE, List.of()));
-                steps.add(() -> onCreate.accept(api.post(path.get(), translate.apply(w))));
+                steps.add(() -> {
+                    String at = path.get();
+                    JsonNode created = api.post(at, translate.apply(w));
+                    done(() -> api.delete(at + "/" + created.path("id").asText()));
+                    onCreate.accept(created);
+                });
                 continue;
             }
             JsonNode body = translate.apply(w);
@@ -486,14 +610,19 @@ public final class OrgSync {
             if (!differ.isEmpty()) {
                 ObjectNode merged = (ObjectNode) overlay(have.deepCopy(), body);
                 List.of("_links", "created", "lastUpdated").forEach(merged::remove);
-                steps.add(() -> api.put(path.get() + "/" + have.path("id").asText(), merged));
+                ObjectNode before = previous(have, List.of("_links", "created", "lastUpdated"));
+                steps.add(() -> {
+                    String at = path.get() + "/" + have.path("id").asText();
+                    api.put(at, merged);
+                    done(() -> api.put(at, before));
+                });
             }
         }
         if (file.prune()) {
             byKey.forEach((k, c) -> {
                 if (!named.contains(k)) {
                     changes.add(new Change(Kind.AUTHORIZATION_SERVERS, label + " " + k, Action.DELETE, List.of()));
-                    steps.add(() -> api.delete(path.get() + "/" + c.path("id").asText()));
+                    steps.add(new Deletion(() -> api.delete(path.get() + "/" + c.path("id").asText())));
                 }
             });
         }

@@ -303,6 +303,34 @@ class OrgFileHttpTest {
     }
 
     @Test
+    void aChangeTheServerRefusesUndoesTheChangesBeforeItSoNothingOfTheFileStays() {
+        int n = SEQ.incrementAndGet();
+        sync(server).apply(sync(server).plan(OrgFile.parse("org.yaml", orgFile(n))));
+        String groups = state("/api/v1/groups");
+        String users = state("/api/v1/users");
+        String apps = state("/api/v1/apps");
+        String origins = state("/api/v1/trustedOrigins");
+        // New items and changed ones first, then an app only the server can refuse (http is for localhost only).
+        String file = orgFile(n).replace("description: The payroll team", "description: Changed before the refusal")
+                .replace("lastName: Hopper", "lastName: Changed")
+                .replace("groups:\n  - profile: {name: Payroll", "groups:\n  - profile: {name: Newcomers " + n + "}\n  - profile: {name: Payroll")
+                .replace("authorizationServers:\n", "  - name: oidc_client\n    label: Refused " + n + "\n    signOnMode: OPENID_CONNECT\n"
+                        + "    credentials: {oauthClient: {token_endpoint_auth_method: none}}\n"
+                        + "    settings: {oauthClient: {application_type: browser, redirect_uris: ['http://payroll.example.com/cb'],"
+                        + " grant_types: [authorization_code], response_types: [code]}}\nauthorizationServers:\n");
+        OrgSync.Plan plan = sync(server).plan(OrgFile.parse("org.yaml", file));
+        assertThat(plan.problems()).isEmpty();
+        assertThat(plan.changes()).extracting(OrgSync.Change::toString).contains("groups Newcomers " + n + ": create",
+                "groups Payroll " + n + ": update profile.description", "apps Refused " + n + ": create");
+        assertThatThrownBy(() -> sync(server).apply(plan)).isInstanceOf(OrgSync.Refused.class)
+                .hasMessageContaining("redirect_uris").hasMessageContaining("Nothing of the file was applied");
+        assertThat(state("/api/v1/groups")).isEqualTo(groups);
+        assertThat(state("/api/v1/users")).as("the person's changed name is back").isEqualTo(users);
+        assertThat(state("/api/v1/apps")).isEqualTo(apps);
+        assertThat(state("/api/v1/trustedOrigins")).isEqualTo(origins);
+    }
+
+    @Test
     void serveWithAnOrgFileAppliesItBeforeReadyAndABadOneStopsTheStartWithEveryProblem() throws IOException {
         int n = SEQ.incrementAndGet();
         Path dir = Files.createTempDirectory("org-file");
@@ -351,6 +379,18 @@ class OrgFileHttpTest {
     }
 
     // ---- helpers ------------------------------------------------------------------------------------------------------
+
+    /** A listing without the times an undo moves (lastUpdated …): what the org holds, not when it was last touched. */
+    private static String state(String path) {
+        List<String> out = new ArrayList<>();
+        for (JsonNode item : api.get(path + "?limit=200").json()) {
+            com.fasterxml.jackson.databind.node.ObjectNode o = (com.fasterxml.jackson.databind.node.ObjectNode) item.deepCopy();
+            List.of("lastUpdated", "lastMembershipUpdated", "statusChanged", "passwordChanged", "lastLogin", "_links").forEach(o::remove);
+            out.add(o.toString());
+        }
+        out.sort(Comparator.naturalOrder());
+        return String.join("\n", out);
+    }
 
     private static long hashReads() {
         return dev.gatehouse.support.Sql.count(server.wiring().db,
