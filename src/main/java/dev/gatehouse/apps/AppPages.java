@@ -422,13 +422,7 @@ public final class AppPages {
     }
 
     public static String grantName(GrantType g) {
-        return switch (g) {
-            case AUTHORIZATION_CODE -> "Authorization Code";
-            case REFRESH_TOKEN -> "Refresh Token";
-            case IMPLICIT -> "Implicit (hybrid)";
-            case CLIENT_CREDENTIALS -> "Client Credentials";
-            case PASSWORD -> "Resource Owner Password";
-        };
+        return g.label();
     }
 
     /** The platform as the guide names it (Okta's classic console), e.g. in the list's Type column. */

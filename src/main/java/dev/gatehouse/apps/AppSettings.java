@@ -101,6 +101,17 @@ public record AppSettings(
         public String wire() {
             return wire;
         }
+
+        /** The grant as the console names it (Okta's words): the app's pages and the sign-in doctor's fixes. */
+        public String label() {
+            return switch (this) {
+                case AUTHORIZATION_CODE -> "Authorization Code";
+                case REFRESH_TOKEN -> "Refresh Token";
+                case IMPLICIT -> "Implicit (hybrid)";
+                case CLIENT_CREDENTIALS -> "Client Credentials";
+                case PASSWORD -> "Resource Owner Password";
+            };
+        }
     }
 
     /** {@code response_types} values. */

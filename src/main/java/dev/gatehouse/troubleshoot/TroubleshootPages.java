@@ -30,7 +30,7 @@ public final class TroubleshootPages {
     public record TroubleshootPage(ConsoleFrame frame, App app, List<Diagnosis> problems, String notice, List<String> errors) {
         /** Where the forms of this page post: the app's tab, or the org's page. */
         public String base() {
-            return app == null ? ORG_PATH : Nav.APPLICATIONS.path() + "/" + app.id() + "/troubleshoot";
+            return TroubleshootPages.base(app);
         }
     }
 
@@ -92,7 +92,8 @@ public final class TroubleshootPages {
         }
     }
 
-    private static String base(App app) {
+    /** The app's Troubleshoot tab, or (null) the org's Sign-in Problems page. */
+    static String base(App app) {
         return app == null ? ORG_PATH : Nav.APPLICATIONS.path() + "/" + app.id() + "/troubleshoot";
     }
 

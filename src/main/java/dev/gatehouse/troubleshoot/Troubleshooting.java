@@ -105,8 +105,7 @@ public final class Troubleshooting {
      */
     public Fixed fix(EventContext ctx, String appId, String problemId) {
         App app = SignInProblemStore.ORG.equals(appId) ? null : apps.get(appId);
-        Row row = db.read(h -> log.problems().find(h, app == null ? SignInProblemStore.ORG : app.id(), problemId))
-                .orElseThrow(() -> ApiError.notFound(problemId, "Problem"));
+        Row row = row(app, problemId);
         Diagnosis d = diagnose(row, app);
         Diagnosis.Fix fix = d.fix();
         if (fix.action() == null) {
@@ -155,7 +154,7 @@ public final class Troubleshooting {
                     }
                     throw e;
                 }
-                yield (enabled.isEmpty() ? "Allowed " : enabled) + "the " + grantName(grant) + " grant.";
+                yield (enabled.isEmpty() ? "Allowed " : enabled) + "the " + grant.label() + " grant.";
             }
             case SET_GRACE_PERIOD -> {
                 apps.update(ctx, app.id(), current -> edit(current).refreshTokenLeeway(Integer.parseInt(fix.value())).build());
@@ -177,9 +176,14 @@ public final class Troubleshooting {
 
     /** Forgets a group without changing anything (the admin read it and will fix it elsewhere, or it was expected). */
     public void dismiss(String appId, String problemId) {
-        String key = SignInProblemStore.ORG.equals(appId) ? SignInProblemStore.ORG : apps.get(appId).id();
-        Row row = db.read(h -> log.problems().find(h, key, problemId)).orElseThrow(() -> ApiError.notFound(problemId, "Problem"));
+        Row row = row(SignInProblemStore.ORG.equals(appId) ? null : apps.get(appId), problemId);
         db.inTx(h -> log.problems().delete(h, row.appId(), row.cause(), row.subjectHash()));
+    }
+
+    /** The app's (null: the org's) group named {@code problemId}, or 404 E0000007. */
+    private Row row(App app, String problemId) {
+        return db.read(h -> log.problems().find(h, app == null ? SignInProblemStore.ORG : app.id(), problemId))
+                .orElseThrow(() -> ApiError.notFound(problemId, "Problem"));
     }
 
     /** {@code list} with {@code value} at the end, unless it is there already. */
@@ -202,16 +206,6 @@ public final class Troubleshooting {
 
     private String featureId(Feature f) {
         return features.list().stream().filter(s -> s.feature() == f).findFirst().orElseThrow().id();
-    }
-
-    private static String grantName(GrantType g) {
-        return switch (g) {
-            case AUTHORIZATION_CODE -> "Authorization Code";
-            case REFRESH_TOKEN -> "Refresh Token";
-            case CLIENT_CREDENTIALS -> "Client Credentials";
-            case IMPLICIT -> "Implicit";
-            case PASSWORD -> "Resource Owner Password";
-        };
     }
 
     /** The explanation and fix of a group; {@code app} null for the org's. */
@@ -352,7 +346,7 @@ public final class Troubleshooting {
         }
         boolean spa = grant.get() == GrantType.REFRESH_TOKEN && app.settings().applicationType() == AppSettings.ApplicationType.BROWSER;
         boolean feature = spa && !features.isEnabled(Feature.REFRESH_TOKEN_ROTATION_FOR_SPA);
-        String name = grantName(grant.get());
+        String name = grant.get().label();
         String advice = feature ? "Enable the Early Access feature " + Feature.REFRESH_TOKEN_ROTATION_FOR_SPA.title()
                 + " (Settings › Features), then allow the Refresh Token grant on the app's General tab."
                 : "Allow the " + name + " grant on the app's General tab.";
