@@ -114,17 +114,20 @@ public record ImportedHash(String algorithm, String salt, String saltOrder, Stri
         if ("ARGON2ID".equals(algorithm)) {
             return value;
         }
+        return PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(tree().toString().getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** As Okta's PasswordCredentialHash JSON: the fields this algorithm has. */
+    private ObjectNode tree() {
         ObjectNode o = JSON.valueToTree(this);
         o.properties().removeIf(e -> e.getValue().isNull());
-        return PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(o.toString().getBytes(StandardCharsets.UTF_8));
+        return o;
     }
 
     /** The hash as Okta's PasswordCredentialHash JSON (for Gatehouse's own: algorithm ARGON2ID and the PHC string as value). */
     static ObjectNode json(String stored) {
         if (stored.startsWith(PREFIX)) {
-            ObjectNode o = fromStored(stored).map(h -> (ObjectNode) JSON.valueToTree(h)).orElseGet(JSON::createObjectNode);
-            o.properties().removeIf(e -> e.getValue().isNull());
-            return o;
+            return fromStored(stored).map(ImportedHash::tree).orElseGet(JSON::createObjectNode);
         }
         return JSON.createObjectNode().put("algorithm", "ARGON2ID").put("value", stored);
     }

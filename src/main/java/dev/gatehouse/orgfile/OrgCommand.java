@@ -40,25 +40,32 @@ public final class OrgCommand implements Callable<Integer> {
         }
     }
 
-    @Command(name = "plan", description = "Show what applying the file would change; changes nothing.")
-    static final class Plan extends Connected implements Callable<Integer> {
+    /** A command on an org file: plan shows what applying it would change, apply makes the changes. */
+    abstract static class OnFile extends Connected implements Callable<Integer> {
         @Parameters(index = "0", paramLabel = "FILE")
         Path file;
 
+        abstract boolean applies();
+
         @Override
         public Integer call() {
-            return run(this, file, false, System.out, System.err);
+            return run(this, file, applies(), System.out, System.err);
+        }
+    }
+
+    @Command(name = "plan", description = "Show what applying the file would change; changes nothing.")
+    static final class Plan extends OnFile {
+        @Override
+        boolean applies() {
+            return false;
         }
     }
 
     @Command(name = "apply", description = "Apply the file: create and update what it lists (delete what it does not, with prune: true).")
-    static final class Apply extends Connected implements Callable<Integer> {
-        @Parameters(index = "0", paramLabel = "FILE")
-        Path file;
-
+    static final class Apply extends OnFile {
         @Override
-        public Integer call() {
-            return run(this, file, true, System.out, System.err);
+        boolean applies() {
+            return true;
         }
     }
 

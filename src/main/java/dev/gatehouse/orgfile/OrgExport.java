@@ -48,15 +48,22 @@ public final class OrgExport {
                 features.add(OrgSync.settingName(f.path("name").asText()));
             }
         }
+        // Groups and people are listed once: the file names them, and apps' assignments and rules' people refer to them.
+        List<JsonNode> allGroups = api.list("/api/v1/groups");
+        List<JsonNode> allUsers = api.list("/api/v1/users");
+        java.util.Map<String, String> groupNames = new java.util.HashMap<>();
+        allGroups.forEach(g -> groupNames.put(g.path("id").asText(), g.path("profile").path("name").asText()));
+        java.util.Map<String, String> logins = new java.util.HashMap<>();
+        allUsers.forEach(u -> logins.put(u.path("id").asText(), u.path("profile").path("login").asText()));
         ArrayNode groups = root.putArray("groups");
-        for (JsonNode g : api.list("/api/v1/groups")) {
+        for (JsonNode g : allGroups) {
             if ("OKTA_GROUP".equals(g.path("type").asText())) {
                 ObjectNode item = groups.addObject();
                 item.set("profile", g.path("profile").deepCopy());
             }
         }
         ArrayNode users = root.putArray("users");
-        for (JsonNode u : api.list("/api/v1/users")) {
+        for (JsonNode u : allUsers) {
             ObjectNode item = users.addObject();
             item.set("profile", u.path("profile").deepCopy());
             if (withPasswordHashes) {
@@ -108,23 +115,18 @@ public final class OrgExport {
             item.set("settings", a.path("settings").deepCopy());
             ArrayNode assigned = N.arrayNode();
             for (JsonNode g : api.list("/api/v1/apps/" + a.path("id").asText() + "/groups")) {
-                JsonNode group = api.get("/api/v1/groups/" + g.path("id").asText());
-                assigned.add(group.path("profile").path("name").asText());
+                assigned.add(groupNames.getOrDefault(g.path("id").asText(), g.path("id").asText()));
             }
             if (!assigned.isEmpty()) {
                 item.set("groups", assigned);
             }
         }
-        root.set("authorizationServers", servers());
+        root.set("authorizationServers", servers(groupNames, logins));
         return root;
     }
 
     /** Every authorization server with its custom scopes, claims, policies and rules; people in rules by group name and login. */
-    private ArrayNode servers() {
-        java.util.Map<String, String> groupNames = new java.util.HashMap<>();
-        api.list("/api/v1/groups").forEach(g -> groupNames.put(g.path("id").asText(), g.path("profile").path("name").asText()));
-        java.util.Map<String, String> logins = new java.util.HashMap<>();
-        api.list("/api/v1/users").forEach(u -> logins.put(u.path("id").asText(), u.path("profile").path("login").asText()));
+    private ArrayNode servers(java.util.Map<String, String> groupNames, java.util.Map<String, String> logins) {
         ArrayNode out = N.arrayNode();
         for (JsonNode sv : api.list("/api/v1/authorizationServers")) {
             String base = "/api/v1/authorizationServers/" + sv.path("id").asText();

@@ -6,8 +6,6 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.gatehouse.orgfile.OrgFile.Kind;
 
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -687,13 +685,5 @@ public final class OrgSync {
 
     private static List<String> names(List<JsonNode> list, java.util.function.Function<JsonNode, String> f) {
         return list.stream().map(f).toList();
-    }
-
-    static String enc(String s) {
-        return URLEncoder.encode(s, StandardCharsets.UTF_8);
-    }
-
-    static ArrayNode array() {
-        return N.arrayNode();
     }
 }

@@ -51,27 +51,33 @@ public final class SignInProblemStore {
     void record(Handle h, String appId, Problem p, long times, Instant now) {
         String subject = LogText.bounded(p.subject(), SUBJECT);
         String hash = Hashes.sha256(subject);
-        boolean known = h.createQuery("SELECT COUNT(*) FROM sign_in_problems WHERE app_id = :app AND cause = :cause AND subject_hash = :hash")
-                .bind("app", appId).bind("cause", p.cause().name()).bind("hash", hash).mapTo(Integer.class).one() > 0;
-        if (!known) {
-            int subjects = h.createQuery("SELECT COUNT(*) FROM sign_in_problems WHERE app_id = :app AND cause = :cause")
-                    .bind("app", appId).bind("cause", p.cause().name()).mapTo(Integer.class).one();
-            if (subjects >= SUBJECTS_PER_CAUSE) {
-                subject = OTHERS;
-                hash = Hashes.sha256(OTHERS);
-            }
-        }
         String example = example(p.example());
+        // A group seen before (the common case, and every refusal of a flood): one UPDATE.
+        if (count(h, appId, p.cause(), hash, times, now, example)) {
+            return;
+        }
+        int subjects = h.createQuery("SELECT COUNT(*) FROM sign_in_problems WHERE app_id = :app AND cause = :cause")
+                .bind("app", appId).bind("cause", p.cause().name()).mapTo(Integer.class).one();
+        if (subjects >= SUBJECTS_PER_CAUSE) {
+            subject = OTHERS;
+            hash = Hashes.sha256(OTHERS);
+        }
+        // A new group: inserted at zero (a concurrent first refusal's insert wins, nothing is lost), then counted.
         h.createUpdate("""
                         INSERT INTO sign_in_problems (app_id, cause, subject_hash, subject, occurrences, first_seen, last_seen, example)
                         VALUES (:app, :cause, :hash, :subject, 0, :now, :now, :example) ON CONFLICT DO NOTHING""")
                 .bind("app", appId).bind("cause", p.cause().name()).bind("hash", hash).bind("subject", subject)
                 .bind("now", now).bind("example", example).execute();
-        h.createUpdate("""
+        count(h, appId, p.cause(), hash, times, now, example);
+    }
+
+    /** Adds {@code times} to a group; false when there is no such group yet. */
+    private static boolean count(Handle h, String appId, Cause cause, String hash, long times, Instant now, String example) {
+        return h.createUpdate("""
                         UPDATE sign_in_problems SET occurrences = occurrences + :times, last_seen = :now, example = :example
                         WHERE app_id = :app AND cause = :cause AND subject_hash = :hash""")
-                .bind("app", appId).bind("cause", p.cause().name()).bind("hash", hash).bind("times", times)
-                .bind("now", now).bind("example", example).execute();
+                .bind("app", appId).bind("cause", cause.name()).bind("hash", hash).bind("times", times)
+                .bind("now", now).bind("example", example).execute() > 0;
     }
 
     /** An app's groups ({@link #ORG}: the org's), the most recent first. */

@@ -132,7 +132,7 @@ public final class TroubleshootPages {
     private void render(Context ctx, App app, String notice, List<String> errors) {
         // A notice is only ever one this page wrote for this session (notice(ctx) checks its seal); it is shown escaped.
         String shown = notice;
-        List<Diagnosis> problems = app == null ? troubleshooting.forOrg() : troubleshooting.forApp(app.id());
+        List<Diagnosis> problems = app == null ? troubleshooting.forOrg() : troubleshooting.forApp(app);
         console.render(ctx, "troubleshoot/troubleshoot.jte", new TroubleshootPage(console.frame(ctx, app == null ? Nav.SIGN_IN_PROBLEMS : Nav.APPLICATIONS), app, problems,
                 shown, errors));
     }

@@ -66,7 +66,11 @@ public final class Troubleshooting {
 
     /** An app's problems, the most recent first (404 E0000007 for no such app). */
     public List<Diagnosis> forApp(String appId) {
-        App app = apps.get(appId);
+        return forApp(apps.get(appId));
+    }
+
+    /** The same for an app already read (the Troubleshoot tab has it). */
+    public List<Diagnosis> forApp(App app) {
         originRefusals.flush();   // this node's counted origins first, so what was just refused is there
         return db.read(h -> log.problems().list(h, app.id())).stream().map(r -> diagnose(r, app)).toList();
     }
