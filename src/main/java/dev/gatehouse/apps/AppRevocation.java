@@ -15,4 +15,12 @@ public interface AppRevocation {
      * Reactivating the app later brings none of it back.
      */
     void revokeAppTokens(Handle h, EventContext ctx, App app, String cause);
+
+    /**
+     * When the app's client-credentials tokens were last all revoked, if ever: they are revoked by this instant, not row by
+     * row, and their {@code iat} has whole seconds, so a reactivation within that second must wait for the next one.
+     */
+    default java.util.Optional<java.time.Instant> clientTokenCutoff(Handle h, App app) {
+        return java.util.Optional.empty();
+    }
 }

@@ -363,6 +363,20 @@ public final class Apps {
 
     private App changeStatus(EventContext ctx, String id, App.Status from, App.Status to, String eventType, String message) {
         App current = get(id);
+        if (to == App.Status.ACTIVE) {
+            // A reactivation within the second its client-credentials tokens were cut off waits for the next second: a token
+            // issued after it must not carry the iat of the tokens revoked before it,
+            // so it waits before the app is active again (IssuedTokenStore.revokeClientTokens).
+            long cutoffSecond = db.read(h -> revocation.clientTokenCutoff(h, current)).map(Instant::getEpochSecond).orElse(Long.MIN_VALUE);
+            long millis = clock.instant().toEpochMilli();
+            if (Math.floorDiv(millis, 1_000L) == cutoffSecond) {
+                try {
+                    Thread.sleep(1_000 - Math.floorMod(millis, 1_000L) + 1);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }
         return changes.write(CHANNEL, h -> {
             if (store.changeStatus(h, current.id(), from, to, later(clock.instant(), current.lastUpdated()))) {
                 log.record(h, ctx, SystemLog.Entry.success(eventType, message, current.auditTarget()));

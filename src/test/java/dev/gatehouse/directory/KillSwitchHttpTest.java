@@ -295,14 +295,51 @@ class KillSwitchHttpTest {
 
     @Test
     void aServiceAppsClientCredentialsTokenDiesWithItsDeactivation() {
-        String token = OAuthFlow.clientCredentialsToken(server);
-        String clientId = OAuthFlow.claims(token).get("cid").asText();
+        OAuthFlow.ServiceToken token = OAuthFlow.clientCredentials(server);
+        String clientId = token.clientId();
         String appId = appId(clientId);
-        String live = "SELECT COUNT(*) FROM access_tokens WHERE client_id = '" + clientId + "' AND revoked_at IS NULL";
-        assertThat(Sql.count(server.wiring().db, live)).isEqualTo(1);
+        assertThat(OAuthFlow.introspect(server, token).get("active").asBoolean()).isTrue();
         http.send("POST", "/api/v1/apps/" + appId + "/lifecycle/deactivate", null, Http.ssws(TestServer.API_TOKEN));
+        // Time passes as a reactivation within the cutoff's second would make it pass (Apps waits for the next second).
+        server.clock.advance(java.time.Duration.ofSeconds(1));
         http.send("POST", "/api/v1/apps/" + appId + "/lifecycle/activate", null, Http.ssws(TestServer.API_TOKEN));
-        assertThat(Sql.count(server.wiring().db, live)).as("a token of no family (client credentials) is revoked too").isZero();
+        // No row to revoke (issue #23): the deactivation's cutoff revokes it, and the app, active again, cannot bring it back.
+        assertThat(OAuthFlow.introspect(server, token).get("active").asBoolean())
+                .as("a token of no family (client credentials) is revoked too").isFalse();
+        // A token the reactivated app gets afterwards is not caught by the cutoff.
+        Http.Response fresh = http.send("POST", "/oauth2/default/v1/token",
+                "grant_type=client_credentials&scope=" + OAuthFlow.claims(token.token()).get("scp").get(0).asText(),
+                "Content-Type", "application/x-www-form-urlencoded", "Authorization", OAuthFlow.basic(token.clientId(), token.secret()));
+        assertThat(fresh.status()).as(fresh.body()).isEqualTo(200);
+        OAuthFlow.ServiceToken again = new OAuthFlow.ServiceToken(fresh.json().get("access_token").asText(), token.clientId(), token.secret());
+        assertThat(OAuthFlow.introspect(server, again).get("active").asBoolean()).isTrue();
+    }
+
+    @Test
+    void aClientCredentialsTokenItsClientRevokesIsRecordedRevokedOnce() {
+        OAuthFlow.ServiceToken token = OAuthFlow.clientCredentials(server);
+        OAuthFlow.ServiceToken other = OAuthFlow.clientCredentials(server);
+        String jti = OAuthFlow.claims(token.token()).get("jti").asText();
+        String row = "SELECT COUNT(*) FROM access_tokens WHERE jti = '" + jti + "'";
+        assertThat(Sql.count(server.wiring().db, row)).as("issue #23: the grant writes no row").isZero();
+        // Another client cannot revoke it (RFC 7009 §2.1): 200 as always, and nothing recorded.
+        assertThat(revoke(other, token.token()).status()).isEqualTo(200);
+        assertThat(Sql.count(server.wiring().db, row)).isZero();
+        assertThat(OAuthFlow.introspect(server, token).get("active").asBoolean()).isTrue();
+        long revocations = OAuthFlow.events(server, "app.oauth2.as.token.revoke", "SUCCESS");
+        assertThat(revoke(token, token.token()).status()).isEqualTo(200);
+        assertThat(Sql.count(server.wiring().db, row + " AND revoked_at IS NOT NULL")).isEqualTo(1);
+        assertThat(OAuthFlow.introspect(server, token).get("active").asBoolean()).isFalse();
+        assertThat(OAuthFlow.events(server, "app.oauth2.as.token.revoke", "SUCCESS")).isEqualTo(revocations + 1);
+        assertThat(revoke(token, token.token()).status()).as("again: nothing more").isEqualTo(200);
+        assertThat(Sql.count(server.wiring().db, row)).isEqualTo(1);
+        assertThat(OAuthFlow.events(server, "app.oauth2.as.token.revoke", "SUCCESS")).isEqualTo(revocations + 1);
+        assertThat(OAuthFlow.introspect(server, other).get("active").asBoolean()).as("the other client's own token").isTrue();
+    }
+
+    private Http.Response revoke(OAuthFlow.ServiceToken as, String token) {
+        return http.send("POST", "/oauth2/default/v1/revoke", "token=" + token + "&token_type_hint=access_token",
+                "Content-Type", "application/x-www-form-urlencoded", "Authorization", OAuthFlow.basic(as.clientId(), as.secret()));
     }
 
     // ---- the console ---------------------------------------------------------------------------------------------

@@ -204,6 +204,15 @@ public final class OAuthFlow {
 
     /** A service app (client_secret_basic) and a custom scope on {@code default}; its client-credentials access token. */
     public static String clientCredentialsToken(TestServer server) {
+        return clientCredentials(server).token();
+    }
+
+    /** A client-credentials access token, with the service app that got it. */
+    public record ServiceToken(String token, String clientId, String secret) {
+    }
+
+    /** A new service app on the default server and an access token it got with the client-credentials grant. */
+    public static ServiceToken clientCredentials(TestServer server) {
         ApiClient api = ApiClient.of(server);
         String scope = customScope(api, "default", "flow.read." + SEQ.incrementAndGet() + "x" + Long.toString(System.nanoTime() % 100_000, 36));
         String body = """
@@ -215,7 +224,16 @@ public final class OAuthFlow {
                 "Content-Type", "application/x-www-form-urlencoded",
                 "Authorization", basic(credentials.get("client_id").asText(), credentials.get("client_secret").asText()));
         assertThat(t.status()).as(t.body()).isEqualTo(200);
-        return t.json().get("access_token").asText();
+        return new ServiceToken(t.json().get("access_token").asText(), credentials.get("client_id").asText(),
+                credentials.get("client_secret").asText());
+    }
+
+    /** The default server's introspection of a client-credentials token, asked by its own client. */
+    public static JsonNode introspect(TestServer server, ServiceToken t) {
+        Http.Response r = server.http().send("POST", "/oauth2/default/v1/introspect", encode("token", t.token(), "token_type_hint", "access_token"),
+                "Content-Type", "application/x-www-form-urlencoded", "Authorization", basic(t.clientId(), t.secret()));
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        return r.json();
     }
 
     /** How many System Log events of this type and outcome ({@code SUCCESS}, {@code FAILURE}, {@code SKIPPED} …) there are. */

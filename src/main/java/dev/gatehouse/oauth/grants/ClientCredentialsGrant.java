@@ -80,8 +80,9 @@ public final class ClientCredentialsGrant {
         }
         ClaimsSigner.Signed signed = signer.sign(new ClaimsSigner.Grant(server, issuerUrl, client.clientId(), null, r.scope(), Instant.EPOCH, List.of(),
                 null, null, null, RuleLifetimes.effective(rule, server)));
+        // No access_tokens row (issue #23): nothing reads one unless the token is revoked, and then the revocation writes it
+        // (TokenVerifier, Revocation); the grant's only write is its System Log event.
         db.inTx(h -> {
-            recorder.record(h, signed, null);
             log.record(h, ctx, SystemLog.Entry.success(OAuthEvents.type(server, "token.grant"), "OAuth2 token granted", client.auditTarget())
                     .withDebug(Map.of("grant_type", "client_credentials", "scopes", OidcScopes.join(r.scope()))));
         });

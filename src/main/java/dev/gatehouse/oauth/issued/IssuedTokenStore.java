@@ -61,6 +61,37 @@ public final class IssuedTokenStore {
     }
 
     /**
+     * Records a client-credentials access token (which its grant does not record) as revoked, if it is not recorded
+     * yet; false when it already was (revoked before, or a concurrent revocation won).
+     */
+    public boolean insertRevokedAccessToken(Handle h, String jti, String serverId, String clientId, List<String> scopes, Instant issued,
+                                            Instant expires, Instant now) {
+        return h.createUpdate("""
+                        INSERT INTO access_tokens (jti, family_id, server_id, client_id, user_id, scopes, issued_at, expires_at, revoked_at)
+                        VALUES (:jti, NULL, :server, :client, NULL, :scopes, :issued, :expires, :now)
+                        ON CONFLICT DO NOTHING""")
+                .bind("jti", jti).bind("server", serverId).bind("client", clientId).bind("scopes", String.join(" ", scopes))
+                .bind("issued", issued).bind("expires", expires).bind("now", now).execute() == 1;
+    }
+
+    /** When every client-credentials token of this client issued up to then was revoked (the latest such revocation), if ever. */
+    public Optional<Instant> clientTokenCutoff(Handle h, String clientId) {
+        return h.createQuery("SELECT revoked_before FROM client_token_cutoffs WHERE client_id = :client").bind("client", clientId)
+                .map((rs, c) -> instant(rs.getTimestamp("revoked_before"))).findOne();
+    }
+
+    /** Revokes every client-credentials token of this client issued up to {@code now} (they have no rows to update). */
+    private void cutOffClientTokens(Handle h, String clientId, Instant now) {
+        if (h.createUpdate("UPDATE client_token_cutoffs SET revoked_before = :now WHERE client_id = :client")
+                .bind("client", clientId).bind("now", now).execute() == 0) {
+            h.createUpdate("INSERT INTO client_token_cutoffs (client_id, revoked_before) VALUES (:client, :now) ON CONFLICT DO NOTHING")
+                    .bind("client", clientId).bind("now", now).execute();
+            h.createUpdate("UPDATE client_token_cutoffs SET revoked_before = :now WHERE client_id = :client AND revoked_before < :now")
+                    .bind("client", clientId).bind("now", now).execute();
+        }
+    }
+
+    /**
      * The access token with this jti. Its {@code revoked} is its own revocation or, failing that, its family's: a token
      * minted by a refresh that committed just after its family was revoked (a kill switch racing a refresh) is revoked too.
      */
@@ -194,8 +225,8 @@ public final class IssuedTokenStore {
     }
 
     /**
-     * Revokes everything issued to a client: its families with their refresh and access tokens, and its access tokens
-     * that belong to no family (client credentials).
+     * Revokes everything issued to a client: its families with their refresh and access tokens, its other recorded access
+     * tokens, and (by a cutoff, they have no rows) its client-credentials tokens; the count is of rows.
      */
     public Revoked revokeClientTokens(Handle h, String clientId, Instant now) {
         int families = h.createUpdate("UPDATE token_families SET revoked_at = :now WHERE client_id = :client AND revoked_at IS NULL")
@@ -208,6 +239,7 @@ public final class IssuedTokenStore {
                         UPDATE access_tokens SET revoked_at = :now
                         WHERE revoked_at IS NULL AND expires_at > :now AND client_id = :client""")
                 .bind("client", clientId).bind("now", now).execute();
+        cutOffClientTokens(h, clientId, now);   // client credentials: no rows
         return new Revoked(families, refresh, access);
     }
 

@@ -97,6 +97,11 @@ public final class LifecycleRevocation implements AccessRevocation, AppRevocatio
         }
     }
 
+    @Override
+    public java.util.Optional<Instant> clientTokenCutoff(Handle h, App app) {
+        return tokens.clientTokenCutoff(h, app.clientId());
+    }
+
     private static Map<String, Object> counts(String cause, IssuedTokenStore.Revoked revoked, int codes) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("cause", cause);

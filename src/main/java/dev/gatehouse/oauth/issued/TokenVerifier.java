@@ -22,6 +22,7 @@ import java.text.ParseException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Date;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -85,7 +86,7 @@ public final class TokenVerifier {
         if (!TokenKind.ACCESS_TOKEN.names(jti)) {
             throw invalid(INVALID_ACCESS_TOKEN, "not an access token (jti " + jti + ")");
         }
-        IssuedTokenStore.AccessToken recorded = db.read(h -> store.findAccessToken(h, jti))
+        IssuedTokenStore.AccessToken recorded = db.read(h -> store.findAccessToken(h, jti).or(() -> clientCredentials(h, claims, server)))
                 .orElseThrow(() -> invalid(INVALID_ACCESS_TOKEN, "unknown jti " + jti));
         if (!recorded.serverId().equals(server.id())) {
             throw invalid(INVALID_ACCESS_TOKEN, "issued by authorization server " + recorded.serverId());
@@ -103,6 +104,31 @@ public final class TokenVerifier {
                     .orElseThrow(() -> invalid(INVALID_ACCESS_TOKEN, "user " + recorded.userId() + " is gone or not active"));
         }
         return new ActiveAccessToken(claims, recorded, client.get(), user);
+    }
+
+    /**
+     * A client-credentials access token has no row until it is revoked (issue #23): one this server signed whose subject is
+     * its client and that names no user is read from its claims, revoked if its client's tokens were all revoked since
+     * ({@code client_token_cutoffs}; {@code iat} has whole seconds, so one issued in the cutoff's second counts as before it).
+     */
+    private Optional<IssuedTokenStore.AccessToken> clientCredentials(org.jdbi.v3.core.Handle h, JWTClaimsSet claims, AuthorizationServer server) {
+        Object cid = claims.getClaim("cid");
+        Date iat = claims.getIssueTime();
+        if (!(cid instanceof String clientId) || !clientId.equals(claims.getSubject()) || claims.getClaim("uid") != null || iat == null) {
+            return Optional.empty();
+        }
+        Instant issued = iat.toInstant();
+        Instant revoked = store.clientTokenCutoff(h, clientId)
+                .filter(cutoff -> issued.getEpochSecond() <= cutoff.getEpochSecond()).orElse(null);
+        List<String> scopes;
+        try {
+            List<String> scp = claims.getStringListClaim("scp");
+            scopes = scp == null ? List.of() : scp;
+        } catch (ParseException e) {
+            return Optional.empty();
+        }
+        return Optional.of(new IssuedTokenStore.AccessToken(claims.getJWTID(), null, server.id(), clientId, null, scopes, issued,
+                claims.getExpirationTime().toInstant(), revoked));
     }
 
     private JWTClaimsSet verify(String token, AuthorizationServer server, String issuer, String description) {
