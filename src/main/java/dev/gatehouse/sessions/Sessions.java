@@ -265,7 +265,9 @@ public final class Sessions {
             if (u.isEmpty()) {
                 return Optional.<Current>empty();
             }
-            store.touch(h, s.get().id(), now);
+            if (s.get().lastSeen().isBefore(now.minus(SessionStore.TOUCH_EVERY))) {
+                store.touch(h, s.get().id(), now);   // its own condition again: another request may have touched it since
+            }
             return Optional.of(new Current(s.get(), u.get()));
         });
     }
