@@ -11,7 +11,8 @@ final class Banner {
     static void print(PrintStream out, Wiring w) {
         var c = w.config;
         out.println();
-        out.println("Gatehouse is ready (" + java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime() + " ms after the JVM started).");
+        out.println("Gatehouse is ready (" + java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime() + " ms after the JVM started"
+                + (w.startPhases == null ? "" : ": " + w.startPhases.summary()) + ").");
         out.println("  Admin Console   " + c.consoleUrl());
         out.println("  Issuer          " + c.baseUrl() + "/oauth2/default   (for apps; discovery at /oauth2/default/.well-known/openid-configuration)");
         out.println("  Org issuer      " + c.orgIssuer());

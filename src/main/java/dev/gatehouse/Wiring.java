@@ -158,6 +158,8 @@ public final class Wiring implements AutoCloseable {
     public final AuthorizationServers authorizationServers;
     public final SigningKeys signingKeys;
     private final KeyRotationSchedule keyRotation;
+    /** Where the start's time went (set once the start is over; the banner prints it). */
+    StartPhases startPhases;
     public final Optional<Path> certificate;
     public final boolean certificateGenerated;
     private final HttpServer server;
@@ -213,6 +215,8 @@ public final class Wiring implements AutoCloseable {
 
     /** Opens the store, creates the org on first start, and starts listening. */
     public static Wiring start(GatehouseConfig config, Clock clock) {
+        StartPhases phases = new StartPhases();
+        phases.mark("JVM, classes and settings");
         // First: a key file others can read stops the start before anything is read or written; the directory is private.
         DataDirectory.prepare(config);
         Optional<Tls.Material> tls = Optional.empty();
@@ -229,6 +233,7 @@ public final class Wiring implements AutoCloseable {
         SecureRandom random = new SecureRandom();
         Ids ids = new Ids(random);
         Database db = Database.open(config, JAVA_MIGRATIONS);
+        phases.mark("database and migrations");
         // Drops this node's caches (apps, authorization servers and scopes, trusted origins) after every change, made
         // here or (PostgreSQL) on another node; it starts listening once every cache has registered, below.
         ChangeFeed changes = new ChangeFeed(db);
@@ -296,6 +301,7 @@ public final class Wiring implements AutoCloseable {
             FactorStore factorStore = new FactorStore();
             SigningKeys signingKeys = new SigningKeys(db, new SigningKeyStore(), keyEncryption, log, clock, random, KeyRotationSettings.DEFAULTS);
             signingKeys.checkKeyEncryption();
+            phases.mark("capabilities and keys");
             Scopes scopes = new Scopes(db, changes, new ScopeStore(), log, ids, clock);
             dev.gatehouse.oauth.servers.Claims claims = new dev.gatehouse.oauth.servers.Claims(db, changes,
                     new dev.gatehouse.oauth.servers.ClaimStore(), scopes, log, ids, clock);
@@ -484,6 +490,7 @@ public final class Wiring implements AutoCloseable {
                     consoleRoutes,
                     api,
                     authnApi)).start();
+            phases.mark("routes and HTTP server");
             Wiring wiring = new Wiring(config, db, first, apiTokens, log, tls, generated, server, directoryUsers, directoryGroups, apps,
                     authorizationServers, signingKeys, KeyRotationSchedule.start(signingKeys), trustedOrigins, changes,
                     features, new LogRetention(db, log, clock, config.logRetentionDays()).start(),
@@ -498,6 +505,8 @@ public final class Wiring implements AutoCloseable {
                     throw e;
                 }
             }
+            phases.mark(config.orgFile().isPresent() ? "schedules and the org file" : "schedules");
+            wiring.startPhases = phases;
             ready.set(true);
             return wiring;
         } catch (RuntimeException e) {

@@ -29,7 +29,8 @@ final class PasswordSignIn {
     private final SystemLog log;
     private final Clock clock;
     private final int maxFailedSignIns;
-    private final String dummyHash;
+    /** Made in the background at start (an Argon2 run: ~0.1 s of the start otherwise); the first unknown login waits for it. */
+    private final java.util.concurrent.FutureTask<String> dummyHash;
 
     PasswordSignIn(Database db, UserStore store, PasswordHasher hasher, SystemLog log, Clock clock, int maxFailedSignIns) {
         if (maxFailedSignIns < 1) {
@@ -41,7 +42,19 @@ final class PasswordSignIn {
         this.log = log;
         this.clock = clock;
         this.maxFailedSignIns = maxFailedSignIns;
-        this.dummyHash = hasher.hash("not a password: only here so unknown logins cost an Argon2 run too");
+        this.dummyHash = new java.util.concurrent.FutureTask<>(() -> hasher.hash("not a password: only here so unknown logins cost an Argon2 run too"));
+        Thread.ofVirtual().name("gatehouse-dummy-hash").start(dummyHash);
+    }
+
+    private String dummyHash() {
+        try {
+            return dummyHash.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for the start's dummy hash", e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IllegalStateException("the start's dummy hash failed", e.getCause());
+        }
     }
 
     Authentication authenticate(EventContext ctx, String login, String password) {
@@ -49,7 +62,7 @@ final class PasswordSignIn {
         Optional<String> key = Logins.key(login);
         Optional<UserStore.Credentials> found = key.isEmpty() ? Optional.empty() : db.read(h -> store.credentials(h, key.get()));
         String hash = found.map(UserStore.Credentials::passwordHash).orElse(null);
-        boolean verified = hasher.verify(password == null ? "" : password, hash == null ? dummyHash : hash) && hash != null;
+        boolean verified = hasher.verify(password == null ? "" : password, hash == null ? dummyHash() : hash) && hash != null;
         if (found.isEmpty()) {
             return Authentication.failure(Authentication.UNKNOWN_USER);
         }
