@@ -160,6 +160,8 @@ public final class Wiring implements AutoCloseable {
     private final KeyRotationSchedule keyRotation;
     /** Where the start's time went (set once the start is over; the banner prints it). */
     StartPhases startPhases;
+    /** The System Log's group commit (set once the start is over). */
+    private dev.gatehouse.syslog.EventBatcher events;
     public final Optional<Path> certificate;
     public final boolean certificateGenerated;
     private final HttpServer server;
@@ -237,6 +239,7 @@ public final class Wiring implements AutoCloseable {
         // Drops this node's caches (apps, authorization servers and scopes, trusted origins) after every change, made
         // here or (PostgreSQL) on another node; it starts listening once every cache has registered, below.
         ChangeFeed changes = new ChangeFeed(db);
+        dev.gatehouse.syslog.EventBatcher events = null;
         // Ready (GET /health/ready) once the org file, if any, is applied.
         java.util.concurrent.atomic.AtomicBoolean ready = new java.util.concurrent.atomic.AtomicBoolean(false);
         try {
@@ -398,7 +401,9 @@ public final class Wiring implements AutoCloseable {
             dev.gatehouse.oauth.authorize.ConsentPages consentPages = new dev.gatehouse.oauth.authorize.ConsentPages(consents, sessionCookie,
                     csrf, pages, errors, ids, new dev.gatehouse.oauth.OAuthRefusals(db, log), config.orgName());
             Console console = new Console(consoleAccess(sessionCookie, db, users, signOn), csrf, pages, errors, config.orgName(), rateLimitFilter);
-            OAuthRoutes oauth = oauthRoutes(config, db, log, ids, clock, apps, users, groupStore, assignmentStore, codeStore, issuedTokens,
+            // Group commit for the events that are a grant's only write (client credentials): closed with the node, before the pool.
+            events = new dev.gatehouse.syslog.EventBatcher(db, log);
+            OAuthRoutes oauth = oauthRoutes(config, db, log, events, ids, clock, apps, users, groupStore, assignmentStore, codeStore, issuedTokens,
                     directoryGroups, authorizationServers, scopes, signingKeys, sessions, sessionCookie, pages, errors, first.orgId(),
                     rateLimitFilter, signOn, keyEncryption.derive("authorize-started"), accessPolicyEvaluator, customClaims, consents, consentPages,
                     console);
@@ -507,9 +512,13 @@ public final class Wiring implements AutoCloseable {
             }
             phases.mark(config.orgFile().isPresent() ? "schedules and the org file" : "schedules");
             wiring.startPhases = phases;
+            wiring.events = events;
             ready.set(true);
             return wiring;
         } catch (RuntimeException e) {
+            if (events != null) {
+                events.close();
+            }
             changes.close();
             db.close();
             throw e;
@@ -597,7 +606,8 @@ public final class Wiring implements AutoCloseable {
     }
 
     /** The OAuth 2.0 / OpenID Connect endpoints and what they need. */
-    private static OAuthRoutes oauthRoutes(GatehouseConfig config, Database db, SystemLog log, Ids ids, Clock clock, Apps apps,
+    private static OAuthRoutes oauthRoutes(GatehouseConfig config, Database db, SystemLog log, dev.gatehouse.syslog.EventBatcher events, Ids ids,
+                                           Clock clock, Apps apps,
                                            UserStore users, GroupStore groupStore, AssignmentStore assignments, CodeStore codes,
                                            IssuedTokenStore issued, Groups groups, AuthorizationServers servers, Scopes scopes,
                                            SigningKeys keys, Sessions sessions, SessionCookie sessionCookie, Pages pages, ErrorMapper errors,
@@ -620,7 +630,7 @@ public final class Wiring implements AutoCloseable {
                 new TokenEndpoint(servers, clients,
                         new CodeGrant(db, codes, issued, signer, recorder, users, groupStore, log, ids, clock, apps::findByClientId),
                         new RefreshGrant(db, issued, signer, recorder, users, groupStore, assignments, log, clock),
-                        new ClientCredentialsGrant(db, signer, recorder, customScopes, log, accessPolicies,
+                        new ClientCredentialsGrant(signer, recorder, customScopes, events::record, accessPolicies,
                                 consents::requiredForClients),
                         refusals, rateLimits),
                 new dev.gatehouse.oauth.userinfo.UserInfoEndpoint(servers, verifier, groups, db, log, refusals, customClaims),
@@ -656,6 +666,9 @@ public final class Wiring implements AutoCloseable {
         logRetention.close();
         rateLimits.close();
         server.close();
+        if (events != null) {
+            events.close();   // after the server: no request waits on it any more; before the pool it writes through
+        }
         db.close();
     }
 }

@@ -15,7 +15,6 @@ import dev.gatehouse.oauth.servers.RuleLifetimes;
 import dev.gatehouse.oauth.token.TokenRequest.ClientCredentialsRequest;
 import dev.gatehouse.oauth.token.TokenResponse;
 import dev.gatehouse.oauth.issued.ClaimsSigner;
-import dev.gatehouse.storage.Database;
 import dev.gatehouse.syslog.EventContext;
 import dev.gatehouse.syslog.LogText;
 import dev.gatehouse.syslog.SystemLog;
@@ -29,11 +28,11 @@ import java.util.function.Function;
 /** The {@code client_credentials} grant: a service app gets an access token for custom scopes of a custom server; no user, no refresh token. */
 public final class ClientCredentialsGrant {
 
-    private final Database db;
     private final ClaimsSigner signer;
     private final TokenRecorder recorder;
     private final Function<AuthorizationServer, Set<String>> customScopes;
-    private final SystemLog log;
+    /** Writes the grant's System Log event, committed when it returns (in Wiring: {@link dev.gatehouse.syslog.EventBatcher}). */
+    private final java.util.function.BiConsumer<EventContext, SystemLog.Entry> events;
     private final AccessPolicyEvaluator policies;
     private final java.util.function.BiFunction<AuthorizationServer, List<String>, List<String>> consentRequired;
 
@@ -41,15 +40,15 @@ public final class ClientCredentialsGrant {
     public static final String CONSENT_REQUIRED = "The following scopes require user consent and cannot be granted for the client credentials grant type: [%s].";
 
     /** @param consentRequired the requested scopes whose consent is REQUIRED on the server: a service has no user to ask */
-    public ClientCredentialsGrant(Database db, ClaimsSigner signer, TokenRecorder recorder, Function<AuthorizationServer, Set<String>> customScopes, SystemLog log,
+    public ClientCredentialsGrant(ClaimsSigner signer, TokenRecorder recorder, Function<AuthorizationServer, Set<String>> customScopes,
+                                  java.util.function.BiConsumer<EventContext, SystemLog.Entry> events,
                                   AccessPolicyEvaluator policies, java.util.function.BiFunction<AuthorizationServer, List<String>, List<String>> consentRequired) {
         this.policies = policies;
         this.consentRequired = consentRequired;
-        this.db = db;
         this.signer = signer;
         this.recorder = recorder;
         this.customScopes = customScopes;
-        this.log = log;
+        this.events = events;
     }
 
     public TokenResponse handle(ClientCredentialsRequest r, App client, AuthorizationServer server, String issuerUrl, EventContext ctx) {
@@ -81,11 +80,10 @@ public final class ClientCredentialsGrant {
         ClaimsSigner.Signed signed = signer.sign(new ClaimsSigner.Grant(server, issuerUrl, client.clientId(), null, r.scope(), Instant.EPOCH, List.of(),
                 null, null, null, RuleLifetimes.effective(rule, server)));
         // No access_tokens row (issue #23): nothing reads one unless the token is revoked, and then the revocation writes it
-        // (TokenVerifier, Revocation); the grant's only write is its System Log event.
-        db.inTx(h -> {
-            log.record(h, ctx, SystemLog.Entry.success(OAuthEvents.type(server, "token.grant"), "OAuth2 token granted", client.auditTarget())
-                    .withDebug(Map.of("grant_type", "client_credentials", "scopes", OidcScopes.join(r.scope()))));
-        });
+        // (TokenVerifier, Revocation); the grant's only write is its System Log event, committed with those of the grants
+        // waiting at the same moment (EventBatcher), before the answer.
+        events.accept(ctx, SystemLog.Entry.success(OAuthEvents.type(server, "token.grant"), "OAuth2 token granted", client.auditTarget())
+                .withDebug(Map.of("grant_type", "client_credentials", "scopes", OidcScopes.join(r.scope()))));
         return recorder.response(signed, null);
     }
 }

@@ -108,8 +108,8 @@ final class GrantFixture implements AutoCloseable {
         recorder = new TokenRecorder(issued, ids);
         codeGrant = new CodeGrant(db, codes, issued, signer, recorder, userStore, groupStore, log, ids, clock, apps::findByClientId);
         refreshGrant = new RefreshGrant(db, issued, signer, recorder, userStore, groupStore, new AssignmentStore(), log, clock);
-        clientCredentialsGrant = new ClientCredentialsGrant(db, signer, recorder, s -> scopes.list(s.id()).stream().filter(x -> !x.system())
-                .map(dev.gatehouse.oauth.servers.Scope::name).collect(Collectors.toSet()), log, accessPolicies(changes), (s, scopes) -> java.util.List.of());
+        clientCredentialsGrant = new ClientCredentialsGrant(signer, recorder, s -> scopes.list(s.id()).stream().filter(x -> !x.system())
+                .map(dev.gatehouse.oauth.servers.Scope::name).collect(Collectors.toSet()), (ctx, e) -> db.inTx(h -> log.record(h, ctx, e)), accessPolicies(changes), (s, scopes) -> java.util.List.of());
     }
 
     /** The default server's seeded access policy, and the evaluator client credentials ask. */
