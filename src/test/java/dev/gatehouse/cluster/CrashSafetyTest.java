@@ -80,7 +80,7 @@ class CrashSafetyTest {
         String dbUrl = database.freshUrl();
         String tag = database.name().toLowerCase();
         List<NodeProcess> nodes = new ArrayList<>();
-        ExecutorService load = Executors.newFixedThreadPool(CHAINS + 3);
+        ExecutorService load = Executors.newFixedThreadPool(CHAINS + 5);
         try {
             NodeProcess victim = NodeProcess.create("crash-" + tag + "-a", dbUrl, null, Map.of());
             nodes.add(victim);
@@ -110,12 +110,24 @@ class CrashSafetyTest {
                 chains.add(chain);
             }
 
+            // A service app for client-credentials grants (their only write is their System Log event, batched: issue #23).
+            JsonNode service = LoadClients.json(victim.http().send("POST", "/api/v1/apps", """
+                    {"name":"oidc_client","label":"Crash Service","signOnMode":"OPENID_CONNECT",
+                     "settings":{"oauthClient":{"application_type":"service","grant_types":["client_credentials"],"response_types":["token"]}}}""",
+                    Http.ssws(TestServer.API_TOKEN, "Content-Type", "application/json")).body()).get("credentials").get("oauthClient");
+            assertThat(victim.http().send("POST", "/api/v1/authorizationServers/default/scopes", "{\"name\":\"crash.read\"}",
+                    Http.ssws(TestServer.API_TOKEN, "Content-Type", "application/json")).status()).isEqualTo(201);
+
             // Load; kill -9 in the middle of it; restart while the load goes on.
             List<Future<?>> running = new ArrayList<>();
             chains.forEach(c -> running.add(load.submit(c)));
             running.add(load.submit(new LoadClients.SignIns("crash-signin@crash.example", password, http, ledger, roundRobin, stop)));
             running.add(load.submit(new LoadClients.SignIns(TestServer.ADMIN, TestServer.ADMIN_PASSWORD, http, ledger, roundRobin, stop)));
             running.add(load.submit(new LoadClients.UserWrites("w-" + tag, http, ledger, roundRobin, stop)));
+            for (int i = 0; i < 2; i++) {
+                running.add(load.submit(new LoadClients.ServiceGrants(service.get("client_id").asText(), service.get("client_secret").asText(),
+                        "crash.read", http, ledger, roundRobin, stop)));
+            }
             awaitLoad(ledger, LOAD_BEFORE_KILL, GRANTS_BEFORE_KILL);
             int requestsAtKill = ledger.requests.get();
             victim.kill();
@@ -168,6 +180,7 @@ class CrashSafetyTest {
                     ledger.grantRequestIds.size(), ledger.signInRequestIds.size(), ledger.userIds.size(), access.size(),
                     ledger.sessionCookies.size(), ledger.userIds.size(), chains.size() - reused, reused);
             assertThat(ledger.grantRequestIds).as("the load made refreshes").isNotEmpty();
+            assertThat(ledger.serviceGrantRequestIds).as("the load made client-credentials grants").isNotEmpty();
             assertThat(ledger.signInRequestIds).as("the load made sign-ins").isNotEmpty();
             assertThat(ledger.userIds).as("the load made users").isNotEmpty();
         } finally {
@@ -225,6 +238,7 @@ class CrashSafetyTest {
             assertThat(missingAccess).as("acknowledged access tokens not in the table").isEmpty();
 
             assertEvents(c, "app.oauth2.as.token.grant", ledger.grantRequestIds);
+            assertEvents(c, "app.oauth2.as.token.grant", ledger.serviceGrantRequestIds);
             assertEvents(c, "user.session.start", ledger.signInRequestIds);
             assertEvents(c, "user.lifecycle.create", ledger.userCreateRequestIds);
             Set<String> users = new HashSet<>(strings(c, "SELECT id FROM users"));

@@ -39,6 +39,8 @@ final class LoadClients {
     /** What the servers acknowledged during the load, and what went wrong. */
     static final class Ledger {
         final Queue<String> grantRequestIds = new ConcurrentLinkedQueue<>();
+        /** Client-credentials grants answered 200: their token has no row, their System Log event is their record (issue #23). */
+        final Queue<String> serviceGrantRequestIds = new ConcurrentLinkedQueue<>();
         final Queue<String> signInRequestIds = new ConcurrentLinkedQueue<>();
         final Queue<String> sessionCookies = new ConcurrentLinkedQueue<>();
         final Queue<String> userCreateRequestIds = new ConcurrentLinkedQueue<>();
@@ -265,6 +267,46 @@ final class LoadClients {
                 }
                 ledger.userIds.add(json(r.body()).get("id").asText());
                 r.headers().firstValue(REQUEST_ID).ifPresent(ledger.userCreateRequestIds::add);
+            }
+        }
+    }
+
+    /**
+     * A service app getting client-credentials tokens: each grant's only write is its System Log event, committed in a
+     * batch with those of the grants waiting at the same moment (EventBatcher); an acknowledged one must have its event.
+     */
+    static final class ServiceGrants implements Runnable {
+        private final HttpClient http;
+        private final Ledger ledger;
+        private final Supplier<String> nodes;
+        private final AtomicBoolean stop;
+        private final String basic;
+        private final String scope;
+
+        ServiceGrants(String clientId, String secret, String scope, HttpClient http, Ledger ledger, Supplier<String> nodes, AtomicBoolean stop) {
+            this.basic = OAuthFlow.basic(clientId, secret);
+            this.scope = scope;
+            this.http = http;
+            this.ledger = ledger;
+            this.nodes = nodes;
+            this.stop = stop;
+        }
+
+        @Override
+        public void run() {
+            while (!stop.get()) {
+                String node = nodes.get();
+                HttpResponse<String> r = send(http, ledger, form(node + "/oauth2/default/v1/token", "grant_type", "client_credentials", "scope", scope)
+                        .header("Authorization", basic));
+                if (r == null) {
+                    pause();
+                    continue;
+                }
+                if (r.statusCode() != 200 || !json(r.body()).has("access_token")) {
+                    ledger.violations.add("client credentials on " + node + ": " + r.statusCode() + " " + r.body());
+                    continue;
+                }
+                r.headers().firstValue(REQUEST_ID).ifPresent(ledger.serviceGrantRequestIds::add);
             }
         }
     }
