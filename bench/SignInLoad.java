@@ -69,6 +69,7 @@ public class SignInLoad {
             default -> throw new IllegalArgumentException("unknown scenario " + scenario);
         };
         String json = rate > 0 ? fixedRate(op, rate, seconds) : closedLoop(op, Integer.parseInt(env("CONNECTIONS", "16")), seconds);
+        if (op instanceof SignIn si && si.mfa) si.saveSteps();
         System.out.println(json);
         String report = System.getenv("WRK_REPORT");
         if (report != null && !report.isEmpty()) Files.writeString(Path.of(report), json + "\n");
@@ -291,6 +292,18 @@ public class SignInLoad {
             }
         }
 
+        /** Writes each user's last used step back to MFA_USERS_FILE: the next run (warm-up, peak, fixed rate) skips them too. */
+        void saveSteps() throws Exception {
+            StringBuilder out = new StringBuilder();
+            for (int i = 0; i < users.length; i++) {
+                out.append(users[i]).append(' ').append(HexFormat.of().formatHex(keys[i])).append(' ').append(lastStep[i].get())
+                        .append(codeExtra[i].isEmpty() ? "" : " " + codeExtra[i]).append('\n');
+            }
+            Path file = Path.of(env("MFA_USERS_FILE", null)), tmp = Path.of(file + ".tmp");
+            Files.writeString(tmp, out);
+            Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
+
         /** A user whose code of the current step has not been used yet (a code is good once); waits for the next step if none. */
         int pickMfaUser(long end) {
             while (System.nanoTime() < end) {
@@ -336,7 +349,8 @@ public class SignInLoad {
             HttpResponse<String> factorPage = follow(done, jar, lat);
             Matcher factorAction = Pattern.compile("<form[^>]*?action=\"([^\"]+)\"").matcher(factorPage.body());
             if (factorPage.statusCode() != 200 || !factorAction.find()) return check(false, factorPage);
-            String code = totp(keys[u], System.currentTimeMillis() / 30_000);
+            // The code of the step the user was picked for (still good a step later), so a user is never used twice a step.
+            String code = totp(keys[u], lastStep[u].get());
             String post = hidden(factorPage.body(), codeExtra[u]) + codeField + "=" + code + (codeExtra[u].isEmpty() ? "" : "&" + codeExtra[u]);
             HttpResponse<String> last = follow(send(form(target(factorAction.group(1)), post).header("Cookie", header(jar)).build(), lat), jar, lat);
             return check(redirectsTo(last, mfaSuccess), last);

@@ -90,9 +90,9 @@ describe_store() {
     echo
     echo "### Scenarios (peak, closed loop)"
     echo
-    echo "ops/s counts completed operations (code: authorize + token = 2 requests; signin: page + post = 2; mfa: page,"
-    echo "password post, factor page (Gatehouse), code post); latencies are per request. CPU is the server process's"
-    echo "user+system time per 1,000 requests; RSS at the end."
+    echo "ops/s counts completed operations (code: authorize + token = 2 requests; signin: page + post = 2; mfa: every"
+    echo "request from the first page to the app's code, see bench/README.md); latencies are per request. CPU is the server"
+    echo "process's user+system time per 1,000 requests; RSS at the end."
     echo
     echo "| scenario | server | ops/s | req/s | p50 ms | p95 ms | p99 ms | CPU s / 1k req | RSS MiB | errors | signing bound ops/s | fraction of bound |"
     echo "|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|"
@@ -144,8 +144,9 @@ describe_store() {
 # Charts, one per store: peak throughput, peak p99 and fixed-rate p99.9 per scenario, both servers.
 for st in $stores; do
   data="$(mktemp)"
-  fmt "$defs"' . as $all | scenarios[] as $sc | ($all | pair("'"$st"'"; $sc)) as [$g, $k] | select($g != null or $k != null)
-     | "\($sc) \($g.ops_per_s // "?") \($k.ops_per_s // "?") \($g.p99_ms // "?") \($k.p99_ms // "?") \($g.fr_p999_ms // "?") \($k.fr_p999_ms // "?")"' >"$data"
+  fmt "$defs"'def pos(x): if (x // 0) > 0 then x else "?" end;   # none, or 0 (no operation finished): no bar on a log scale
+     . as $all | scenarios[] as $sc | ($all | pair("'"$st"'"; $sc)) as [$g, $k] | select($g != null or $k != null)
+     | "\($sc) \($g.ops_per_s // "?") \($k.ops_per_s // "?") \($g.p99_ms // "?") \($k.p99_ms // "?") \(pos($g.fr_p999_ms)) \(pos($k.fr_p999_ms))"' >"$data"
   gnuplot <<GP
 set terminal pngcairo size 1500,520 font "sans,10"
 set output "$out-$st.png"
