@@ -36,9 +36,9 @@ import javax.crypto.spec.SecretKeySpec;
  * with MFA_USERS_FILE's users, then the factor form (the password post's 200 page, or the page its redirect leads to)
  * with the user's current TOTP code (RFC 6238, HMAC-SHA1, 6 digits, 30 s) in the field MFA_CODE_FIELD.</li>
  * <li><b>fixed rate</b> (RATE=ops/s set) for every scenario (client_credentials, claims, keys, code, refresh, signin,
- * mfa): open loop. Operation i is due at start + i/RATE; a scheduler starts it on its own virtual thread at that time
- * whatever the others are doing, and its latency is measured from when it was <i>due</i>, so a slow server is charged
- * for the operations that wait behind it (no coordinated omission).</li>
+ * mfa), wrk2's model: operation i is due at start + i/RATE, CONNECTIONS workers take them in turn, and each operation's
+ * latency is measured from when it was <i>due</i>, so a slow server is charged for the operations that wait behind it
+ * (no coordinated omission). See {@link #fixedRate}.</li>
  * </ul>
  * Environment: the variables of the setup's env file (same as the Lua scenarios), SCENARIO, CONNECTIONS, DURATION,
  * RATE, WRK_REPORT. Prints (and writes to WRK_REPORT) one JSON summary, the fields wrk's scenarios write (closed loop)

@@ -43,7 +43,7 @@ describe_store() {
   echo
   echo "Machine: $cores cores ($(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -n1), $(free -g | awk '/^Mem:/{print $2}') GiB), load average before"
   echo "the run: ${LOAD_BEFORE:-unknown}. wrk -t${THREADS:-1} -c${CONNECTIONS:-16}; ${WARMUP:-10} s warm-up then"
-  echo "${DURATION:-20} s measured per scenario (the peak), then ${DURATION:-20} s at half that peak's ops/s (fixed rate, open loop);"
+  echo "${DURATION:-20} s measured per scenario (the peak), then ${DURATION:-20} s at half that peak's ops/s (fixed rate);"
   echo "each (store, server) pair alone on the machine in turn. Gatehouse: rate limits off (GATEHOUSE_RATE_LIMIT_MULTIPLIER=0)."
   # The run itself loads the machine (server, wrk and PostgreSQL share the cores), so only the load before it says
   # whether something else was running.
@@ -99,11 +99,13 @@ describe_store() {
     fmt "$defs"'sort_by(.scenario, .server)[] | select(.store == "'"$st"'")
       | "| \(.scenario) | \(.server) | \(.ops_per_s | n(1)) | \(.rps | n(1)) | \(.p50_ms | n(1)) | \(.p95_ms | n(1)) | \(.p99_ms | n(1)) | \(.cpu_s_per_1k_requests | n(2)) | \(.rss_mib | n(0)) | \(.errors) | \(.bound | n(0)) | \(if .fraction then (.fraction * 100 | round | tostring) + " %" else "–" end) |"'
     echo
-    echo "### Fixed rate: half the peak (open loop)"
+    echo "### Fixed rate: half the peak"
     echo
-    echo "SignInLoad.java starts operation i at start + i / rate whatever the earlier ones are doing and measures each"
-    echo "**operation** (all its requests) from when it was due, so waiting behind a slow response counts (no coordinated"
-    echo "omission). errors: unexpected responses + exceptions + operations unfinished 15 s after the last was due."
+    echo "SignInLoad.java, wrk2's model: operation i is due at start + i / rate, ${CONNECTIONS:-16} connections take them in turn,"
+    echo "and each **operation** (all its requests) is timed from when it was due, so waiting behind a slow response counts"
+    echo "(no coordinated omission). When achieved is well below target the driver could not hold the rate (its own CPU"
+    echo "on this machine, or the server fell behind): see bench/README.md. errors: unexpected responses + exceptions +"
+    echo "operations unfinished 15 s after the last was due."
     echo
     echo "| scenario | server | target ops/s | achieved ops/s | p50 ms | p99 ms | p99.9 ms | max ms | errors |"
     echo "|---|---|--:|--:|--:|--:|--:|--:|--:|"
