@@ -149,8 +149,11 @@ for st in $stores; do
   fmt "$defs"'def pos(x): if (x // 0) > 0 then x else "?" end;   # none, or 0 (no operation finished): no bar on a log scale
      . as $all | scenarios[] as $sc | ($all | pair("'"$st"'"; $sc)) as [$g, $k] | select($g != null or $k != null)
      | "\($sc) \($g.ops_per_s // "?") \($k.ops_per_s // "?") \($g.p99_ms // "?") \($k.p99_ms // "?") \(pos($g.fr_p999_ms)) \(pos($k.fr_p999_ms))"' >"$data"
+  # Without a fixed-rate run (FIXED_RATE=0, e.g. bench/profile) the third panel has nothing to show.
+  panels=3 fr_plot=""
+  if [ "$(fmt '[.[] | select(.store == "'"$st"'" and (.fr_p999_ms // 0) > 0)] | length')" = 0 ]; then panels=2; fr_plot="#"; fi
   gnuplot <<GP
-set terminal pngcairo size 1500,520 font "sans,10"
+set terminal pngcairo size $((panels * 500)),520 font "sans,10"
 set output "$out-$st.png"
 set datafile missing "?"
 set termoption noenhanced
@@ -161,7 +164,7 @@ set boxwidth 0.9
 set grid ytics
 set xtics rotate by -20
 set key top left
-set multiplot layout 1,3 title "Gatehouse vs Keycloak, store $st — $name ($cores cores, wrk -c${CONNECTIONS:-16})"
+set multiplot layout 1,$panels title "Gatehouse vs Keycloak, store $st — $name ($cores cores, wrk -c${CONNECTIONS:-16})"
 set title "peak throughput (operations/s, log scale, higher is better)"
 set logscale y
 set yrange [1:*]
@@ -170,10 +173,10 @@ set title "peak p99 latency per request (ms, lower is better)"
 unset logscale y
 set yrange [0:*]
 plot "$data" using 4:xtic(1) title "Gatehouse" lc rgb "#2b6cb0", "" using 5 title "Keycloak" lc rgb "#c05621"
-set title "p99.9 per operation at half the peak (ms, log scale, lower is better)"
-set logscale y
-set yrange [*:*]
-plot "$data" using 6:xtic(1) title "Gatehouse" lc rgb "#2b6cb0", "" using 7 title "Keycloak" lc rgb "#c05621"
+${fr_plot}set title "p99.9 per operation at half the peak (ms, log scale, lower is better)"
+${fr_plot}set logscale y
+${fr_plot}set yrange [*:*]
+${fr_plot}plot "$data" using 6:xtic(1) title "Gatehouse" lc rgb "#2b6cb0", "" using 7 title "Keycloak" lc rgb "#c05621"
 unset multiplot
 GP
   rm -f "$data"
