@@ -74,3 +74,14 @@ cpu_seconds() {
 rss_mib() {
   awk '/^VmRSS:/ { printf "%.0f\n", $2 / 1024 }' "/proc/$1/status"
 }
+
+# How many users the mfa scenario's setup creates (each with a TOTP factor): a code is good once per user and
+# 30-second step, so the scenario needs more users than it signs in per step.
+MFA_USER_COUNT="${MFA_USER_COUNT:-1000}"
+
+# jwt_claim JWT NAME: a claim of a JWT's payload (not verified: the setup only checks what the server put in).
+jwt_claim() {
+  local p; p="$(cut -d. -f2 <<<"$1" | tr '_-' '/+')"
+  while [ $(( ${#p} % 4 )) != 0 ]; do p="$p="; done
+  base64 -d <<<"$p" 2>/dev/null | jq -r --arg n "$2" '.[$n] // empty'
+}

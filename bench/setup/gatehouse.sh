@@ -64,7 +64,13 @@ prepare() {
       --data-urlencode "fromURI=/" | sed -n 's/^[Ss]et-[Cc]ookie: \(sid=[^;]*\).*/\1/p' | tr -d '\r')"
   [ -n "$sid" ] || die "gatehouse setup: signing in as $user gave no session cookie"
 
+  local claims_env="" mfa_env=""
+  [[ " ${BENCH_SCENARIOS:-claims mfa} " == *" claims "* ]] && claims_env="$(setup_claims "$service_id" "$service_secret")"
+  [[ " ${BENCH_SCENARIOS:-claims mfa} " == *" mfa "* ]] && mfa_env="$(setup_mfa)"
+
   cat >"$state/env" <<ENV
+$claims_env
+$mfa_env
 SERVER_KIND=gatehouse
 AUTHORIZE_PATH=/oauth2/default/v1/authorize
 TOKEN_PATH=/oauth2/default/v1/token
@@ -84,6 +90,65 @@ SIGNIN_PASSWORD=$password
 SIGNIN_EXTRA=
 SIGNIN_SUCCESS=^/\$
 ENV
+}
+
+# The claims scenario: a custom authorization server with a scope, a custom claim (an expression) and an access
+# policy whose rule admits the service app's client-credentials grant for that scope, so the token path evaluates
+# both. Checks that a token carries the claim; prints the env lines.
+setup_claims() { # SERVICE_ID SERVICE_SECRET
+  local as policy auth token claim
+  as="$(api POST /api/v1/authorizationServers '{"name":"Bench claims","description":"bench/run claims","audiences":["api://bench"]}' | jq -r .id)"
+  api POST "/api/v1/authorizationServers/$as/scopes" '{"name":"bench.read"}' >/dev/null
+  api POST "/api/v1/authorizationServers/$as/claims" '{"name":"bench_tier","status":"ACTIVE","claimType":"RESOURCE",
+    "valueType":"EXPRESSION","value":"String.toUpperCase('"'gold'"')","alwaysIncludeInToken":true,"conditions":{"scopes":[]}}' >/dev/null
+  policy="$(api POST "/api/v1/authorizationServers/$as/policies" '{"type":"OAUTH_AUTHORIZATION_POLICY","name":"Bench service",
+    "description":"the bench service app","status":"ACTIVE","priority":1,"conditions":{"clients":{"include":["'"$1"'"]}}}' | jq -r .id)"
+  api POST "/api/v1/authorizationServers/$as/policies/$policy/rules" '{"type":"RESOURCE_ACCESS","name":"Client credentials",
+    "conditions":{"people":{"groups":{"include":["EVERYONE"]}},"grantTypes":{"include":["client_credentials"]},
+    "scopes":{"include":["bench.read"]}},"actions":{"token":{"accessTokenLifetimeMinutes":60}}}' >/dev/null
+  auth="Basic $(printf '%s:%s' "$1" "$2" | base64 -w0)"
+  token="$(curl -sS "$base/oauth2/$as/v1/token" -H "Authorization: $auth" -d grant_type=client_credentials -d scope=bench.read | jq -r '.access_token // empty')"
+  claim="$(jwt_claim "$token" bench_tier)"
+  [ "$claim" = GOLD ] || die "gatehouse setup: the claims server's token has bench_tier='$claim', not GOLD"
+  printf 'CLAIMS_TOKEN_PATH=/oauth2/%s/v1/token\nCLAIMS_AUTHORIZATION=%s\nCLAIMS_SCOPE=bench.read\n' "$as" "$auth"
+}
+
+# The mfa scenario: MFA_USER_COUNT users in a group whose global session policy (OKTA_SIGN_ON) requires a second
+# factor at every sign-in, each with an active Google Authenticator TOTP factor (enrolled through the Factors API and
+# activated with a code computed from the returned secret). Writes MFA_USERS_FILE; prints the env lines.
+setup_mfa() {
+  local aut group policy
+  aut="$(api GET /api/v1/authenticators | jq -r '.[] | select(.key == "google_otp") | .id')"
+  api POST "/api/v1/authenticators/$aut/lifecycle/activate" >/dev/null
+  api GET '/api/v1/policies?type=MFA_ENROLL' | jq -r '.[] | select(.system) | .id' | while read -r p; do
+    api PUT "/api/v1/policies/$p" '{"type":"MFA_ENROLL","name":"Default Policy","settings":{"type":"AUTHENTICATORS","authenticators":[
+      {"key":"okta_password","enroll":{"self":"REQUIRED"}},{"key":"google_otp","enroll":{"self":"OPTIONAL"}}]}}' >/dev/null
+  done
+  group="$(api POST /api/v1/groups '{"profile":{"name":"Bench MFA"}}' | jq -r .id)"
+  policy="$(api POST /api/v1/policies '{"type":"OKTA_SIGN_ON","name":"Bench MFA","priority":1,
+    "conditions":{"people":{"groups":{"include":["'"$group"'"]}}}}' | jq -r .id)"
+  api POST "/api/v1/policies/$policy/rules" '{"name":"Second factor always","type":"SIGN_ON",
+    "actions":{"signon":{"access":"ALLOW","requireFactor":true,"factorPromptMode":"ALWAYS"}}}' >/dev/null
+  export -f api mfa_user; export base group password GATEHOUSE_API_TOKEN here
+  seq 1 "$MFA_USER_COUNT" | xargs -P 4 -I{} bash -c 'set -eo pipefail; mfa_user {}' >"$state/mfa-users.tmp" || die "gatehouse setup: mfa users"
+  sort -t- -k3 -n "$state/mfa-users.tmp" >"$state/mfa-users"; rm -f "$state/mfa-users.tmp"
+  [ "$(wc -l <"$state/mfa-users")" = "$MFA_USER_COUNT" ] || die "gatehouse setup: not every mfa user was made"
+  # The operation starts at the SPA's /authorize (fresh PKCE challenge and nonce each time: {rand}) and ends with its
+  # code: the global session policy's factor is asked on the way to an app (the sign-in page alone goes to '/').
+  printf 'MFA_USERS_FILE=%s\nMFA_PASSWORD=%s\nMFA_CODE_FIELD=passCode\nMFA_SUCCESS=[?&]code=.\n' "$state/mfa-users" "$password"
+  printf 'MFA_PAGE=/oauth2/default/v1/authorize?client_id=%s&redirect_uri=%s&response_type=code&scope=openid&state=s&nonce={rand}&code_challenge={rand}&code_challenge_method=S256\n' \
+    "$spa" "$(jq -rn --arg u "$redirect_uri" '$u|@uri')"
+}
+
+mfa_user() { # N: user N with an active TOTP factor -> 'login key-hex step factorId=...'
+  local login="bench-mfa-$1@example.com" id factor secret line
+  id="$(api POST '/api/v1/users?activate=true' "$(jq -nc --arg l "$login" --arg p "$password" --arg g "$group" \
+    '{profile: {firstName: "Bench", lastName: "Mfa", email: $l, login: $l}, credentials: {password: {value: $p}}, groupIds: [$g]}')" | jq -r .id)"
+  factor="$(api POST "/api/v1/users/$id/factors" '{"factorType":"token:software:totp","provider":"GOOGLE"}')"
+  secret="$(jq -r ._embedded.activation.sharedSecret <<<"$factor")"
+  line="$(python3 "$here/../lib/totp.py" base32 "$secret")"   # key-hex step code
+  api POST "/api/v1/users/$id/factors/$(jq -r .id <<<"$factor")/lifecycle/activate" "{\"passCode\":\"${line##* }\"}" >/dev/null
+  echo "$login ${line% *} factorId=$(jq -r .id <<<"$factor")"
 }
 
 case "$cmd" in

@@ -66,7 +66,13 @@ prepare() {
   rm -f "$headers"
   [ -n "$session" ] || die "keycloak setup: signing in gave no session cookie"
 
+  local claims_env="" mfa_env=""
+  [[ " ${BENCH_SCENARIOS:-claims mfa} " == *" claims "* ]] && claims_env="$(setup_claims)"
+  [[ " ${BENCH_SCENARIOS:-claims mfa} " == *" mfa "* ]] && mfa_env="$(setup_mfa)"
+
   cat >"$state/env" <<ENV
+$claims_env
+$mfa_env
 SERVER_KIND=keycloak
 AUTHORIZE_PATH=/realms/$realm/protocol/openid-connect/auth
 TOKEN_PATH=/realms/$realm/protocol/openid-connect/token
@@ -86,6 +92,51 @@ SIGNIN_PASSWORD=$password
 SIGNIN_EXTRA=credentialId=
 SIGNIN_SUCCESS=[?&]code=
 ENV
+}
+
+# The claims scenario, Keycloak's nearest equivalent of a custom server with a claim and an access policy: a client
+# scope bench.read carrying a hardcoded-claim mapper (bench_tier=GOLD), optional on a confidential service client
+# bench-claims that asks for it. Checks that a token carries the claim; prints the env lines.
+setup_claims() {
+  local scope client auth access claim
+  api POST "/realms/$realm/client-scopes" '{"name":"bench.read","protocol":"openid-connect",
+    "attributes":{"include.in.token.scope":"true","display.on.consent.screen":"false"},
+    "protocolMappers":[{"name":"bench_tier","protocol":"openid-connect","protocolMapper":"oidc-hardcoded-claim-mapper",
+      "config":{"claim.name":"bench_tier","claim.value":"GOLD","jsonType.label":"String","access.token.claim":"true",
+        "id.token.claim":"false","userinfo.token.claim":"false","introspection.token.claim":"true"}}]}'
+  scope="$(api GET "/realms/$realm/client-scopes" | jq -r '.[] | select(.name == "bench.read") | .id')"
+  api POST "/realms/$realm/clients" "$(jq -nc --arg s "$service_secret" '{clientId: "bench-claims", publicClient: false, secret: $s,
+    clientAuthenticatorType: "client-secret", serviceAccountsEnabled: true, standardFlowEnabled: false, directAccessGrantsEnabled: false}')"
+  client="$(api GET "/realms/$realm/clients?clientId=bench-claims" | jq -r '.[0].id')"
+  api PUT "/realms/$realm/clients/$client/optional-client-scopes/$scope"
+  auth="Basic $(printf '%s:%s' bench-claims "$service_secret" | base64 -w0)"
+  access="$(curl -sS "$base/realms/$realm/protocol/openid-connect/token" -H "Authorization: $auth" -d grant_type=client_credentials \
+    -d scope=bench.read | jq -r '.access_token // empty')"
+  claim="$(jwt_claim "$access" bench_tier)"
+  [ "$claim" = GOLD ] || die "keycloak setup: bench-claims' token has bench_tier='$claim', not GOLD"
+  printf 'CLAIMS_TOKEN_PATH=/realms/%s/protocol/openid-connect/token\nCLAIMS_AUTHORIZATION=%s\nCLAIMS_SCOPE=bench.read\n' "$realm" "$auth"
+}
+
+# The mfa scenario: MFA_USER_COUNT users with a password and an OTP credential (TOTP, HmacSHA1, 6 digits, 30 s: the
+# realm's default OTP policy), imported 100 at a time through partialImport (the admin API's user creation takes only
+# passwords). The default browser flow's conditional OTP step then asks them for a code. Writes MFA_USERS_FILE;
+# prints the env lines.
+setup_mfa() {
+  local i n users secret
+  : >"$state/mfa-users"
+  for ((i = 1; i <= MFA_USER_COUNT; i += 100)); do
+    token="$(admin_token)"   # the master realm's tokens live 60 s; a thousand users take longer
+    users="$(for ((n = i; n < i + 100 && n <= MFA_USER_COUNT; n++)); do
+      secret="bench-otp-secret-$(printf '%05d' "$n")"      # the HMAC key is this text's bytes
+      echo "bench-mfa-$n@example.com $(printf '%s' "$secret" | od -An -tx1 | tr -d ' \n') 0" >>"$state/mfa-users"
+      jq -nc --arg u "bench-mfa-$n@example.com" --arg p "$password" --arg s "$secret" '{username: $u, email: $u, firstName: "Bench",
+        lastName: "Mfa", enabled: true, emailVerified: true, credentials: [{type: "password", value: $p, temporary: false},
+        {type: "otp", userLabel: "bench", secretData: ({value: $s} | tojson),
+         credentialData: ({subType: "totp", digits: 6, counter: 0, period: 30, algorithm: "HmacSHA1"} | tojson)}]}'
+    done | jq -sc '{ifResourceExists: "SKIP", users: .}')"
+    api POST "/realms/$realm/partialImport" "$users" >/dev/null
+  done
+  printf 'MFA_USERS_FILE=%s\nMFA_PASSWORD=%s\nMFA_CODE_FIELD=otp\nMFA_SUCCESS=[?&]code=.\n' "$state/mfa-users" "$password"
 }
 
 case "$cmd" in
