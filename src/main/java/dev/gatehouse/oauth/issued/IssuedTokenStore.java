@@ -64,14 +64,13 @@ public final class IssuedTokenStore {
      * Records a client-credentials access token (which its grant does not record) as revoked, if it is not recorded
      * yet; false when it already was (revoked before, or a concurrent revocation won).
      */
-    public boolean insertRevokedAccessToken(Handle h, String jti, String serverId, String clientId, List<String> scopes, Instant issued,
-                                            Instant expires, Instant now) {
+    public boolean insertRevokedAccessToken(Handle h, AccessToken t, Instant now) {
         return h.createUpdate("""
                         INSERT INTO access_tokens (jti, family_id, server_id, client_id, user_id, scopes, issued_at, expires_at, revoked_at)
                         VALUES (:jti, NULL, :server, :client, NULL, :scopes, :issued, :expires, :now)
                         ON CONFLICT DO NOTHING""")
-                .bind("jti", jti).bind("server", serverId).bind("client", clientId).bind("scopes", String.join(" ", scopes))
-                .bind("issued", issued).bind("expires", expires).bind("now", now).execute() == 1;
+                .bind("jti", t.jti()).bind("server", t.serverId()).bind("client", t.clientId()).bind("scopes", String.join(" ", t.scopes()))
+                .bind("issued", t.issued()).bind("expires", t.expires()).bind("now", now).execute() == 1;
     }
 
     /** When every client-credentials token of this client issued up to then was revoked (the latest such revocation), if ever. */

@@ -112,23 +112,32 @@ public final class TokenVerifier {
      * ({@code client_token_cutoffs}; {@code iat} has whole seconds, so one issued in the cutoff's second counts as before it).
      */
     private Optional<IssuedTokenStore.AccessToken> clientCredentials(org.jdbi.v3.core.Handle h, JWTClaimsSet claims, AuthorizationServer server) {
+        return unrecordedClientCredentials(claims, server.id()).map(t -> store.clientTokenCutoff(h, t.clientId())
+                .filter(cutoff -> t.issued().getEpochSecond() <= cutoff.getEpochSecond())
+                .map(cutoff -> new IssuedTokenStore.AccessToken(t.jti(), null, t.serverId(), t.clientId(), null, t.scopes(), t.issued(),
+                        t.expires(), cutoff))
+                .orElse(t));
+    }
+
+    /**
+     * The claims of a signed access token as the row a client-credentials token no longer has (issue #23): its subject is
+     * its client ({@code cid}) and it names no user ({@code uid}); empty for any other token. Not revoked: the caller checks.
+     */
+    public static Optional<IssuedTokenStore.AccessToken> unrecordedClientCredentials(JWTClaimsSet claims, String serverId) {
         Object cid = claims.getClaim("cid");
         Date iat = claims.getIssueTime();
-        if (!(cid instanceof String clientId) || !clientId.equals(claims.getSubject()) || claims.getClaim("uid") != null || iat == null) {
+        Date exp = claims.getExpirationTime();
+        if (!(cid instanceof String clientId) || !clientId.equals(claims.getSubject()) || claims.getClaim("uid") != null
+                || iat == null || exp == null) {
             return Optional.empty();
         }
-        Instant issued = iat.toInstant();
-        Instant revoked = store.clientTokenCutoff(h, clientId)
-                .filter(cutoff -> issued.getEpochSecond() <= cutoff.getEpochSecond()).orElse(null);
-        List<String> scopes;
         try {
             List<String> scp = claims.getStringListClaim("scp");
-            scopes = scp == null ? List.of() : scp;
+            return Optional.of(new IssuedTokenStore.AccessToken(claims.getJWTID(), null, serverId, clientId, null,
+                    scp == null ? List.of() : scp, iat.toInstant(), exp.toInstant(), null));
         } catch (ParseException e) {
             return Optional.empty();
         }
-        return Optional.of(new IssuedTokenStore.AccessToken(claims.getJWTID(), null, server.id(), clientId, null, scopes, issued,
-                claims.getExpirationTime().toInstant(), revoked));
     }
 
     private JWTClaimsSet verify(String token, AuthorizationServer server, String issuer, String description) {

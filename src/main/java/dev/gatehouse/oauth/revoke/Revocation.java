@@ -83,7 +83,7 @@ public final class Revocation {
         String accessToken = TokenKind.ACCESS_TOKEN.hint();
         Target target = new Target(jti, accessToken, jti, "Access Token");
         return db.tx(h -> {
-            if (!store.revokeAccessTokenOf(h, jti, server.id(), client.clientId(), now) && !revokeClientCredentials(h, claims, jti, server, client, now)) {
+            if (!store.revokeAccessTokenOf(h, jti, server.id(), client.clientId(), now) && !revokeClientCredentials(h, claims, server, client, now)) {
                 record(h, ctx, server, client, hint, accessToken, "unknown, another client's, or already revoked", target);
                 return new Outcome(accessToken, false, "unknown, another client's, or already revoked");
             }
@@ -94,24 +94,13 @@ public final class Revocation {
 
     /**
      * A client-credentials access token has no row until it is revoked (issue #23): this writes it, revoked, when the token
-     * is this client's own (subject and {@code cid} are the client, no user), still unexpired and not revoked already.
+     * is this client's own, still unexpired and not revoked already.
      */
-    private boolean revokeClientCredentials(Handle h, JWTClaimsSet claims, String jti, AuthorizationServer server, App client,
-                                            Instant now) {
-        java.util.Date iat = claims.getIssueTime();
-        java.util.Date exp = claims.getExpirationTime();
-        if (!client.clientId().equals(claims.getClaim("cid")) || !client.clientId().equals(claims.getSubject()) || claims.getClaim("uid") != null
-                || iat == null || exp == null || !exp.toInstant().isAfter(now)) {
-            return false;
-        }
-        List<String> scopes;
-        try {
-            scopes = claims.getStringListClaim("scp");
-        } catch (java.text.ParseException e) {
-            return false;
-        }
-        return store.insertRevokedAccessToken(h, jti, server.id(), client.clientId(), scopes == null ? List.of() : scopes,
-                iat.toInstant(), exp.toInstant(), now);
+    private boolean revokeClientCredentials(Handle h, JWTClaimsSet claims, AuthorizationServer server, App client, Instant now) {
+        return TokenVerifier.unrecordedClientCredentials(claims, server.id())
+                .filter(t -> t.clientId().equals(client.clientId()) && t.expires().isAfter(now))
+                .map(t -> store.insertRevokedAccessToken(h, t, now))
+                .orElse(false);
     }
 
     private Outcome refreshToken(String token, String hint, App client, AuthorizationServer server, EventContext ctx, Instant now) {
