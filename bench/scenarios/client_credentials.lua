@@ -2,9 +2,11 @@
 package.path = os.getenv("BENCH_LUA") .. "/?.lua;" .. package.path
 local r = require "report"
 
-local token_path = r.env("TOKEN_PATH")
-local authorization = r.env("CC_AUTHORIZATION")
-local scope = os.getenv("CC_SCOPE") or ""
+-- claims.lua runs this script with its own server, client and scope (CC_VARIABLES names them).
+local vars = CC_VARIABLES or { token_path = "TOKEN_PATH", authorization = "CC_AUTHORIZATION", scope = "CC_SCOPE" }
+local token_path = r.env(vars.token_path)
+local authorization = r.env(vars.authorization)
+local scope = os.getenv(vars.scope) or ""
 local body = "grant_type=client_credentials" .. (scope ~= "" and ("&scope=" .. r.urlencode(scope)) or "")
 
 setup = r.setup
